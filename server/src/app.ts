@@ -1,0 +1,292 @@
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { type Config, REPO_ROOT } from './config.ts';
+import { DatasetSchema } from './db/entities/dataset.entity.ts';
+import { initORM, type Services } from './db/orm.ts';
+import { DomainError, InputError, NotFoundError } from './errors.ts';
+import type { Context } from './graphql/builder.ts';
+import { schema } from './graphql/schema.ts';
+import { type AppPubSub, createAppPubSub } from './pubsub.ts';
+import { type ExportFormat, exportContentType, exportRecords } from './registry/export.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Clients that are not browsers must send this header with multipart uploads (CSRF prevention). */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface App {
+  /** Listens on `port` (0 picks a free one) and resolves with the URL. */
+  start(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  server: Server;
+  services: Services;
+  pubsub: AppPubSub;
+  yoga: ReturnType<typeof createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>>;
+}
+
+export interface BuildAppOptions {
+  /** Reuse open services (tests); by default the app opens the configured database and owns it. */
+  services?: Services;
+  /** Serve the built web app from this folder when it has a handler.js (default web/build). */
+  webBuildDir?: string | null;
+}
+
+function tokenMatches(expected: string, header: string | null | undefined): boolean {
+  if (!header) return false;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!m) return false;
+  const a = Buffer.from(m[1]!);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
+function useBodyLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBytes) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message: `Request body is ${(length / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+                  extensions: { code: 'PAYLOAD_TOO_LARGE' },
+                },
+              ],
+            }),
+            { status: 413, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      }
+    },
+  };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function loadWebHandler(dir: string | null | undefined): Promise<NodeHandler | null> {
+  if (dir === null) return null;
+  const file = resolve(dir ?? resolve(REPO_ROOT, 'web/build'), 'handler.js');
+  if (!existsSync(file)) return null;
+  const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+  return mod.handler;
+}
+
+/**
+ * Builds the whole server: GraphQL over HTTP (and SSE) and graphql-ws on one path, the export endpoint, health
+ * checks, and the web app when it is built. Nothing listens until `start()`.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const services = options.services ?? (await initORM(config.db));
+  const ownsServices = !options.services;
+  const pubsub = createAppPubSub();
+  const webHandler = await loadWebHandler(options.webBuildDir);
+
+  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    renderGraphiQL,
+    graphiql: {
+      title: 'GENESIS-LAB API',
+      subscriptionsProtocol: 'WS',
+      ...(config.apiToken ? { headers: JSON.stringify({ authorization: 'Bearer <token>' }) } : {}),
+    },
+    landingPage: false,
+    maskedErrors: {
+      // Expected failures on fields that have no result union (queries, connection arguments) keep their
+      // message and get a code; everything else stays masked.
+      maskError: (error, message, isDev) => {
+        // Duck-typed: under vitest graphql's CJS and ESM builds can both be loaded, breaking instanceof.
+        const located = error as Partial<GraphQLError>;
+        const original = located.originalError ?? error;
+        if (original instanceof DomainError) {
+          const code =
+            original instanceof InputError
+              ? 'BAD_USER_INPUT'
+              : original instanceof NotFoundError
+                ? 'NOT_FOUND'
+                : 'DOMAIN_ERROR';
+          return createGraphQLError(original.message, {
+            ...(located.nodes ? { nodes: located.nodes } : {}),
+            ...(located.path ? { path: located.path } : {}),
+            extensions: {
+              code,
+              ...(original instanceof InputError ? { issues: original.issues } : {}),
+            },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    context: () => ({ em: services.em.fork(), services, pubsub, config }),
+    plugins: [
+      useBodyLimit(config.maxUploadBytes),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 15 },
+        // Armor multiplies by page sizes: a 20x20 nested page costs about 23k, a 500x500 one 22M.
+        costLimit: { maxCost: 200_000 },
+        maxTokens: { n: 2000 },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: true },
+      }),
+    ],
+  });
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      yoga.logger.error('request failed', err);
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (config.apiToken && !tokenMatches(config.apiToken, req.headers.authorization)) {
+      return sendJson(
+        res,
+        401,
+        {
+          errors: [
+            {
+              message:
+                'Missing or wrong API token: send "Authorization: Bearer <GENESIS_API_TOKEN>"',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        },
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+    if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
+      return yoga.handle(req, res);
+    }
+    const exportMatch = /^\/datasets\/([^/]+)\/export$/.exec(url.pathname);
+    if (exportMatch && (req.method === 'GET' || req.method === 'HEAD')) {
+      return exportDataset(exportMatch[1]!, url.searchParams.get('format'), res);
+    }
+    if (webHandler) return webHandler(req, res, () => sendJson(res, 404, { error: 'Not found' }));
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: GRAPHQL_PATH });
+      return void res.end();
+    }
+    return sendJson(res, 404, { error: `Not found: ${url.pathname}` });
+  }
+
+  async function exportDataset(rawId: string, rawFormat: string | null, res: ServerResponse) {
+    const format = (rawFormat ?? 'jsonl') as ExportFormat;
+    if (format !== 'jsonl' && format !== 'csv') {
+      return sendJson(res, 400, { error: `format must be jsonl or csv, got "${rawFormat}"` });
+    }
+    const id = /^\d+$/.test(rawId) ? Number(rawId) : Number.NaN;
+    const em = services.em.fork();
+    const dataset = Number.isSafeInteger(id) ? await em.findOne(DatasetSchema, id) : null;
+    if (!dataset) return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
+    const fileName = `${dataset.name.replace(/[^\w.-]+/g, '_')}.${format}`;
+    res.writeHead(200, {
+      'content-type': exportContentType(format),
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'x-item-count': String(dataset.itemCount),
+    });
+    const records = services.datasets(em).streamItems(dataset.id);
+    for await (const chunk of exportRecords(dataset.kind, records as never, format)) {
+      if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
+    }
+    res.end();
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname !== GRAPHQL_PATH) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  useServer(
+    {
+      // Auth happens in connection_init: browsers cannot set headers on a WebSocket.
+      onConnect: (ctx) => {
+        if (!config.apiToken) return true;
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (tokenMatches(config.apiToken, typeof auth === 'string' ? auth : null)) return true;
+        ctx.extra.socket.close(4401, 'Unauthorized');
+        return false;
+      },
+      // biome-ignore lint/suspicious/noExplicitAny: yoga's enveloped execute/subscribe travel through rootValue (yoga's graphql-ws recipe)
+      execute: (args: any) => args.rootValue.execute(args),
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    server,
+    services,
+    pubsub,
+    yoga,
+    start: (port = config.port, host = config.host) =>
+      new Promise((resolvePromise, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          resolvePromise(`http://${shownHost}:${addr.port}`);
+        });
+      }),
+    stop: async () => {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await new Promise<void>((r) => wss.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Open SSE streams and keep-alive sockets would otherwise hold close() until they time out.
+      server.closeAllConnections();
+      await closed;
+      if (ownsServices) await services.close();
+    },
+  };
+}

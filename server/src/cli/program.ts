@@ -1,0 +1,368 @@
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { getSeriesType } from '@genesis/schema/catalog/series';
+import {
+  DATASET_KINDS,
+  type DatasetKind,
+  DatasetNameSchema,
+  TagSchema,
+} from '@genesis/schema/common';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as v from 'valibot';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { DatasetSchema } from '../db/entities/dataset.entity.ts';
+import { initORM, type Services } from '../db/orm.ts';
+import { exportRecords } from '../registry/export.ts';
+import { formatImportIssue, parseDatasetFile } from '../registry/import.ts';
+
+/** Exit codes: 0 success, 1 the command failed, 2 bad usage (unknown option, bad argument value). */
+export const EXIT_USAGE = 2;
+
+class CliFailure extends Error {
+  override name = 'CliFailure';
+}
+
+interface GlobalOptions {
+  db?: string;
+}
+
+function configFor(opts: GlobalOptions): Config {
+  return loadConfig(
+    opts.db ? { ...process.env, GENESIS_DB: opts.db, DATABASE_URL: '' } : process.env,
+  );
+}
+
+async function withServices<T>(opts: GlobalOptions, run: (s: Services) => Promise<T>): Promise<T> {
+  const services = await initORM(configFor(opts).db);
+  try {
+    return await run(services);
+  } finally {
+    await services.close();
+  }
+}
+
+function parseIntArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    const n = Number(value);
+    if (n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be between ${min} and ${max}.`);
+    return n;
+  };
+}
+
+function validated<T>(schema: v.GenericSchema<string, T>) {
+  return (value: string): T => {
+    const r = v.safeParse(schema, value);
+    if (!r.success) throw new InvalidArgumentError(`${r.issues[0].message}.`);
+    return r.output;
+  };
+}
+
+function parseTags(value: string): string[] {
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => validated(TagSchema)(t));
+}
+
+function parseDatasetId(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError(
+      'a dataset id is a positive whole number (see `genesis datasets`).',
+    );
+  }
+  return Number(value);
+}
+
+const kindOption = () =>
+  new Option('--kind <kind>', 'what the file holds')
+    .choices([...DATASET_KINDS])
+    .makeOptionMandatory();
+
+function print(json: boolean | undefined, value: unknown, human: () => string) {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+/** Builds the `genesis` command. `out` and `err` are where it writes (tests capture them). */
+export function buildProgram(): Command {
+  const program = new Command('genesis')
+    .description('GENESIS-LAB: generate, check, keep and learn from synthetic training data')
+    .option('--db <path>', 'SQLite file to use (default: GENESIS_DB or data/genesis.sqlite)')
+    .showHelpAfterError('(run `genesis --help` or `genesis <command> --help` for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('serve')
+    .description(
+      'run the API (GraphQL + GraphiQL at /graphql, subscriptions over WebSocket) and the web app',
+    )
+    .option(
+      '--port <n>',
+      'port to listen on (default: PORT or 4000)',
+      parseIntArg('--port', 0, 65535),
+    )
+    .option('--host <host>', 'interface to bind (default: HOST or 127.0.0.1)')
+    .action(async (opts: { port?: number; host?: string }) => {
+      const config = configFor(program.opts<GlobalOptions>());
+      // Loaded on demand: the GraphQL stack is only needed by `serve`, and other commands start faster without it.
+      const { buildApp } = await import('../app.ts');
+      const app = await buildApp(config);
+      const url = await app.start(opts.port ?? config.port, opts.host ?? config.host);
+      const where = config.db.type === 'sqlite' ? config.db.path : 'PostgreSQL (DATABASE_URL)';
+      process.stdout.write(
+        [
+          'GENESIS-LAB is running',
+          `  web app:  ${url}/`,
+          `  GraphQL:  ${url}/graphql (GraphiQL in a browser; WebSocket subscriptions on the same URL)`,
+          `  database: ${where}`,
+          `  provider: ${config.provider}`,
+          config.apiToken
+            ? '  auth:     Bearer token required (GENESIS_API_TOKEN)'
+            : '  auth:     off',
+          'Press Ctrl+C to stop.',
+          '',
+        ].join('\n'),
+      );
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          app.stop().then(done, done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+
+  program
+    .command('import')
+    .description('import a JSON, JSONL or CSV file as a new dataset (all or nothing)')
+    .argument('<file>', 'the file to import')
+    .addOption(kindOption())
+    .option('--name <name>', 'dataset name (default: the file name)', validated(DatasetNameSchema))
+    .option('--tags <a,b>', 'comma-separated tags', parseTags)
+    .option(
+      '--series-type <type>',
+      'series type for time-series CSVs without a series_type column',
+      (s) => {
+        if (!getSeriesType(s)) throw new InvalidArgumentError(`unknown series type "${s}".`);
+        return s;
+      },
+    )
+    .addOption(
+      new Option('--language <lang>', 'language of utterances without a language column').choices([
+        'en',
+        'es',
+      ]),
+    )
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        file: string,
+        opts: {
+          kind: DatasetKind;
+          name?: string;
+          tags?: string[];
+          seriesType?: string;
+          language?: 'en' | 'es';
+          json?: boolean;
+        },
+      ) => {
+        const path = resolve(file);
+        let content: string;
+        try {
+          if (!statSync(path).isFile()) throw new Error('not a file');
+          content = readFileSync(path, 'utf8');
+        } catch {
+          throw new CliFailure(`cannot read ${file}: no such file`);
+        }
+        const result = parseDatasetFile(content, {
+          kind: opts.kind,
+          filename: basename(path),
+          ...(opts.seriesType ? { seriesType: opts.seriesType } : {}),
+          ...(opts.language ? { language: opts.language } : {}),
+        });
+        if (!result.ok) {
+          if (opts.json) {
+            print(
+              true,
+              { ok: false, errorCount: result.errorCount, errors: result.errors },
+              () => '',
+            );
+          } else {
+            const lines = result.errors.map((e) => `  ${formatImportIssue(e)}`);
+            const more = result.errorCount - result.errors.length;
+            process.stderr.write(
+              `${file} was not imported: ${result.errorCount} problem${result.errorCount === 1 ? '' : 's'}, nothing was stored.\n${lines.join('\n')}\n${more > 0 ? `  ... and ${more} more\n` : ''}`,
+            );
+          }
+          process.exitCode = 1;
+          return;
+        }
+        const dataset = await withServices(program.opts<GlobalOptions>(), async (s) => {
+          const bar =
+            process.stderr.isTTY && !opts.json && result.items.length > 2000
+              ? new cliProgress.SingleBar(
+                  {
+                    format:
+                      'storing  [{bar}] {percentage}% | {value}/{total} items | ETA {eta_formatted}',
+                    stream: process.stderr,
+                  },
+                  cliProgress.Presets.shades_classic,
+                )
+              : null;
+          bar?.start(result.items.length, 0);
+          try {
+            return await s.datasets(s.em.fork()).createWithItems(
+              {
+                name: opts.name ?? basename(path).replace(/\.[^.]+$/, ''),
+                kind: opts.kind,
+                origin: 'imported',
+                tags: opts.tags ?? [],
+                source: { file: basename(path), format: result.format },
+              },
+              result.items,
+              (done) => bar?.update(done),
+            );
+          } finally {
+            bar?.stop();
+          }
+        });
+        print(
+          opts.json,
+          {
+            ok: true,
+            id: String(dataset.id),
+            name: dataset.name,
+            kind: dataset.kind,
+            itemCount: dataset.itemCount,
+          },
+          () =>
+            `Imported ${dataset.itemCount} ${dataset.kind} as dataset ${dataset.id} "${dataset.name}"`,
+        );
+      },
+    );
+
+  program
+    .command('export')
+    .description('write a dataset as JSONL or CSV')
+    .argument('<id>', 'dataset id', parseDatasetId)
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'),
+    )
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (id: number, opts: { format: 'jsonl' | 'csv'; out?: string }) => {
+      await withServices(program.opts<GlobalOptions>(), async (s) => {
+        const em = s.em.fork();
+        const dataset = await em.findOne(DatasetSchema, id);
+        if (!dataset)
+          throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+        const out: NodeJS.WritableStream = opts.out
+          ? createWriteStream(resolve(opts.out))
+          : process.stdout;
+        for await (const chunk of exportRecords(
+          dataset.kind,
+          s.datasets(em).streamItems(id) as never,
+          opts.format,
+        )) {
+          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+        }
+        if (opts.out) {
+          out.end();
+          await finished(out);
+          process.stderr.write(`Wrote ${dataset.itemCount} items to ${opts.out}\n`);
+        }
+      });
+    });
+
+  program
+    .command('datasets')
+    .description('list the datasets in the registry')
+    .addOption(new Option('--kind <kind>', 'only this kind').choices([...DATASET_KINDS]))
+    .option('--tag <tag>', 'only datasets with this tag')
+    .option('--search <text>', 'only names containing this text')
+    .option('--limit <n>', 'at most this many (default 50)', parseIntArg('--limit', 1, 500), 50)
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (opts: {
+        kind?: DatasetKind;
+        tag?: string;
+        search?: string;
+        limit: number;
+        json?: boolean;
+      }) => {
+        const page = await withServices(program.opts<GlobalOptions>(), (s) =>
+          s
+            .datasets(s.em.fork())
+            .list(
+              { kind: opts.kind ?? null, tag: opts.tag ?? null, search: opts.search ?? null },
+              { first: opts.limit },
+            ),
+        );
+        const rows = page.nodes.map((d) => ({
+          id: String(d.id),
+          name: d.name,
+          kind: d.kind,
+          origin: d.origin,
+          items: d.itemCount,
+          tags: d.tags
+            .getItems()
+            .map((t) => t.tag)
+            .sort(),
+          createdAt: d.createdAt.toISOString(),
+        }));
+        print(opts.json, { totalCount: page.totalCount, datasets: rows }, () => {
+          if (rows.length === 0)
+            return 'No datasets yet. Import one with `genesis import FILE --kind utterances`.';
+          const table = new Table({
+            head: ['id', 'name', 'kind', 'origin', 'items', 'tags', 'created'],
+          });
+          for (const r of rows) {
+            table.push([
+              r.id,
+              r.name,
+              r.kind,
+              r.origin,
+              r.items,
+              r.tags.join(', '),
+              r.createdAt.slice(0, 16).replace('T', ' '),
+            ]);
+          }
+          const more = page.totalCount - rows.length;
+          return `${table.toString()}${more > 0 ? `\n(${more} more; use --limit)` : ''}`;
+        });
+      },
+    );
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Never throws: failures become a message on stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other parse error is a usage error.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : EXIT_USAGE;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliFailure) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

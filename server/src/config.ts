@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
+
+/** Repository root, resolved from this file so commands work from any working directory. */
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+const PortSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, 'must be a whole number'),
+  v.transform(Number),
+  v.number(),
+  v.minValue(0, 'must be between 0 and 65535'),
+  v.maxValue(65535, 'must be between 0 and 65535'),
+);
+
+const PositiveIntSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, 'must be a positive whole number'),
+  v.transform(Number),
+  v.number(),
+  v.minValue(1, 'must be at least 1'),
+);
+
+/**
+ * Every environment variable the server reads, in one place. Unknown variables are ignored; a set variable
+ * with a bad value is a startup error that names it.
+ */
+export const EnvSchema = v.object({
+  GENESIS_DB: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  DATABASE_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^postgres(ql)?:\/\//,
+        'must be a postgres:// URL (use GENESIS_DB for a SQLite file)',
+      ),
+    ),
+  ),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  PORT: v.optional(PortSchema, '4000'),
+  GENESIS_API_TOKEN: v.optional(
+    v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters when set')),
+  ),
+  GENESIS_PROVIDER: v.optional(v.picklist(['local', 'bedrock']), 'local'),
+  AWS_REGION: v.optional(v.string()),
+  GENESIS_BEDROCK_MODEL: v.optional(v.string()),
+  GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_MAX_UPLOAD_MB: v.optional(PositiveIntSchema, '50'),
+  GENESIS_LOG_LEVEL: v.optional(v.picklist(['silent', 'error', 'warn', 'info', 'debug']), 'info'),
+});
+
+export type Env = v.InferOutput<typeof EnvSchema>;
+
+export interface Config {
+  db: DbConfig;
+  host: string;
+  port: number;
+  apiToken: string | undefined;
+  provider: 'local' | 'bedrock';
+  awsRegion: string | undefined;
+  bedrockModel: string | undefined;
+  bedrockEndpoint: string | undefined;
+  maxUploadBytes: number;
+  logLevel: Env['GENESIS_LOG_LEVEL'];
+}
+
+export type DbConfig = { type: 'sqlite'; path: string } | { type: 'postgresql'; url: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The default SQLite file, `data/genesis.sqlite` at the repository root (git-ignored). */
+export const DEFAULT_SQLITE_PATH = resolve(REPO_ROOT, 'data/genesis.sqlite');
+
+/** Reads and validates the configuration from environment variables. Throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(EnvSchema.entries)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const result = v.safeParse(EnvSchema, picked);
+  if (!result.success) {
+    const lines = result.issues.map((i) => {
+      const key = i.path?.map((p) => String(p.key)).join('.') ?? '?';
+      return `  ${key}=${JSON.stringify(picked[key] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.output;
+  return {
+    db: e.DATABASE_URL
+      ? { type: 'postgresql', url: e.DATABASE_URL }
+      : { type: 'sqlite', path: e.GENESIS_DB ? resolve(e.GENESIS_DB) : DEFAULT_SQLITE_PATH },
+    host: e.HOST,
+    port: e.PORT,
+    apiToken: e.GENESIS_API_TOKEN,
+    provider: e.GENESIS_PROVIDER,
+    awsRegion: e.AWS_REGION,
+    bedrockModel: e.GENESIS_BEDROCK_MODEL,
+    bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,
+    maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,
+    logLevel: e.GENESIS_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,39 @@
+import { DATASET_KINDS } from '@genesis/schema/common';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { baseProperties } from './base.ts';
+import { DatasetSchema } from './dataset.entity.ts';
+
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A generation run: its full config, where it writes, and its counters. The generation engine fills it in. */
+export const GenerationJobSchema = defineEntity({
+  name: 'GenerationJob',
+  properties: {
+    ...baseProperties,
+    kind: p.enum([...DATASET_KINDS]),
+    status: p.enum([...JOB_STATUSES]).index(),
+    provider: p.string().length(40),
+    model: p.string().length(200).nullable(),
+    config: p.json<Record<string, unknown>>(),
+    dataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
+    requested: p.integer().default(0),
+    accepted: p.integer().default(0),
+    rejected: p.integer().default(0),
+    inputTokens: p.integer().default(0),
+    outputTokens: p.integer().default(0),
+    costUsd: p.double().default(0),
+    error: p.text().nullable(),
+    startedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+  },
+});
+
+export interface GenerationJob extends InferEntity<typeof GenerationJobSchema> {}

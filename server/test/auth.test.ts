@@ -1,0 +1,102 @@
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestServer, type TestServer } from './helpers/app.ts';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+/** Opens a graphql-ws connection and resolves with how it ended: the first result, or the close code. */
+function tryWs(url: string, connectionParams: Record<string, unknown> | undefined) {
+  return new Promise<{ data?: unknown; closeCode?: number }>((resolve) => {
+    const client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+      ...(connectionParams ? { connectionParams } : {}),
+      on: { closed: (e) => resolve({ closeCode: (e as { code: number }).code }) },
+    });
+    client.subscribe(
+      { query: '{ stats { datasetCount } }' },
+      {
+        next: (v) => {
+          resolve({ data: v.data });
+          void client.dispose();
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
+describe('with GENESIS_API_TOKEN set', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('rejects HTTP requests without the token or with a wrong one (401), exports included', async () => {
+    const body = JSON.stringify({ query: '{ stats { datasetCount } }' });
+    const headers = { 'content-type': 'application/json' };
+    const none = await fetch(`${s.url}/graphql`, { method: 'POST', headers, body });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(JSON.stringify(await none.json())).toMatch(/GENESIS_API_TOKEN/);
+    const wrong = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${TOKEN}x` },
+      body,
+    });
+    expect(wrong.status).toBe(401);
+    expect((await fetch(`${s.url}/datasets/1/export`)).status).toBe(401);
+    expect((await fetch(`${s.url}/graphql`, { headers: { accept: 'text/html' } })).status).toBe(
+      401,
+    );
+    // Liveness stays open so a load balancer can probe it.
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it('accepts HTTP requests with the bearer token', async () => {
+    const r = await s.gql<any>('{ stats { datasetCount } }');
+    expect(r.data.stats.datasetCount).toBe(0);
+  });
+
+  it('closes a WebSocket whose connection_init lacks the token with 4401', async () => {
+    expect(await tryWs(s.url, undefined)).toEqual({ closeCode: 4401 });
+    expect(await tryWs(s.url, { authorization: 'Bearer nope' })).toEqual({ closeCode: 4401 });
+  });
+
+  it('serves a WebSocket whose connection_init carries the token', async () => {
+    const r = await tryWs(s.url, { authorization: `Bearer ${TOKEN}` });
+    expect(r).toEqual({ data: { stats: { datasetCount: 0 } } });
+  });
+});
+
+describe('without a token', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('serves HTTP and WebSocket without credentials', async () => {
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ stats { datasetCount } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await tryWs(s.url, undefined)).toEqual({ data: { stats: { datasetCount: 0 } } });
+  });
+
+  it('binds to 127.0.0.1 unless HOST says otherwise', () => {
+    expect(s.config.host).toBe('127.0.0.1');
+  });
+});

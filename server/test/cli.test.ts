@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `genesis` CLI in a child process, the way a user does. */
+function genesis(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      TSX,
+      ['src/cli/main.ts', ...args],
+      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('genesis CLI', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'genesis-cli-'));
+    db = join(dir, 'cli.sqlite');
+    writeFileSync(
+      join(dir, 'good.csv'),
+      'text,category\nwhere is my card?,card_arrival\nI forgot my passcode,passcode_forgotten\n',
+    );
+    writeFileSync(
+      join(dir, 'bad.csv'),
+      'text,category\nwhere is my card?,card_arrival\n,card_arrival\nhello,no_such_intent\n',
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says how to start when the registry is empty', async () => {
+    const r = await genesis(['datasets', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No datasets yet/);
+  });
+
+  it('imports a file, lists it, and exports it back', async () => {
+    const imported = await genesis([
+      'import',
+      join(dir, 'good.csv'),
+      '--kind',
+      'utterances',
+      '--name',
+      'Good',
+      '--tags',
+      'real,b77',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const result = JSON.parse(imported.stdout);
+    expect(result).toMatchObject({ ok: true, name: 'Good', kind: 'utterances', itemCount: 2 });
+
+    const table = await genesis(['datasets', '--db', db]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/Good/);
+    expect(table.stdout).toMatch(/b77, real/);
+
+    const json = JSON.parse(
+      (await genesis(['datasets', '--json', '--kind', 'utterances', '--db', db])).stdout,
+    );
+    expect(json.totalCount).toBe(1);
+    expect(json.datasets[0]).toMatchObject({ id: result.id, items: 2, tags: ['b77', 'real'] });
+
+    const out = join(dir, 'out.jsonl');
+    const exported = await genesis([
+      'export',
+      result.id,
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+      '--db',
+      db,
+    ]);
+    expect(exported.code).toBe(0);
+    expect(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { text: 'where is my card?', intent: 'card_arrival', language: 'en' },
+      { text: 'I forgot my passcode', intent: 'passcode_forgotten', language: 'en' },
+    ]);
+    const csv = await genesis(['export', result.id, '--format', 'csv', '--db', db]);
+    expect(csv.stdout.split('\n')[0]).toBe('text,intent,language');
+  });
+
+  it('rejects a bad file with every problem located, and stores nothing', async () => {
+    const before = JSON.parse(
+      (await genesis(['datasets', '--json', '--db', db])).stdout,
+    ).totalCount;
+    const r = await genesis(['import', join(dir, 'bad.csv'), '--kind', 'utterances', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.csv was not imported: 2 problems, nothing was stored/);
+    expect(r.stderr).toMatch(/line 3.*text/);
+    expect(r.stderr).toMatch(/line 4.*intent.*no_such_intent/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const after = JSON.parse((await genesis(['datasets', '--json', '--db', db])).stdout).totalCount;
+    expect(after).toBe(before);
+  });
+
+  it('exits 2 with a usage message on bad arguments', async () => {
+    const noKind = await genesis(['import', join(dir, 'good.csv'), '--db', db]);
+    expect(noKind.code).toBe(2);
+    expect(noKind.stderr).toMatch(/required option '--kind <kind>' not specified/);
+    expect(noKind.stderr).toMatch(/genesis --help/);
+
+    const badKind = await genesis(['import', 'x.csv', '--kind', 'images', '--db', db]);
+    expect(badKind.code).toBe(2);
+    expect(badKind.stderr).toMatch(/Allowed choices are conversations, timeseries, utterances/);
+
+    const badId = await genesis(['export', 'abc', '--db', db]);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toMatch(/dataset id is a positive whole number/);
+
+    const badFormat = await genesis(['export', '1', '--format', 'xml', '--db', db]);
+    expect(badFormat.code).toBe(2);
+
+    const unknown = await genesis(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+
+    const badEnv = await genesis(['datasets'], { PORT: 'x' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toMatch(/PORT="x": must be a whole number/);
+  });
+
+  it('fails clearly on a missing file or dataset', async () => {
+    const missing = await genesis([
+      'import',
+      join(dir, 'nope.csv'),
+      '--kind',
+      'utterances',
+      '--db',
+      db,
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.csv/);
+    const noDataset = await genesis(['export', '424242', '--db', db]);
+    expect(noDataset.code).toBe(1);
+    expect(noDataset.stderr).toMatch(/dataset 424242 does not exist/);
+  });
+
+  it('prints help with exit 0', async () => {
+    const r = await genesis(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['serve', 'import', 'export', 'datasets']) expect(r.stdout).toContain(cmd);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_SQLITE_PATH, loadConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('defaults to the embedded SQLite file, the local provider and loopback', () => {
+    const c = loadConfig({});
+    expect(c.db).toEqual({ type: 'sqlite', path: DEFAULT_SQLITE_PATH });
+    expect(DEFAULT_SQLITE_PATH).toMatch(/data\/genesis\.sqlite$/);
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 4000,
+      provider: 'local',
+      apiToken: undefined,
+    });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is a postgres URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).db).toEqual({
+      type: 'postgresql',
+      url: 'postgres://u@h:5432/db',
+    });
+  });
+
+  it('names every bad variable and its value', () => {
+    expect(() =>
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        GENESIS_PROVIDER: 'openai',
+        GENESIS_API_TOKEN: 'short',
+      }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        GENESIS_PROVIDER: 'openai',
+        GENESIS_API_TOKEN: 'short',
+      });
+    } catch (e) {
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/PORT="eighty": must be a whole number/);
+      expect(msg).toMatch(/DATABASE_URL="mysql:\/\/x": must be a postgres:\/\/ URL/);
+      expect(msg).toMatch(/GENESIS_PROVIDER="openai"/);
+      expect(msg).toMatch(/GENESIS_API_TOKEN="short": must be at least 16 characters/);
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000);
+  });
+});

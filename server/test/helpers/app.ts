@@ -1,0 +1,75 @@
+import { type App, buildApp, CSRF_HEADER } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { TempDatabase } from '../../src/db/temp-database.ts';
+import { createTempDatabase, type DbKind } from './databases.ts';
+
+export interface TestServer {
+  app: App;
+  url: string;
+  config: Config;
+  /** POSTs a GraphQL operation as JSON and returns the parsed body. */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** Uploads a file with the GraphQL multipart request spec. */
+  upload<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    file: { name: string; content: string | Uint8Array; type?: string },
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: { data?: T; errors?: { message: string }[] } }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real server (HTTP + WebSocket) on a free port with a fresh database of the given kind. */
+export async function startTestServer(
+  kind: DbKind = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const temp: TempDatabase = await createTempDatabase(kind);
+  const config = loadConfig({
+    ...(temp.db.type === 'sqlite' ? { GENESIS_DB: temp.db.path } : { DATABASE_URL: temp.db.url }),
+    GENESIS_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await buildApp(config, { webBuildDir: null });
+  const url = await app.start(0, '127.0.0.1');
+  const auth: Record<string, string> = config.apiToken
+    ? { authorization: `Bearer ${config.apiToken}` }
+    : {};
+  return {
+    app,
+    url,
+    config,
+    async gql(query, variables, headers) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth, ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return res.json() as never;
+    },
+    async upload(query, variables, file, headers) {
+      const form = new FormData();
+      form.set('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
+      form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+      form.set(
+        '0',
+        new Blob([file.content as BlobPart], { type: file.type ?? 'text/plain' }),
+        file.name,
+      );
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { [CSRF_HEADER]: '1', ...auth, ...headers },
+        body: form,
+      });
+      return { status: res.status, body: (await res.json()) as never };
+    },
+    async close() {
+      await app.stop();
+      await temp.drop();
+    },
+  };
+}

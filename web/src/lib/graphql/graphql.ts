@@ -1,0 +1,26 @@
+import { initGraphQLTada } from 'gql.tada';
+import type { introspection } from './graphql-env.d.ts';
+
+/**
+ * The typed `graphql()` tag for this app. Documents written with it get their result and variable
+ * types from `../schema/schema.graphql` (via the generated `graphql-env.d.ts`), so the front end
+ * declares no DTO types by hand (CONVENTIONS.md §10).
+ */
+export const graphql = initGraphQLTada<{
+  introspection: introspection;
+  scalars: {
+    // DateTime travels as an ISO-8601 string; JSON is whatever the item stored.
+    DateTime: string;
+    JSON: unknown;
+    File: File;
+  };
+}>();
+
+/** The values of a GraphQL enum in the schema, e.g. `EnumOf<'DatasetKind'>`. */
+export type EnumOf<Name extends keyof introspection['types']> =
+  introspection['types'][Name] extends { enumValues: infer Values } ? Values : never;
+
+/** A dataset's kind, as the API spells it. */
+export type DatasetKind = EnumOf<'DatasetKind'>;
+/** Where a dataset came from, as the API spells it. */
+export type DatasetOrigin = EnumOf<'DatasetOrigin'>;

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  datasetFilter,
+  datasetListQuery,
+  nextPage,
+  parseDatasetListParams,
+  previousPage,
+} from '../src/lib/datasets/params.ts';
+
+const parse = (query: string) => parseDatasetListParams(new URLSearchParams(query));
+
+describe('parseDatasetListParams', () => {
+  it('reads kind, origin (any case), trimmed search and cursor', () => {
+    const { params, problems } = parse('kind=utterances&origin=IMPORTED&q=%20bank%20&after=YQ');
+    expect(problems).toEqual([]);
+    expect(params).toEqual({
+      kind: 'UTTERANCES',
+      origin: 'IMPORTED',
+      q: 'bank',
+      after: 'YQ',
+      prev: [],
+    });
+  });
+
+  it('drops unknown values and says which ones, listing the allowed values', () => {
+    const { params, problems } = parse('kind=images&origin=scraped');
+    expect(params).toEqual({ prev: [] });
+    expect(problems).toEqual([
+      'Unknown kind "images" ignored (use CONVERSATIONS, TIMESERIES, UTTERANCES).',
+      'Unknown origin "scraped" ignored (use GENERATED, IMPORTED).',
+    ]);
+  });
+
+  it('cuts an over-long search and says so', () => {
+    const { params, problems } = parse(`q=${'x'.repeat(250)}`);
+    expect(params.q).toHaveLength(200);
+    expect(problems).toEqual(['Search text cut to 200 characters.']);
+  });
+});
+
+describe('datasetFilter', () => {
+  it('maps the params to the GraphQL DatasetFilter, or nothing when unfiltered', () => {
+    expect(datasetFilter({ prev: [] })).toBeUndefined();
+    expect(datasetFilter({ kind: 'TIMESERIES', q: 'grid', prev: [] })).toEqual({
+      kind: 'TIMESERIES',
+      search: 'grid',
+    });
+  });
+});
+
+describe('cursor pagination', () => {
+  it('walks forward and back through pages keeping the filters', () => {
+    const first = parse('kind=UTTERANCES').params;
+    expect(previousPage(first)).toBeUndefined();
+
+    const second = nextPage(first, 'c1');
+    expect(datasetListQuery(second)).toBe('?kind=UTTERANCES&after=c1&prev=');
+    const third = nextPage(parse(datasetListQuery(second).slice(1)).params, 'c2');
+    expect(datasetListQuery(third)).toBe('?kind=UTTERANCES&after=c2&prev=&prev=c1');
+
+    const backToSecond = previousPage(parse(datasetListQuery(third).slice(1)).params);
+    expect(backToSecond).toEqual(second);
+    const backToFirst = previousPage(second);
+    expect(backToFirst).toEqual(first);
+    expect(datasetListQuery(first)).toBe('?kind=UTTERANCES');
+  });
+});
