@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  const how = 'install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH';
+  const how =
+    'install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH';
   if (process.env.CI) {
     console.error(`e2e: Chromium not found at ${chromium}; ${how}.`);
     process.exit(1);
@@ -13,5 +14,8 @@ if (!existsSync(chromium)) {
   console.warn(`\n  e2e SKIPPED: Chromium not found at ${chromium}; ${how}.\n`);
   process.exit(0);
 }
-const result = spawnSync('playwright', ['test', ...process.argv.slice(2)], { stdio: 'inherit', shell: false });
+const result = spawnSync('playwright', ['test', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  shell: false,
+});
 process.exit(result.status ?? 1);

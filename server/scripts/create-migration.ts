@@ -4,6 +4,10 @@
  *   pnpm --filter @genesis/server migration:create
  * Each dialect is diffed against a fresh database with the committed migrations applied, so the new file holds
  * only what changed. Needs the PostgreSQL server of GENESIS_TEST_DATABASE_URL (default the machine's `test`).
+ *
+ * REVIEW the SQLite file by hand: MikroORM's SQLite differ re-creates tables that have enum checks even when
+ * nothing changed, and a `drop table` inside the migration transaction cascades (foreign_keys cannot be turned
+ * off there). Keep only the real change. The registry test compares the resulting columns with the entities.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

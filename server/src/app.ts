@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,14 +10,24 @@ import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import {
+  bearerMatches,
+  cookieMatches,
+  handleLogin,
+  isAuthorized,
+  sendLoginPage,
+  wantsPage,
+} from './auth.ts';
 import { type Config, REPO_ROOT } from './config.ts';
 import { DatasetSchema } from './db/entities/dataset.entity.ts';
 import { initORM, type Services } from './db/orm.ts';
 import { DomainError, InputError, NotFoundError } from './errors.ts';
+import { GenerationManager, type ProviderFactory } from './generation/manager.ts';
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
 import { type ExportFormat, exportContentType, exportRecords } from './registry/export.ts';
+import { TrainingManager } from './training/service.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Clients that are not browsers must send this header with multipart uploads (CSRF prevention). */
@@ -33,6 +42,8 @@ export interface App {
   server: Server;
   services: Services;
   pubsub: AppPubSub;
+  generation: GenerationManager;
+  training: TrainingManager;
   yoga: ReturnType<typeof createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>>;
 }
 
@@ -41,15 +52,12 @@ export interface BuildAppOptions {
   services?: Services;
   /** Serve the built web app from this folder when it has a handler.js (default web/build). */
   webBuildDir?: string | null;
-}
-
-function tokenMatches(expected: string, header: string | null | undefined): boolean {
-  if (!header) return false;
-  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!m) return false;
-  const a = Buffer.from(m[1]!);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  /** Model providers for generation jobs (tests inject fakes or point at the emulator). */
+  providers?: ProviderFactory;
+  /** Resume jobs a previous process left running (what `serve` does on start). */
+  resumeInterruptedJobs?: boolean;
+  /** Base delay of the runner's exponential backoff in ms (tests shorten it). */
+  backoffBaseMs?: number;
 }
 
 /** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
@@ -102,6 +110,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const services = options.services ?? (await initORM(config.db));
   const ownsServices = !options.services;
   const pubsub = createAppPubSub();
+  const generation = new GenerationManager(
+    services,
+    pubsub,
+    config,
+    options.providers,
+    options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {},
+  );
+  if (options.resumeInterruptedJobs) await generation.resumeInterrupted();
+  const training = new TrainingManager(services, pubsub);
   const webHandler = await loadWebHandler(options.webBuildDir);
 
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
@@ -141,7 +158,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       },
     },
     logging: config.logLevel === 'silent' ? false : config.logLevel,
-    context: () => ({ em: services.em.fork(), services, pubsub, config }),
+    context: () => ({ em: services.em.fork(), services, pubsub, config, generation, training }),
     plugins: [
       useBodyLimit(config.maxUploadBytes),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -168,7 +185,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (config.apiToken && !tokenMatches(config.apiToken, req.headers.authorization)) {
+    if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
+    if (config.apiToken && url.pathname === '/login') {
+      if (req.method === 'POST') return handleLogin(config.apiToken, req, res);
+      return sendLoginPage(res, url.searchParams.get('next') ?? '/', null, 200);
+    }
+    if (config.apiToken && !isAuthorized(config.apiToken, req)) {
+      if (wantsPage(req)) return sendLoginPage(res, `${url.pathname}${url.search}`, null);
       return sendJson(
         res,
         401,
@@ -197,6 +220,20 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       return void res.end();
     }
     return sendJson(res, 404, { error: `Not found: ${url.pathname}` });
+  }
+
+  /** Ready when the database answers and every committed migration is applied. */
+  async function readiness(): Promise<[number, Record<string, unknown>]> {
+    try {
+      await services.em.getConnection().execute('select 1');
+      const pending = await services.orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) {
+        return [503, { status: 'not ready', reason: `${pending.length} migration(s) not applied` }];
+      }
+      return [200, { status: 'ready', database: services.db.type }];
+    } catch {
+      return [503, { status: 'not ready', reason: 'database unreachable' }];
+    }
   }
 
   async function exportDataset(rawId: string, rawFormat: string | null, res: ServerResponse) {
@@ -234,7 +271,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       onConnect: (ctx) => {
         if (!config.apiToken) return true;
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        if (tokenMatches(config.apiToken, typeof auth === 'string' ? auth : null)) return true;
+        if (bearerMatches(config.apiToken, typeof auth === 'string' ? auth : null)) return true;
+        // The web app's WebSocket carries the session cookie of a signed-in browser.
+        if (cookieMatches(config.apiToken, ctx.extra.request.headers.cookie)) return true;
         ctx.extra.socket.close(4401, 'Unauthorized');
         return false;
       },
@@ -268,6 +307,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     server,
     services,
     pubsub,
+    generation,
+    training,
     yoga,
     start: (port = config.port, host = config.host) =>
       new Promise((resolvePromise, reject) => {
@@ -280,6 +321,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         });
       }),
     stop: async () => {
+      // Running jobs stop where they are; their state stays resumable (and `serve` resumes them on start).
+      await Promise.all([generation.stopAll(), training.stopAll()]);
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await new Promise<void>((r) => wss.close(() => r()));
       const closed = new Promise<void>((r) => server.close(() => r()));

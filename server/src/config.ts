@@ -48,6 +48,33 @@ export const EnvSchema = v.object({
   GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
   GENESIS_MAX_UPLOAD_MB: v.optional(PositiveIntSchema, '50'),
   GENESIS_LOG_LEVEL: v.optional(v.picklist(['silent', 'error', 'warn', 'info', 'debug']), 'info'),
+  /** Price overrides, JSON: {"<model id or part of it>": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}} (USD per 1M tokens). */
+  GENESIS_PRICES: v.optional(
+    v.pipe(
+      v.string(),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        try {
+          return JSON.parse(dataset.value) as unknown;
+        } catch {
+          addIssue({ message: 'must be a JSON object' });
+          return NEVER;
+        }
+      }),
+      v.record(
+        v.string(),
+        v.object(
+          {
+            input: v.pipe(v.number(), v.minValue(0)),
+            output: v.pipe(v.number(), v.minValue(0)),
+            cacheRead: v.pipe(v.number(), v.minValue(0)),
+            cacheWrite: v.pipe(v.number(), v.minValue(0)),
+          },
+          'each price needs input, output, cacheRead and cacheWrite in USD per million tokens',
+        ),
+        'must map model ids to prices',
+      ),
+    ),
+  ),
 });
 
 export type Env = v.InferOutput<typeof EnvSchema>;
@@ -63,6 +90,8 @@ export interface Config {
   bedrockEndpoint: string | undefined;
   maxUploadBytes: number;
   logLevel: Env['GENESIS_LOG_LEVEL'];
+  /** Per-model price overrides (USD per 1M tokens). */
+  prices: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }>;
 }
 
 export type DbConfig = { type: 'sqlite'; path: string } | { type: 'postgresql'; url: string };
@@ -103,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,
     maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,
     logLevel: e.GENESIS_LOG_LEVEL,
+    prices: e.GENESIS_PRICES ?? {},
   };
 }

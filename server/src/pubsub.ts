@@ -1,4 +1,6 @@
-import { createPubSub } from 'graphql-yoga';
+import { createPubSub, Repeater } from 'graphql-yoga';
+import type { GenerationProgress } from './generation/progress.ts';
+import type { RunProgress } from './training/service.ts';
 
 export type RegistryEventType = 'CREATED' | 'UPDATED' | 'DELETED';
 
@@ -10,8 +12,15 @@ export interface RegistryEvent {
 
 type Topics = {
   'registry:changed': [event: RegistryEvent];
+  'generation:progress': [jobId: number, progress: GenerationProgress];
+  'training:progress': [runId: number, progress: RunProgress];
 };
 type Topic = keyof Topics;
+type Payload<T extends Topic> = Topics[T] extends [infer P]
+  ? P
+  : Topics[T] extends [unknown, infer P]
+    ? P
+    : never;
 
 /**
  * The app's typed event bus (in-process; the scale issue swaps in yoga's Redis event target). It also counts
@@ -20,21 +29,32 @@ type Topic = keyof Topics;
  */
 export function createAppPubSub() {
   const inner = createPubSub<Topics>();
-  const live = new Map<Topic, number>();
+  const live = new Map<string, number>();
   return {
     publish: inner.publish,
-    subscribe<T extends Topic>(topic: T): AsyncGenerator<Topics[T][0]> {
-      const source = inner.subscribe(topic as 'registry:changed') as AsyncIterable<Topics[T][0]>;
-      return (async function* () {
-        live.set(topic, (live.get(topic) ?? 0) + 1);
+    subscribe<T extends Topic>(
+      topic: T,
+      ...id: Topics[T] extends [infer I, unknown] ? [I] : []
+    ): AsyncGenerator<Payload<T>> {
+      const key = (id.length ? `${topic}:${String(id[0])}` : topic) as Topic;
+      // biome-ignore lint/suspicious/noExplicitAny: yoga's subscribe overloads don't accept a generic topic
+      const source = (inner.subscribe as any)(topic, ...id) as AsyncIterable<Payload<T>>;
+      // A Repeater (not an async generator) so that return() while a next() is pending ends the stream at
+      // once: graphql-js calls it when a client unsubscribes, and the listener must not leak.
+      return new Repeater<Payload<T>>(async (push, stop) => {
+        live.set(key, (live.get(key) ?? 0) + 1);
+        void stop.then(() => (source as AsyncGenerator).return?.(undefined));
         try {
-          yield* source;
+          for await (const value of source) await push(value);
         } finally {
-          live.set(topic, (live.get(topic) ?? 1) - 1);
+          live.set(key, (live.get(key) ?? 1) - 1);
+          stop();
         }
-      })();
+      }) as unknown as AsyncGenerator<Payload<T>>;
     },
-    subscriberCount: (topic: Topic): number => live.get(topic) ?? 0,
+    /** Live subscribers of a topic (for a topic with ids, pass the id: `subscriberCount('generation:progress', 3)`). */
+    subscriberCount: (topic: Topic, id?: unknown): number =>
+      live.get((id === undefined ? topic : `${topic}:${String(id)}`) as Topic) ?? 0,
   };
 }
 

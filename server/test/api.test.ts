@@ -361,4 +361,10 @@ describe('HTTP protections', () => {
     expect((await fetch(`${s.url}/nope`)).status).toBe(404);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
+
+  it('reports readiness: database reachable and migrations applied', async () => {
+    const res = await fetch(`${s.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', database: 'sqlite' });
+  });
 });

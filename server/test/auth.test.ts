@@ -77,6 +77,74 @@ describe('with GENESIS_API_TOKEN set', () => {
   });
 });
 
+describe('signing in from a browser', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function login(token: string, next = '/datasets') {
+    return fetch(`${s.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, next }).toString(),
+    });
+  }
+
+  it('shows the sign-in page to a browser without a session, and rejects a wrong token', async () => {
+    const page = await fetch(`${s.url}/datasets?kind=utterances`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(401);
+    const html = await page.text();
+    expect(html).toMatch(/API token/);
+    expect(html).toContain('value="/datasets?kind=utterances"');
+    const wrong = await login('not-the-token-at-all');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await wrong.text()).toMatch(/That token is not right/);
+  });
+
+  it('sets an HttpOnly SameSite=Strict session cookie that authorises HTTP and WebSocket', async () => {
+    const ok = await login(TOKEN);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/datasets');
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toContain(TOKEN);
+    const session = cookie.split(';')[0]!;
+    const r = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: session },
+      body: JSON.stringify({ query: '{ stats { datasetCount } }' }),
+    });
+    expect(r.status).toBe(200);
+    class CookieWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { cookie: session } });
+      }
+    }
+    const client = createClient({
+      url: `${s.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: CookieWebSocket,
+      retryAttempts: 0,
+    });
+    const result = await client.iterate({ query: '{ stats { datasetCount } }' }).next();
+    expect(result.value?.data).toEqual({ stats: { datasetCount: 0 } });
+    await client.dispose();
+  });
+
+  it('never redirects to another site after signing in', async () => {
+    expect((await login(TOKEN, '//evil.example/x')).headers.get('location')).toBe('/');
+    expect((await login(TOKEN, 'https://evil.example/')).headers.get('location')).toBe('/');
+  });
+});
+
 describe('without a token', () => {
   let s: TestServer;
   beforeAll(async () => {

@@ -46,6 +46,17 @@ describe('configuration', () => {
     }
   });
 
+  it('reads price overrides and rejects malformed ones', () => {
+    const c = loadConfig({
+      GENESIS_PRICES: '{"nova-pro":{"input":1,"output":2,"cacheRead":0.1,"cacheWrite":1}}',
+    });
+    expect(c.prices['nova-pro']).toEqual({ input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1 });
+    expect(() => loadConfig({ GENESIS_PRICES: '{oops' })).toThrow(
+      /GENESIS_PRICES.*must be a JSON object/,
+    );
+    expect(() => loadConfig({ GENESIS_PRICES: '{"x":{"input":1}}' })).toThrow(/GENESIS_PRICES/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000);
   });

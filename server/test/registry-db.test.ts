@@ -188,3 +188,34 @@ describe.each(TEST_DATABASES)('registry on %s', (kind) => {
     await expect(repo().list({}, { first: 10_000 })).rejects.toThrow(RangeError);
   });
 });
+
+describe.each(TEST_DATABASES)('migrations on %s', (kind) => {
+  it('upgrade a registry in place without losing its data', async () => {
+    const temp = await createTempDatabase(kind);
+    const services = await initORM(temp.db, { migrate: false });
+    try {
+      const migrator = services.orm.getMigrator();
+      const all = await migrator.getPendingMigrations();
+      expect(all.length).toBeGreaterThan(1);
+      await migrator.up({ to: all[0]!.name });
+      const conn = services.em.getConnection();
+      const now = new Date().toISOString();
+      await conn.execute(
+        `insert into dataset (id, created_at, updated_at, name, kind, origin, item_count) values (1, '${now}', '${now}', 'old', 'utterances', 'imported', 2)`,
+      );
+      for (const [i, key] of ['a', 'b'].entries()) {
+        await conn.execute(
+          `insert into dataset_item (dataset_id, key, position, data, intent, created_at) values (1, '${key}', ${i}, '{"text":"hi","intent":"card_arrival","language":"en"}', 'card_arrival', '${now}')`,
+        );
+      }
+      await migrator.up();
+      expect(await migrator.getPendingMigrations()).toEqual([]);
+      const em = services.em.fork();
+      expect(await em.count(DatasetItemSchema, { dataset: 1 })).toBe(2);
+      expect((await em.findOneOrFail(DatasetSchema, 1)).name).toBe('old');
+    } finally {
+      await services.close();
+      await temp.drop();
+    }
+  });
+});

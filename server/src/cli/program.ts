@@ -17,6 +17,8 @@ import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { initORM, type Services } from '../db/orm.ts';
 import { exportRecords } from '../registry/export.ts';
 import { formatImportIssue, parseDatasetFile } from '../registry/import.ts';
+import type { GenerateOptions } from './generate.ts';
+import type { TrainOptions } from './train.ts';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage (unknown option, bad argument value). */
 export const EXIT_USAGE = 2;
@@ -70,6 +72,23 @@ function parseTags(value: string): string[] {
     .map((t) => validated(TagSchema)(t));
 }
 
+function csvList(value: string, name: string): string[] {
+  const list = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new InvalidArgumentError(`${name} needs at least one value.`);
+  return list;
+}
+
+function parseMoney(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError('--budget must be an amount in US dollars, e.g. 5 or 2.50.');
+  }
+  return n;
+}
+
 function parseDatasetId(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new InvalidArgumentError(
@@ -112,7 +131,7 @@ export function buildProgram(): Command {
       const config = configFor(program.opts<GlobalOptions>());
       // Loaded on demand: the GraphQL stack is only needed by `serve`, and other commands start faster without it.
       const { buildApp } = await import('../app.ts');
-      const app = await buildApp(config);
+      const app = await buildApp(config, { resumeInterruptedJobs: true });
       const url = await app.start(opts.port ?? config.port, opts.host ?? config.host);
       const where = config.db.type === 'sqlite' ? config.db.path : 'PostgreSQL (DATABASE_URL)';
       process.stdout.write(
@@ -279,6 +298,103 @@ export function buildProgram(): Command {
           process.stderr.write(`Wrote ${dataset.itemCount} items to ${opts.out}\n`);
         }
       });
+    });
+
+  program
+    .command('generate')
+    .description(
+      'generate a dataset with the local provider or Bedrock (progress bar and ETA on a terminal)',
+    )
+    .addOption(
+      new Option('--kind <kind>', 'what to generate').choices(['conversations', 'timeseries']),
+    )
+    .option('--count <n>', 'how many items', parseIntArg('--count', 1, 100_000))
+    .addOption(
+      new Option(
+        '--provider <name>',
+        'model provider (default: GENESIS_PROVIDER or local)',
+      ).choices(['local', 'bedrock']),
+    )
+    .option('--model <id>', 'Bedrock model id or inference profile')
+    .option('--languages <list>', 'languages, equally weighted (e.g. en,es)', (s) =>
+      csvList(s, '--languages'),
+    )
+    .option('--intents <list>', 'only these intents, equally weighted', (s) =>
+      csvList(s, '--intents'),
+    )
+    .option('--series-types <list>', 'only these series types, equally weighted', (s) =>
+      csvList(s, '--series-types'),
+    )
+    .option('--concurrency <n>', 'most model calls at once', parseIntArg('--concurrency', 1, 64))
+    .option(
+      '--slots-per-call <n>',
+      'items asked per model call',
+      parseIntArg('--slots-per-call', 1, 20),
+    )
+    .option('--rpm <n>', 'requests per minute to stay under', parseIntArg('--rpm', 1, 1_000_000))
+    .option('--tpm <n>', 'tokens per minute to stay under', parseIntArg('--tpm', 1, 1_000_000_000))
+    .option('--budget <usd>', 'stop before the cost exceeds this', parseMoney)
+    .option(
+      '--seed <n>',
+      'seed for a reproducible plan and local output',
+      parseIntArg('--seed', 0, 2 ** 31 - 1),
+    )
+    .option('--name <name>', 'dataset name', validated(DatasetNameSchema))
+    .option('--out <file>', 'also write the dataset to this JSONL file')
+    .option('--dry-run', 'print the estimate (calls, tokens, cost, time) without calling the model')
+    .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: GenerateOptions) => {
+      const { runGenerate } = await import('./generate.ts');
+      process.exitCode = await runGenerate(configFor(program.opts<GlobalOptions>()), opts);
+    });
+
+  program
+    .command('train')
+    .description('train an intent classifier on a dataset (in a worker thread, with progress)')
+    .argument('<dataset>', 'dataset id to train on', parseDatasetId)
+    .addOption(
+      new Option('--preset <name>', 'training preset')
+        .choices(['quick_test', 'fast', 'balanced', 'best', 'cross_validation'])
+        .default('best'),
+    )
+    .addOption(new Option('--model <kind>', 'classifier').choices(['svm', 'logreg', 'nb']))
+    .option(
+      '--cv <k>',
+      'evaluate by stratified k-fold cross-validation',
+      parseIntArg('--cv', 2, 20),
+    )
+    .option(
+      '--test <dataset>',
+      'also score on this dataset (train on synthetic, test on real)',
+      parseDatasetId,
+    )
+    .option(
+      '--learning-curve',
+      'also train on 1, 3, 10, 30 and all examples per intent (needs --test)',
+    )
+    .option('--experiment <name>', 'group the run with others to compare them')
+    .option('--json', 'print the result as JSON')
+    .action(async (dataset: number, opts: TrainOptions) => {
+      const { runTrain } = await import('./train.ts');
+      process.exitCode = await runTrain(configFor(program.opts<GlobalOptions>()), dataset, opts);
+    });
+
+  program
+    .command('predict')
+    .description('the most likely intents of a text under a trained run')
+    .argument('<run>', 'training run id', parseDatasetId)
+    .argument('<text>', 'the text to classify')
+    .option('--top <n>', 'how many intents', parseIntArg('--top', 1, 20), 5)
+    .option('--json', 'print the result as JSON')
+    .action(async (run: number, text: string, opts: { top: number; json?: boolean }) => {
+      const { runPredict } = await import('./train.ts');
+      process.exitCode = await runPredict(
+        configFor(program.opts<GlobalOptions>()),
+        run,
+        text,
+        opts,
+      );
     });
 
   program

@@ -6,7 +6,9 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type { Config } from '../config.ts';
 import type { Services } from '../db/orm.ts';
 import { DomainError, InputError } from '../errors.ts';
+import type { GenerationManager } from '../generation/manager.ts';
 import type { AppPubSub } from '../pubsub.ts';
+import type { TrainingManager } from '../training/service.ts';
 
 /** What every resolver gets: its own EntityManager fork, the services, the pubsub and the config. */
 export interface Context {
@@ -14,6 +16,8 @@ export interface Context {
   services: Services;
   pubsub: AppPubSub;
   config: Config;
+  generation: GenerationManager;
+  training: TrainingManager;
 }
 
 export const builder = new SchemaBuilder<{

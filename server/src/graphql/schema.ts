@@ -6,6 +6,8 @@ import './types/catalog.ts';
 import './types/dataset.ts';
 import './types/dataset-item.ts';
 import './types/registry.ts';
+import './types/generation.ts';
+import './types/training.ts';
 
 export const schema = builder.toSchema();
 

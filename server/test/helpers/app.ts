@@ -1,4 +1,4 @@
-import { type App, buildApp, CSRF_HEADER } from '../../src/app.ts';
+import { type App, type BuildAppOptions, buildApp, CSRF_HEADER } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { TempDatabase } from '../../src/db/temp-database.ts';
 import { createTempDatabase, type DbKind } from './databases.ts';
@@ -27,6 +27,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind = 'sqlite',
   env: Record<string, string> = {},
+  options: BuildAppOptions = {},
 ): Promise<TestServer> {
   const temp: TempDatabase = await createTempDatabase(kind);
   const config = loadConfig({
@@ -34,7 +35,7 @@ export async function startTestServer(
     GENESIS_LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await buildApp(config, { webBuildDir: null });
+  const app = await buildApp(config, { webBuildDir: null, ...options });
   const url = await app.start(0, '127.0.0.1');
   const auth: Record<string, string> = config.apiToken
     ? { authorization: `Bearer ${config.apiToken}` }

@@ -27,9 +27,17 @@ export const GenerationJobSchema = defineEntity({
     requested: p.integer().default(0),
     accepted: p.integer().default(0),
     rejected: p.integer().default(0),
+    /** Model calls whose answers were recorded (calls lost to a crash are not counted, nor billed here). */
+    calls: p.integer().default(0),
+    retries: p.integer().default(0),
+    throttles: p.integer().default(0),
     inputTokens: p.integer().default(0),
     outputTokens: p.integer().default(0),
-    costUsd: p.double().default(0),
+    cacheReadTokens: p.integer().default(0),
+    cacheWriteTokens: p.integer().default(0),
+    costUsd: p.double().$type<number>().default(0),
+    /** Slots given up on, with the last reason: `[{ slot, reason, attempts }]`. */
+    rejections: p.json<{ slot: string; reason: string; attempts: number }[]>().nullable(),
     error: p.text().nullable(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),

@@ -13,9 +13,18 @@ export const TrainingRunSchema = defineEntity({
     status: p.enum([...RUN_STATUSES]).index(),
     dataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
     testDataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
+    /** Groups runs for comparison, e.g. "synthetic-vs-real". */
+    experiment: p.string().length(120).nullable().index(),
+    preset: p.string().length(40).nullable(),
     config: p.json<Record<string, unknown>>(),
+    /** Evaluation, test-on-real and learning-curve figures. */
     metrics: p.json<Record<string, unknown>>().nullable(),
+    /** What the stored model is: format, version, classes, size. */
     artifact: p.json<Record<string, unknown>>().nullable(),
+    /** The model artifact (vectorizer + weights) as gzip-compressed JSON, loadable by `predict`. */
+    model: p.blob().nullable().lazy(),
+    /** Last progress report while running (stage, fold, ETA). */
+    progress: p.json<Record<string, unknown>>().nullable(),
     durationMs: p.integer().nullable(),
     error: p.text().nullable(),
     finishedAt: p.datetime().nullable(),

@@ -11,7 +11,7 @@ export const ValidationReportSchema = defineEntity({
     version: p.integer(),
     /** What the report was measured against: a reference dataset id or profile name, and the targets. */
     reference: p.json<Record<string, unknown>>().nullable(),
-    overallScore: p.double().nullable(),
+    overallScore: p.double().$type<number>().nullable(),
     report: p.json<Record<string, unknown>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -1,0 +1,121 @@
+/**
+ * What a user asks of a generation job. The same schema validates the GraphQL input, the CLI flags and the
+ * web form, so a wrong value gets the same message everywhere.
+ */
+import * as v from 'valibot';
+import { INTENT_IDS } from './catalog/intents.ts';
+import { SERIES_TYPE_IDS } from './catalog/series.ts';
+import {
+  COMPLEXITIES,
+  DatasetNameSchema,
+  LANGUAGES,
+  RESOLUTIONS,
+  SENTIMENTS,
+  TagSchema,
+} from './common.ts';
+import { FREQUENCIES } from './timeseries.ts';
+
+export const GENERATION_KINDS = ['conversations', 'timeseries'] as const;
+export type GenerationKind = (typeof GENERATION_KINDS)[number];
+
+export const PROVIDERS = ['local', 'bedrock'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** The most items one job may ask for. */
+export const MAX_GENERATION_COUNT = 100_000;
+
+/**
+ * Target shares: `{ en: 0.5, es: 0.5 }`. Weights need not sum to 1 (they are normalised), but each must be
+ * >= 0, at least one > 0, and every key one of `allowed`.
+ */
+function weights<const T extends readonly string[]>(field: string, allowed: T) {
+  return v.pipe(
+    v.record(
+      v.string(),
+      v.pipe(
+        v.number(`${field} weights must be numbers`),
+        v.minValue(0, `${field} weights must be >= 0`),
+      ),
+    ),
+    v.check(
+      (w) => Object.keys(w).every((k) => allowed.includes(k)),
+      (issue) =>
+        `${field} keys must be among ${allowed.length > 12 ? `the ${allowed.length} known values` : allowed.join(', ')}; got ${Object.keys(
+          issue.input as object,
+        )
+          .filter((k) => !allowed.includes(k))
+          .map((k) => `"${k}"`)
+          .join(', ')}`,
+    ),
+    v.check(
+      (w) => Object.values(w).some((x) => x > 0),
+      `${field} needs at least one weight above 0`,
+    ),
+  );
+}
+
+export const DEFAULT_LANGUAGES = { en: 0.5, es: 0.5 } as const;
+export const DEFAULT_SENTIMENTS = { positive: 0.3, neutral: 0.5, negative: 0.2 } as const;
+export const DEFAULT_COMPLEXITIES = { simple: 0.3, medium: 0.5, complex: 0.2 } as const;
+export const DEFAULT_RESOLUTIONS = { resolved: 0.7, unresolved: 0.15, escalated: 0.15 } as const;
+
+export const GenerationTargetsSchema = v.object({
+  /** Intent weights; default every intent equally. */
+  intents: v.optional(weights('intents', INTENT_IDS)),
+  languages: v.optional(weights('languages', LANGUAGES)),
+  sentiments: v.optional(weights('sentiments', SENTIMENTS)),
+  complexities: v.optional(weights('complexities', COMPLEXITIES)),
+  resolutions: v.optional(weights('resolutions', RESOLUTIONS)),
+  /** Series-type weights; default the domain shares (electricity 50%, energy 20%, sensors 20%, financial 10%). */
+  seriesTypes: v.optional(weights('seriesTypes', SERIES_TYPE_IDS)),
+});
+export type GenerationTargets = v.InferOutput<typeof GenerationTargetsSchema>;
+
+const positiveInt = (field: string, max: number) =>
+  v.pipe(
+    v.number(`${field} must be a number`),
+    v.integer(`${field} must be a whole number`),
+    v.minValue(1, `${field} must be at least 1`),
+    v.maxValue(max, `${field} must be at most ${max}`),
+  );
+
+export const GenerationInputSchema = v.object({
+  kind: v.picklist(GENERATION_KINDS, 'kind must be conversations or timeseries'),
+  count: positiveInt('count', MAX_GENERATION_COUNT),
+  name: v.optional(DatasetNameSchema),
+  tags: v.optional(v.array(TagSchema)),
+  provider: v.optional(v.picklist(PROVIDERS, 'provider must be local or bedrock')),
+  /** Model id or inference profile (bedrock). */
+  model: v.optional(
+    v.pipe(v.string(), v.trim(), v.nonEmpty('model must not be empty'), v.maxLength(200)),
+  ),
+  targets: v.optional(GenerationTargetsSchema, {}),
+  /** Items per model call. */
+  slotsPerCall: v.optional(positiveInt('slotsPerCall', 20)),
+  /** Most model calls in flight at once; the runner adapts below it when throttled. */
+  concurrency: v.optional(positiveInt('concurrency', 64)),
+  /** Quota the runner paces itself to: requests and tokens per minute. */
+  rpm: v.optional(positiveInt('rpm', 1_000_000)),
+  tpm: v.optional(positiveInt('tpm', 1_000_000_000)),
+  /** Stop before the cost would exceed this many US dollars. */
+  budgetUsd: v.optional(
+    v.pipe(v.number('budgetUsd must be a number'), v.minValue(0, 'budgetUsd must be >= 0')),
+  ),
+  seed: v.optional(v.pipe(v.number(), v.integer('seed must be a whole number'))),
+  /** Time series: frequency, start and length of every series. */
+  frequency: v.optional(
+    v.picklist(FREQUENCIES, `frequency must be one of ${FREQUENCIES.join(', ')}`),
+  ),
+  start: v.optional(
+    v.pipe(v.string(), v.isoTimestamp('start must be an ISO-8601 timestamp with a zone')),
+  ),
+  length: v.optional(positiveInt('length', 100_000)),
+  /** Failed calls in a row after which the job pauses itself. */
+  maxConsecutiveFailures: v.optional(positiveInt('maxConsecutiveFailures', 1000)),
+  /** Tries per slot (first ask plus re-asks) before it is recorded as rejected. */
+  maxAttemptsPerSlot: v.optional(positiveInt('maxAttemptsPerSlot', 10)),
+  /** Draw few-shot examples from this dataset (a reference set) instead of the built-in ones. */
+  exampleDatasetId: v.optional(v.string()),
+});
+export type GenerationInput = v.InferInput<typeof GenerationInputSchema>;
+export type GenerationConfigInput = v.InferOutput<typeof GenerationInputSchema>;

@@ -1,0 +1,182 @@
+/**
+ * pnpm bench:generation [--count 500] [--naive-minutes 3] [--model ID]
+ *
+ * Generates conversations through the real AWS SDK against the in-repo Bedrock emulator, set up like a tight
+ * account: 60 requests and 60,000 tokens per minute, 0.5-3 s latency, 10% faults. Prints, for our runner and in
+ * the same run for the naive strategy of the original lab (one request at a time, 5 s apart, no retries):
+ * accepted items per minute, the ceiling the quota allows for the tokens each item really costs, and lost and
+ * duplicated items.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
+import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
+import { initORM } from '../src/db/orm.ts';
+import { createTempSqlite } from '../src/db/temp-database.ts';
+import { resolveConfig } from '../src/generation/config.ts';
+import { GenerationManager } from '../src/generation/manager.ts';
+import { parseConversationAnswer } from '../src/generation/parse.ts';
+import { planConversations } from '../src/generation/plan.ts';
+import {
+  buildPrompt,
+  CONVERSATION_EXAMPLES,
+  CONVERSATION_SYSTEM_PROMPT,
+} from '../src/generation/prompts.ts';
+import { BedrockProvider } from '../src/llm/bedrock.ts';
+import { startEmulator } from '../src/llm/emulator/server.ts';
+import { DEFAULT_BEDROCK_MODEL, outputBurndown } from '../src/llm/prices.ts';
+import { createAppPubSub } from '../src/pubsub.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '500' },
+    'naive-minutes': { type: 'string', default: '3' },
+    model: { type: 'string', default: DEFAULT_BEDROCK_MODEL },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const COUNT = Number(values.count);
+const NAIVE_MS = Number(values['naive-minutes']) * 60_000;
+const MODEL = values.model!;
+const RPM = 60;
+const TPM = 60_000;
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
+
+const emulator = await startEmulator({
+  rpm: RPM,
+  tpm: TPM,
+  latency: { minMs: 500, maxMs: 3000 },
+  faults: { throttle: 0.03, server: 0.03, malformed: 0.02, truncated: 0.01, wrongIntent: 0.01 },
+  seed: Number(values.seed),
+});
+const burndown = outputBurndown(MODEL);
+console.log(
+  `emulator ${emulator.url}: ${RPM} rpm, ${TPM} tpm (output x${burndown}), 0.5-3 s latency, 10% faults; model ${MODEL}`,
+);
+
+/** Quota tokens the emulator charged, as Bedrock counts them. */
+function quotaTokens(s: ReturnType<typeof emulator.stats>) {
+  return s.tokensIn + s.cacheWriteTokens + s.tokensOut * burndown;
+}
+function ceilingPerMinute(itemsPerCall: number, tokensPerItem: number) {
+  return Math.min(RPM * itemsPerCall, TPM / tokensPerItem);
+}
+
+// --- naive: one request at a time, 5 s apart, one conversation each, a failed request loses its item ---
+const naiveConfig = resolveConfig(
+  { kind: 'conversations', count: 1000, provider: 'bedrock', model: MODEL, seed: 2, targets: {} },
+  loadConfig({}),
+);
+const naiveSlots = planConversations(naiveConfig);
+const provider = new BedrockProvider({ model: MODEL, endpoint: emulator.url, maxAttempts: 1 });
+emulator.reset();
+let naiveAccepted = 0;
+let naiveLost = 0;
+const naiveStart = Date.now();
+for (const slot of naiveSlots) {
+  if (Date.now() - naiveStart > NAIVE_MS) break;
+  try {
+    const answer = await provider.call({
+      system: CONVERSATION_SYSTEM_PROMPT,
+      examples: CONVERSATION_EXAMPLES,
+      prompt: buildPrompt({ task: 'conversations', slots: [slot] }),
+      maxTokens: 90 * slot.turns + 320,
+      temperature: 0.9,
+      seed: '0',
+    });
+    const [outcome] = parseConversationAnswer(answer, [slot], (s) => ({
+      model: MODEL,
+      provider: 'bedrock',
+      created_at: new Date().toISOString(),
+      slot: s.slot,
+      conversationId: s.slot,
+    }));
+    if (outcome?.ok) naiveAccepted++;
+    else naiveLost++;
+  } catch {
+    naiveLost++;
+  }
+  await new Promise((r) => setTimeout(r, 5000));
+}
+const naiveMinutes = (Date.now() - naiveStart) / 60_000;
+const naiveStats = emulator.stats();
+const naiveRate = naiveAccepted / naiveMinutes;
+
+// --- ours: the job runner, paced to the quota, adaptive concurrency, retries, re-asks ---
+emulator.reset();
+const temp = await createTempSqlite();
+const services = await initORM(temp.db);
+const server = loadConfig({ GENESIS_BEDROCK_ENDPOINT: emulator.url, AWS_REGION: 'us-east-1' });
+const manager = new GenerationManager(services, createAppPubSub(), server);
+const started = Date.now();
+const job = await manager.start({
+  kind: 'conversations',
+  count: COUNT,
+  provider: 'bedrock',
+  model: MODEL,
+  rpm: RPM,
+  tpm: TPM,
+  seed: 7,
+});
+const ticker = setInterval(async () => {
+  const p = await manager.progress(job.id);
+  if (p)
+    process.stdout.write(
+      `  ours: ${p.accepted}/${p.requested} accepted, ${p.itemsPerMinute}/min, concurrency ${p.concurrency}, retries ${p.retries}\n`,
+    );
+}, 30_000);
+await manager.wait(job.id);
+clearInterval(ticker);
+const minutes = (Date.now() - started) / 60_000;
+const em = services.em.fork();
+const done = await em.findOneOrFail(GenerationJobSchema, job.id);
+const items = await em.find(DatasetItemSchema, { dataset: done.dataset }, { fields: ['key'] });
+const stats = emulator.stats();
+const oursRate = done.accepted / minutes;
+const oursTokensPerItem = quotaTokens(stats) / done.accepted;
+const oursCeiling = ceilingPerMinute(
+  (done.config as { slotsPerCall: number }).slotsPerCall,
+  oursTokensPerItem,
+);
+const naiveTokensPerItem = naiveAccepted ? quotaTokens(naiveStats) / naiveAccepted : Number.NaN;
+const naiveCeiling = ceilingPerMinute(1, naiveTokensPerItem);
+
+const row = (
+  name: string,
+  rate: number,
+  ceiling: number,
+  lost: number,
+  dup: number,
+  extra: string,
+) =>
+  `${name.padEnd(8)} ${rate.toFixed(1).padStart(8)} ${ceiling.toFixed(1).padStart(9)} ${((100 * rate) / ceiling).toFixed(1).padStart(8)}% ${String(lost).padStart(5)} ${String(dup).padStart(4)}  ${extra}`;
+console.log('\nstrategy  items/min   ceiling  of ceil   lost  dup  notes');
+console.log(
+  row(
+    'naive',
+    naiveRate,
+    naiveCeiling,
+    naiveLost,
+    0,
+    `${naiveAccepted} accepted in ${naiveMinutes.toFixed(1)} min; ${naiveStats.requests} requests`,
+  ),
+);
+console.log(
+  row(
+    'ours',
+    oursRate,
+    oursCeiling,
+    COUNT - done.accepted - done.rejected,
+    items.length - new Set(items.map((i) => i.key)).size,
+    `${done.accepted}/${COUNT} accepted, ${done.rejected} rejected, in ${minutes.toFixed(1)} min; ${stats.requests} requests, ${done.throttles} throttles, ${done.retries} retries, $${done.costUsd.toFixed(2)}`,
+  ),
+);
+console.log(`\nours / naive: ${(oursRate / naiveRate).toFixed(1)}x items per minute`);
+console.log(
+  `quota tokens per accepted item: ours ${oursTokensPerItem.toFixed(0)}, naive ${naiveTokensPerItem.toFixed(0)}`,
+);
+await services.close();
+await temp.drop();
+provider.destroy();
+await emulator.stop();

@@ -1,0 +1,87 @@
+import { costOf, type ModelPrice, outputBurndown, priceOf } from '../llm/prices.ts';
+import { estimateTokens } from '../llm/provider.ts';
+import type { GenerationConfig } from './config.ts';
+import {
+  CONVERSATION_EXAMPLES,
+  CONVERSATION_SYSTEM_PROMPT,
+  SERIES_SYSTEM_PROMPT,
+} from './prompts.ts';
+
+export interface GenerationEstimate {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  costUsd: number | null;
+  /** Wall-clock estimate, from the quota, the concurrency and a typical latency. */
+  seconds: number;
+  /** What bounds the speed: "quota (requests)", "quota (tokens)" or "latency". */
+  limitedBy: string;
+  /** The best rate the quota allows, in items per minute (null without a quota). */
+  ceilingItemsPerMinute: number | null;
+}
+
+/** Typical seconds per call: the local provider is instant, LLM calls take a few seconds for a batch. */
+const LATENCY_S = { local: 0.01, bedrock: 8 };
+/** Share of slots asked again after a rejected answer, from the runner's behaviour under faults. */
+const REASK_RATE = 0.05;
+
+/**
+ * Estimates a job without calling the model: calls, tokens (the system prompt and examples are read from the
+ * prompt cache after the first call), cost from the model's price and time from the quota and concurrency.
+ */
+export function estimateGeneration(
+  config: GenerationConfig,
+  prices: Record<string, ModelPrice> = {},
+): GenerationEstimate {
+  const conversations = config.kind === 'conversations';
+  const calls = Math.ceil((config.count * (1 + REASK_RATE)) / config.slotsPerCall);
+  const cached = estimateTokens(
+    conversations ? CONVERSATION_SYSTEM_PROMPT + CONVERSATION_EXAMPLES : SERIES_SYSTEM_PROMPT,
+  );
+  const perSlotIn = conversations ? 75 : 60;
+  const perSlotOut = conversations ? 110 * 5 + 80 : 160;
+  const items = config.count * (1 + REASK_RATE);
+  const uncachedIn = Math.round(items * perSlotIn + calls * 60);
+  const outputTokens = Math.round(items * perSlotOut);
+  const cacheReadTokens = config.provider === 'local' ? 0 : Math.max(0, calls - 1) * cached;
+  const inputTokens = uncachedIn + (config.provider === 'local' ? calls * cached : cached);
+  const price = priceOf(config.model, prices);
+  const costUsd = price
+    ? costOf(price, {
+        inputTokens: uncachedIn,
+        outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens: config.provider === 'local' ? 0 : cached,
+      })
+    : null;
+  const latencySeconds = (calls * LATENCY_S[config.provider]) / config.concurrency;
+  // Quota consumption as Bedrock counts it: input + output x burndown (5 for Claude 3.7/4.x).
+  const quotaTokens = uncachedIn + outputTokens * outputBurndown(config.model);
+  const rpmSeconds = config.rpm ? (calls / config.rpm) * 60 : 0;
+  const tpmSeconds = config.tpm ? (quotaTokens / config.tpm) * 60 : 0;
+  const seconds = Math.max(latencySeconds, rpmSeconds, tpmSeconds);
+  const limitedBy =
+    seconds === rpmSeconds && rpmSeconds > 0
+      ? 'quota (requests)'
+      : seconds === tpmSeconds && tpmSeconds > 0
+        ? 'quota (tokens)'
+        : 'latency';
+  const perCallTokens = quotaTokens / calls;
+  const ceilingCallsPerMin = Math.min(
+    config.rpm ?? Number.POSITIVE_INFINITY,
+    config.tpm ? config.tpm / perCallTokens : Number.POSITIVE_INFINITY,
+  );
+  return {
+    calls,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens,
+    costUsd,
+    seconds: Math.round(seconds),
+    limitedBy,
+    ceilingItemsPerMinute: Number.isFinite(ceilingCallsPerMin)
+      ? Math.round((ceilingCallsPerMin * config.slotsPerCall) / (1 + REASK_RATE))
+      : null,
+  };
+}

@@ -1,0 +1,256 @@
+import { type GenerationConfigInput, GenerationInputSchema } from '@genesis/schema/generation';
+import * as v from 'valibot';
+import type { Config } from '../config.ts';
+import { DatasetSchema } from '../db/entities/dataset.entity.ts';
+import { type GenerationJob, GenerationJobSchema } from '../db/entities/generation-job.entity.ts';
+import type { Services } from '../db/orm.ts';
+import { InputError, NotFoundError } from '../errors.ts';
+import { BedrockProvider } from '../llm/bedrock.ts';
+import { LocalProvider } from '../llm/local.ts';
+import { priceOf } from '../llm/prices.ts';
+import type { ModelProvider } from '../llm/provider.ts';
+import type { AppPubSub } from '../pubsub.ts';
+import { type GenerationConfig, resolveConfig } from './config.ts';
+import { currentSequence, type GenerationProgress } from './progress.ts';
+import { GenerationRunner, type RunResult, ShutdownError } from './runner.ts';
+
+export type ProviderFactory = (config: GenerationConfig) => ModelProvider;
+
+/** The default providers: the embedded one, or Bedrock (through GENESIS_BEDROCK_ENDPOINT when set). */
+export function defaultProviderFactory(server: Config): ProviderFactory {
+  const local = new LocalProvider();
+  const bedrock = new Map<string, BedrockProvider>();
+  return (config) => {
+    if (config.provider === 'local') return local;
+    let p = bedrock.get(config.model);
+    if (!p) {
+      p = new BedrockProvider({
+        model: config.model,
+        ...(server.awsRegion ? { region: server.awsRegion } : {}),
+        ...(server.bedrockEndpoint ? { endpoint: server.bedrockEndpoint } : {}),
+      });
+      bedrock.set(config.model, p);
+    }
+    return p;
+  };
+}
+
+interface Running {
+  runner: GenerationRunner;
+  controller: AbortController;
+  done: Promise<RunResult>;
+}
+
+/**
+ * Starts, cancels and resumes generation jobs in this process, and reports their progress. One runner per job;
+ * a job interrupted by a dead process is resumed by {@link resumeInterrupted} (called when the server starts).
+ */
+export class GenerationManager {
+  readonly #running = new Map<number, Running>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly pubsub: AppPubSub,
+    private readonly server: Config,
+    private readonly providers: ProviderFactory = defaultProviderFactory(server),
+    private readonly runnerOptions: { backoffBaseMs?: number } = {},
+  ) {}
+
+  /** Validates the input (errors name the field), creates the job and its dataset, and starts it. */
+  async start(rawInput: unknown): Promise<GenerationJob> {
+    const parsed = v.safeParse(GenerationInputSchema, rawInput);
+    if (!parsed.success) {
+      throw new InputError(
+        parsed.issues.map((i) => ({
+          path: (i.path ?? []).map((p) => String(p.key)).join('.'),
+          message: i.message,
+        })),
+      );
+    }
+    const config = resolveConfig(parsed.output as GenerationConfigInput, this.server);
+    const em = this.services.em.fork();
+    const job = await em.transactional(async (tx) => {
+      const dataset = tx.create(DatasetSchema, {
+        name: config.name,
+        kind: config.kind,
+        origin: 'generated',
+        itemCount: 0,
+        source: { provider: config.provider, model: config.model, seed: config.seed },
+      } as never);
+      const created = tx.create(GenerationJobSchema, {
+        kind: config.kind,
+        status: 'queued',
+        provider: config.provider,
+        model: config.model,
+        config: config as unknown as Record<string, unknown>,
+        dataset,
+        requested: config.count,
+      } as never);
+      await tx.flush();
+      for (const tag of config.tags) tx.create('DatasetTag', { dataset, tag } as never);
+      await tx.flush();
+      (dataset as { source: Record<string, unknown> }).source = {
+        ...(dataset as { source: object }).source,
+        jobId: created.id,
+      };
+      await tx.flush();
+      return created;
+    });
+    this.pubsub.publish('registry:changed', {
+      type: 'CREATED',
+      datasetId: (job.dataset as { id: number }).id,
+    });
+    this.#launch(job.id);
+    return job;
+  }
+
+  /** Resumes a paused, failed, cancelled or interrupted job: only its missing slots are filled. */
+  async resume(jobId: number, changes: { budgetUsd?: number } = {}): Promise<GenerationJob> {
+    if (this.#running.has(jobId)) return this.#load(jobId);
+    const em = this.services.em.fork();
+    const job = await em.findOne(GenerationJobSchema, jobId);
+    if (!job) throw new NotFoundError('GenerationJob', String(jobId));
+    if (job.status === 'completed') {
+      throw new InputError([{ path: 'id', message: `job ${jobId} is already completed` }]);
+    }
+    if (changes.budgetUsd !== undefined) {
+      job.config = { ...job.config, budgetUsd: changes.budgetUsd };
+    }
+    job.status = 'queued';
+    await em.flush();
+    this.#launch(jobId);
+    return job;
+  }
+
+  /** Cancels a running job; what it stored so far stays in its dataset. */
+  async cancel(jobId: number): Promise<GenerationJob> {
+    const running = this.#running.get(jobId);
+    if (running) {
+      running.controller.abort(new Error('cancelled'));
+      await running.done;
+      return this.#load(jobId);
+    }
+    const em = this.services.em.fork();
+    const job = await em.findOne(GenerationJobSchema, jobId);
+    if (!job) throw new NotFoundError('GenerationJob', String(jobId));
+    if (job.status === 'queued' || job.status === 'paused' || job.status === 'running') {
+      job.status = 'cancelled';
+      job.finishedAt = new Date();
+      await em.flush();
+    }
+    return job;
+  }
+
+  /** Jobs left `running` or `queued` by a process that died are resumed. Returns their ids. */
+  async resumeInterrupted(): Promise<number[]> {
+    const em = this.services.em.fork();
+    const jobs = await em.find(GenerationJobSchema, { status: { $in: ['running', 'queued'] } });
+    const ids = jobs.map((j) => j.id).filter((id) => !this.#running.has(id));
+    for (const id of ids) this.#launch(id);
+    return ids;
+  }
+
+  /** Resolves when the job's current run ends (immediately if it is not running). */
+  async wait(jobId: number): Promise<RunResult | null> {
+    return (await this.#running.get(jobId)?.done) ?? null;
+  }
+
+  isRunning(jobId: number): boolean {
+    return this.#running.has(jobId);
+  }
+
+  /** Live progress of a running job, or the stored state of any other. */
+  async progress(jobId: number): Promise<GenerationProgress | null> {
+    const runner = this.#running.get(jobId)?.runner;
+    if (runner) return runner.progress();
+    const em = this.services.em.fork();
+    const job = await em.findOne(GenerationJobSchema, jobId);
+    return job ? storedProgress(job, this.services) : null;
+  }
+
+  /** Cancels every running job and waits for them (server shutdown). Their state stays resumable. */
+  async stopAll(): Promise<void> {
+    const all = [...this.#running.values()];
+    for (const r of all) r.controller.abort(new ShutdownError('server stopping'));
+    await Promise.allSettled(all.map((r) => r.done));
+  }
+
+  #launch(jobId: number) {
+    const controller = new AbortController();
+    const entry = { controller } as Running;
+    this.#running.set(jobId, entry);
+    entry.done = (async (): Promise<RunResult> => {
+      try {
+        const job = await this.#load(jobId);
+        const config = job.config as unknown as GenerationConfig;
+        entry.runner = new GenerationRunner(job, {
+          services: this.services,
+          pubsub: this.pubsub,
+          provider: this.providers(config),
+          price: priceOf(config.model, this.server.prices),
+          ...this.runnerOptions,
+        });
+        return await entry.runner.run(controller.signal);
+      } catch (err) {
+        const message = `The job failed: ${err instanceof Error ? err.message : String(err)}`;
+        await this.services.em
+          .fork()
+          .nativeUpdate(
+            GenerationJobSchema,
+            { id: jobId },
+            { status: 'failed', error: message, finishedAt: new Date() },
+          );
+        return { status: 'failed', message };
+      } finally {
+        this.#running.delete(jobId);
+      }
+    })();
+  }
+
+  async #load(jobId: number): Promise<GenerationJob> {
+    const job = await this.services.em
+      .fork()
+      .findOne(GenerationJobSchema, jobId, { populate: ['dataset'] });
+    if (!job) throw new NotFoundError('GenerationJob', String(jobId));
+    return job;
+  }
+}
+
+/** Progress of a job that is not running, from what is stored. */
+async function storedProgress(job: GenerationJob, services: Services): Promise<GenerationProgress> {
+  const datasetId = (job.dataset as { id: number } | null)?.id ?? null;
+  const perLabel = datasetId
+    ? await services
+        .datasets(services.em.fork())
+        .labelCounts(datasetId, job.kind === 'conversations' ? 'intent' : 'seriesType')
+    : [];
+  const reasons = new Map<string, number>();
+  for (const r of job.rejections ?? []) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+  return {
+    jobId: job.id,
+    datasetId,
+    kind: job.kind as 'conversations' | 'timeseries',
+    status: job.status,
+    message: job.error ?? null,
+    requested: job.requested,
+    accepted: job.accepted,
+    rejected: job.rejected,
+    rejectionReasons: [...reasons].map(([reason, count]) => ({ reason, count })),
+    retries: job.retries,
+    throttles: job.throttles,
+    calls: job.calls,
+    concurrency: 0,
+    itemsPerMinute: 0,
+    etaSeconds: job.status === 'completed' ? 0 : null,
+    inputTokens: job.inputTokens,
+    outputTokens: job.outputTokens,
+    cacheReadTokens: job.cacheReadTokens,
+    cacheWriteTokens: job.cacheWriteTokens,
+    costUsd: job.costUsd,
+    costPerItemUsd: job.accepted > 0 ? job.costUsd / job.accepted : null,
+    perLabel,
+    latest: [],
+    sequence: currentSequence(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}

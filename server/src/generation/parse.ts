@@ -1,0 +1,220 @@
+import { getIntent } from '@genesis/schema/catalog/intents';
+import type { GenerationMeta } from '@genesis/schema/common';
+import { type Conversation, ConversationSchema } from '@genesis/schema/conversation';
+import { formatIssues } from '@genesis/schema/issues';
+import * as v from 'valibot';
+import type { ConversationSlot } from './slots.ts';
+
+/** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
+export type SlotOutcome<T> =
+  | { slot: string; ok: true; item: T; repairs: string[] }
+  | { slot: string; ok: false; reason: string };
+
+/**
+ * Pulls the JSON object out of a model answer: a forced tool call's input, plain JSON, a ```json fence, or the
+ * outermost {...} in prose. Returns null when nothing parses.
+ */
+export function extractJson(answer: { text: string; toolInput?: unknown }): unknown {
+  if (answer.toolInput !== undefined && answer.toolInput !== null) return answer.toolInput;
+  const text = answer.text.trim();
+  const candidates = [text];
+  const fence = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
+  if (fence?.[1]) candidates.push(fence[1].trim());
+  const first = text.indexOf('{');
+  const last = text.lastIndexOf('}');
+  if (first >= 0 && last > first) candidates.push(text.slice(first, last + 1));
+  for (const c of candidates) {
+    try {
+      return JSON.parse(c);
+    } catch {
+      // next candidate
+    }
+  }
+  return null;
+}
+
+const EN_WORDS = new Set([
+  'the',
+  'my',
+  'is',
+  'and',
+  'to',
+  'you',
+  'i',
+  'it',
+  'have',
+  'for',
+  'your',
+  'was',
+  'can',
+  'with',
+  'this',
+  'what',
+  'why',
+  'how',
+]);
+const ES_WORDS = new Set([
+  'el',
+  'la',
+  'mi',
+  'es',
+  'y',
+  'que',
+  'de',
+  'no',
+  'por',
+  'para',
+  'con',
+  'tu',
+  'su',
+  'una',
+  'un',
+  'lo',
+  'se',
+  'pero',
+  'qué',
+  'cómo',
+  'hola',
+]);
+
+/**
+ * Which of en/es a text is written in, by counting very common function words. Returns null when it can't
+ * tell (too short, or evenly mixed), so only clear mismatches are rejected.
+ */
+export function guessLanguage(text: string): 'en' | 'es' | null {
+  let en = 0;
+  let es = 0;
+  for (const word of text.toLowerCase().match(/[a-záéíóúñü]+/g) ?? []) {
+    if (EN_WORDS.has(word)) en++;
+    if (ES_WORDS.has(word)) es++;
+  }
+  if (en + es < 4) return null;
+  if (en >= 2 * es + 2) return 'en';
+  if (es >= 2 * en + 2) return 'es';
+  return null;
+}
+
+function entriesOf(json: unknown, key: string): unknown[] | null {
+  if (Array.isArray(json)) return json;
+  if (json && typeof json === 'object' && Array.isArray((json as Record<string, unknown>)[key])) {
+    return (json as Record<string, unknown[]>)[key]!;
+  }
+  return null;
+}
+
+/**
+ * Turns one model answer into an outcome per requested slot. Safe repairs are made (our own conversation id,
+ * the catalog's category for the intent, a recounted turn_count, missing labels filled from the slot); answers
+ * that don't do what the slot asked (another intent or language, another number of turns, a schema violation)
+ * are rejected with a reason the re-ask passes back to the model.
+ */
+export function parseConversationAnswer(
+  answer: { text: string; toolInput?: unknown; stopReason?: string },
+  slots: readonly ConversationSlot[],
+  meta: (slot: ConversationSlot) => GenerationMeta & { conversationId: string },
+): SlotOutcome<Conversation>[] {
+  const json = extractJson(answer);
+  const truncated = answer.stopReason === 'max_tokens';
+  const entries = entriesOf(json, 'conversations');
+  if (!entries) {
+    const reason = truncated
+      ? 'the answer was cut off before the JSON ended (max tokens); answer more briefly'
+      : json === null
+        ? 'the answer was not valid JSON; answer with only the JSON object'
+        : 'the answer had no "conversations" array';
+    return slots.map((s) => ({ slot: s.slot, ok: false, reason }));
+  }
+  const bySlot = new Map<string, Record<string, unknown>>();
+  for (const e of entries) {
+    if (e && typeof e === 'object' && typeof (e as { slot?: unknown }).slot === 'string') {
+      const key = (e as { slot: string }).slot;
+      if (!bySlot.has(key)) bySlot.set(key, e as Record<string, unknown>);
+    }
+  }
+  return slots.map((slot): SlotOutcome<Conversation> => {
+    const entry = bySlot.get(slot.slot);
+    if (!entry) {
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: truncated
+          ? 'the answer was cut off before this slot (max tokens)'
+          : 'the answer had no entry for this slot',
+      };
+    }
+    const repairs: string[] = [];
+    const { slot: _slot, ...fields } = entry;
+    const data: Record<string, unknown> = { ...fields };
+    if (data.intent !== slot.intent) {
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: `asked for intent ${slot.intent}, got ${String(data.intent)}`,
+      };
+    }
+    if (data.language !== undefined && data.language !== slot.language) {
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: `asked for language ${slot.language}, got ${String(data.language)}`,
+      };
+    }
+    for (const [field, wanted] of [
+      ['language', slot.language],
+      ['sentiment', slot.sentiment],
+      ['complexity', slot.complexity],
+      ['resolution_status', slot.resolution],
+    ] as const) {
+      if (data[field] === undefined) {
+        data[field] = wanted;
+        repairs.push(`${field} filled from the slot`);
+      } else if (data[field] !== wanted) {
+        return {
+          slot: slot.slot,
+          ok: false,
+          reason: `asked for ${field} ${wanted}, got ${String(data[field])}`,
+        };
+      }
+    }
+    const category = getIntent(slot.intent)?.category;
+    if (data.category !== category) {
+      data.category = category;
+      repairs.push('category set from the intent');
+    }
+    const turns = Array.isArray(data.turns) ? data.turns : null;
+    if (turns && data.turn_count !== turns.length) {
+      data.turn_count = turns.length;
+      repairs.push('turn_count recounted');
+    }
+    if (turns && turns.length !== slot.turns) {
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: `asked for ${slot.turns} turns, got ${turns.length}`,
+      };
+    }
+    const { conversationId, ...generation } = meta(slot);
+    data.conversation_id = conversationId;
+    data.generation = generation;
+    const parsed = v.safeParse(ConversationSchema, data);
+    if (!parsed.success) {
+      const problems = formatIssues(parsed.issues)
+        .slice(0, 5)
+        .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+      return { slot: slot.slot, ok: false, reason: `invalid conversation: ${problems.join('; ')}` };
+    }
+    const customerText = parsed.output.turns
+      .filter((t) => t.speaker === 'customer')
+      .map((t) => t.text)
+      .join(' ');
+    const detected = guessLanguage(customerText);
+    if (detected && detected !== slot.language) {
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: `the conversation must be in ${slot.language === 'es' ? 'Spanish' : 'English'}, but it is written in ${detected === 'es' ? 'Spanish' : 'English'}`,
+      };
+    }
+    return { slot: slot.slot, ok: true, item: parsed.output, repairs };
+  });
+}

@@ -1,0 +1,136 @@
+import { getIntent, INTENT_IDS } from '@genesis/schema/catalog/intents';
+import {
+  DOMAINS,
+  type DomainId,
+  getSeriesType,
+  SERIES_TYPES,
+} from '@genesis/schema/catalog/series';
+import type { Complexity, Language, Resolution, Sentiment } from '@genesis/schema/common';
+import type { GenerationConfig } from './config.ts';
+import { Random } from './random.ts';
+import type { ConversationSlot, SeriesSlot } from './slots.ts';
+
+/**
+ * Splits `total` into integer counts proportional to `weights` that sum to exactly `total` (largest remainder
+ * method; ties broken by key order so the result is deterministic).
+ */
+export function apportion(total: number, weights: Record<string, number>): Map<string, number> {
+  const entries = Object.entries(weights).filter(([, w]) => w > 0);
+  const sum = entries.reduce((a, [, w]) => a + w, 0);
+  const raw = entries.map(([k, w]) => ({ k, exact: (total * w) / sum }));
+  const out = new Map(raw.map(({ k, exact }) => [k, Math.floor(exact)]));
+  let left = total - [...out.values()].reduce((a, b) => a + b, 0);
+  const byRemainder = [...raw].sort(
+    (a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)),
+  );
+  for (let i = 0; left > 0; i = (i + 1) % byRemainder.length, left--) {
+    const k = byRemainder[i]!.k;
+    out.set(k, out.get(k)! + 1);
+  }
+  return out;
+}
+
+/** A list holding each key `count` times, shuffled: exact marginals, random pairing with other dimensions. */
+function shuffledLabels<T extends string>(
+  total: number,
+  weights: Record<string, number>,
+  rng: Random,
+): T[] {
+  const labels: T[] = [];
+  for (const [k, n] of apportion(total, weights)) for (let i = 0; i < n; i++) labels.push(k as T);
+  return rng.shuffle(labels);
+}
+
+const TURNS_BY_COMPLEXITY: Record<Complexity, [number, number]> = {
+  simple: [2, 4],
+  medium: [4, 6],
+  complex: [6, 10],
+};
+
+export function slotKey(index: number): string {
+  return `s-${String(index + 1).padStart(6, '0')}`;
+}
+
+/**
+ * Plans every slot of a conversation job from its targets and seed. The plan is a pure function of the config,
+ * so a resumed job recomputes the same slots and only fills the missing ones. Every marginal (intent, language,
+ * sentiment, complexity, resolution) matches its target counts exactly; languages are balanced within each
+ * intent, so intent x language parity holds too.
+ */
+export function planConversations(config: GenerationConfig): ConversationSlot[] {
+  const rng = new Random(`plan:${config.seed}`);
+  const n = config.count;
+  const intentWeights =
+    config.targets.intents ?? Object.fromEntries(INTENT_IDS.map((id) => [id, 1]));
+  // Intents in catalog order, each with its exact count; languages alternate within an intent.
+  const intents: string[] = [];
+  const languages: Language[] = [];
+  const langCounts = apportion(n, config.targets.languages);
+  const langPool = [...langCounts.entries()].filter(([, c]) => c > 0).map(([k]) => k as Language);
+  const langLeft = new Map(langCounts);
+  let turn = rng.int(0, Math.max(0, langPool.length - 1));
+  for (const [intent, count] of apportion(n, intentWeights)) {
+    for (let i = 0; i < count; i++) {
+      intents.push(intent);
+      // Round-robin over languages that still have quota keeps each intent balanced and the total exact.
+      let tries = 0;
+      while (
+        tries < langPool.length &&
+        (langLeft.get(langPool[turn % langPool.length]!) ?? 0) <= 0
+      ) {
+        turn++;
+        tries++;
+      }
+      const lang = langPool[turn % langPool.length]!;
+      langLeft.set(lang, (langLeft.get(lang) ?? 0) - 1);
+      languages.push(lang);
+      turn++;
+    }
+  }
+  const sentiments = shuffledLabels<Sentiment>(n, config.targets.sentiments, rng);
+  const complexities = shuffledLabels<Complexity>(n, config.targets.complexities, rng);
+  const resolutions = shuffledLabels<Resolution>(n, config.targets.resolutions, rng);
+  const order = rng.shuffle(intents.map((_, i) => i));
+  return order.map((src, i) => {
+    const intent = intents[src]!;
+    const complexity = complexities[i]!;
+    const [lo, hi] = TURNS_BY_COMPLEXITY[complexity];
+    // Even counts end on the agent's reply; odd ones (allowed) end on the customer.
+    const turns = 2 * rng.int(Math.ceil(lo / 2), Math.floor(hi / 2));
+    return {
+      slot: slotKey(i),
+      intent,
+      category: getIntent(intent)!.category,
+      language: languages[src]!,
+      sentiment: sentiments[i]!,
+      complexity,
+      turns,
+      resolution: resolutions[i]!,
+    };
+  });
+}
+
+/** Plans every slot of a time-series job: series types by weight (default: the domain shares). */
+export function planSeries(config: GenerationConfig): SeriesSlot[] {
+  const rng = new Random(`plan:${config.seed}`);
+  const weights =
+    config.targets.seriesTypes ??
+    Object.fromEntries(
+      SERIES_TYPES.map((t) => {
+        const domain = DOMAINS.find((d) => d.id === t.domain)!;
+        const siblings = SERIES_TYPES.filter((s) => s.domain === t.domain).length;
+        return [t.id, domain.weight / siblings];
+      }),
+    );
+  const types = shuffledLabels<string>(config.count, weights, rng);
+  const languages = shuffledLabels<Language>(config.count, config.targets.languages, rng);
+  return types.map((type, i) => ({
+    slot: slotKey(i),
+    domain: getSeriesType(type)!.domain as DomainId,
+    series_type: type,
+    frequency: config.frequency,
+    start: config.start,
+    length: config.length,
+    language: languages[i]!,
+  }));
+}

@@ -1,0 +1,72 @@
+import { getIntent } from '@genesis/schema/catalog/intents';
+import { SCENARIO_GUIDE } from './local/series/scenario.ts';
+import type { SlotRequest } from './slots.ts';
+
+/**
+ * Prompts of the request contract (ARCHITECTURE.md). The system prompt and the few-shot block are identical for
+ * every call of a job, so Bedrock can cache them (a cachePoint follows each); only the slot block changes.
+ */
+export const CONVERSATION_SYSTEM_PROMPT = `You write realistic customer-service conversations for a neobank (a mobile-first bank with cards, transfers, top-ups, currency exchange and an app) that serves customers in Mexico and Spain, in English and Spanish.
+
+For every slot you are given, write one conversation between a customer and a support agent:
+- The customer speaks first; speakers alternate; write exactly the requested number of turns.
+- The conversation is about the slot's intent (a Banking77 label, explained in the slot's "about"); the customer's first message must make that intent clear the way a real customer would, in their own words (questions, statements, typos or informal language when upset).
+- Honour sentiment (the customer's tone), complexity (simple: one clear ask; medium: a detail or follow-up; complex: several details or a second issue) and resolution (resolved: the agent solves it and the customer acknowledges; unresolved: no fix; escalated: handed to a specialist team with a reference number).
+- Spanish: neutral, natural Spanish; for Mexico use MXN, SPEI, "tarjeta", "cajero"; for Spain use EUR, Bizum, "móvil". Do not mix languages.
+- Agents are friendly, precise, never ask for full card numbers, PINs or passwords, and never invent policies that are unsafe.
+- Use fictional amounts, dates and merchants; never real personal data.
+
+Answer with ONLY a JSON object: {"conversations":[{"slot":"<slot id>","conversation_id":"<any unique id>","intent":"<slot intent>","category":"<slot category>","sentiment":"...","complexity":"...","language":"en|es","turn_count":<n>,"resolution_status":"resolved|unresolved|escalated","emotion_arc":"<start>_to_<end>","turns":[{"speaker":"customer","text":"..."},{"speaker":"agent","text":"..."}]}]} with one entry per slot, in any order.`;
+
+export const SERIES_SYSTEM_PROMPT = `You design realistic scenarios for synthetic time series (electricity, energy, sensors, financial markets). For each slot, write a short description (in the slot's language) of a plausible situation, e.g. "Residential load in a Madrid flat during a heatwave week", and numeric parameters that an engine renders into the series, so the values are always well-formed.
+
+${SCENARIO_GUIDE}
+
+Answer with ONLY a JSON object: {"scenarios":[{"slot":"<slot id>","description":"...","trend_type":"none","noise_level":0.3, ...optional fields}]} with one entry per slot.`;
+
+export const CONVERSATION_EXAMPLES = `Example of one answer entry (English, card_arrival, negative, simple, 2 turns, resolved):
+{"slot":"example-1","conversation_id":"example-1","intent":"card_arrival","category":"card_management","sentiment":"negative","complexity":"simple","language":"en","turn_count":2,"resolution_status":"resolved","emotion_arc":"frustrated_to_relieved","turns":[{"speaker":"customer","text":"it's been 10 days and my new card STILL hasn't shown up. where is it??"},{"speaker":"agent","text":"I'm sorry for the wait. Your card was dispatched on the 3rd and the courier shows delivery tomorrow before 2 pm; you can follow it under Card > Track delivery."}]}
+
+Example (Spanish, transfer_not_received_by_recipient, neutral, simple, 2 turns, escalated):
+{"slot":"example-2","conversation_id":"example-2","intent":"transfer_not_received_by_recipient","category":"transfers","sentiment":"neutral","complexity":"simple","language":"es","turn_count":2,"resolution_status":"escalated","emotion_arc":"concerned_to_waiting","turns":[{"speaker":"customer","text":"Hola, hice una transferencia SPEI de 2,500 MXN el lunes y mi hermana dice que no le ha llegado."},{"speaker":"agent","text":"Gracias por avisarnos. Veo la transferencia enviada; la paso al equipo de pagos para rastrearla con el banco receptor. Tu número de caso es TR-48213 y te escribiremos en 24 horas."}]}`;
+
+/** The user message: instructions for this call, optional corrections from the last attempt, the slot JSON. */
+export function buildPrompt(request: SlotRequest, feedback: string[] = []): string {
+  const slots =
+    request.task === 'conversations'
+      ? request.slots.map((s) => ({ ...s, about: getIntent(s.intent)?.description ?? '' }))
+      : request.slots;
+  const corrections =
+    feedback.length > 0
+      ? `\nYour previous answer for some of these slots was rejected. Fix these problems:\n${feedback.map((f) => `- ${f}`).join('\n')}\n`
+      : '';
+  return `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.${corrections}
+\`\`\`json
+${JSON.stringify({ task: request.task, slots })}
+\`\`\``;
+}
+
+/**
+ * Finds the JSON slot request in a user message (the fenced block, else the first object with "task"). Used by
+ * the local provider and the emulator, which answer the same prompt an LLM would get.
+ */
+export function extractSlotRequest(prompt: string): SlotRequest | null {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(prompt);
+  const candidates = [fenced?.[1], prompt.slice(prompt.indexOf('{"task"'))].filter(
+    (c): c is string => typeof c === 'string' && c.trim().startsWith('{'),
+  );
+  for (const c of candidates) {
+    try {
+      const parsed = JSON.parse(c.trim()) as SlotRequest;
+      if (
+        (parsed.task === 'conversations' || parsed.task === 'timeseries') &&
+        Array.isArray(parsed.slots)
+      ) {
+        return parsed;
+      }
+    } catch {
+      // try the next candidate
+    }
+  }
+  return null;
+}

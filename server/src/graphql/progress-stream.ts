@@ -1,0 +1,39 @@
+import { Repeater } from 'graphql-yoga';
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * A progress subscription: the current state first, then every event, until a terminal status. It subscribes
+ * before reading the current state so no event falls between the two, and closes its source when the client
+ * leaves (Repeater return works even while a next() is pending).
+ */
+export function progressStream<P extends { status: string }>(options: {
+  events: AsyncGenerator<P>;
+  current: () => Promise<P | null>;
+  isRunning: () => boolean;
+  notFound: () => Error;
+  /** Drop events a client already has (e.g. by sequence number). */
+  isNewer?: (event: P, last: P) => boolean;
+}): Repeater<P> {
+  const { events, current, isRunning, notFound, isNewer = () => true } = options;
+  return new Repeater<P>(async (push, stop) => {
+    void stop.then(() => events.return(undefined));
+    let last = await current();
+    if (!last) {
+      stop(notFound());
+      return;
+    }
+    await push(last);
+    if (TERMINAL.has(last.status) && !isRunning()) {
+      stop();
+      return;
+    }
+    for await (const e of events) {
+      if (!isNewer(e, last)) continue;
+      last = e;
+      await push(e);
+      if (TERMINAL.has(e.status)) break;
+    }
+    stop();
+  });
+}

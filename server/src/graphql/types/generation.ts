@@ -1,0 +1,320 @@
+import { GenerationInputSchema } from '@genesis/schema/generation';
+import { FREQUENCIES } from '@genesis/schema/timeseries';
+import * as v from 'valibot';
+import { DatasetSchema } from '../../db/entities/dataset.entity.ts';
+import {
+  type GenerationJob,
+  GenerationJobSchema,
+  JOB_STATUSES,
+} from '../../db/entities/generation-job.entity.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import { resolveConfig } from '../../generation/config.ts';
+import { estimateGeneration } from '../../generation/estimate.ts';
+import type { GenerationProgress } from '../../generation/progress.ts';
+import { builder } from '../builder.ts';
+import { newestFirst } from '../pagination.ts';
+import { progressStream } from '../progress-stream.ts';
+import { DatasetRef } from './dataset.ts';
+import { parseId } from './ids.ts';
+
+const GenerationKindEnum = builder.enumType('GenerationKind', {
+  values: {
+    CONVERSATIONS: { value: 'conversations' as const },
+    TIMESERIES: { value: 'timeseries' as const },
+  },
+});
+const ProviderEnum = builder.enumType('Provider', {
+  values: { LOCAL: { value: 'local' as const }, BEDROCK: { value: 'bedrock' as const } },
+});
+const JobStatusEnum = builder.enumType('JobStatus', {
+  values: Object.fromEntries(JOB_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {
+    [K in (typeof JOB_STATUSES)[number] as Uppercase<K>]: { value: K };
+  },
+});
+const FrequencyEnum = builder.enumType('Frequency', {
+  description: 'Sampling frequency of a time series',
+  values: Object.fromEntries(
+    FREQUENCIES.map((f) => [`F_${f.toUpperCase()}`, { value: f }]),
+  ) as Record<string, { value: (typeof FREQUENCIES)[number] }>,
+});
+
+const LabelCountRef = builder
+  .objectRef<{ label: string; count: number }>('ProgressLabelCount')
+  .implement({
+    fields: (t) => ({ label: t.exposeString('label'), count: t.exposeInt('count') }),
+  });
+const ReasonCountRef = builder
+  .objectRef<{ reason: string; count: number }>('RejectionReason')
+  .implement({
+    fields: (t) => ({ reason: t.exposeString('reason'), count: t.exposeInt('count') }),
+  });
+const LatestItemRef = builder
+  .objectRef<GenerationProgress['latest'][number]>('LatestItem')
+  .implement({
+    fields: (t) => ({
+      key: t.exposeString('key'),
+      label: t.exposeString('label'),
+      preview: t.exposeString('preview'),
+    }),
+  });
+
+export const GenerationProgressRef = builder
+  .objectRef<GenerationProgress>('GenerationProgress')
+  .implement({
+    description: 'A generation job as it runs: counts, pace, tokens, cost and the latest items',
+    fields: (t) => ({
+      jobId: t.id({ resolve: (p) => String(p.jobId) }),
+      datasetId: t.id({
+        nullable: true,
+        resolve: (p) => (p.datasetId === null ? null : String(p.datasetId)),
+      }),
+      status: t.field({ type: JobStatusEnum, resolve: (p) => p.status }),
+      message: t.exposeString('message', {
+        nullable: true,
+        description: 'Why the job paused or failed',
+      }),
+      requested: t.exposeInt('requested'),
+      accepted: t.exposeInt('accepted'),
+      rejected: t.exposeInt('rejected'),
+      rejectionReasons: t.field({ type: [ReasonCountRef], resolve: (p) => p.rejectionReasons }),
+      retries: t.exposeInt('retries'),
+      throttles: t.exposeInt('throttles'),
+      calls: t.exposeInt('calls'),
+      concurrency: t.exposeInt('concurrency'),
+      itemsPerMinute: t.exposeFloat('itemsPerMinute'),
+      etaSeconds: t.exposeInt('etaSeconds', { nullable: true }),
+      inputTokens: t.exposeInt('inputTokens'),
+      outputTokens: t.exposeInt('outputTokens'),
+      cacheReadTokens: t.exposeInt('cacheReadTokens'),
+      cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
+      costUsd: t.exposeFloat('costUsd'),
+      costPerItemUsd: t.exposeFloat('costPerItemUsd', { nullable: true }),
+      perLabel: t.field({
+        type: [LabelCountRef],
+        description: 'Accepted items per intent (conversations) or series type (time series)',
+        resolve: (p) => p.perLabel,
+      }),
+      latest: t.field({ type: [LatestItemRef], resolve: (p) => p.latest }),
+      sequence: t.exposeInt('sequence', { description: 'Increases with every event of the job' }),
+      updatedAt: t.exposeString('updatedAt'),
+    }),
+  });
+
+export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.field({
+      type: GenerationKindEnum,
+      resolve: (j) => j.kind as 'conversations' | 'timeseries',
+    }),
+    status: t.field({ type: JobStatusEnum, resolve: (j) => j.status }),
+    provider: t.exposeString('provider'),
+    model: t.exposeString('model', { nullable: true }),
+    config: t.expose('config', {
+      type: 'JSON',
+      description: 'The full configuration, defaults filled in',
+    }),
+    dataset: t.field({
+      type: DatasetRef,
+      nullable: true,
+      resolve: async (j, _args, ctx) => {
+        const id = (j.dataset as { id: number } | null)?.id;
+        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
+      },
+    }),
+    requested: t.exposeInt('requested'),
+    accepted: t.exposeInt('accepted'),
+    rejected: t.exposeInt('rejected'),
+    costUsd: t.exposeFloat('costUsd'),
+    error: t.exposeString('error', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    progress: t.field({
+      type: GenerationProgressRef,
+      resolve: async (j, _args, ctx) => (await ctx.generation.progress(j.id))!,
+    }),
+  }),
+});
+
+const WeightInput = builder.inputType('WeightInput', {
+  description: 'One target share, e.g. { key: "es", weight: 0.5 }',
+  fields: (t) => ({ key: t.string({ required: true }), weight: t.float({ required: true }) }),
+});
+
+const TargetsInput = builder.inputType('GenerationTargetsInput', {
+  description: 'Target distributions; each list is normalised, so weights need not sum to 1',
+  fields: (t) => ({
+    intents: t.field({ type: [WeightInput], required: false }),
+    languages: t.field({ type: [WeightInput], required: false }),
+    sentiments: t.field({ type: [WeightInput], required: false }),
+    complexities: t.field({ type: [WeightInput], required: false }),
+    resolutions: t.field({ type: [WeightInput], required: false }),
+    seriesTypes: t.field({ type: [WeightInput], required: false }),
+  }),
+});
+
+const GenerationInput = builder.inputType('GenerationInput', {
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKindEnum, required: true }),
+    count: t.int({ required: true }),
+    name: t.string({ required: false }),
+    tags: t.stringList({ required: false }),
+    provider: t.field({
+      type: ProviderEnum,
+      required: false,
+      description: 'Default: GENESIS_PROVIDER',
+    }),
+    model: t.string({ required: false, description: 'Bedrock model id or inference profile' }),
+    targets: t.field({ type: TargetsInput, required: false }),
+    slotsPerCall: t.int({ required: false }),
+    concurrency: t.int({ required: false }),
+    rpm: t.int({ required: false, description: 'Requests per minute the runner paces itself to' }),
+    tpm: t.int({ required: false, description: 'Tokens per minute the runner paces itself to' }),
+    budgetUsd: t.float({ required: false, description: 'Stop before the cost would exceed this' }),
+    seed: t.int({ required: false }),
+    frequency: t.field({ type: FrequencyEnum, required: false }),
+    start: t.string({ required: false, description: 'ISO-8601 start of every series' }),
+    length: t.int({ required: false, description: 'Points per series' }),
+    maxConsecutiveFailures: t.int({ required: false }),
+    maxAttemptsPerSlot: t.int({ required: false }),
+  }),
+});
+
+type RawInput = Record<string, unknown> & {
+  targets?: Record<string, { key: string; weight: number }[] | null> | null;
+};
+
+/** GraphQL's weight lists become the schema's weight maps; nulls become absent. */
+function toSchemaInput(input: RawInput): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(input))
+    if (value !== null && value !== undefined) out[k] = value;
+  if (input.targets) {
+    out.targets = Object.fromEntries(
+      Object.entries(input.targets)
+        .filter(([, list]) => Array.isArray(list))
+        .map(([k, list]) => [k, Object.fromEntries(list!.map((w) => [w.key, w.weight]))]),
+    );
+  }
+  return out;
+}
+
+function validated(input: RawInput) {
+  const parsed = v.safeParse(GenerationInputSchema, toSchemaInput(input));
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.issues.map((i) => ({
+        path: ['input', ...(i.path ?? []).map((p) => String(p.key))].join('.'),
+        message: i.message,
+      })),
+    );
+  }
+  return parsed.output;
+}
+
+const EstimateRef = builder
+  .objectRef<ReturnType<typeof estimateGeneration>>('GenerationEstimate')
+  .implement({
+    description: 'What a job would take, computed without calling the model',
+    fields: (t) => ({
+      calls: t.exposeInt('calls'),
+      inputTokens: t.exposeInt('inputTokens'),
+      outputTokens: t.exposeInt('outputTokens'),
+      cacheReadTokens: t.exposeInt('cacheReadTokens'),
+      costUsd: t.exposeFloat('costUsd', {
+        nullable: true,
+        description: 'Null when the model has no known price',
+      }),
+      seconds: t.exposeInt('seconds'),
+      limitedBy: t.exposeString('limitedBy'),
+      ceilingItemsPerMinute: t.exposeInt('ceilingItemsPerMinute', { nullable: true }),
+    }),
+  });
+
+builder.queryFields((t) => ({
+  generationJob: t.field({
+    type: GenerationJobRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.em.findOne(GenerationJobSchema, parseId(args.id)),
+  }),
+  generationJobs: t.connection(
+    {
+      type: GenerationJobRef,
+      description: 'Generation jobs, newest first',
+      args: { status: t.arg({ type: JobStatusEnum, required: false }) },
+      resolve: (_root, args, ctx) =>
+        newestFirst(ctx.em, GenerationJobSchema, args.status ? { status: args.status } : {}, args),
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+  ),
+  estimateGeneration: t.field({
+    type: EstimateRef,
+    errors: { types: [InputError] },
+    args: { input: t.arg({ type: GenerationInput, required: true }) },
+    resolve: (_root, args, ctx) =>
+      estimateGeneration(
+        resolveConfig(validated(args.input as RawInput), ctx.config),
+        ctx.config.prices,
+      ),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startGeneration: t.field({
+    type: GenerationJobRef,
+    description: 'Creates a generation job and its dataset, and starts it',
+    errors: { types: [InputError] },
+    args: { input: t.arg({ type: GenerationInput, required: true }) },
+    resolve: (_root, args, ctx) => {
+      validated(args.input as RawInput); // errors name `input.<field>`
+      return ctx.generation.start(toSchemaInput(args.input as RawInput));
+    },
+  }),
+  cancelGeneration: t.field({
+    type: GenerationJobRef,
+    description: 'Stops a job; the items generated so far stay in its dataset',
+    errors: { types: [NotFoundError, InputError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.generation.cancel(parseId(args.id)),
+  }),
+  resumeGeneration: t.field({
+    type: GenerationJobRef,
+    description:
+      'Continues a paused, cancelled, failed or interrupted job: only missing items are generated',
+    errors: { types: [NotFoundError, InputError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      budgetUsd: t.arg.float({
+        required: false,
+        description: 'A new budget, e.g. after the old one stopped the job',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.generation.resume(
+        parseId(args.id),
+        args.budgetUsd != null ? { budgetUsd: args.budgetUsd } : {},
+      ),
+  }),
+}));
+
+builder.subscriptionField('generationProgress', (t) =>
+  t.field({
+    type: GenerationProgressRef,
+    description:
+      "The job's state now, then every change, until it completes, fails or is cancelled",
+    args: { jobId: t.arg.id({ required: true }) },
+    subscribe: (_root, args, ctx) => {
+      const id = parseId(args.jobId, 'jobId');
+      return progressStream<GenerationProgress>({
+        events: ctx.pubsub.subscribe('generation:progress', id),
+        current: () => ctx.generation.progress(id),
+        isRunning: () => ctx.generation.isRunning(id),
+        notFound: () => new NotFoundError('GenerationJob', String(id)),
+        isNewer: (e, last) => e.sequence > last.sequence,
+      });
+    },
+    resolve: (p) => p,
+  }),
+);

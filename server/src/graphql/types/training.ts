@@ -1,0 +1,263 @@
+import { DatasetSchema } from '../../db/entities/dataset.entity.ts';
+import {
+  RUN_STATUSES,
+  type TrainingRun,
+  TrainingRunSchema,
+} from '../../db/entities/training-run.entity.ts';
+import { InputError, NotFoundError } from '../../errors.ts';
+import { PRESETS } from '../../training/presets.ts';
+import type { Prediction, RunProgress } from '../../training/service.ts';
+import { builder } from '../builder.ts';
+import { newestFirst } from '../pagination.ts';
+import { progressStream } from '../progress-stream.ts';
+import { DatasetRef } from './dataset.ts';
+import { parseId } from './ids.ts';
+
+const RunStatusEnum = builder.enumType('RunStatus', {
+  values: Object.fromEntries(RUN_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {
+    [K in (typeof RUN_STATUSES)[number] as Uppercase<K>]: { value: K };
+  },
+});
+const PresetEnum = builder.enumType('TrainingPreset', {
+  values: Object.fromEntries(
+    Object.values(PRESETS).map((p) => [
+      p.name.toUpperCase(),
+      { value: p.name, description: p.description },
+    ]),
+  ) as Record<string, { value: keyof typeof PRESETS }>,
+});
+const ModelKindEnum = builder.enumType('ModelKind', {
+  values: {
+    SVM: {
+      value: 'svm' as const,
+      description: 'Linear SVM, one-vs-rest (dual coordinate descent)',
+    },
+    LOGREG: { value: 'logreg' as const, description: 'Multinomial logistic regression (L-BFGS)' },
+    NB: { value: 'nb' as const, description: 'Complement naive Bayes' },
+  },
+});
+
+const RunProgressRef = builder.objectRef<RunProgress>('TrainingProgress').implement({
+  fields: (t) => ({
+    runId: t.id({ resolve: (p) => String(p.runId) }),
+    status: t.field({ type: RunStatusEnum, resolve: (p) => p.status }),
+    stage: t.exposeString('stage'),
+    fold: t.exposeInt('fold', { nullable: true }),
+    folds: t.exposeInt('folds', { nullable: true }),
+    iteration: t.exposeInt('iteration', { nullable: true }),
+    iterations: t.exposeInt('iterations', { nullable: true }),
+    loss: t.exposeFloat('loss', { nullable: true }),
+    fraction: t.exposeFloat('fraction', { description: 'Share of the run done, 0..1' }),
+    elapsedSeconds: t.exposeFloat('elapsedSeconds'),
+    etaSeconds: t.exposeFloat('etaSeconds', { nullable: true }),
+    message: t.exposeString('message', { nullable: true }),
+  }),
+});
+
+const PredictionRef = builder.objectRef<Prediction>('Prediction').implement({
+  fields: (t) => ({ intent: t.exposeString('intent'), probability: t.exposeFloat('probability') }),
+});
+
+type Metrics = {
+  evaluation?: {
+    kind: string;
+    accuracy: number | { mean: number; std: number };
+    macroF1: number | { mean: number; std: number };
+  } | null;
+  test?: { accuracy: number; macroF1: number; top3Accuracy: number | null } | null;
+} | null;
+
+const num = (x: number | { mean: number } | undefined) =>
+  x === undefined ? null : typeof x === 'number' ? x : x.mean;
+
+export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').implement({
+  description: 'A classifier training run: config, lineage, metrics and a stored, loadable model',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
+    preset: t.exposeString('preset', { nullable: true }),
+    experiment: t.exposeString('experiment', { nullable: true }),
+    config: t.expose('config', { type: 'JSON' }),
+    dataset: t.field({
+      type: DatasetRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => {
+        const id = (r.dataset as { id: number } | null)?.id;
+        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
+      },
+    }),
+    testDataset: t.field({
+      type: DatasetRef,
+      nullable: true,
+      resolve: (r, _a, ctx) => {
+        const id = (r.testDataset as { id: number } | null)?.id;
+        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
+      },
+    }),
+    metrics: t.expose('metrics', {
+      type: 'JSON',
+      nullable: true,
+      description:
+        'evaluation (CV or hold-out), test (train on synthetic, test on real: accuracy, macroF1, top3Accuracy, perClass, confusion, labels), learningCurve, timings',
+    }),
+    accuracy: t.float({
+      nullable: true,
+      description: 'Test-set accuracy when a test dataset was given, else the evaluation accuracy',
+      resolve: (r) => {
+        const m = r.metrics as Metrics;
+        return m?.test?.accuracy ?? num(m?.evaluation?.accuracy) ?? null;
+      },
+    }),
+    macroF1: t.float({
+      nullable: true,
+      resolve: (r) => {
+        const m = r.metrics as Metrics;
+        return m?.test?.macroF1 ?? num(m?.evaluation?.macroF1) ?? null;
+      },
+    }),
+    modelBytes: t.int({
+      nullable: true,
+      resolve: (r) => (r.artifact as { gzipBytes?: number } | null)?.gzipBytes ?? null,
+    }),
+    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    progress: t.field({
+      type: RunProgressRef,
+      resolve: async (r, _a, ctx) => (await ctx.training.progress(r.id))!,
+    }),
+  }),
+});
+
+const TrainingInput = builder.inputType('TrainingInput', {
+  fields: (t) => ({
+    datasetId: t.id({
+      required: true,
+      description: 'Dataset to train on (conversations use their customer turns)',
+    }),
+    testDatasetId: t.id({
+      required: false,
+      description: 'Dataset to test on, e.g. real Banking77 utterances',
+    }),
+    preset: t.field({ type: PresetEnum, required: false, description: 'Default BEST' }),
+    model: t.field({ type: ModelKindEnum, required: false }),
+    cvFolds: t.int({
+      required: false,
+      description: 'Evaluate by stratified k-fold cross-validation',
+    }),
+    learningCurve: t.boolean({
+      required: false,
+      description: 'Also train on 1, 3, 10, 30 and all examples per intent',
+    }),
+    experiment: t.string({ required: false, description: 'Group runs to compare them' }),
+    seed: t.int({ required: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  trainingRun: t.field({
+    type: TrainingRunRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => ctx.em.findOne(TrainingRunSchema, parseId(args.id)),
+  }),
+  trainingRuns: t.connection(
+    {
+      type: TrainingRunRef,
+      description: 'Training runs, newest first',
+      args: {
+        experiment: t.arg.string({ required: false }),
+        datasetId: t.arg.id({ required: false }),
+      },
+      resolve: (_r, args, ctx) => {
+        const where: Record<string, unknown> = {};
+        if (args.experiment) where.experiment = args.experiment;
+        if (args.datasetId) where.dataset = parseId(args.datasetId, 'datasetId');
+        return newestFirst(ctx.em, TrainingRunSchema, where, args);
+      },
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+  ),
+  compareRuns: t.field({
+    type: [TrainingRunRef],
+    description: 'Runs side by side, in the order asked (their metrics, configs and lineage)',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const ids = args.ids.map((id, i) => parseId(id, `ids[${i}]`));
+      const runs = await ctx.em.find(TrainingRunSchema, { id: { $in: ids } });
+      const byId = new Map(runs.map((r) => [r.id, r]));
+      const missing = ids.filter((id) => !byId.has(id));
+      if (missing.length) throw new NotFoundError('TrainingRun', missing.join(', '));
+      return ids.map((id) => byId.get(id)!);
+    },
+  }),
+  predict: t.field({
+    type: [PredictionRef],
+    description: "The most likely intents of a text under a run's model, with probabilities",
+    args: {
+      runId: t.arg.id({ required: true }),
+      text: t.arg.string({ required: true }),
+      top: t.arg.int({ required: false }),
+    },
+    resolve: (_r, args, ctx) => {
+      if (!args.text.trim())
+        throw new InputError([{ path: 'text', message: 'text must not be empty' }]);
+      return ctx.training.predict(
+        parseId(args.runId, 'runId'),
+        args.text,
+        Math.min(Math.max(args.top ?? 5, 1), 20),
+      );
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startTraining: t.field({
+    type: TrainingRunRef,
+    description:
+      'Trains a classifier on a dataset in a worker thread; watch it with trainingProgress',
+    errors: { types: [InputError, NotFoundError] },
+    args: { input: t.arg({ type: TrainingInput, required: true }) },
+    resolve: (_r, args, ctx) => {
+      const i = args.input;
+      return ctx.training.start({
+        datasetId: parseId(i.datasetId, 'input.datasetId'),
+        ...(i.testDatasetId
+          ? { testDatasetId: parseId(i.testDatasetId, 'input.testDatasetId') }
+          : {}),
+        ...(i.preset ? { preset: i.preset } : {}),
+        ...(i.model ? { model: i.model } : {}),
+        ...(i.cvFolds != null ? { cvFolds: i.cvFolds } : {}),
+        ...(i.learningCurve != null ? { learningCurve: i.learningCurve } : {}),
+        ...(i.experiment ? { experiment: i.experiment } : {}),
+        ...(i.seed != null ? { seed: i.seed } : {}),
+      });
+    },
+  }),
+  cancelTraining: t.field({
+    type: TrainingRunRef,
+    errors: { types: [NotFoundError, InputError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => ctx.training.cancel(parseId(args.id)),
+  }),
+}));
+
+builder.subscriptionField('trainingProgress', (t) =>
+  t.field({
+    type: RunProgressRef,
+    description:
+      "A run's state now, then every change (stage, fold, iteration, loss, ETA) until it ends",
+    args: { runId: t.arg.id({ required: true }) },
+    subscribe: (_r, args, ctx) => {
+      const id = parseId(args.runId, 'runId');
+      return progressStream<RunProgress>({
+        events: ctx.pubsub.subscribe('training:progress', id),
+        current: () => ctx.training.progress(id),
+        isRunning: () => ctx.training.isRunning(id),
+        notFound: () => new NotFoundError('TrainingRun', String(id)),
+      });
+    },
+    resolve: (p) => p,
+  }),
+);

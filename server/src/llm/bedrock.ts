@@ -1,0 +1,126 @@
+import {
+  BedrockRuntimeClient,
+  type ContentBlock,
+  ConverseCommand,
+  type SystemContentBlock,
+} from '@aws-sdk/client-bedrock-runtime';
+import { type ModelAnswer, type ModelCall, type ModelProvider, ProviderError } from './provider.ts';
+
+export interface BedrockOptions {
+  model: string;
+  region?: string;
+  /** A Bedrock-compatible endpoint, such as the in-repo emulator. */
+  endpoint?: string;
+  /** Per-call timeout; the HTTP/2 handler's requestTimeout throws TimeoutError when it passes (STACK.md G14). */
+  requestTimeoutMs?: number;
+  /** The runner owns retries and pacing, so the SDK's own retries are off by default; they would stack. */
+  maxAttempts?: number;
+  client?: BedrockRuntimeClient;
+}
+
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ServiceQuotaExceededException',
+  'TooManyRequestsException',
+]);
+const SERVER = new Set([
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'ModelNotReadyException',
+  'ModelErrorException',
+]);
+const TIMEOUT = new Set([
+  'TimeoutError',
+  'ModelTimeoutException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/** Maps an SDK error to what the runner can act on. */
+export function classifyBedrockError(err: unknown): ProviderError {
+  const e = err as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  const name = e?.name ?? 'Error';
+  const status = e?.$metadata?.httpStatusCode;
+  const message = `${name}: ${e?.message ?? String(err)}`;
+  if (name === 'AbortError') return new ProviderError(message, 'aborted');
+  if (THROTTLED.has(name) || status === 429) return new ProviderError(message, 'throttled');
+  if (TIMEOUT.has(name)) return new ProviderError(message, 'timeout');
+  if (SERVER.has(name) || (status !== undefined && status >= 500))
+    return new ProviderError(message, 'server');
+  if (e?.code && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN)$/.test(e.code)) {
+    return new ProviderError(message, 'server');
+  }
+  return new ProviderError(message, 'client');
+}
+
+/**
+ * Amazon Bedrock through the Converse API. The system prompt and the few-shot block are each followed by a
+ * cache point, so repeated calls of a job read them from the prompt cache (and are billed as cache reads).
+ */
+export class BedrockProvider implements ModelProvider {
+  readonly name = 'bedrock' as const;
+  readonly model: string;
+  readonly #client: BedrockRuntimeClient;
+
+  constructor(options: BedrockOptions) {
+    this.model = options.model;
+    this.#client =
+      options.client ??
+      new BedrockRuntimeClient({
+        region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        maxAttempts: options.maxAttempts ?? 1,
+        // An options object (not an instance) configures the default HTTP/2 handler.
+        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000 },
+      });
+  }
+
+  async call(request: ModelCall): Promise<ModelAnswer> {
+    const system: SystemContentBlock[] = [
+      { text: request.system },
+      { cachePoint: { type: 'default' } },
+    ];
+    const content: ContentBlock[] = request.examples
+      ? [{ text: request.examples }, { cachePoint: { type: 'default' } }, { text: request.prompt }]
+      : [{ text: request.prompt }];
+    const started = performance.now();
+    try {
+      const out = await this.#client.send(
+        new ConverseCommand({
+          modelId: this.model,
+          system,
+          messages: [{ role: 'user', content }],
+          inferenceConfig: { maxTokens: request.maxTokens, temperature: request.temperature },
+        }),
+        request.signal ? { abortSignal: request.signal } : {},
+      );
+      const blocks = out.output?.message?.content ?? [];
+      const toolInput = blocks.find((b) => b.toolUse)?.toolUse?.input;
+      return {
+        text: blocks.map((b) => b.text ?? '').join(''),
+        ...(toolInput !== undefined ? { toolInput } : {}),
+        usage: {
+          inputTokens: out.usage?.inputTokens ?? 0,
+          outputTokens: out.usage?.outputTokens ?? 0,
+          cacheReadTokens: out.usage?.cacheReadInputTokens ?? 0,
+          cacheWriteTokens: out.usage?.cacheWriteInputTokens ?? 0,
+        },
+        stopReason: out.stopReason ?? 'end_turn',
+        model: this.model,
+        latencyMs: out.metrics?.latencyMs ?? performance.now() - started,
+      };
+    } catch (err) {
+      if (request.signal?.aborted) throw new ProviderError('aborted', 'aborted');
+      throw classifyBedrockError(err);
+    }
+  }
+
+  destroy() {
+    this.#client.destroy();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * A token bucket refilled continuously: it holds at most one minute of quota (Bedrock quotas are per minute) and
+ * refills at quota / 60 s, so a burst of a full minute's quota passes, then the sustained rate is the quota.
+ */
+export class TokenBucket {
+  readonly #capacity: number;
+  readonly #perMs: number;
+  readonly #now: () => number;
+  #level: number;
+  #updatedAt: number;
+
+  constructor(perMinute: number, now: () => number = Date.now) {
+    this.#capacity = perMinute;
+    this.#perMs = perMinute / 60_000;
+    this.#now = now;
+    this.#level = perMinute;
+    this.#updatedAt = now();
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** What the bucket holds now. */
+  level(): number {
+    const now = this.#now();
+    this.#level = Math.min(this.#capacity, this.#level + (now - this.#updatedAt) * this.#perMs);
+    this.#updatedAt = now;
+    return this.#level;
+  }
+
+  /** Takes `amount` if the bucket holds that much; otherwise takes nothing and returns false. */
+  take(amount: number): boolean {
+    if (this.level() < amount) return false;
+    this.#level -= amount;
+    return true;
+  }
+
+  /** Puts back what a request reserved but did not use (never above capacity). */
+  give(amount: number): void {
+    this.#level = Math.min(this.#capacity, this.level() + amount);
+  }
+}
+
+/** Per-minute limits of one model (or inference profile); `null` means unlimited. */
+export interface QuotaLimits {
+  rpm: number | null;
+  tpm: number | null;
+}
+
+/** What a request reserved against the quota; settled when its answer is known. */
+export interface Reservation {
+  tokens: number;
+}
+
+/**
+ * Bedrock's on-demand quota per model id: requests per minute and tokens per minute. At the start of a call
+ * Bedrock reserves the input plus `maxTokens` (times the output burndown), and adjusts at the end
+ * (BEDROCK.md §6, "How tokens count against quota"); cache reads do not count.
+ */
+export class Quota {
+  readonly #limits: QuotaLimits;
+  readonly #now: () => number;
+  readonly #buckets = new Map<
+    string,
+    { requests: TokenBucket | null; tokens: TokenBucket | null }
+  >();
+
+  constructor(limits: QuotaLimits, now: () => number = Date.now) {
+    this.#limits = limits;
+    this.#now = now;
+  }
+
+  #bucketsOf(modelId: string) {
+    let buckets = this.#buckets.get(modelId);
+    if (!buckets) {
+      buckets = {
+        requests: this.#limits.rpm === null ? null : new TokenBucket(this.#limits.rpm, this.#now),
+        tokens: this.#limits.tpm === null ? null : new TokenBucket(this.#limits.tpm, this.#now),
+      };
+      this.#buckets.set(modelId, buckets);
+    }
+    return buckets;
+  }
+
+  /**
+   * Reserves one request and `tokens` tokens, or returns which limit refused. A reservation larger than the
+   * whole per-minute quota is capped at it, so such a call waits for a full bucket instead of failing forever.
+   */
+  reserve(modelId: string, tokens: number): Reservation | 'requests' | 'tokens' {
+    const { requests, tokens: tokenBucket } = this.#bucketsOf(modelId);
+    const wanted = tokenBucket ? Math.min(tokens, tokenBucket.capacity) : tokens;
+    if (requests && requests.level() < 1) return 'requests';
+    if (tokenBucket && !tokenBucket.take(wanted)) return 'tokens';
+    requests?.take(1);
+    return { tokens: wanted };
+  }
+
+  /** Settles a reservation against what the call really consumed, refunding the difference. */
+  settle(modelId: string, reservation: Reservation, consumed: number): void {
+    const bucket = this.#bucketsOf(modelId).tokens;
+    if (bucket && consumed < reservation.tokens) bucket.give(reservation.tokens - consumed);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The model provider contract. Every provider (the embedded `local` one, Bedrock, the emulator through the real
+ * SDK) answers the same call: a system prompt and a user message that carries a JSON slot request (see
+ * ARCHITECTURE.md, "The request contract"), and returns the model's raw answer plus token usage. Parsing,
+ * validation, repair and re-asking belong to the job runner, so they are the same for every provider.
+ */
+export interface ModelCall {
+  /** System prompt (cacheable: the runner marks it with a cache point for Bedrock). */
+  system: string;
+  /** Few-shot block placed after the system prompt, also cacheable; may be empty. */
+  examples: string;
+  /** The user message: instructions plus the JSON slot request. */
+  prompt: string;
+  maxTokens: number;
+  temperature: number;
+  /** Deterministic providers derive their output from this (job seed + slot keys + attempt). */
+  seed: string;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export interface ModelAnswer {
+  /** The answer as text (plain JSON, fenced JSON, or prose around JSON). */
+  text: string;
+  /** When the answer came as a forced tool call, its input object. */
+  toolInput?: unknown;
+  usage: TokenUsage;
+  stopReason: string;
+  model: string;
+  latencyMs: number;
+}
+
+export interface ModelProvider {
+  readonly name: 'local' | 'bedrock';
+  readonly model: string;
+  call(request: ModelCall): Promise<ModelAnswer>;
+}
+
+/** Failures a provider reports in a way the runner can act on (retry, back off, give up). */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  constructor(
+    message: string,
+    readonly kind: 'throttled' | 'server' | 'timeout' | 'client' | 'aborted',
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Roughly 4 characters a token: what the local provider and estimates use where no tokenizer exists. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
+import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
+import { initORM, type Services } from '../src/db/orm.ts';
+import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
+import { costOf, priceOf } from '../src/llm/prices.ts';
+
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<{ code: number | null; out: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: SERVER_DIR,
+    env: { ...process.env, ...env, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out })),
+  );
+  return { child, done };
+}
+
+describe('a generation process killed mid-job (SIGKILL)', () => {
+  let emulator: Emulator;
+  let dir: string;
+  beforeAll(async () => {
+    // Real SDK, real HTTP: the emulator answers through the local provider with some latency.
+    emulator = await startEmulator({ latency: { minMs: 40, maxMs: 120 }, seed: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'genesis-kill-'));
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resumes to exactly the requested items, with no duplicates and the cost counted once', async () => {
+    const db = join(dir, 'kill.sqlite');
+    const env = {
+      GENESIS_BEDROCK_ENDPOINT: emulator.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      GENESIS_DB: db,
+    };
+    const args = [
+      'generate',
+      '--kind',
+      'conversations',
+      '--count',
+      '120',
+      '--provider',
+      'bedrock',
+      '--model',
+      MODEL,
+    ];
+    const first = cli(
+      [...args, '--concurrency', '4', '--slots-per-call', '2', '--seed', '3', '--json'],
+      env,
+    );
+
+    let services: Services | null = null;
+    try {
+      services = await initORM({ type: 'sqlite', path: db });
+      const s = services;
+      const storedItems = () => s.em.fork().count(DatasetItemSchema, {});
+      await expect.poll(storedItems, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(20);
+      first.child.kill('SIGKILL');
+      const killed = await first.done;
+      expect(killed.code).toBeNull(); // killed by the signal, not exited
+
+      const em = s.em.fork();
+      const interrupted = await em.findOneOrFail(GenerationJobSchema, { id: { $gt: 0 } });
+      expect(interrupted.status).toBe('running'); // nobody had a chance to mark it
+      const before = await storedItems();
+      expect(before).toBeLessThan(120);
+
+      const second = cli(['generate', '--resume', String(interrupted.id), '--json'], env);
+      const resumed = await second.done;
+      expect(resumed.code, resumed.out).toBe(0);
+      const summary = JSON.parse(resumed.out.slice(resumed.out.indexOf('{')));
+      expect(summary).toMatchObject({
+        status: 'completed',
+        requested: 120,
+        accepted: 120,
+        rejected: 0,
+      });
+
+      const job = await s.em.fork().findOneOrFail(GenerationJobSchema, interrupted.id);
+      const items = await s.em
+        .fork()
+        .find(DatasetItemSchema, { dataset: job.dataset }, { fields: ['key'] });
+      expect(items).toHaveLength(120);
+      expect(new Set(items.map((i) => i.key)).size).toBe(120);
+
+      // Cost: the recorded tokens price to the recorded cost, and never exceed what the "model" billed;
+      // calls in flight at the kill were never recorded, so they are not counted at all (never twice).
+      const stats = emulator.stats();
+      expect(job.outputTokens).toBeLessThanOrEqual(stats.tokensOut);
+      expect(job.inputTokens + job.cacheReadTokens + job.cacheWriteTokens).toBeLessThanOrEqual(
+        stats.tokensIn + stats.cacheReadTokens + stats.cacheWriteTokens,
+      );
+      expect(job.calls).toBeLessThanOrEqual(stats.invocations);
+      expect(job.costUsd).toBeCloseTo(
+        costOf(priceOf(MODEL)!, {
+          inputTokens: job.inputTokens,
+          outputTokens: job.outputTokens,
+          cacheReadTokens: job.cacheReadTokens,
+          cacheWriteTokens: job.cacheWriteTokens,
+        }),
+        10,
+      );
+      expect(job.costUsd).toBeGreaterThan(0);
+    } finally {
+      first.child.kill('SIGKILL');
+      await services?.close();
+    }
+  });
+});
