@@ -46,6 +46,11 @@ export const EnvSchema = v.object({
   AWS_REGION: v.optional(v.string()),
   GENESIS_BEDROCK_MODEL: v.optional(v.string()),
   GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_BEDROCK_STREAM: v.optional(
+    v.picklist(['true', 'false', '1', '0'], 'must be true or false'),
+    'false',
+  ),
+  GENESIS_BEDROCK_TIMEOUT_MS: v.optional(PositiveIntSchema, '120000'),
   GENESIS_MAX_UPLOAD_MB: v.optional(PositiveIntSchema, '50'),
   GENESIS_LOG_LEVEL: v.optional(v.picklist(['silent', 'error', 'warn', 'info', 'debug']), 'info'),
   /** Price overrides, JSON: {"<model id or part of it>": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}} (USD per 1M tokens). */
@@ -88,6 +93,10 @@ export interface Config {
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
   bedrockEndpoint: string | undefined;
+  /** Use ConverseStream instead of Converse. */
+  bedrockStream: boolean;
+  /** Per-call timeout for Bedrock. */
+  bedrockTimeoutMs: number;
   maxUploadBytes: number;
   logLevel: Env['GENESIS_LOG_LEVEL'];
   /** Per-model price overrides (USD per 1M tokens). */
@@ -130,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsRegion: e.AWS_REGION,
     bedrockModel: e.GENESIS_BEDROCK_MODEL,
     bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,
+    bedrockStream: e.GENESIS_BEDROCK_STREAM === 'true' || e.GENESIS_BEDROCK_STREAM === '1',
+    bedrockTimeoutMs: e.GENESIS_BEDROCK_TIMEOUT_MS,
     maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,
     logLevel: e.GENESIS_LOG_LEVEL,
     prices: e.GENESIS_PRICES ?? {},

@@ -217,6 +217,33 @@ describe('generation runner', () => {
     expect(done.job.costUsd).toBeGreaterThan(paused.job.costUsd);
   });
 
+  it('draws few-shot examples from a reference dataset once per run', async () => {
+    const h = await harness();
+    const ref = await h.services
+      .datasets(h.services.em.fork())
+      .createWithItems({ name: 'real', kind: 'utterances', origin: 'imported' }, [
+        {
+          key: 'u-1',
+          data: { text: 'my card still has not come', intent: 'card_arrival', language: 'en' },
+          columns: { intent: 'card_arrival' },
+        },
+        {
+          key: 'u-2',
+          data: { text: 'the atm ate my card', intent: 'card_swallowed', language: 'en' },
+          columns: { intent: 'card_swallowed' },
+        },
+      ]);
+    const job = await h.manager.start({ ...base, count: 4, exampleDatasetId: String(ref.id) });
+    expect((await h.manager.wait(job.id))?.status).toBe('completed');
+    expect(h.provider.lastExamples).toMatch(/How real customers phrase their requests/);
+    expect(h.provider.lastExamples).toContain('(card_swallowed) the atm ate my card');
+    await expect(
+      h.manager.start({ ...base, count: 4, exampleDatasetId: '999' }),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'exampleDatasetId' }],
+    });
+  });
+
   it('rejects a bad input with errors that name the field', async () => {
     const h = await harness();
     await expect(h.manager.start({ kind: 'conversations', count: 0 })).rejects.toMatchObject({

@@ -30,6 +30,7 @@ export interface GenerateOptions {
   seed?: number;
   name?: string;
   out?: string;
+  examples?: number;
   dryRun?: boolean;
   resume?: number;
   json?: boolean;
@@ -59,6 +60,7 @@ function inputFrom(opts: GenerateOptions): unknown {
     budgetUsd: opts.budget,
     seed: opts.seed,
     name: opts.name,
+    exampleDatasetId: opts.examples !== undefined ? String(opts.examples) : undefined,
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }

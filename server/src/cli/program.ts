@@ -340,6 +340,11 @@ export function buildProgram(): Command {
       parseIntArg('--seed', 0, 2 ** 31 - 1),
     )
     .option('--name <name>', 'dataset name', validated(DatasetNameSchema))
+    .option(
+      '--examples <dataset>',
+      'draw few-shot examples from this dataset (e.g. imported Banking77)',
+      parseDatasetId,
+    )
     .option('--out <file>', 'also write the dataset to this JSONL file')
     .option('--dry-run', 'print the estimate (calls, tokens, cost, time) without calling the model')
     .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)

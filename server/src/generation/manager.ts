@@ -28,6 +28,8 @@ export function defaultProviderFactory(server: Config): ProviderFactory {
         model: config.model,
         ...(server.awsRegion ? { region: server.awsRegion } : {}),
         ...(server.bedrockEndpoint ? { endpoint: server.bedrockEndpoint } : {}),
+        stream: server.bedrockStream,
+        requestTimeoutMs: server.bedrockTimeoutMs,
       });
       bedrock.set(config.model, p);
     }
@@ -69,6 +71,18 @@ export class GenerationManager {
     }
     const config = resolveConfig(parsed.output as GenerationConfigInput, this.server);
     const em = this.services.em.fork();
+    if (config.exampleDatasetId !== null) {
+      const id = Number(config.exampleDatasetId);
+      const examples = Number.isSafeInteger(id) ? await em.findOne(DatasetSchema, id) : null;
+      if (!examples || examples.kind === 'timeseries') {
+        throw new InputError([
+          {
+            path: 'exampleDatasetId',
+            message: `${config.exampleDatasetId} is not a conversations or utterances dataset`,
+          },
+        ]);
+      }
+    }
     const job = await em.transactional(async (tx) => {
       const dataset = tx.create(DatasetSchema, {
         name: config.name,

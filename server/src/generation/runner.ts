@@ -95,6 +95,7 @@ export class GenerationRunner {
   #latest: GenerationProgress['latest'] = [];
   readonly #startedAt: number;
   #acceptedAtStart = 0;
+  #referenceExamples: string | null = null;
 
   constructor(job: GenerationJob, deps: RunnerDeps) {
     this.#job = job;
@@ -154,6 +155,7 @@ export class GenerationRunner {
       },
     );
 
+    await this.#loadReferenceExamples();
     const pending: Slot[] = plan.filter((s) => !done.has(s.slot));
     const inflight = new Set<Promise<void>>();
     this.#publish(true);
@@ -222,7 +224,40 @@ export class GenerationRunner {
   }
 
   #examples() {
-    return this.#config.kind === 'conversations' ? CONVERSATION_EXAMPLES : '';
+    if (this.#config.kind !== 'conversations') return '';
+    return this.#referenceExamples
+      ? `${CONVERSATION_EXAMPLES}\n\n${this.#referenceExamples}`
+      : CONVERSATION_EXAMPLES;
+  }
+
+  /**
+   * Few-shot material drawn once per run from a reference dataset (the same for every call, so it stays in the
+   * prompt cache): real customer messages from utterances, or whole conversations from a conversations dataset.
+   */
+  async #loadReferenceExamples(): Promise<void> {
+    const id = this.#config.exampleDatasetId ? Number(this.#config.exampleDatasetId) : null;
+    if (!id || this.#config.kind !== 'conversations') return;
+    const dataset = await this.#em.findOne(DatasetSchema, id);
+    if (!dataset) throw new Error(`example dataset ${id} does not exist`);
+    const rng = new Random(`examples:${this.#config.seed}`);
+    const rows = await this.#em.find(
+      DatasetItemSchema,
+      { dataset: id },
+      { fields: ['data', 'intent'], limit: 2000 },
+    );
+    const picked = rng.shuffle(rows);
+    if (dataset.kind === 'utterances') {
+      const lines = picked
+        .slice(0, 40)
+        .map((r) => `- (${r.intent}) ${(r.data as { text: string }).text}`);
+      this.#referenceExamples = `How real customers phrase their requests (match this style and variety; never copy these messages):\n${lines.join('\n')}`;
+    } else if (dataset.kind === 'conversations') {
+      const convs = picked.slice(0, 2).map((r) => {
+        const { generation: _g, ...rest } = r.data as Record<string, unknown>;
+        return JSON.stringify(rest);
+      });
+      this.#referenceExamples = `More example entries, from a reference dataset:\n${convs.join('\n')}`;
+    }
   }
 
   #maxTokens(batch: Slot[]): number {

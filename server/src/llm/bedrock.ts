@@ -2,6 +2,8 @@ import {
   BedrockRuntimeClient,
   type ContentBlock,
   ConverseCommand,
+  type ConverseCommandInput,
+  ConverseStreamCommand,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import { type ModelAnswer, type ModelCall, type ModelProvider, ProviderError } from './provider.ts';
@@ -15,6 +17,11 @@ export interface BedrockOptions {
   requestTimeoutMs?: number;
   /** The runner owns retries and pacing, so the SDK's own retries are off by default; they would stack. */
   maxAttempts?: number;
+  /**
+   * Use ConverseStream: tokens arrive as they are written, so a stalled answer is noticed by the stream's idle
+   * timeout and a mid-stream exception surfaces as a retryable error.
+   */
+  stream?: boolean;
   client?: BedrockRuntimeClient;
 }
 
@@ -66,9 +73,11 @@ export class BedrockProvider implements ModelProvider {
   readonly name = 'bedrock' as const;
   readonly model: string;
   readonly #client: BedrockRuntimeClient;
+  readonly #stream: boolean;
 
   constructor(options: BedrockOptions) {
     this.model = options.model;
+    this.#stream = options.stream ?? false;
     this.#client =
       options.client ??
       new BedrockRuntimeClient({
@@ -88,36 +97,92 @@ export class BedrockProvider implements ModelProvider {
     const content: ContentBlock[] = request.examples
       ? [{ text: request.examples }, { cachePoint: { type: 'default' } }, { text: request.prompt }]
       : [{ text: request.prompt }];
+    const input: ConverseCommandInput = {
+      modelId: this.model,
+      system,
+      messages: [{ role: 'user', content }],
+      inferenceConfig: { maxTokens: request.maxTokens, temperature: request.temperature },
+    };
     const started = performance.now();
     try {
-      const out = await this.#client.send(
-        new ConverseCommand({
-          modelId: this.model,
-          system,
-          messages: [{ role: 'user', content }],
-          inferenceConfig: { maxTokens: request.maxTokens, temperature: request.temperature },
-        }),
-        request.signal ? { abortSignal: request.signal } : {},
-      );
-      const blocks = out.output?.message?.content ?? [];
-      const toolInput = blocks.find((b) => b.toolUse)?.toolUse?.input;
-      return {
-        text: blocks.map((b) => b.text ?? '').join(''),
-        ...(toolInput !== undefined ? { toolInput } : {}),
-        usage: {
-          inputTokens: out.usage?.inputTokens ?? 0,
-          outputTokens: out.usage?.outputTokens ?? 0,
-          cacheReadTokens: out.usage?.cacheReadInputTokens ?? 0,
-          cacheWriteTokens: out.usage?.cacheWriteInputTokens ?? 0,
-        },
-        stopReason: out.stopReason ?? 'end_turn',
-        model: this.model,
-        latencyMs: out.metrics?.latencyMs ?? performance.now() - started,
-      };
+      return this.#stream
+        ? await this.#callStream(input, request, started)
+        : await this.#callOnce(input, request, started);
     } catch (err) {
       if (request.signal?.aborted) throw new ProviderError('aborted', 'aborted');
       throw classifyBedrockError(err);
     }
+  }
+
+  async #callOnce(
+    input: ConverseCommandInput,
+    request: ModelCall,
+    started: number,
+  ): Promise<ModelAnswer> {
+    const out = await this.#client.send(
+      new ConverseCommand(input),
+      request.signal ? { abortSignal: request.signal } : {},
+    );
+    const blocks = out.output?.message?.content ?? [];
+    const toolInput = blocks.find((b) => b.toolUse)?.toolUse?.input;
+    return {
+      text: blocks.map((b) => b.text ?? '').join(''),
+      ...(toolInput !== undefined ? { toolInput } : {}),
+      usage: {
+        inputTokens: out.usage?.inputTokens ?? 0,
+        outputTokens: out.usage?.outputTokens ?? 0,
+        cacheReadTokens: out.usage?.cacheReadInputTokens ?? 0,
+        cacheWriteTokens: out.usage?.cacheWriteInputTokens ?? 0,
+      },
+      stopReason: out.stopReason ?? 'end_turn',
+      model: this.model,
+      latencyMs: out.metrics?.latencyMs ?? performance.now() - started,
+    };
+  }
+
+  async #callStream(
+    input: ConverseCommandInput,
+    request: ModelCall,
+    started: number,
+  ): Promise<ModelAnswer> {
+    const out = await this.#client.send(
+      new ConverseStreamCommand(input),
+      request.signal ? { abortSignal: request.signal } : {},
+    );
+    let text = '';
+    let toolJson = '';
+    let stopReason = 'end_turn';
+    const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    // A throttle or server error after the stream has started is raised here, by the iterator; the SDK does not
+    // retry it, so the runner's retry path handles it like any other failed call.
+    for await (const event of out.stream ?? []) {
+      if (event.contentBlockDelta?.delta?.text) text += event.contentBlockDelta.delta.text;
+      if (event.contentBlockDelta?.delta?.toolUse?.input)
+        toolJson += event.contentBlockDelta.delta.toolUse.input;
+      if (event.messageStop?.stopReason) stopReason = event.messageStop.stopReason;
+      if (event.metadata?.usage) {
+        usage.inputTokens = event.metadata.usage.inputTokens ?? 0;
+        usage.outputTokens = event.metadata.usage.outputTokens ?? 0;
+        usage.cacheReadTokens = event.metadata.usage.cacheReadInputTokens ?? 0;
+        usage.cacheWriteTokens = event.metadata.usage.cacheWriteInputTokens ?? 0;
+      }
+    }
+    let toolInput: unknown;
+    if (toolJson) {
+      try {
+        toolInput = JSON.parse(toolJson);
+      } catch {
+        text ||= toolJson;
+      }
+    }
+    return {
+      text,
+      ...(toolInput !== undefined ? { toolInput } : {}),
+      usage,
+      stopReason,
+      model: this.model,
+      latencyMs: performance.now() - started,
+    };
   }
 
   destroy() {

@@ -54,6 +54,7 @@ export class FakeProvider implements ModelProvider {
   calls = 0;
   outputTokens = 0;
   readonly seen: string[][] = [];
+  lastExamples = '';
   constructor(
     readonly model: string,
     private readonly script: Fault[] = [],
@@ -67,6 +68,7 @@ export class FakeProvider implements ModelProvider {
     const slotRequest = extractSlotRequest(request.prompt);
     if (slotRequest?.task !== 'conversations') throw new ProviderError('bad request', 'client');
     this.seen.push(slotRequest.slots.map((s) => s.slot));
+    this.lastExamples = request.examples;
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (request.signal?.aborted) throw new ProviderError('aborted', 'aborted');
     if (fault === 'throttle')

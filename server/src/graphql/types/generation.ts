@@ -178,6 +178,10 @@ const GenerationInput = builder.inputType('GenerationInput', {
     length: t.int({ required: false, description: 'Points per series' }),
     maxConsecutiveFailures: t.int({ required: false }),
     maxAttemptsPerSlot: t.int({ required: false }),
+    exampleDatasetId: t.id({
+      required: false,
+      description: 'Draw few-shot examples from this dataset (e.g. imported Banking77 utterances)',
+    }),
   }),
 });
 

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
+import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
+import { initORM, type Services } from '../src/db/orm.ts';
+import { createTempSqlite, type TempDatabase } from '../src/db/temp-database.ts';
+import { GenerationManager } from '../src/generation/manager.ts';
+import { BedrockProvider } from '../src/llm/bedrock.ts';
+import type { ScriptedFault } from '../src/llm/emulator/options.ts';
+import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
+import { createAppPubSub } from '../src/pubsub.ts';
+
+const MODEL = 'us.amazon.nova-pro-v1:0';
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
+
+/**
+ * The runner, the real AWS SDK and the emulator together: whatever the "model" does wrong, the job ends with
+ * exactly the requested number of valid, distinct items.
+ */
+describe('generation through the real SDK against the emulator', () => {
+  let emulator: Emulator;
+  let temp: TempDatabase;
+  let services: Services;
+  beforeAll(async () => {
+    emulator = await startEmulator({ seed: 4, latency: { minMs: 5, maxMs: 30 } });
+    temp = await createTempSqlite();
+    services = await initORM(temp.db);
+  });
+  afterAll(async () => {
+    await services?.close();
+    await temp?.drop();
+    await emulator?.stop();
+  });
+
+  async function run(input: Record<string, unknown>, stream: boolean) {
+    const server = loadConfig({});
+    const provider = new BedrockProvider({
+      model: MODEL,
+      endpoint: emulator.url,
+      requestTimeoutMs: 1500,
+      stream,
+    });
+    const manager = new GenerationManager(services, createAppPubSub(), server, () => provider, {
+      backoffBaseMs: 20,
+    });
+    const job = await manager.start({
+      provider: 'bedrock',
+      model: MODEL,
+      seed: 1,
+      concurrency: 3,
+      slotsPerCall: 3,
+      ...input,
+    });
+    const result = await manager.wait(job.id);
+    const em = services.em.fork();
+    const done = await em.findOneOrFail(GenerationJobSchema, job.id);
+    const items = await em.find(
+      DatasetItemSchema,
+      { dataset: done.dataset },
+      { fields: ['key', 'intent', 'language'] },
+    );
+    provider.destroy();
+    return { result, done, items };
+  }
+
+  const everyFault: ScriptedFault[] = [
+    'throttle',
+    { kind: 'server', status: 500 },
+    { kind: 'server', status: 503 },
+    'malformed',
+    'truncated',
+    'wrongIntent',
+    'wrongLanguage',
+    'stall',
+    'none',
+    'throttle',
+  ];
+
+  it.each([false, true])('conversations survive every fault kind (stream: %s)', async (stream) => {
+    emulator.reset({
+      latency: { minMs: 5, maxMs: 30 },
+      script: stream ? ['midStream', ...everyFault, 'midStream'] : everyFault,
+      faults: { throttle: 0.05, server: 0.05, malformed: 0.05 },
+    });
+    const { result, done, items } = await run({ kind: 'conversations', count: 30 }, stream);
+    expect(result?.status).toBe('completed');
+    expect(items).toHaveLength(30);
+    expect(new Set(items.map((i) => i.key)).size).toBe(30);
+    expect(done).toMatchObject({ accepted: 30, rejected: 0 });
+    const stats = emulator.stats();
+    expect(stats.faults.throttle).toBeGreaterThan(0);
+    expect(stats.faults.stall).toBe(1);
+    if (stream) expect(stats.faults.midStream).toBeGreaterThanOrEqual(1);
+    expect(done.retries).toBeGreaterThanOrEqual(5);
+    // Wrong-intent and wrong-language answers were rejected and asked again, never stored.
+    expect(items.every((i) => i.intent && i.language)).toBe(true);
+  });
+
+  it('time series come back well-formed through the same path', async () => {
+    emulator.reset({
+      latency: { minMs: 5, maxMs: 20 },
+      script: ['malformed', 'throttle', { kind: 'server', status: 500 }],
+    });
+    const { result, items } = await run({ kind: 'timeseries', count: 12, length: 48 }, false);
+    expect(result?.status).toBe('completed');
+    expect(items).toHaveLength(12);
+  });
+});
