@@ -26,7 +26,10 @@ import { GenerationManager, type ProviderFactory } from './generation/manager.ts
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
+import { datasetCard } from './registry/card.ts';
 import { type ExportFormat, exportContentType, exportRecords } from './registry/export.ts';
+import { exportParquet } from './registry/parquet.ts';
+import { exportZip } from './registry/zip.ts';
 import { TrainingManager } from './training/service.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -237,22 +240,43 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   }
 
   async function exportDataset(rawId: string, rawFormat: string | null, res: ServerResponse) {
-    const format = (rawFormat ?? 'jsonl') as ExportFormat;
-    if (format !== 'jsonl' && format !== 'csv') {
-      return sendJson(res, 400, { error: `format must be jsonl or csv, got "${rawFormat}"` });
+    const format = rawFormat ?? 'jsonl';
+    if (!['jsonl', 'csv', 'parquet', 'card', 'zip'].includes(format)) {
+      return sendJson(res, 400, {
+        error: `format must be jsonl, csv, parquet, card or zip, got "${rawFormat}"`,
+      });
     }
     const id = /^\d+$/.test(rawId) ? Number(rawId) : Number.NaN;
     const em = services.em.fork();
     const dataset = Number.isSafeInteger(id) ? await em.findOne(DatasetSchema, id) : null;
     if (!dataset) return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
-    const fileName = `${dataset.name.replace(/[^\w.-]+/g, '_')}.${format}`;
-    res.writeHead(200, {
-      'content-type': exportContentType(format),
-      'content-disposition': `attachment; filename="${fileName}"`,
-      'x-item-count': String(dataset.itemCount),
-    });
-    const records = services.datasets(em).streamItems(dataset.id);
-    for await (const chunk of exportRecords(dataset.kind, records as never, format)) {
+    const base = dataset.name.replace(/[^\w.-]+/g, '_');
+    const items = () => services.datasets(services.em.fork()).streamItems(dataset.id) as never;
+    const attachment = (name: string, type: string, extra: Record<string, string> = {}) =>
+      res.writeHead(200, {
+        'content-type': type,
+        'content-disposition': `attachment; filename="${name}"`,
+        'x-item-count': String(dataset.itemCount),
+        ...extra,
+      });
+    if (format === 'parquet') {
+      const bytes = await exportParquet(dataset.kind, items());
+      attachment(`${base}.parquet`, 'application/vnd.apache.parquet', {
+        'content-length': String(bytes.length),
+      });
+      return void res.end(bytes);
+    }
+    if (format === 'card') {
+      attachment('README.md', 'text/markdown; charset=utf-8');
+      return void res.end(await datasetCard(services, dataset.id));
+    }
+    if (format === 'zip') {
+      const bytes = await exportZip(services, dataset.id, dataset.kind, base);
+      attachment(`${base}.zip`, 'application/zip', { 'content-length': String(bytes.length) });
+      return void res.end(bytes);
+    }
+    attachment(`${base}.${format}`, exportContentType(format as ExportFormat));
+    for await (const chunk of exportRecords(dataset.kind, items(), format as ExportFormat)) {
       if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
     }
     res.end();

@@ -1,3 +1,5 @@
+import { strFromU8, unzipSync } from 'fflate';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
@@ -295,7 +297,40 @@ describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
     expect((await fetch(`${s.url}/datasets/999999/export`)).status).toBe(404);
     const badFormat = await fetch(`${s.url}/datasets/${source.data.id}/export?format=xml`);
     expect(badFormat.status).toBe(400);
-    expect(await badFormat.text()).toMatch(/format must be jsonl or csv/);
+    expect(await badFormat.text()).toMatch(/format must be jsonl, csv, parquet, card or zip/);
+  });
+
+  it('exports Parquet, a dataset card and a zip of both with the data', async () => {
+    const ds = await importFile('pq.csv', UTTERANCES_CSV, { kind: 'UTTERANCES', name: 'Parquet sample', tags: ['real'] });
+    const id = ds.data.id;
+    const pq = await fetch(`${s.url}/datasets/${id}/export?format=parquet`);
+    expect(pq.status).toBe(200);
+    const rows = await parquetReadObjects({ file: await pq.arrayBuffer() });
+    expect(rows).toEqual([
+      { text: 'I am still waiting on my card?', intent: 'card_arrival', language: 'en' },
+      { text: 'My card has not arrived yet', intent: 'card_arrival', language: 'en' },
+      { text: 'How do I change my PIN?', intent: 'change_pin', language: 'en' },
+      { text: 'Why was I charged twice, again?', intent: 'transaction_charged_twice', language: 'en' },
+    ]);
+
+    const card = await (await fetch(`${s.url}/datasets/${id}/export?format=card`)).text();
+    expect(card.startsWith('---\npretty_name: "Parquet sample"')).toBe(true);
+    expect(card).toMatch(/task_categories:\n- text-classification/);
+    expect(card).toMatch(/size_categories:\n- n<1K/);
+    expect(card).toMatch(/\| card_arrival \| 2 \| 50\.0% \|/);
+    expect(card).toMatch(/Not validated yet/);
+    expect(card).toMatch(/## Known limitations/);
+
+    const zip = await fetch(`${s.url}/datasets/${id}/export?format=zip`);
+    expect(zip.headers.get('content-disposition')).toMatch(/Parquet_sample\.zip/);
+    const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    expect(Object.keys(files).filter((f) => !f.endsWith('/')).sort()).toEqual([
+      'Parquet_sample/README.md',
+      'Parquet_sample/data.jsonl',
+      'Parquet_sample/data.parquet',
+    ]);
+    expect(strFromU8(files['Parquet_sample/data.jsonl']!).trim().split('\n')).toHaveLength(4);
+    expect(strFromU8(files['Parquet_sample/README.md']!)).toBe(card);
   });
 });
 

@@ -1,0 +1,147 @@
+import type { ValidationReportData } from '@genesis/schema/reports';
+import { DatasetSchema } from '../db/entities/dataset.entity.ts';
+import { GenerationJobSchema } from '../db/entities/generation-job.entity.ts';
+import { ValidationReportSchema } from '../db/entities/validation-report.entity.ts';
+import type { Services } from '../db/orm.ts';
+
+function sizeCategory(n: number): string {
+  if (n < 1_000) return 'n<1K';
+  if (n < 10_000) return '1K<n<10K';
+  if (n < 100_000) return '10K<n<100K';
+  if (n < 1_000_000) return '100K<n<1M';
+  return '1M<n<10M';
+}
+
+const pct = (x: number, total: number) => (total ? `${((100 * x) / total).toFixed(1)}%` : '0%');
+const fmt = (x: number | null) =>
+  x === null ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
+
+/**
+ * A dataset card (README.md in the Hugging Face dataset-card format: YAML metadata, then prose): provenance,
+ * generation config, model, cost, label distributions, every metric of the latest validation with its verdict,
+ * and known limitations.
+ */
+export async function datasetCard(services: Services, datasetId: number): Promise<string> {
+  const em = services.em.fork();
+  const dataset = await em.findOneOrFail(DatasetSchema, datasetId, { populate: ['tags'] });
+  const repo = services.datasets(em);
+  const job = await em.findOne(
+    GenerationJobSchema,
+    { dataset: datasetId },
+    { orderBy: { id: 'desc' } },
+  );
+  const report = await em.findOne(
+    ValidationReportSchema,
+    { dataset: datasetId },
+    { orderBy: { version: 'desc' } },
+  );
+  const languages = await repo.labelCounts(datasetId, 'language');
+  const intents = await repo.labelCounts(datasetId, 'intent');
+  const seriesTypes = await repo.labelCounts(datasetId, 'seriesType');
+  const n = dataset.itemCount;
+  const textual = dataset.kind !== 'timeseries';
+  const tags = ['synthetic-data', 'genesis-lab', ...dataset.tags.getItems().map((t) => t.tag)];
+  if (dataset.origin === 'imported') tags.splice(0, 1);
+  const yaml = [
+    '---',
+    `pretty_name: ${JSON.stringify(dataset.name)}`,
+    `language:\n${(languages.length ? languages.map((l) => l.label) : ['en']).map((l) => `- ${l}`).join('\n')}`,
+    `size_categories:\n- ${sizeCategory(n)}`,
+    `task_categories:\n- ${textual ? 'text-classification' : 'time-series-forecasting'}`,
+    ...(textual ? ['task_ids:\n- intent-classification'] : []),
+    `tags:\n${tags.map((t) => `- ${t}`).join('\n')}`,
+    ...(dataset.origin === 'imported' && dataset.kind === 'utterances'
+      ? ['license: cc-by-4.0']
+      : []),
+    'configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data.parquet',
+    '---',
+  ];
+  const body: string[] = [`# ${dataset.name}`, ''];
+  body.push(
+    `${n.toLocaleString('en')} ${dataset.kind} ${dataset.origin === 'generated' ? 'generated' : 'imported'} with GENESIS-LAB${dataset.description ? `: ${dataset.description}` : '.'}`,
+    '',
+    '## Provenance',
+    '',
+    `- Origin: ${dataset.origin}; created ${dataset.createdAt.toISOString()}, last changed ${dataset.updatedAt.toISOString()}.`,
+  );
+  if (dataset.source) body.push(`- Source: \`${JSON.stringify(dataset.source)}\``);
+  if (job) {
+    const config = job.config as Record<string, unknown>;
+    body.push(
+      `- Generation job ${job.id}: provider \`${job.provider}\`, model \`${job.model ?? 'n/a'}\`, seed ${String(config.seed)}, status ${job.status}.`,
+      `- Items: ${job.accepted} accepted of ${job.requested} requested, ${job.rejected} rejected; ${job.calls} model calls, ${job.retries} retries, ${job.throttles} throttles.`,
+      `- Tokens: ${job.inputTokens.toLocaleString('en')} input, ${job.outputTokens.toLocaleString('en')} output, ${job.cacheReadTokens.toLocaleString('en')} cache reads, ${job.cacheWriteTokens.toLocaleString('en')} cache writes.`,
+      `- Cost: $${job.costUsd.toFixed(4)}${job.accepted ? ` ($${(job.costUsd / job.accepted).toFixed(5)} per item)` : ''}.`,
+      '',
+      '### Generation config',
+      '',
+      '```json',
+      JSON.stringify(config, null, 2),
+      '```',
+    );
+  }
+  body.push('', '## Contents', '');
+  const table = (title: string, rows: { label: string; count: number }[]) => {
+    if (!rows.length) return;
+    body.push(`### ${title}`, '', '| value | count | share |', '|---|---|---|');
+    for (const r of rows) body.push(`| ${r.label} | ${r.count} | ${pct(r.count, n)} |`);
+    body.push('');
+  };
+  table('Languages', languages);
+  table('Intents', intents);
+  table('Series types', seriesTypes);
+  if (textual) {
+    table('Sentiment', await repo.labelCounts(datasetId, 'sentiment'));
+    table('Complexity', await repo.labelCounts(datasetId, 'complexity'));
+  }
+  body.push('## Validation', '');
+  if (report) {
+    const r = report.report as unknown as ValidationReportData;
+    body.push(
+      `Report v${report.version} (${report.createdAt.toISOString()})${r.reference ? ` against the reference "${r.reference.name}"` : ' without a reference'}: overall score **${r.overall.score.toFixed(1)}/100** (${r.overall.verdict}).`,
+      '',
+      '| metric | value | real-vs-real band | verdict | note |',
+      '|---|---|---|---|---|',
+    );
+    for (const m of r.metrics) {
+      const band = m.band ? `${fmt(m.band.low)}–${fmt(m.band.high)}` : '';
+      body.push(
+        `| ${m.name} | ${fmt(m.value)} | ${band} | ${m.verdict} | ${(m.reason ?? '').replace(/\|/g, '/')} |`,
+      );
+    }
+    if (r.bias)
+      body.push(
+        '',
+        `Bias severity: **${r.bias.severity}**${r.bias.reasons.length ? ` (${r.bias.reasons.join('; ')})` : ''}.`,
+      );
+  } else {
+    body.push(
+      'Not validated yet: run `genesis validate ' +
+        String(dataset.id) +
+        '` or validate it in the web app.',
+    );
+  }
+  body.push('', '## Known limitations', '');
+  if (dataset.origin === 'generated') {
+    body.push(
+      '- Synthetic data: every item was written by a model (or the offline local provider) and checked by schema rules, not by people. Labels are what was asked for; the text may not always show it as clearly as real customers do.',
+      "- Distributions follow the job's targets, not real-world frequencies.",
+      job?.provider === 'local'
+        ? '- The local provider composes text from templates: less varied than real language, and Spanish is less varied than English.'
+        : "- Model-written text can repeat phrasings across items and may carry the model's own biases.",
+    );
+  } else {
+    body.push(
+      '- Imported as is; GENESIS-LAB validated its records against the schema but did not review their content.',
+    );
+  }
+  body.push(
+    '',
+    '## Files',
+    '',
+    '- `data.parquet`, `data.jsonl`: the items (one row per item; time series in the long format, one row per point).',
+    '- `README.md`: this card.',
+    '',
+  );
+  return `${yaml.join('\n')}\n\n${body.join('\n')}`;
+}
