@@ -174,6 +174,9 @@ console.log(
 );
 console.log(`\nours / naive: ${(oursRate / naiveRate).toFixed(1)}x items per minute`);
 console.log(
+  `emulator, ours: ${stats.requests} requests, ${stats.throttled} quota 429s, injected faults ${JSON.stringify(stats.faults)}`,
+);
+console.log(
   `quota tokens per accepted item: ours ${oursTokensPerItem.toFixed(0)}, naive ${naiveTokensPerItem.toFixed(0)}`,
 );
 await services.close();

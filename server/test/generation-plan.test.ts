@@ -119,13 +119,24 @@ describe('estimates', () => {
 });
 
 describe('pacing', () => {
-  it('AIMD: grows by one per window of successes, halves on a throttle, stays within 1..max', () => {
-    const l = new AimdLimit(8, 2);
+  it('AIMD: grows by one per window of successes, halves once per burst of throttles, stays within 1..max', () => {
+    let now = 0;
+    const l = new AimdLimit(8, 2, () => now);
     l.success();
     l.success();
     expect(l.value).toBe(3);
     l.throttled();
     expect(l.value).toBe(1);
+    l.success(); // 1 -> 2
+    l.success();
+    l.success(); // 2 -> 3
+    expect(l.value).toBe(3);
+    l.throttled(); // same burst: ignored
+    expect(l.value).toBe(3);
+    now += 2500;
+    l.throttled();
+    expect(l.value).toBe(1);
+    now += 2500;
     l.throttled();
     expect(l.value).toBe(1);
     for (let i = 0; i < 100; i++) l.success();
@@ -146,6 +157,29 @@ describe('pacing', () => {
     now += 1000;
     await next;
     expect(done).toBe(true);
+  });
+
+  it('gives back a reservation when the call consumed nothing, and charges real usage otherwise', async () => {
+    const now = 0;
+    const pacer = new QuotaPacer(null, 10_000, () => now);
+    await pacer.acquire(8000);
+    pacer.settle(8000, 0); // a throttled call: all 8,000 come back
+    let done = false;
+    const next = pacer.acquire(9000).then(() => {
+      done = true;
+    });
+    await next;
+    expect(done).toBe(true);
+    pacer.settle(9000, 9500); // used more than reserved: the bucket owes 500
+    let waited = false;
+    const stop = new AbortController();
+    const later = pacer.acquire(1000, stop.signal).then(() => {
+      waited = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(waited).toBe(false);
+    stop.abort(new Error('test over'));
+    await expect(later).rejects.toThrow('test over');
   });
 
   it('backs off exponentially with full jitter, capped', () => {

@@ -99,14 +99,18 @@ export class QuotaPacer {
 
 /**
  * Additive-increase, multiplicative-decrease concurrency: +1 after a window of successes, halved on a throttle,
- * between 1 and `max`.
+ * between 1 and `max`. Like TCP, it decreases at most once per `cooldownMs`: a burst of 429s answering calls that
+ * were all in flight together is one congestion signal, not one per call.
  */
 export class AimdLimit {
   #limit: number;
   #successes = 0;
+  #lastDecrease = Number.NEGATIVE_INFINITY;
   constructor(
     readonly max: number,
     initial = Math.min(max, 4),
+    private readonly now: () => number = Date.now,
+    private readonly cooldownMs = 2000,
   ) {
     this.#limit = Math.max(1, Math.min(max, initial));
   }
@@ -121,6 +125,9 @@ export class AimdLimit {
   }
   throttled() {
     this.#successes = 0;
+    const t = this.now();
+    if (t - this.#lastDecrease < this.cooldownMs) return;
+    this.#lastDecrease = t;
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
   }
 }

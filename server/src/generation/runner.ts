@@ -104,7 +104,7 @@ export class GenerationRunner {
     this.#em = deps.services.em.fork();
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
-    this.#limit = new AimdLimit(this.#config.concurrency);
+    this.#limit = new AimdLimit(this.#config.concurrency, undefined, this.#now);
     this.#pacer = new QuotaPacer(this.#config.rpm, this.#config.tpm, this.#now);
     this.#startedAt = this.#now();
   }
@@ -289,8 +289,10 @@ export class GenerationRunner {
     const estimate = estimateTokens(system + examples + prompt) + maxTokens * burndown;
     const attempt = Math.max(...batch.map((s) => this.#attempts.get(s.slot) ?? 0));
     let answer: ModelAnswer;
+    let reserved = false;
     try {
       await this.#pacer.acquire(estimate, signal);
+      reserved = true;
       answer = await this.#deps.provider.call({
         system,
         examples,
@@ -301,6 +303,9 @@ export class GenerationRunner {
         signal,
       });
     } catch (err) {
+      // A refused or failed call consumed no quota (Bedrock bills and counts only answers): give the
+      // reservation back, or every throttle would shrink our own budget further.
+      if (reserved) this.#pacer.settle(estimate, 0);
       if (signal.aborted) {
         pending.unshift(...batch);
         return;
