@@ -1,4 +1,4 @@
-import type { APIRequestContext } from '@playwright/test';
+import { type APIRequestContext, expect, type Page } from '@playwright/test';
 
 /** One labelled text of an utterances dataset. */
 export interface UtteranceRow {
@@ -126,4 +126,13 @@ export async function stats(request: APIRequestContext): Promise<Stats> {
 /** A dataset name no other test run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Opens a page and waits until SvelteKit has hydrated it (the theme toggle renders only in the
+ * browser), so typing into a form is not wiped by hydration resetting the inputs.
+ */
+export async function gotoHydrated(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeVisible();
 }

@@ -31,6 +31,7 @@ import { type ExportFormat, exportContentType, exportRecords } from './registry/
 import { exportParquet } from './registry/parquet.ts';
 import { exportZip } from './registry/zip.ts';
 import { TrainingManager } from './training/service.ts';
+import { ValidationManager } from './validation/service.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Clients that are not browsers must send this header with multipart uploads (CSRF prevention). */
@@ -122,6 +123,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   );
   if (options.resumeInterruptedJobs) await generation.resumeInterrupted();
   const training = new TrainingManager(services, pubsub);
+  const validation = new ValidationManager(services);
   const webHandler = await loadWebHandler(options.webBuildDir);
 
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
@@ -161,7 +163,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       },
     },
     logging: config.logLevel === 'silent' ? false : config.logLevel,
-    context: () => ({ em: services.em.fork(), services, pubsub, config, generation, training }),
+    context: () => ({
+      em: services.em.fork(),
+      services,
+      pubsub,
+      config,
+      generation,
+      training,
+      validation,
+    }),
     plugins: [
       useBodyLimit(config.maxUploadBytes),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),

@@ -301,7 +301,11 @@ describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
   });
 
   it('exports Parquet, a dataset card and a zip of both with the data', async () => {
-    const ds = await importFile('pq.csv', UTTERANCES_CSV, { kind: 'UTTERANCES', name: 'Parquet sample', tags: ['real'] });
+    const ds = await importFile('pq.csv', UTTERANCES_CSV, {
+      kind: 'UTTERANCES',
+      name: 'Parquet sample',
+      tags: ['real'],
+    });
     const id = ds.data.id;
     const pq = await fetch(`${s.url}/datasets/${id}/export?format=parquet`);
     expect(pq.status).toBe(200);
@@ -310,7 +314,11 @@ describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
       { text: 'I am still waiting on my card?', intent: 'card_arrival', language: 'en' },
       { text: 'My card has not arrived yet', intent: 'card_arrival', language: 'en' },
       { text: 'How do I change my PIN?', intent: 'change_pin', language: 'en' },
-      { text: 'Why was I charged twice, again?', intent: 'transaction_charged_twice', language: 'en' },
+      {
+        text: 'Why was I charged twice, again?',
+        intent: 'transaction_charged_twice',
+        language: 'en',
+      },
     ]);
 
     const card = await (await fetch(`${s.url}/datasets/${id}/export?format=card`)).text();
@@ -324,7 +332,11 @@ describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
     const zip = await fetch(`${s.url}/datasets/${id}/export?format=zip`);
     expect(zip.headers.get('content-disposition')).toMatch(/Parquet_sample\.zip/);
     const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
-    expect(Object.keys(files).filter((f) => !f.endsWith('/')).sort()).toEqual([
+    expect(
+      Object.keys(files)
+        .filter((f) => !f.endsWith('/'))
+        .sort(),
+    ).toEqual([
       'Parquet_sample/README.md',
       'Parquet_sample/data.jsonl',
       'Parquet_sample/data.parquet',

@@ -129,9 +129,17 @@ describe('training over GraphQL', () => {
   it('answers wrong inputs with errors that name the field', async () => {
     expect((await train({ datasetId: '999' })).message).toMatch(/Dataset 999 does not exist/);
     const noTest = await train({ datasetId: trainId, learningCurve: true });
-    expect(noTest.issues[0]).toMatchObject({ path: 'learningCurve' });
+    expect(noTest.issues[0]).toMatchObject({ path: 'input.learningCurve' });
     const badFolds = await train({ datasetId: trainId, cvFolds: 1 });
-    expect(badFolds.issues[0]).toEqual({ path: 'cvFolds', message: 'cvFolds must be at least 2' });
+    expect(badFolds.issues[0]).toEqual({
+      path: 'input.cvFolds',
+      message: 'cvFolds must be at least 2',
+    });
+    const blank = await train({ datasetId: trainId, experiment: '  ' });
+    expect(blank.issues[0]).toEqual({
+      path: 'input.experiment',
+      message: 'experiment must not be empty',
+    });
     const bad = await s.gql<any>('query { predict(runId: "424242", text: "hi") { intent } }');
     expect(bad.errors?.[0]?.message).toMatch(/TrainingRun 424242 does not exist/);
   });

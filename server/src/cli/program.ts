@@ -403,6 +403,54 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('validate')
+    .description(
+      'validate a dataset (quality, bias, fidelity) against a reference; stores a new report version',
+    )
+    .argument('<dataset>', 'dataset id', parseDatasetId)
+    .option(
+      '--reference <dataset>',
+      'build the reference profile from this dataset',
+      parseDatasetId,
+    )
+    .option('--profile <id>', 'a shipped reference profile (banking77, electricity)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (dataset: number, opts: { reference?: number; profile?: string; json?: boolean }) => {
+        const { runValidate } = await import('./validate.ts');
+        process.exitCode = await runValidate(
+          configFor(program.opts<GlobalOptions>()),
+          dataset,
+          opts,
+        );
+      },
+    );
+
+  program
+    .command('compare')
+    .description(
+      'compare two datasets: every metric side by side, vocabulary overlap, samples per intent',
+    )
+    .argument('<a>', 'first dataset id', parseDatasetId)
+    .argument('<b>', 'second dataset id', parseDatasetId)
+    .option('--profile <id>', 'reference profile for datasets not validated yet')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (a: number, b: number, opts: { profile?: string; json?: boolean }) => {
+      const { runCompare } = await import('./validate.ts');
+      process.exitCode = await runCompare(configFor(program.opts<GlobalOptions>()), a, b, opts);
+    });
+
+  program
+    .command('profile')
+    .description('build a reference profile (statistics only, never the text) from a dataset')
+    .argument('<dataset>', 'dataset id', parseDatasetId)
+    .option('--out <file>', 'write the profile JSON here (default: standard output)')
+    .action(async (dataset: number, opts: { out?: string }) => {
+      const { runProfile } = await import('./validate.ts');
+      process.exitCode = await runProfile(configFor(program.opts<GlobalOptions>()), dataset, opts);
+    });
+
+  program
     .command('datasets')
     .description('list the datasets in the registry')
     .addOption(new Option('--kind <kind>', 'only this kind').choices([...DATASET_KINDS]))

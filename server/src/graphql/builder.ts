@@ -9,6 +9,7 @@ import { DomainError, InputError } from '../errors.ts';
 import type { GenerationManager } from '../generation/manager.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import type { TrainingManager } from '../training/service.ts';
+import type { ValidationManager } from '../validation/service.ts';
 
 /** What every resolver gets: its own EntityManager fork, the services, the pubsub and the config. */
 export interface Context {
@@ -18,6 +19,7 @@ export interface Context {
   config: Config;
   generation: GenerationManager;
   training: TrainingManager;
+  validation: ValidationManager;
 }
 
 export const builder = new SchemaBuilder<{

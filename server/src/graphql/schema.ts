@@ -8,6 +8,7 @@ import './types/dataset-item.ts';
 import './types/registry.ts';
 import './types/generation.ts';
 import './types/training.ts';
+import './types/validation.ts';
 
 export const schema = builder.toSchema();
 

@@ -36,7 +36,14 @@ export const TrainingInputSchema = v.object({
   ),
   /** Also train on 1, 3, 10, 30 and all examples per intent and score each on the test set. */
   learningCurve: v.optional(v.boolean(), false),
-  experiment: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(120))),
+  experiment: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.nonEmpty('experiment must not be empty'),
+      v.maxLength(120, 'experiment must be at most 120 characters'),
+    ),
+  ),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 });
 export type TrainingInput = v.InferInput<typeof TrainingInputSchema>;

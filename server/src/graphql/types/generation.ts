@@ -11,6 +11,7 @@ import { InputError, NotFoundError } from '../../errors.ts';
 import { resolveConfig } from '../../generation/config.ts';
 import { estimateGeneration } from '../../generation/estimate.ts';
 import type { GenerationProgress } from '../../generation/progress.ts';
+import { KNOWN_MODELS, outputBurndown, priceOf } from '../../llm/prices.ts';
 import { builder } from '../builder.ts';
 import { newestFirst } from '../pagination.ts';
 import { progressStream } from '../progress-stream.ts';
@@ -142,7 +143,7 @@ const WeightInput = builder.inputType('WeightInput', {
   fields: (t) => ({ key: t.string({ required: true }), weight: t.float({ required: true }) }),
 });
 
-const TargetsInput = builder.inputType('GenerationTargetsInput', {
+export const TargetsInput = builder.inputType('GenerationTargetsInput', {
   description: 'Target distributions; each list is normalised, so weights need not sum to 1',
   fields: (t) => ({
     intents: t.field({ type: [WeightInput], required: false }),
@@ -236,7 +237,34 @@ const EstimateRef = builder
     }),
   });
 
+const ModelInfoRef = builder
+  .objectRef<{ id: string; price: ReturnType<typeof priceOf> }>('ModelInfo')
+  .implement({
+    description:
+      'A Bedrock model or inference profile with its price (USD per million tokens) as the server knows it',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      inputPrice: t.float({ nullable: true, resolve: (m) => m.price?.input ?? null }),
+      outputPrice: t.float({ nullable: true, resolve: (m) => m.price?.output ?? null }),
+      cacheReadPrice: t.float({ nullable: true, resolve: (m) => m.price?.cacheRead ?? null }),
+      cacheWritePrice: t.float({ nullable: true, resolve: (m) => m.price?.cacheWrite ?? null }),
+      outputBurndown: t.int({
+        description: 'Quota tokens per output token',
+        resolve: (m) => outputBurndown(m.id),
+      }),
+    }),
+  });
+
 builder.queryFields((t) => ({
+  bedrockModels: t.field({
+    type: [ModelInfoRef],
+    description:
+      'Suggested models (the first is the default when GENESIS_BEDROCK_MODEL is not set)',
+    resolve: (_r, _a, ctx) => {
+      const ids = [ctx.config.bedrockModel, ...KNOWN_MODELS].filter((m): m is string => !!m);
+      return [...new Set(ids)].map((id) => ({ id, price: priceOf(id, ctx.config.prices) }));
+    },
+  }),
   generationJob: t.field({
     type: GenerationJobRef,
     nullable: true,

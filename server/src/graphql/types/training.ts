@@ -59,16 +59,23 @@ const PredictionRef = builder.objectRef<Prediction>('Prediction').implement({
 });
 
 type Metrics = {
-  evaluation?: {
-    kind: string;
-    accuracy: number | { mean: number; std: number };
-    macroF1: number | { mean: number; std: number };
-  } | null;
+  evaluation?:
+    | {
+        kind: 'cv';
+        accuracy: { mean: number; std: number };
+        macroF1: { mean: number; std: number };
+      }
+    | { kind: 'holdout'; metrics: { accuracy: number; macroF1: number } }
+    | null;
   test?: { accuracy: number; macroF1: number; top3Accuracy: number | null } | null;
 } | null;
 
-const num = (x: number | { mean: number } | undefined) =>
-  x === undefined ? null : typeof x === 'number' ? x : x.mean;
+/** CV runs report a mean over folds; hold-out runs their test fold's figure. */
+function evaluationFigure(m: Metrics, key: 'accuracy' | 'macroF1'): number | null {
+  const e = m?.evaluation;
+  if (!e) return null;
+  return e.kind === 'cv' ? e[key].mean : e.metrics[key];
+}
 
 export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').implement({
   description: 'A classifier training run: config, lineage, metrics and a stored, loadable model',
@@ -105,14 +112,14 @@ export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').impl
       description: 'Test-set accuracy when a test dataset was given, else the evaluation accuracy',
       resolve: (r) => {
         const m = r.metrics as Metrics;
-        return m?.test?.accuracy ?? num(m?.evaluation?.accuracy) ?? null;
+        return m?.test?.accuracy ?? evaluationFigure(m, 'accuracy');
       },
     }),
     macroF1: t.float({
       nullable: true,
       resolve: (r) => {
         const m = r.metrics as Metrics;
-        return m?.test?.macroF1 ?? num(m?.evaluation?.macroF1) ?? null;
+        return m?.test?.macroF1 ?? evaluationFigure(m, 'macroF1');
       },
     }),
     modelBytes: t.int({
@@ -154,6 +161,23 @@ const TrainingInput = builder.inputType('TrainingInput', {
     seed: t.int({ required: false }),
   }),
 });
+
+/** Input errors of `startTraining` name fields as `input.<field>`, like every other mutation input. */
+async function withInputPrefix<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof InputError) {
+      throw new InputError(
+        err.issues.map((i) => ({
+          ...i,
+          path: i.path.startsWith('input.') ? i.path : `input.${i.path}`,
+        })),
+      );
+    }
+    throw err;
+  }
+}
 
 builder.queryFields((t) => ({
   trainingRun: t.field({
@@ -219,20 +243,22 @@ builder.mutationFields((t) => ({
       'Trains a classifier on a dataset in a worker thread; watch it with trainingProgress',
     errors: { types: [InputError, NotFoundError] },
     args: { input: t.arg({ type: TrainingInput, required: true }) },
-    resolve: (_r, args, ctx) => {
+    resolve: async (_r, args, ctx) => {
       const i = args.input;
-      return ctx.training.start({
-        datasetId: parseId(i.datasetId, 'input.datasetId'),
-        ...(i.testDatasetId
-          ? { testDatasetId: parseId(i.testDatasetId, 'input.testDatasetId') }
-          : {}),
-        ...(i.preset ? { preset: i.preset } : {}),
-        ...(i.model ? { model: i.model } : {}),
-        ...(i.cvFolds != null ? { cvFolds: i.cvFolds } : {}),
-        ...(i.learningCurve != null ? { learningCurve: i.learningCurve } : {}),
-        ...(i.experiment ? { experiment: i.experiment } : {}),
-        ...(i.seed != null ? { seed: i.seed } : {}),
-      });
+      return withInputPrefix(() =>
+        ctx.training.start({
+          datasetId: parseId(i.datasetId, 'input.datasetId'),
+          ...(i.testDatasetId
+            ? { testDatasetId: parseId(i.testDatasetId, 'input.testDatasetId') }
+            : {}),
+          ...(i.preset ? { preset: i.preset } : {}),
+          ...(i.model ? { model: i.model } : {}),
+          ...(i.cvFolds != null ? { cvFolds: i.cvFolds } : {}),
+          ...(i.learningCurve != null ? { learningCurve: i.learningCurve } : {}),
+          ...(i.experiment ? { experiment: i.experiment } : {}),
+          ...(i.seed != null ? { seed: i.seed } : {}),
+        }),
+      );
     },
   }),
   cancelTraining: t.field({

@@ -24,3 +24,13 @@ export type EnumOf<Name extends keyof introspection['types']> =
 export type DatasetKind = EnumOf<'DatasetKind'>;
 /** Where a dataset came from, as the API spells it. */
 export type DatasetOrigin = EnumOf<'DatasetOrigin'>;
+/** A generation job's kind, as the API spells it. */
+export type GenerationKindEnum = EnumOf<'GenerationKind'>;
+/** A generation job's status, as the API spells it. */
+export type JobStatus = EnumOf<'JobStatus'>;
+/** A training run's status, as the API spells it. */
+export type RunStatus = EnumOf<'RunStatus'>;
+/** A named training configuration, as the API spells it. */
+export type TrainingPreset = EnumOf<'TrainingPreset'>;
+/** A classifier family, as the API spells it. */
+export type ModelKind = EnumOf<'ModelKind'>;

@@ -1,0 +1,245 @@
+/**
+ * A time-series reference profile: the statistics of a real dataset that synthetic series are measured
+ * against, per domain. It keeps distributions and per-series summary numbers, never a series' values, so it
+ * can ship with the project and be stored beside a dataset.
+ */
+import { readFileSync } from 'node:fs';
+import { DOMAIN_IDS } from '@genesis/schema/catalog/series';
+import * as v from 'valibot';
+import { Random } from '../../generation/random.ts';
+import {
+  compareGroups,
+  FIDELITY_KEYS,
+  type FidelityKey,
+  type GroupStats,
+  groupStats,
+} from './compare.ts';
+import { ACF_LAGS, analyseSeries, FEATURE_NAMES, returnStats, transformOf } from './features.ts';
+import { readSeries, type SeriesView } from './read.ts';
+import { median, round } from './stats.ts';
+
+/** How many random halvings the real-vs-real bands are taken over. */
+export const BAND_SPLITS = 20;
+/** Most feature rows a group keeps (a random sample beyond), which bounds the profile's size. */
+const MAX_FEATURE_ROWS = 1000;
+
+/** NaN cannot be written to JSON; a profile stores it as null. */
+const MaybeNumberSchema = v.nullable(v.number());
+
+export const BandSchema = v.object({ low: v.number(), high: v.number(), median: v.number() });
+export type Band = v.InferOutput<typeof BandSchema>;
+
+export const ReturnSummarySchema = v.object({
+  kurtosis: v.number(),
+  acf1: v.number(),
+  squaredAcf: v.number(),
+});
+
+/** The statistics of one domain's series. */
+export const SeriesGroupProfileSchema = v.object({
+  domain: v.picklist(DOMAIN_IDS),
+  seriesCount: v.number(),
+  seriesTypes: v.record(v.string(), v.number()),
+  /** The step `acf.lags` count in (the group's most common frequency), in milliseconds. */
+  stepMs: v.number(),
+  /** How each series type's values were put on a common scale (`Transform`). */
+  transforms: v.record(v.string(), v.picklist(['relative', 'standardised', 'returns'])),
+  lengths: v.object({ min: v.number(), median: v.number(), max: v.number() }),
+  /** Quantile sketch (401 evenly spaced probabilities) of the pooled normalised values. */
+  marginal: v.array(v.number()),
+  /** Mean autocorrelation over the series at each lag. */
+  acf: v.object({ lags: v.array(v.number()), mean: v.array(MaybeNumberSchema) }),
+  /** Per-series seasonality strengths, ascending. */
+  seasonality: v.object({ daily: v.array(v.number()), weekly: v.array(v.number()) }),
+  /** Medians over the price series of their return statistics; null without prices. */
+  returns: v.nullable(ReturnSummarySchema),
+  /** Per-series summary features for the discriminator (a sample of at most 1000 series). */
+  features: v.object({
+    names: v.array(v.string()),
+    rows: v.array(v.array(MaybeNumberSchema)),
+  }),
+  /** Real-vs-real bands: each fidelity metric between random halves of these series. */
+  bands: v.record(v.string(), BandSchema),
+  bandSplits: v.number(),
+});
+export type SeriesGroupProfile = v.InferOutput<typeof SeriesGroupProfileSchema>;
+
+export const SeriesProfileSchema = v.object({
+  format: v.literal('genesis-lab/series-profile'),
+  version: v.literal(1),
+  name: v.string(),
+  /** Items the profile was built from, including those left out. */
+  itemCount: v.number(),
+  /** Items left out because they were not clean series (unreadable, gaps, irregular, ...). */
+  skipped: v.number(),
+  seriesTypes: v.record(v.string(), v.number()),
+  /** One group per domain present, keyed by domain id. */
+  groups: v.record(v.string(), SeriesGroupProfileSchema),
+});
+export type SeriesProfile = v.InferOutput<typeof SeriesProfileSchema>;
+
+/**
+ * Checks a parsed JSON value is a series profile.
+ *
+ * @throws Error naming the first offending field, e.g. `invalid series profile: groups.electricity.stepMs: ...`
+ */
+export function parseSeriesProfile(json: unknown): SeriesProfile {
+  const result = v.safeParse(SeriesProfileSchema, json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = v.getDotPath(issue) ?? '(root)';
+    throw new Error(`invalid series profile: ${path}: ${issue.message}`);
+  }
+  return result.output;
+}
+
+/** Reads a profile file (e.g. `data/reference/electricity.profile.json`). */
+export function loadSeriesProfile(path: string): SeriesProfile {
+  return parseSeriesProfile(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** The most common step of some series; the hourly step when there is none. */
+export function commonStep(views: readonly SeriesView[]): number {
+  const counts = new Map<number, number>();
+  for (const view of views) {
+    if (view.stepMs !== null) counts.set(view.stepMs, (counts.get(view.stepMs) ?? 0) + 1);
+  }
+  let best = 3_600_000;
+  let most = 0;
+  for (const [step, count] of counts) {
+    if (count > most || (count === most && step < best)) [best, most] = [step, count];
+  }
+  return best;
+}
+
+/** The clean series of each domain. */
+export function byDomain(views: readonly SeriesView[]): Map<string, SeriesView[]> {
+  const groups = new Map<string, SeriesView[]>();
+  for (const view of views) {
+    if (!view.clean || view.domain === null) continue;
+    const group = groups.get(view.domain) ?? [];
+    group.push(view);
+    groups.set(view.domain, group);
+  }
+  return groups;
+}
+
+const toJson = (x: number) => (Number.isFinite(x) ? round(x, 4) : null);
+
+/**
+ * Builds the reference profile of real series: per domain, the distributions the fidelity report compares
+ * against, and the real-vs-real band of each fidelity metric over `BAND_SPLITS` random halvings. Items that
+ * are not clean series are left out and counted in `skipped`. Deterministic for the same input.
+ */
+export function buildSeriesProfile(name: string, series: readonly unknown[]): SeriesProfile {
+  const views = series.map(readSeries);
+  const groups: Record<string, SeriesGroupProfile> = {};
+  const seriesTypes: Record<string, number> = {};
+  let used = 0;
+  for (const [domain, members] of byDomain(views)) {
+    const stepMs = commonStep(members);
+    const analyses = members.map((m) => analyseSeries(m.values, m.type, m.stepMs!, stepMs));
+    const stats = groupStats(analyses);
+    const types: Record<string, number> = {};
+    const transforms: Record<string, ReturnType<typeof transformOf>> = {};
+    for (const m of members) {
+      const id = m.type?.id ?? 'unknown';
+      types[id] = (types[id] ?? 0) + 1;
+      seriesTypes[id] = (seriesTypes[id] ?? 0) + 1;
+      transforms[id] = transformOf(m.type);
+    }
+    used += members.length;
+    const lengths = members.map((m) => m.values.length);
+    const returns = members.flatMap((m) => {
+      const r = transformOf(m.type) === 'returns' ? returnStats(m.values) : null;
+      return r ? [r] : [];
+    });
+    const rows =
+      stats.features.length > MAX_FEATURE_ROWS
+        ? new Random(`${name}:${domain}:rows`).shuffle(stats.features).slice(0, MAX_FEATURE_ROWS)
+        : stats.features;
+    groups[domain] = {
+      domain: domain as SeriesGroupProfile['domain'],
+      seriesCount: members.length,
+      seriesTypes: types,
+      stepMs,
+      transforms,
+      lengths: {
+        min: Math.min(...lengths),
+        median: median(lengths),
+        max: Math.max(...lengths),
+      },
+      marginal: stats.sketch.map((x) => round(x)),
+      acf: { lags: [...ACF_LAGS], mean: stats.acf.map(toJson) },
+      seasonality: {
+        daily: [...stats.daily].sort((a, b) => a - b).map((x) => round(x, 4)),
+        weekly: [...stats.weekly].sort((a, b) => a - b).map((x) => round(x, 4)),
+      },
+      returns:
+        returns.length > 0
+          ? {
+              kurtosis: round(median(returns.map((r) => r.kurtosis)), 4),
+              acf1: round(median(returns.map((r) => r.acf1)), 4),
+              squaredAcf: round(median(returns.map((r) => r.squaredAcf)), 4),
+            }
+          : null,
+      features: { names: [...FEATURE_NAMES], rows: rows.map((r) => r.map(toJson)) },
+      ...realVsReal(analyses, `${name}:${domain}`),
+    };
+  }
+  return {
+    format: 'genesis-lab/series-profile',
+    version: 1,
+    name,
+    itemCount: series.length,
+    skipped: series.length - used,
+    seriesTypes,
+    groups,
+  };
+}
+
+/** Each fidelity metric between random halves of the group, over `BAND_SPLITS` splits. */
+function realVsReal(
+  analyses: Parameters<typeof groupStats>[0],
+  seed: string,
+): { bands: Record<string, Band>; bandSplits: number } {
+  if (analyses.length < 4) return { bands: {}, bandSplits: 0 };
+  const rng = new Random(`${seed}:bands`);
+  const values = new Map<FidelityKey, number[]>(FIDELITY_KEYS.map((k) => [k, []]));
+  for (let split = 0; split < BAND_SPLITS; split++) {
+    const shuffled = rng.shuffle(analyses);
+    const half = Math.floor(shuffled.length / 2);
+    const result = compareGroups(
+      groupStats(shuffled.slice(0, half)),
+      groupStats(shuffled.slice(half)),
+      `${seed}:${split}`,
+    );
+    for (const key of FIDELITY_KEYS) {
+      const value = result[key].value;
+      if (value !== null) values.get(key)!.push(value);
+    }
+  }
+  const bands: Record<string, Band> = {};
+  for (const [key, xs] of values) {
+    if (xs.length === 0) continue;
+    bands[key] = {
+      low: round(Math.min(...xs), 4),
+      high: round(Math.max(...xs), 4),
+      median: round(median(xs), 4),
+    };
+  }
+  return { bands, bandSplits: BAND_SPLITS };
+}
+
+/** The comparable statistics a profile group holds. */
+export function groupStatsOfProfile(group: SeriesGroupProfile): GroupStats {
+  const nan = (x: number | null) => x ?? Number.NaN;
+  return {
+    count: group.seriesCount,
+    sketch: group.marginal,
+    acf: group.acf.mean.map(nan),
+    daily: group.seasonality.daily,
+    weekly: group.seasonality.weekly,
+    features: group.features.rows.map((r) => r.map(nan)),
+  };
+}

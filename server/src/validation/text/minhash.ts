@@ -1,0 +1,203 @@
+/**
+ * MinHash signatures and an LSH index for near-duplicate and near-copy detection.
+ *
+ * Written here rather than taken from npm: the only MinHash packages there (`minhash`, `minhash-lsh`) are
+ * unmaintained, hash every shingle once per permutation (k times the work) and keep JavaScript arrays per
+ * signature. This is the small, well-known algorithm, built for 100k items in well under a second:
+ *
+ * - shingles are character 5-grams of the folded text (robust to the typos and small edits that word
+ *   shingles punish on short texts);
+ * - one permutation hashing (Li, Owen, Zhang 2012): each shingle is hashed once and only the minimum per bin is
+ *   kept, with empty bins filled by rotation densification (Shrivastava and Li 2014), so two signatures agree
+ *   in a bin with probability equal to the texts' Jaccard similarity;
+ * - each bin keeps the low 16 bits of its minimum (b-bit MinHash, Li and König 2010): two different minima
+ *   clash with probability 1/65536, and a reference sketch of 10k texts stays under 1 MB in base64;
+ * - banded LSH: 8 bands of 4 bins, so pairs at Jaccard 0.8 meet in some band with probability 0.985
+ *   (1 - (1 - 0.8^4)^8), at 0.7 with 0.89, at 0.5 with 0.40 and at 0.3 with 0.06. Candidates are then checked on the whole
+ *   signature.
+ *
+ * Signatures are estimates: with 32 bins the estimated similarity has a standard error of about 0.08 near 0.75.
+ */
+
+/** Bins per signature. */
+export const SIGNATURE_BINS = 32;
+/** LSH bands x rows = SIGNATURE_BINS. */
+export const LSH_BANDS = 8;
+const LSH_ROWS = SIGNATURE_BINS / LSH_BANDS;
+/** Characters per shingle. */
+export const SHINGLE_CHARS = 5;
+const EMPTY = 0xffffffff;
+const BIN_SHIFT = 32 - Math.log2(SIGNATURE_BINS);
+const VALUE_MASK = (1 << BIN_SHIFT) - 1;
+const POLY = 0x01000193;
+// POLY^(SHINGLE_CHARS - 1) mod 2^32, to drop the outgoing character from the rolling hash.
+const POLY_HIGH = Array.from({ length: SHINGLE_CHARS - 1 }).reduce<number>(
+  (acc) => Math.imul(acc, POLY),
+  1,
+);
+const ROTATION = 0x9e3779b1;
+
+/** MurmurHash3's 32-bit finaliser: spreads a rolling hash over all 32 bits. */
+function mix(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Scratch space for one signature: the raw minimum per bin, or EMPTY. */
+export function newBins(): Uint32Array {
+  return new Uint32Array(SIGNATURE_BINS).fill(EMPTY);
+}
+
+/** Resets scratch bins for the next text. */
+export function clearBins(bins: Uint32Array): void {
+  bins.fill(EMPTY);
+}
+
+/**
+ * Adds the character 5-gram shingles of a folded text to `bins` (a text shorter than 5 characters is one
+ * shingle). Returns the number of shingles added.
+ */
+export function addShingles(folded: string, bins: Uint32Array): number {
+  const n = folded.length;
+  if (n === 0) return 0;
+  if (n < SHINGLE_CHARS) {
+    let h = 0;
+    for (let i = 0; i < n; i++) h = (Math.imul(h, POLY) + folded.charCodeAt(i)) | 0;
+    put(mix(h), bins);
+    return 1;
+  }
+  let h = 0;
+  for (let i = 0; i < SHINGLE_CHARS; i++) h = (Math.imul(h, POLY) + folded.charCodeAt(i)) | 0;
+  put(mix(h), bins);
+  for (let i = SHINGLE_CHARS; i < n; i++) {
+    h = (h - Math.imul(folded.charCodeAt(i - SHINGLE_CHARS), POLY_HIGH)) | 0;
+    h = (Math.imul(h, POLY) + folded.charCodeAt(i)) | 0;
+    put(mix(h), bins);
+  }
+  return n - SHINGLE_CHARS + 1;
+}
+
+function put(hash: number, bins: Uint32Array): void {
+  const bin = hash >>> BIN_SHIFT;
+  const value = hash & VALUE_MASK;
+  if (value < bins[bin]!) bins[bin] = value;
+}
+
+/** Folds `from` into `into` (bin-wise minimum): the signature of the union of both shingle sets. */
+export function mergeBins(into: Uint32Array, from: Uint32Array): void {
+  for (let i = 0; i < SIGNATURE_BINS; i++) if (from[i]! < into[i]!) into[i] = from[i]!;
+}
+
+/**
+ * Writes the 16-bit signature of `bins` at `out[offset..offset+32)`, filling empty bins by rotation (the next
+ * non-empty bin to the right, offset by its distance). Returns false, writing nothing, when no shingle was added.
+ */
+export function writeSignature(bins: Uint32Array, out: Uint16Array, offset: number): boolean {
+  let any = false;
+  for (let i = 0; i < SIGNATURE_BINS; i++) {
+    if (bins[i] !== EMPTY) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return false;
+  for (let i = 0; i < SIGNATURE_BINS; i++) {
+    let value = bins[i]!;
+    if (value === EMPTY) {
+      let t = 1;
+      while (bins[(i + t) % SIGNATURE_BINS] === EMPTY) t++;
+      value = (bins[(i + t) % SIGNATURE_BINS]! + Math.imul(t, ROTATION)) >>> 0;
+    }
+    out[offset + i] = value & 0xffff;
+  }
+  return true;
+}
+
+/** Estimated Jaccard similarity of two signatures: the share of bins that agree. */
+export function similarity(a: Uint16Array, ai: number, b: Uint16Array, bi: number): number {
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_BINS; i++) if (a[ai + i] === b[bi + i]) same++;
+  return same / SIGNATURE_BINS;
+}
+
+function bandKey(sig: Uint16Array, offset: number, band: number): number {
+  const o = offset + band * LSH_ROWS;
+  const lo = sig[o]! | (sig[o + 1]! << 16);
+  const hi = sig[o + 2]! | (sig[o + 3]! << 16);
+  // 30 bits keep keys small integers for Map; a clash only costs one extra signature comparison.
+  return mix(lo ^ Math.imul(hi, ROTATION) ^ band) & 0x3fffffff;
+}
+
+/**
+ * Banded LSH over signatures stored in one array (signature `id` at `id * SIGNATURE_BINS`). Each bucket is
+ * checked newest first, at most `maxChecks` entries, so a dataset of identical copies stays linear.
+ */
+export class LshIndex {
+  readonly #signatures: Uint16Array;
+  readonly #bands: Map<number, number[]>[] = Array.from({ length: LSH_BANDS }, () => new Map());
+  readonly #maxChecks: number;
+
+  constructor(signatures: Uint16Array, maxChecks = 16) {
+    this.#signatures = signatures;
+    this.#maxChecks = maxChecks;
+  }
+
+  /** Indexes the stored signature `id`. */
+  add(id: number): void {
+    const offset = id * SIGNATURE_BINS;
+    for (let band = 0; band < LSH_BANDS; band++) {
+      const key = bandKey(this.#signatures, offset, band);
+      const bucket = this.#bands[band]!.get(key);
+      if (bucket) bucket.push(id);
+      else this.#bands[band]!.set(key, [id]);
+    }
+  }
+
+  /**
+   * The id of an indexed signature whose estimated similarity to `sig` (at `offset`) is at least `threshold`,
+   * or -1.
+   */
+  findSimilar(sig: Uint16Array, offset: number, threshold: number): number {
+    // Most candidates fail: stop comparing a pair as soon as it has too many differing bins.
+    const allowed = Math.floor((1 - threshold) * SIGNATURE_BINS + 1e-9);
+    const stored = this.#signatures;
+    for (let band = 0; band < LSH_BANDS; band++) {
+      const bucket = this.#bands[band]!.get(bandKey(sig, offset, band));
+      if (!bucket) continue;
+      const stop = Math.max(0, bucket.length - this.#maxChecks);
+      for (let k = bucket.length - 1; k >= stop; k--) {
+        const id = bucket[k]!;
+        const other = id * SIGNATURE_BINS;
+        let differ = 0;
+        for (let i = 0; i < SIGNATURE_BINS && differ <= allowed; i++) {
+          if (sig[offset + i] !== stored[other + i]) differ++;
+        }
+        if (differ <= allowed) return id;
+      }
+    }
+    return -1;
+  }
+}
+
+/** Signatures as base64 of their little-endian 16-bit values (the profile file's form). */
+export function encodeSignatures(signatures: Uint16Array): string {
+  const bytes = Buffer.alloc(signatures.length * 2);
+  for (let i = 0; i < signatures.length; i++) bytes.writeUInt16LE(signatures[i]!, i * 2);
+  return bytes.toString('base64');
+}
+
+/** The inverse of {@link encodeSignatures}; throws when the data is not whole signatures. */
+export function decodeSignatures(base64: string): Uint16Array {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length % (SIGNATURE_BINS * 2) !== 0) {
+    throw new Error(
+      `sketch signatures must be whole ${SIGNATURE_BINS}-bin signatures; got ${bytes.length} bytes`,
+    );
+  }
+  const out = new Uint16Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readUInt16LE(i * 2);
+  return out;
+}

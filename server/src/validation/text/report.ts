@@ -1,0 +1,777 @@
+/**
+ * The validation report of a conversation or utterance dataset: quality, consistency, realism against a
+ * reference profile, diversity, language, privacy and bias. Every metric is a value with thresholds and a
+ * verdict, or not computable with the reason (realism without a profile, turn metrics for utterances, ...).
+ *
+ * Text units: diversity, duplicates and copy detection read the customer's side of each item (every customer
+ * turn, or the utterance); realism compares the opening customer request (the unit a conversation shares with
+ * an utterance reference such as Banking77); language reads the customer's side; privacy reads every turn.
+ */
+import { INTENT_IDS } from '@genesis/schema/catalog/intents';
+import { LANGUAGES } from '@genesis/schema/common';
+import { ConversationSchema } from '@genesis/schema/conversation';
+import { formatIssues } from '@genesis/schema/issues';
+import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import { UtteranceSchema } from '@genesis/schema/utterance';
+import * as v from 'valibot';
+import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
+import {
+  buildCorpus,
+  type Corpus,
+  type CorpusStats,
+  DISTINCT_TOKEN_BUDGET,
+  DISTINCT_TOKEN_BUDGET_PER_INTENT,
+  type Divergence,
+  distinctN,
+  exactDuplicateFlags,
+  intentDivergence,
+  LENGTH_EDGES,
+  LENGTH_LABELS,
+  lengthDivergence,
+  MEMORISATION_SIMILARITY,
+  memorisedFlags,
+  NEAR_DUPLICATE_SIMILARITY,
+  nearDuplicateFlags,
+  type ReferenceStats,
+  rateOf,
+  sketchIndex,
+  statsOf,
+  type TextKind,
+  TURN_LABELS,
+  turnDivergence,
+  vocabularyDivergence,
+} from './corpus.ts';
+import { detectLanguages } from './language.ts';
+import { measured, notComputable, round } from './metric.ts';
+import { scanPii } from './pii.ts';
+import { sketchSignatures, type TextProfile } from './profile.ts';
+import { resolutionMismatch } from './resolution.ts';
+import { shares } from './stats.ts';
+import { customerTexts, labelOf, type TextItem, turnsOf } from './tokens.ts';
+
+export type { TextTargets } from './bias.ts';
+
+/**
+ * Weights of the overall score, per metric group. Each metric scores 1 (pass), 0.5 (warn) or 0 (fail); a
+ * group scores the mean of its computable metrics; the overall score is the weighted mean of the groups that
+ * have one, times 100 (the weights of groups with nothing computable are shared out among the others, and the
+ * report lists the weights actually used). Realism and diversity weigh most: they say whether the data
+ * looks like and varies like real data; privacy next, since a leak disqualifies a dataset whatever else it does.
+ */
+export const TEXT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
+  quality: 0.1,
+  consistency: 0.15,
+  realism: 0.2,
+  diversity: 0.2,
+  language: 0.1,
+  privacy: 0.15,
+  bias: 0.1,
+};
+
+/** Overall verdict: pass from this score up, warn from `warn` up, else fail. */
+export const OVERALL_THRESHOLDS = { pass: 80, warn: 60 } as const;
+
+const GROUP_ORDER = Object.keys(TEXT_SCORE_WEIGHTS);
+
+const VERDICT_SCORE = { pass: 1, warn: 0.5, fail: 0 } as const;
+
+/** JSD thresholds (bits) of the realism metrics, before the sampling noise floor is added. */
+export const REALISM_THRESHOLDS = {
+  intent: { warn: 0.03, fail: 0.1 },
+  length: { warn: 0.05, fail: 0.15 },
+  vocabulary: { warn: 0.15, fail: 0.3 },
+  turns: { warn: 0.05, fail: 0.15 },
+} as const;
+
+export interface ValidateTextOptions {
+  /** The reference to measure realism and memorisation against; without one those are not computable. */
+  profile?: TextProfile | null;
+  /** The job's (or given) targets for the bias report; missing ones default to the generation defaults. */
+  targets?: TextTargets | null;
+  /** Seed of the distinct-n sampling order (default 1): reports of the same data are identical. */
+  seed?: number;
+}
+
+/** Validates a dataset of conversations or utterances. Pure and synchronous. */
+export function validateText(
+  items: ReadonlyArray<TextItem | object>,
+  kind: TextKind,
+  options: ValidateTextOptions = {},
+): ValidationReportData {
+  const started = performance.now();
+  const records = items as readonly TextItem[];
+  const profile = options.profile ?? null;
+  const seed = options.seed ?? 1;
+  // Language ID is the slowest part: it starts first, on a second thread when the dataset is big.
+  const language = startLanguageMetric(records, kind);
+  const corpus = buildCorpus(records, kind);
+  const stats = statsOf(corpus);
+  // Text is compared only where the reference has it: Spanish conversations against English-only Banking77
+  // would measure the language, not the realism.
+  const textLanguages = profile ? referenceLanguages(profile) : [];
+  const textSubset = profile ? languageSubset(corpus, textLanguages) : null;
+  const textStats = textSubset ? statsOf(corpus, textSubset) : stats;
+  const all = Array.from({ length: corpus.size }, (_, i) => i);
+  const empty = corpus.size === 0;
+
+  const metrics: ValidationMetric[] = [
+    ...qualityMetrics(records, kind),
+    ...realismMetrics(stats, textStats, textLanguages, profile, kind, empty),
+    ...diversityMetrics(corpus, all, profile, seed),
+    ...privacyMetrics(records, corpus, all, profile),
+  ];
+  const bias: BiasResult = biasReport(records, kind, options.targets);
+  metrics.push(...bias.metrics);
+  metrics.push(language());
+  // Keep the report's order by group: the language metric sits after diversity.
+  metrics.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
+
+  const distributions: Distribution[] = [
+    ...bias.distributions,
+    ...referenceDistributions(stats, textStats, profile),
+  ];
+  const { score, weights } = overallScore(metrics);
+  const verdict =
+    score >= OVERALL_THRESHOLDS.pass ? 'pass' : score >= OVERALL_THRESHOLDS.warn ? 'warn' : 'fail';
+  return {
+    format: 'genesis-lab/validation-report',
+    version: 1,
+    kind,
+    itemCount: corpus.size,
+    reference: profile
+      ? { name: profile.name, kind: profile.kind, itemCount: profile.itemCount }
+      : null,
+    overall: { score: round(score), verdict },
+    weights,
+    metrics,
+    bias: bias.bias,
+    distributions,
+    computeSeconds: round((performance.now() - started) / 1000),
+  };
+}
+
+/** Score 0..100 and the group weights used; see {@link TEXT_SCORE_WEIGHTS}. */
+export function overallScore(metrics: readonly ValidationMetric[]): {
+  score: number;
+  weights: Record<string, number>;
+} {
+  const groups = new Map<string, number[]>();
+  for (const m of metrics) {
+    if (m.verdict === 'not_computable' || !(m.group in TEXT_SCORE_WEIGHTS)) continue;
+    const list = groups.get(m.group) ?? [];
+    list.push(VERDICT_SCORE[m.verdict]);
+    groups.set(m.group, list);
+  }
+  const used = Object.entries(TEXT_SCORE_WEIGHTS).filter(([group]) => groups.has(group));
+  const total = used.reduce((s, [, w]) => s + w, 0);
+  if (total === 0) return { score: 0, weights: {} };
+  let score = 0;
+  const weights: Record<string, number> = {};
+  for (const [group, w] of used) {
+    const list = groups.get(group)!;
+    score += (w / total) * (list.reduce((a, b) => a + b, 0) / list.length);
+    weights[group] = round(w / total);
+  }
+  return { score: score * 100, weights };
+}
+
+const CONVERSATION_FIELDS = [
+  'conversation_id',
+  'intent',
+  'category',
+  'sentiment',
+  'complexity',
+  'language',
+  'turn_count',
+  'resolution_status',
+  'turns',
+] as const;
+const UTTERANCE_FIELDS = ['text', 'intent', 'language'] as const;
+
+function present(value: unknown): boolean {
+  if (typeof value === 'string') return value.trim() !== '';
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) {
+    return (
+      value.length > 0 &&
+      value.every((turn) => {
+        if (turn === null || typeof turn !== 'object') return false;
+        const t = turn as Record<string, unknown>;
+        return present(t.speaker) && present(t.text);
+      })
+    );
+  }
+  return value !== null && value !== undefined;
+}
+
+/** Completeness, schema violations and (conversations) resolution consistency, in one pass. */
+function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationMetric[] {
+  const fields = kind === 'conversations' ? CONVERSATION_FIELDS : UTTERANCE_FIELDS;
+  const schema = kind === 'conversations' ? ConversationSchema : UtteranceSchema;
+  const missing: Record<string, number> = {};
+  const problems = new Map<string, number>();
+  const mismatches = new Map<string, number>();
+  const mismatchExamples: Array<{ item: number; id?: string; reason: string }> = [];
+  let complete = 0;
+  let invalid = 0;
+  let judged = 0;
+  let mismatched = 0;
+  items.forEach((item, index) => {
+    let ok = item !== null && typeof item === 'object';
+    for (const field of fields) {
+      if (!ok || !present(item[field])) {
+        missing[field] = (missing[field] ?? 0) + 1;
+        ok = false;
+      }
+    }
+    if (ok) complete++;
+    const parsed = v.safeParse(schema, item);
+    if (!parsed.success) {
+      invalid++;
+      // Grouped by message without the offending value, so 1000 bad intents are one line.
+      const first = formatIssues(parsed.issues)[0];
+      const key = first
+        ? `${first.path ? `${first.path.replace(/\[\d+\]/g, '[]')}: ` : ''}${first.message.replace(/'[^']*'|"[^"]*"|; got .*$/g, '…')}`
+        : 'invalid';
+      problems.set(key, (problems.get(key) ?? 0) + 1);
+    }
+    if (kind === 'conversations' && item && typeof item === 'object') {
+      const status = labelOf(item, 'resolution_status');
+      const turns = turnsOf(item);
+      if (status && turns.length > 0) {
+        judged++;
+        const why = resolutionMismatch(status, turns);
+        if (why) {
+          mismatched++;
+          mismatches.set(why, (mismatches.get(why) ?? 0) + 1);
+          if (mismatchExamples.length < 10) {
+            const id = labelOf(item, 'conversation_id');
+            mismatchExamples.push({ item: index, ...(id ? { id } : {}), reason: why });
+          }
+        }
+      }
+    }
+  });
+  const n = items.length;
+  const none = n === 0 ? 'the dataset is empty' : undefined;
+  const top = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([message, count]) => ({ message, count }));
+  const metrics = [
+    measured(
+      'quality.completeness',
+      'Completeness (items with every required field present and non-empty)',
+      'quality',
+      n ? complete / n : null,
+      { direction: 'higher_is_better', warn: 0.99, fail: 0.95 },
+      { reason: none ?? `${complete} of ${n} items complete`, details: { missing }, unit: 'share' },
+    ),
+    measured(
+      'consistency.schema_violation_rate',
+      `Schema violations (items failing the ${kind === 'conversations' ? 'conversation' : 'utterance'} rules)`,
+      'consistency',
+      n ? invalid / n : null,
+      { direction: 'lower_is_better', warn: 0, fail: 0.02 },
+      {
+        reason:
+          none ??
+          (kind === 'conversations'
+            ? `${invalid} of ${n} items break a rule (fields, customer first, alternating speakers, turn_count, intent/category)`
+            : `${invalid} of ${n} items break a rule`),
+        details: { problems: top(problems) },
+        unit: 'share',
+      },
+    ),
+  ];
+  const resolutionTitle =
+    'Resolution status vs how the conversation ends (keyword heuristic, en/es)';
+  if (kind === 'utterances') {
+    metrics.push(
+      notComputable(
+        'consistency.resolution_mismatch_rate',
+        resolutionTitle,
+        'consistency',
+        'utterances have no turns or resolution status',
+      ),
+    );
+  } else {
+    metrics.push(
+      measured(
+        'consistency.resolution_mismatch_rate',
+        resolutionTitle,
+        'consistency',
+        judged ? mismatched / judged : null,
+        { direction: 'lower_is_better', warn: 0.05, fail: 0.15 },
+        {
+          reason: judged
+            ? `${mismatched} of ${judged} conversations end in a way their resolution_status contradicts`
+            : 'no conversation has both a resolution_status and turns',
+          details: { reasons: top(mismatches), examples: mismatchExamples },
+          unit: 'share',
+        },
+      ),
+    );
+  }
+  return metrics;
+}
+
+function jsdMetric(
+  id: string,
+  name: string,
+  divergence: Divergence,
+  base: { warn: number; fail: number },
+  profile: TextProfile,
+  what: string,
+): ValidationMetric {
+  const band = profile.bands[id];
+  return measured(
+    id,
+    name,
+    'realism',
+    divergence.value,
+    {
+      direction: 'lower_is_better',
+      warn: base.warn + divergence.noiseFloor,
+      fail: base.fail + divergence.noiseFloor,
+    },
+    {
+      unit: 'bits',
+      reason: `${what} vs ${profile.name}; sampling alone gives about ${round(divergence.noiseFloor)}`,
+      ...(band ? { band } : {}),
+    },
+  );
+}
+
+function referenceOf(profile: TextProfile): ReferenceStats {
+  return {
+    intentCounts: profile.intentCounts,
+    lengthCounts: profile.lengths.counts,
+    turnCounts: profile.turnCounts,
+    vocabulary: profile.vocabulary,
+  };
+}
+
+/** Languages the profile holds text in. */
+function referenceLanguages(profile: TextProfile): string[] {
+  return Object.entries(profile.languageCounts)
+    .filter(([, count]) => count > 0)
+    .map(([language]) => language)
+    .sort();
+}
+
+/** Items in one of `languages`, or null when that is every item. */
+function languageSubset(corpus: Corpus, languages: readonly string[]): number[] | null {
+  const subset: number[] = [];
+  corpus.languages.forEach((language, i) => {
+    if (language && languages.includes(language)) subset.push(i);
+  });
+  return subset.length === corpus.size ? null : subset;
+}
+
+function realismMetrics(
+  stats: CorpusStats,
+  textStats: CorpusStats,
+  textLanguages: readonly string[],
+  profile: TextProfile | null,
+  kind: TextKind,
+  empty: boolean,
+): ValidationMetric[] {
+  const ids = {
+    intent: ['realism.intent_jsd', 'Intent distribution vs reference (Jensen-Shannon divergence)'],
+    length: [
+      'realism.length_jsd',
+      'Customer opening-message length vs reference (Jensen-Shannon divergence)',
+    ],
+    vocabulary: [
+      'realism.vocabulary_jsd',
+      'Customer vocabulary vs reference (Jensen-Shannon divergence)',
+    ],
+    turns: ['realism.turns_jsd', 'Turns per conversation vs reference (Jensen-Shannon divergence)'],
+  } as const;
+  const turnsNotComputable = (reason: string) =>
+    notComputable(ids.turns[0], ids.turns[1], 'realism', reason);
+  if (!profile || empty) {
+    const reason = empty ? 'the dataset is empty' : 'no reference profile was given';
+    return Object.values(ids).map(([id, name]) =>
+      id === ids.turns[0] && kind === 'utterances'
+        ? turnsNotComputable('utterances have no turns')
+        : notComputable(id, name, 'realism', reason),
+    );
+  }
+  const ref = referenceOf(profile);
+  const metrics = [
+    jsdMetric(
+      ids.intent[0],
+      ids.intent[1],
+      intentDivergence(stats, ref),
+      REALISM_THRESHOLDS.intent,
+      profile,
+      'intent shares',
+    ),
+  ];
+  const subsetNote =
+    textStats.itemCount === stats.itemCount
+      ? ''
+      : ` (on the ${textStats.itemCount} items in ${textLanguages.join('/')}, the reference's languages)`;
+  const sameBins =
+    profile.lengths.edges.length === LENGTH_EDGES.length &&
+    profile.lengths.edges.every((edge, i) => edge === LENGTH_EDGES[i]);
+  if (textStats.tokenTotal === 0) {
+    const reason = `no item has customer text in ${textLanguages.join('/') || 'any language'}, the reference's languages`;
+    metrics.push(
+      notComputable(ids.length[0], ids.length[1], 'realism', reason),
+      notComputable(ids.vocabulary[0], ids.vocabulary[1], 'realism', reason),
+    );
+  } else {
+    metrics.push(
+      sameBins
+        ? jsdMetric(
+            ids.length[0],
+            ids.length[1],
+            lengthDivergence(textStats, ref),
+            REALISM_THRESHOLDS.length,
+            profile,
+            `opening-message length in tokens${subsetNote}`,
+          )
+        : notComputable(
+            ids.length[0],
+            ids.length[1],
+            'realism',
+            'the profile uses other length bins; rebuild it',
+          ),
+      jsdMetric(
+        ids.vocabulary[0],
+        ids.vocabulary[1],
+        vocabularyDivergence(textStats, ref),
+        REALISM_THRESHOLDS.vocabulary,
+        profile,
+        `opening-message tokens over the reference's top ${profile.vocabulary.top.length} plus "other"${subsetNote}`,
+      ),
+    );
+  }
+  const turns = turnDivergence(stats, ref);
+  metrics.push(
+    turns
+      ? jsdMetric(
+          ids.turns[0],
+          ids.turns[1],
+          turns,
+          REALISM_THRESHOLDS.turns,
+          profile,
+          'turn counts',
+        )
+      : turnsNotComputable(
+          kind === 'utterances'
+            ? 'utterances have no turns'
+            : `the reference (${profile.name}) holds ${profile.kind}, which have no turns`,
+        ),
+  );
+  return metrics;
+}
+
+function diversityMetrics(
+  corpus: Corpus,
+  all: number[],
+  profile: TextProfile | null,
+  seed: number,
+): ValidationMetric[] {
+  const byIntent = new Map<string, number[]>();
+  corpus.intents.forEach((intent, i) => {
+    if (!intent) return;
+    const list = byIntent.get(intent);
+    if (list) list.push(i);
+    else byIntent.set(intent, [i]);
+  });
+  const intents = [...byIntent.keys()].sort();
+  const overall = distinctN(corpus, all, DISTINCT_TOKEN_BUDGET, `${seed}:distinct`);
+  const perIntent = new Map(
+    intents.map((intent) => [
+      intent,
+      distinctN(
+        corpus,
+        byIntent.get(intent)!,
+        DISTINCT_TOKEN_BUDGET_PER_INTENT,
+        `${seed}:${intent}`,
+      ),
+    ]),
+  );
+  const exact = exactDuplicateFlags(corpus);
+  const near = nearDuplicateFlags(corpus);
+  const perIntentRate = (flags: Uint8Array) =>
+    Object.fromEntries(
+      intents.map((intent) => [intent, round(rateOf(flags, byIntent.get(intent)!))]),
+    );
+  const none = corpus.size === 0 ? 'the dataset is empty' : 'the customer side has no words';
+  const distinctMetric = (n: 1 | 2) => {
+    const id = `diversity.distinct_${n}`;
+    const band = profile?.bands[id];
+    // Relative to the reference when there is one: warn under 3/4 of the lowest real half, fail under 1/2.
+    // Without one, the same ratios of Banking77's band (distinct-1 0.060, distinct-2 0.36 at 20k tokens).
+    const anchor = band?.low ?? (n === 1 ? 0.06 : 0.36);
+    const value = overall ? (n === 1 ? overall.distinct1 : overall.distinct2) : null;
+    const short = overall && overall.tokens < DISTINCT_TOKEN_BUDGET;
+    return measured(
+      id,
+      `Distinct-${n} (unique ${n === 1 ? 'words' : 'word pairs'} per ${n === 1 ? 'word' : 'pair'}, customer text, first ${DISTINCT_TOKEN_BUDGET} tokens)`,
+      'diversity',
+      value,
+      { direction: 'higher_is_better', warn: anchor * 0.75, fail: anchor * 0.5 },
+      {
+        reason: overall
+          ? `${overall.tokens} tokens measured${short ? ` (fewer than ${DISTINCT_TOKEN_BUDGET}: distinct-n reads high on short text)` : ''}`
+          : none,
+        ...(band ? { band } : {}),
+        details: {
+          perIntent: Object.fromEntries(
+            intents.map((intent) => {
+              const d = perIntent.get(intent);
+              return [intent, d ? round(n === 1 ? d.distinct1 : d.distinct2) : null];
+            }),
+          ),
+          perIntentTokenBudget: DISTINCT_TOKEN_BUDGET_PER_INTENT,
+        },
+      },
+    );
+  };
+  const exactRate = rateOf(exact, all);
+  const nearRate = rateOf(near, all);
+  const band = (id: string) => (profile?.bands[id] ? { band: profile.bands[id] } : {});
+  return [
+    distinctMetric(1),
+    distinctMetric(2),
+    measured(
+      'diversity.exact_duplicate_rate',
+      'Exact duplicates (items whose customer text equals another item’s, ignoring case, accents, punctuation)',
+      'diversity',
+      corpus.size ? exactRate : null,
+      { direction: 'lower_is_better', warn: 0.01, fail: 0.05 },
+      {
+        unit: 'share',
+        reason: corpus.size
+          ? `${Math.round(exactRate * corpus.size)} of ${corpus.size} items`
+          : none,
+        ...band('diversity.exact_duplicate_rate'),
+        details: { perIntent: perIntentRate(exact) },
+      },
+    ),
+    measured(
+      'diversity.near_duplicate_rate',
+      `Near duplicates (MinHash-LSH, estimated Jaccard >= ${NEAR_DUPLICATE_SIMILARITY} on character 5-grams of the customer text)`,
+      'diversity',
+      corpus.size ? nearRate : null,
+      { direction: 'lower_is_better', warn: 0.1, fail: 0.25 },
+      {
+        unit: 'share',
+        reason: corpus.size
+          ? `${Math.round(nearRate * corpus.size)} of ${corpus.size} items have a near duplicate`
+          : none,
+        ...band('diversity.near_duplicate_rate'),
+        details: { perIntent: perIntentRate(near) },
+      },
+    ),
+  ];
+}
+
+/**
+ * Starts language detection of every labelled item's customer text (on a second thread for big datasets) and
+ * returns the function that joins it into the metric.
+ */
+function startLanguageMetric(items: readonly TextItem[], kind: TextKind): () => ValidationMetric {
+  const labelled: number[] = [];
+  const texts: string[] = [];
+  items.forEach((item, index) => {
+    const label = labelOf(item, 'language');
+    if (label && (LANGUAGES as readonly string[]).includes(label)) {
+      labelled.push(index);
+      texts.push(customerTexts(item, kind).join('\n'));
+    }
+  });
+  const join = detectLanguages(texts);
+  return () => {
+    const detected = join();
+    return languageMetric(items, labelled, detected);
+  };
+}
+
+function languageMetric(
+  items: readonly TextItem[],
+  labelled: readonly number[],
+  detections: readonly (string | null)[],
+): ValidationMetric {
+  const confusion: Record<string, number> = {};
+  const perIntent: Record<string, number> = {};
+  const examples: Array<{ item: number; id?: string; label: string; detected: string }> = [];
+  let checked = 0;
+  let mismatched = 0;
+  let undetermined = 0;
+  const unlabelled = items.length - labelled.length;
+  labelled.forEach((index, k) => {
+    const item = items[index]!;
+    const label = labelOf(item, 'language')!;
+    const detected = detections[k];
+    if (!detected) {
+      undetermined++;
+      return;
+    }
+    checked++;
+    if (detected !== label) {
+      mismatched++;
+      confusion[`${label}->${detected}`] = (confusion[`${label}->${detected}`] ?? 0) + 1;
+      const intent = labelOf(item, 'intent') ?? '(none)';
+      perIntent[intent] = (perIntent[intent] ?? 0) + 1;
+      if (examples.length < 10) {
+        const id = labelOf(item, 'conversation_id');
+        examples.push({ item: index, ...(id ? { id } : {}), label, detected });
+      }
+    }
+  });
+  return measured(
+    'language.mismatch_rate',
+    'Language label vs detected language of the customer text (ELD)',
+    'language',
+    checked ? mismatched / checked : null,
+    { direction: 'lower_is_better', warn: 0.01, fail: 0.05 },
+    {
+      unit: 'share',
+      reason: checked
+        ? `${mismatched} of ${checked} items are written in another language than labelled (${undetermined} too short to tell, ${unlabelled} without a valid label)`
+        : items.length
+          ? 'no item had a valid language label and enough text to detect a language'
+          : 'the dataset is empty',
+      details: { confusion, perIntent, undetermined, unlabelled, examples },
+    },
+  );
+}
+
+function privacyMetrics(
+  items: readonly TextItem[],
+  corpus: Corpus,
+  all: number[],
+  profile: TextProfile | null,
+): ValidationMetric[] {
+  const pii = scanPii(items, corpus.kind);
+  const piiRate = rateOf(pii.flags, all);
+  const band = (id: string) => (profile?.bands[id] ? { band: profile.bands[id] } : {});
+  const metrics = [
+    measured(
+      'privacy.pii_rate',
+      'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
+      'privacy',
+      items.length ? piiRate : null,
+      { direction: 'lower_is_better', warn: 0, fail: 0.01 },
+      {
+        unit: 'share',
+        reason: items.length
+          ? `${Math.round(piiRate * items.length)} of ${items.length} items hold one (${
+              Object.entries(pii.byKind)
+                .filter(([, c]) => c)
+                .map(([k, c]) => `${c} ${k}`)
+                .join(', ') || 'none found'
+            })`
+          : 'the dataset is empty',
+        ...band('privacy.pii_rate'),
+        details: { byKind: pii.byKind, examples: pii.examples },
+      },
+    ),
+  ];
+  const title = `Memorisation (items with a customer utterance that is a near-copy, estimated Jaccard >= ${MEMORISATION_SIMILARITY}, of a reference utterance)`;
+  if (!profile) {
+    metrics.push(
+      notComputable(
+        'privacy.memorisation_rate',
+        title,
+        'privacy',
+        'no reference profile was given',
+      ),
+    );
+  } else if (profile.sketch.count === 0 || items.length === 0) {
+    metrics.push(
+      notComputable(
+        'privacy.memorisation_rate',
+        title,
+        'privacy',
+        items.length ? `the profile ${profile.name} has an empty sketch` : 'the dataset is empty',
+      ),
+    );
+  } else {
+    const flags = memorisedFlags(corpus, sketchIndex(sketchSignatures(profile)));
+    const rate = rateOf(flags, all);
+    const perIntent: Record<string, number> = {};
+    const examples: Array<{ item: number; id?: string }> = [];
+    for (const i of all) {
+      if (!flags[i]) continue;
+      const intent = corpus.intents[i] ?? '(none)';
+      perIntent[intent] = (perIntent[intent] ?? 0) + 1;
+      if (examples.length < 10) {
+        const id = labelOf(items[i]!, 'conversation_id');
+        examples.push({ item: i, ...(id ? { id } : {}) });
+      }
+    }
+    metrics.push(
+      measured(
+        'privacy.memorisation_rate',
+        title,
+        'privacy',
+        rate,
+        { direction: 'lower_is_better', warn: 0.02, fail: 0.1 },
+        {
+          unit: 'share',
+          reason: `${Math.round(rate * items.length)} of ${items.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}`,
+          ...band('privacy.memorisation_rate'),
+          details: { perIntent, examples },
+        },
+      ),
+    );
+  }
+  return metrics;
+}
+
+/** Chart data against the reference profile: intents, opening lengths, turns. */
+function referenceDistributions(
+  stats: CorpusStats,
+  textStats: CorpusStats,
+  profile: TextProfile | null,
+): Distribution[] {
+  const ref = profile ? { referenceName: profile.name } : {};
+  const out: Distribution[] = [];
+  if (profile) {
+    out.push({
+      id: 'intents_reference',
+      name: 'Intents vs reference',
+      labels: [...INTENT_IDS],
+      dataset: shares(INTENT_IDS.map((id) => stats.intentCounts[id] ?? 0)).map(round),
+      reference: shares(INTENT_IDS.map((id) => profile.intentCounts[id] ?? 0)).map(round),
+      ...ref,
+    });
+  }
+  out.push({
+    id: 'lengths',
+    // With a profile, only the items in the reference's languages, as in realism.length_jsd.
+    name: 'Opening customer message length (tokens)',
+    labels: [...LENGTH_LABELS],
+    dataset: shares(textStats.lengthCounts).map(round),
+    ...(profile && profile.lengths.counts.length === LENGTH_LABELS.length
+      ? { reference: shares(profile.lengths.counts).map(round), ...ref }
+      : {}),
+  });
+  if (stats.turnCounts) {
+    const last = Math.max(
+      2,
+      ...Object.keys(stats.turnCounts).map(Number),
+      ...Object.keys(profile?.turnCounts ?? {}).map(Number),
+    );
+    const labels = TURN_LABELS.slice(0, last);
+    out.push({
+      id: 'turns',
+      name: 'Turns per conversation',
+      labels: [...labels],
+      dataset: shares(labels.map((t) => stats.turnCounts![t] ?? 0)).map(round),
+      ...(profile?.turnCounts
+        ? { reference: shares(labels.map((t) => profile.turnCounts![t] ?? 0)).map(round), ...ref }
+        : {}),
+    });
+  }
+  return out;
+}

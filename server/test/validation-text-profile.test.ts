@@ -1,0 +1,133 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { INTENT_IDS } from '@genesis/schema/catalog/intents';
+import type { ValidationMetric } from '@genesis/schema/reports';
+import type { Utterance } from '@genesis/schema/utterance';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, REPO_ROOT } from '../src/config.ts';
+import { resolveConfig } from '../src/generation/config.ts';
+import { answerConversations } from '../src/generation/local/conversations/answer.ts';
+import { planConversations } from '../src/generation/plan.ts';
+import { Random } from '../src/generation/random.ts';
+import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
+import { validateText } from '../src/validation/text/report.ts';
+
+const PROFILE_FILE = resolve(REPO_ROOT, 'data/reference/banking77.profile.json');
+const CSV = resolve(REPO_ROOT, '../shared/data/banking77/train.csv');
+const profile = parseTextProfile(JSON.parse(readFileSync(PROFILE_FILE, 'utf8')));
+
+function metric(report: { metrics: ValidationMetric[] }, id: string): ValidationMetric {
+  const found = report.metrics.find((m) => m.id === id);
+  if (!found) throw new Error(`no metric ${id}`);
+  return found;
+}
+
+function banking77(): Utterance[] {
+  const rows = parseCsv(readFileSync(CSV, 'utf8'), { columns: true }) as Array<
+    Record<string, string>
+  >;
+  return rows.map((row) => ({ text: row.text!.trim(), intent: row.category!, language: 'en' }));
+}
+
+describe('the shipped Banking77 profile', () => {
+  it('holds the statistics of the 77-intent English training set in under 2 MB', () => {
+    expect(statSync(PROFILE_FILE).size).toBeLessThan(2 * 1024 * 1024);
+    expect(profile).toMatchObject({
+      kind: 'utterances',
+      name: 'Banking77 (train)',
+      turnCounts: null,
+    });
+    expect(profile.itemCount).toBeGreaterThan(10_000);
+    expect(Object.keys(profile.intentCounts).sort()).toEqual([...INTENT_IDS].sort());
+    expect(Object.values(profile.intentCounts).reduce((a, b) => a + b, 0)).toBe(profile.itemCount);
+    expect(profile.languageCounts).toEqual({ en: profile.itemCount });
+    expect(profile.sketch.count).toBe(profile.itemCount);
+    expect(profile.lengths.counts.reduce((a, b) => a + b, 0)).toBe(profile.itemCount);
+  });
+
+  it('keeps single folded words and hashed sketches, never text', () => {
+    expect(profile.vocabulary.top.length).toBe(2000);
+    for (const [token] of profile.vocabulary.top) expect(token).toMatch(/^[\p{L}\p{N}']+$/u);
+    if (!existsSync(CSV)) return;
+    const file = readFileSync(PROFILE_FILE, 'utf8').toLowerCase();
+    const texts = banking77().filter((u) => u.text.split(' ').length >= 3);
+    const leaked = texts.filter((u) => file.includes(u.text.toLowerCase()));
+    expect(leaked).toEqual([]);
+  });
+
+  it('has a real-vs-real band for every realism, diversity, language and privacy metric', () => {
+    for (const id of [
+      'realism.intent_jsd',
+      'realism.length_jsd',
+      'realism.vocabulary_jsd',
+      'diversity.distinct_1',
+      'diversity.distinct_2',
+      'diversity.exact_duplicate_rate',
+      'diversity.near_duplicate_rate',
+      'language.mismatch_rate',
+      'privacy.pii_rate',
+      'privacy.memorisation_rate',
+    ]) {
+      const band = profile.bands[id];
+      expect(band, id).toBeDefined();
+      expect(band!.low).toBeLessThanOrEqual(band!.median);
+      expect(band!.median).toBeLessThanOrEqual(band!.high);
+    }
+    // Half of Banking77 against the other half: close, but not identical.
+    expect(profile.bands['realism.intent_jsd']!.high).toBeLessThan(0.02);
+    expect(profile.bands['realism.intent_jsd']!.low).toBeGreaterThan(0);
+  });
+
+  it('scores generated conversations with the bands beside the values', () => {
+    const config = resolveConfig(
+      { kind: 'conversations', count: 400, provider: 'local', seed: 11, targets: {} },
+      loadConfig({}),
+    );
+    const items = answerConversations(planConversations(config), '11').conversations;
+    const report = validateText(items, 'conversations', { profile });
+    expect(report.reference).toEqual({
+      name: 'Banking77 (train)',
+      kind: 'utterances',
+      itemCount: profile.itemCount,
+    });
+    expect(metric(report, 'realism.intent_jsd')).toMatchObject({
+      verdict: 'pass',
+      band: profile.bands['realism.intent_jsd'],
+    });
+    expect(metric(report, 'realism.turns_jsd').verdict).toBe('not_computable');
+    expect(metric(report, 'privacy.memorisation_rate').band).toEqual(
+      profile.bands['privacy.memorisation_rate'],
+    );
+    expect(report.distributions.find((d) => d.id === 'intents_reference')?.referenceName).toBe(
+      'Banking77 (train)',
+    );
+  });
+
+  it.skipIf(!existsSync(CSV))(
+    'real data: a half scored against a profile of the other half lands in the real-vs-real band',
+    () => {
+      const order = new Random('halves').shuffle(banking77());
+      const a = order.slice(0, order.length >> 1);
+      const b = order.slice(order.length >> 1);
+      const report = validateText(a, 'utterances', {
+        profile: buildTextProfile('other half', b, 'utterances'),
+      });
+      for (const id of ['realism.intent_jsd', 'realism.length_jsd', 'realism.vocabulary_jsd']) {
+        const m = metric(report, id);
+        const band = profile.bands[id]!;
+        expect(m.verdict, id).toBe('pass');
+        expect(m.value, id).toBeGreaterThanOrEqual(band.low / 2);
+        expect(m.value, id).toBeLessThanOrEqual(band.high * 2);
+      }
+      expect(metric(report, 'language.mismatch_rate').value).toBeLessThan(0.01);
+    },
+  );
+
+  it.skipIf(!existsSync(CSV))('real data: the reference itself is caught as memorised', () => {
+    const sample = new Random('memo').shuffle(banking77()).slice(0, 500);
+    const m = metric(validateText(sample, 'utterances', { profile }), 'privacy.memorisation_rate');
+    expect(m.value).toBe(1);
+    expect(m.verdict).toBe('fail');
+  });
+});

@@ -1,0 +1,204 @@
+import { COMPLEXITIES, LANGUAGES, RESOLUTIONS, SENTIMENTS } from '@genesis/schema/common';
+import {
+  DEFAULT_COMPLEXITIES,
+  DEFAULT_LANGUAGES,
+  DEFAULT_RESOLUTIONS,
+  DEFAULT_SENTIMENTS,
+  type GenerationConfigInput,
+  type GenerationInput,
+  GenerationInputSchema,
+  type GenerationKind,
+  type ProviderName,
+} from '@genesis/schema/generation';
+import * as v from 'valibot';
+import type { graphql } from '../graphql/graphql.ts';
+
+/** The API's `GenerationInput`, as the GraphQL documents type it. */
+export type GenerationInputGql = ReturnType<typeof graphql.scalar<'GenerationInput'>>;
+
+/** A number field as `bind:value` leaves it: a number, or empty. */
+type NumberField = number | null | undefined;
+
+/** The weight dimensions the form edits one number per value of. */
+export const WEIGHT_FIELDS = {
+  languages: LANGUAGES,
+  sentiments: SENTIMENTS,
+  complexities: COMPLEXITIES,
+  resolutions: RESOLUTIONS,
+} as const;
+export type WeightField = keyof typeof WEIGHT_FIELDS;
+
+/** Everything the Generate form holds, as its inputs hold it (numbers may be empty). */
+export interface GenerationForm {
+  kind: GenerationKind;
+  count: NumberField;
+  name: string;
+  provider: ProviderName;
+  model: string;
+  languages: Record<string, NumberField>;
+  sentiments: Record<string, NumberField>;
+  complexities: Record<string, NumberField>;
+  resolutions: Record<string, NumberField>;
+  /** Chosen intents (conversations); none means every intent, equally. */
+  intents: string[];
+  /** Chosen series types (time series); none means the catalog's domain shares. */
+  seriesTypes: string[];
+  concurrency: NumberField;
+  rpm: NumberField;
+  tpm: NumberField;
+  budgetUsd: NumberField;
+  seed: NumberField;
+}
+
+/** A fresh form: 100 conversations with the schema's default target shares. */
+export function defaultGenerationForm(): GenerationForm {
+  return {
+    kind: 'conversations',
+    count: 100,
+    name: '',
+    provider: 'local',
+    model: '',
+    languages: { ...DEFAULT_LANGUAGES },
+    sentiments: { ...DEFAULT_SENTIMENTS },
+    complexities: { ...DEFAULT_COMPLEXITIES },
+    resolutions: { ...DEFAULT_RESOLUTIONS },
+    intents: [],
+    seriesTypes: [],
+    concurrency: undefined,
+    rpm: undefined,
+    tpm: undefined,
+    budgetUsd: undefined,
+    seed: undefined,
+  };
+}
+
+const present = (n: NumberField): n is number => n !== null && n !== undefined;
+
+/** The weights the user filled in; undefined when all are empty (the server default applies). */
+function weightsOf(values: Record<string, NumberField>): Record<string, number> | undefined {
+  const entries = Object.entries(values).filter((e): e is [string, number] => present(e[1]));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** Equal weights for a chosen set; undefined for none chosen (the server default applies). */
+function chosen(ids: readonly string[]): Record<string, number> | undefined {
+  return ids.length > 0 ? Object.fromEntries(ids.map((id) => [id, 1])) : undefined;
+}
+
+/**
+ * The form as `GenerationInputSchema` input: empty optional numbers are left out, an empty count
+ * becomes NaN so the schema reports "count must be a number", and fields that do not apply to
+ * the kind or provider (resolutions for series, a model for the local provider) are dropped.
+ */
+export function formToSchemaInput(form: GenerationForm): GenerationInput {
+  const conversations = form.kind === 'conversations';
+  const targets: NonNullable<GenerationInput['targets']> = {};
+  const languages = weightsOf(form.languages);
+  if (languages) targets.languages = languages;
+  if (conversations) {
+    const sentiments = weightsOf(form.sentiments);
+    const complexities = weightsOf(form.complexities);
+    const resolutions = weightsOf(form.resolutions);
+    const intents = chosen(form.intents);
+    if (sentiments) targets.sentiments = sentiments;
+    if (complexities) targets.complexities = complexities;
+    if (resolutions) targets.resolutions = resolutions;
+    if (intents) targets.intents = intents;
+  } else {
+    const seriesTypes = chosen(form.seriesTypes);
+    if (seriesTypes) targets.seriesTypes = seriesTypes;
+  }
+
+  const input: GenerationInput = {
+    kind: form.kind,
+    count: present(form.count) ? form.count : Number.NaN,
+    provider: form.provider,
+    targets,
+  };
+  const name = form.name.trim();
+  if (name) input.name = name;
+  if (form.provider === 'bedrock' && form.model.trim()) input.model = form.model.trim();
+  for (const key of ['concurrency', 'rpm', 'tpm', 'budgetUsd', 'seed'] as const) {
+    const value = form[key];
+    if (present(value)) input[key] = value;
+  }
+  return input;
+}
+
+const toList = (weights: Record<string, number> | undefined) =>
+  weights ? Object.entries(weights).map(([key, weight]) => ({ key, weight })) : undefined;
+
+/** A validated input in the API's spelling: upper-case enums and weight lists instead of maps. */
+export function toGraphQLInput(config: GenerationConfigInput): GenerationInputGql {
+  const { targets } = config;
+  return {
+    kind: config.kind === 'conversations' ? 'CONVERSATIONS' : 'TIMESERIES',
+    count: config.count,
+    name: config.name ?? null,
+    provider:
+      config.provider === 'bedrock' ? 'BEDROCK' : config.provider === 'local' ? 'LOCAL' : null,
+    model: config.model ?? null,
+    concurrency: config.concurrency ?? null,
+    rpm: config.rpm ?? null,
+    tpm: config.tpm ?? null,
+    budgetUsd: config.budgetUsd ?? null,
+    seed: config.seed ?? null,
+    targets: {
+      languages: toList(targets.languages) ?? null,
+      sentiments: toList(targets.sentiments) ?? null,
+      complexities: toList(targets.complexities) ?? null,
+      resolutions: toList(targets.resolutions) ?? null,
+      intents: toList(targets.intents) ?? null,
+      seriesTypes: toList(targets.seriesTypes) ?? null,
+    },
+  };
+}
+
+/** Messages per form field, keyed like `count` or `targets.languages`. */
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * The form field an issue path belongs to. Server paths start with `input.`; weights are reported
+ * per key (`targets.languages.fr`) but shown beside their group (`targets.languages`).
+ */
+export function fieldOfPath(path: string): string {
+  const parts = path.split('.').filter(Boolean);
+  if (parts[0] === 'input') parts.shift();
+  if (parts[0] === 'targets' && parts[1]) return `targets.${parts[1]}`;
+  return parts[0] ?? '';
+}
+
+/** Groups `{ path, message }` issues by form field ('' for issues about the whole input). */
+export function fieldErrors(issues: readonly { path: string; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const { path, message } of issues) {
+    const field = fieldOfPath(path);
+    const list = errors[field] ?? [];
+    if (!list.includes(message)) list.push(message);
+    errors[field] = list;
+  }
+  return errors;
+}
+
+/** The outcome of checking the form with the API's own schema. */
+export type FormCheck =
+  | { success: true; input: GenerationInputGql }
+  | { success: false; errors: FieldErrors };
+
+/**
+ * Checks the form with `GenerationInputSchema`, the schema the API validates with, so the form
+ * shows the same messages the server would send, before anything is sent.
+ */
+export function checkGenerationForm(form: GenerationForm): FormCheck {
+  const parsed = v.safeParse(GenerationInputSchema, formToSchemaInput(form));
+  if (parsed.success) return { success: true, input: toGraphQLInput(parsed.output) };
+  return {
+    success: false,
+    errors: fieldErrors(
+      parsed.issues.map((issue) => ({
+        path: (issue.path ?? []).map((p) => String(p.key)).join('.'),
+        message: issue.message,
+      })),
+    ),
+  };
+}

@@ -1,0 +1,54 @@
+import { createClient, errorMessage } from '$lib/graphql/client.ts';
+import { graphql } from '$lib/graphql/graphql.ts';
+import { readBrowserToken } from '$lib/graphql/token.ts';
+import type { PageLoad } from './$types';
+
+const CompareQuery = graphql(`
+  query CompareRuns($ids: [ID!]!) {
+    compareRuns(ids: $ids) {
+      id
+      status
+      preset
+      experiment
+      config
+      metrics
+      durationMs
+      modelBytes
+      createdAt
+      dataset {
+        id
+        name
+        itemCount
+      }
+      testDataset {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const load = (async ({ fetch, url }) => {
+  // `?ids=1&ids=2`, or `?ids=1,2` as typed by hand; order is kept (the first run is the baseline).
+  const ids = [
+    ...new Set(url.searchParams.getAll('ids').flatMap((s) => s.split(',').map((x) => x.trim()))),
+  ].filter(Boolean);
+  const bad = ids.filter((id) => !/^\d+$/.test(id));
+  if (ids.length < 2 || bad.length > 0) {
+    return {
+      ids,
+      runs: [],
+      error:
+        bad.length > 0
+          ? `Not run ids: ${bad.join(', ')}.`
+          : 'Choose at least two runs to compare on the Train page.',
+    };
+  }
+  const client = createClient({ fetch, token: readBrowserToken });
+  try {
+    const { compareRuns } = await client.request(CompareQuery, { ids });
+    return { ids, runs: compareRuns, error: null };
+  } catch (error) {
+    return { ids, runs: [], error: errorMessage(error) };
+  }
+}) satisfies PageLoad;
