@@ -154,6 +154,29 @@ describe('generation runner', () => {
     expect(h.provider.calls).toBe(2);
   });
 
+  it('asks again instead of storing a conversation whose customer side repeats another one', async () => {
+    // Two calls of identical text for one intent and language: the second call's items are repeats.
+    const h = await harness(['duplicate', 'duplicate']);
+    const job = await h.manager.start({
+      ...base,
+      count: 4,
+      slotsPerCall: 2,
+      concurrency: 1,
+      targets: { intents: { card_arrival: 1 }, languages: { en: 1 } },
+    });
+    expect((await h.manager.wait(job.id))?.status).toBe('completed');
+    const { items } = await stored(h.services, job.id);
+    expect(items).toHaveLength(4);
+    const customerSides = items.map((i) =>
+      (i.data as { turns: { speaker: string; text: string }[] }).turns
+        .filter((t) => t.speaker === 'customer')
+        .map((t) => t.text)
+        .join('|'),
+    );
+    expect(new Set(customerSides).size).toBe(4);
+    expect(h.provider.calls).toBeGreaterThanOrEqual(3);
+  });
+
   it('pauses itself after too many failed calls in a row, and resumes to completion', async () => {
     const h = await harness(Array(4).fill('server') as Fault[]);
     const job = await h.manager.start({

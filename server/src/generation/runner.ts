@@ -96,6 +96,8 @@ export class GenerationRunner {
   readonly #startedAt: number;
   #acceptedAtStart = 0;
   #referenceExamples: string | null = null;
+  /** Folded customer text of every stored or accepted conversation: exact repeats are re-asked, not stored. */
+  readonly #customerKeys = new Set<string>();
 
   constructor(job: GenerationJob, deps: RunnerDeps) {
     this.#job = job;
@@ -155,6 +157,13 @@ export class GenerationRunner {
       },
     );
 
+    if (config.kind === 'conversations' && rows.length > 0) {
+      for await (const data of this.#deps.services
+        .datasets(this.#deps.services.em.fork())
+        .streamItems(datasetId)) {
+        this.#customerKeys.add(customerKey(data));
+      }
+    }
     await this.#loadReferenceExamples();
     const pending: Slot[] = plan.filter((s) => !done.has(s.slot));
     const inflight = new Set<Promise<void>>();
@@ -363,10 +372,24 @@ export class GenerationRunner {
       slot: slot.slot,
     });
     if (this.#config.kind === 'conversations') {
-      return parseConversationAnswer(answer, batch as ConversationSlot[], (slot) => ({
+      const outcomes = parseConversationAnswer(answer, batch as ConversationSlot[], (slot) => ({
         ...meta(slot),
         conversationId: `job${job.id}-${slot.slot}`,
       })) as SlotOutcome<Item>[];
+      return outcomes.map((o) => {
+        if (!o.ok) return o;
+        const key = customerKey(o.item);
+        if (this.#customerKeys.has(key)) {
+          return {
+            slot: o.slot,
+            ok: false,
+            reason:
+              'the customer side repeats a conversation already in the dataset; write a different one',
+          };
+        }
+        this.#customerKeys.add(key);
+        return o;
+      });
     }
     return this.#parseSeries(answer, batch as SeriesSlot[], meta);
   }
@@ -573,6 +596,7 @@ export class GenerationRunner {
       await write;
     } catch (err) {
       // A failed write loses nothing: the slots go back to the queue and are asked again.
+      for (const a of accepted) this.#customerKeys.delete(customerKey(a.item));
       pending.push(...accepted.map((a) => a.slot));
       this.#pause(`Could not store results: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -661,6 +685,18 @@ export class GenerationRunner {
     if (wait <= 0) emit();
     else this.#publishTimer = setTimeout(emit, wait);
   }
+}
+
+/** A conversation's customer side, case- and space-folded: equal keys are exact duplicates for a reader. */
+function customerKey(item: Record<string, unknown>): string {
+  const turns = (item as { turns?: { speaker: string; text: string }[] }).turns ?? [];
+  return turns
+    .filter((t) => t.speaker === 'customer')
+    .map((t) => t.text)
+    .join('\n')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function preview(item: Item): string {

@@ -15,18 +15,19 @@ export type Fault =
   | 'wrongLanguage'
   | 'dropSlot'
   | 'fenced'
-  | 'tool';
+  | 'tool'
+  | 'duplicate';
 
 /** A minimal valid conversation for a slot: enough to exercise the runner without the real writer. */
-export function simpleConversation(slot: ConversationSlot) {
+export function simpleConversation(slot: ConversationSlot, unique = true) {
   const en = slot.language === 'en';
   const turns = Array.from({ length: slot.turns }, (_, i) => ({
     speaker: i % 2 === 0 ? 'customer' : 'agent',
     text:
       i % 2 === 0
         ? en
-          ? `Hi, I have a question about my card and the app, it is about ${slot.intent.replace(/_/g, ' ')}.`
-          : `Hola, tengo una duda con mi tarjeta y la app, es sobre ${slot.intent.replace(/_/g, ' ')} y no lo entiendo.`
+          ? `Hi, I have a question about my card and the app, it is about ${slot.intent.replace(/_/g, ' ')}${unique ? ` (ref ${slot.slot}, turn ${i})` : ''}.`
+          : `Hola, tengo una duda con mi tarjeta y la app, es sobre ${slot.intent.replace(/_/g, ' ')} y no lo entiendo${unique ? ` (ref ${slot.slot}, turno ${i})` : ''}.`
         : en
           ? 'Thanks for asking. I can help you with this right now.'
           : 'Gracias por escribir. Te ayudo con esto ahora mismo.',
@@ -75,7 +76,7 @@ export class FakeProvider implements ModelProvider {
       throw new ProviderError('ThrottlingException: Too many requests', 'throttled');
     if (fault === 'server') throw new ProviderError('InternalServerException: oops', 'server');
     if (fault === 'timeout') throw new ProviderError('TimeoutError: request timed out', 'timeout');
-    let conversations = slotRequest.slots.map((s) => simpleConversation(s));
+    let conversations = slotRequest.slots.map((s) => simpleConversation(s, fault !== 'duplicate'));
     if (fault === 'wrongIntent') {
       conversations = conversations.map((c) => ({
         ...c,
