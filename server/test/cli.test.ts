@@ -163,6 +163,89 @@ describe('genesis CLI', () => {
     expect(noDataset.stderr).toMatch(/dataset 424242 does not exist/);
   });
 
+  it('generates, validates, profiles, trains and predicts from the command line', async () => {
+    const gen = await genesis([
+      'generate',
+      '--kind',
+      'conversations',
+      '--count',
+      '60',
+      '--seed',
+      '5',
+      '--languages',
+      'en',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const job = JSON.parse(gen.stdout);
+    expect(job).toMatchObject({ status: 'completed', requested: 60, accepted: 60, rejected: 0 });
+
+    const dry = await genesis([
+      'generate',
+      '--kind',
+      'conversations',
+      '--count',
+      '500',
+      '--provider',
+      'bedrock',
+      '--rpm',
+      '60',
+      '--tpm',
+      '60000',
+      '--dry-run',
+      '--db',
+      db,
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/model calls: +132/);
+    expect(dry.stdout).toMatch(/limited by quota/);
+
+    const val = await genesis(['validate', job.datasetId, '--json', '--db', db]);
+    expect(val.code, val.stderr).toBe(0);
+    const report = JSON.parse(val.stdout);
+    expect(report.reportVersion).toBe(1);
+    expect(report.overall.score).toBeGreaterThan(0);
+    expect(report.metrics.length).toBeGreaterThan(10);
+
+    const profilePath = join(dir, 'profile.json');
+    const prof = await genesis(['profile', job.datasetId, '--out', profilePath, '--db', db]);
+    expect(prof.code, prof.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(profilePath, 'utf8')).format).toBe('genesis-lab/text-profile');
+
+    const train = await genesis([
+      'train',
+      job.datasetId,
+      '--preset',
+      'quick_test',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(train.code, train.stderr).toBe(0);
+    const run = JSON.parse(train.stdout);
+    expect(run.status).toBe('completed');
+    const pred = await genesis([
+      'predict',
+      run.runId,
+      'my card has not arrived yet',
+      '--top',
+      '3',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(pred.code, pred.stderr).toBe(0);
+    const predictions = JSON.parse(pred.stdout);
+    expect(predictions).toHaveLength(3);
+    expect(predictions[0].probability).toBeGreaterThanOrEqual(predictions[1].probability);
+
+    const badResume = await genesis(['generate', '--resume', job.jobId, '--db', db]);
+    expect(badResume.code).toBe(2);
+    expect(badResume.stderr).toMatch(/already completed/);
+  });
+
   it('prints help with exit 0', async () => {
     const r = await genesis(['--help']);
     expect(r.code).toBe(0);

@@ -126,6 +126,28 @@ describe('training over GraphQL', () => {
     expect(listed.data.trainingRuns.totalCount).toBe(2);
   });
 
+  it('tunes by grid search, then trains the best configuration', async () => {
+    const started = await train({ datasetId: trainId, preset: 'FAST', search: 'GRID' });
+    const id = started.data.id;
+    await expect
+      .poll(
+        async () =>
+          (await s.gql<any>('query($id: ID!) { trainingRun(id: $id) { status } }', { id })).data
+            .trainingRun.status,
+        { timeout: 60_000 },
+      )
+      .toBe('COMPLETED');
+    const run = await s.gql<any>('query($id: ID!) { trainingRun(id: $id) { config metrics } }', {
+      id,
+    });
+    const search = run.data.trainingRun.metrics.search;
+    expect(search.kind).toBe('grid');
+    expect(
+      search.trials.map((t: any) => t.params['model.C']).sort((a: number, b: number) => a - b),
+    ).toEqual([0.1, 0.3, 1, 3, 10]);
+    expect(run.data.trainingRun.config.model.C).toBe(search.best.params['model.C']);
+  });
+
   it('answers wrong inputs with errors that name the field', async () => {
     expect((await train({ datasetId: '999' })).message).toMatch(/Dataset 999 does not exist/);
     const noTest = await train({ datasetId: trainId, learningCurve: true });

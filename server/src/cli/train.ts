@@ -12,6 +12,7 @@ export interface TrainOptions {
   cv?: number;
   test?: number;
   learningCurve?: boolean;
+  search?: 'grid' | 'random';
   experiment?: string;
   json?: boolean;
 }
@@ -47,6 +48,7 @@ export async function runTrain(
           ...(opts.cv ? { cvFolds: opts.cv } : {}),
           ...(opts.learningCurve ? { learningCurve: true } : {}),
           ...(opts.experiment ? { experiment: opts.experiment } : {}),
+          ...(opts.search ? { search: opts.search } : {}),
         })
       ).id;
     } catch (err) {
@@ -84,6 +86,10 @@ export async function runTrain(
       evaluation?: { kind: string; accuracy: Summary; macroF1: Summary } | null;
       test?: { accuracy: number; macroF1: number; top3Accuracy: number | null } | null;
       learningCurve?: { perClass: number | null; accuracy: Summary }[] | null;
+      search?: {
+        kind: string;
+        best: { params: Record<string, unknown>; accuracy: Summary };
+      } | null;
       timings?: { fitSeconds: number };
     };
     if (opts.json) {
@@ -99,6 +105,10 @@ export async function runTrain(
       if (m.test)
         lines.push(
           `  test dataset: accuracy ${fmt(m.test.accuracy)}, macro-F1 ${fmt(m.test.macroF1)}, top-3 ${fmt(m.test.top3Accuracy)}`,
+        );
+      if (m.search)
+        lines.push(
+          `  ${m.search.kind} search: best ${JSON.stringify(m.search.best.params)} (CV accuracy ${fmt(m.search.best.accuracy)})`,
         );
       if (m.timings) lines.push(`  fit time: ${m.timings.fitSeconds.toFixed(2)} s`);
       for (const p of m.learningCurve ?? [])

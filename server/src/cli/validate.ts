@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
 import Table from 'cli-table3';
 import type { Config } from '../config.ts';
-import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { initORM, type Services } from '../db/orm.ts';
 import { DomainError, InputError } from '../errors.ts';
-import { ValidationManager } from '../validation/service.ts';
+import { buildReferenceProfile, ValidationManager } from '../validation/service.ts';
 
 const fmt = (x: number | null | undefined) =>
   x === null || x === undefined ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
@@ -129,26 +128,10 @@ export async function runProfile(
   opts: { out?: string },
 ): Promise<number> {
   return withServices(server, async (services) => {
-    const em = services.em.fork();
-    const dataset = await em.findOne(DatasetSchema, datasetId);
-    if (!dataset)
-      throw new InputError([{ path: 'dataset', message: `dataset ${datasetId} does not exist` }]);
-    const items: unknown[] = [];
-    for await (const d of services.datasets(em).streamItems(datasetId)) items.push(d);
-    const profile =
-      dataset.kind === 'timeseries'
-        ? (await import('../validation/series/profile.ts')).buildSeriesProfile(dataset.name, items)
-        : (await import('../validation/text/profile.ts')).buildTextProfile(
-            dataset.name,
-            items as never,
-            dataset.kind,
-          );
-    const json = `${JSON.stringify(profile)}\n`;
+    const json = `${JSON.stringify(await buildReferenceProfile(services, datasetId))}\n`;
     if (opts.out) {
       writeFileSync(resolve(opts.out), json);
-      process.stderr.write(
-        `Wrote the profile of dataset ${datasetId} (${items.length} items) to ${opts.out}\n`,
-      );
+      process.stderr.write(`Wrote the profile of dataset ${datasetId} to ${opts.out}\n`);
     } else process.stdout.write(json);
     return 0;
   });

@@ -97,6 +97,22 @@ function inWorker<T>(task: ValidationTask): Promise<T> {
 }
 
 /**
+ * The reference profile of a registry dataset: statistics only (label, length and vocabulary distributions,
+ * n-gram sketches; per-series statistics for time series), never the text or values themselves.
+ */
+export async function buildReferenceProfile(
+  services: Services,
+  datasetId: number,
+): Promise<unknown> {
+  const em = services.em.fork();
+  const dataset = await em.findOne(DatasetSchema, datasetId);
+  if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
+  const items: unknown[] = [];
+  for await (const d of services.datasets(em).streamItems(datasetId)) items.push(d);
+  return inWorker({ op: 'profile', kind: dataset.kind, name: dataset.name, items });
+}
+
+/**
  * Validates registry datasets against reference profiles and stores versioned reports; compares datasets.
  */
 export class ValidationManager {

@@ -157,6 +157,14 @@ const TrainingInput = builder.inputType('TrainingInput', {
       required: false,
       description: 'Also train on 1, 3, 10, 30 and all examples per intent',
     }),
+    search: t.field({
+      type: builder.enumType('SearchKind', {
+        values: { GRID: { value: 'grid' as const }, RANDOM: { value: 'random' as const } },
+      }),
+      required: false,
+      description:
+        'Tune the regularisation by grid or random search with 3-fold CV, then train the best',
+    }),
     experiment: t.string({ required: false, description: 'Group runs to compare them' }),
     seed: t.int({ required: false }),
   }),
@@ -256,6 +264,7 @@ builder.mutationFields((t) => ({
           ...(i.cvFolds != null ? { cvFolds: i.cvFolds } : {}),
           ...(i.learningCurve != null ? { learningCurve: i.learningCurve } : {}),
           ...(i.experiment ? { experiment: i.experiment } : {}),
+          ...(i.search ? { search: i.search } : {}),
           ...(i.seed != null ? { seed: i.seed } : {}),
         }),
       );
