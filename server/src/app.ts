@@ -113,7 +113,7 @@ async function loadWebHandler(dir: string | null | undefined): Promise<NodeHandl
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
   const services = options.services ?? (await initORM(config.db));
   const ownsServices = !options.services;
-  const pubsub = createAppPubSub();
+  const pubsub = createAppPubSub({ redisUrl: config.redisUrl });
   const generation = new GenerationManager(
     services,
     pubsub,
@@ -121,7 +121,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     options.providers,
     options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {},
   );
-  if (options.resumeInterruptedJobs) await generation.resumeInterrupted();
+  if (options.resumeInterruptedJobs) {
+    await generation.resumeInterrupted();
+    generation.startTakeover();
+  }
   const training = new TrainingManager(services, pubsub);
   const validation = new ValidationManager(services);
   const webHandler = await loadWebHandler(options.webBuildDir);
@@ -363,6 +366,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       // Open SSE streams and keep-alive sockets would otherwise hold close() until they time out.
       server.closeAllConnections();
       await closed;
+      await pubsub.close();
       if (ownsServices) await services.close();
     },
   };

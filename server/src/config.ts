@@ -37,6 +37,11 @@ export const EnvSchema = v.object({
       ),
     ),
   ),
+  GENESIS_REDIS_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+  ),
+  /** How long a process holds a job without renewing before another may take it over. */
+  GENESIS_LEASE_SECONDS: v.optional(PositiveIntSchema, '30'),
   HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
   PORT: v.optional(PortSchema, '4000'),
   GENESIS_API_TOKEN: v.optional(
@@ -86,6 +91,9 @@ export type Env = v.InferOutput<typeof EnvSchema>;
 
 export interface Config {
   db: DbConfig;
+  /** Shared event bus for several server processes (yoga's Redis event target). */
+  redisUrl: string | undefined;
+  leaseSeconds: number;
   host: string;
   port: number;
   apiToken: string | undefined;
@@ -132,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     db: e.DATABASE_URL
       ? { type: 'postgresql', url: e.DATABASE_URL }
       : { type: 'sqlite', path: e.GENESIS_DB ? resolve(e.GENESIS_DB) : DEFAULT_SQLITE_PATH },
+    redisUrl: e.GENESIS_REDIS_URL,
+    leaseSeconds: e.GENESIS_LEASE_SECONDS,
     host: e.HOST,
     port: e.PORT,
     apiToken: e.GENESIS_API_TOKEN,

@@ -1,4 +1,6 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import type { GenerationProgress } from './generation/progress.ts';
 import type { RunProgress } from './training/service.ts';
 
@@ -27,8 +29,24 @@ type Payload<T extends Topic> = Topics[T] extends [infer P]
  * live subscribers per topic, for health reporting and so tests can wait for a subscription to be live
  * instead of sleeping.
  */
-export function createAppPubSub() {
-  const inner = createPubSub<Topics>();
+export function createAppPubSub(options: { redisUrl?: string | undefined } = {}) {
+  // With Redis, every server process publishes to and hears from the same channels, so a client subscribed on
+  // one process sees a job run by another. Payloads are plain JSON either way.
+  let redis: { publish: Redis; subscribe: Redis } | null = null;
+  if (options.redisUrl) {
+    redis = {
+      publish: new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }),
+      subscribe: new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }),
+    };
+  }
+  const inner = redis
+    ? createPubSub<Topics>({
+        eventTarget: createRedisEventTarget({
+          publishClient: redis.publish,
+          subscribeClient: redis.subscribe,
+        }),
+      })
+    : createPubSub<Topics>();
   const live = new Map<string, number>();
   return {
     publish: inner.publish,
@@ -51,6 +69,10 @@ export function createAppPubSub() {
           stop();
         }
       }) as unknown as AsyncGenerator<Payload<T>>;
+    },
+    /** Closes the Redis connections (when there are any). */
+    close: async () => {
+      if (redis) await Promise.all([redis.publish.quit(), redis.subscribe.quit()]);
     },
     /** Live subscribers of a topic (for a topic with ids, pass the id: `subscriberCount('generation:progress', 3)`). */
     subscriberCount: (topic: Topic, id?: unknown): number =>

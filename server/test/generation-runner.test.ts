@@ -267,6 +267,36 @@ describe('generation runner', () => {
     });
   });
 
+  it('runs a job in one process only: another manager neither takes a live lease nor misses a cancel', async () => {
+    const h = await harness([], 'ok', 20);
+    const shortLease = loadConfig({ GENESIS_LEASE_SECONDS: '1' });
+    const providerA = new FakeProvider(MODEL, [], 'ok', 20);
+    const providerB = new FakeProvider(MODEL);
+    const a = new GenerationManager(h.services, createAppPubSub(), shortLease, () => providerA, {
+      backoffBaseMs: 5,
+    });
+    const b = new GenerationManager(h.services, createAppPubSub(), shortLease, () => providerB, {
+      backoffBaseMs: 5,
+    });
+    const job = await a.start({ ...base, count: 80, slotsPerCall: 1, concurrency: 1 });
+    await expect
+      .poll(async () => (await stored(h.services, job.id)).items.length)
+      .toBeGreaterThan(3);
+    // Well past one lease period: A keeps renewing, so B finds nothing to take over.
+    await new Promise((r) => setTimeout(r, 1500));
+    await b.resumeInterrupted();
+    await b.wait(job.id);
+    expect(providerB.calls).toBe(0);
+    const mid = await stored(h.services, job.id);
+    expect(mid.job.leaseOwner).toBe(a.owner);
+    // A cancel through B reaches A's runner at its next heartbeat.
+    await b.cancel(job.id);
+    expect((await a.wait(job.id))?.status).toBe('cancelled');
+    const after = await stored(h.services, job.id);
+    expect(after.job.status).toBe('cancelled');
+    expect(after.job.leaseOwner).toBeNull();
+  });
+
   it('rejects a bad input with errors that name the field', async () => {
     const h = await harness();
     await expect(h.manager.start({ kind: 'conversations', count: 0 })).rejects.toMatchObject({

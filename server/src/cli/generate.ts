@@ -200,7 +200,8 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
         lines.push(`  rejected ${r.count}x: ${r.reason}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (interrupted || result?.status === 'queued') return 130;
+    if (interrupted) return 130;
+    if (result?.status === 'queued') return 1; // another process holds the job (its message says so)
     return final.status === 'completed' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type GenerationConfigInput, GenerationInputSchema } from '@genesis/schema/generation';
 import * as v from 'valibot';
 import type { Config } from '../config.ts';
@@ -12,7 +14,7 @@ import type { ModelProvider } from '../llm/provider.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import { type GenerationConfig, resolveConfig } from './config.ts';
 import { currentSequence, type GenerationProgress } from './progress.ts';
-import { GenerationRunner, type RunResult, ShutdownError } from './runner.ts';
+import { GenerationRunner, LeaseLostError, type RunResult, ShutdownError } from './runner.ts';
 
 export type ProviderFactory = (config: GenerationConfig) => ModelProvider;
 
@@ -49,6 +51,9 @@ interface Running {
  */
 export class GenerationManager {
   readonly #running = new Map<number, Running>();
+  /** This process's name in job leases. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  #takeover: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly services: Services,
@@ -158,7 +163,10 @@ export class GenerationManager {
   /** Jobs left `running` or `queued` by a process that died are resumed. Returns their ids. */
   async resumeInterrupted(): Promise<number[]> {
     const em = this.services.em.fork();
-    const jobs = await em.find(GenerationJobSchema, { status: { $in: ['running', 'queued'] } });
+    const jobs = await em.find(GenerationJobSchema, {
+      status: { $in: ['running', 'queued'] },
+      $or: [{ leaseOwner: null }, { leaseExpiresAt: { $lt: new Date() } }],
+    });
     const ids = jobs.map((j) => j.id).filter((id) => !this.#running.has(id));
     for (const id of ids) this.#launch(id);
     return ids;
@@ -184,17 +192,60 @@ export class GenerationManager {
 
   /** Cancels every running job and waits for them (server shutdown). Their state stays resumable. */
   async stopAll(): Promise<void> {
+    if (this.#takeover) clearInterval(this.#takeover);
+    this.#takeover = null;
     const all = [...this.#running.values()];
     for (const r of all) r.controller.abort(new ShutdownError('server stopping'));
     await Promise.allSettled(all.map((r) => r.done));
+  }
+
+  /**
+   * Takes the job for this process: one atomic UPDATE that succeeds only when nobody holds it or the holder's
+   * lease has expired, so two processes never run the same job.
+   */
+  async #claim(jobId: number): Promise<boolean> {
+    const now = new Date();
+    const em = this.services.em.fork();
+    const holder =
+      (await em.findOne(GenerationJobSchema, jobId, { fields: ['leaseOwner'] }))?.leaseOwner ??
+      null;
+    const takeable: object[] = [
+      { leaseOwner: null },
+      { leaseOwner: this.owner },
+      { leaseExpiresAt: { $lt: now } },
+    ];
+    // A holder on this machine whose process is gone (killed) can't renew: no need to wait for its lease to run out.
+    if (holder && deadLocalHolder(holder)) takeable.push({ leaseOwner: holder });
+    const updated = await em.nativeUpdate(
+      GenerationJobSchema,
+      {
+        id: jobId,
+        status: { $nin: ['completed', 'failed', 'cancelled'] },
+        $or: takeable,
+      },
+      {
+        leaseOwner: this.owner,
+        leaseExpiresAt: new Date(now.getTime() + this.server.leaseSeconds * 1000),
+      },
+    );
+    return updated === 1;
   }
 
   #launch(jobId: number) {
     const controller = new AbortController();
     const entry = { controller } as Running;
     this.#running.set(jobId, entry);
+    let heartbeat: NodeJS.Timeout | null = null;
     entry.done = (async (): Promise<RunResult> => {
       try {
+        if (!(await this.#claim(jobId))) {
+          return { status: 'queued', message: 'Another server process is running this job.' };
+        }
+        // Renew the lease well before it expires; notice a cancel made through another process.
+        heartbeat = setInterval(
+          () => void this.#renew(jobId, controller),
+          Math.max(250, (this.server.leaseSeconds * 1000) / 3),
+        );
         const job = await this.#load(jobId);
         const config = job.config as unknown as GenerationConfig;
         entry.runner = new GenerationRunner(job, {
@@ -202,6 +253,7 @@ export class GenerationManager {
           pubsub: this.pubsub,
           provider: this.providers(config),
           price: priceOf(config.model, this.server.prices),
+          owner: this.owner,
           ...this.runnerOptions,
         });
         return await entry.runner.run(controller.signal);
@@ -211,14 +263,49 @@ export class GenerationManager {
           .fork()
           .nativeUpdate(
             GenerationJobSchema,
-            { id: jobId },
-            { status: 'failed', error: message, finishedAt: new Date() },
+            { id: jobId, leaseOwner: this.owner },
+            {
+              status: 'failed',
+              error: message,
+              finishedAt: new Date(),
+              leaseOwner: null,
+              leaseExpiresAt: null,
+            },
           );
         return { status: 'failed', message };
       } finally {
+        if (heartbeat) clearInterval(heartbeat);
         this.#running.delete(jobId);
       }
     })();
+  }
+
+  async #renew(jobId: number, controller: AbortController): Promise<void> {
+    try {
+      const em = this.services.em.fork();
+      const renewed = await em.nativeUpdate(
+        GenerationJobSchema,
+        { id: jobId, leaseOwner: this.owner },
+        { leaseExpiresAt: new Date(Date.now() + this.server.leaseSeconds * 1000) },
+      );
+      if (renewed === 0) return controller.abort(new LeaseLostError('lease lost'));
+      const job = await em.findOne(GenerationJobSchema, jobId, { fields: ['status'] });
+      if (job?.status === 'cancelled')
+        controller.abort(new Error('cancelled through another process'));
+    } catch {
+      // A missed heartbeat is retried on the next tick; the lease is long enough to absorb a few.
+    }
+  }
+
+  /**
+   * Every `intervalMs`, takes over jobs whose holder stopped renewing its lease (a killed process). What `serve`
+   * runs; with one process it also resumes jobs interrupted by a crash.
+   */
+  startTakeover(intervalMs = Math.max(1000, (this.server.leaseSeconds * 1000) / 2)) {
+    this.#takeover ??= setInterval(
+      () => void this.resumeInterrupted().catch(() => undefined),
+      intervalMs,
+    );
   }
 
   async #load(jobId: number): Promise<GenerationJob> {
@@ -227,6 +314,19 @@ export class GenerationManager {
       .findOne(GenerationJobSchema, jobId, { populate: ['dataset'] });
     if (!job) throw new NotFoundError('GenerationJob', String(jobId));
     return job;
+  }
+}
+
+/** Whether a lease owner (`host:pid:nonce`) is a process on this machine that no longer exists. */
+function deadLocalHolder(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid)
+    return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -35,11 +35,13 @@ export interface GenerationProgress {
 let sequence = 0;
 
 /**
- * Sequence numbers for progress events: increasing across every job and every run in this process, so a client
- * that keeps a subscription open across a cancel and a resume still sees increasing numbers.
+ * Sequence numbers for progress events: increasing across every job and run, and across server processes (a
+ * job taken over by another process keeps increasing numbers), because they start from the clock in
+ * microseconds. Safe integers (2^53) for centuries.
  */
 export function nextSequence(): number {
-  return ++sequence;
+  sequence = Math.max(sequence + 1, Date.now() * 1000);
+  return sequence;
 }
 
 export function currentSequence(): number {

@@ -47,11 +47,18 @@ export interface RunnerDeps {
   random?: () => number;
   /** Base of the exponential backoff (ms). */
   backoffBaseMs?: number;
+  /** This process's lease id: job rows are only written while it still holds the job. */
+  owner?: string;
 }
 
 /** The abort reason of a server shutdown, as opposed to a user's cancel. */
 export class ShutdownError extends Error {
   override name = 'ShutdownError';
+}
+
+/** Another process holds the job now (our lease expired): this run must stop without writing anything more. */
+export class LeaseLostError extends ShutdownError {
+  override name = 'LeaseLostError';
 }
 
 /** How a run ended. */
@@ -96,6 +103,7 @@ export class GenerationRunner {
   readonly #startedAt: number;
   #acceptedAtStart = 0;
   #referenceExamples: string | null = null;
+  #leaseLost = false;
   /** Folded customer text of every stored or accepted conversation: exact repeats are re-asked, not stored. */
   readonly #customerKeys = new Set<string>();
 
@@ -144,18 +152,14 @@ export class GenerationRunner {
     job.startedAt ??= new Date(this.#now());
     job.error = null;
     // The job entity belongs to the caller's EntityManager: write through this runner's own.
-    await this.#em.nativeUpdate(
-      GenerationJobSchema,
-      { id: job.id },
-      {
-        status: 'running',
-        startedAt: job.startedAt,
-        error: null,
-        accepted: job.accepted,
-        rejected: job.rejected,
-        updatedAt: new Date(this.#now()),
-      },
-    );
+    await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), {
+      status: 'running',
+      startedAt: job.startedAt,
+      error: null,
+      accepted: job.accepted,
+      rejected: job.rejected,
+      updatedAt: new Date(this.#now()),
+    });
 
     if (config.kind === 'conversations' && rows.length > 0) {
       for await (const data of this.#deps.services
@@ -169,7 +173,7 @@ export class GenerationRunner {
     const inflight = new Set<Promise<void>>();
     this.#publish(true);
 
-    const stopLaunching = () => signal.aborted || this.#status !== 'running';
+    const stopLaunching = () => signal.aborted || this.#leaseLost || this.#status !== 'running';
     while ((pending.length > 0 || inflight.size > 0) && !(stopLaunching() && inflight.size === 0)) {
       while (!stopLaunching() && pending.length > 0 && inflight.size < this.#limit.value) {
         const batch = pending.splice(0, config.slotsPerCall);
@@ -198,6 +202,13 @@ export class GenerationRunner {
     await this.#writes;
 
     let result: RunResult;
+    if (this.#leaseLost || (signal.aborted && signal.reason instanceof LeaseLostError)) {
+      // Someone else runs the job now: leave its row alone.
+      this.#status = 'queued';
+      this.#message = 'Another server process took this job over.';
+      this.#publish(true);
+      return { status: 'queued', message: this.#message };
+    }
     if (signal.aborted && signal.reason instanceof ShutdownError) {
       // Left resumable: the next `serve` (or `generate --resume`) picks it up where it stopped.
       result = {
@@ -557,11 +568,12 @@ export class GenerationRunner {
               ? [...(job.rejections ?? []), ...finalRejections]
               : job.rejections,
         };
-        await em.nativeUpdate(
-          GenerationJobSchema,
-          { id: job.id },
-          { ...next, updatedAt: new Date(this.#now()) },
-        );
+        const updated = await em.nativeUpdate(GenerationJobSchema, this.#mine(), {
+          ...next,
+          updatedAt: new Date(this.#now()),
+        });
+        // Rolls back this answer's items too: the process that took the job over will fill these slots.
+        if (updated === 0) throw new LeaseLostError('another process took over this job');
         return { count, next };
       });
       // Only after the commit: the in-memory state follows the database, never runs ahead of it.
@@ -595,6 +607,10 @@ export class GenerationRunner {
     try {
       await write;
     } catch (err) {
+      if (err instanceof LeaseLostError) {
+        this.#leaseLost = true;
+        return;
+      }
       // A failed write loses nothing: the slots go back to the queue and are asked again.
       for (const a of accepted) this.#customerKeys.delete(customerKey(a.item));
       pending.push(...accepted.map((a) => a.slot));
@@ -602,22 +618,27 @@ export class GenerationRunner {
     }
   }
 
+  /** The job row, as long as this process holds it. */
+  #mine() {
+    return this.#deps.owner
+      ? { id: this.#job.id, leaseOwner: this.#deps.owner }
+      : { id: this.#job.id };
+  }
+
   async #finish(result: RunResult) {
     this.#status = result.status;
     this.#message = result.message;
-    await this.#em.nativeUpdate(
-      GenerationJobSchema,
-      { id: this.#job.id },
-      {
-        status: result.status,
-        error: result.message,
-        retries: this.#job.retries,
-        throttles: this.#job.throttles,
-        finishedAt:
-          result.status === 'paused' || result.status === 'queued' ? null : new Date(this.#now()),
-        updatedAt: new Date(this.#now()),
-      },
-    );
+    await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), {
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      status: result.status,
+      error: result.message,
+      retries: this.#job.retries,
+      throttles: this.#job.throttles,
+      finishedAt:
+        result.status === 'paused' || result.status === 'queued' ? null : new Date(this.#now()),
+      updatedAt: new Date(this.#now()),
+    });
     Object.assign(this.#job, { status: result.status, error: result.message });
     this.#publish(true);
   }

@@ -39,6 +39,9 @@ export const GenerationJobSchema = defineEntity({
     /** Slots given up on, with the last reason: `[{ slot, reason, attempts }]`. */
     rejections: p.json<{ slot: string; reason: string; attempts: number }[]>().nullable(),
     error: p.text().nullable(),
+    /** The server process running the job, and until when its claim holds unless renewed (heartbeat). */
+    leaseOwner: p.string().length(120).nullable(),
+    leaseExpiresAt: p.datetime().nullable().index(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
   },

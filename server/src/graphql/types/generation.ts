@@ -96,7 +96,9 @@ export const GenerationProgressRef = builder
         resolve: (p) => p.perLabel,
       }),
       latest: t.field({ type: [LatestItemRef], resolve: (p) => p.latest }),
-      sequence: t.exposeInt('sequence', { description: 'Increases with every event of the job' }),
+      sequence: t.exposeFloat('sequence', {
+        description: 'Increases with every event of the job, across server processes (an integer)',
+      }),
       updatedAt: t.exposeString('updatedAt'),
     }),
   });

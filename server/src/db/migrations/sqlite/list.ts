@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125172911 } from './Migration20261125172911.ts';
 import { Migration20261125174450 } from './Migration20261125174450.ts';
 import { Migration20261125181003 } from './Migration20261125181003.ts';
+import { Migration20261125185949 } from './Migration20261125185949.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
   { name: 'Migration20261125174450', class: Migration20261125174450 },
   { name: 'Migration20261125181003', class: Migration20261125181003 },
+  { name: 'Migration20261125185949', class: Migration20261125185949 },
 ];

@@ -1,0 +1,479 @@
+import {
+  BedrockClient,
+  CreateModelInvocationJobCommand,
+  GetModelInvocationJobCommand,
+  ListModelInvocationJobsCommand,
+  ResourceNotFoundException,
+  StopModelInvocationJobCommand,
+  ValidationException,
+} from '@aws-sdk/client-bedrock';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getIntent } from '@genesis/schema/catalog/intents';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BatchEngine,
+  type BatchEngineOptions,
+  BatchError,
+  type BatchProgress,
+  type BatchResult,
+  runBatch,
+  splitIntoJobs,
+  splitIntoRecords,
+} from '../src/generation/batch/engine.ts';
+import type { ConversationSlot } from '../src/generation/slots.ts';
+import type { BatchEmulatorOptions } from '../src/llm/emulator/batch/options.ts';
+import { type BatchEmulator, startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
+import type { AnswerRequest } from '../src/llm/emulator/options.ts';
+import { priceOf } from '../src/llm/prices.ts';
+
+const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const ROLE = 'arn:aws:iam::123456789012:role/BedrockBatchRole';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+
+function slots(n: number): ConversationSlot[] {
+  return Array.from({ length: n }, (_, i) => {
+    const intent = INTENTS[i % INTENTS.length]!;
+    return {
+      slot: `s${i}`,
+      intent,
+      category: getIntent(intent)!.category,
+      language: i % 2 ? 'es' : 'en',
+      sentiment: 'neutral',
+      complexity: 'simple',
+      turns: 2,
+      resolution: 'resolved',
+    };
+  });
+}
+
+let emulator: BatchEmulator | null = null;
+
+async function setup(options: BatchEmulatorOptions = {}) {
+  emulator = await startBatchEmulator(options);
+  const bedrock = new BedrockClient({ region: 'us-east-1', endpoint: emulator.url, credentials });
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: emulator.url,
+    credentials,
+    forcePathStyle: true,
+  });
+  const engineOptions = (over: Partial<BatchEngineOptions> = {}): BatchEngineOptions => ({
+    bedrock,
+    s3,
+    modelId: MODEL,
+    roleArn: ROLE,
+    inputUri: 's3://genesis-in/batch/',
+    outputUri: 's3://genesis-out/results/',
+    jobNamePrefix: 'genesis-job1',
+    minRecordsPerJob: options.minRecordsPerJob,
+    maxRecordsPerJob: options.maxRecordsPerJob,
+    poll: { initialMs: 2, factor: 1.5, maxMs: 20 },
+    ...over,
+  });
+  return { emulator, bedrock, s3, engineOptions };
+}
+
+afterEach(async () => {
+  await emulator?.stop();
+  emulator = null;
+});
+
+/** Every planned slot exactly once: accepted, rejected (with a reason) or failed (with a reason). */
+function expectNoLossNoDuplicates(result: BatchResult, planned: ConversationSlot[]) {
+  const ids = [...result.outcomes.map((o) => o.slot), ...result.failed.map((f) => f.slot.slot)];
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.sort()).toEqual(planned.map((s) => s.slot).sort());
+  const retry = result.retry.map((s) => s.slot).sort();
+  const notAccepted = [
+    ...result.outcomes.filter((o) => !o.ok).map((o) => o.slot),
+    ...result.failed.map((f) => f.slot.slot),
+  ].sort();
+  expect(retry).toEqual(notAccepted);
+}
+
+describe('batch engine against the emulator (real AWS SDK clients)', () => {
+  it('runs 200 slots: every slot is accepted or returned for retry, at half the on-demand price', async () => {
+    const { emulator, engineOptions } = await setup({
+      faults: { failedRecords: 0.1 },
+      inProgressMs: 10,
+    });
+    const planned = slots(200);
+    const progress: BatchProgress[] = [];
+    const result = await runBatch(planned, engineOptions({ onProgress: (p) => progress.push(p) }));
+
+    expectNoLossNoDuplicates(result, planned);
+    // 200 slots at 5 a record would be 40 records, under the minimum of 100: 2 a record instead.
+    expect(result.jobs).toHaveLength(1);
+    expect(result.jobs[0]).toMatchObject({ status: 'PartiallyCompleted', totalRecordCount: 100 });
+    const failedRecords = result.jobs[0]!.errorRecordCount;
+    expect(failedRecords).toBeGreaterThan(0);
+    expect(result.failed).toHaveLength(failedRecords * 2);
+    expect(result.failed[0]!.reason).toMatch(/^the batch record failed \(500\): /);
+    const accepted = result.outcomes.filter((o) => o.ok);
+    expect(accepted.length).toBeGreaterThan(150);
+    const item = accepted[0]!.ok ? accepted[0]!.item : null;
+    expect(item?.generation?.provider).toBe('bedrock-batch');
+
+    const price = priceOf(MODEL)!;
+    const onDemand =
+      (result.usage.inputTokens * price.input + result.usage.outputTokens * price.output) / 1e6;
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    expect(result.cost).toBeCloseTo(onDemand / 2, 10);
+
+    expect(progress.at(-1)).toMatchObject({
+      status: 'PartiallyCompleted',
+      recordsSubmitted: 100,
+      recordsFailed: failedRecords,
+      recordsCompleted: 100 - failedRecords,
+    });
+    expect(emulator.stats().bedrock.jobsCreated).toBe(1);
+  });
+
+  it('writes Bedrock-shaped input and reads the output layout: <output>/<jobId>/records.jsonl.out', async () => {
+    const { emulator, engineOptions } = await setup({ minRecordsPerJob: 2 });
+    const result = await runBatch(slots(4), engineOptions({ slotsPerRecord: 2 }));
+    const jobId = result.jobArns[0]!.split('/').at(-1)!;
+    expect(result.jobArns[0]).toMatch(
+      /^arn:aws:bedrock:us-east-1:123456789012:model-invocation-job\/[a-z0-9]{12}$/,
+    );
+    const input = emulator.store.get('genesis-in', 'batch/genesis-job1-1/records.jsonl')!;
+    const lines = input.body
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      recordId: 'R0000000001',
+      modelInput: { messages: [{ role: 'user' }], inferenceConfig: { temperature: 0.9 } },
+    });
+    expect(emulator.store.list('genesis-out', `results/${jobId}/`)).toEqual([
+      `results/${jobId}/manifest.json.out`,
+      `results/${jobId}/records.jsonl.out`,
+    ]);
+    const manifest = JSON.parse(
+      emulator.store.get('genesis-out', `results/${jobId}/manifest.json.out`)!.body.toString(),
+    );
+    expect(manifest).toMatchObject({
+      totalRecordCount: 2,
+      processedRecordCount: 2,
+      successRecordCount: 2,
+      errorRecordCount: 0,
+    });
+    expect(result.usage.inputTokens).toBe(manifest.inputTokenCount);
+  });
+
+  it('splits records into several jobs within the min and max records per job', async () => {
+    const { emulator, engineOptions } = await setup({ minRecordsPerJob: 10, maxRecordsPerJob: 30 });
+    const planned = slots(200);
+    const result = await runBatch(planned, engineOptions({ slotsPerRecord: 4 }));
+    expectNoLossNoDuplicates(result, planned);
+    // 50 records, at most 30 a job: two jobs of 25.
+    expect(result.jobs.map((j) => j.totalRecordCount)).toEqual([25, 25]);
+    expect(result.jobs.every((j) => j.status === 'Completed')).toBe(true);
+    expect(emulator.stats().bedrock.jobsCreated).toBe(2);
+    expect(splitIntoJobs(50, 10, 30)).toEqual([25, 25]);
+    expect(splitIntoJobs(61, 10, 30)).toEqual([21, 20, 20]);
+    // No split of 160 keeps every job within 100..150: one full job, 10 records left for on-demand.
+    expect(splitIntoJobs(160, 100, 150)).toEqual([150]);
+    expect(splitIntoJobs(99, 100, 150)).toEqual([]);
+    expect(splitIntoRecords(slots(200), 5, 100).map((r) => r.length)).toEqual(Array(100).fill(2));
+  });
+
+  it('returns records left out by the job limits for on-demand retry', async () => {
+    const { engineOptions } = await setup({ minRecordsPerJob: 10, maxRecordsPerJob: 15 });
+    const planned = slots(16);
+    const result = await runBatch(planned, engineOptions({ slotsPerRecord: 1 }));
+    expectNoLossNoDuplicates(result, planned);
+    expect(result.jobs.map((j) => j.totalRecordCount)).toEqual([15]);
+    expect(result.failed).toEqual([
+      { slot: planned[15], reason: 'left out of the batch by the per-job record limits' },
+    ]);
+  });
+
+  it('returns every slot of a failed job for retry, with the job message', async () => {
+    const { engineOptions } = await setup({
+      minRecordsPerJob: 10,
+      maxRecordsPerJob: 20,
+      jobScript: ['fail', 'ok'],
+    });
+    const planned = slots(40);
+    const result = await runBatch(planned, engineOptions({ slotsPerRecord: 1 }));
+    expectNoLossNoDuplicates(result, planned);
+    expect(result.jobs.map((j) => j.status)).toEqual(['Failed', 'Completed']);
+    expect(result.failed.map((f) => f.slot.slot)).toEqual(planned.slice(0, 20).map((s) => s.slot));
+    expect(result.failed[0]!.reason).toBe(
+      'the batch job ended Failed (The job failed because of an internal error. Try again.) without an answer for this record',
+    );
+  });
+
+  it('returns rejected slots with the parse reason, for a re-ask on demand', async () => {
+    const wrongIntentForEven = ({ slotRequest }: AnswerRequest) =>
+      JSON.stringify({
+        conversations: (slotRequest?.task === 'conversations' ? slotRequest.slots : []).map(
+          (s) => ({
+            slot: s.slot,
+            intent: Number(s.slot.slice(1)) % 2 === 0 ? 'top_up_failed' : s.intent,
+            language: 'en',
+            turns: [
+              { speaker: 'customer', text: 'Where is my card? It has not arrived yet.' },
+              { speaker: 'agent', text: 'It was sent on Monday and arrives tomorrow.' },
+            ],
+          }),
+        ),
+      });
+    const { engineOptions } = await setup({ minRecordsPerJob: 2, answer: wrongIntentForEven });
+    const planned = slots(6).map((s) => ({ ...s, language: 'en' as const }));
+    const result = await runBatch(planned, engineOptions({ slotsPerRecord: 3 }));
+    expectNoLossNoDuplicates(result, planned);
+    const rejected = result.outcomes.filter((o) => !o.ok);
+    expect(rejected.map((o) => o.slot)).toEqual(['s0', 's2', 's4']);
+    expect(rejected[0]).toMatchObject({
+      reason: 'asked for intent card_arrival, got top_up_failed',
+    });
+    expect(result.retry.map((s) => s.slot).sort()).toEqual(['s0', 's2', 's4']);
+  });
+
+  it('stop() stops the running jobs; what they did not answer comes back for retry', async () => {
+    const { bedrock, engineOptions } = await setup({ minRecordsPerJob: 5, inProgressMs: 60_000 });
+    const planned = slots(10);
+    let engine: BatchEngine | null = null;
+    engine = new BatchEngine(
+      engineOptions({
+        slotsPerRecord: 1,
+        onProgress: (p) => {
+          if (p.status === 'InProgress') void engine?.stop();
+        },
+      }),
+    );
+    const result = await engine.run(planned);
+    expectNoLossNoDuplicates(result, planned);
+    expect(result.jobs[0]!.status).toBe('Stopped');
+    expect(result.failed.length).toBeGreaterThan(0);
+    expect(result.failed[0]!.reason).toMatch(/^the batch job ended Stopped \(The job was stopped/);
+    // A second stop of an ended job is refused by Bedrock.
+    await expect(
+      bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: result.jobArns[0] })),
+    ).rejects.toThrow(ValidationException);
+  });
+
+  it('re-attaches after a restart to the stored job ARNs without submitting new jobs', async () => {
+    const { emulator, engineOptions } = await setup({
+      minRecordsPerJob: 10,
+      maxRecordsPerJob: 20,
+      inProgressMs: 30,
+    });
+    const planned = slots(40);
+    const stored: string[] = [];
+    const controller = new AbortController();
+    const first = new BatchEngine(
+      engineOptions({
+        slotsPerRecord: 1,
+        signal: controller.signal,
+        onJobs: (arns) => {
+          stored.push(...arns);
+          // The process "dies" right after persisting the ARNs.
+          controller.abort(new Error('restart'));
+        },
+      }),
+    );
+    await expect(first.run(planned)).rejects.toThrow('restart');
+    expect(stored).toHaveLength(2);
+    const created = emulator.stats().bedrock.createCalls;
+
+    const second = new BatchEngine(engineOptions({ slotsPerRecord: 1 }));
+    const result = await second.attach(stored, planned);
+    expectNoLossNoDuplicates(result, planned);
+    expect(result.jobArns).toEqual(stored);
+    expect(result.outcomes.filter((o) => o.ok).length).toBeGreaterThan(30);
+    expect(emulator.stats().bedrock.createCalls).toBe(created);
+    expect(emulator.stats().bedrock.jobsCreated).toBe(2);
+  });
+
+  it('refuses a batch below the minimum records and bad S3 URIs with precise messages', async () => {
+    const { engineOptions } = await setup();
+    await expect(runBatch(slots(99), engineOptions())).rejects.toThrow(
+      new BatchError(
+        'a batch needs at least 100 records, and 99 slots make at most 99; generate them on demand',
+      ),
+    );
+    expect(() => new BatchEngine(engineOptions({ inputUri: 'genesis-in/batch' }))).toThrow(
+      'inputUri must be an S3 URI like s3://bucket/prefix/, got "genesis-in/batch"',
+    );
+  });
+});
+
+describe('batch emulator wire format', () => {
+  it('serves Create, Get, List and Stop as @aws-sdk/client-bedrock expects', async () => {
+    const { bedrock, s3 } = await setup({ minRecordsPerJob: 1, submittedMs: 60_000 });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'in-bucket',
+        Key: 'a/records.jsonl',
+        Body: `${JSON.stringify({ recordId: 'CALL0000001', modelInput: { messages: [] } })}\n`,
+      }),
+    );
+    const base = {
+      roleArn: ROLE,
+      modelId: MODEL,
+      modelInvocationType: 'Converse' as const,
+      inputDataConfig: { s3InputDataConfig: { s3Uri: 's3://in-bucket/a/' } },
+      outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://out-bucket/r/' } },
+    };
+    const a = await bedrock.send(
+      new CreateModelInvocationJobCommand({
+        ...base,
+        jobName: 'alpha-1',
+        clientRequestToken: 't1',
+      }),
+    );
+    const again = await bedrock.send(
+      new CreateModelInvocationJobCommand({
+        ...base,
+        jobName: 'alpha-1',
+        clientRequestToken: 't1',
+      }),
+    );
+    expect(again.jobArn).toBe(a.jobArn);
+    await bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'beta-1' }));
+
+    const got = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: a.jobArn }));
+    expect(got).toMatchObject({ jobName: 'alpha-1', status: 'Submitted', roleArn: ROLE });
+    expect(got.submitTime).toBeInstanceOf(Date);
+    const byId = await bedrock.send(
+      new GetModelInvocationJobCommand({ jobIdentifier: a.jobArn!.split('/').at(-1) }),
+    );
+    expect(byId.jobArn).toBe(a.jobArn);
+
+    const listed = await bedrock.send(
+      new ListModelInvocationJobsCommand({ nameContains: 'alpha' }),
+    );
+    expect(listed.invocationJobSummaries?.map((j) => j.jobName)).toEqual(['alpha-1']);
+    const page = await bedrock.send(new ListModelInvocationJobsCommand({ maxResults: 1 }));
+    expect(page.invocationJobSummaries).toHaveLength(1);
+    expect(page.nextToken).toBe('1');
+
+    await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: a.jobArn }));
+    await expect
+      .poll(
+        async () =>
+          (await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: a.jobArn })))
+            .status,
+      )
+      .toBe('Stopped');
+    const stopped = await bedrock.send(
+      new ListModelInvocationJobsCommand({ statusEquals: 'Stopped' }),
+    );
+    expect(stopped.invocationJobSummaries?.map((j) => j.jobName)).toEqual(['alpha-1']);
+  });
+
+  it('answers bad requests with the SDK error types and messages', async () => {
+    const { bedrock } = await setup();
+    const error = await bedrock
+      .send(
+        new CreateModelInvocationJobCommand({
+          jobName: 'bad name!',
+          roleArn: ROLE,
+          modelId: MODEL,
+          inputDataConfig: { s3InputDataConfig: { s3Uri: 's3://in-bucket/a/' } },
+          outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://out-bucket/r/' } },
+          timeoutDurationInHours: 12,
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationException);
+    expect((error as Error).message).toBe(
+      "2 validation errors detected: Value at 'jobName' failed to satisfy constraint: must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}; Value at 'timeoutDurationInHours' failed to satisfy constraint: must be >= 24",
+    );
+    await expect(
+      bedrock.send(
+        new GetModelInvocationJobCommand({
+          jobIdentifier: 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/zzzzzzzzzzzz',
+        }),
+      ),
+    ).rejects.toThrow(ResourceNotFoundException);
+  });
+
+  it('fails a job whose record count is outside the limits, naming them', async () => {
+    const { bedrock, s3 } = await setup({ minRecordsPerJob: 3 });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'in-bucket',
+        Key: 'small/records.jsonl',
+        Body: '{"recordId":"A","modelInput":{}}\n{"recordId":"B","modelInput":{}}\n',
+      }),
+    );
+    const { jobArn } = await bedrock.send(
+      new CreateModelInvocationJobCommand({
+        jobName: 'small',
+        roleArn: ROLE,
+        modelId: MODEL,
+        inputDataConfig: { s3InputDataConfig: { s3Uri: 's3://in-bucket/small/' } },
+        outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://out-bucket/r/' } },
+      }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }))).message,
+      )
+      .toBe(
+        `The job has 2 records; a batch inference job for ${MODEL} needs between 3 and 50000 records.`,
+      );
+  });
+
+  it('serves PutObject, GetObject, HeadObject and paginated ListObjectsV2 to @aws-sdk/client-s3', async () => {
+    const { s3 } = await setup();
+    for (const key of ['p/a.jsonl', 'p/b c.jsonl', 'p/ñ.jsonl', 'q/x']) {
+      await s3.send(new PutObjectCommand({ Bucket: 'bk', Key: key, Body: `body of ${key}` }));
+    }
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'bk', Key: 'p/b c.jsonl' }));
+    expect(await got.Body?.transformToString()).toBe('body of p/b c.jsonl');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'bk', Key: 'p/ñ.jsonl' }));
+    expect(head.ContentLength).toBe(Buffer.byteLength('body of p/ñ.jsonl'));
+
+    const first = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'bk', Prefix: 'p/', MaxKeys: 2 }),
+    );
+    expect(first.Contents?.map((c) => c.Key)).toEqual(['p/a.jsonl', 'p/b c.jsonl']);
+    expect(first.IsTruncated).toBe(true);
+    const second = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: 'bk',
+        Prefix: 'p/',
+        ContinuationToken: first.NextContinuationToken,
+      }),
+    );
+    expect(second.Contents?.map((c) => c.Key)).toEqual(['p/ñ.jsonl']);
+    expect(second.IsTruncated).toBe(false);
+
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'bk', Key: 'nope' }))).rejects.toThrow(
+      NoSuchKey,
+    );
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'bk', Key: 'nope' }))).rejects.toThrow(
+      NotFound,
+    );
+  });
+
+  it('refuses invalid options with a message naming the field', async () => {
+    await expect(
+      startBatchEmulator({
+        minRecordsPerJob: 10,
+        maxRecordsPerJob: 5,
+        faults: { failedRecords: 2 },
+      }),
+    ).rejects.toThrow(
+      'Invalid batch emulator options: faults.failedRecords must be between 0 and 1; minRecordsPerJob must not exceed maxRecordsPerJob',
+    );
+  });
+});
