@@ -25,6 +25,7 @@ import { DomainError, InputError, NotFoundError } from './errors.ts';
 import { GenerationManager, type ProviderFactory } from './generation/manager.ts';
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
+import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
 import { datasetCard } from './registry/card.ts';
 import { type ExportFormat, exportContentType, exportRecords } from './registry/export.ts';
@@ -62,6 +63,7 @@ export interface BuildAppOptions {
   resumeInterruptedJobs?: boolean;
   /** Base delay of the runner's exponential backoff in ms (tests shorten it). */
   backoffBaseMs?: number;
+  logger?: Logger;
 }
 
 /** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
@@ -113,14 +115,12 @@ async function loadWebHandler(dir: string | null | undefined): Promise<NodeHandl
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
   const services = options.services ?? (await initORM(config.db));
   const ownsServices = !options.services;
+  const logger = options.logger ?? createLogger(config);
   const pubsub = createAppPubSub({ redisUrl: config.redisUrl });
-  const generation = new GenerationManager(
-    services,
-    pubsub,
-    config,
-    options.providers,
-    options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {},
-  );
+  const generation = new GenerationManager(services, pubsub, config, options.providers, {
+    ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    logger,
+  });
   if (options.resumeInterruptedJobs) {
     await generation.resumeInterrupted();
     generation.startTakeover();
@@ -165,7 +165,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         return maskError(error, message, isDev);
       },
     },
-    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
     context: () => ({
       em: services.em.fork(),
       services,
@@ -192,7 +192,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      yoga.logger.error('request failed', err);
+      logger.error({ err, url: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
       else res.destroy();
     });

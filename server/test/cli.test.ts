@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../src/llm/emulator/server.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
@@ -244,6 +245,43 @@ describe('genesis CLI', () => {
     const badResume = await genesis(['generate', '--resume', job.jobId, '--db', db]);
     expect(badResume.code).toBe(2);
     expect(badResume.stderr).toMatch(/already completed/);
+  });
+
+  it('doctor checks the installation, and Bedrock access through the emulator', async () => {
+    const local = await genesis(['doctor', '--json', '--db', db]);
+    expect(local.code, local.stdout).toBe(0);
+    const report = JSON.parse(local.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c: any) => c.name)).toEqual(
+      expect.arrayContaining(['Node.js', 'database', 'migrations', 'disk space']),
+    );
+
+    const emulator = await startEmulator({});
+    try {
+      const env = {
+        GENESIS_PROVIDER: 'bedrock',
+        GENESIS_BEDROCK_ENDPOINT: emulator.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+      };
+      const ok = JSON.parse((await genesis(['doctor', '--json', '--db', db], env)).stdout);
+      expect(ok.checks.find((c: any) => c.name === 'model access')).toMatchObject({ ok: true });
+      emulator.reset({ script: ['throttle', 'throttle', 'throttle'] });
+      const throttled = await genesis(['doctor', '--db', db], env);
+      expect(throttled.code).toBe(1);
+      expect(throttled.stdout).toMatch(/FAIL +model access .*throttled/);
+    } finally {
+      await emulator.stop();
+    }
+
+    const noDb = await genesis(['doctor', '--json'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
+    expect(noDb.code).toBe(1);
+    expect(JSON.parse(noDb.stdout).checks.find((c: any) => c.name === 'database').detail).toMatch(
+      /Check GENESIS_DB or DATABASE_URL/,
+    );
   });
 
   it('prints help with exit 0', async () => {

@@ -8,6 +8,7 @@ import { createTempSqlite, type TempDatabase } from '../src/db/temp-database.ts'
 import { GenerationManager } from '../src/generation/manager.ts';
 import type { GenerationProgress } from '../src/generation/progress.ts';
 import { costOf, priceOf } from '../src/llm/prices.ts';
+import { createLogger } from '../src/logger.ts';
 import { createAppPubSub } from '../src/pubsub.ts';
 import { FakeProvider, type Fault } from './helpers/fake-provider.ts';
 
@@ -295,6 +296,33 @@ describe('generation runner', () => {
     const after = await stored(h.services, job.id);
     expect(after.job.status).toBe('cancelled');
     expect(after.job.leaseOwner).toBeNull();
+  });
+
+  it('logs structured lines that carry the job id', async () => {
+    const temp = await createTempSqlite();
+    temps.push(temp);
+    const services = await initORM(temp.db);
+    open.push(services);
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger(
+      { logLevel: 'info' },
+      { pretty: false, destination: { write: (l: string) => void lines.push(JSON.parse(l)) } },
+    );
+    const provider = new FakeProvider(MODEL, ['server']);
+    const manager = new GenerationManager(services, createAppPubSub(), server, () => provider, {
+      backoffBaseMs: 5,
+      logger,
+    });
+    const job = await manager.start({ ...base, count: 4 });
+    await manager.wait(job.id);
+    const ofJob = lines.filter((l) => l.jobId === job.id);
+    expect(ofJob.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['job started', 'model call failed', 'job ended']),
+    );
+    expect(ofJob.find((l) => l.msg === 'model call failed')).toMatchObject({
+      kind: 'server',
+      level: 40,
+    });
   });
 
   it('rejects a bad input with errors that name the field', async () => {

@@ -451,6 +451,17 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('doctor')
+    .description(
+      'check Node, the database, migrations, disk space and (for bedrock) credentials, region, model access and quotas',
+    )
+    .option('--json', 'print the checks as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { runDoctor } = await import('./doctor.ts');
+      process.exitCode = await runDoctor(configFor(program.opts<GlobalOptions>()), opts);
+    });
+
+  program
     .command('datasets')
     .description('list the datasets in the registry')
     .addOption(new Option('--kind <kind>', 'only this kind').choices([...DATASET_KINDS]))

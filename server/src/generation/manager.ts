@@ -11,6 +11,7 @@ import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local.ts';
 import { priceOf } from '../llm/prices.ts';
 import type { ModelProvider } from '../llm/provider.ts';
+import type { Logger } from '../logger.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import { type GenerationConfig, resolveConfig } from './config.ts';
 import { currentSequence, type GenerationProgress } from './progress.ts';
@@ -60,7 +61,7 @@ export class GenerationManager {
     private readonly pubsub: AppPubSub,
     private readonly server: Config,
     private readonly providers: ProviderFactory = defaultProviderFactory(server),
-    private readonly runnerOptions: { backoffBaseMs?: number } = {},
+    private readonly runnerOptions: { backoffBaseMs?: number; logger?: Logger } = {},
   ) {}
 
   /** Validates the input (errors name the field), creates the job and its dataset, and starts it. */
@@ -248,6 +249,16 @@ export class GenerationManager {
         );
         const job = await this.#load(jobId);
         const config = job.config as unknown as GenerationConfig;
+        const log = this.runnerOptions.logger?.child({ jobId });
+        log?.info(
+          {
+            owner: this.owner,
+            provider: config.provider,
+            model: config.model,
+            count: config.count,
+          },
+          'job started',
+        );
         entry.runner = new GenerationRunner(job, {
           services: this.services,
           pubsub: this.pubsub,
@@ -255,23 +266,25 @@ export class GenerationManager {
           price: priceOf(config.model, this.server.prices),
           owner: this.owner,
           ...this.runnerOptions,
+          ...(log ? { logger: log } : {}),
         });
-        return await entry.runner.run(controller.signal);
+        const result = await entry.runner.run(controller.signal);
+        log?.info({ status: result.status, message: result.message }, 'job ended');
+        return result;
       } catch (err) {
         const message = `The job failed: ${err instanceof Error ? err.message : String(err)}`;
-        await this.services.em
-          .fork()
-          .nativeUpdate(
-            GenerationJobSchema,
-            { id: jobId, leaseOwner: this.owner },
-            {
-              status: 'failed',
-              error: message,
-              finishedAt: new Date(),
-              leaseOwner: null,
-              leaseExpiresAt: null,
-            },
-          );
+        this.runnerOptions.logger?.child({ jobId }).error({ err }, 'job failed');
+        await this.services.em.fork().nativeUpdate(
+          GenerationJobSchema,
+          { id: jobId, leaseOwner: this.owner },
+          {
+            status: 'failed',
+            error: message,
+            finishedAt: new Date(),
+            leaseOwner: null,
+            leaseExpiresAt: null,
+          },
+        );
         return { status: 'failed', message };
       } finally {
         if (heartbeat) clearInterval(heartbeat);

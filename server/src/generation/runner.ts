@@ -17,6 +17,7 @@ import {
   type ModelProvider,
   ProviderError,
 } from '../llm/provider.ts';
+import type { Logger } from '../logger.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import { itemColumns } from '../registry/columns.ts';
 import type { GenerationConfig } from './config.ts';
@@ -49,6 +50,8 @@ export interface RunnerDeps {
   backoffBaseMs?: number;
   /** This process's lease id: job rows are only written while it still holds the job. */
   owner?: string;
+  /** Lines of this job (the manager passes a child logger carrying the job id). */
+  logger?: Logger;
 }
 
 /** The abort reason of a server shutdown, as opposed to a user's cancel. */
@@ -288,6 +291,7 @@ export class GenerationRunner {
 
   #pause(message: string) {
     if (this.#status === 'running') {
+      this.#deps.logger?.warn({ reason: message }, 'job paused');
       this.#status = 'paused';
       this.#message = message;
       this.#publish(true);
@@ -331,6 +335,10 @@ export class GenerationRunner {
         return;
       }
       const e = err instanceof ProviderError ? err : new ProviderError(String(err), 'server');
+      this.#deps.logger?.warn(
+        { kind: e.kind, slots: batch.length, error: e.message },
+        'model call failed',
+      );
       job.retries++;
       if (e.kind === 'throttled') {
         job.throttles++;

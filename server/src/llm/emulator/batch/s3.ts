@@ -203,6 +203,7 @@ function sendS3Error(
   );
 }
 
+/** The whole request body. */
 export function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

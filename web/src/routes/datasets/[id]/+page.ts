@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { ResultOf } from 'gql.tada';
+import { sourceJobId } from '$lib/datasets/lineage.ts';
 import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
@@ -19,6 +20,17 @@ const DatasetQuery = graphql(`
       itemCount
       createdAt
       updatedAt
+      source
+      validation {
+        version
+        createdAt
+        overallScore
+        overallVerdict
+        referenceName
+        bias {
+          severity
+        }
+      }
       labelCounts {
         intent {
           label
@@ -62,6 +74,19 @@ const DatasetQuery = graphql(`
         }
       }
     }
+    trainingRuns(datasetId: $id, first: 20) {
+      totalCount
+      edges {
+        node {
+          id
+          status
+          preset
+          createdAt
+          accuracy
+          macroF1
+        }
+      }
+    }
   }
 `);
 
@@ -76,5 +101,10 @@ export const load = (async ({ fetch, params, depends }) => {
     error(status, errorMessage(cause));
   }
   if (!result.dataset) error(404, `No dataset with id "${params.id}".`);
-  return { dataset: result.dataset };
+  return {
+    dataset: result.dataset,
+    jobId: sourceJobId(result.dataset.source),
+    runs: result.trainingRuns.edges.map((e) => e.node),
+    runCount: result.trainingRuns.totalCount,
+  };
 }) satisfies PageLoad;

@@ -1,0 +1,97 @@
+import { graphql } from '../graphql/graphql.ts';
+
+/** Every field of a validation report the Validate and Compare pages show. */
+export const ReportFields = graphql(`
+  fragment ReportFields on ValidationReport @_unmask {
+    id
+    version
+    createdAt
+    referenceName
+    overallScore
+    overallVerdict
+    weights
+    metrics {
+      id
+      name
+      group
+      value
+      verdict
+      reason
+      unit
+      thresholds {
+        direction
+        warn
+        fail
+      }
+      band {
+        low
+        median
+        high
+      }
+    }
+    bias {
+      severity
+      reasons
+    }
+    distributions {
+      id
+      name
+      labels
+      dataset
+      reference
+      referenceName
+    }
+  }
+`);
+
+/** A dataset as the pickers list it. */
+export const DatasetOption = graphql(`
+  fragment DatasetOption on Dataset @_unmask {
+    id
+    name
+    kind
+    itemCount
+  }
+`);
+
+/** Datasets to pick from and the shipped reference profiles. */
+export const PickerQuery = graphql(
+  `
+    query ValidationPickers {
+      datasets(first: 200) {
+        edges {
+          node {
+            ...DatasetOption
+          }
+        }
+      }
+      referenceProfiles {
+        id
+        name
+        kind
+        description
+      }
+    }
+  `,
+  [DatasetOption],
+);
+
+/** Runs a validation and returns the new report (a new version on the dataset). */
+export const ValidateMutation = graphql(
+  `
+    mutation ValidateDataset($input: ValidateInput!) {
+      validateDataset(input: $input) {
+        __typename
+        ... on MutationValidateDatasetSuccess {
+          data {
+            ...ReportFields
+          }
+        }
+        ... on Error {
+          message
+        }
+      }
+    }
+  `,
+  [ReportFields],
+);
