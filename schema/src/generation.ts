@@ -114,6 +114,11 @@ export const GenerationInputSchema = v.object({
   maxConsecutiveFailures: v.optional(positiveInt('maxConsecutiveFailures', 1000)),
   /** Tries per slot (first ask plus re-asks) before it is recorded as rejected. */
   maxAttemptsPerSlot: v.optional(positiveInt('maxAttemptsPerSlot', 10)),
+  /** on_demand (Converse calls), batch (Bedrock batch inference: half price, no per-minute quota) or auto (batch
+   * above GENESIS_BATCH_AUTO_MIN items when batch is configured). Conversations only. */
+  mode: v.optional(
+    v.picklist(['on_demand', 'batch', 'auto'], 'mode must be on_demand, batch or auto'),
+  ),
   /** Draw few-shot examples from this dataset (a reference set) instead of the built-in ones. */
   exampleDatasetId: v.optional(v.string()),
 });

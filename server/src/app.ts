@@ -116,7 +116,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const services = options.services ?? (await initORM(config.db));
   const ownsServices = !options.services;
   const logger = options.logger ?? createLogger(config);
-  const pubsub = createAppPubSub({ redisUrl: config.redisUrl });
+  const pubsub = createAppPubSub({
+    redisUrl: config.redisUrl,
+    onError: (err) => logger.warn({ err: err.message }, 'Redis event bus unavailable; retrying'),
+  });
   const generation = new GenerationManager(services, pubsub, config, options.providers, {
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
     logger,

@@ -51,6 +51,20 @@ export const EnvSchema = v.object({
   AWS_REGION: v.optional(v.string()),
   GENESIS_BEDROCK_MODEL: v.optional(v.string()),
   GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_BATCH_ROLE_ARN: v.optional(
+    v.pipe(v.string(), v.regex(/^arn:aws[\w-]*:iam::/, 'must be an IAM role ARN')),
+  ),
+  GENESIS_BATCH_INPUT_URI: v.optional(
+    v.pipe(v.string(), v.regex(/^s3:\/\/[^/]+\/.*/, 'must be an s3://bucket/prefix/ URI')),
+  ),
+  GENESIS_BATCH_OUTPUT_URI: v.optional(
+    v.pipe(v.string(), v.regex(/^s3:\/\/[^/]+\/.*/, 'must be an s3://bucket/prefix/ URI')),
+  ),
+  /** Endpoint of the Bedrock control plane and S3 for batch (the batch emulator in tests). */
+  GENESIS_BATCH_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_BATCH_AUTO_MIN: v.optional(PositiveIntSchema, '1000'),
+  GENESIS_BATCH_MIN_RECORDS: v.optional(PositiveIntSchema, '100'),
+  GENESIS_BATCH_POLL_MS: v.optional(PositiveIntSchema, '30000'),
   GENESIS_BEDROCK_STREAM: v.optional(
     v.picklist(['true', 'false', '1', '0'], 'must be true or false'),
     'false',
@@ -101,6 +115,16 @@ export interface Config {
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
   bedrockEndpoint: string | undefined;
+  /** Bedrock batch inference; null when not configured (batch mode then refuses, auto falls back). */
+  batch: {
+    roleArn: string;
+    inputUri: string;
+    outputUri: string;
+    endpoint: string | undefined;
+    autoMin: number;
+    minRecords: number;
+    pollMs: number;
+  } | null;
   /** Use ConverseStream instead of Converse. */
   bedrockStream: boolean;
   /** Per-call timeout for Bedrock. */
@@ -149,6 +173,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsRegion: e.AWS_REGION,
     bedrockModel: e.GENESIS_BEDROCK_MODEL,
     bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,
+    batch:
+      e.GENESIS_BATCH_ROLE_ARN && e.GENESIS_BATCH_INPUT_URI && e.GENESIS_BATCH_OUTPUT_URI
+        ? {
+            roleArn: e.GENESIS_BATCH_ROLE_ARN,
+            inputUri: e.GENESIS_BATCH_INPUT_URI,
+            outputUri: e.GENESIS_BATCH_OUTPUT_URI,
+            endpoint: e.GENESIS_BATCH_ENDPOINT,
+            autoMin: e.GENESIS_BATCH_AUTO_MIN,
+            minRecords: e.GENESIS_BATCH_MIN_RECORDS,
+            pollMs: e.GENESIS_BATCH_POLL_MS,
+          }
+        : null,
     bedrockStream: e.GENESIS_BEDROCK_STREAM === 'true' || e.GENESIS_BEDROCK_STREAM === '1',
     bedrockTimeoutMs: e.GENESIS_BEDROCK_TIMEOUT_MS,
     maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,

@@ -29,15 +29,24 @@ type Payload<T extends Topic> = Topics[T] extends [infer P]
  * live subscribers per topic, for health reporting and so tests can wait for a subscription to be live
  * instead of sleeping.
  */
-export function createAppPubSub(options: { redisUrl?: string | undefined } = {}) {
+export function createAppPubSub(
+  options: { redisUrl?: string | undefined; onError?: (err: Error) => void } = {},
+) {
   // With Redis, every server process publishes to and hears from the same channels, so a client subscribed on
   // one process sees a job run by another. Payloads are plain JSON either way.
   let redis: { publish: Redis; subscribe: Redis } | null = null;
   if (options.redisUrl) {
-    redis = {
-      publish: new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }),
-      subscribe: new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }),
+    // Commands wait for a reconnect instead of failing after a few tries: events published while Redis is down
+    // are delivered when it is back, and a Redis outage never takes the API down with it.
+    const connect = () => {
+      const client = new Redis(options.redisUrl!, {
+        lazyConnect: false,
+        maxRetriesPerRequest: null,
+      });
+      client.on('error', (err) => options.onError?.(err));
+      return client;
     };
+    redis = { publish: connect(), subscribe: connect() };
   }
   const inner = redis
     ? createPubSub<Topics>({

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
@@ -44,9 +45,14 @@ async function serve(env: Record<string, string>): Promise<Proc> {
   let log = '';
   child.stdout?.on('data', (d) => {
     log += d;
+    if (process.env.DEBUG_MP) appendFileSync(`/tmp/mp-${port}.log`, d);
   });
   child.stderr?.on('data', (d) => {
     log += d;
+    if (process.env.DEBUG_MP) appendFileSync(`/tmp/mp-${port}.log`, d);
+  });
+  child.on('exit', (code, signal) => {
+    if (process.env.DEBUG_MP) appendFileSync(`/tmp/mp-${port}.log`, `EXIT ${code} ${signal}\n`);
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {

@@ -5,6 +5,7 @@ import {
   nextPage,
   parseDatasetListParams,
   previousPage,
+  withView,
 } from '../src/lib/datasets/params.ts';
 
 const parse = (query: string) => parseDatasetListParams(new URLSearchParams(query));
@@ -63,5 +64,31 @@ describe('cursor pagination', () => {
     const backToFirst = previousPage(second);
     expect(backToFirst).toEqual(first);
     expect(datasetListQuery(first)).toBe('?kind=UTTERANCES');
+  });
+});
+
+describe('list view in the URL', () => {
+  it('reads ?view=cards in any case and leaves the default table view out', () => {
+    expect(parse('view=CARDS').params).toEqual({ view: 'cards', prev: [] });
+    expect(parse('view=table').params).toEqual({ prev: [] });
+  });
+
+  it('drops an unknown view and names the allowed ones', () => {
+    const { params, problems } = parse('view=grid');
+    expect(params).toEqual({ prev: [] });
+    expect(problems).toEqual(['Unknown view "grid" ignored (use table, cards).']);
+  });
+
+  it('keeps filters and the page when switching view, and survives pagination', () => {
+    const page = nextPage(parse('kind=TIMESERIES&q=grid').params, 'c1');
+    const cards = withView(page, 'cards');
+    expect(datasetListQuery(cards)).toBe('?kind=TIMESERIES&q=grid&view=cards&after=c1&prev=');
+    expect(datasetListQuery(nextPage(cards, 'c2'))).toBe(
+      '?kind=TIMESERIES&q=grid&view=cards&after=c2&prev=&prev=c1',
+    );
+    expect(datasetListQuery(withView(cards, 'table'))).toBe(
+      '?kind=TIMESERIES&q=grid&after=c1&prev=',
+    );
+    expect(datasetFilter(cards)).toEqual({ kind: 'TIMESERIES', search: 'grid' });
   });
 });

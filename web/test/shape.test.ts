@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kindBars, labelBars, labelGroups } from '../src/lib/charts/shape.ts';
-import { itemView } from '../src/lib/datasets/items.ts';
+import { describeAnomalies, itemView } from '../src/lib/datasets/items.ts';
 
 describe('kindBars', () => {
   it('lists every kind once, in a fixed order, with zero for missing kinds', () => {
@@ -94,18 +94,55 @@ describe('itemView', () => {
     });
   });
 
-  it('summarises a time series by length and range', () => {
+  it('shapes a time series for its chart: values, range, type and anomalies in index order', () => {
     expect(
-      itemView('TIMESERIES', { target: [3, 1, 2], unit: 'kWh', frequency: '1H', start: 'x' }),
+      itemView('TIMESERIES', {
+        target: [3, 1, 2, 9],
+        unit: 'kWh',
+        frequency: '1H',
+        start: 'x',
+        series_type: 'electricity_load',
+        anomalies: [
+          { index: 3, type: 'spike', magnitude: 4 },
+          { index: 1, type: 'dip' },
+        ],
+      }),
     ).toEqual({
       type: 'series',
-      length: 3,
+      length: 4,
       min: 1,
-      max: 3,
+      max: 9,
       unit: 'kWh',
       frequency: '1H',
       start: 'x',
+      seriesType: 'electricity_load',
+      points: [3, 1, 2, 9],
+      anomalies: [
+        { index: 1, type: 'dip' },
+        { index: 3, type: 'spike' },
+      ],
     });
+  });
+
+  it('drops anomaly marks that point outside the series', () => {
+    const view = itemView('TIMESERIES', {
+      target: [1, 2],
+      anomalies: [
+        { index: 2, type: 'spike' },
+        { index: 0, type: 'drift' },
+      ],
+    });
+    expect(view.type === 'series' && view.anomalies).toEqual([{ index: 0, type: 'drift' }]);
+  });
+
+  it('describes anomalies in words, numbering points from 1', () => {
+    expect(describeAnomalies([])).toBe('No anomalies.');
+    expect(
+      describeAnomalies([
+        { index: 0, type: 'level_shift' },
+        { index: 11, type: 'spike' },
+      ]),
+    ).toBe('2 anomalies: Level shift at point 1, Spike at point 12.');
   });
 
   it('falls back to raw JSON when the data lacks the expected fields', () => {

@@ -31,6 +31,7 @@ export interface GenerateOptions {
   name?: string;
   out?: string;
   examples?: number;
+  mode?: 'on_demand' | 'batch' | 'auto';
   dryRun?: boolean;
   resume?: number;
   json?: boolean;
@@ -61,6 +62,7 @@ function inputFrom(opts: GenerateOptions): unknown {
     seed: opts.seed,
     name: opts.name,
     exampleDatasetId: opts.examples !== undefined ? String(opts.examples) : undefined,
+    mode: opts.mode,
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }

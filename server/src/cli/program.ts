@@ -131,7 +131,13 @@ export function buildProgram(): Command {
       const config = configFor(program.opts<GlobalOptions>());
       // Loaded on demand: the GraphQL stack is only needed by `serve`, and other commands start faster without it.
       const { buildApp } = await import('../app.ts');
-      const app = await buildApp(config, { resumeInterruptedJobs: true });
+      const { createLogger } = await import('../logger.ts');
+      const logger = createLogger(config);
+      // A long-running server logs a stray rejection (a dropped connection, a client gone) instead of exiting.
+      process.on('unhandledRejection', (reason) =>
+        logger.error({ err: reason }, 'unhandled rejection'),
+      );
+      const app = await buildApp(config, { resumeInterruptedJobs: true, logger });
       const url = await app.start(opts.port ?? config.port, opts.host ?? config.host);
       const where = config.db.type === 'sqlite' ? config.db.path : 'PostgreSQL (DATABASE_URL)';
       process.stdout.write(

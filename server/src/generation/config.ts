@@ -40,6 +40,7 @@ export interface GenerationConfig {
   maxConsecutiveFailures: number;
   maxAttemptsPerSlot: number;
   exampleDatasetId: string | null;
+  mode: 'on_demand' | 'batch' | 'auto';
 }
 
 /** Fills the defaults of a validated input. Provider and model default from the server's configuration. */
@@ -78,5 +79,6 @@ export function resolveConfig(input: GenerationConfigInput, server: Config): Gen
     maxConsecutiveFailures: input.maxConsecutiveFailures ?? 25,
     maxAttemptsPerSlot: input.maxAttemptsPerSlot ?? 4,
     exampleDatasetId: input.exampleDatasetId ?? null,
+    mode: input.mode ?? 'on_demand',
   };
 }

@@ -265,6 +265,8 @@ export class GenerationManager {
           provider: this.providers(config),
           price: priceOf(config.model, this.server.prices),
           owner: this.owner,
+          batch: this.server.batch,
+          region: this.server.awsRegion,
           ...this.runnerOptions,
           ...(log ? { logger: log } : {}),
         });
@@ -377,6 +379,7 @@ async function storedProgress(job: GenerationJob, services: Services): Promise<G
     costPerItemUsd: job.accepted > 0 ? job.costUsd / job.accepted : null,
     perLabel,
     latest: [],
+    batch: null,
     sequence: currentSequence(),
     updatedAt: job.updatedAt.toISOString(),
   };

@@ -27,6 +27,14 @@ export interface GenerationProgress {
   perLabel: { label: string; count: number }[];
   /** The newest accepted items (at most 5), newest first. */
   latest: { key: string; label: string; preview: string }[];
+  /** Bedrock batch inference, while a batch runs: status and record counts. */
+  batch: {
+    status: string;
+    jobs: number;
+    recordsSubmitted: number;
+    recordsCompleted: number;
+    recordsFailed: number;
+  } | null;
   /** Increases with every event of this job, so clients can order and de-duplicate. */
   sequence: number;
   updatedAt: string;

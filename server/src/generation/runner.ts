@@ -2,6 +2,7 @@ import { formatIssues } from '@genesis/schema/issues';
 import { type TimeSeries, TimeSeriesSchema } from '@genesis/schema/timeseries';
 import type { EntityManager } from '@mikro-orm/knex';
 import * as v from 'valibot';
+import type { Config } from '../config.ts';
 import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { DatasetItemSchema } from '../db/entities/dataset-item.entity.ts';
 import {
@@ -52,6 +53,9 @@ export interface RunnerDeps {
   owner?: string;
   /** Lines of this job (the manager passes a child logger carrying the job id). */
   logger?: Logger;
+  /** Bedrock batch inference settings (null: not configured). */
+  batch?: Config['batch'];
+  region?: string | undefined;
 }
 
 /** The abort reason of a server shutdown, as opposed to a user's cancel. */
@@ -71,6 +75,8 @@ export interface RunResult {
 }
 
 const PROGRESS_INTERVAL_MS = 200;
+/** Rows per INSERT (SQLite allows at most 500 compound SELECT terms in one statement). */
+const INSERT_CHUNK = 200;
 const LATEST = 5;
 
 /**
@@ -107,6 +113,7 @@ export class GenerationRunner {
   #acceptedAtStart = 0;
   #referenceExamples: string | null = null;
   #leaseLost = false;
+  #batchProgress: GenerationProgress['batch'] = null;
   /** Folded customer text of every stored or accepted conversation: exact repeats are re-asked, not stored. */
   readonly #customerKeys = new Set<string>();
 
@@ -172,7 +179,9 @@ export class GenerationRunner {
       }
     }
     await this.#loadReferenceExamples();
-    const pending: Slot[] = plan.filter((s) => !done.has(s.slot));
+    let pending: Slot[] = plan.filter((s) => !done.has(s.slot));
+    if (this.#batchWanted(pending.length))
+      pending = await this.#runBatch(pending as ConversationSlot[], signal);
     const inflight = new Set<Promise<void>>();
     this.#publish(true);
 
@@ -224,6 +233,143 @@ export class GenerationRunner {
     else result = { status: 'completed', message: null };
     await this.#finish(result);
     return result;
+  }
+
+  /** Whether the slots go through Bedrock batch inference first (conversations on Bedrock only). */
+  #batchWanted(pendingCount: number): boolean {
+    const c = this.#config;
+    if (
+      c.kind !== 'conversations' ||
+      c.provider !== 'bedrock' ||
+      c.mode === 'on_demand' ||
+      pendingCount === 0
+    )
+      return false;
+    const batch = this.#deps.batch;
+    if (!batch) {
+      if (c.mode === 'batch') {
+        this.#deps.logger?.warn(
+          'batch mode asked but GENESIS_BATCH_ROLE_ARN / _INPUT_URI / _OUTPUT_URI are not set; generating on demand',
+        );
+      }
+      return false;
+    }
+    return (
+      c.mode === 'batch' || pendingCount >= batch.autoMin || (this.#job.batchJobs?.length ?? 0) > 0
+    );
+  }
+
+  /**
+   * Bedrock batch inference for the pending slots (half price, no per-minute quota): writes the records to S3,
+   * submits the jobs (or re-attaches to the ones a previous run submitted), stores the accepted items like any
+   * answer, and returns the slots to finish on demand (failed records and rejected answers, with their reasons).
+   */
+  async #runBatch(slots: ConversationSlot[], signal: AbortSignal): Promise<Slot[]> {
+    const batch = this.#deps.batch!;
+    const job = this.#job;
+    const [{ BedrockClient }, { S3Client }, { BatchEngine, BatchError }] = await Promise.all([
+      import('@aws-sdk/client-bedrock'),
+      import('@aws-sdk/client-s3'),
+      import('./batch/engine.ts'),
+    ]);
+    const region = this.#deps.region ?? 'us-east-1';
+    const endpoint = batch.endpoint ? { endpoint: batch.endpoint } : {};
+    const bedrock = new BedrockClient({ region, ...endpoint });
+    const s3 = new S3Client({ region, ...endpoint, forcePathStyle: !!batch.endpoint });
+    const createdAt = new Date(this.#now()).toISOString();
+    const engine = new BatchEngine({
+      bedrock,
+      s3,
+      modelId: this.#config.model,
+      roleArn: batch.roleArn,
+      inputUri: batch.inputUri,
+      outputUri: batch.outputUri,
+      jobNamePrefix: `genesis-job${job.id}-${Date.now().toString(36)}`,
+      slotsPerRecord: Math.min(this.#config.slotsPerCall, 5),
+      minRecordsPerJob: batch.minRecords,
+      system: this.#systemPrompt(),
+      examples: this.#examples(),
+      poll: { initialMs: batch.pollMs, maxMs: Math.max(batch.pollMs, 300_000) },
+      price: this.#deps.price,
+      meta: (slot) => ({
+        model: this.#config.model,
+        provider: 'bedrock',
+        created_at: createdAt,
+        slot: slot.slot,
+        conversationId: `job${job.id}-${slot.slot}`,
+      }),
+      onProgress: (p) => {
+        this.#batchProgress = {
+          status: p.status,
+          jobs: p.jobs.length,
+          recordsSubmitted: p.recordsSubmitted,
+          recordsCompleted: p.recordsCompleted,
+          recordsFailed: p.recordsFailed,
+        };
+        this.#publish();
+      },
+      onJobs: async (arns) => {
+        job.batchJobs = arns;
+        await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), { batchJobs: arns });
+      },
+      signal,
+    });
+    try {
+      const result = job.batchJobs?.length
+        ? await engine.attach(job.batchJobs, slots)
+        : await engine.run(slots);
+      const pending: Slot[] = result.failed.map((f) => f.slot);
+      // Repeats are re-asked like on demand; the rest is written as one answer (half-price usage).
+      const outcomes = result.outcomes.map((o) => {
+        if (!o.ok) return o;
+        const key = customerKey(o.item as Item);
+        if (this.#customerKeys.has(key)) {
+          return {
+            slot: o.slot,
+            ok: false as const,
+            reason:
+              'the customer side repeats a conversation already in the dataset; write a different one',
+          };
+        }
+        this.#customerKeys.add(key);
+        return o;
+      }) as SlotOutcome<Item>[];
+      const bySlot = new Map(slots.map((s) => [s.slot, s]));
+      await this.#record(
+        {
+          text: '',
+          usage: result.usage,
+          stopReason: 'end_turn',
+          model: this.#config.model,
+          latencyMs: 0,
+        },
+        outcomes,
+        outcomes.map((o) => bySlot.get(o.slot)!),
+        pending,
+        result.cost,
+      );
+      job.batchJobs = null;
+      await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), { batchJobs: null });
+      this.#batchProgress = {
+        ...(this.#batchProgress ?? {
+          jobs: 0,
+          recordsSubmitted: 0,
+          recordsCompleted: 0,
+          recordsFailed: 0,
+        }),
+        status: 'Done',
+      };
+      return pending;
+    } catch (err) {
+      if (signal.aborted) return slots; // the Bedrock jobs keep running; resume re-attaches
+      const reason =
+        err instanceof BatchError ? err.message : `batch failed: ${(err as Error).message}`;
+      this.#deps.logger?.warn({ reason }, 'batch not used; generating on demand');
+      return slots;
+    } finally {
+      bedrock.destroy();
+      s3.destroy();
+    }
   }
 
   /** Cost estimate of one call, for the budget check (0 when the model is free or unpriced). */
@@ -493,6 +639,7 @@ export class GenerationRunner {
     outcomes: SlotOutcome<Item>[],
     batch: Slot[],
     pending: Slot[],
+    costOverride?: number,
   ) {
     const job = this.#job;
     const config = this.#config;
@@ -521,7 +668,7 @@ export class GenerationRunner {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
     };
-    const cost = answer && this.#deps.price ? costOf(this.#deps.price, usage) : 0;
+    const cost = costOverride ?? (answer && this.#deps.price ? costOf(this.#deps.price, usage) : 0);
 
     const write = this.#writes.then(async () => {
       const datasetId = (job.dataset as { id: number }).id;
@@ -547,13 +694,17 @@ export class GenerationRunner {
             };
           });
           // Keyed by slot: an item already stored by an earlier run is left as it is, never duplicated.
-          const result = await em
-            .createQueryBuilder(DatasetItemSchema)
-            .insert(rows as never)
-            .onConflict(['dataset', 'key'])
-            .ignore()
-            .execute('run');
-          count = (result as { affectedRows?: number }).affectedRows ?? rows.length;
+          // In chunks: SQLite caps a statement's compound SELECT at 500 terms (a batch brings thousands).
+          for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+            const chunk = rows.slice(i, i + INSERT_CHUNK);
+            const result = await em
+              .createQueryBuilder(DatasetItemSchema)
+              .insert(chunk as never)
+              .onConflict(['dataset', 'key'])
+              .ignore()
+              .execute('run');
+            count += (result as { affectedRows?: number }).affectedRows ?? chunk.length;
+          }
           await em.nativeUpdate(
             DatasetSchema,
             { id: datasetId },
@@ -622,7 +773,11 @@ export class GenerationRunner {
       // A failed write loses nothing: the slots go back to the queue and are asked again.
       for (const a of accepted) this.#customerKeys.delete(customerKey(a.item));
       pending.push(...accepted.map((a) => a.slot));
-      this.#pause(`Could not store results: ${err instanceof Error ? err.message : String(err)}`);
+      // The database's own message can be huge (it quotes the statement): log it, show people a short one.
+      this.#deps.logger?.error({ err }, 'could not store results');
+      this.#pause(
+        'Could not store results in the database; see the server log. Resume to try again.',
+      );
     }
   }
 
@@ -691,6 +846,7 @@ export class GenerationRunner {
         .map(([label, count]) => ({ label, count }))
         .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
       latest: this.#latest,
+      batch: this.#batchProgress,
       sequence: this.#sequence,
       updatedAt: new Date(this.#now()).toISOString(),
     };

@@ -39,6 +39,8 @@ export const GenerationJobSchema = defineEntity({
     /** Slots given up on, with the last reason: `[{ slot, reason, attempts }]`. */
     rejections: p.json<{ slot: string; reason: string; attempts: number }[]>().nullable(),
     error: p.text().nullable(),
+    /** ARNs of the Bedrock batch jobs in flight, so a restart re-attaches instead of submitting again. */
+    batchJobs: p.json<string[]>().nullable(),
     /** The server process running the job, and until when its claim holds unless renewed (heartbeat). */
     leaseOwner: p.string().length(120).nullable(),
     leaseExpiresAt: p.datetime().nullable().index(),

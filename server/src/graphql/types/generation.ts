@@ -59,6 +59,34 @@ const LatestItemRef = builder
     }),
   });
 
+const BatchProgressRef = builder
+  .objectRef<NonNullable<GenerationProgress['batch']>>('BatchProgress')
+  .implement({
+    description:
+      "Bedrock batch inference of a job: the least advanced batch job's status and record counts",
+    fields: (t) => ({
+      status: t.exposeString('status'),
+      jobs: t.exposeInt('jobs'),
+      recordsSubmitted: t.exposeInt('recordsSubmitted'),
+      recordsCompleted: t.exposeInt('recordsCompleted'),
+      recordsFailed: t.exposeInt('recordsFailed'),
+    }),
+  });
+
+const GenerationModeEnum = builder.enumType('GenerationMode', {
+  values: {
+    ON_DEMAND: { value: 'on_demand' as const, description: 'Converse calls paced to the quota' },
+    BATCH: {
+      value: 'batch' as const,
+      description: 'Bedrock batch inference: half price, no per-minute quota',
+    },
+    AUTO: {
+      value: 'auto' as const,
+      description: 'Batch above GENESIS_BATCH_AUTO_MIN items when batch is configured',
+    },
+  },
+});
+
 export const GenerationProgressRef = builder
   .objectRef<GenerationProgress>('GenerationProgress')
   .implement({
@@ -96,6 +124,7 @@ export const GenerationProgressRef = builder
         resolve: (p) => p.perLabel,
       }),
       latest: t.field({ type: [LatestItemRef], resolve: (p) => p.latest }),
+      batch: t.field({ type: BatchProgressRef, nullable: true, resolve: (p) => p.batch }),
       sequence: t.exposeFloat('sequence', {
         description: 'Increases with every event of the job, across server processes (an integer)',
       }),
@@ -181,6 +210,7 @@ const GenerationInput = builder.inputType('GenerationInput', {
     length: t.int({ required: false, description: 'Points per series' }),
     maxConsecutiveFailures: t.int({ required: false }),
     maxAttemptsPerSlot: t.int({ required: false }),
+    mode: t.field({ type: GenerationModeEnum, required: false, description: 'Default ON_DEMAND' }),
     exampleDatasetId: t.id({
       required: false,
       description: 'Draw few-shot examples from this dataset (e.g. imported Banking77 utterances)',

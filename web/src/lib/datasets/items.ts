@@ -12,7 +12,16 @@ const SeriesViewSchema = v.object({
   unit: v.optional(v.string()),
   frequency: v.optional(v.string()),
   start: v.optional(v.string()),
+  series_type: v.optional(v.string()),
+  anomalies: v.optional(v.array(v.object({ index: v.number(), type: v.string() })), () => []),
 });
+
+/** An anomaly of a series, at a point index inside it. */
+export interface SeriesAnomaly {
+  index: number;
+  /** spike, dip, level_shift, dropout or drift. */
+  type: string;
+}
 
 /** What the dataset page shows for one item. */
 export type ItemView =
@@ -26,6 +35,12 @@ export type ItemView =
       unit: string;
       frequency: string;
       start: string;
+      /** The series type id (e.g. `electricity_load`), '' when the item has none. */
+      seriesType: string;
+      /** The values, in order: what the sparkline draws. */
+      points: number[];
+      /** Anomalies whose index falls inside the series, in index order. */
+      anomalies: SeriesAnomaly[];
     }
   | { type: 'raw'; json: string };
 
@@ -44,6 +59,11 @@ export function itemView(kind: DatasetKind, data: unknown): ItemView {
     const parsed = v.safeParse(SeriesViewSchema, data);
     if (parsed.success && parsed.output.target.length > 0) {
       const { target, unit = '', frequency = '', start = '' } = parsed.output;
+      // Marks outside the series cannot be drawn; the server rejects them anyway.
+      const anomalies = parsed.output.anomalies
+        .filter((a) => Number.isInteger(a.index) && a.index >= 0 && a.index < target.length)
+        .map((a) => ({ index: a.index, type: a.type }))
+        .sort((a, b) => a.index - b.index);
       return {
         type: 'series',
         length: target.length,
@@ -52,8 +72,32 @@ export function itemView(kind: DatasetKind, data: unknown): ItemView {
         unit,
         frequency,
         start,
+        seriesType: parsed.output.series_type ?? '',
+        points: target,
+        anomalies,
       };
     }
   }
   return { type: 'raw', json: JSON.stringify(data, null, 2) ?? 'null' };
+}
+
+const ANOMALY_LABELS: Record<string, string> = {
+  spike: 'Spike',
+  dip: 'Dip',
+  level_shift: 'Level shift',
+  dropout: 'Dropout',
+  drift: 'Drift',
+};
+
+/** The human name of an anomaly type ("Level shift"); unknown types are shown as they are. */
+export function anomalyLabel(type: string): string {
+  return ANOMALY_LABELS[type] ?? type;
+}
+
+/** One sentence listing a series' anomalies for screen readers and captions ("Spike at point 12"). */
+export function describeAnomalies(anomalies: readonly SeriesAnomaly[]): string {
+  if (anomalies.length === 0) return 'No anomalies.';
+  // Points are numbered from 1 for people; indexes stay 0-based in the data.
+  const parts = anomalies.map((a) => `${anomalyLabel(a.type)} at point ${a.index + 1}`);
+  return `${anomalies.length === 1 ? '1 anomaly' : `${anomalies.length} anomalies`}: ${parts.join(', ')}.`;
 }

@@ -7,11 +7,18 @@ export const PAGE_SIZE = 20;
 
 const MAX_SEARCH = 200;
 
-/** The datasets list state that lives in the URL query (`?kind=&origin=&q=&after=&prev=`). */
+/** How the datasets list is laid out; `table` is the default and is left out of the URL. */
+export const DATASET_VIEWS = ['table', 'cards'] as const;
+/** A datasets list layout. */
+export type DatasetView = (typeof DATASET_VIEWS)[number];
+
+/** The datasets list state that lives in the URL query (`?kind=&origin=&q=&view=&after=&prev=`). */
 export const DatasetListParamsSchema = v.object({
   kind: v.optional(v.picklist(DATASET_KINDS)),
   origin: v.optional(v.picklist(DATASET_ORIGINS)),
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_SEARCH))),
+  /** Present only for a non-default layout (`?view=cards`). */
+  view: v.optional(v.picklist(DATASET_VIEWS)),
   /** Cursor of the page shown (absent on the first page). */
   after: v.optional(v.string()),
   /** The `after` of each earlier page, oldest first ('' for the first page), for "Previous". */
@@ -52,6 +59,13 @@ export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetLis
     }
     params.q = q.slice(0, MAX_SEARCH);
   }
+  const view = query.get('view');
+  if (view) {
+    const parsed = v.safeParse(DatasetListParamsSchema.entries.view, view.toLowerCase());
+    if (parsed.success && parsed.output) {
+      if (parsed.output !== 'table') params.view = parsed.output;
+    } else problems.push(`Unknown view "${view}" ignored (use ${DATASET_VIEWS.join(', ')}).`);
+  }
   const after = query.get('after');
   if (after) params.after = after;
   return { params, problems };
@@ -74,6 +88,7 @@ export function datasetListQuery(params: DatasetListParams): string {
   if (params.kind) query.set('kind', params.kind);
   if (params.origin) query.set('origin', params.origin);
   if (params.q) query.set('q', params.q);
+  if (params.view && params.view !== 'table') query.set('view', params.view);
   if (params.after) {
     query.set('after', params.after);
     for (const cursor of params.prev) query.append('prev', cursor);
@@ -94,4 +109,13 @@ export function previousPage(params: DatasetListParams): DatasetListParams | und
   const after = params.prev.at(-1);
   const { after: _current, ...rest } = params;
   return after ? { ...rest, after, prev } : { ...rest, prev: [] };
+}
+
+/**
+ * The same list page in another layout. The page (cursor) is kept: the layout changes how rows
+ * look, not which rows are shown.
+ */
+export function withView(params: DatasetListParams, view: DatasetView): DatasetListParams {
+  const { view: _current, ...rest } = params;
+  return view === 'table' ? rest : { ...rest, view };
 }

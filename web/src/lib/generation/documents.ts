@@ -41,3 +41,38 @@ export const GenerationProgressFields = graphql(`
     updatedAt
   }
 `);
+
+/**
+ * What the home page's "Running jobs" list shows of a queued or running job. Unmasked: the list
+ * reads these fields directly.
+ */
+export const ActiveJobFields = graphql(`
+  fragment ActiveJobFields on GenerationJob @_unmask {
+    id
+    kind
+    status
+    provider
+    requested
+    accepted
+    rejected
+    createdAt
+    startedAt
+  }
+`);
+
+/**
+ * The live counts of one job, for a progress bar: the job's state now, then every change, until
+ * it completes, fails or is cancelled.
+ */
+export const JobProgressSubscription = graphql(`
+  subscription JobProgress($jobId: ID!) {
+    generationProgress(jobId: $jobId) {
+      jobId
+      status
+      requested
+      accepted
+      rejected
+      etaSeconds
+    }
+  }
+`);

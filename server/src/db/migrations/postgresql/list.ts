@@ -4,10 +4,12 @@ import { Migration20261125172911 } from './Migration20261125172911.ts';
 import { Migration20261125174450 } from './Migration20261125174450.ts';
 import { Migration20261125181004 } from './Migration20261125181004.ts';
 import { Migration20261125185950 } from './Migration20261125185950.ts';
+import { Migration20261125191439 } from './Migration20261125191439.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
   { name: 'Migration20261125174450', class: Migration20261125174450 },
   { name: 'Migration20261125181004', class: Migration20261125181004 },
   { name: 'Migration20261125185950', class: Migration20261125185950 },
+  { name: 'Migration20261125191439', class: Migration20261125191439 },
 ];

@@ -4,10 +4,12 @@ import { Migration20261125172911 } from './Migration20261125172911.ts';
 import { Migration20261125174450 } from './Migration20261125174450.ts';
 import { Migration20261125181003 } from './Migration20261125181003.ts';
 import { Migration20261125185949 } from './Migration20261125185949.ts';
+import { Migration20261125191439 } from './Migration20261125191439.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
   { name: 'Migration20261125174450', class: Migration20261125174450 },
   { name: 'Migration20261125181003', class: Migration20261125181003 },
   { name: 'Migration20261125185949', class: Migration20261125185949 },
+  { name: 'Migration20261125191439', class: Migration20261125191439 },
 ];

@@ -70,6 +70,7 @@ const DatasetQuery = graphql(`
             intent
             language
             sentiment
+            seriesType
           }
         }
       }
