@@ -90,6 +90,62 @@ describe('generation in Bedrock batch mode', () => {
     expect(done.costUsd).toBeGreaterThan(0);
   });
 
+  it('re-attaches to its Bedrock batch jobs after a shutdown instead of submitting new ones', async () => {
+    const slow = await startBatchEmulator({ minRecordsPerJob: 10, inProgressMs: 1500, seed: 8 });
+    try {
+      const server = loadConfig({
+        AWS_REGION: 'us-east-1',
+        GENESIS_BEDROCK_ENDPOINT: onDemand.url,
+        GENESIS_BATCH_ROLE_ARN: 'arn:aws:iam::123456789012:role/genesis-batch',
+        GENESIS_BATCH_INPUT_URI: 's3://genesis-in/batch/',
+        GENESIS_BATCH_OUTPUT_URI: 's3://genesis-out/batch/',
+        GENESIS_BATCH_ENDPOINT: slow.url,
+        GENESIS_BATCH_POLL_MS: '100',
+        GENESIS_BATCH_MIN_RECORDS: '10',
+      });
+      const first = new GenerationManager(services, createAppPubSub(), server, undefined, {
+        backoffBaseMs: 10,
+      });
+      const job = await first.start({
+        kind: 'conversations',
+        count: 60,
+        provider: 'bedrock',
+        model: MODEL,
+        mode: 'batch',
+        seed: 6,
+      });
+      // Wait until the batch job is submitted and its ARN stored, then stop the "process".
+      await expect
+        .poll(
+          async () =>
+            (await services.em.fork().findOneOrFail(GenerationJobSchema, job.id)).batchJobs
+              ?.length ?? 0,
+          {
+            timeout: 10_000,
+            interval: 20,
+          },
+        )
+        .toBeGreaterThan(0);
+      await first.stopAll();
+      const stopped = await services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
+      expect(stopped.status).toBe('queued');
+      expect(stopped.batchJobs).toHaveLength(1);
+      expect(slow.stats().bedrock.jobsCreated).toBe(1);
+
+      const second = new GenerationManager(services, createAppPubSub(), server, undefined, {
+        backoffBaseMs: 10,
+      });
+      expect(await second.resumeInterrupted()).toContain(job.id);
+      expect((await second.wait(job.id))?.status).toBe('completed');
+      const done = await services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
+      expect(done).toMatchObject({ accepted: 60, batchJobs: null });
+      // The same Bedrock job finished the work: nothing was submitted twice.
+      expect(slow.stats().bedrock.jobsCreated).toBe(1);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('falls back to on demand when a batch cannot be used (too few items for a batch job)', async () => {
     const server = loadConfig({
       AWS_REGION: 'us-east-1',
