@@ -118,7 +118,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const logger = options.logger ?? createLogger(config);
   const pubsub = createAppPubSub({
     redisUrl: config.redisUrl,
-    onError: (err) => logger.warn({ err: err.message }, 'Redis event bus unavailable; retrying'),
+    // Once per 30 s at most: ioredis reports every reconnect attempt.
+    onError: (() => {
+      let last = 0;
+      return (err: Error) => {
+        if (Date.now() - last < 30_000) return;
+        last = Date.now();
+        logger.warn({ err: err.message }, 'Redis event bus unavailable; retrying');
+      };
+    })(),
   });
   const generation = new GenerationManager(services, pubsub, config, options.providers, {
     ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
