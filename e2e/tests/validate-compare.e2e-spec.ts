@@ -205,6 +205,52 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(page.getByText(`No dataset with id "${second.id}".`)).toBeVisible();
   });
 
+  test('uploads a CSV to validate, and lists the problems of a bad one', async ({ page }) => {
+    await gotoHydrated(page, '/validate');
+    const upload = page.getByRole('form', { name: 'Or upload a file to validate' });
+    const file = upload.getByLabel('File (CSV, JSONL or JSON)');
+
+    // A bad file is refused with its problems listed by line, and nothing is selected.
+    await file.setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('text,intent\nhello,not_an_intent\n'),
+    });
+    await upload.getByLabel('Kind').selectOption({ label: 'Utterances' });
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    const problems = upload.getByRole('list', { name: 'Problems in the file' });
+    await expect(problems.getByRole('listitem')).toHaveCount(1);
+    await expect(problems.getByRole('listitem')).toHaveText(/^Line 2, intent: .*not_an_intent/);
+    await expect(upload.getByText(/\(1 problem\)/)).toBeVisible();
+    await expect(file).toHaveAttribute('aria-invalid', 'true');
+    await expect(page).toHaveURL(/\/validate$/);
+
+    const name = uniqueName('E2E upload');
+    await file.setInputFiles({
+      name: 'mini.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'text,intent\nwhere is my card,card_arrival\nmy card has not arrived,card_arrival\n',
+      ),
+    });
+    await upload.getByLabel('Name (optional)').fill(name);
+    await upload.getByRole('button', { name: 'Upload' }).click();
+
+    await expect(page).toHaveURL(/\/validate\?dataset=[^&]+$/);
+    const picker = page.getByLabel(/^Dataset/);
+    await expect(picker).toHaveValue(new URL(page.url()).searchParams.get('dataset') ?? '');
+    await expect(picker.locator('option:checked')).toHaveText(`${name} (Utterances, 2 items)`);
+    await expect(page.getByText(`${name} has no report yet`)).toBeVisible();
+    await expect(page.getByLabel('Reference')).toHaveValue('profile:banking77');
+    await page.getByRole('button', { name: 'Run validation' }).click();
+    await expect(page).toHaveURL(/version=1$/);
+    const gauge = page.getByRole('meter', { name: 'Overall quality score' });
+    await expect(gauge).toBeVisible();
+    const score = Number(await gauge.getAttribute('aria-valuenow'));
+    expect(score).toBeGreaterThan(0);
+    expect(score).toBeLessThanOrEqual(100);
+  });
+
   test('help explains the metrics and shows the endpoint and a subscription', async ({ page }) => {
     await gotoHydrated(page, '/help');
     await expect(page.locator('[id="metric-realism.intent_jsd"]')).toBeVisible();
