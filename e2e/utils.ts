@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type APIRequestContext, expect, type Page } from '@playwright/test';
 
 /** One labelled text of an utterances dataset. */
@@ -135,4 +136,143 @@ export function uniqueName(prefix: string): string {
 export async function gotoHydrated(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await expect(page.getByRole('button', { name: 'Dark theme' })).toBeVisible();
+}
+
+/**
+ * Where page screenshots are kept. Playwright empties its `outputDir` (test-results/) at the start
+ * of every run, so screenshots meant to outlive the run go to a folder of their own (git-ignored).
+ */
+export const SCREENSHOT_DIR = join(import.meta.dirname, 'artifacts', 'screenshots');
+
+/**
+ * Saves a screenshot of the page as `artifacts/screenshots/<name>.png`, replacing the one an
+ * earlier run saved under that name. Full page unless told otherwise.
+ */
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: options.fullPage ?? true,
+  });
+}
+
+interface StartedJob {
+  startGeneration: { __typename: string; data?: { id: string }; message?: string };
+}
+
+/**
+ * Starts a generation job with the local provider (unless the input names another) through the API, a
+ * precondition rather than the behaviour under test. Returns the job id.
+ */
+export async function startGenerationJob(
+  request: APIRequestContext,
+  input: Record<string, unknown>,
+): Promise<string> {
+  const started = await gql<StartedJob>(
+    request,
+    `mutation($input: GenerationInput!) {
+      startGeneration(input: $input) {
+        __typename
+        ... on MutationStartGenerationSuccess { data { id } }
+        ... on Error { message }
+      }
+    }`,
+    { input: { kind: 'CONVERSATIONS', provider: 'LOCAL', ...input } },
+  );
+  const jobId = started.startGeneration.data?.id;
+  if (!jobId) throw new Error(`startGeneration failed: ${started.startGeneration.message}`);
+  return jobId;
+}
+
+/**
+ * Generates a dataset with the local provider through the API (a precondition, not the behaviour
+ * under test) and waits until the job has stored it. Returns the job and the dataset.
+ */
+export async function generateDataset(
+  request: APIRequestContext,
+  input: Record<string, unknown> & { kind: 'CONVERSATIONS' | 'TIMESERIES'; count: number },
+): Promise<{ jobId: string; id: string; name: string }> {
+  const name = typeof input.name === 'string' ? input.name : uniqueName('E2E generated');
+  const jobId = await startGenerationJob(request, { ...input, name });
+  let id: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { generationJob } = await gql<{
+          generationJob: { status: string; dataset: { id: string } | null };
+        }>(request, 'query($id: ID!) { generationJob(id: $id) { status dataset { id } } }', {
+          id: jobId,
+        });
+        id = generationJob.dataset?.id;
+        return generationJob.status;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('COMPLETED');
+  if (!id) throw new Error(`job ${jobId} completed without a dataset`);
+  return { jobId, id, name };
+}
+
+/** Validates a dataset against a shipped reference profile through the API; returns the version. */
+export async function validateDataset(
+  request: APIRequestContext,
+  datasetId: string,
+  profile: string,
+): Promise<number> {
+  const { validateDataset: result } = await gql<{
+    validateDataset: { __typename: string; data?: { version: number }; message?: string };
+  }>(
+    request,
+    `mutation($input: ValidateInput!) {
+      validateDataset(input: $input) {
+        __typename
+        ... on MutationValidateDatasetSuccess { data { version } }
+        ... on Error { message }
+      }
+    }`,
+    { input: { datasetId, profile } },
+  );
+  if (!result.data)
+    throw new Error(`validateDataset failed: ${result.message ?? result.__typename}`);
+  return result.data.version;
+}
+
+/** Trains a classifier on a dataset through the API and waits until the run completes. */
+export async function trainModel(
+  request: APIRequestContext,
+  datasetId: string,
+  preset: 'QUICK_TEST' | 'FAST' = 'QUICK_TEST',
+): Promise<string> {
+  const { startTraining: result } = await gql<{
+    startTraining: { __typename: string; data?: { id: string }; message?: string };
+  }>(
+    request,
+    `mutation($input: TrainingInput!) {
+      startTraining(input: $input) {
+        __typename
+        ... on MutationStartTrainingSuccess { data { id } }
+        ... on Error { message }
+      }
+    }`,
+    { input: { datasetId, preset } },
+  );
+  const runId = result.data?.id;
+  if (!runId) throw new Error(`startTraining failed: ${result.message ?? result.__typename}`);
+  await expect
+    .poll(
+      async () => {
+        const { trainingRun } = await gql<{ trainingRun: { status: string } | null }>(
+          request,
+          'query($id: ID!) { trainingRun(id: $id) { status } }',
+          { id: runId },
+        );
+        return trainingRun?.status;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('COMPLETED');
+  return runId;
 }

@@ -1,33 +1,8 @@
 import { expect, type Page, test } from '@playwright/test';
-import { gotoHydrated, gql, uniqueName } from '../utils.ts';
+import { gotoHydrated, saveScreenshot, startGenerationJob, uniqueName } from '../utils.ts';
 
 // The specs build on each other: the dataset generated first is trained on afterwards.
 test.describe.configure({ mode: 'serial' });
-
-interface StartedJob {
-  startGeneration: { __typename: string; data?: { id: string }; message?: string };
-}
-
-/** Starts a local generation job through the API (a precondition, not the behaviour under test). */
-async function startJob(
-  request: Parameters<typeof gql>[0],
-  input: Record<string, unknown>,
-): Promise<string> {
-  const data = await gql<StartedJob>(
-    request,
-    `mutation($input: GenerationInput!) {
-      startGeneration(input: $input) {
-        __typename
-        ... on MutationStartGenerationSuccess { data { id } }
-        ... on Error { message }
-      }
-    }`,
-    { input: { kind: 'CONVERSATIONS', provider: 'LOCAL', ...input } },
-  );
-  const id = data.startGeneration.data?.id;
-  if (!id) throw new Error(`startGeneration failed: ${data.startGeneration.message}`);
-  return id;
-}
 
 /** Records the payload of every `next` message the page receives over graphql-ws. */
 function recordSubscriptionEvents(page: Page): { payloads: unknown[]; sockets: number } {
@@ -79,6 +54,36 @@ test.describe('generate and train', () => {
     await expect(page.getByTestId('estimate')).toContainText('Model calls');
   });
 
+  test('Bedrock offers the suggested models and explains the on demand / batch / auto modes', async ({
+    page,
+  }) => {
+    await gotoHydrated(page, '/generate');
+    const modes = page.getByRole('group', { name: 'Mode' });
+    // The local provider has no modes.
+    await expect(modes).toHaveCount(0);
+
+    await page.getByLabel('Amazon Bedrock').check();
+    await expect(modes).toBeVisible();
+    await expect(modes.getByRole('radio', { name: /^On demand/ })).toBeChecked();
+    const batch = modes.getByRole('radio', { name: /^Batch/ });
+    await expect(batch).toHaveAccessibleName(
+      /half price, no per-minute quota; results within hours/,
+    );
+    await batch.check();
+    await expect(batch).toBeChecked();
+    await expect(modes.getByRole('radio', { name: /^Auto/ })).not.toBeChecked();
+    // The estimate says how the server would run it (on demand where batch is not set up).
+    await expect(page.getByTestId('estimate-mode')).toHaveText(
+      /^(Batch inference \(half price\)|On demand)$/,
+    );
+    // The model box suggests what the API's bedrockModels lists.
+    expect(await page.locator('#model-suggestions option').count()).toBeGreaterThan(0);
+    await saveScreenshot(page, 'generate-bedrock-batch');
+
+    await page.getByLabel('Local (offline)').check();
+    await expect(modes).toHaveCount(0);
+  });
+
   test('generates 100 conversations and the progress bar reaches 100% from live events', async ({
     page,
   }) => {
@@ -101,7 +106,7 @@ test.describe('generate and train', () => {
     await expect(page.getByTestId('live-status')).toHaveText('Live');
     await expect(bar).toHaveAttribute('aria-valuenow', /^(80|90)$/);
     await expect(page.getByTestId('latest-items').getByRole('listitem').first()).toBeVisible();
-    await page.screenshot({ path: test.info().outputPath('generate-running.png'), fullPage: true });
+    await saveScreenshot(page, 'generate-running');
 
     await expect(bar).toHaveAttribute('aria-valuenow', '100', { timeout: 45_000 });
     // The 100% came over the socket: the event that completed the job was received.
@@ -112,7 +117,7 @@ test.describe('generate and train', () => {
     // One column per intent of the catalog, filled to the 100 accepted items.
     await expect(page.locator('rect.column')).toHaveCount(77);
     await expect(page.getByRole('link', { name: datasetName })).toBeVisible();
-    await page.screenshot({ path: test.info().outputPath('generate-done.png'), fullPage: true });
+    await saveScreenshot(page, 'generate-done');
 
     // The job is listed on the Generate page.
     await page.goto('/generate');
@@ -123,7 +128,11 @@ test.describe('generate and train', () => {
 
   test('a dropped WebSocket reconnects and the page catches up', async ({ page, request }) => {
     test.setTimeout(90_000);
-    const id = await startJob(request, { count: 100, rpm: 8, name: uniqueName('E2E reconnect') });
+    const id = await startGenerationJob(request, {
+      count: 100,
+      rpm: 8,
+      name: uniqueName('E2E reconnect'),
+    });
     let connections = 0;
     await page.routeWebSocket(/\/graphql$/, (ws) => {
       connections += 1;
@@ -154,7 +163,11 @@ test.describe('generate and train', () => {
 
   test('a running job can be cancelled and resumed', async ({ page, request }) => {
     // Two calls per minute: the job runs for minutes, long enough to act on it.
-    const id = await startJob(request, { count: 100, rpm: 2, name: uniqueName('E2E cancel') });
+    const id = await startGenerationJob(request, {
+      count: 100,
+      rpm: 2,
+      name: uniqueName('E2E cancel'),
+    });
     await gotoHydrated(page, `/generate/${id}`);
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await expect(page.locator('[data-status="CANCELLED"]')).toBeVisible();
@@ -191,7 +204,7 @@ test.describe('generate and train', () => {
     const matrix = page.getByRole('table', { name: 'Confusion matrix' });
     expect(await matrix.getByRole('row').count()).toBeGreaterThan(1);
     await expect(page.getByRole('table', { name: 'F1 per intent' })).toBeAttached();
-    await page.screenshot({ path: test.info().outputPath('train-results.png'), fullPage: true });
+    await saveScreenshot(page, 'train-results');
 
     // Try the model on typed text.
     await page.getByLabel('Customer message').fill('My new card has still not arrived');
@@ -199,7 +212,7 @@ test.describe('generate and train', () => {
     const predictions = page.getByTestId('predictions').getByRole('listitem');
     await expect(predictions).toHaveCount(5);
     await expect(predictions.first()).toContainText(/[a-z_]+\s*\d+(\.\d)?%/);
-    await page.screenshot({ path: test.info().outputPath('train-predict.png'), fullPage: true });
+    await saveScreenshot(page, 'train-predict');
 
     // The run is in the history.
     await page.goto('/train');
@@ -231,6 +244,6 @@ test.describe('generate and train', () => {
     await expect(table).toContainText('Fast');
     await expect(table).toContainText('Quick test');
     await expect(table).toContainText('pts');
-    await page.screenshot({ path: test.info().outputPath('train-compare.png'), fullPage: true });
+    await saveScreenshot(page, 'train-compare');
   });
 });

@@ -1,30 +1,8 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { gotoHydrated, gql, uniqueName } from '../utils.ts';
+import { gotoHydrated, gql, startGenerationJob, uniqueName } from '../utils.ts';
 
 // The time-series dataset generated first is what the later specs look at.
 test.describe.configure({ mode: 'serial' });
-
-interface StartedJob {
-  startGeneration: { __typename: string; data?: { id: string }; message?: string };
-}
-
-/** Starts a local generation job through the API (a precondition, not the behaviour under test). */
-async function startJob(request: APIRequestContext, input: Record<string, unknown>) {
-  const data = await gql<StartedJob>(
-    request,
-    `mutation($input: GenerationInput!) {
-      startGeneration(input: $input) {
-        __typename
-        ... on MutationStartGenerationSuccess { data { id } }
-        ... on Error { message }
-      }
-    }`,
-    { input: { provider: 'LOCAL', ...input } },
-  );
-  const id = data.startGeneration.data?.id;
-  if (!id) throw new Error(`startGeneration failed: ${data.startGeneration.message}`);
-  return id;
-}
 
 interface JobState {
   generationJob: { status: string; dataset: { id: string } | null } | null;
@@ -114,7 +92,12 @@ test.describe('live views', () => {
     request,
     page,
   }) => {
-    const id = await startJob(request, { kind: 'TIMESERIES', count: 4, length: 48, name });
+    const id = await startGenerationJob(request, {
+      kind: 'TIMESERIES',
+      count: 4,
+      length: 48,
+      name,
+    });
     await expect
       .poll(async () => (await jobState(request, id))?.status, { timeout: 60_000 })
       .toBe('COMPLETED');
@@ -196,7 +179,7 @@ test.describe('live views', () => {
     request,
   }) => {
     // Six calls a minute, one item per call: the job runs for many minutes.
-    const id = await startJob(request, {
+    const id = await startGenerationJob(request, {
       kind: 'CONVERSATIONS',
       count: 100,
       rpm: 6,

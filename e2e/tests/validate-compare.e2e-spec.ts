@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { gotoHydrated, gql, uniqueName } from '../utils.ts';
+import { generateDataset, gotoHydrated, saveScreenshot, uniqueName } from '../utils.ts';
 
 // The specs share two generated datasets and build on each other's reports.
 test.describe.configure({ mode: 'serial' });
@@ -9,41 +9,14 @@ interface GeneratedDataset {
   name: string;
 }
 
-/**
- * Generates a small conversations dataset with the local provider through the API (a precondition,
- * not the behaviour under test) and waits until the job has stored it.
- */
+/** A small conversations dataset from the local provider (a precondition, not the behaviour under test). */
 async function generate(request: APIRequestContext, count: number): Promise<GeneratedDataset> {
-  const name = uniqueName('E2E validate');
-  const started = await gql<{ startGeneration: { data?: { id: string }; message?: string } }>(
-    request,
-    `mutation($input: GenerationInput!) {
-      startGeneration(input: $input) {
-        ... on MutationStartGenerationSuccess { data { id } }
-        ... on Error { message }
-      }
-    }`,
-    { input: { kind: 'CONVERSATIONS', provider: 'LOCAL', count, name } },
-  );
-  const jobId = started.startGeneration.data?.id;
-  if (!jobId) throw new Error(`startGeneration failed: ${started.startGeneration.message}`);
-  let datasetId: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const { generationJob } = await gql<{
-          generationJob: { status: string; dataset: { id: string } | null };
-        }>(request, 'query($id: ID!) { generationJob(id: $id) { status dataset { id } } }', {
-          id: jobId,
-        });
-        datasetId = generationJob.dataset?.id;
-        return generationJob.status;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe('COMPLETED');
-  if (!datasetId) throw new Error(`job ${jobId} completed without a dataset`);
-  return { id: datasetId, name };
+  const { id, name } = await generateDataset(request, {
+    kind: 'CONVERSATIONS',
+    count,
+    name: uniqueName('E2E validate'),
+  });
+  return { id, name };
 }
 
 test.describe('validate, compare and manage datasets', () => {
@@ -77,7 +50,7 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(intent.getByRole('img')).toHaveAccessibleName(/real-vs-real band/);
     await expect(page.locator('[data-metric="realism.turns_jsd"]')).toContainText('Not computable');
     await expect(page.getByRole('table', { name: /Sub-scores by metric group/ })).toBeAttached();
-    await page.screenshot({ path: test.info().outputPath('validate-quality.png'), fullPage: true });
+    await saveScreenshot(page, 'validate-quality');
 
     await page.getByRole('tab', { name: 'Bias' }).click();
     await expect(page.getByRole('heading', { name: /^Bias severity: / })).toBeVisible();
@@ -92,7 +65,7 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(
       page.locator('[data-distribution="intents_reference"] rect.bar-b'),
     ).not.toHaveCount(0);
-    await page.screenshot({ path: test.info().outputPath('validate-distributions.png') });
+    await saveScreenshot(page, 'validate-distributions', { fullPage: false });
   });
 
   test('keeps every report version to switch between', async ({ page }) => {
@@ -134,7 +107,7 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(page.locator('[data-overlay="intents"] rect.bar-b')).not.toHaveCount(0);
     const sample = page.locator('li.sample').first();
     await expect(sample.getByRole('list', { name: 'Conversation from A' })).toBeVisible();
-    await page.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });
+    await saveScreenshot(page, 'compare');
   });
 
   test('the dataset page links the report and lineage and downloads the zip export', async ({
@@ -165,7 +138,7 @@ test.describe('validate, compare and manage datasets', () => {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     // A zip archive starts with the local file header signature "PK\x03\x04".
     expect(Buffer.concat(chunks).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
-    await page.screenshot({ path: test.info().outputPath('dataset-detail.png'), fullPage: true });
+    await saveScreenshot(page, 'dataset-detail');
   });
 
   test('renames and tags a dataset', async ({ page }) => {
@@ -186,6 +159,13 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(page.getByTestId('rename-status')).toHaveText('The name must not be empty.');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(renamed);
+
+    // A tag links to the datasets list filtered by it; the filter is in the URL and the form.
+    await page.locator('.meta .badge', { hasText: 'gold' }).click();
+    await expect(page).toHaveURL(/\/datasets\?tag=gold$/);
+    await expect(page.getByLabel('Tag', { exact: true })).toHaveValue('gold');
+    await expect(page.getByRole('link', { name: renamed })).toBeVisible();
+    await expect(page.getByRole('link', { name: first.name })).toHaveCount(0);
   });
 
   test('deletes a dataset only after confirmation', async ({ page }) => {
@@ -257,6 +237,6 @@ test.describe('validate, compare and manage datasets', () => {
     await expect(page.getByTestId('endpoint')).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     await expect(page.locator('#sample-subscription')).toContainText('generationProgress');
     await expect(page.getByRole('button', { name: 'Copy subscription' })).toBeVisible();
-    await page.screenshot({ path: test.info().outputPath('help.png'), fullPage: true });
+    await saveScreenshot(page, 'help');
   });
 });

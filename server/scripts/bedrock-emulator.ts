@@ -1,12 +1,20 @@
 /**
- * `pnpm bedrock:emulator`: runs the Bedrock emulator until Ctrl-C, answering through the local provider.
+ * `pnpm bedrock:emulator`: runs the Bedrock emulator until Ctrl-C, answering through the local provider: the
+ * runtime (Converse, ConverseStream) on --port, and the batch control plane (model invocation jobs) with an
+ * S3-compatible object store on --batch-port.
  *
  *   pnpm bedrock:emulator --rpm 60 --tpm 60000 --latency 500-3000 --faults throttle=0.05,server=0.02
+ *   pnpm bedrock:emulator --batch-job-seconds 60 --batch-faults failedRecords=0.05,failedJob=0.1
  *
  * Every flag also reads an environment variable (flags win): PORT, GENESIS_EMULATOR_RPM, _TPM, _LATENCY, _FAULTS,
  * _SCRIPT, _STORM, _SEED, _CACHE_MIN_TOKENS, _BURNDOWN.
  */
 import { parseArgs } from 'node:util';
+import {
+  type BatchEmulatorOptions,
+  BatchEmulatorOptionsError,
+} from '../src/llm/emulator/batch/options.ts';
+import { type BatchEmulator, startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
 import {
   type EmulatorOptions,
   EmulatorOptionsError,
@@ -22,7 +30,8 @@ const HELP = `Usage: pnpm bedrock:emulator [options]
   --host H               interface (default 127.0.0.1)
   --rpm N                requests per minute per model (default unlimited)
   --tpm N                tokens per minute per model (default unlimited)
-  --latency MIN-MAX      answer latency in ms, uniform (e.g. 500-3000; default 0)
+  --latency L            answer latency in ms: MIN-MAX uniform (500-3000), N fixed, or
+                         lognormal:MEDIAN,SPREAD (lognormal:1200,0.6; a long right tail)
   --faults K=P,...       fault probabilities: throttle, server, malformed, truncated,
                          wrongIntent, wrongLanguage, stall, midStream
   --script K,K,...       faults for the first requests in order (none, server:503, ...)
@@ -30,6 +39,12 @@ const HELP = `Usage: pnpm bedrock:emulator [options]
   --seed S               seed of the fault and latency draws
   --cache-min-tokens N   shortest cached prefix (default 1024)
   --burndown N           TPM cost of an output token (default 5 for Claude 3.7/4.x, else 1)
+
+  Batch inference (control plane + S3 on one port):
+  --batch-port N         port (default: --port + 1; 0 picks a free one)
+  --batch-job-seconds N  how long a job stays InProgress (default 30)
+  --batch-min-records N  Bedrock's minimum records per job (default 100)
+  --batch-faults K=P,... failedRecords, failedJob, slowJob probabilities
   -h, --help`;
 
 function number(flag: string, text: string | undefined): number | undefined {
@@ -39,6 +54,38 @@ function number(flag: string, text: string | undefined): number | undefined {
     throw new EmulatorOptionsError(`${flag} must be a number, got "${text}"`);
   }
   return n;
+}
+
+function parseBatchFaults(text: string): NonNullable<BatchEmulatorOptions['faults']> {
+  const faults: Record<string, number> = {};
+  for (const part of text.split(',').filter(Boolean)) {
+    const [key, value] = part.split('=');
+    if (!key || !['failedRecords', 'failedJob', 'slowJob'].includes(key))
+      throw new EmulatorOptionsError(
+        `--batch-faults: unknown fault "${key}"; known: failedRecords, failedJob, slowJob`,
+      );
+    const p = number(`--batch-faults ${key}`, value);
+    if (p === undefined || p < 0 || p > 1)
+      throw new EmulatorOptionsError(`--batch-faults ${key} must be a probability between 0 and 1`);
+    faults[key] = p;
+  }
+  return faults;
+}
+
+function readBatchOptions(argv: string[], runtimePort: number): BatchEmulatorOptions {
+  const { values } = parseArgs({ args: argv, strict: false });
+  const text = (name: string) =>
+    typeof values[name] === 'string' ? (values[name] as string) : undefined;
+  const seconds = number('--batch-job-seconds', text('batch-job-seconds')) ?? 30;
+  const min = number('--batch-min-records', text('batch-min-records'));
+  return {
+    port: number('--batch-port', text('batch-port')) ?? (runtimePort === 0 ? 0 : runtimePort + 1),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    submittedMs: 1000,
+    inProgressMs: seconds * 1000,
+    ...(min !== undefined ? { minRecordsPerJob: min } : {}),
+    ...(text('batch-faults') ? { faults: parseBatchFaults(text('batch-faults')!) } : {}),
+  };
 }
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions {
@@ -56,6 +103,10 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions {
       seed: { type: 'string' },
       'cache-min-tokens': { type: 'string' },
       burndown: { type: 'string' },
+      'batch-port': { type: 'string' },
+      'batch-job-seconds': { type: 'string' },
+      'batch-min-records': { type: 'string' },
+      'batch-faults': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -110,20 +161,32 @@ function summary(stats: EmulatorStats): string {
 async function main(): Promise<void> {
   let options: EmulatorOptions;
   let emulator: Emulator;
+  let batch: BatchEmulator;
   try {
     options = readOptions(process.argv.slice(2), process.env);
+    const batchOptions = readBatchOptions(process.argv.slice(2), options.port ?? 4010);
     emulator = await startEmulator(options);
+    batch = await startBatchEmulator(batchOptions);
   } catch (error) {
     const badFlag = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
-    if (!(error instanceof EmulatorOptionsError) && !badFlag) throw error;
+    if (
+      !(error instanceof EmulatorOptionsError) &&
+      !(error instanceof BatchEmulatorOptionsError) &&
+      !badFlag
+    )
+      throw error;
     console.error((error as Error).message);
     console.error(`\n${HELP}`);
     process.exit(2);
   }
   const latency =
-    options.latency && typeof options.latency === 'object'
-      ? `${options.latency.minMs}-${options.latency.maxMs} ms`
-      : '0 ms';
+    typeof options.latency === 'function'
+      ? (process.argv.slice(2).find((a) => a.startsWith('lognormal')) ??
+        process.env.GENESIS_EMULATOR_LATENCY ??
+        'custom')
+      : options.latency
+        ? `${options.latency.minMs}-${options.latency.maxMs} ms`
+        : '0 ms';
   const faults = Object.entries(options.faults ?? {})
     .map(([k, p]) => `${k}=${p}`)
     .join(',');
@@ -134,6 +197,11 @@ Point GENESIS-LAB at it (any credentials work; the emulator doesn't check signat
   export GENESIS_PROVIDER=bedrock GENESIS_BEDROCK_ENDPOINT=${emulator.url}
   export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator
   pnpm genesis generate --kind conversations --count 50
+
+Bedrock batch inference (control plane and S3) on ${batch.url}:
+  export GENESIS_BATCH_ENDPOINT=${batch.url} GENESIS_BATCH_ROLE_ARN=arn:aws:iam::123456789012:role/genesis-batch
+  export GENESIS_BATCH_INPUT_URI=s3://genesis-batch/input/ GENESIS_BATCH_OUTPUT_URI=s3://genesis-batch/output/
+  pnpm genesis generate --kind conversations --count 1000 --mode batch
 
 Ctrl-C stops it and prints the totals.`);
 
@@ -146,7 +214,9 @@ Ctrl-C stops it and prints the totals.`);
   const shutdown = async () => {
     clearInterval(timer);
     console.log(`\nTotals: ${summary(emulator.stats())}`);
-    await emulator.stop();
+    const b = batch.stats();
+    console.log(`Batch: ${JSON.stringify(b.bedrock)}; S3: ${JSON.stringify(b.s3)}`);
+    await Promise.all([emulator.stop(), batch.stop()]);
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

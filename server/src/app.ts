@@ -59,7 +59,10 @@ export interface BuildAppOptions {
   webBuildDir?: string | null;
   /** Model providers for generation jobs (tests inject fakes or point at the emulator). */
   providers?: ProviderFactory;
-  /** Resume jobs a previous process left running (what `serve` does on start). */
+  /**
+   * Resume generation jobs a previous process left running, and mark its training runs failed as interrupted
+   * (what `serve` does on start).
+   */
   resumeInterruptedJobs?: boolean;
   /** Base delay of the runner's exponential backoff in ms (tests shorten it). */
   backoffBaseMs?: number;
@@ -136,7 +139,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     await generation.resumeInterrupted();
     generation.startTakeover();
   }
-  const training = new TrainingManager(services, pubsub);
+  const training = new TrainingManager(services, pubsub, { leaseSeconds: config.leaseSeconds });
+  if (options.resumeInterruptedJobs) {
+    // Training runs can't resume mid-fit: those of a dead process are marked failed, to be started again.
+    await training.recoverInterrupted();
+    training.startRecovery();
+  }
   const validation = new ValidationManager(services);
   const webHandler = await loadWebHandler(options.webBuildDir);
 
@@ -211,8 +219,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Liveness is the one open path; readiness tells about the database, so it needs the token like the rest.
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
     if (config.apiToken && url.pathname === '/login') {
       if (req.method === 'POST') return handleLogin(config.apiToken, req, res);
       return sendLoginPage(res, url.searchParams.get('next') ?? '/', null, 200);
@@ -234,6 +242,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         { 'www-authenticate': 'Bearer' },
       );
     }
+    if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
     if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
       return yoga.handle(req, res);
     }

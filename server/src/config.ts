@@ -115,7 +115,7 @@ export interface Config {
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
   bedrockEndpoint: string | undefined;
-  /** Bedrock batch inference; null when not configured (batch mode then refuses, auto falls back). */
+  /** Bedrock batch inference; null when not configured (a `batch` job is then refused at start, `auto` runs on demand). */
   batch: {
     roleArn: string;
     inputUri: string;

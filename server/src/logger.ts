@@ -9,9 +9,10 @@ export type { Logger };
  */
 export function createLogger(
   config: Pick<Config, 'logLevel'>,
-  options: { pretty?: boolean; destination?: DestinationStream } = {},
+  options: { pretty?: boolean; destination?: DestinationStream; stderr?: boolean } = {},
 ): Logger {
-  const pretty = options.pretty ?? (process.stdout.isTTY && process.env.NODE_ENV !== 'production');
+  const tty = options.stderr ? process.stderr.isTTY : process.stdout.isTTY;
+  const pretty = options.pretty ?? (tty && process.env.NODE_ENV !== 'production');
   const settings = {
     level: config.logLevel,
     base: { service: 'genesis-lab' },
@@ -19,12 +20,20 @@ export function createLogger(
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service' },
+            options: {
+              colorize: true,
+              translateTime: 'HH:MM:ss',
+              ignore: 'pid,hostname,service',
+              ...(options.stderr ? { destination: 2 } : {}),
+            },
           },
         }
       : {}),
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  if (options.destination) return pino(settings, options.destination);
+  // Commands that print results on stdout (`genesis generate --json`) log to stderr.
+  if (options.stderr && !pretty) return pino(settings, pino.destination(2));
+  return pino(settings);
 }
 
 /** Adapts pino to yoga's logger interface (debug/info/warn/error with any arguments). */

@@ -377,6 +377,24 @@ describe('HTTP protections', () => {
     expect((await s.gql(`{ ${aliases} }`)).errors?.[0]?.message).toMatch(/aliases/i);
     const tokens = `{ ${Array.from({ length: 700 }, () => 'catalog { intents { id } }').join(' ')} }`;
     expect((await s.gql(tokens)).errors?.[0]?.message).toMatch(/token/i);
+    // The schema's types nest 8 deep at most, so a deeper query is refused by its depth alone (introspection,
+    // which GraphiQL needs, is exempt).
+    const deep = `{ generationJobs { edges { node { dataset { ${'x { '.repeat(10)}y${' }'.repeat(10)} } } } } }`;
+    const messages = ((await s.gql(deep)).errors ?? []).map((e) => e.message);
+    expect(
+      messages.some((m) => /depth/i.test(m)),
+      messages.join('\n'),
+    ).toBe(true);
+  });
+
+  it('names expected errors with a code and says what is wrong', async () => {
+    const badId = await s.gql<any>('{ dataset(id: "abc") { id } }');
+    expect(badId.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/id/i),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const unknownField = await s.gql<any>('{ stats { nope } }');
+    expect(unknownField.errors?.[0]?.message).toMatch(/Cannot query field "nope" on type "Stats"/);
   });
 
   it('rejects a multipart upload without the CSRF header', async () => {
@@ -404,7 +422,7 @@ describe('HTTP protections', () => {
     expect((await s.gql<any>('{ stats { datasetCount } }')).data.stats.datasetCount).toBe(0);
   });
 
-  it('masks unexpected errors and answers unknown routes with 404', async () => {
+  it('answers unknown routes with 404 and liveness with 200', async () => {
     expect((await fetch(`${s.url}/nope`)).status).toBe(404);
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
@@ -413,5 +431,43 @@ describe('HTTP protections', () => {
     const res = await fetch(`${s.url}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ready', database: 'sqlite' });
+  });
+});
+
+describe('when the database fails', () => {
+  it('reports pending migrations on /readyz with 503', async () => {
+    const t = await startTestServer('sqlite');
+    try {
+      // As if the code were newer than the database: its last migration is not recorded as applied.
+      await t.app.services.em
+        .getConnection()
+        .execute(
+          'delete from mikro_orm_migrations where id = (select max(id) from mikro_orm_migrations)',
+        );
+      const res = await fetch(`${t.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: 'not ready',
+        reason: '1 migration(s) not applied',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('masks unexpected errors (no SQL or stack to the client) and reports not ready', async () => {
+    const t = await startTestServer('sqlite');
+    try {
+      await t.app.services.orm.close(true);
+      const r = await t.gql<any>('{ datasets(first: 1) { totalCount } }');
+      expect(r.errors?.[0]?.message).toBe('Unexpected error.');
+      expect(JSON.stringify(r)).not.toMatch(/sqlite|select|knex|at \w+ \(/i);
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'not ready', reason: 'database unreachable' });
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
   });
 });

@@ -59,6 +59,11 @@ describe('with GENESIS_API_TOKEN set', () => {
     );
     // Liveness stays open so a load balancer can probe it.
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    // Readiness tells about the database: token required like everything but liveness.
+    expect((await fetch(`${s.url}/readyz`)).status).toBe(401);
+    expect(
+      (await fetch(`${s.url}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
   });
 
   it('accepts HTTP requests with the bearer token', async () => {

@@ -146,7 +146,10 @@ describe('batch engine against the emulator (real AWS SDK clients)', () => {
     expect(result.jobArns[0]).toMatch(
       /^arn:aws:bedrock:us-east-1:123456789012:model-invocation-job\/[a-z0-9]{12}$/,
     );
-    const input = emulator.store.get('genesis-in', 'batch/genesis-job1-1/records.jsonl')!;
+    // Named <prefix>-<hash of the slots>-<n>: the same slots give the same name after a restart.
+    const [key] = emulator.store.list('genesis-in', 'batch/');
+    expect(key).toMatch(/^batch\/genesis-job1-[0-9a-f]{10}-1\/records\.jsonl$/);
+    const input = emulator.store.get('genesis-in', key!)!;
     const lines = input.body
       .toString()
       .trim()
@@ -211,7 +214,10 @@ describe('batch engine against the emulator (real AWS SDK clients)', () => {
     const result = await runBatch(planned, engineOptions({ slotsPerRecord: 1 }));
     expectNoLossNoDuplicates(result, planned);
     expect(result.jobs.map((j) => j.status)).toEqual(['Failed', 'Completed']);
-    expect(result.failed.map((f) => f.slot.slot)).toEqual(planned.slice(0, 20).map((s) => s.slot));
+    // Records are grouped by language (a record gets its language's system prompt), English first: the failed
+    // first job held the first 20 slots of that order.
+    const ordered = [...planned].sort((a, b) => a.language.localeCompare(b.language));
+    expect(result.failed.map((f) => f.slot.slot)).toEqual(ordered.slice(0, 20).map((s) => s.slot));
     expect(result.failed[0]!.reason).toBe(
       'the batch job ended Failed (The job failed because of an internal error. Try again.) without an answer for this record',
     );
@@ -298,6 +304,77 @@ describe('batch engine against the emulator (real AWS SDK clients)', () => {
     expect(result.outcomes.filter((o) => o.ok).length).toBeGreaterThan(30);
     expect(emulator.stats().bedrock.createCalls).toBe(created);
     expect(emulator.stats().bedrock.jobsCreated).toBe(2);
+  });
+
+  it('a process that dies before storing the job ARNs gets the same jobs back when it runs again', async () => {
+    const { emulator, engineOptions } = await setup({
+      minRecordsPerJob: 10,
+      maxRecordsPerJob: 20,
+      inProgressMs: 30,
+    });
+    const planned = slots(40);
+    const first = new BatchEngine(
+      engineOptions({
+        slotsPerRecord: 1,
+        // The crash comes after CreateModelInvocationJob and before the ARNs are stored anywhere.
+        onJobs: () => {
+          throw new Error('killed before the ARNs were stored');
+        },
+      }),
+    );
+    await expect(first.run(planned)).rejects.toThrow('killed');
+    expect(emulator.stats().bedrock.jobsCreated).toBe(2);
+
+    const second = new BatchEngine(engineOptions({ slotsPerRecord: 1 }));
+    const result = await second.run(planned);
+    expectNoLossNoDuplicates(result, planned);
+    // Same names, same content, same idempotency tokens: Bedrock returns the jobs already running.
+    expect(result.jobArns).toEqual(first.jobArns);
+    expect(emulator.stats().bedrock.jobsCreated).toBe(2);
+
+    // Other slots for the same generation job are new work: new jobs.
+    const third = new BatchEngine(engineOptions({ slotsPerRecord: 1 }));
+    const more = slots(60).slice(40);
+    await third.run(more);
+    expect(emulator.stats().bedrock.jobsCreated).toBe(3);
+  });
+
+  it('runs time-series records with the series prompt and the parse the caller gives', async () => {
+    const { engineOptions } = await setup({ minRecordsPerJob: 10, inProgressMs: 10 });
+    const series = Array.from({ length: 20 }, (_, i) => ({
+      slot: `t${i}`,
+      domain: 'sensors' as const,
+      series_type: 'humidity',
+      frequency: '1H' as const,
+      start: '2026-01-01T00:00:00Z',
+      length: 48,
+      language: 'en' as const,
+    }));
+    const seen: string[][] = [];
+    const engine = new BatchEngine(
+      engineOptions({
+        task: 'timeseries',
+        slotsPerRecord: 2,
+        parse: (answer, recordSlots) => {
+          seen.push(recordSlots.map((x) => x.slot));
+          const json = JSON.parse(/\{[\s\S]*\}/.exec(answer.text)![0]) as {
+            scenarios: { slot: string }[];
+          };
+          return recordSlots.map((x) =>
+            json.scenarios.some((e) => e.slot === x.slot)
+              ? { slot: x.slot, ok: true as const, item: x.slot as never, repairs: [] }
+              : { slot: x.slot, ok: false as const, reason: 'missing' },
+          );
+        },
+      }),
+    );
+    const result = await engine.run(series);
+    expect(result.failed).toEqual([]);
+    expect(result.outcomes.filter((o) => o.ok)).toHaveLength(20);
+    expect(seen.flat().sort()).toEqual(series.map((x) => x.slot).sort());
+    expect(() => new BatchEngine(engineOptions({ task: 'timeseries' }))).toThrow(
+      /time-series batch needs a parse function/,
+    );
   });
 
   it('refuses a batch below the minimum records and bad S3 URIs with precise messages', async () => {

@@ -30,7 +30,8 @@ function genesis(args: string[], env: Record<string, string> = {}): Promise<Run>
   });
 }
 
-describe('genesis CLI', () => {
+// Every case starts real CLI processes (tsx compiles on start): generous timeouts for a loaded 2-core machine.
+describe('genesis CLI', { timeout: 180_000 }, () => {
   let dir: string;
   let db: string;
   beforeAll(() => {
@@ -126,7 +127,7 @@ describe('genesis CLI', () => {
     const noKind = await genesis(['import', join(dir, 'good.csv'), '--db', db]);
     expect(noKind.code).toBe(2);
     expect(noKind.stderr).toMatch(/required option '--kind <kind>' not specified/);
-    expect(noKind.stderr).toMatch(/genesis --help/);
+    expect(noKind.stderr).toMatch(/Usage: genesis import \[options\] <file>/);
 
     const badKind = await genesis(['import', 'x.csv', '--kind', 'images', '--db', db]);
     expect(badKind.code).toBe(2);
@@ -142,6 +143,7 @@ describe('genesis CLI', () => {
     const unknown = await genesis(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(unknown.stderr).toMatch(/Usage: genesis \[options\] \[command\]/);
 
     const badEnv = await genesis(['datasets'], { PORT: 'x' });
     expect(badEnv.code).toBe(2);
@@ -162,6 +164,156 @@ describe('genesis CLI', () => {
     const noDataset = await genesis(['export', '424242', '--db', db]);
     expect(noDataset.code).toBe(1);
     expect(noDataset.stderr).toMatch(/dataset 424242 does not exist/);
+  });
+
+  it('exports Parquet, the dataset card and a zip, and refuses binary output to a terminal', async () => {
+    const imported = JSON.parse(
+      (
+        await genesis([
+          'import',
+          join(dir, 'good.csv'),
+          '--kind',
+          'utterances',
+          '--name',
+          'Formats',
+          '--json',
+          '--db',
+          db,
+        ])
+      ).stdout,
+    );
+    const parquet = join(dir, 'f.parquet');
+    const p = await genesis([
+      'export',
+      imported.id,
+      '--format',
+      'parquet',
+      '--out',
+      parquet,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(JSON.parse(p.stdout)).toMatchObject({ ok: true, format: 'parquet', itemCount: 2 });
+    const bytes = readFileSync(parquet);
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    expect(bytes.subarray(-4).toString()).toBe('PAR1');
+    const { parquetReadObjects } = await import('hyparquet');
+    const rows = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    });
+    expect(rows.map((r) => r.intent)).toEqual(['card_arrival', 'passcode_forgotten']);
+
+    const card = await genesis(['export', imported.id, '--format', 'card', '--db', db]);
+    expect(card.code).toBe(0);
+    expect(card.stdout).toMatch(/^---\n/);
+    expect(card.stdout).toMatch(/# Formats/);
+
+    const zip = join(dir, 'f.zip');
+    expect(
+      (await genesis(['export', imported.id, '--format', 'zip', '--out', zip, '--db', db])).code,
+    ).toBe(0);
+    const { unzipSync } = await import('fflate');
+    const entries = Object.keys(unzipSync(readFileSync(zip))).filter((k) => !k.endsWith('/'));
+    expect(entries.sort()).toEqual([
+      'Formats/README.md',
+      'Formats/data.jsonl',
+      'Formats/data.parquet',
+    ]);
+
+    const toTerminal = await genesis(['export', imported.id, '--format', 'zip', '--db', db]);
+    expect(toTerminal.code).toBe(2);
+    expect(toTerminal.stderr).toMatch(/--format zip is binary: give --out FILE/);
+    const jsonWithoutOut = await genesis(['export', imported.id, '--json', '--db', db]);
+    expect(jsonWithoutOut.code).toBe(2);
+    expect(jsonWithoutOut.stderr).toMatch(/--json needs --out/);
+  });
+
+  it('takes --mode for generation and refuses a batch it cannot run, naming the field', async () => {
+    const local = await genesis([
+      'generate',
+      '--kind',
+      'conversations',
+      '--count',
+      '5',
+      '--provider',
+      'local',
+      '--mode',
+      'batch',
+      '--db',
+      db,
+    ]);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(
+      /mode: batch mode is Bedrock batch inference: use provider bedrock/,
+    );
+    const bad = await genesis([
+      'generate',
+      '--kind',
+      'conversations',
+      '--count',
+      '5',
+      '--mode',
+      'x',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Allowed choices are on_demand, batch, auto/);
+    const dry = await genesis(
+      [
+        'generate',
+        '--kind',
+        'conversations',
+        '--count',
+        '2000',
+        '--provider',
+        'bedrock',
+        '--mode',
+        'batch',
+        '--dry-run',
+        '--json',
+        '--db',
+        db,
+      ],
+      {
+        GENESIS_BATCH_ROLE_ARN: 'arn:aws:iam::123456789012:role/genesis-batch',
+        GENESIS_BATCH_INPUT_URI: 's3://in/batch/',
+        GENESIS_BATCH_OUTPUT_URI: 's3://out/batch/',
+      },
+    );
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout).estimate).toMatchObject({ mode: 'batch', cacheReadTokens: 0 });
+  });
+
+  it('run as `pnpm genesis`, resolves relative paths against the directory it was called from', async () => {
+    const repo = join(SERVER_DIR, '..');
+    const r = await new Promise<Run>((resolve) => {
+      execFile(
+        TSX,
+        [
+          'server/src/cli/main.ts',
+          'import',
+          'good.csv',
+          '--kind',
+          'utterances',
+          '--db',
+          'rel.sqlite',
+          '--json',
+        ],
+        {
+          cwd: repo,
+          // What pnpm sets when a user runs `pnpm genesis ...` in `dir`.
+          env: { ...process.env, DATABASE_URL: '', npm_lifecycle_event: 'genesis', INIT_CWD: dir },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, itemCount: 2 });
+    expect(readFileSync(join(dir, 'rel.sqlite')).subarray(0, 15).toString()).toBe(
+      'SQLite format 3',
+    );
   });
 
   it('generates, validates, profiles, trains and predicts from the command line', async () => {
@@ -289,4 +441,148 @@ describe('genesis CLI', () => {
     expect(r.code).toBe(0);
     for (const cmd of ['serve', 'import', 'export', 'datasets']) expect(r.stdout).toContain(cmd);
   });
+
+  it('trains with CV, a test set, a learning curve and searches; lists experiments and runs', async () => {
+    const { tinyIntentData } = await import('./training-fixtures.ts');
+    const tdb = join(dir, 'training.sqlite');
+    const csvOf = (perIntent: number) => {
+      const d = tinyIntentData(perIntent);
+      return ['text,intent', ...d.texts.map((t, i) => `"${t}",${d.labels[i]}`)].join('\n');
+    };
+    writeFileSync(join(dir, 'train-set.csv'), csvOf(30));
+    writeFileSync(join(dir, 'test-set.csv'), csvOf(12));
+    const load = async (file: string) => {
+      const r = await genesis([
+        'import',
+        join(dir, file),
+        '--kind',
+        'utterances',
+        '--json',
+        '--db',
+        tdb,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).id as string;
+    };
+    const trainId = await load('train-set.csv');
+    const testId = await load('test-set.csv');
+
+    const nb = await genesis([
+      'train',
+      trainId,
+      '--test',
+      testId,
+      '--cv',
+      '3',
+      '--model',
+      'nb',
+      '--learning-curve',
+      '--experiment',
+      'cli-lab',
+      '--json',
+      '--db',
+      tdb,
+    ]);
+    expect(nb.code, nb.stderr).toBe(0);
+    const run = JSON.parse(nb.stdout);
+    expect(run).toMatchObject({
+      status: 'completed',
+      experiment: 'cli-lab',
+      evaluation: { kind: 'cv', folds: 3 },
+      test: { accuracy: expect.any(Number), macroF1: expect.any(Number) },
+    });
+    expect(run.test.accuracy).toBeGreaterThan(0.8);
+    expect(run.learningCurve.map((p: any) => p.perClass)).toEqual([1, 3, 10, 30, null]);
+
+    const grid = await genesis([
+      'train',
+      trainId,
+      '--preset',
+      'fast',
+      '--search',
+      'grid',
+      '--search-space',
+      'C=0.1,1;maxFeatures=100,all',
+      '--cv',
+      '2',
+      '--experiment',
+      'cli-lab',
+      '--json',
+      '--db',
+      tdb,
+    ]);
+    expect(grid.code, grid.stderr).toBe(0);
+    const g = JSON.parse(grid.stdout);
+    expect(g.search).toMatchObject({
+      kind: 'grid',
+      folds: 2,
+      space: { C: [0.1, 1], maxFeatures: [100, 'all'] },
+    });
+    expect(g.search.trials.map((t: any) => `${t.values.C}/${t.values.maxFeatures}`).sort()).toEqual(
+      ['0.1/100', '0.1/null', '1/100', '1/null'],
+    );
+
+    const random = await genesis([
+      'train',
+      trainId,
+      '--preset',
+      'fast',
+      '--search',
+      'random',
+      '--search-space',
+      'C=0.01..100',
+      '--trials',
+      '3',
+      '--db',
+      tdb,
+    ]);
+    expect(random.code, random.stderr).toBe(0);
+    expect(random.stdout).toMatch(/random search, 3 configurations by 3-fold CV: best \{"C":/);
+
+    const usage = async (args: string[], message: RegExp) => {
+      const r = await genesis(['train', trainId, ...args, '--db', tdb]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    };
+    await usage(
+      ['--search', 'grid', '--search-space', 'gamma=1,2'],
+      /error: --search-space: unknown search parameter "gamma"/,
+    );
+    await usage(
+      ['--search', 'grid', '--search-space', 'C=-1'],
+      /error: --search-space: C=-1 is not valid: model\.C: /,
+    );
+    await usage(['--search-space', 'C=1'], /--search-space needs --search grid or --search random/);
+    await usage(
+      ['--search', 'grid', '--trials', '5'],
+      /--trials: searchTrials applies to random search/,
+    );
+    const help = await genesis(['train', '--help']);
+    expect(help.stdout).toContain('--search-space <spec>');
+    expect(help.stdout).toContain('C=0.1,1,10;maxFeatures=50000,100000');
+
+    const experiments = await genesis(['experiments', '--json', '--db', tdb]);
+    expect(experiments.code, experiments.stderr).toBe(0);
+    expect(JSON.parse(experiments.stdout).experiments).toEqual([
+      expect.objectContaining({
+        name: 'cli-lab',
+        runCount: 2,
+        completedRuns: 2,
+        bestRunId: run.runId,
+        bestMetric: 'test.accuracy',
+        bestValue: run.test.accuracy,
+      }),
+    ]);
+    expect((await genesis(['experiments', '--db', tdb])).stdout).toMatch(/cli-lab.*test\.accuracy/);
+    const runs = JSON.parse(
+      (await genesis(['runs', '--experiment', 'cli-lab', '--json', '--db', tdb])).stdout,
+    );
+    expect(runs.totalCount).toBe(2);
+    expect(runs.runs.map((r: any) => r.id)).toEqual([g.runId, run.runId]);
+    expect(runs.runs[1]).toMatchObject({
+      model: 'nb',
+      metric: 'test.accuracy',
+      status: 'completed',
+    });
+  }, 180_000);
 });

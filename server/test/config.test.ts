@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_SQLITE_PATH, loadConfig } from '../src/config.ts';
+import { ConfigError, DEFAULT_SQLITE_PATH, EnvSchema, loadConfig } from '../src/config.ts';
 
 describe('configuration', () => {
   it('defaults to the embedded SQLite file, the local provider and loopback', () => {
@@ -59,5 +60,14 @@ describe('configuration', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000);
+  });
+});
+
+describe('README', () => {
+  it('documents every environment variable the server reads', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## CLI'));
+    const undocumented = Object.keys(EnvSchema.entries).filter((k) => !table.includes(`\`${k}\``));
+    expect(undocumented).toEqual([]);
   });
 });

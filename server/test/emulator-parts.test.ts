@@ -28,11 +28,28 @@ function scriptedRandom(values: number[]): Random {
 const ALL = new Set<FaultKind>(FAULT_KINDS);
 
 describe('command-line parsers', () => {
-  it('reads --latency as a range or a fixed value', () => {
+  it('reads --latency as a range, a fixed value or a log-normal distribution', () => {
     expect(parseLatency('500-3000')).toEqual({ minMs: 500, maxMs: 3000 });
     expect(parseLatency('800')).toEqual({ minMs: 800, maxMs: 800 });
+    const logNormal = parseLatency('lognormal:1000,0.5');
+    expect(typeof logNormal).toBe('function');
+    const random = new Random('latency');
+    const draws = Array.from({ length: 4000 }, () =>
+      (logNormal as (c: { modelId: string; outputTokens: number; random: Random }) => number)({
+        modelId: 'm',
+        outputTokens: 100,
+        random,
+      }),
+    ).sort((a, b) => a - b);
+    // Median near 1000 ms, a long right tail (p95 about e^(1.645 x 0.5) = 2.3x the median), capped at 20x.
+    expect(draws[2000]!).toBeGreaterThan(900);
+    expect(draws[2000]!).toBeLessThan(1100);
+    expect(draws[3800]! / draws[2000]!).toBeGreaterThan(2);
+    expect(draws[3800]! / draws[2000]!).toBeLessThan(2.7);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(20_000);
+    expect(() => parseLatency('lognormal:0,0.5')).toThrow(/median above 0 ms/);
     expect(() => parseLatency('fast')).toThrow(
-      '--latency must look like 500-3000 (min-max ms) or 800, got "fast"',
+      '--latency must look like 500-3000 (min-max ms), 800, or lognormal:1200,0.6 (median ms, spread), got "fast"',
     );
     expect(() => parseLatency('3000-500')).toThrow('--latency: min 3000 is above max 500');
   });

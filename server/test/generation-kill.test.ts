@@ -4,14 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
 import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
 import { initORM, type Services } from '../src/db/orm.ts';
+import { GenerationManager } from '../src/generation/manager.ts';
 import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
 import { costOf, priceOf } from '../src/llm/prices.ts';
+import { createAppPubSub } from '../src/pubsub.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+// The in-process manager of the takeover case signs its calls like the CLI children do.
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
 
 function cli(
   args: string[],
@@ -125,6 +131,62 @@ describe('a generation process killed mid-job (SIGKILL)', () => {
         10,
       );
       expect(job.costUsd).toBeGreaterThan(0);
+    } finally {
+      first.child.kill('SIGKILL');
+      await services?.close();
+    }
+  });
+  it('a server starting after the kill takes the job at once (its holder is gone), not when the lease runs out', async () => {
+    const db = join(dir, 'takeover.sqlite');
+    const env = {
+      GENESIS_BEDROCK_ENDPOINT: emulator.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      GENESIS_DB: db,
+      // A lease far longer than the test: only the dead-holder check can free the job in time.
+      GENESIS_LEASE_SECONDS: '600',
+    };
+    const first = cli(
+      [
+        'generate',
+        '--kind',
+        'conversations',
+        '--count',
+        '80',
+        '--provider',
+        'bedrock',
+        '--model',
+        MODEL,
+        '--seed',
+        '4',
+        '--json',
+      ],
+      env,
+    );
+    let services: Services | null = null;
+    try {
+      services = await initORM({ type: 'sqlite', path: db });
+      const s = services;
+      await expect
+        .poll(() => s.em.fork().count(DatasetItemSchema, {}), { timeout: 60_000, interval: 50 })
+        .toBeGreaterThanOrEqual(10);
+      first.child.kill('SIGKILL');
+      await first.done;
+      const job = await s.em.fork().findOneOrFail(GenerationJobSchema, { id: { $gt: 0 } });
+      expect(job.status).toBe('running');
+      expect(job.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 60_000);
+
+      // What `serve` does on start.
+      const manager = new GenerationManager(s, createAppPubSub(), loadConfig(env));
+      expect(await manager.resumeInterrupted()).toEqual([job.id]);
+      const result = await manager.wait(job.id);
+      expect(result?.status, result?.message ?? '').toBe('completed');
+      const items = await s.em
+        .fork()
+        .find(DatasetItemSchema, { dataset: job.dataset }, { fields: ['key'] });
+      expect(new Set(items.map((i) => i.key)).size).toBe(80);
+      expect(items).toHaveLength(80);
     } finally {
       first.child.kill('SIGKILL');
       await services?.close();

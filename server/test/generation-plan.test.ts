@@ -5,6 +5,12 @@ import { resolveConfig } from '../src/generation/config.ts';
 import { estimateGeneration } from '../src/generation/estimate.ts';
 import { AimdLimit, backoffMs, QuotaPacer } from '../src/generation/pacing.ts';
 import { apportion, planConversations, planSeries } from '../src/generation/plan.ts';
+import {
+  CONVERSATION_SYSTEM_PROMPT,
+  CONVERSATION_SYSTEM_PROMPT_ES,
+  conversationSystemPrompt,
+} from '../src/generation/prompts.ts';
+import { takeSlots } from '../src/generation/slots.ts';
 
 const server = loadConfig({});
 
@@ -87,6 +93,40 @@ describe('slot planning', () => {
     expect(domains).toEqual({ electricity: 80, energy: 32, sensors: 32, financial: 16 });
     expect(new Set(slots.map((s) => s.series_type)).size).toBe(16);
     expect(slots.every((s) => s.frequency === '1H' && s.length === 336)).toBe(true);
+  });
+});
+
+describe('bilingual prompts', () => {
+  const config = resolveConfig({ kind: 'conversations', count: 200, seed: 3, targets: {} }, server);
+  const slots = planConversations(config);
+
+  it('gives every Spanish slot a market, Mexico and Spain half and half, and English slots none', () => {
+    const spanish = slots.filter((s) => s.language === 'es');
+    expect(countBy(spanish, (s) => s.region ?? 'none')).toEqual({ MX: 50, ES: 50 });
+    expect(slots.filter((s) => s.language === 'en' && s.region)).toEqual([]);
+  });
+
+  it('fills a call with slots of one language, in plan order, and loses none', () => {
+    const pending = [...slots];
+    const calls: (typeof slots)[] = [];
+    while (pending.length > 0) calls.push(takeSlots(pending, 4));
+    for (const call of calls) expect(new Set(call.map((s) => s.language)).size).toBe(1);
+    expect(
+      calls
+        .flat()
+        .map((s) => s.slot)
+        .sort(),
+    ).toEqual(slots.map((s) => s.slot).sort());
+    expect(calls[0]![0]).toBe(slots[0]);
+  });
+
+  it('briefs an all-Spanish call in Spanish and any other call in English', () => {
+    const es = slots.filter((s) => s.language === 'es').slice(0, 3);
+    const en = slots.filter((s) => s.language === 'en').slice(0, 3);
+    expect(conversationSystemPrompt(es)).toBe(CONVERSATION_SYSTEM_PROMPT_ES);
+    expect(conversationSystemPrompt(en)).toBe(CONVERSATION_SYSTEM_PROMPT);
+    expect(conversationSystemPrompt([...es, ...en])).toBe(CONVERSATION_SYSTEM_PROMPT);
+    expect(CONVERSATION_SYSTEM_PROMPT_ES).toMatch(/México.*España|MX.*ES/s);
   });
 });
 

@@ -142,6 +142,8 @@ describe('generation runner', () => {
       count: 3,
       slotsPerCall: 3,
       maxAttemptsPerSlot: 2,
+      // One language, so the three slots share one call (a call never mixes languages).
+      targets: { languages: { en: 1 } },
     });
     const result = await h.manager.wait(job.id);
     expect(result?.status).toBe('completed');

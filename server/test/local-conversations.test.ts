@@ -409,6 +409,30 @@ describe('language purity', () => {
     expect(all).toMatch(/\b(tu|te)\b/);
     expect(all).toMatch(/\b(su|le)\b/);
   });
+
+  it('writes for the market the slot names: only Mexican words for MX, only Spanish ones for ES', () => {
+    const text = (region: 'MX' | 'ES') =>
+      Array.from({ length: 200 }, (_, i) =>
+        write(
+          slotFor(i % 2 ? 'lost_or_stolen_phone' : 'transfer_not_received_by_recipient', {
+            slot: `r-${i}`,
+            language: 'es',
+            complexity: 'complex',
+            turns: 8,
+            region,
+          }),
+        )
+          .turns.map((turn) => turn.text)
+          .join(' '),
+      ).join(' ');
+    const mx = text('MX');
+    const es = text('ES');
+    expect(mx).toMatch(/celular/);
+    expect(mx).toMatch(/pesos|MXN/);
+    expect(mx).not.toMatch(/€|euros|\bEUR\b|Bizum|\bmóvil\b/);
+    expect(es).toMatch(/€|euros|EUR/);
+    expect(es).not.toMatch(/MXN|pesos|SPEI|CLABE|\bcelular\b/);
+  });
 });
 
 describe('phrase tables', () => {

@@ -118,10 +118,13 @@ describe('training over GraphQL', () => {
       )
       .toBe('COMPLETED');
     const compared = await s.gql<any>(
-      'query($ids: [ID!]!) { compareRuns(ids: $ids) { id preset accuracy } }',
+      'query($ids: [ID!]!) { compareRuns(ids: $ids) { runs { id preset accuracy } } }',
       { ids: [id, second.data.id] },
     );
-    expect(compared.data.compareRuns.map((c: any) => c.preset)).toEqual(['fast', 'quick_test']);
+    expect(compared.data.compareRuns.runs.map((c: any) => c.preset)).toEqual([
+      'fast',
+      'quick_test',
+    ]);
     const listed = await s.gql<any>('{ trainingRuns(experiment: "smoke") { totalCount } }');
     expect(listed.data.trainingRuns.totalCount).toBe(2);
   });

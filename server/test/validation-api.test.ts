@@ -1,5 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTextProfile } from '../src/validation/text/profile.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+
+const COMPARE = `query($a: ID!, $b: ID!, $profile: String) { compareDatasets(a: $a, b: $b, profile: $profile) {
+  __typename
+  ... on QueryCompareDatasetsSuccess { data {
+    reference { key name kind source revalidated }
+    reportA { version referenceName } reportB { version referenceName } } }
+  ... on ValidationError { issues { path message } } } }`;
+
+const VALIDATE_UPLOAD = `mutation($file: File!, $id: ID!) {
+  validateDataset(input: { datasetId: $id, profileFile: $file }) {
+    __typename
+    ... on MutationValidateDatasetSuccess { data { version referenceName
+      metrics { id verdict band { low high } } } }
+    ... on ValidationError { issues { path message } }
+  }
+}`;
 
 const VALIDATE = `mutation($input: ValidateInput!) {
   validateDataset(input: $input) {
@@ -116,6 +133,84 @@ describe('validation over GraphQL', () => {
       (o: any) => o.labels.includes('es') && o.labels.includes('en'),
     );
     expect(languages).toBeTruthy();
+    // A has reports against Banking77; B had none and was validated against the same.
+    const again = await s.gql<any>(COMPARE, { a: conversations, b: other });
+    expect(again.data.compareDatasets.data.reference).toMatchObject({
+      key: 'profile:banking77',
+      source: 'a',
+      revalidated: [],
+    });
+  });
+
+  it('validates against an uploaded profile file, and compares on one reference', async () => {
+    const utterances = [
+      'where is my new card, it has not arrived',
+      'how do I top up with a bank transfer',
+      'why was I charged a fee at the cash machine',
+      'someone used my card without permission',
+      'can I change my savings pocket to pesos',
+      'the exchange rate on my payment looks wrong',
+    ].map((text, i) => ({
+      text: `${text} (${i})`,
+      intent: ['card_arrival', 'transfer_into_account', 'cash_withdrawal_charge'][i % 3]!,
+      language: 'en',
+    }));
+    const profile = buildTextProfile('my reference', utterances, 'utterances', { splits: 2 });
+    const file = { name: 'mine.profile.json', content: JSON.stringify(profile) };
+    const a = await s.upload<any>(VALIDATE_UPLOAD, { id: conversations }, file);
+    expect(a.status).toBe(200);
+    const report = a.body.data.validateDataset;
+    expect(report.__typename, JSON.stringify(report)).toBe('MutationValidateDatasetSuccess');
+    expect(report.data.referenceName).toBe('my reference');
+
+    // Compared with a dataset whose latest report is against Banking77: that one is validated anew, against
+    // the uploaded profile... which is not kept, so it must be named instead.
+    const other = await generate(s, 'CONVERSATIONS', 40, { seed: 21 });
+    await s.gql<any>(VALIDATE, { input: { datasetId: other } });
+    const lost = await s.gql<any>(COMPARE, { a: conversations, b: other });
+    expect(lost.data.compareDatasets.issues[0].message).toMatch(
+      /was made against an uploaded profile \(my reference \(mine\.profile\.json\)\), which is not kept/,
+    );
+    // Given a shipped profile: both sides end up measured against it; A is validated anew.
+    const given = await s.gql<any>(COMPARE, { a: conversations, b: other, profile: 'banking77' });
+    const data = given.data.compareDatasets.data;
+    expect(data.reference).toMatchObject({
+      key: 'profile:banking77',
+      kind: 'shipped',
+      source: 'given',
+      revalidated: [conversations],
+    });
+    expect(data.reportA.referenceName).toMatch(/Banking77/);
+    expect(data.reportB.referenceName).toMatch(/Banking77/);
+    const nope = await s.gql<any>(COMPARE, { a: conversations, b: other, profile: 'nope' });
+    expect(nope.data.compareDatasets.issues[0]).toMatchObject({ path: 'profile' });
+    expect(nope.data.compareDatasets.issues[0].message).toMatch(
+      /unknown profile "nope"; shipped: banking77, electricity/,
+    );
+
+    const broken = await s.upload<any>(
+      VALIDATE_UPLOAD,
+      { id: conversations },
+      {
+        name: 'broken.json',
+        content: JSON.stringify({ ...profile, sketch: { ...profile.sketch, count: 99 } }),
+      },
+    );
+    expect(broken.body.data.validateDataset.issues[0]).toEqual({
+      path: 'profileFile',
+      message: `the uploaded profile broken.json: invalid text profile: sketch.count is 99 but the signatures hold ${profile.sketch.count}`,
+    });
+    const series = await s.upload<any>(
+      VALIDATE_UPLOAD,
+      { id: conversations },
+      {
+        name: 'notjson.json',
+        content: '{ nope',
+      },
+    );
+    expect(series.body.data.validateDataset.issues[0].message).toMatch(
+      /^the uploaded profile notjson\.json is not valid JSON/,
+    );
   });
 
   it('answers wrong inputs with errors that name the field', async () => {

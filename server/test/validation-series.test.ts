@@ -211,6 +211,31 @@ describe('temporal consistency and bounds', () => {
   });
 });
 
+describe('electricity acceptance checks', () => {
+  it('a load with one negative value fails non-negative, counted per series', () => {
+    const loads = ELECTRICITY_TYPES.map((type, i) => engine(type, 40 + i, { length: 24 * 21 }));
+    const clean = validateSeries(loads, {});
+    expect(metricOf(clean, 'acceptance.electricity.non_negative')).toMatchObject({
+      value: 0,
+      verdict: 'pass',
+      details: { offending: 0, of: 4 },
+    });
+    const broken = loads.map((s, i) =>
+      i === 2 ? { ...s, target: s.target.map((x, k) => (k === 100 ? -3.5 : x)) } : s,
+    );
+    const report = validateSeries(broken, {});
+    // 1 of the 4 series has a negative value; any negative load fails (warn = fail = 0).
+    expect(metricOf(report, 'acceptance.electricity.non_negative')).toMatchObject({
+      value: 0.25,
+      verdict: 'fail',
+      thresholds: { direction: 'lower_is_better', warn: 0, fail: 0 },
+      details: { offending: 1, of: 4 },
+    });
+    // It is still a clean series for the other checks; the bounds check flags it too.
+    expect(metricOf(report, 'consistency.bounds').details).toMatchObject({ offending: 1 });
+  });
+});
+
 describe('statistics with known answers', () => {
   it('a pure daily cycle has daily strength 1; white noise about 0', () => {
     const cycle = Float64Array.from(

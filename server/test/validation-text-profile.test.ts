@@ -11,7 +11,7 @@ import { answerConversations } from '../src/generation/local/conversations/answe
 import { planConversations } from '../src/generation/plan.ts';
 import { Random } from '../src/generation/random.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
-import { validateText } from '../src/validation/text/report.ts';
+import { memorisationBand, validateText } from '../src/validation/text/report.ts';
 
 const PROFILE_FILE = resolve(REPO_ROOT, 'data/reference/banking77.profile.json');
 const CSV = resolve(REPO_ROOT, '../shared/data/banking77/train.csv');
@@ -28,6 +28,22 @@ function banking77(): Utterance[] {
     Record<string, string>
   >;
   return rows.map((row) => ({ text: row.text!.trim(), intent: row.category!, language: 'en' }));
+}
+
+/** Banking77 in two random halves, and the profile of the second (built once, shared by the tests). */
+let halvesMemo: {
+  a: Utterance[];
+  b: Utterance[];
+  other: ReturnType<typeof buildTextProfile>;
+} | null = null;
+function halves() {
+  if (!halvesMemo) {
+    const order = new Random('halves').shuffle(banking77());
+    const a = order.slice(0, order.length >> 1);
+    const b = order.slice(order.length >> 1);
+    halvesMemo = { a, b, other: buildTextProfile('other half', b, 'utterances') };
+  }
+  return halvesMemo;
 }
 
 describe('the shipped Banking77 profile', () => {
@@ -96,9 +112,21 @@ describe('the shipped Banking77 profile', () => {
       band: profile.bands['realism.intent_jsd'],
     });
     expect(metric(report, 'realism.turns_jsd').verdict).toBe('not_computable');
-    expect(metric(report, 'privacy.memorisation_rate').band).toEqual(
-      profile.bands['privacy.memorisation_rate'],
-    );
+    // Every band the profile computes is beside its metric; memorisation's at the whole profile's size.
+    for (const [id, band] of Object.entries(profile.bands)) {
+      if (id === 'privacy.memorisation_rate') continue;
+      expect(metric(report, id).band, id).toEqual(band);
+    }
+    const memorisation = metric(report, 'privacy.memorisation_rate');
+    expect(memorisation.band).toEqual(memorisationBand(profile)!.band);
+    expect(memorisation.details).toMatchObject({
+      bandAgainstHalf: profile.bands['privacy.memorisation_rate'],
+    });
+    // 10,003 utterances in the sketch, 5,002 in the half the band was measured against.
+    expect((memorisation.details as { bandScale: number }).bandScale).toBeCloseTo(2, 3);
+    // Banking77 near-copies itself more than the base warn threshold (0.02): widened to cover the band.
+    expect(memorisation.thresholds!.warn).toBe(memorisationBand(profile)!.band.high);
+    expect(memorisation.reason).toMatch(/warn threshold widened from 0\.02 to 0\.139/);
     expect(report.distributions.find((d) => d.id === 'intents_reference')?.referenceName).toBe(
       'Banking77 (train)',
     );
@@ -107,12 +135,8 @@ describe('the shipped Banking77 profile', () => {
   it.skipIf(!existsSync(CSV))(
     'real data: a half scored against a profile of the other half lands in the real-vs-real band',
     () => {
-      const order = new Random('halves').shuffle(banking77());
-      const a = order.slice(0, order.length >> 1);
-      const b = order.slice(order.length >> 1);
-      const report = validateText(a, 'utterances', {
-        profile: buildTextProfile('other half', b, 'utterances'),
-      });
+      const { a, other } = halves();
+      const report = validateText(a, 'utterances', { profile: other });
       for (const id of ['realism.intent_jsd', 'realism.length_jsd', 'realism.vocabulary_jsd']) {
         const m = metric(report, id);
         const band = profile.bands[id]!;
@@ -121,6 +145,43 @@ describe('the shipped Banking77 profile', () => {
         expect(m.value, id).toBeLessThanOrEqual(band.high * 2);
       }
       expect(metric(report, 'language.mismatch_rate').value).toBeLessThan(0.01);
+    },
+  );
+
+  it('brings the memorisation band to the whole profile: two halves make 1 - (1 - x)^2', () => {
+    const half = profile.bands['privacy.memorisation_rate']!;
+    const scaled = memorisationBand(profile)!;
+    expect(scaled.scale).toBeCloseTo(10_003 / 5_002, 5);
+    expect(scaled.band.low).toBeCloseTo(1 - (1 - half.low) ** scaled.scale, 5);
+    expect(scaled.band.high).toBeCloseTo(1 - (1 - half.high) ** scaled.scale, 5);
+    // Banking77: 0.066-0.072 against half of it, about 0.127-0.139 against all of it.
+    expect(scaled.band.low).toBeCloseTo(0.1272, 3);
+    expect(scaled.band.high).toBeCloseTo(0.1391, 3);
+  });
+
+  it.skipIf(!existsSync(CSV))(
+    'real data: a half does not warn on memorisation against the profile of the other half, because of the band',
+    () => {
+      const { a, other } = halves();
+      const m = metric(
+        validateText(a, 'utterances', { profile: other }),
+        'privacy.memorisation_rate',
+      );
+      // Real queries near-copy other real queries (about 7% here), far past the base warn threshold of 0.02...
+      expect(m.value).toBeGreaterThan(0.05);
+      // ...and as far as real data goes: inside the band, so the widened threshold lets it pass.
+      expect(m.band).toEqual(memorisationBand(other)!.band);
+      expect(m.value).toBeGreaterThanOrEqual(m.band!.low);
+      expect(m.value).toBeLessThanOrEqual(m.band!.high);
+      expect(m.thresholds).toMatchObject({ warn: m.band!.high });
+      expect(m.verdict).toBe('pass');
+      expect(m.reason).toContain('to cover the real-vs-real band');
+      // Without the band the same value warns.
+      const bare = { ...other, bands: {} };
+      expect(
+        metric(validateText(a, 'utterances', { profile: bare }), 'privacy.memorisation_rate')
+          .verdict,
+      ).toBe('warn');
     },
   );
 

@@ -9,9 +9,15 @@ import { resolveConfig } from '../src/generation/config.ts';
 import { answerConversations } from '../src/generation/local/conversations/answer.ts';
 import { planConversations } from '../src/generation/plan.ts';
 import { detectLanguage, detectLanguages } from '../src/validation/text/language.ts';
+import { coveringBand } from '../src/validation/text/metric.ts';
 import { clabeValid, findPii, ibanValid, luhnValid, scanPii } from '../src/validation/text/pii.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
-import { TEXT_SCORE_WEIGHTS, validateText } from '../src/validation/text/report.ts';
+import {
+  memorisationBand,
+  overallScore,
+  TEXT_SCORE_WEIGHTS,
+  validateText,
+} from '../src/validation/text/report.ts';
 import { resolutionMismatch } from '../src/validation/text/resolution.ts';
 import {
   chiSquareGoodnessOfFit,
@@ -206,6 +212,22 @@ describe('language check', () => {
 });
 
 describe('diversity', () => {
+  it('distinct-1 and distinct-2 on a tiny hand-counted case', () => {
+    const items: Utterance[] = [
+      { text: 'My card is lost', intent: 'lost_or_stolen_card', language: 'en' },
+      { text: 'my CARD is here!', intent: 'card_arrival', language: 'en' },
+    ];
+    const report = validateText(items, 'utterances');
+    // 8 tokens; words: my, card, is, lost, here = 5 -> 5/8.
+    expect(metric(report, 'diversity.distinct_1').value).toBe(0.625);
+    // Pairs within each item (none across items): my card, card is, is lost / my card, card is, is here
+    // = 6 pairs, 4 distinct -> 4/6.
+    const d2 = metric(report, 'diversity.distinct_2');
+    expect(d2.value).toBe(0.666667);
+    expect(d2.reason).toMatch(/^8 tokens measured \(fewer than 20000/);
+    expect(d2.details).toMatchObject({ perIntent: { card_arrival: 1, lost_or_stolen_card: 1 } });
+  });
+
   it('a dataset of exact copies has duplicate and near-duplicate rates of 1', () => {
     const items = Array.from({ length: 20 }, () =>
       conversation(SENTENCES[0]!, 'I have checked it and the card is on its way; done.'),
@@ -414,6 +436,126 @@ describe('realism and memorisation against a profile', () => {
     expect(lengths.referenceName).toBe('tiny reference');
     expect(lengths.dataset.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
+
+  it('attaches every band the profile computes, language included', () => {
+    const report = validateText(reference, 'utterances', { profile });
+    expect(Object.keys(profile.bands)).toContain('language.mismatch_rate');
+    for (const [id, band] of Object.entries(profile.bands)) {
+      const m = metric(report, id);
+      if (id === 'privacy.memorisation_rate')
+        expect(m.band, id).toEqual(memorisationBand(profile)!.band);
+      else expect(m.band, id).toEqual(band);
+    }
+  });
+
+  it('widens the memorisation threshold to cover the band, and says so', () => {
+    const items = generated(30);
+    items[5]!.turns[0]!.text = reference[17]!.text;
+    items[9]!.turns[0]!.text = reference[40]!.text;
+    // 2 of 30 items (0.0667) near-copy the reference: past the base warn threshold 0.02.
+    const bare = { ...profile, bands: {} };
+    const before = metric(
+      validateText(items, 'conversations', { profile: bare }),
+      'privacy.memorisation_rate',
+    );
+    expect(before).toMatchObject({ value: 0.0666667, verdict: 'warn' });
+    expect(before.thresholds).toMatchObject({ warn: 0.02, fail: 0.1 });
+    // A reference whose halves near-copy each other 3-4% of the time: against the whole 64-utterance sketch
+    // (twice the half's 32) real data scores 1 - (1 - x)^2, i.e. 0.0591-0.0784, which covers 0.0667.
+    const banded = {
+      ...profile,
+      bands: {
+        ...profile.bands,
+        'privacy.memorisation_rate': { low: 0.03, median: 0.035, high: 0.04 },
+      },
+    };
+    const after = metric(
+      validateText(items, 'conversations', { profile: banded }),
+      'privacy.memorisation_rate',
+    );
+    expect(after.band).toEqual({ low: 0.0591, median: 0.068775, high: 0.0784 });
+    expect(after.thresholds).toEqual({ direction: 'lower_is_better', warn: 0.0784, fail: 0.1584 });
+    expect(after.verdict).toBe('pass');
+    expect(after.reason).toContain(
+      'warn threshold widened from 0.02 to 0.0784, fail from 0.1 to 0.1584, to cover the real-vs-real band 0.0591-0.0784',
+    );
+    expect(after.details).toMatchObject({
+      bandAgainstHalf: { low: 0.03, median: 0.035, high: 0.04 },
+      bandScale: 2,
+    });
+  });
+
+  it('turns per conversation: known JSD against a conversations profile', () => {
+    const twoTurns = (i: number) =>
+      conversation(`${SENTENCES[i % 8]!} Ref ${i}.`, 'Done, your card is on its way.');
+    const fourTurns = (i: number) =>
+      conversation(`${SENTENCES[i % 8]!} Case ${i}.`, 'Could you tell me when you ordered it?', {
+        turn_count: 4,
+        turns: [
+          { speaker: 'customer', text: `${SENTENCES[i % 8]!} Case ${i}.` },
+          { speaker: 'agent', text: 'Could you tell me when you ordered it?' },
+          { speaker: 'customer', text: 'About two weeks ago, on a Monday.' },
+          { speaker: 'agent', text: 'Thanks, I have sent a replacement; it is resolved now.' },
+        ],
+      });
+    const conversationsProfile = buildTextProfile(
+      'two-turn conversations',
+      Array.from({ length: 40 }, (_, i) => twoTurns(i)),
+      'conversations',
+      { splits: 3 },
+    );
+    expect(conversationsProfile.turnCounts).toEqual({ '2': 40 });
+    // Half the dataset has 2 turns, half 4, against a reference of only 2: P = (1/2, 1/2), Q = (1, 0),
+    // M = (3/4, 1/4); JSD = (KL(P||M) + KL(Q||M)) / 2 = (0.207519 + 0.415037) / 2 = 0.311278 bits.
+    const items = Array.from({ length: 20 }, (_, i) => (i % 2 ? fourTurns(i) : twoTurns(100 + i)));
+    const report = validateText(items, 'conversations', { profile: conversationsProfile });
+    const turns = metric(report, 'realism.turns_jsd');
+    expect(turns.value).toBeCloseTo(0.311278, 6);
+    expect(turns.verdict).toBe('fail');
+    expect(turns.reason).toMatch(/^turn counts vs two-turn conversations/);
+    // Halves of an all-two-turn reference never differ: the band is 0 and the thresholds stay as they were.
+    expect(turns.band).toEqual({ low: 0, median: 0, high: 0 });
+    const same = validateText(
+      Array.from({ length: 20 }, (_, i) => twoTurns(200 + i)),
+      'conversations',
+      { profile: conversationsProfile },
+    );
+    expect(metric(same, 'realism.turns_jsd')).toMatchObject({ value: 0, verdict: 'pass' });
+    expect(report.distributions.find((d) => d.id === 'turns')).toMatchObject({
+      labels: ['1', '2', '3', '4'],
+      dataset: [0, 0.5, 0, 0.5],
+      reference: [0, 1, 0, 0],
+    });
+  });
+});
+
+describe('thresholds and the real-vs-real band', () => {
+  it('widen to cover a band past them, never tighten', () => {
+    const lower = { direction: 'lower_is_better' as const, warn: 0.02, fail: 0.1 };
+    expect(coveringBand(lower, { low: 0.066, median: 0.068, high: 0.072 })).toEqual({
+      thresholds: { direction: 'lower_is_better', warn: 0.072, fail: 0.152 },
+      note: 'warn threshold widened from 0.02 to 0.072, fail from 0.1 to 0.152, to cover the real-vs-real band 0.066-0.072: real data already scores this against itself',
+    });
+    expect(coveringBand(lower, { low: 0, median: 0.005, high: 0.01 })).toEqual({
+      thresholds: lower,
+      note: null,
+    });
+    expect(coveringBand(lower, undefined)).toEqual({ thresholds: lower, note: null });
+    // Higher is better: the band's low end is the worst real value.
+    const higher = { direction: 'higher_is_better' as const, warn: 0.3, fail: 0.2 };
+    expect(coveringBand(higher, { low: 0.25, median: 0.3, high: 0.35 }).thresholds).toEqual({
+      direction: 'higher_is_better',
+      warn: 0.25,
+      fail: 0.15,
+    });
+    // Fail keeps its distance from warn.
+    expect(
+      coveringBand(
+        { direction: 'lower_is_better', warn: 0.01, fail: 0.5 },
+        { low: 0, median: 0, high: 0.05 },
+      ).thresholds,
+    ).toEqual({ direction: 'lower_is_better', warn: 0.05, fail: 0.54 });
+  });
 });
 
 describe('bias against targets', () => {
@@ -490,6 +632,49 @@ describe('the report', () => {
       'lengths',
       'turns',
     ]);
+  });
+
+  it('the overall score is the weighted mean of the group scores, from the documented weights', () => {
+    const m = (group: string, verdict: ValidationMetric['verdict']): ValidationMetric => ({
+      id: `${group}.x${++nextId}`,
+      name: 'constructed',
+      group,
+      value: verdict === 'not_computable' ? null : 0,
+      verdict,
+    });
+    const metrics = [
+      m('quality', 'pass'), // quality 1
+      m('consistency', 'pass'),
+      m('consistency', 'warn'), // consistency (1 + 0.5) / 2 = 0.75
+      m('realism', 'fail'),
+      m('realism', 'pass'),
+      m('realism', 'not_computable'), // realism (0 + 1) / 2 = 0.5; not computable is left out
+      m('diversity', 'warn'), // diversity 0.5
+      m('language', 'not_computable'), // language: nothing computable, its weight is shared out
+      m('privacy', 'pass'),
+      m('privacy', 'fail'), // privacy 0.5
+      m('bias', 'pass'), // bias 1
+      m('acceptance', 'fail'), // not a text group: ignored
+    ];
+    // Documented weights: quality 0.1, consistency 0.15, realism 0.2, diversity 0.2, language 0.1,
+    // privacy 0.15, bias 0.1. Without language they sum to 0.9:
+    // (0.1*1 + 0.15*0.75 + 0.2*0.5 + 0.2*0.5 + 0.15*0.5 + 0.1*1) / 0.9 = 0.5875 / 0.9 = 0.652778
+    const { score, weights } = overallScore(metrics);
+    expect(score).toBeCloseTo(65.2778, 4);
+    expect(weights).toEqual({
+      quality: 0.111111,
+      consistency: 0.166667,
+      realism: 0.222222,
+      diversity: 0.222222,
+      privacy: 0.166667,
+      bias: 0.111111,
+    });
+    // All pass: 100; all fail: 0.
+    expect(overallScore(metrics.map((x) => ({ ...x, verdict: 'pass' as const }))).score).toBe(100);
+    expect(overallScore(metrics.map((x) => ({ ...x, verdict: 'fail' as const }))).score).toBe(0);
+    // A real report's overall score is this function of its own metrics.
+    const report = validateText(generated(80), 'conversations');
+    expect(report.overall.score).toBeCloseTo(overallScore(report.metrics).score, 3);
   });
 
   it('an empty dataset gives not-computable metrics, not errors', () => {

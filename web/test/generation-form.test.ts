@@ -86,6 +86,15 @@ describe('checkGenerationForm', () => {
     expect(bedrock.model).toBe('us.amazon.nova-lite-v1:0');
   });
 
+  it('sends the mode only for Bedrock, in the API spelling', () => {
+    const local = { ...defaultGenerationForm(), mode: 'batch' as const };
+    expect(formToSchemaInput(local).mode).toBeUndefined();
+    const check = checkGenerationForm({ ...local, provider: 'bedrock' });
+    expect(check.success && check.input.mode).toBe('BATCH');
+    const onDemand = checkGenerationForm({ ...defaultGenerationForm(), provider: 'bedrock' });
+    expect(onDemand.success && onDemand.input.mode).toBe('ON_DEMAND');
+  });
+
   it('leaves a weight group out when all its boxes are empty, so the server default applies', () => {
     const form = defaultGenerationForm();
     form.complexities = { simple: undefined, medium: null, complex: undefined };

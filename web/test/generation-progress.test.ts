@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  batchPercent,
+  batchStatusLabel,
   defaultSeriesWeights,
   isJobResumable,
+  jobModeLabel,
   labelColumns,
   labelUniverse,
   progressPercent,
@@ -92,5 +95,28 @@ describe('defaultSeriesWeights', () => {
       { label: 'wind', weight: 0.4 },
       { label: 'stock', weight: 0.2 },
     ]);
+  });
+});
+
+describe('batch progress', () => {
+  it('counts completed and failed records against those submitted, rounded down', () => {
+    expect(batchPercent({ recordsSubmitted: 200, recordsCompleted: 90, recordsFailed: 11 })).toBe(
+      50,
+    );
+    expect(batchPercent({ recordsSubmitted: 0, recordsCompleted: 0, recordsFailed: 0 })).toBe(0);
+    expect(batchPercent({ recordsSubmitted: 3, recordsCompleted: 3, recordsFailed: 1 })).toBe(100);
+  });
+
+  it("spells Bedrock's batch statuses as words", () => {
+    expect(batchStatusLabel('InProgress')).toBe('In progress');
+    expect(batchStatusLabel('PartiallyCompleted')).toBe('Partially completed');
+    expect(batchStatusLabel('Submitted')).toBe('Submitted');
+  });
+
+  it("reads a job's mode from its config, loosely", () => {
+    expect(jobModeLabel({ mode: 'batch' })).toBe('batch mode');
+    expect(jobModeLabel({ mode: 'on_demand' })).toBe('on demand');
+    expect(jobModeLabel({ kind: 'conversations' })).toBeNull();
+    expect(jobModeLabel(null)).toBeNull();
   });
 });

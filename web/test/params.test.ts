@@ -39,6 +39,25 @@ describe('parseDatasetListParams', () => {
   });
 });
 
+describe('tag filter', () => {
+  it('reads a tag in any case and passes it to the API filter and back to the URL', () => {
+    const { params, problems } = parse('tag=Gold&kind=UTTERANCES');
+    expect(problems).toEqual([]);
+    expect(params).toEqual({ kind: 'UTTERANCES', tag: 'gold', prev: [] });
+    expect(datasetFilter(params)).toEqual({ kind: 'UTTERANCES', tag: 'gold' });
+    expect(datasetListQuery(nextPage(params, 'c1'))).toBe(
+      '?kind=UTTERANCES&tag=gold&after=c1&prev=',
+    );
+  });
+
+  it('drops a value that cannot be a tag, saying why', () => {
+    const { params, problems } = parse('tag=%21bad');
+    expect(params).toEqual({ prev: [] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Tag filter ignored: tag "!bad" must be lowercase .*\.$/);
+  });
+});
+
 describe('datasetFilter', () => {
   it('maps the params to the GraphQL DatasetFilter, or nothing when unfiltered', () => {
     expect(datasetFilter({ prev: [] })).toBeUndefined();

@@ -93,16 +93,20 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
     }
     if (opts.dryRun) {
       const config = resolveConfig(parsed.output, server);
-      const e = estimateGeneration(config, server.prices);
+      const e = estimateGeneration(config, server.prices, server.batch);
       if (opts.json) process.stdout.write(`${JSON.stringify({ config, estimate: e }, null, 2)}\n`);
       else {
         process.stdout.write(
           [
             `Estimate for ${config.count} ${config.kind} with ${config.provider}${config.provider === 'bedrock' ? ` (${config.model})` : ''}:`,
-            `  model calls:   ${e.calls} (${config.slotsPerCall} items per call)`,
+            e.mode === 'batch'
+              ? `  batch records: ${e.calls} (${Math.min(config.slotsPerCall, 5)} items per record, Bedrock batch inference)`
+              : `  model calls:   ${e.calls} (${config.slotsPerCall} items per call)`,
             `  tokens:        ${e.inputTokens.toLocaleString('en')} in (+${e.cacheReadTokens.toLocaleString('en')} cached), ${e.outputTokens.toLocaleString('en')} out`,
             `  cost:          ${fmtMoney(e.costUsd)}`,
-            `  time:          about ${Math.ceil(e.seconds / 60)} min (limited by ${e.limitedBy})`,
+            e.mode === 'batch'
+              ? `  time:          up to ${Math.round(e.seconds / 3600)} h (${e.limitedBy}; batch price, no per-minute quota)`
+              : `  time:          about ${Math.ceil(e.seconds / 60)} min (limited by ${e.limitedBy})`,
             '',
           ].join('\n'),
         );
@@ -113,7 +117,14 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
 
   const services = await initORM(server.db);
   const pubsub = createAppPubSub();
-  const manager = new GenerationManager(services, pubsub, server);
+  // Job log lines (job id on each) go to stderr; warnings only unless GENESIS_LOG_LEVEL asks for more,
+  // so the progress bar stays readable.
+  const { createLogger } = await import('../logger.ts');
+  const logger = createLogger(
+    { logLevel: process.env.GENESIS_LOG_LEVEL ? server.logLevel : 'warn' },
+    { stderr: true },
+  );
+  const manager = new GenerationManager(services, pubsub, server, undefined, { logger });
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;

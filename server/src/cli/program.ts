@@ -15,8 +15,11 @@ import * as v from 'valibot';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { initORM, type Services } from '../db/orm.ts';
+import { datasetCard } from '../registry/card.ts';
 import { exportRecords } from '../registry/export.ts';
 import { formatImportIssue, parseDatasetFile } from '../registry/import.ts';
+import { exportParquet } from '../registry/parquet.ts';
+import { exportZip } from '../registry/zip.ts';
 import type { GenerateOptions } from './generate.ts';
 import type { TrainOptions } from './train.ts';
 
@@ -25,6 +28,11 @@ export const EXIT_USAGE = 2;
 
 class CliFailure extends Error {
   override name = 'CliFailure';
+}
+
+/** Arguments that parse but make no sense together: exit 2 like any other usage error. */
+class UsageFailure extends Error {
+  override name = 'UsageFailure';
 }
 
 interface GlobalOptions {
@@ -112,7 +120,7 @@ export function buildProgram(): Command {
   const program = new Command('genesis')
     .description('GENESIS-LAB: generate, check, keep and learn from synthetic training data')
     .option('--db <path>', 'SQLite file to use (default: GENESIS_DB or data/genesis.sqlite)')
-    .showHelpAfterError('(run `genesis --help` or `genesis <command> --help` for usage)')
+    .showHelpAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 
@@ -276,35 +284,70 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('write a dataset as JSONL or CSV')
+    .description(
+      'write a dataset as JSONL, CSV, Parquet, its dataset card (README.md) or a zip of card + Parquet + JSONL',
+    )
     .argument('<id>', 'dataset id', parseDatasetId)
     .addOption(
-      new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'),
+      new Option('--format <format>', 'output format')
+        .choices(['jsonl', 'csv', 'parquet', 'card', 'zip'])
+        .default('jsonl'),
     )
-    .option('--out <file>', 'write to this file instead of standard output')
-    .action(async (id: number, opts: { format: 'jsonl' | 'csv'; out?: string }) => {
-      await withServices(program.opts<GlobalOptions>(), async (s) => {
-        const em = s.em.fork();
-        const dataset = await em.findOne(DatasetSchema, id);
-        if (!dataset)
-          throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
-        const out: NodeJS.WritableStream = opts.out
-          ? createWriteStream(resolve(opts.out))
-          : process.stdout;
-        for await (const chunk of exportRecords(
-          dataset.kind,
-          s.datasets(em).streamItems(id) as never,
-          opts.format,
-        )) {
-          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-        }
-        if (opts.out) {
-          out.end();
-          await finished(out);
-          process.stderr.write(`Wrote ${dataset.itemCount} items to ${opts.out}\n`);
-        }
-      });
-    });
+    .option(
+      '--out <file>',
+      'write to this file instead of standard output (required for parquet and zip)',
+    )
+    .option('--json', 'with --out: print the result as JSON')
+    .action(
+      async (
+        id: number,
+        opts: {
+          format: 'jsonl' | 'csv' | 'parquet' | 'card' | 'zip';
+          out?: string;
+          json?: boolean;
+        },
+      ) => {
+        const binary = opts.format === 'parquet' || opts.format === 'zip';
+        if (binary && !opts.out)
+          throw new UsageFailure(`--format ${opts.format} is binary: give --out FILE`);
+        if (opts.json && !opts.out)
+          throw new UsageFailure(
+            '--json needs --out (without it the data itself goes to standard output)',
+          );
+        await withServices(program.opts<GlobalOptions>(), async (s) => {
+          const em = s.em.fork();
+          const dataset = await em.findOne(DatasetSchema, id);
+          if (!dataset)
+            throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+          const out: NodeJS.WritableStream = opts.out
+            ? createWriteStream(resolve(opts.out))
+            : process.stdout;
+          const write = async (chunk: string | Uint8Array) => {
+            if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+          };
+          const items = () => s.datasets(s.em.fork()).streamItems(id) as never;
+          if (opts.format === 'parquet') await write(await exportParquet(dataset.kind, items()));
+          else if (opts.format === 'zip')
+            await write(
+              await exportZip(s, id, dataset.kind, dataset.name.replace(/[^\w.-]+/g, '_')),
+            );
+          else if (opts.format === 'card') await write(await datasetCard(s, id));
+          else
+            for await (const chunk of exportRecords(dataset.kind, items(), opts.format))
+              await write(chunk);
+          if (opts.out) {
+            out.end();
+            await finished(out);
+            const file = resolve(opts.out);
+            print(
+              opts.json ?? false,
+              { ok: true, id: String(id), format: opts.format, file, itemCount: dataset.itemCount },
+              () => `Wrote ${dataset.itemCount} items (${opts.format}) to ${opts.out}`,
+            );
+          }
+        });
+      },
+    );
 
   program
     .command('generate')
@@ -351,6 +394,12 @@ export function buildProgram(): Command {
       'draw few-shot examples from this dataset (e.g. imported Banking77)',
       parseDatasetId,
     )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'Bedrock on demand, batch inference (half price, no per-minute quota, results within hours), or auto (batch above GENESIS_BATCH_AUTO_MIN items)',
+      ).choices(['on_demand', 'batch', 'auto']),
+    )
     .option('--out <file>', 'also write the dataset to this JSONL file')
     .option('--dry-run', 'print the estimate (calls, tokens, cost, time) without calling the model')
     .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)
@@ -384,8 +433,38 @@ export function buildProgram(): Command {
       '--learning-curve',
       'also train on 1, 3, 10, 30 and all examples per intent (needs --test)',
     )
+    .addOption(
+      new Option(
+        '--search <kind>',
+        'tune first: score configurations by stratified CV (--cv K folds, default 3), then train the best',
+      ).choices(['grid', 'random']),
+    )
+    .option(
+      '--search-space <spec>',
+      'what --search tries: NAME=VALUES;NAME=VALUES (default C=0.1,0.3,1,3,10, or alpha for nb)',
+    )
+    .option(
+      '--trials <n>',
+      'random search: configurations to score (default 10)',
+      parseIntArg('--trials', 1, 100),
+    )
     .option('--experiment <name>', 'group the run with others to compare them')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Search space (--search-space): parameters separated by ";", each NAME=VALUES where VALUES is a
+comma-separated list (grid search tries every combination, at most 100; random search draws from
+it) or, for random search only, a range MIN..MAX sampled log-uniformly.
+  NAME: C (svm, logreg), alpha, norm (nb), tol, maxIter, model (svm,logreg,nb), maxFeatures
+        (every TF-IDF block; "all" keeps all), minDf, sublinearTf, maxExamplesPerClass, or a
+        config path such as features.blocks.1.ngramRange with JSON values.
+  Or JSON: '{"C": [0.1, 1, 10], "minDf": {"min": 1, "max": 5}}'.
+Examples:
+  genesis train 3 --search grid --search-space "C=0.1,1,10;maxFeatures=50000,100000" --cv 5
+  genesis train 3 --search random --search-space "C=0.01..100;minDf=1,2,3" --trials 20
+  genesis train 3 --model nb --search grid --search-space "alpha=0.1,0.3,1;norm=true,false"`,
+    )
     .action(async (dataset: number, opts: TrainOptions) => {
       const { runTrain } = await import('./train.ts');
       process.exitCode = await runTrain(configFor(program.opts<GlobalOptions>()), dataset, opts);
@@ -409,6 +488,26 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('experiments')
+    .description('list experiments: run count, best run and its metric, last run')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { runExperiments } = await import('./train.ts');
+      process.exitCode = await runExperiments(configFor(program.opts<GlobalOptions>()), opts);
+    });
+
+  program
+    .command('runs')
+    .description('list training runs, newest first')
+    .option('--experiment <name>', 'only the runs of this experiment')
+    .option('--limit <n>', 'at most this many (default 50)', parseIntArg('--limit', 1, 500), 50)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { experiment?: string; limit: number; json?: boolean }) => {
+      const { runRuns } = await import('./train.ts');
+      process.exitCode = await runRuns(configFor(program.opts<GlobalOptions>()), opts);
+    });
+
+  program
     .command('validate')
     .description(
       'validate a dataset (quality, bias, fidelity) against a reference; stores a new report version',
@@ -419,7 +518,10 @@ export function buildProgram(): Command {
       'build the reference profile from this dataset',
       parseDatasetId,
     )
-    .option('--profile <id>', 'a shipped reference profile (banking77, electricity)')
+    .option(
+      '--profile <id|file>',
+      'a shipped reference profile (banking77, electricity) or a profile file written by `genesis profile`',
+    )
     .option('--json', 'print the report as JSON')
     .action(
       async (dataset: number, opts: { reference?: number; profile?: string; json?: boolean }) => {
@@ -439,7 +541,10 @@ export function buildProgram(): Command {
     )
     .argument('<a>', 'first dataset id', parseDatasetId)
     .argument('<b>', 'second dataset id', parseDatasetId)
-    .option('--profile <id>', 'reference profile for datasets not validated yet')
+    .option(
+      '--profile <id|file>',
+      "measure both against this reference (shipped id or profile file); default: the one the first dataset's latest report used",
+    )
     .option('--json', 'print the comparison as JSON')
     .action(async (a: number, b: number, opts: { profile?: string; json?: boolean }) => {
       const { runCompare } = await import('./validate.ts');
@@ -542,6 +647,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageFailure) {
+      process.stderr.write(`error: ${err.message}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof CliFailure) {

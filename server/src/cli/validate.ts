@@ -5,7 +5,12 @@ import Table from 'cli-table3';
 import type { Config } from '../config.ts';
 import { initORM, type Services } from '../db/orm.ts';
 import { DomainError, InputError } from '../errors.ts';
-import { buildReferenceProfile, ValidationManager } from '../validation/service.ts';
+import {
+  buildReferenceProfile,
+  type ComparisonReference,
+  profileArgument,
+  ValidationManager,
+} from '../validation/service.ts';
 
 const fmt = (x: number | null | undefined) =>
   x === null || x === undefined ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
@@ -42,9 +47,11 @@ export async function runValidate(
   return withServices(server, async (services) => {
     if (process.stderr.isTTY && !opts.json)
       process.stderr.write('Validating (in a worker thread)...\n');
+    // --profile is a shipped id or a profile file written by `genesis profile`.
+    const profile = opts.profile ? profileArgument(opts.profile) : {};
     const stored = await new ValidationManager(services).validate(datasetId, {
       referenceDatasetId: opts.reference ?? null,
-      profile: opts.profile ?? null,
+      ...profile,
     });
     const r = stored.report as unknown as ValidationReportData;
     if (opts.json) {
@@ -81,6 +88,13 @@ export async function runValidate(
   });
 }
 
+const REFERENCE_SOURCE: Record<ComparisonReference['source'], string> = {
+  given: 'as given',
+  a: "the reference of the first dataset's latest report",
+  b: "the reference of the second dataset's latest report",
+  default: 'the shipped default; neither dataset had a report',
+};
+
 export async function runCompare(
   server: Config,
   a: number,
@@ -88,7 +102,11 @@ export async function runCompare(
   opts: { profile?: string; json?: boolean },
 ): Promise<number> {
   return withServices(server, async (services) => {
-    const c = await new ValidationManager(services).compare(a, b, opts.profile ?? null);
+    const c = await new ValidationManager(services).compare(
+      a,
+      b,
+      opts.profile ? profileArgument(opts.profile) : null,
+    );
     if (opts.json) {
       const { reportA, reportB, ...rest } = c;
       process.stdout.write(
@@ -109,7 +127,12 @@ export async function runCompare(
     const rb = c.reportB.report as unknown as ValidationReportData;
     process.stdout.write(
       [
-        `Overall: #${a} ${ra.overall.score.toFixed(1)}, #${b} ${rb.overall.score.toFixed(1)}`,
+        `Both measured against ${c.reference.name} (${REFERENCE_SOURCE[c.reference.source]})${
+          c.reference.revalidated.length
+            ? `; validated anew against it: ${c.reference.revalidated.map((id) => `#${id}`).join(', ')}`
+            : ''
+        }`,
+        `Overall: #${a} ${ra.overall.score.toFixed(1)} (report v${c.reportA.version}), #${b} ${rb.overall.score.toFixed(1)} (report v${c.reportB.version})`,
         table.toString(),
         c.vocabularyOverlap !== null
           ? `Vocabulary overlap (Jaccard): ${c.vocabularyOverlap.toFixed(3)}`

@@ -1,4 +1,5 @@
-import { costOf, type ModelPrice, outputBurndown, priceOf } from '../llm/prices.ts';
+import type { Config } from '../config.ts';
+import { costOf, type ModelPrice, outputBurndown, priceOf, supportsBatch } from '../llm/prices.ts';
 import { estimateTokens } from '../llm/provider.ts';
 import type { GenerationConfig } from './config.ts';
 import {
@@ -17,8 +18,19 @@ export interface GenerationEstimate {
   seconds: number;
   /** What bounds the speed: "quota (requests)", "quota (tokens)" or "latency". */
   limitedBy: string;
-  /** The best rate the quota allows, in items per minute (null without a quota). */
+  /** The best rate the quota allows, in items per minute (null without a quota, and in batch mode). */
   ceilingItemsPerMinute: number | null;
+  /** How the job would run: `batch` when Bedrock batch inference would be used (half price, no quota). */
+  mode: 'on_demand' | 'batch';
+}
+
+/** Bedrock's completion window for batch jobs (best effort): the time estimate of a batch job. */
+const BATCH_WINDOW_S = 24 * 3600;
+
+/** Whether the runner would send this job through Bedrock batch inference (same rule as the runner). */
+export function usesBatch(config: GenerationConfig, batch: Config['batch'] | undefined): boolean {
+  if (config.provider !== 'bedrock' || config.mode === 'on_demand' || !batch) return false;
+  return config.mode === 'batch' || (config.count >= batch.autoMin && supportsBatch(config.model));
 }
 
 /** Typical seconds per call: the local provider is instant, LLM calls take a few seconds for a batch. */
@@ -33,7 +45,9 @@ const REASK_RATE = 0.05;
 export function estimateGeneration(
   config: GenerationConfig,
   prices: Record<string, ModelPrice> = {},
+  batch: Config['batch'] = null,
 ): GenerationEstimate {
+  if (usesBatch(config, batch)) return estimateBatch(config, prices);
   const conversations = config.kind === 'conversations';
   const calls = Math.ceil((config.count * (1 + REASK_RATE)) / config.slotsPerCall);
   const cached = estimateTokens(
@@ -83,5 +97,40 @@ export function estimateGeneration(
     ceilingItemsPerMinute: Number.isFinite(ceilingCallsPerMin)
       ? Math.round((ceilingCallsPerMin * config.slotsPerCall) / (1 + REASK_RATE))
       : null,
+    mode: 'on_demand',
+  };
+}
+
+/**
+ * A batch job: one record per up to 5 slots, every record carrying the system prompt and examples (batch has
+ * no prompt cache), at half the on-demand price; re-asks run on demand but are few, so they are priced the
+ * same way. Time is Bedrock's completion window, not the quota.
+ */
+function estimateBatch(
+  config: GenerationConfig,
+  prices: Record<string, ModelPrice>,
+): GenerationEstimate {
+  const conversations = config.kind === 'conversations';
+  const perRecord = Math.min(config.slotsPerCall, 5);
+  const items = config.count * (1 + REASK_RATE);
+  const calls = Math.ceil(items / perRecord);
+  const prompt = estimateTokens(
+    conversations ? CONVERSATION_SYSTEM_PROMPT + CONVERSATION_EXAMPLES : SERIES_SYSTEM_PROMPT,
+  );
+  const inputTokens = Math.round(items * (conversations ? 75 : 60) + calls * (60 + prompt));
+  const outputTokens = Math.round(items * (conversations ? 110 * 5 + 80 : 160));
+  const price = priceOf(config.model, prices);
+  return {
+    calls,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens: 0,
+    costUsd: price
+      ? costOf(price, { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }) * 0.5
+      : null,
+    seconds: BATCH_WINDOW_S,
+    limitedBy: 'batch (Bedrock finishes most jobs within 24 h)',
+    ceilingItemsPerMinute: null,
+    mode: 'batch',
   };
 }

@@ -76,6 +76,24 @@ export class GenerationManager {
       );
     }
     const config = resolveConfig(parsed.output as GenerationConfigInput, this.server);
+    if (config.mode === 'batch' && config.provider !== 'bedrock') {
+      throw new InputError([
+        {
+          path: 'mode',
+          message:
+            'batch mode is Bedrock batch inference: use provider bedrock (the local provider is instant and free)',
+        },
+      ]);
+    }
+    if (config.mode === 'batch' && !this.server.batch) {
+      throw new InputError([
+        {
+          path: 'mode',
+          message:
+            'batch mode needs GENESIS_BATCH_ROLE_ARN, GENESIS_BATCH_INPUT_URI and GENESIS_BATCH_OUTPUT_URI on the server (see the README); use on_demand or auto',
+        },
+      ]);
+    }
     const em = this.services.em.fork();
     if (config.exampleDatasetId !== null) {
       const id = Number(config.exampleDatasetId);
@@ -164,11 +182,23 @@ export class GenerationManager {
   /** Jobs left `running` or `queued` by a process that died are resumed. Returns their ids. */
   async resumeInterrupted(): Promise<number[]> {
     const em = this.services.em.fork();
-    const jobs = await em.find(GenerationJobSchema, {
-      status: { $in: ['running', 'queued'] },
-      $or: [{ leaseOwner: null }, { leaseExpiresAt: { $lt: new Date() } }],
-    });
-    const ids = jobs.map((j) => j.id).filter((id) => !this.#running.has(id));
+    const jobs = await em.find(
+      GenerationJobSchema,
+      { status: { $in: ['running', 'queued'] } },
+      { fields: ['id', 'leaseOwner', 'leaseExpiresAt'] },
+    );
+    const now = Date.now();
+    // Free, expired, or held by a process on this machine that is gone (a killed `generate` or `serve`): such a
+    // job is taken at once instead of after its lease runs out. #claim re-checks atomically.
+    const ids = jobs
+      .filter(
+        (j) =>
+          !j.leaseOwner ||
+          (j.leaseExpiresAt?.getTime() ?? 0) < now ||
+          deadLocalHolder(j.leaseOwner),
+      )
+      .map((j) => j.id)
+      .filter((id) => !this.#running.has(id));
     for (const id of ids) this.#launch(id);
     return ids;
   }

@@ -3,6 +3,7 @@ import type { GenerationMeta } from '@genesis/schema/common';
 import { type Conversation, ConversationSchema } from '@genesis/schema/conversation';
 import { formatIssues } from '@genesis/schema/issues';
 import * as v from 'valibot';
+import { clearLanguage } from '../validation/text/language.ts';
 import type { ConversationSlot } from './slots.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
@@ -33,65 +34,12 @@ export function extractJson(answer: { text: string; toolInput?: unknown }): unkn
   return null;
 }
 
-const EN_WORDS = new Set([
-  'the',
-  'my',
-  'is',
-  'and',
-  'to',
-  'you',
-  'i',
-  'it',
-  'have',
-  'for',
-  'your',
-  'was',
-  'can',
-  'with',
-  'this',
-  'what',
-  'why',
-  'how',
-]);
-const ES_WORDS = new Set([
-  'el',
-  'la',
-  'mi',
-  'es',
-  'y',
-  'que',
-  'de',
-  'no',
-  'por',
-  'para',
-  'con',
-  'tu',
-  'su',
-  'una',
-  'un',
-  'lo',
-  'se',
-  'pero',
-  'qué',
-  'cómo',
-  'hola',
-]);
-
 /**
- * Which of en/es a text is written in, by counting very common function words. Returns null when it can't
- * tell (too short, or evenly mixed), so only clear mismatches are rejected.
+ * Which of en/es a text is clearly written in (ELD, the validation lab's language ID), or null when it can't
+ * tell (short, mixed), so only clear mismatches are rejected.
  */
 export function guessLanguage(text: string): 'en' | 'es' | null {
-  let en = 0;
-  let es = 0;
-  for (const word of text.toLowerCase().match(/[a-záéíóúñü]+/g) ?? []) {
-    if (EN_WORDS.has(word)) en++;
-    if (ES_WORDS.has(word)) es++;
-  }
-  if (en + es < 4) return null;
-  if (en >= 2 * es + 2) return 'en';
-  if (es >= 2 * en + 2) return 'es';
-  return null;
+  return clearLanguage(text);
 }
 
 function entriesOf(json: unknown, key: string): unknown[] | null {

@@ -91,21 +91,27 @@ export function planConversations(config: GenerationConfig): ConversationSlot[] 
   const complexities = shuffledLabels<Complexity>(n, config.targets.complexities, rng);
   const resolutions = shuffledLabels<Resolution>(n, config.targets.resolutions, rng);
   const order = rng.shuffle(intents.map((_, i) => i));
+  let spanish = 0;
   return order.map((src, i) => {
     const intent = intents[src]!;
     const complexity = complexities[i]!;
     const [lo, hi] = TURNS_BY_COMPLEXITY[complexity];
     // Even counts end on the agent's reply; odd ones (allowed) end on the customer.
     const turns = 2 * rng.int(Math.ceil(lo / 2), Math.floor(hi / 2));
+    const language = languages[src]!;
     return {
       slot: slotKey(i),
       intent,
       category: getIntent(intent)!.category,
-      language: languages[src]!,
+      language,
       sentiment: sentiments[i]!,
       complexity,
       turns,
       resolution: resolutions[i]!,
+      // Spanish conversations alternate between the two markets the bank serves.
+      ...(language === 'es'
+        ? { region: spanish++ % 2 === 0 ? ('MX' as const) : ('ES' as const) }
+        : {}),
     };
   });
 }

@@ -18,6 +18,29 @@ For every slot you are given, write one conversation between a customer and a su
 
 Answer with ONLY a JSON object: {"conversations":[{"slot":"<slot id>","conversation_id":"<any unique id>","intent":"<slot intent>","category":"<slot category>","sentiment":"...","complexity":"...","language":"en|es","turn_count":<n>,"resolution_status":"resolved|unresolved|escalated","emotion_arc":"<start>_to_<end>","turns":[{"speaker":"customer","text":"..."},{"speaker":"agent","text":"..."}]}]} with one entry per slot, in any order.`;
 
+/**
+ * The same instructions in Spanish, for calls whose slots are all Spanish: a model writes more natural Spanish
+ * when it is briefed in Spanish. Each Spanish slot names its market (`region`: MX or ES).
+ */
+export const CONVERSATION_SYSTEM_PROMPT_ES = `Escribes conversaciones realistas de atención al cliente para un neobanco (un banco digital con tarjetas, transferencias, recargas, cambio de divisas y una app) con clientes en México y en España.
+
+Para cada slot que recibas, escribe una conversación entre un cliente y un agente de soporte, en español:
+- El cliente habla primero; los turnos se alternan; escribe exactamente el número de turnos pedido.
+- La conversación trata del intent del slot (una etiqueta de Banking77, explicada en "about"); el primer mensaje del cliente deja claro ese intent como lo diría un cliente real, con sus palabras (preguntas, afirmaciones, faltas de ortografía o lenguaje informal si está molesto).
+- Respeta el sentiment (el tono del cliente), la complexity (simple: una sola petición; medium: un detalle o una repregunta; complex: varios detalles o un segundo problema) y la resolution (resolved: el agente lo resuelve y el cliente lo reconoce; unresolved: sin solución; escalated: pasa a un equipo especialista con un número de caso).
+- Mercado del slot ("region"): MX — español de México, pesos (MXN), SPEI, OXXO, "celular", "cajero", trato de usted o tú según el tono; ES — español de España, euros (EUR), Bizum, "móvil", "vale", vosotros en plural. No mezcles idiomas.
+- Los agentes son amables y precisos, nunca piden el número completo de la tarjeta, el NIP/PIN ni contraseñas, y no inventan políticas inseguras.
+- Usa importes, fechas y comercios ficticios; nunca datos personales reales.
+
+Responde SOLO con un objeto JSON: {"conversations":[{"slot":"<id del slot>","conversation_id":"<id único>","intent":"<intent del slot>","category":"<category del slot>","sentiment":"...","complexity":"...","language":"es","turn_count":<n>,"resolution_status":"resolved|unresolved|escalated","emotion_arc":"<inicio>_to_<fin>","turns":[{"speaker":"customer","text":"..."},{"speaker":"agent","text":"..."}]}]} con una entrada por slot, en cualquier orden. Las claves y los valores de las etiquetas van en inglés, como arriba; solo el texto de los turnos va en español.`;
+
+/** The system prompt for a call: Spanish when every slot is Spanish, else the English one. */
+export function conversationSystemPrompt(slots: readonly { language: string }[]): string {
+  return slots.length > 0 && slots.every((s) => s.language === 'es')
+    ? CONVERSATION_SYSTEM_PROMPT_ES
+    : CONVERSATION_SYSTEM_PROMPT;
+}
+
 export const SERIES_SYSTEM_PROMPT = `You design realistic scenarios for synthetic time series (electricity, energy, sensors, financial markets). For each slot, write a short description (in the slot's language) of a plausible situation, e.g. "Residential load in a Madrid flat during a heatwave week", and numeric parameters that an engine renders into the series, so the values are always well-formed.
 
 ${SCENARIO_GUIDE}

@@ -11,7 +11,7 @@ import {
   type JobStatus,
 } from '../db/entities/generation-job.entity.ts';
 import type { Services } from '../db/orm.ts';
-import { costOf, type ModelPrice, outputBurndown } from '../llm/prices.ts';
+import { costOf, type ModelPrice, outputBurndown, supportsBatch } from '../llm/prices.ts';
 import {
   estimateTokens,
   type ModelAnswer,
@@ -30,13 +30,19 @@ import { type GenerationProgress, nextSequence } from './progress.ts';
 import {
   buildPrompt,
   CONVERSATION_EXAMPLES,
-  CONVERSATION_SYSTEM_PROMPT,
+  conversationSystemPrompt,
   SERIES_SYSTEM_PROMPT,
 } from './prompts.ts';
 import { Random } from './random.ts';
-import type { ConversationSlot, SeriesSlot, SlotRequest } from './slots.ts';
+import {
+  type ConversationSlot,
+  maxOutputTokens,
+  type SeriesSlot,
+  type Slot,
+  type SlotRequest,
+  takeSlots,
+} from './slots.ts';
 
-type Slot = ConversationSlot | SeriesSlot;
 type Item = Record<string, unknown> & ({ conversation_id: string } | { series_id: string });
 
 export interface RunnerDeps {
@@ -180,15 +186,23 @@ export class GenerationRunner {
     }
     await this.#loadReferenceExamples();
     let pending: Slot[] = plan.filter((s) => !done.has(s.slot));
-    if (this.#batchWanted(pending.length))
-      pending = await this.#runBatch(pending as ConversationSlot[], signal);
+    if (this.#batchWanted(pending.length)) {
+      const affordable = this.#job.batchJobs?.length ? pending : this.#withinBudget(pending);
+      const rest = pending.slice(affordable.length);
+      if (rest.length > 0)
+        this.#deps.logger?.warn(
+          { slots: rest.length },
+          'the budget does not cover every slot at batch price; the rest waits for a budget raise',
+        );
+      pending = [...(await this.#runBatch(affordable, signal)), ...rest];
+    }
     const inflight = new Set<Promise<void>>();
     this.#publish(true);
 
     const stopLaunching = () => signal.aborted || this.#leaseLost || this.#status !== 'running';
     while ((pending.length > 0 || inflight.size > 0) && !(stopLaunching() && inflight.size === 0)) {
       while (!stopLaunching() && pending.length > 0 && inflight.size < this.#limit.value) {
-        const batch = pending.splice(0, config.slotsPerCall);
+        const batch = takeSlots(pending, config.slotsPerCall);
         const estimate = this.#estimateCost(batch);
         if (
           config.budgetUsd !== null &&
@@ -235,18 +249,13 @@ export class GenerationRunner {
     return result;
   }
 
-  /** Whether the slots go through Bedrock batch inference first (conversations on Bedrock only). */
+  /** Whether the slots go through Bedrock batch inference first (Bedrock only, either kind). */
   #batchWanted(pendingCount: number): boolean {
     const c = this.#config;
-    if (
-      c.kind !== 'conversations' ||
-      c.provider !== 'bedrock' ||
-      c.mode === 'on_demand' ||
-      pendingCount === 0
-    )
-      return false;
+    if (c.provider !== 'bedrock' || c.mode === 'on_demand' || pendingCount === 0) return false;
     const batch = this.#deps.batch;
     if (!batch) {
+      // Refused at start; a job resumed on a server that lost its batch settings goes on on demand.
       if (c.mode === 'batch') {
         this.#deps.logger?.warn(
           'batch mode asked but GENESIS_BATCH_ROLE_ARN / _INPUT_URI / _OUTPUT_URI are not set; generating on demand',
@@ -255,8 +264,23 @@ export class GenerationRunner {
       return false;
     }
     return (
-      c.mode === 'batch' || pendingCount >= batch.autoMin || (this.#job.batchJobs?.length ?? 0) > 0
+      c.mode === 'batch' ||
+      (this.#job.batchJobs?.length ?? 0) > 0 ||
+      (pendingCount >= batch.autoMin && supportsBatch(c.model))
     );
+  }
+
+  /**
+   * The slots a batch may take under the budget: as many as the remaining budget pays for at batch price (the
+   * rest stay pending, and the on-demand loop pauses at the budget as usual).
+   */
+  #withinBudget(slots: Slot[]): Slot[] {
+    const budget = this.#config.budgetUsd;
+    if (budget === null || !this.#deps.price) return slots;
+    const per = Math.min(this.#config.slotsPerCall, 5);
+    const perSlot = this.#estimateCost(slots.slice(0, per)) / Math.min(per, slots.length) / 2;
+    const fit = perSlot > 0 ? Math.floor((budget - this.#job.costUsd) / perSlot) : slots.length;
+    return slots.slice(0, Math.max(0, Math.min(slots.length, fit)));
   }
 
   /**
@@ -264,7 +288,7 @@ export class GenerationRunner {
    * submits the jobs (or re-attaches to the ones a previous run submitted), stores the accepted items like any
    * answer, and returns the slots to finish on demand (failed records and rejected answers, with their reasons).
    */
-  async #runBatch(slots: ConversationSlot[], signal: AbortSignal): Promise<Slot[]> {
+  async #runBatch(slots: Slot[], signal: AbortSignal): Promise<Slot[]> {
     const batch = this.#deps.batch!;
     const job = this.#job;
     const [{ BedrockClient }, { S3Client }, { BatchEngine, BatchError }] = await Promise.all([
@@ -284,11 +308,24 @@ export class GenerationRunner {
       roleArn: batch.roleArn,
       inputUri: batch.inputUri,
       outputUri: batch.outputUri,
-      jobNamePrefix: `genesis-job${job.id}-${Date.now().toString(36)}`,
+      jobNamePrefix: `genesis-job${job.id}`,
+      task: this.#config.kind,
       slotsPerRecord: Math.min(this.#config.slotsPerCall, 5),
       minRecordsPerJob: batch.minRecords,
-      system: this.#systemPrompt(),
+      system: (s) => this.#systemPrompt(s),
       examples: this.#examples(),
+      maxTokens: (s) => this.#maxTokens(s),
+      ...(this.#config.kind === 'timeseries'
+        ? {
+            parse: (answer: ModelAnswer, recordSlots: Slot[]) =>
+              this.#parseSeries(answer, recordSlots as SeriesSlot[], (slot) => ({
+                model: this.#config.model,
+                provider: 'bedrock',
+                created_at: createdAt,
+                slot: slot.slot,
+              })),
+          }
+        : {}),
       poll: { initialMs: batch.pollMs, maxMs: Math.max(batch.pollMs, 300_000) },
       price: this.#deps.price,
       meta: (slot) => ({
@@ -321,7 +358,7 @@ export class GenerationRunner {
       const pending: Slot[] = result.failed.map((f) => f.slot);
       // Repeats are re-asked like on demand; the rest is written as one answer (half-price usage).
       const outcomes = result.outcomes.map((o) => {
-        if (!o.ok) return o;
+        if (!o.ok || this.#config.kind !== 'conversations') return o;
         const key = customerKey(o.item as Item);
         if (this.#customerKeys.has(key)) {
           return {
@@ -361,7 +398,12 @@ export class GenerationRunner {
       };
       return pending;
     } catch (err) {
-      if (signal.aborted) return slots; // the Bedrock jobs keep running; resume re-attaches
+      if (signal.aborted) {
+        // A shutdown or a takeover leaves the Bedrock jobs running (the next run re-attaches to them); a cancel
+        // stops them so they stop costing. What they answered before stopping is collected on a resume.
+        if (!(signal.reason instanceof ShutdownError)) await engine.stop();
+        return slots;
+      }
       const reason =
         err instanceof BatchError ? err.message : `batch failed: ${(err as Error).message}`;
       this.#deps.logger?.warn({ reason }, 'batch not used; generating on demand');
@@ -386,9 +428,10 @@ export class GenerationRunner {
     });
   }
 
-  #systemPrompt() {
+  /** The system prompt of a call: for conversations, in the language of its slots (English when mixed). */
+  #systemPrompt(slots: readonly Slot[] = []) {
     return this.#config.kind === 'conversations'
-      ? CONVERSATION_SYSTEM_PROMPT
+      ? conversationSystemPrompt(slots as ConversationSlot[])
       : SERIES_SYSTEM_PROMPT;
   }
 
@@ -412,7 +455,8 @@ export class GenerationRunner {
     const rows = await this.#em.find(
       DatasetItemSchema,
       { dataset: id },
-      { fields: ['data', 'intent'], limit: 2000 },
+      // Ordered, so the prompt (and a batch job's idempotency token) is the same after a restart.
+      { fields: ['data', 'intent'], limit: 2000, orderBy: { id: 'asc' } },
     );
     const picked = rng.shuffle(rows);
     if (dataset.kind === 'utterances') {
@@ -430,9 +474,7 @@ export class GenerationRunner {
   }
 
   #maxTokens(batch: Slot[]): number {
-    if (this.#config.kind === 'timeseries') return Math.min(8192, 250 * batch.length + 200);
-    const turns = batch.reduce((n, s) => n + (s as ConversationSlot).turns, 0);
-    return Math.min(16_000, 90 * turns + 120 * batch.length + 200);
+    return maxOutputTokens(this.#config.kind, batch);
   }
 
   #pause(message: string) {
@@ -451,7 +493,7 @@ export class GenerationRunner {
     const request = { task: config.kind, slots: batch } as SlotRequest;
     const feedback = batch.map((s) => this.#feedback.get(s.slot)).filter((f): f is string => !!f);
     const prompt = buildPrompt(request, feedback);
-    const system = this.#systemPrompt();
+    const system = this.#systemPrompt(batch);
     const examples = this.#examples();
     const maxTokens = this.#maxTokens(batch);
     // Quota tokens as Bedrock counts them: input plus output times the model's burndown.

@@ -43,6 +43,16 @@ const TABLE: [pattern: string, price: ModelPrice][] = [
   ['local', { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }],
 ];
 
+/**
+ * Models with Bedrock batch inference at half price (BEDROCK.md §5-6: Claude 3.5+ and Nova Pro; Nova Lite and
+ * Micro are not listed). `auto` mode picks batch only for these; an explicit `batch` is tried for any model.
+ */
+const BATCH_MODELS = ['anthropic.claude', 'nova-pro'];
+
+export function supportsBatch(model: string): boolean {
+  return BATCH_MODELS.some((p) => model.includes(p));
+}
+
 /** The models offered by name in the UI and CLI help. */
 export const KNOWN_MODELS = [
   DEFAULT_BEDROCK_MODEL,

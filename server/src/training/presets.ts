@@ -44,7 +44,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   quick_test: preset(
     'quick_test',
     'Smoke test: at most 20 examples per intent, word unigrams, complement naive Bayes, 20% hold-out. ' +
-      'Checks that a dataset trains end to end in about a second; its accuracy means little.',
+      'Checks that a dataset trains end to end in about a second; its accuracy means little (0.60 on ' +
+      'Banking77).',
     {
       features: { blocks: [{ analyzer: 'word', ngramRange: [1, 1] }] },
       model: { kind: 'nb', alpha: 1 },
@@ -54,8 +55,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   ),
   fast: preset(
     'fast',
-    'Word 1-2-grams + linear SVM (C=1), 20% hold-out. A few seconds on 10k texts; about 0.88 ' +
-      'accuracy on Banking77.',
+    'Word 1-2-grams + linear SVM (C=1), 20% hold-out. About a second to fit on 10k texts; 0.877 ' +
+      'hold-out accuracy on Banking77 (0.881 by 5-fold CV).',
     {
       features: { blocks: [WORD_1_2] },
       model: SVM,
@@ -64,8 +65,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   ),
   balanced: preset(
     'balanced',
-    'Word 1-2-grams + character 3-5-grams within words + linear SVM (C=1), 20% hold-out. About 0.90 ' +
-      'on Banking77 for two thirds of the time of `best`.',
+    'Word 1-2-grams + character 3-5-grams within words + linear SVM (C=1), 20% hold-out. 0.899 ' +
+      'hold-out accuracy on Banking77 (0.901 by 5-fold CV) for about three quarters of the fit time ' +
+      'of `best`.',
     {
       features: { blocks: [WORD_1_2, CHAR_WB_3_5] },
       model: SVM,
@@ -76,7 +78,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     'best',
     'Word 1-2-grams + character 2-5-grams within words + linear SVM (C=1), 20% hold-out: the most ' +
       'accurate configuration found (0.903 5-fold CV accuracy on Banking77, as scikit-learn’s best ' +
-      'pipeline, in less fit time).',
+      'pipeline, in less fit time; 0.899 on its own 20% hold-out, where one split is within noise ' +
+      'of `balanced`).',
     {
       features: { blocks: [WORD_1_2, CHAR_WB_2_5] },
       model: SVM,
@@ -86,7 +89,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   cross_validation: preset(
     'cross_validation',
     'The `best` model evaluated by stratified 5-fold cross-validation (mean ± std over folds, pooled ' +
-      'per-intent metrics): the figure to compare datasets and configurations by. Six fits.',
+      'per-intent metrics): the figure to compare datasets and configurations by (0.903 ± 0.003 on ' +
+      'Banking77). Six fits.',
     {
       features: { blocks: [WORD_1_2, CHAR_WB_2_5] },
       model: SVM,

@@ -160,7 +160,8 @@ async function runTrials(
 /**
  * `base` with each `path → value` set, validated. A path must already exist in the config (so a typo, or
  * `model.C` on naive Bayes, fails loudly instead of being silently dropped), except under a model replaced
- * in the same trial.
+ * in the same trial. A `*` step sets the rest of the path in every element of an array, e.g.
+ * `features.blocks.*.maxFeatures` caps every TF-IDF block.
  */
 export function applyParams(
   base: TrainingConfig,
@@ -178,19 +179,22 @@ export function applyParams(
       config = parseTrainingConfig(config) as unknown as Record<string, unknown>;
     }
     depthDone = keys.length;
-    let node: Record<string, unknown> = config;
-    keys.forEach((key, depth) => {
-      if (depth === keys.length - 1) {
-        if (!(key in node)) throw new RangeError(`Unknown parameter "${path}" for this config`);
-        node[key] = structuredClone(value);
-        return;
-      }
-      const child = node[key];
-      if (child === null || typeof child !== 'object') {
-        throw new RangeError(`Unknown parameter "${path}" for this config`);
-      }
-      node = child as Record<string, unknown>;
-    });
+    setPath(config, keys, value, path);
   }
   return parseTrainingConfig(config);
+}
+
+function setPath(node: unknown, keys: readonly string[], value: ParamValue, path: string): void {
+  const [key, ...rest] = keys;
+  const unknown = () => new RangeError(`Unknown parameter "${path}" for this config`);
+  if (key === undefined || node === null || typeof node !== 'object') throw unknown();
+  if (key === '*') {
+    if (!Array.isArray(node) || node.length === 0 || rest.length === 0) throw unknown();
+    for (const child of node) setPath(child, rest, value, path);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if (!(key in record)) throw unknown();
+  if (rest.length === 0) record[key] = structuredClone(value);
+  else setPath(record[key], rest, value, path);
 }

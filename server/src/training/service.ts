@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import * as v from 'valibot';
@@ -14,6 +16,12 @@ import {
 } from './pipeline.ts';
 import { PresetNameSchema, presetConfig } from './presets.ts';
 import { runTrainingJob, TrainingCancelledError } from './run.ts';
+import {
+  MAX_SEARCH_TRIALS,
+  type ResolvedSearch,
+  resolveSearch,
+  SearchSpecError,
+} from './search-space.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -41,6 +49,29 @@ export const TrainingInputSchema = v.object({
    * alpha for naive Bayes) scored by stratified 3-fold CV; the best configuration is then trained.
    */
   search: v.optional(v.picklist(['grid', 'random'], 'search must be grid or random')),
+  /**
+   * What to search (default: C, or alpha for naive Bayes, over 0.1..10): per parameter a list of values, or for
+   * random search a min..max range sampled log-uniformly. See SEARCH_PARAMS for the names.
+   */
+  searchSpace: v.optional(
+    v.array(
+      v.object({
+        name: v.pipe(v.string(), v.trim(), v.nonEmpty('a search parameter needs a name')),
+        values: v.optional(v.nullable(v.array(v.unknown()))),
+        min: v.optional(v.nullable(v.number())),
+        max: v.optional(v.nullable(v.number())),
+      }),
+    ),
+  ),
+  /** Random search: how many configurations to score (default 10). */
+  searchTrials: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('searchTrials must be a whole number'),
+      v.minValue(1, 'searchTrials must be at least 1'),
+      v.maxValue(MAX_SEARCH_TRIALS, `searchTrials must be at most ${MAX_SEARCH_TRIALS}`),
+    ),
+  ),
   experiment: v.optional(
     v.pipe(
       v.string(),
@@ -123,10 +154,56 @@ export async function datasetTexts(
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const ACTIVE: TrainingRun['status'][] = ['queued', 'running'];
+
+/** What a run says when the process training it ended before it finished. */
+export const INTERRUPTED_MESSAGE =
+  'Interrupted: the server stopped before the run finished (a restart or a crash); start it again.';
+
+/** Abort reasons: the process is stopping, or another process took the run (its lease was lost). */
+class ShutdownSignal extends Error {
+  override name = 'ShutdownSignal';
+}
+class LeaseLostSignal extends Error {
+  override name = 'LeaseLostSignal';
+}
+
+export interface TrainingManagerOptions {
+  /** How long a run's claim holds without a heartbeat (GENESIS_LEASE_SECONDS; default 30). */
+  readonly leaseSeconds?: number;
+}
+
+/** Whether a lease owner (`host:pid:nonce`) is a process on this machine that no longer exists. */
+function deadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid)
+    return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** The InputError of a bad search spec, pointing at the parameter's entry of `searchSpace`. */
+function searchInputError(err: SearchSpecError, specs: readonly { name: string }[] | undefined) {
+  if (err.param === 'searchTrials') {
+    return new InputError([{ path: 'searchTrials', message: err.message }]);
+  }
+  const index = specs?.findIndex((s) => s.name.trim() === err.param) ?? -1;
+  return new InputError([
+    { path: index >= 0 ? `searchSpace.${index}` : 'searchSpace', message: err.message },
+  ]);
+}
 
 /**
  * Starts training runs in worker threads (the API never blocks), records their progress, metrics and model
  * artifact in the registry, and serves predictions from stored models.
+ *
+ * Each run is leased to the process training it (`leaseOwner`, renewed by a heartbeat), so a run whose process
+ * died can be told from one still going in another process: {@link recoverInterrupted} (run when the server
+ * starts, and every few seconds by `serve`) marks the runs of dead owners failed.
  */
 export class TrainingManager {
   readonly #running = new Map<
@@ -134,11 +211,18 @@ export class TrainingManager {
     { controller: AbortController; done: Promise<void>; progress: RunProgress }
   >();
   readonly #models = new Map<number, LoadedModel>();
+  /** This process's name in run leases. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly #leaseMs: number;
+  #sweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly services: Services,
     private readonly pubsub: AppPubSub,
-  ) {}
+    options: TrainingManagerOptions = {},
+  ) {
+    this.#leaseMs = (options.leaseSeconds ?? 30) * 1000;
+  }
 
   async start(raw: unknown): Promise<TrainingRun> {
     const parsed = v.safeParse(TrainingInputSchema, raw);
@@ -169,25 +253,57 @@ export class TrainingManager {
         },
       ]);
     }
+    let search: ResolvedSearch | null = null;
+    if (input.search) {
+      try {
+        search = resolveSearch(input.search, input.searchSpace, config, {
+          ...(input.searchTrials !== undefined ? { trials: input.searchTrials } : {}),
+          ...(input.cvFolds ? { folds: input.cvFolds } : {}),
+          seed: config.seed,
+        });
+      } catch (err) {
+        if (err instanceof SearchSpecError) throw searchInputError(err, input.searchSpace);
+        throw err;
+      }
+    } else if (input.searchSpace?.length || input.searchTrials !== undefined) {
+      throw new InputError([
+        {
+          path: input.searchSpace?.length ? 'searchSpace' : 'searchTrials',
+          message: 'a search space or trial count needs search (grid or random)',
+        },
+      ]);
+    }
     // Load both datasets now, so a wrong id or kind is an input error rather than a failed run.
     const train = await datasetTexts(this.services, input.datasetId, 'datasetId');
     const test = input.testDatasetId
       ? await datasetTexts(this.services, input.testDatasetId, 'testDatasetId')
       : undefined;
     const em = this.services.em.fork();
+    const extras = {
+      learningCurve: input.learningCurve,
+      ...(search
+        ? {
+            search: {
+              kind: search.kind,
+              space: search.space,
+              trials: search.trials,
+              folds: search.folds,
+            },
+          }
+        : {}),
+    };
     const run = em.create(TrainingRunSchema, {
       status: 'queued',
       dataset: input.datasetId,
       testDataset: input.testDatasetId ?? null,
       experiment: input.experiment ?? null,
       preset: input.preset,
-      config: { ...config, learningCurve: input.learningCurve } as unknown as Record<
-        string,
-        unknown
-      >,
+      config: { ...config, ...extras } as unknown as Record<string, unknown>,
+      leaseOwner: this.owner,
+      leaseExpiresAt: new Date(Date.now() + this.#leaseMs),
     } as never);
     await em.flush();
-    this.#launch(run.id, train, test, config, input.learningCurve, input.search ?? null);
+    this.#launch(run.id, train, test, config, input.learningCurve, search, extras);
     return run;
   }
 
@@ -195,11 +311,12 @@ export class TrainingManager {
     runId: number,
     train: LabelledTexts,
     test: LabelledTexts | undefined,
-    initial: unknown,
+    initial: ReturnType<typeof presetConfig>,
     learningCurve: boolean,
-    search: 'grid' | 'random' | null,
+    search: ResolvedSearch | null,
+    extras: Record<string, unknown>,
   ) {
-    let config = initial;
+    let config: unknown = initial;
     const controller = new AbortController();
     const progress: RunProgress = {
       runId,
@@ -219,61 +336,90 @@ export class TrainingManager {
     this.#running.set(runId, entry);
     const started = Date.now();
     const em = this.services.em.fork();
-    let lastPublish = 0;
-    const onProgress = (p: TrainingProgress) => {
-      Object.assign(progress, p, { status: 'running' });
-      if (Date.now() - lastPublish > 200 || p.fraction >= 1) {
-        lastPublish = Date.now();
-        this.pubsub.publish('training:progress', runId, { ...progress });
-      }
+    const mine = { id: runId, leaseOwner: this.owner };
+
+    // The run's phases (search, train, learning curve) weighted by how many fits each makes, so the
+    // fraction and ETA cover the whole run rather than restarting with each phase.
+    const evaluation = initial.evaluation;
+    const weights = {
+      search: search ? search.trials * search.folds : 0,
+      train:
+        (evaluation.kind === 'cv' ? evaluation.folds : evaluation.kind === 'holdout' ? 1 : 0) + 1,
+      learning_curve: learningCurve && test ? 2 : 0,
     };
-    entry.done = (async () => {
-      await em.nativeUpdate(TrainingRunSchema, { id: runId }, { status: 'running' });
+    const total = weights.search + weights.train + weights.learning_curve;
+    let lastPublish = 0;
+    const publish = () => {
+      lastPublish = Date.now();
       this.pubsub.publish('training:progress', runId, { ...progress });
+    };
+    const phase = (name: keyof typeof weights) => {
+      const offset =
+        name === 'search' ? 0 : name === 'train' ? weights.search : weights.search + weights.train;
+      return (p: TrainingProgress) => {
+        // Each job ends with its own 'done'; the run is done only when the last phase is stored.
+        if (p.stage === 'done') return;
+        const fraction = Math.min(0.999, (offset + p.fraction * weights[name]) / total);
+        const elapsedSeconds = (Date.now() - started) / 1000;
+        const changed = p.stage !== progress.stage || p.fold !== progress.fold;
+        Object.assign(progress, p, {
+          status: 'running',
+          fraction,
+          elapsedSeconds,
+          etaSeconds: fraction >= 0.02 ? (elapsedSeconds * (1 - fraction)) / fraction : null,
+        });
+        // Every new stage and fold is sent; within one, at most five events a second.
+        if (changed || Date.now() - lastPublish > 200) publish();
+      };
+    };
+    const heartbeat = setInterval(
+      () => void this.#renew(runId, controller, progress),
+      Math.max(250, this.#leaseMs / 3),
+    );
+    entry.done = (async () => {
       try {
+        await em.nativeUpdate(
+          TrainingRunSchema,
+          { ...mine, status: 'queued' },
+          { status: 'running' },
+        );
+        publish();
         let searched: unknown = null;
         if (search) {
           progress.stage = 'search';
-          const kind = (config as { model: { kind: string } }).model.kind;
-          const param = kind === 'nb' ? 'model.alpha' : 'model.C';
-          const values = kind === 'nb' ? [0.1, 0.3, 1, 3] : [0.1, 0.3, 1, 3, 10];
           const result = await runTrainingJob(
-            {
-              kind: 'search',
-              data: train,
-              config,
-              folds: 3,
-              search:
-                search === 'grid'
-                  ? { kind: 'grid', grid: { [param]: values } }
-                  : {
-                      kind: 'random',
-                      space: { [param]: { min: values[0]!, max: values.at(-1)!, log: true } },
-                      iterations: 6,
-                    },
-            },
-            { onProgress, signal: controller.signal },
+            { kind: 'search', data: train, config, folds: search.folds, search: search.search },
+            { onProgress: phase('search'), signal: controller.signal },
           );
           config = result.result.best.config;
+          const named = (params: Readonly<Record<string, unknown>>) =>
+            Object.fromEntries(
+              Object.entries(params).map(([path, value]) => [search.names[path] ?? path, value]),
+            );
           searched = {
-            kind: search,
+            kind: search.kind,
             folds: result.result.folds,
-            best: { params: result.result.best.params, accuracy: result.result.best.accuracy },
+            space: search.space,
+            best: {
+              params: result.result.best.params,
+              values: named(result.result.best.params),
+              accuracy: result.result.best.accuracy,
+              macroF1: result.result.best.macroF1,
+            },
             trials: result.result.trials.map((t) => ({
               params: t.params,
+              values: named(t.params),
               accuracy: t.accuracy,
               macroF1: t.macroF1,
             })),
           };
-          await em.nativeUpdate(
-            TrainingRunSchema,
-            { id: runId },
-            { config: config as Record<string, unknown> },
-          );
+          await em.nativeUpdate(TrainingRunSchema, mine, {
+            config: { ...(config as object), ...extras } as Record<string, unknown>,
+          });
         }
         const trained = await runTrainingJob(
           { kind: 'train', data: train, config, ...(test ? { test } : {}) },
-          { onProgress, signal: controller.signal },
+          { onProgress: phase('train'), signal: controller.signal },
         );
         const { artifact, evaluation, test: testMetrics, timings } = trained.result;
         let curve: unknown = null;
@@ -281,69 +427,180 @@ export class TrainingManager {
           progress.stage = 'learning_curve';
           const lc = await runTrainingJob(
             { kind: 'learning_curve', train, test, config },
-            { onProgress, signal: controller.signal },
+            { onProgress: phase('learning_curve'), signal: controller.signal },
           );
           curve = lc.points;
         }
         const json = Buffer.from(JSON.stringify(artifact));
         const model = await gzipAsync(json);
-        await em.nativeUpdate(
-          TrainingRunSchema,
-          { id: runId },
-          {
-            status: 'completed',
-            metrics: {
-              evaluation,
-              test: testMetrics,
-              learningCurve: curve,
-              search: searched,
-              timings,
-              trainExamples: train.texts.length,
-            } as unknown as Record<string, unknown>,
-            artifact: {
-              format: artifact.format,
-              version: artifact.version,
-              classes: artifact.classes.length,
-              bytes: json.length,
-              gzipBytes: model.length,
-            },
-            model,
-            durationMs: Date.now() - started,
-            finishedAt: new Date(),
-            progress: null,
+        await em.nativeUpdate(TrainingRunSchema, mine, {
+          status: 'completed',
+          metrics: {
+            evaluation,
+            test: testMetrics,
+            learningCurve: curve,
+            search: searched,
+            timings,
+            trainExamples: train.texts.length,
+          } as unknown as Record<string, unknown>,
+          artifact: {
+            format: artifact.format,
+            version: artifact.version,
+            classes: artifact.classes.length,
+            bytes: json.length,
+            gzipBytes: model.length,
           },
-        );
-        Object.assign(progress, { status: 'completed', stage: 'done', fraction: 1, etaSeconds: 0 });
+          model,
+          durationMs: Date.now() - started,
+          finishedAt: new Date(),
+          progress: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        });
+        Object.assign(progress, {
+          status: 'completed',
+          stage: 'done',
+          fraction: 1,
+          etaSeconds: 0,
+          elapsedSeconds: (Date.now() - started) / 1000,
+        });
       } catch (err) {
-        const cancelled = err instanceof TrainingCancelledError;
-        const message = cancelled ? 'Cancelled.' : `Training failed: ${(err as Error).message}`;
-        await em.nativeUpdate(
-          TrainingRunSchema,
-          { id: runId },
-          {
-            status: cancelled ? 'cancelled' : 'failed',
-            error: message,
-            durationMs: Date.now() - started,
-            finishedAt: new Date(),
-          },
-        );
-        Object.assign(progress, { status: cancelled ? 'cancelled' : 'failed', message });
+        const reason: unknown = controller.signal.reason;
+        if (reason instanceof LeaseLostSignal) {
+          // Another process settled the run (marked it failed or cancelled): write nothing more.
+          const run = await em.fork().findOne(TrainingRunSchema, runId);
+          Object.assign(progress, {
+            status: run?.status ?? 'failed',
+            message: run?.error ?? INTERRUPTED_MESSAGE,
+          });
+          return;
+        }
+        const stopped = err instanceof TrainingCancelledError;
+        const shutdown = stopped && reason instanceof ShutdownSignal;
+        const status = stopped && !shutdown ? 'cancelled' : 'failed';
+        const message = shutdown
+          ? INTERRUPTED_MESSAGE
+          : stopped
+            ? 'Cancelled.'
+            : `Training failed: ${(err as Error).message}`;
+        await em.nativeUpdate(TrainingRunSchema, mine, {
+          status,
+          error: message,
+          durationMs: Date.now() - started,
+          finishedAt: new Date(),
+          progress: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        });
+        Object.assign(progress, { status, message });
       } finally {
+        clearInterval(heartbeat);
         this.#running.delete(runId);
         this.pubsub.publish('training:progress', runId, { ...progress });
       }
     })();
   }
 
+  /** Renews the run's lease and stores its progress; notices a cancel made through another process. */
+  async #renew(runId: number, controller: AbortController, progress: RunProgress): Promise<void> {
+    try {
+      const em = this.services.em.fork();
+      const renewed = await em.nativeUpdate(
+        TrainingRunSchema,
+        { id: runId, leaseOwner: this.owner },
+        {
+          leaseExpiresAt: new Date(Date.now() + this.#leaseMs),
+          progress: { ...progress } as unknown as Record<string, unknown>,
+        },
+      );
+      if (renewed === 0) return controller.abort(new LeaseLostSignal('lease lost'));
+      const run = await em.findOne(TrainingRunSchema, runId, { fields: ['status'] });
+      if (run?.status === 'cancelled')
+        controller.abort(new Error('cancelled through another process'));
+    } catch {
+      // A missed heartbeat is retried on the next tick; the lease is long enough to absorb a few.
+    }
+  }
+
+  /**
+   * Cancels a run. One trained here stops at once; one trained by another server process is marked cancelled,
+   * and its process stops it at its next heartbeat.
+   */
   async cancel(runId: number): Promise<TrainingRun> {
     const running = this.#running.get(runId);
     if (running) {
       running.controller.abort();
       await running.done;
+    } else {
+      const em = this.services.em.fork();
+      const cancelled = await em.nativeUpdate(
+        TrainingRunSchema,
+        { id: runId, status: { $in: ACTIVE } },
+        { status: 'cancelled', error: 'Cancelled.', finishedAt: new Date() },
+      );
+      if (cancelled > 0) {
+        const stopped = await this.progress(runId);
+        if (stopped) this.pubsub.publish('training:progress', runId, stopped);
+      }
     }
     const run = await this.services.em.fork().findOne(TrainingRunSchema, runId);
     if (!run) throw new NotFoundError('TrainingRun', String(runId));
     return run;
+  }
+
+  /**
+   * Marks failed the queued and running runs whose process is gone: its lease ran out without a heartbeat, or
+   * its owner is a process of this machine that no longer exists, or it has no owner (a run from before
+   * leases). Runs of live processes, here or elsewhere, are left alone. Returns the ids marked.
+   */
+  async recoverInterrupted(): Promise<number[]> {
+    const em = this.services.em.fork();
+    const now = new Date();
+    const candidates = await em.find(
+      TrainingRunSchema,
+      { status: { $in: ACTIVE } },
+      { fields: ['id', 'leaseOwner', 'leaseExpiresAt'] },
+    );
+    const marked: number[] = [];
+    for (const run of candidates) {
+      if (this.#running.has(run.id)) continue;
+      const owner = run.leaseOwner ?? null;
+      const expired = !run.leaseExpiresAt || run.leaseExpiresAt < now;
+      // Ours but not running here: a run whose launch never got going (nothing will ever finish it).
+      const orphan = owner === this.owner;
+      if (owner !== null && !expired && !orphan && !deadLocalOwner(owner)) continue;
+      const where: Record<string, unknown> = {
+        id: run.id,
+        status: { $in: ACTIVE },
+        leaseOwner: owner,
+      };
+      // A lease judged expired must still be expired: its owner may have renewed it meanwhile.
+      if (owner !== null && expired && !orphan && !deadLocalOwner(owner)) {
+        where.$or = [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lt: now } }];
+      }
+      const updated = await em.nativeUpdate(TrainingRunSchema, where, {
+        status: 'failed',
+        error: INTERRUPTED_MESSAGE,
+        finishedAt: now,
+        progress: null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      });
+      if (updated === 0) continue;
+      marked.push(run.id);
+      const state = await this.progress(run.id);
+      if (state) this.pubsub.publish('training:progress', run.id, state);
+    }
+    return marked;
+  }
+
+  /** Every `intervalMs`, {@link recoverInterrupted}: a process that dies while others run is noticed too. */
+  startRecovery(intervalMs = Math.max(1000, this.#leaseMs / 2)): void {
+    this.#sweep ??= setInterval(
+      () => void this.recoverInterrupted().catch(() => undefined),
+      intervalMs,
+    );
+    this.#sweep.unref();
   }
 
   async wait(runId: number): Promise<void> {
@@ -359,10 +616,11 @@ export class TrainingManager {
     if (live) return { ...live.progress };
     const run = await this.services.em.fork().findOne(TrainingRunSchema, runId);
     if (!run) return null;
-    return {
+    const stored = run.progress as Partial<RunProgress> | null;
+    const base: RunProgress = {
       runId,
       status: run.status,
-      stage: TERMINAL.has(run.status) ? 'done' : 'queued',
+      stage: TERMINAL.has(run.status) ? 'done' : run.status === 'running' ? 'running' : 'queued',
       fold: null,
       folds: null,
       iteration: null,
@@ -373,6 +631,10 @@ export class TrainingManager {
       etaSeconds: null,
       message: run.error ?? null,
     };
+    // A run trained by another process: its last heartbeat's progress.
+    return stored && !TERMINAL.has(run.status)
+      ? { ...base, ...stored, runId, status: run.status, message: run.error ?? null }
+      : base;
   }
 
   /** The run's most likely intents for a text, with probabilities. */
@@ -396,9 +658,17 @@ export class TrainingManager {
     return model.predict(text, top).map((p) => ({ intent: p.intent, probability: p.probability }));
   }
 
-  async stopAll(): Promise<void> {
+  /**
+   * Stops every run of this process and waits for them. `shutdown` (the server stopping) marks them failed as
+   * interrupted, so they can be started again; `cancel` (Ctrl+C on `genesis train`) marks them cancelled.
+   */
+  async stopAll(how: 'shutdown' | 'cancel' = 'shutdown'): Promise<void> {
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
     const all = [...this.#running.values()];
-    for (const r of all) r.controller.abort();
+    for (const r of all) {
+      r.controller.abort(how === 'shutdown' ? new ShutdownSignal('server stopping') : undefined);
+    }
     await Promise.allSettled(all.map((r) => r.done));
   }
 }

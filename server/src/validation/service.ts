@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
 import { REPO_ROOT } from '../config.ts';
 import { DatasetSchema } from '../db/entities/dataset.entity.ts';
@@ -32,12 +33,57 @@ export const REFERENCE_PROFILES = [
   },
 ] as const;
 
+export type ShippedProfileId = (typeof REFERENCE_PROFILES)[number]['id'];
+
+/** What to measure a dataset against; exactly one of these. */
+export type ReferenceChoice =
+  /** A shipped profile id (banking77, electricity). */
+  | { profile: string }
+  /** A profile file written by `genesis profile DATASET --out FILE.json`, read by this process (CLI, scripts). */
+  | { profileFile: string }
+  /** The content of such a file sent by a client (a GraphQL upload); `name` names it in messages. */
+  | { profileUpload: { name: string; text: string } }
+  /** A registry dataset whose profile is built on the fly. */
+  | { referenceDatasetId: number };
+
 export interface ValidateOptions {
   referenceDatasetId?: number | null;
   /** A shipped profile id; default: banking77 for text, electricity for time series. */
   profile?: string | null;
+  /** A profile file written by `genesis profile` (a path this process reads). */
+  profileFile?: string | null;
+  /** A profile file's content sent by a client. */
+  profileUpload?: { name: string; text: string } | null;
   /** Targets for the bias report; default: the generation job's targets, else the schema defaults. */
   targets?: Record<string, Record<string, number>> | null;
+}
+
+/**
+ * What a stored report was measured against (`ValidationReport.reference`). `key` identifies the reference:
+ * `profile:<id>` for a shipped profile, `dataset:<id>` for a registry dataset, `sha256:<hex>` for a profile file
+ * or upload (its content, so the same profile under two paths is one reference).
+ */
+export interface StoredReference {
+  kind: 'shipped' | 'dataset' | 'file' | 'upload';
+  key: string;
+  name: string;
+  referenceDatasetId: number | null;
+  profile: string | null;
+  /** Absolute path of a profile file, as read when the report was made. */
+  profileFile: string | null;
+  sha256: string | null;
+  targets: Record<string, Record<string, number>> | null;
+}
+
+/** The reference both sides of a comparison were measured against, and how it was chosen. */
+export interface ComparisonReference {
+  key: string;
+  name: string;
+  kind: StoredReference['kind'];
+  /** given: the caller's; a / b: the one the latest report of that side was made against; default: the shipped one. */
+  source: 'given' | 'a' | 'b' | 'default';
+  /** Datasets validated anew for this comparison, because their latest report used another reference. */
+  revalidated: number[];
 }
 
 export interface DatasetComparison {
@@ -45,6 +91,7 @@ export interface DatasetComparison {
   bId: number;
   reportA: ValidationReport;
   reportB: ValidationReport;
+  reference: ComparisonReference;
   metrics: {
     id: string;
     name: string;
@@ -58,26 +105,141 @@ export interface DatasetComparison {
   samples: { intent: string; a: unknown; b: unknown }[];
 }
 
-function loadShippedProfile(id: string): unknown {
-  const entry = REFERENCE_PROFILES.find((p) => p.id === id);
-  if (!entry) {
-    throw new InputError([
-      {
-        path: 'profile',
-        message: `unknown profile "${id}"; shipped: ${REFERENCE_PROFILES.map((p) => p.id).join(', ')}`,
-      },
-    ]);
+type Family = 'text' | 'timeseries';
+
+const familyOf = (kind: string): Family => (kind === 'timeseries' ? 'timeseries' : 'text');
+const defaultProfileId = (family: Family): ShippedProfileId =>
+  family === 'timeseries' ? 'electricity' : 'banking77';
+
+const PROFILE_FORMATS: Record<string, Family> = {
+  'genesis-lab/text-profile': 'text',
+  'genesis-lab/series-profile': 'timeseries',
+};
+
+function profileError(message: string, path = 'profile'): InputError {
+  return new InputError([{ path, message }]);
+}
+
+/** "unknown profile ..." with the valid choices (on the command line, a profile file is one too). */
+function unknownProfile(id: string, commandLine = false): InputError {
+  const shipped = REFERENCE_PROFILES.map((p) => p.id).join(', ');
+  return profileError(
+    commandLine
+      ? `unknown profile "${id}"; shipped: ${shipped}, or the path of a profile file written by \`genesis profile DATASET --out FILE.json\``
+      : `unknown profile "${id}"; shipped: ${shipped} (upload a profile file written by \`genesis profile\` as profileFile)`,
+  );
+}
+
+/**
+ * How a command-line `--profile` value is meant: a shipped id, else a file path. A value that is neither a
+ * shipped id nor looks like a path (no slash, no .json, no such file) is an error listing the valid ones.
+ */
+export function profileArgument(value: string): ReferenceChoice {
+  if (REFERENCE_PROFILES.some((p) => p.id === value)) return { profile: value };
+  if (/[\\/]/.test(value) || /\.json$/i.test(value) || existsSync(value)) {
+    return { profileFile: value };
   }
+  throw unknownProfile(value, true);
+}
+
+function shippedEntry(id: string) {
+  const entry = REFERENCE_PROFILES.find((p) => p.id === id);
+  if (!entry) throw unknownProfile(id);
+  return entry;
+}
+
+function loadShippedProfile(id: string): unknown {
+  const entry = shippedEntry(id);
   const file = resolve(REPO_ROOT, entry.file);
   if (!existsSync(file)) {
-    throw new InputError([
-      {
-        path: 'profile',
-        message: `the ${id} profile is missing (${entry.file}); rebuild it with its script`,
-      },
-    ]);
+    throw profileError(`the ${id} profile is missing (${entry.file}); rebuild it with its script`);
   }
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/**
+ * Checks a profile read from a file or an upload: JSON, a profile format, the dataset's family, and valid
+ * content. Every message names the file and the problem.
+ */
+async function checkProfile(
+  source: string,
+  text: string,
+  family: Family,
+  datasetLabel: string,
+  path: string,
+): Promise<{ json: unknown; name: string; sha256: string }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw profileError(
+      `${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      path,
+    );
+  }
+  const format =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? (json as { format?: unknown }).format
+      : undefined;
+  const holds = typeof format === 'string' ? PROFILE_FORMATS[format] : undefined;
+  if (!holds) {
+    throw profileError(
+      `${source} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with \`genesis profile DATASET --out FILE.json\``,
+      path,
+    );
+  }
+  if (holds !== family) {
+    throw profileError(
+      `${source} is a ${holds === 'text' ? 'text' : 'time-series'} profile, but ${datasetLabel}`,
+      path,
+    );
+  }
+  let name: string;
+  try {
+    name = await parseProfile(json, family);
+  } catch (error) {
+    throw profileError(
+      `${source}: ${error instanceof Error ? error.message : String(error)}`,
+      path,
+    );
+  }
+  const sha256 = createHash('sha256').update(JSON.stringify(json)).digest('hex');
+  return { json, name, sha256 };
+}
+
+/**
+ * Parses a profile of the family and returns its name; throws on an invalid one. Loaded on demand: the text
+ * profile module brings the language detector, which the API's main thread otherwise never needs.
+ */
+async function parseProfile(json: unknown, family: Family): Promise<string> {
+  if (family === 'timeseries') {
+    const { parseSeriesProfile } = await import('./series/profile.ts');
+    return parseSeriesProfile(json).name;
+  }
+  const { parseTextProfile } = await import('./text/profile.ts');
+  return parseTextProfile(json).name;
+}
+
+/** The reference key of a stored report (reports stored before keys existed included). */
+export function referenceKeyOf(stored: ValidationReport, datasetKind: string): string {
+  const ref = (stored.reference ?? {}) as Partial<StoredReference>;
+  if (typeof ref.key === 'string') return ref.key;
+  if (ref.referenceDatasetId) return `dataset:${ref.referenceDatasetId}`;
+  return `profile:${ref.profile ?? defaultProfileId(familyOf(datasetKind))}`;
+}
+
+function choiceOf(options: ValidateOptions): ReferenceChoice | null {
+  const given: ReferenceChoice[] = [];
+  if (options.referenceDatasetId) given.push({ referenceDatasetId: options.referenceDatasetId });
+  if (options.profile) given.push({ profile: options.profile });
+  if (options.profileFile) given.push({ profileFile: options.profileFile });
+  if (options.profileUpload) given.push({ profileUpload: options.profileUpload });
+  if (given.length > 1) {
+    throw profileError(
+      'give one reference: a reference dataset, a shipped profile or a profile file, not several',
+    );
+  }
+  return given[0] ?? null;
 }
 
 /** Runs one validation task in a worker thread, so a 100k-item report never blocks the API. */
@@ -112,6 +274,13 @@ export async function buildReferenceProfile(
   return inWorker({ op: 'profile', kind: dataset.kind, name: dataset.name, items });
 }
 
+/** A reference resolved for one validation: the profile to send to the worker and how to store it. */
+interface ResolvedReference {
+  /** The profile JSON (null when only checked, not built: see `build`). */
+  profile: unknown;
+  stored: Omit<StoredReference, 'targets'>;
+}
+
 /**
  * Validates registry datasets against reference profiles and stores versioned reports; compares datasets.
  */
@@ -125,17 +294,20 @@ export class ValidationManager {
     return items;
   }
 
-  async validate(datasetId: number, options: ValidateOptions = {}): Promise<ValidationReport> {
-    const em = this.services.em.fork();
-    const dataset = await em.findOne(DatasetSchema, datasetId);
-    if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
-    const family = dataset.kind === 'timeseries' ? 'timeseries' : 'text';
-    let profile: unknown = null;
-    let profileName: string | null = null;
-    if (options.referenceDatasetId) {
-      const ref = await em.findOne(DatasetSchema, options.referenceDatasetId);
-      if (!ref) throw new NotFoundError('Dataset', String(options.referenceDatasetId));
-      if ((ref.kind === 'timeseries') !== (family === 'timeseries')) {
+  /** Reads and checks the reference a validation asks for (default: the shipped profile of the family). */
+  async #resolve(
+    em: ReturnType<Services['em']['fork']>,
+    dataset: { id: number; kind: string },
+    choice: ReferenceChoice | null,
+    { build = true }: { build?: boolean } = {},
+  ): Promise<ResolvedReference> {
+    const family = familyOf(dataset.kind);
+    const label = `dataset ${dataset.id} holds ${dataset.kind}`;
+    const none = { referenceDatasetId: null, profile: null, profileFile: null, sha256: null };
+    if (choice && 'referenceDatasetId' in choice) {
+      const ref = await em.findOne(DatasetSchema, choice.referenceDatasetId);
+      if (!ref) throw new NotFoundError('Dataset', String(choice.referenceDatasetId));
+      if (familyOf(ref.kind) !== family) {
         throw new InputError([
           {
             path: 'referenceDatasetId',
@@ -143,27 +315,100 @@ export class ValidationManager {
           },
         ]);
       }
-      profile = await inWorker({
-        op: 'profile',
-        kind: ref.kind,
-        name: ref.name,
-        items: await this.#items(ref.id),
-      });
-      profileName = ref.name;
-    } else {
-      const id = options.profile ?? (family === 'timeseries' ? 'electricity' : 'banking77');
-      const entry = REFERENCE_PROFILES.find((p) => p.id === id);
-      if (entry && (entry.kind === 'timeseries') !== (family === 'timeseries')) {
-        throw new InputError([
-          {
-            path: 'profile',
-            message: `the ${id} profile describes ${entry.kind}, not ${dataset.kind}`,
-          },
-        ]);
-      }
-      profile = loadShippedProfile(id);
-      profileName = entry?.name ?? id;
+      const profile = build
+        ? await inWorker({
+            op: 'profile',
+            kind: ref.kind,
+            name: ref.name,
+            items: await this.#items(ref.id),
+          })
+        : null;
+      return {
+        profile,
+        stored: {
+          ...none,
+          kind: 'dataset',
+          key: `dataset:${ref.id}`,
+          name: ref.name,
+          referenceDatasetId: ref.id,
+        },
+      };
     }
+    if (choice && 'profileFile' in choice) {
+      const file = choice.profileFile;
+      const path = resolve(file);
+      let text: string;
+      try {
+        if (!statSync(path).isFile()) throw new Error('not a file');
+        text = readFileSync(path, 'utf8');
+      } catch {
+        throw profileError(
+          `cannot read the profile file ${file}: no such file (write one with \`genesis profile DATASET --out FILE.json\`, or use a shipped profile: ${REFERENCE_PROFILES.map((p) => p.id).join(', ')})`,
+        );
+      }
+      const checked = await checkProfile(
+        `the profile file ${file}`,
+        text,
+        family,
+        label,
+        'profile',
+      );
+      return {
+        profile: checked.json,
+        stored: {
+          ...none,
+          kind: 'file',
+          key: `sha256:${checked.sha256}`,
+          name: `${checked.name} (${basename(path)})`,
+          profileFile: path,
+          sha256: checked.sha256,
+        },
+      };
+    }
+    if (choice && 'profileUpload' in choice) {
+      const { name, text } = choice.profileUpload;
+      const checked = await checkProfile(
+        `the uploaded profile ${name || '(unnamed)'}`,
+        text,
+        family,
+        label,
+        'profileFile',
+      );
+      return {
+        profile: checked.json,
+        stored: {
+          ...none,
+          kind: 'upload',
+          key: `sha256:${checked.sha256}`,
+          name: `${checked.name}${name ? ` (${name})` : ''}`,
+          sha256: checked.sha256,
+        },
+      };
+    }
+    const id = choice?.profile ?? defaultProfileId(family);
+    const entry = shippedEntry(id);
+    if (familyOf(entry.kind) !== family) {
+      throw profileError(`the ${id} profile describes ${entry.kind}, not ${dataset.kind}`);
+    }
+    const json = loadShippedProfile(id);
+    try {
+      await parseProfile(json, family);
+    } catch (error) {
+      throw profileError(
+        `the shipped ${id} profile (${entry.file}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
+      );
+    }
+    return {
+      profile: json,
+      stored: { ...none, kind: 'shipped', key: `profile:${id}`, name: entry.name, profile: id },
+    };
+  }
+
+  async validate(datasetId: number, options: ValidateOptions = {}): Promise<ValidationReport> {
+    const em = this.services.em.fork();
+    const dataset = await em.findOne(DatasetSchema, datasetId);
+    if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
+    const reference = await this.#resolve(em, dataset, choiceOf(options));
     let targets = options.targets ?? null;
     if (!targets && dataset.origin === 'generated') {
       const job = await em.findOne(
@@ -183,41 +428,80 @@ export class ValidationManager {
       op: 'validate',
       kind: dataset.kind,
       items: await this.#items(datasetId),
-      profile,
+      profile: reference.profile,
       targets,
     });
+    const stored: StoredReference = { ...reference.stored, targets };
     return em.transactional(async (tx) => {
       const last = await tx.findOne(
         ValidationReportSchema,
         { dataset: datasetId },
         { orderBy: { version: 'desc' } },
       );
-      const stored = tx.create(ValidationReportSchema, {
+      const created = tx.create(ValidationReportSchema, {
         dataset: datasetId,
         version: (last?.version ?? 0) + 1,
-        reference: {
-          name: profileName,
-          referenceDatasetId: options.referenceDatasetId ?? null,
-          profile: options.profile ?? null,
-          targets,
-        },
+        reference: stored as unknown as Record<string, unknown>,
         overallScore: report.overall.score,
         report: report as unknown as Record<string, unknown>,
       } as never);
       await tx.flush();
-      return stored;
+      return created;
     });
   }
 
-  /** The latest report of a dataset, or a new one when it has none. */
-  async #latest(datasetId: number, profile: string | null): Promise<ValidationReport> {
-    const existing = await this.services.em
+  async #latest(datasetId: number): Promise<ValidationReport | null> {
+    return this.services.em
       .fork()
       .findOne(ValidationReportSchema, { dataset: datasetId }, { orderBy: { version: 'desc' } });
-    return existing ?? this.validate(datasetId, { profile });
   }
 
-  async compare(aId: number, bId: number, profile: string | null): Promise<DatasetComparison> {
+  /**
+   * How to measure another dataset against the reference `report` was made against. A profile file must still
+   * hold the same profile; an upload is not kept, so it cannot be reused.
+   */
+  #choiceFromReport(report: ValidationReport, datasetId: number, side: 'a' | 'b'): ReferenceChoice {
+    const ref = (report.reference ?? {}) as Partial<StoredReference>;
+    const which = `the latest report (v${report.version}) of dataset ${datasetId} (${side})`;
+    const advice = 'give a reference profile to compare both against';
+    if (ref.kind === 'upload') {
+      throw profileError(
+        `${which} was made against an uploaded profile (${ref.name}), which is not kept; ${advice}`,
+      );
+    }
+    if (ref.kind === 'file' && ref.profileFile) {
+      let sha: string | null = null;
+      try {
+        sha = createHash('sha256')
+          .update(JSON.stringify(JSON.parse(readFileSync(ref.profileFile, 'utf8'))))
+          .digest('hex');
+      } catch {
+        throw profileError(
+          `${which} was made against the profile file ${ref.profileFile}, which can no longer be read; ${advice}`,
+        );
+      }
+      if (sha !== ref.sha256) {
+        throw profileError(
+          `${which} was made against the profile file ${ref.profileFile}, which has changed since; ${advice}`,
+        );
+      }
+      return { profileFile: ref.profileFile };
+    }
+    if (ref.referenceDatasetId) return { referenceDatasetId: ref.referenceDatasetId };
+    if (ref.profile) return { profile: ref.profile };
+    return { profile: defaultProfileId(familyOf(report.report.kind as string)) };
+  }
+
+  /**
+   * Compares two datasets measured against one reference: the given one (a shipped id, or any choice), else
+   * the one A's latest report used, else B's, else the shipped default. A side whose latest report was made
+   * against another reference is validated anew (a new report version); `reference` says which was used.
+   */
+  async compare(
+    aId: number,
+    bId: number,
+    given: ReferenceChoice | string | null = null,
+  ): Promise<DatasetComparison> {
     const em = this.services.em.fork();
     const [a, b] = await Promise.all([
       em.findOne(DatasetSchema, aId),
@@ -225,11 +509,67 @@ export class ValidationManager {
     ]);
     if (!a) throw new NotFoundError('Dataset', String(aId));
     if (!b) throw new NotFoundError('Dataset', String(bId));
-    if ((a.kind === 'timeseries') !== (b.kind === 'timeseries')) {
+    if (familyOf(a.kind) !== familyOf(b.kind)) {
       throw new InputError([{ path: 'b', message: `can't compare ${a.kind} with ${b.kind}` }]);
     }
-    const reportA = await this.#latest(aId, profile);
-    const reportB = await this.#latest(bId, profile);
+    const choice: ReferenceChoice | null = typeof given === 'string' ? { profile: given } : given;
+    // An unknown or unusable reference is an error even when both sides already have reports.
+    const resolvedGiven = choice ? await this.#resolve(em, a, choice, { build: false }) : null;
+    const [latestA, latestB] = await Promise.all([this.#latest(aId), this.#latest(bId)]);
+
+    const source: ComparisonReference['source'] = choice
+      ? 'given'
+      : latestA
+        ? 'a'
+        : latestB
+          ? 'b'
+          : 'default';
+    const defaultId = defaultProfileId(familyOf(a.kind));
+    const key =
+      source === 'given'
+        ? resolvedGiven!.stored.key
+        : source === 'a'
+          ? referenceKeyOf(latestA!, a.kind)
+          : source === 'b'
+            ? referenceKeyOf(latestB!, b.kind)
+            : `profile:${defaultId}`;
+    // How to validate a side against the chosen reference, asked only when one needs it.
+    const target = (): ReferenceChoice =>
+      source === 'given'
+        ? choice!
+        : source === 'a'
+          ? this.#choiceFromReport(latestA!, aId, 'a')
+          : source === 'b'
+            ? this.#choiceFromReport(latestB!, bId, 'b')
+            : { profile: defaultId };
+    const revalidated: number[] = [];
+    const measure = async (
+      id: number,
+      kind: string,
+      latest: ValidationReport | null,
+    ): Promise<ValidationReport> => {
+      if (latest && referenceKeyOf(latest, kind) === key) return latest;
+      const report = await this.validate(id, target());
+      revalidated.push(id);
+      const now = referenceKeyOf(report, kind);
+      if (now !== key) {
+        // A reference dataset or profile file that changed between the two reports.
+        throw profileError(
+          `dataset ${id} was validated against ${now}, not the expected ${key}; give a reference profile to compare both against`,
+        );
+      }
+      return report;
+    };
+    const reportA = await measure(aId, a.kind, latestA);
+    const reportB = await measure(bId, b.kind, latestB);
+    const used = (reportA.reference ?? {}) as Partial<StoredReference>;
+    const reference: ComparisonReference = {
+      key,
+      name: used.name ?? (reportA.report as unknown as ValidationReportData).reference?.name ?? key,
+      kind: used.kind ?? (key.startsWith('dataset:') ? 'dataset' : 'shipped'),
+      source,
+      revalidated,
+    };
     const ra = reportA.report as unknown as ValidationReportData;
     const rb = reportB.report as unknown as ValidationReportData;
     const byIdB = new Map(rb.metrics.map((m) => [m.id, m]));
@@ -304,6 +644,16 @@ export class ValidationManager {
         samples.push({ intent, a: fa.get(intent) ?? null, b: fb.get(intent) ?? null });
       }
     }
-    return { aId, bId, reportA, reportB, metrics, overlays, vocabularyOverlap, samples };
+    return {
+      aId,
+      bId,
+      reportA,
+      reportB,
+      reference,
+      metrics,
+      overlays,
+      vocabularyOverlap,
+      samples,
+    };
   }
 }

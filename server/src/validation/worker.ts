@@ -32,11 +32,11 @@ async function run(t: ValidationTask): Promise<unknown> {
       profile: t.profile ? parseSeriesProfile(t.profile) : null,
     });
   }
-  const { buildTextProfile } = await import('./text/profile.ts');
+  const { buildTextProfile, parseTextProfile } = await import('./text/profile.ts');
   const { validateText } = await import('./text/report.ts');
   if (t.op === 'profile') return buildTextProfile(t.name, t.items as never, t.kind);
   return validateText(t.items as never, t.kind, {
-    profile: t.profile as never,
+    profile: t.profile ? parseTextProfile(t.profile) : null,
     targets: t.targets as never,
   });
 }

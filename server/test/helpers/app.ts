@@ -32,7 +32,7 @@ export async function startTestServer(
   const temp: TempDatabase = await createTempDatabase(kind);
   const config = loadConfig({
     ...(temp.db.type === 'sqlite' ? { GENESIS_DB: temp.db.path } : { DATABASE_URL: temp.db.url }),
-    GENESIS_LOG_LEVEL: 'silent',
+    GENESIS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
   const app = await buildApp(config, { webBuildDir: null, ...options });

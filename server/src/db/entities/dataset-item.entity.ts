@@ -14,6 +14,10 @@ export const DatasetItemSchema = defineEntity({
     { properties: ['dataset', 'intent'] },
     { properties: ['dataset', 'language'] },
     { properties: ['dataset', 'seriesType'] },
+    { properties: ['dataset', 'category'] },
+    { properties: ['dataset', 'sentiment'] },
+    { properties: ['dataset', 'complexity'] },
+    { properties: ['dataset', 'domain'] },
   ],
   properties: {
     id: p.integer().primary().autoincrement(),

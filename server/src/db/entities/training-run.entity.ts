@@ -25,6 +25,12 @@ export const TrainingRunSchema = defineEntity({
     model: p.blob().nullable().lazy(),
     /** Last progress report while running (stage, fold, ETA). */
     progress: p.json<Record<string, unknown>>().nullable(),
+    /**
+     * The process training the run (`host:pid:nonce`) and until when its claim holds unless renewed (heartbeat).
+     * A queued or running run whose owner is gone is marked failed when a server starts (see TrainingManager).
+     */
+    leaseOwner: p.string().length(120).nullable(),
+    leaseExpiresAt: p.datetime().nullable(),
     durationMs: p.integer().nullable(),
     error: p.text().nullable(),
     finishedAt: p.datetime().nullable(),

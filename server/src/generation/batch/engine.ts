@@ -21,8 +21,9 @@ import {
   CONVERSATION_EXAMPLES,
   CONVERSATION_SYSTEM_PROMPT,
   extractSlotRequest,
+  SERIES_SYSTEM_PROMPT,
 } from '../prompts.ts';
-import type { ConversationSlot } from '../slots.ts';
+import { type ConversationSlot, maxOutputTokens, type Slot, type SlotRequest } from '../slots.ts';
 
 /** Bedrock's batch job statuses that end a job (BEDROCK.md §5). */
 const TERMINAL = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);
@@ -52,7 +53,7 @@ export interface BatchProgress {
 /** What one record's answer is turned into: one outcome per slot in the record. */
 export type BatchParse<T> = (
   answer: ModelAnswer,
-  slots: ConversationSlot[],
+  slots: Slot[],
 ) => SlotOutcome<T>[] | Promise<SlotOutcome<T>[]>;
 
 export interface BatchEngineOptions<T = Conversation> {
@@ -65,7 +66,11 @@ export interface BatchEngineOptions<T = Conversation> {
   inputUri: string;
   /** `s3://bucket/prefix/`: Bedrock writes `<outputUri><jobId>/records.jsonl.out` and the manifest. */
   outputUri: string;
-  /** Job names are `<jobNamePrefix>-<n>`; make it unique per generation job (e.g. `genesis-job42`). */
+  /**
+   * Job names are `<jobNamePrefix>-<hash of the slots>-<n>`; make the prefix unique per generation job (e.g.
+   * `genesis-job42`). Names and idempotency tokens derive from the content, so a process that dies between
+   * creating the jobs and storing their ARNs gets the same jobs back when it runs the same slots again.
+   */
   jobNamePrefix: string;
   /** Slots per record (per model request), at most; fewer when needed to reach the minimum records per job. */
   slotsPerRecord?: number;
@@ -73,9 +78,13 @@ export interface BatchEngineOptions<T = Conversation> {
   minRecordsPerJob?: number;
   /** Bedrock's quota "Records per batch inference job" (default 50,000). */
   maxRecordsPerJob?: number;
-  /** The system prompt and few-shot block; default: the conversation prompts of the on-demand runner. */
-  system?: string;
+  /** What the records ask for (default `conversations`); `timeseries` needs a `parse`. */
+  task?: SlotRequest['task'];
+  /** The system prompt (or one per record's slots) and few-shot block; default: the on-demand runner's. */
+  system?: string | ((slots: Slot[]) => string);
   examples?: string;
+  /** Output token limit of one record; default: what the on-demand runner allows for the same slots. */
+  maxTokens?: (slots: Slot[]) => number;
   temperature?: number;
   /** Polling: first wait, growth factor and longest wait between GetModelInvocationJob rounds. */
   poll?: { initialMs?: number; factor?: number; maxMs?: number };
@@ -87,7 +96,7 @@ export interface BatchEngineOptions<T = Conversation> {
     slot: string;
     conversationId: string;
   };
-  /** Turns a record's answer into slot outcomes; default: parseConversationAnswer with `meta`. */
+  /** Turns a record's answer into slot outcomes; default (conversations only): parseConversationAnswer with `meta`. */
   parse?: BatchParse<T>;
   /** On-demand prices (default: prices.ts); the batch cost is half of them. */
   price?: ModelPrice | null;
@@ -105,9 +114,9 @@ export interface BatchResult<T = Conversation> {
   /** Parsed slots: accepted items and rejections (with the reason, to pass back as feedback on a re-ask). */
   outcomes: SlotOutcome<T>[];
   /** Slots whose record got no answer (failed record, failed or stopped job, missing output). Retry them. */
-  failed: { slot: ConversationSlot; reason: string }[];
+  failed: { slot: Slot; reason: string }[];
   /** Slots to retry on demand: the rejected ones and the failed ones. */
-  retry: ConversationSlot[];
+  retry: Slot[];
   usage: TokenUsage;
   /** US dollars at batch price (half of on-demand). */
   cost: number;
@@ -120,7 +129,7 @@ export class BatchError extends Error {
 
 interface RecordPlan {
   recordId: string;
-  slots: ConversationSlot[];
+  slots: Slot[];
 }
 
 interface OutputLine {
@@ -232,6 +241,10 @@ export class BatchEngine<T = Conversation> {
   #stopping = false;
 
   constructor(options: BatchEngineOptions<T>) {
+    if (options.task === 'timeseries' && !options.parse)
+      throw new BatchError(
+        'a time-series batch needs a parse function (the runner renders scenarios)',
+      );
     this.#o = options;
     s3Location(options.inputUri, 'inputUri');
     s3Location(options.outputUri, 'outputUri');
@@ -247,7 +260,7 @@ export class BatchEngine<T = Conversation> {
    *
    * @throws BatchError when there are fewer slots than the minimum records per job (use on-demand instead).
    */
-  async run(slots: readonly ConversationSlot[]): Promise<BatchResult<T>> {
+  async run(slots: readonly Slot[]): Promise<BatchResult<T>> {
     const o = this.#o;
     const min = o.minRecordsPerJob ?? 100;
     const max = o.maxRecordsPerJob ?? 50_000;
@@ -256,14 +269,22 @@ export class BatchEngine<T = Conversation> {
         `a batch needs at least ${min} records, and ${slots.length} slot${slots.length === 1 ? '' : 's'} make at most ${slots.length}; generate them on demand`,
       );
     }
-    const groups = splitIntoRecords(slots, o.slotsPerRecord ?? 5, min);
+    // One language per record where possible, so a record gets the system prompt of its language.
+    const ordered = [...slots].sort((a, b) =>
+      'language' in a && 'language' in b && 'turns' in a ? a.language.localeCompare(b.language) : 0,
+    );
+    const groups = splitIntoRecords(ordered, o.slotsPerRecord ?? 5, min);
     const sizes = splitIntoJobs(groups.length, min, max);
     const input = s3Location(o.inputUri, 'inputUri');
     const arns: string[] = [];
+    const runTag = createHash('sha256')
+      .update(slots.map((s) => s.slot).join('\u0000'))
+      .digest('hex')
+      .slice(0, 10);
     let at = 0;
     for (const [j, size] of sizes.entries()) {
       o.signal?.throwIfAborted();
-      const jobName = `${o.jobNamePrefix}-${j + 1}`;
+      const jobName = `${o.jobNamePrefix}-${runTag}-${j + 1}`;
       const records = groups.slice(at, at + size).map(
         (g, i): RecordPlan => ({
           recordId: `R${String(at + i + 1).padStart(10, '0')}`,
@@ -289,7 +310,7 @@ export class BatchEngine<T = Conversation> {
           roleArn: o.roleArn,
           // Deterministic: re-running after a crash between create and onJobs gets the same job back.
           clientRequestToken: createHash('sha256')
-            .update(`${jobName}\u0000${key}`)
+            .update(`${jobName}\u0000${key}\u0000${body}`)
             .digest('hex')
             .slice(0, 64),
           modelId: o.modelId,
@@ -318,7 +339,7 @@ export class BatchEngine<T = Conversation> {
    * Re-attaches to jobs submitted earlier (by this or a previous process) instead of submitting new ones.
    * `slots` are the planned slots of those jobs; each record's slots are found again from its input file.
    */
-  attach(jobArns: readonly string[], slots: readonly ConversationSlot[]): Promise<BatchResult<T>> {
+  attach(jobArns: readonly string[], slots: readonly Slot[]): Promise<BatchResult<T>> {
     return this.#follow([...jobArns], slots, []);
   }
 
@@ -334,34 +355,36 @@ export class BatchEngine<T = Conversation> {
     }
   }
 
-  #modelInput(slots: ConversationSlot[]) {
+  #modelInput(slots: Slot[]) {
     const o = this.#o;
-    const turns = slots.reduce((n, s) => n + s.turns, 0);
-    const examples = o.examples ?? CONVERSATION_EXAMPLES;
+    const task = o.task ?? 'conversations';
+    const conversations = task === 'conversations';
+    const examples = o.examples ?? (conversations ? CONVERSATION_EXAMPLES : '');
+    const request = { task, slots } as SlotRequest;
     // The same prompt parts as the on-demand runner, without cache points: batch has no prompt cache.
     return {
-      system: [{ text: o.system ?? CONVERSATION_SYSTEM_PROMPT }],
+      system: [
+        {
+          text:
+            typeof o.system === 'function'
+              ? o.system(slots)
+              : (o.system ?? (conversations ? CONVERSATION_SYSTEM_PROMPT : SERIES_SYSTEM_PROMPT)),
+        },
+      ],
       messages: [
         {
           role: 'user',
-          content: [
-            ...(examples ? [{ text: examples }] : []),
-            { text: buildPrompt({ task: 'conversations', slots }) },
-          ],
+          content: [...(examples ? [{ text: examples }] : []), { text: buildPrompt(request) }],
         },
       ],
       inferenceConfig: {
-        maxTokens: Math.min(16_000, 90 * turns + 120 * slots.length + 200),
+        maxTokens: o.maxTokens ? o.maxTokens(slots) : maxOutputTokens(task, slots),
         temperature: o.temperature ?? 0.9,
       },
     };
   }
 
-  async #follow(
-    arns: string[],
-    slots: readonly ConversationSlot[],
-    leftover: ConversationSlot[],
-  ): Promise<BatchResult<T>> {
+  async #follow(arns: string[], slots: readonly Slot[], leftover: Slot[]): Promise<BatchResult<T>> {
     const o = this.#o;
     this.#jobArns = arns;
     await o.onJobs?.([...arns]);
@@ -396,8 +419,8 @@ export class BatchEngine<T = Conversation> {
   async #collect(
     arns: string[],
     states: Map<string, GetModelInvocationJobCommandOutput>,
-    slots: readonly ConversationSlot[],
-    leftover: ConversationSlot[],
+    slots: readonly Slot[],
+    leftover: Slot[],
   ): Promise<BatchResult<T>> {
     const o = this.#o;
     const bySlot = new Map(slots.map((s) => [s.slot, s]));
@@ -410,7 +433,7 @@ export class BatchEngine<T = Conversation> {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
     };
-    const settle = (slotIds: string[], fn: (slot: ConversationSlot) => void) => {
+    const settle = (slotIds: string[], fn: (slot: Slot) => void) => {
       for (const id of slotIds) {
         const slot = bySlot.get(id);
         if (!slot || seen.has(id)) continue;
@@ -421,7 +444,7 @@ export class BatchEngine<T = Conversation> {
     const parse: BatchParse<T> =
       o.parse ??
       ((answer, recordSlots) =>
-        parseConversationAnswer(answer, recordSlots, (slot) =>
+        parseConversationAnswer(answer, recordSlots as ConversationSlot[], (slot) =>
           o.meta
             ? o.meta(slot)
             : {
@@ -541,7 +564,7 @@ export class BatchEngine<T = Conversation> {
         if (typeof line.recordId !== 'string' || !request) continue;
         records.push({
           recordId: line.recordId,
-          slots: request.slots.map((s) => ({ slot: s.slot }) as ConversationSlot),
+          slots: request.slots.map((s) => ({ slot: s.slot }) as Slot),
         });
       }
     }
@@ -583,7 +606,7 @@ function progressOf(jobs: BatchJobState[]): BatchProgress {
 
 /** One-shot helper: `new BatchEngine(options).run(slots)`. */
 export function runBatch<T = Conversation>(
-  slots: readonly ConversationSlot[],
+  slots: readonly Slot[],
   options: BatchEngineOptions<T>,
 ): Promise<BatchResult<T>> {
   return new BatchEngine(options).run(slots);

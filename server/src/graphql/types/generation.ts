@@ -266,6 +266,11 @@ const EstimateRef = builder
       seconds: t.exposeInt('seconds'),
       limitedBy: t.exposeString('limitedBy'),
       ceilingItemsPerMinute: t.exposeInt('ceilingItemsPerMinute', { nullable: true }),
+      mode: t.field({
+        type: GenerationModeEnum,
+        description: 'BATCH when the job would use Bedrock batch inference (half price, no quota)',
+        resolve: (e) => e.mode,
+      }),
     }),
   });
 
@@ -321,6 +326,7 @@ builder.queryFields((t) => ({
       estimateGeneration(
         resolveConfig(validated(args.input as RawInput), ctx.config),
         ctx.config.prices,
+        ctx.config.batch,
       ),
   }),
 }));
@@ -331,9 +337,18 @@ builder.mutationFields((t) => ({
     description: 'Creates a generation job and its dataset, and starts it',
     errors: { types: [InputError] },
     args: { input: t.arg({ type: GenerationInput, required: true }) },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       validated(args.input as RawInput); // errors name `input.<field>`
-      return ctx.generation.start(toSchemaInput(args.input as RawInput));
+      try {
+        return await ctx.generation.start(toSchemaInput(args.input as RawInput));
+      } catch (err) {
+        // The manager's own checks (batch settings, example dataset) name the field the same way.
+        if (err instanceof InputError)
+          throw new InputError(
+            err.issues.map((i) => ({ ...i, path: i.path ? `input.${i.path}` : 'input' })),
+          );
+        throw err;
+      }
     },
   }),
   cancelGeneration: t.field({

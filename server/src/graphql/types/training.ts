@@ -5,7 +5,21 @@ import {
   TrainingRunSchema,
 } from '../../db/entities/training-run.entity.ts';
 import { InputError, NotFoundError } from '../../errors.ts';
+import {
+  type ConfigDifference,
+  compareRuns,
+  type ExperimentSummary,
+  listExperiments,
+  type MetricComparison,
+  type RunComparison,
+} from '../../training/experiments.ts';
 import { PRESETS } from '../../training/presets.ts';
+import {
+  DEFAULT_RANDOM_TRIALS,
+  DEFAULT_SEARCH_FOLDS,
+  MAX_SEARCH_TRIALS,
+  SEARCH_PARAMS,
+} from '../../training/search-space.ts';
 import type { Prediction, RunProgress } from '../../training/service.ts';
 import { builder } from '../builder.ts';
 import { newestFirst } from '../pagination.ts';
@@ -137,6 +151,107 @@ export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').impl
   }),
 });
 
+const SearchParamInput = builder.inputType('SearchParamInput', {
+  description:
+    'One searched parameter: a list of values (grid search tries each, random search draws from them), or ' +
+    'for random search a min..max range sampled log-uniformly (whole numbers for integer parameters)',
+  fields: (t) => ({
+    name: t.string({
+      required: true,
+      description: `${Object.entries(SEARCH_PARAMS)
+        .map(([name, p]) => `${name} (${p.description})`)
+        .join(
+          ', ',
+        )}; or a config path such as features.blocks.1.ngramRange (* for every block: features.blocks.*.minDf)`,
+    }),
+    values: t.field({
+      type: ['JSON'],
+      required: false,
+      description: 'e.g. [0.1, 1, 10] or ["svm", "logreg"]',
+    }),
+    min: t.float({ required: false, description: 'Random search: the range’s lower end (> 0)' }),
+    max: t.float({ required: false, description: 'Random search: the range’s upper end' }),
+  }),
+});
+
+const MetricComparisonRef = builder.objectRef<MetricComparison>('RunMetricComparison').implement({
+  description: 'One figure of the compared runs',
+  fields: (t) => ({
+    name: t.exposeString('name', {
+      description:
+        'evaluation.accuracy, evaluation.macroF1, test.accuracy, test.macroF1, test.top3Accuracy, learningCurve.<1|3|10|30|all>, fitSeconds, durationSeconds or modelBytes',
+    }),
+    label: t.exposeString('label'),
+    higherIsBetter: t.exposeBoolean('higherIsBetter'),
+    values: t.field({
+      type: ['Float'],
+      nullable: { list: false, items: true },
+      description: 'One per run, in the order asked; null where the run has no such figure',
+      resolve: (m) => [...m.values],
+    }),
+    deltas: t.field({
+      type: ['Float'],
+      nullable: { list: false, items: true },
+      description: "Each run's value minus the baseline's (the first run's)",
+      resolve: (m) => [...m.deltas],
+    }),
+    bestRunId: t.id({
+      nullable: true,
+      resolve: (m) => (m.bestRunId === null ? null : String(m.bestRunId)),
+    }),
+  }),
+});
+
+const ConfigDifferenceRef = builder.objectRef<ConfigDifference>('RunConfigDifference').implement({
+  description: 'A setting that differs between the compared runs',
+  fields: (t) => ({
+    path: t.exposeString('path', {
+      description:
+        'A config path (model.C, features.blocks.1.ngramRange) or dataset, testDataset, preset',
+    }),
+    values: t.field({
+      type: ['JSON'],
+      nullable: { list: false, items: true },
+      description: 'One per run, in the order asked',
+      resolve: (d) => [...d.values],
+    }),
+  }),
+});
+
+const RunComparisonRef = builder.objectRef<RunComparison>('RunComparison').implement({
+  fields: (t) => ({
+    runs: t.field({ type: [TrainingRunRef], resolve: (c) => [...c.runs] }),
+    baselineRunId: t.id({ resolve: (c) => String(c.baselineRunId) }),
+    metrics: t.field({
+      type: [MetricComparisonRef],
+      description: 'Every figure at least one of the runs has',
+      resolve: (c) => [...c.metrics],
+    }),
+    configDifferences: t.field({
+      type: [ConfigDifferenceRef],
+      description: 'Only the settings that differ',
+      resolve: (c) => [...c.configDifferences],
+    }),
+  }),
+});
+
+const ExperimentRef = builder.objectRef<ExperimentSummary>('Experiment').implement({
+  description: 'Training runs grouped under one experiment name',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    runCount: t.exposeInt('runCount'),
+    completedRuns: t.exposeInt('completedRuns'),
+    bestRun: t.field({ type: TrainingRunRef, nullable: true, resolve: (e) => e.bestRun }),
+    bestMetric: t.exposeString('bestMetric', {
+      nullable: true,
+      description:
+        'test.accuracy when a run of the experiment was scored on a test dataset, else evaluation.accuracy',
+    }),
+    bestValue: t.exposeFloat('bestValue', { nullable: true }),
+    lastRunAt: t.expose('lastRunAt', { type: 'DateTime' }),
+  }),
+});
+
 const TrainingInput = builder.inputType('TrainingInput', {
   fields: (t) => ({
     datasetId: t.id({
@@ -162,8 +277,16 @@ const TrainingInput = builder.inputType('TrainingInput', {
         values: { GRID: { value: 'grid' as const }, RANDOM: { value: 'random' as const } },
       }),
       required: false,
-      description:
-        'Tune the regularisation by grid or random search with 3-fold CV, then train the best',
+      description: `Tune by grid or random search scored by stratified k-fold CV (k = cvFolds, default ${DEFAULT_SEARCH_FOLDS}), then train the best configuration. Without searchSpace: C (alpha for naive Bayes) over 0.1..10`,
+    }),
+    searchSpace: t.field({
+      type: [SearchParamInput],
+      required: false,
+      description: `What to search. A grid tries every combination (at most ${MAX_SEARCH_TRIALS})`,
+    }),
+    searchTrials: t.int({
+      required: false,
+      description: `Random search: configurations to score (default ${DEFAULT_RANDOM_TRIALS}, at most ${MAX_SEARCH_TRIALS})`,
     }),
     experiment: t.string({ required: false, description: 'Group runs to compare them' }),
     seed: t.int({ required: false }),
@@ -212,17 +335,25 @@ builder.queryFields((t) => ({
     { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
   ),
   compareRuns: t.field({
-    type: [TrainingRunRef],
-    description: 'Runs side by side, in the order asked (their metrics, configs and lineage)',
+    type: RunComparisonRef,
+    description:
+      'Runs side by side, in the order asked (the first is the baseline): every figure with its difference from the baseline and the best run for it, and the settings that differ',
     args: { ids: t.arg.idList({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const ids = args.ids.map((id, i) => parseId(id, `ids[${i}]`));
+      if (ids.length === 0)
+        throw new InputError([{ path: 'ids', message: 'give at least one run id' }]);
       const runs = await ctx.em.find(TrainingRunSchema, { id: { $in: ids } });
       const byId = new Map(runs.map((r) => [r.id, r]));
       const missing = ids.filter((id) => !byId.has(id));
       if (missing.length) throw new NotFoundError('TrainingRun', missing.join(', '));
-      return ids.map((id) => byId.get(id)!);
+      return compareRuns(ids.map((id) => byId.get(id)!));
     },
+  }),
+  experiments: t.field({
+    type: [ExperimentRef],
+    description: 'Experiments (runs grouped by name), most recently run first',
+    resolve: (_r, _a, ctx) => listExperiments(ctx.em),
   }),
   predict: t.field({
     type: [PredictionRef],
@@ -265,6 +396,17 @@ builder.mutationFields((t) => ({
           ...(i.learningCurve != null ? { learningCurve: i.learningCurve } : {}),
           ...(i.experiment ? { experiment: i.experiment } : {}),
           ...(i.search ? { search: i.search } : {}),
+          ...(i.searchSpace
+            ? {
+                searchSpace: i.searchSpace.map((p) => ({
+                  name: p.name,
+                  ...(p.values != null ? { values: p.values } : {}),
+                  ...(p.min != null ? { min: p.min } : {}),
+                  ...(p.max != null ? { max: p.max } : {}),
+                })),
+              }
+            : {}),
+          ...(i.searchTrials != null ? { searchTrials: i.searchTrials } : {}),
           ...(i.seed != null ? { seed: i.seed } : {}),
         }),
       );

@@ -170,6 +170,27 @@ const SamplePairRef = builder
     }),
   });
 
+const ComparisonReferenceRef = builder
+  .objectRef<DatasetComparison['reference']>('ComparisonReference')
+  .implement({
+    description: 'The one reference both sides of a comparison were measured against',
+    fields: (t) => ({
+      key: t.exposeString('key', {
+        description: 'profile:<id>, dataset:<id> or sha256:<hex> (a profile file or upload)',
+      }),
+      name: t.exposeString('name'),
+      kind: t.exposeString('kind', { description: 'shipped, dataset, file or upload' }),
+      source: t.exposeString('source', {
+        description:
+          "given (the profile argument), a or b (the reference of that side's latest report), or default",
+      }),
+      revalidated: t.idList({
+        description: 'Datasets validated anew for this comparison (a new report version)',
+        resolve: (r) => r.revalidated.map(String),
+      }),
+    }),
+  });
+
 const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').implement({
   description:
     'Two datasets side by side: every metric with its difference, overlaid distributions, samples',
@@ -184,6 +205,11 @@ const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').
     }),
     reportA: t.field({ type: ValidationReportRef, resolve: (c) => c.reportA }),
     reportB: t.field({ type: ValidationReportRef, resolve: (c) => c.reportB }),
+    reference: t.field({
+      type: ComparisonReferenceRef,
+      description: 'The reference both reports were measured against',
+      resolve: (c) => c.reference,
+    }),
     metrics: t.field({ type: [MetricPairRef], resolve: (c) => c.metrics }),
     overlays: t.field({ type: [OverlayRef], resolve: (c) => c.overlays }),
     vocabularyOverlap: t.exposeFloat('vocabularyOverlap', {
@@ -207,7 +233,14 @@ const ValidateInput = builder.inputType('ValidateInput', {
     }),
     profile: t.string({
       required: false,
-      description: 'A shipped reference profile id (see referenceProfiles)',
+      description:
+        'A shipped reference profile id (see referenceProfiles); for a profile file, upload it as profileFile',
+    }),
+    profileFile: t.field({
+      type: 'File',
+      required: false,
+      description:
+        'A reference profile file written by `genesis profile DATASET --out FILE.json` (multipart upload)',
     }),
     targets: t.field({
       type: TargetsInput,
@@ -236,7 +269,8 @@ builder.queryFields((t) => ({
       b: t.arg.id({ required: true }),
       profile: t.arg.string({
         required: false,
-        description: 'Reference profile used when a dataset has no report yet',
+        description:
+          "Shipped profile id to measure both datasets against (default: the reference of A's latest report, else B's, else the shipped one); a dataset whose latest report used another reference is validated anew",
       }),
     },
     resolve: (_r, args, ctx) =>
@@ -251,8 +285,18 @@ builder.mutationFields((t) => ({
       'Validates a dataset (quality, bias, fidelity) against a reference and stores a new report version',
     errors: { types: [InputError, NotFoundError] },
     args: { input: t.arg({ type: ValidateInput, required: true }) },
-    resolve: (_r, args, ctx) => {
+    resolve: async (_r, args, ctx) => {
       const i = args.input;
+      const file = i.profileFile;
+      if (file && file.size > ctx.config.maxUploadBytes) {
+        throw new InputError([
+          {
+            path: 'profileFile',
+            message: `${file.name || 'the profile file'} is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${ctx.config.maxUploadBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+          },
+        ]);
+      }
+      const profileUpload = file ? { name: file.name, text: await file.text() } : null;
       const targets = i.targets
         ? Object.fromEntries(
             Object.entries(i.targets)
@@ -265,6 +309,7 @@ builder.mutationFields((t) => ({
           ? parseId(i.referenceDatasetId, 'input.referenceDatasetId')
           : null,
         profile: i.profile ?? null,
+        profileUpload,
         targets,
       });
     },

@@ -179,12 +179,38 @@ export function defaultOutputBurndown(modelId: string): number {
   return /claude-(3-7|(sonnet|opus|haiku)-4)/.test(modelId) ? 5 : 1;
 }
 
-/** Parses `--latency`: `500-3000` (uniform between min and max ms) or `800` (fixed). */
-export function parseLatency(text: string): { minMs: number; maxMs: number } {
+/**
+ * A log-normal latency (the long right tail real model latencies have): `medianMs` is the median, `sigma` the
+ * spread of the log; draws are capped at 20x the median so one draw cannot stall a run.
+ */
+export function logNormalLatency(medianMs: number, sigma: number): LatencyFunction {
+  return ({ random }) => {
+    // Box-Muller: a standard normal draw from two uniform ones.
+    const u = Math.max(random.next(), 1e-12);
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.next());
+    return Math.min(medianMs * 20, medianMs * Math.exp(sigma * z));
+  };
+}
+
+/**
+ * Parses `--latency`: `500-3000` (uniform between min and max ms), `800` (fixed), or `lognormal:1200,0.6`
+ * (log-normal with median 1200 ms and log-spread 0.6).
+ */
+export function parseLatency(text: string): Latency {
+  const logNormal = /^\s*lognormal:(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (logNormal) {
+    const median = Number(logNormal[1]);
+    const sigma = Number(logNormal[2]);
+    if (median <= 0 || sigma <= 0 || sigma > 3)
+      throw new EmulatorOptionsError(
+        `--latency lognormal needs a median above 0 ms and a spread in (0, 3], got "${text}"`,
+      );
+    return logNormalLatency(median, sigma);
+  }
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$/.exec(text);
   if (!match)
     throw new EmulatorOptionsError(
-      `--latency must look like 500-3000 (min-max ms) or 800, got "${text}"`,
+      `--latency must look like 500-3000 (min-max ms), 800, or lognormal:1200,0.6 (median ms, spread), got "${text}"`,
     );
   const minMs = Number(match[1]);
   const maxMs = match[2] === undefined ? minMs : Number(match[2]);

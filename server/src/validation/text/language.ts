@@ -26,6 +26,23 @@ export function detectLanguage(text: string): Language | null {
   return found === 'en' || found === 'es' ? found : null;
 }
 
+/**
+ * The language of a text only when it is clear: enough letters, ELD reliable, and one language scoring well
+ * above the other. The generation runner rejects an answer in the wrong language with it, so a doubtful text
+ * (short, mixed, full of names) is never held against the model.
+ */
+export function clearLanguage(text: string): Language | null {
+  if ((text.match(/\p{L}/gu)?.length ?? 0) < 12) return null;
+  const result = detector.detect(text);
+  if (!result.isReliable()) return null;
+  const scores = result.getScores() as Partial<Record<Language, number>>;
+  const en = scores.en ?? 0;
+  const es = scores.es ?? 0;
+  if (en > es * 1.5) return 'en';
+  if (es > en * 1.5) return 'es';
+  return null;
+}
+
 /** Below this many texts a second thread costs more (start-up, loading ELD) than it saves. */
 export const PARALLEL_LANGUAGE_MIN = 5_000;
 /** Texts per chunk the two threads take turns on. */

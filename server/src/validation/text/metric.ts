@@ -3,6 +3,9 @@ import { type Thresholds, type ValidationMetric, verdictOf } from '@genesis/sche
 
 type Extra = Pick<ValidationMetric, 'reason' | 'band' | 'unit' | 'details'>;
 
+/** A real-vs-real band: what one random half of the reference scores against the other half. */
+export type Band = NonNullable<ValidationMetric['band']>;
+
 /** A computed metric; its verdict comes from `thresholds` (a null value becomes not computable). */
 export function measured(
   id: string,
@@ -24,6 +27,55 @@ export function measured(
     thresholds: { ...thresholds, warn: round(thresholds.warn), fail: round(thresholds.fail) },
     ...clean(extra),
   };
+}
+
+/**
+ * `t` widened so that the real-vs-real band passes: when real data scored against real data is already past
+ * the warn threshold, `warn` moves to the band's worst end (its high end when lower is better, its low end when
+ * higher is better) and `fail` keeps its distance from `warn`. Thresholds never tighten. `note` says
+ * what was widened, for the metric's explanation; null when nothing changed.
+ */
+export function coveringBand(
+  t: Thresholds,
+  band: Band | undefined,
+): { thresholds: Thresholds; note: string | null } {
+  if (!band) return { thresholds: t, note: null };
+  const lower = t.direction === 'lower_is_better';
+  const worst = lower ? band.high : band.low;
+  if (lower ? worst <= t.warn : worst >= t.warn) return { thresholds: t, note: null };
+  const gap = Math.abs(t.fail - t.warn);
+  const warn = worst;
+  const fail = round(lower ? Math.max(t.fail, warn + gap) : Math.min(t.fail, warn - gap));
+  const f = (x: number) => String(round(x));
+  const failNote = `, fail from ${f(t.fail)} to ${f(fail)}`;
+  return {
+    thresholds: { ...t, warn, fail },
+    note: `warn threshold widened from ${f(t.warn)} to ${f(warn)}${failNote}, to cover the real-vs-real band ${f(band.low)}-${f(band.high)}: real data already scores this against itself`,
+  };
+}
+
+/**
+ * {@link measured} with thresholds widened to cover `band` ({@link coveringBand}); the band is attached and the
+ * widening, if any, is appended to the reason.
+ */
+export function measuredWithBand(
+  id: string,
+  name: string,
+  group: string,
+  value: number | null,
+  thresholds: Thresholds,
+  band: Band | undefined,
+  extra: Omit<Extra, 'band'> = {},
+): ValidationMetric {
+  const { thresholds: widened, note } = coveringBand(thresholds, band);
+  const computable = value !== null && !Number.isNaN(value);
+  const reason =
+    computable && note ? (extra.reason ? `${extra.reason}; ${note}` : note) : extra.reason;
+  return measured(id, name, group, value, widened, {
+    ...extra,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(band ? { band } : {}),
+  });
 }
 
 /** A metric that could not be computed, and why. */

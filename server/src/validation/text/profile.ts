@@ -82,13 +82,16 @@ export const TextProfileSchema = v.object({
 });
 export type TextProfile = v.InferOutput<typeof TextProfileSchema>;
 
+/** Most customer utterances a profile's sketch keeps by default (a random sample above that). */
+export const DEFAULT_MAX_SKETCH = 20_000;
+
 export interface TextProfileOptions {
   /** Random half-splits for the bands (default 5). */
   splits?: number;
   seed?: number;
   /** Top tokens kept (default 2000). */
   vocabularySize?: number;
-  /** Most utterance signatures kept in the sketch (default 20,000; sampled above that). */
+  /** Most utterance signatures kept in the sketch (default {@link DEFAULT_MAX_SKETCH}; sampled above that). */
   maxSketch?: number;
 }
 
@@ -102,7 +105,7 @@ export function buildTextProfile(
   const splits = options.splits ?? 5;
   const seed = options.seed ?? 1;
   const vocabularySize = options.vocabularySize ?? 2000;
-  const maxSketch = options.maxSketch ?? 20_000;
+  const maxSketch = options.maxSketch ?? DEFAULT_MAX_SKETCH;
   if (items.length < 2)
     throw new RangeError(`a profile needs at least 2 items; got ${items.length}`);
   const corpus = buildCorpus(items, kind);

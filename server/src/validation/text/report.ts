@@ -42,9 +42,9 @@ import {
   vocabularyDivergence,
 } from './corpus.ts';
 import { detectLanguages } from './language.ts';
-import { measured, notComputable, round } from './metric.ts';
+import { type Band, measured, measuredWithBand, notComputable, round } from './metric.ts';
 import { scanPii } from './pii.ts';
-import { sketchSignatures, type TextProfile } from './profile.ts';
+import { DEFAULT_MAX_SKETCH, sketchSignatures, type TextProfile } from './profile.ts';
 import { resolutionMismatch } from './resolution.ts';
 import { shares } from './stats.ts';
 import { customerTexts, labelOf, type TextItem, turnsOf } from './tokens.ts';
@@ -103,7 +103,7 @@ export function validateText(
   const profile = options.profile ?? null;
   const seed = options.seed ?? 1;
   // Language ID is the slowest part: it starts first, on a second thread when the dataset is big.
-  const language = startLanguageMetric(records, kind);
+  const language = startLanguageMetric(records, kind, profile?.bands['language.mismatch_rate']);
   const corpus = buildCorpus(records, kind);
   const stats = statsOf(corpus);
   // Text is compared only where the reference has it: Spanish conversations against English-only Banking77
@@ -325,8 +325,7 @@ function jsdMetric(
   profile: TextProfile,
   what: string,
 ): ValidationMetric {
-  const band = profile.bands[id];
-  return measured(
+  return measuredWithBand(
     id,
     name,
     'realism',
@@ -336,10 +335,10 @@ function jsdMetric(
       warn: base.warn + divergence.noiseFloor,
       fail: base.fail + divergence.noiseFloor,
     },
+    profile.bands[id],
     {
       unit: 'bits',
       reason: `${what} vs ${profile.name}; sampling alone gives about ${round(divergence.noiseFloor)}`,
-      ...(band ? { band } : {}),
     },
   );
 }
@@ -512,17 +511,17 @@ function diversityMetrics(
     const anchor = band?.low ?? (n === 1 ? 0.06 : 0.36);
     const value = overall ? (n === 1 ? overall.distinct1 : overall.distinct2) : null;
     const short = overall && overall.tokens < DISTINCT_TOKEN_BUDGET;
-    return measured(
+    return measuredWithBand(
       id,
       `Distinct-${n} (unique ${n === 1 ? 'words' : 'word pairs'} per ${n === 1 ? 'word' : 'pair'}, customer text, first ${DISTINCT_TOKEN_BUDGET} tokens)`,
       'diversity',
       value,
       { direction: 'higher_is_better', warn: anchor * 0.75, fail: anchor * 0.5 },
+      band,
       {
         reason: overall
           ? `${overall.tokens} tokens measured${short ? ` (fewer than ${DISTINCT_TOKEN_BUDGET}: distinct-n reads high on short text)` : ''}`
           : none,
-        ...(band ? { band } : {}),
         details: {
           perIntent: Object.fromEntries(
             intents.map((intent) => {
@@ -537,37 +536,36 @@ function diversityMetrics(
   };
   const exactRate = rateOf(exact, all);
   const nearRate = rateOf(near, all);
-  const band = (id: string) => (profile?.bands[id] ? { band: profile.bands[id] } : {});
   return [
     distinctMetric(1),
     distinctMetric(2),
-    measured(
+    measuredWithBand(
       'diversity.exact_duplicate_rate',
       'Exact duplicates (items whose customer text equals another item’s, ignoring case, accents, punctuation)',
       'diversity',
       corpus.size ? exactRate : null,
       { direction: 'lower_is_better', warn: 0.01, fail: 0.05 },
+      profile?.bands['diversity.exact_duplicate_rate'],
       {
         unit: 'share',
         reason: corpus.size
           ? `${Math.round(exactRate * corpus.size)} of ${corpus.size} items`
           : none,
-        ...band('diversity.exact_duplicate_rate'),
         details: { perIntent: perIntentRate(exact) },
       },
     ),
-    measured(
+    measuredWithBand(
       'diversity.near_duplicate_rate',
       `Near duplicates (MinHash-LSH, estimated Jaccard >= ${NEAR_DUPLICATE_SIMILARITY} on character 5-grams of the customer text)`,
       'diversity',
       corpus.size ? nearRate : null,
       { direction: 'lower_is_better', warn: 0.1, fail: 0.25 },
+      profile?.bands['diversity.near_duplicate_rate'],
       {
         unit: 'share',
         reason: corpus.size
           ? `${Math.round(nearRate * corpus.size)} of ${corpus.size} items have a near duplicate`
           : none,
-        ...band('diversity.near_duplicate_rate'),
         details: { perIntent: perIntentRate(near) },
       },
     ),
@@ -578,7 +576,11 @@ function diversityMetrics(
  * Starts language detection of every labelled item's customer text (on a second thread for big datasets) and
  * returns the function that joins it into the metric.
  */
-function startLanguageMetric(items: readonly TextItem[], kind: TextKind): () => ValidationMetric {
+function startLanguageMetric(
+  items: readonly TextItem[],
+  kind: TextKind,
+  band: Band | undefined,
+): () => ValidationMetric {
   const labelled: number[] = [];
   const texts: string[] = [];
   items.forEach((item, index) => {
@@ -591,7 +593,7 @@ function startLanguageMetric(items: readonly TextItem[], kind: TextKind): () => 
   const join = detectLanguages(texts);
   return () => {
     const detected = join();
-    return languageMetric(items, labelled, detected);
+    return languageMetric(items, labelled, detected, band);
   };
 }
 
@@ -599,6 +601,7 @@ function languageMetric(
   items: readonly TextItem[],
   labelled: readonly number[],
   detections: readonly (string | null)[],
+  band: Band | undefined,
 ): ValidationMetric {
   const confusion: Record<string, number> = {};
   const perIntent: Record<string, number> = {};
@@ -627,12 +630,13 @@ function languageMetric(
       }
     }
   });
-  return measured(
+  return measuredWithBand(
     'language.mismatch_rate',
     'Language label vs detected language of the customer text (ELD)',
     'language',
     checked ? mismatched / checked : null,
     { direction: 'lower_is_better', warn: 0.01, fail: 0.05 },
+    band,
     {
       unit: 'share',
       reason: checked
@@ -653,14 +657,14 @@ function privacyMetrics(
 ): ValidationMetric[] {
   const pii = scanPii(items, corpus.kind);
   const piiRate = rateOf(pii.flags, all);
-  const band = (id: string) => (profile?.bands[id] ? { band: profile.bands[id] } : {});
   const metrics = [
-    measured(
+    measuredWithBand(
       'privacy.pii_rate',
       'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
       'privacy',
       items.length ? piiRate : null,
       { direction: 'lower_is_better', warn: 0, fail: 0.01 },
+      profile?.bands['privacy.pii_rate'],
       {
         unit: 'share',
         reason: items.length
@@ -671,7 +675,6 @@ function privacyMetrics(
                 .join(', ') || 'none found'
             })`
           : 'the dataset is empty',
-        ...band('privacy.pii_rate'),
         details: { byKind: pii.byKind, examples: pii.examples },
       },
     ),
@@ -709,23 +712,62 @@ function privacyMetrics(
         examples.push({ item: i, ...(id ? { id } : {}) });
       }
     }
+    const scaled = memorisationBand(profile);
     metrics.push(
-      measured(
+      measuredWithBand(
         'privacy.memorisation_rate',
         title,
         'privacy',
         rate,
         { direction: 'lower_is_better', warn: 0.02, fail: 0.1 },
+        scaled?.band,
         {
           unit: 'share',
-          reason: `${Math.round(rate * items.length)} of ${items.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}`,
-          ...band('privacy.memorisation_rate'),
-          details: { perIntent, examples },
+          reason: `${Math.round(rate * items.length)} of ${items.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}${scaled?.note ? `; ${scaled.note}` : ''}`,
+          details: {
+            perIntent,
+            examples,
+            ...(scaled ? { bandAgainstHalf: scaled.measured, bandScale: scaled.scale } : {}),
+          },
         },
       ),
     );
   }
   return metrics;
+}
+
+/**
+ * The profile's memorisation band brought to the size of the whole profile. The profile measures it with one
+ * half of the reference as the sketch, but a dataset is checked against the whole sketch, and the chance that an
+ * utterance near-copies one of M reference utterances grows as 1 - (1 - q)^M: a sketch `scale` times the half's
+ * turns a rate x into 1 - (1 - x)^scale (2 for a profile whose sketch holds every utterance, as Banking77's
+ * does). Without that, real data would score about twice its own band against the profile it was drawn from.
+ * A sketch sampled down to the cap (DEFAULT_MAX_SKETCH) says too little about the halves' sizes: not scaled.
+ */
+export function memorisationBand(
+  profile: TextProfile,
+): { band: Band; measured: Band; scale: number; note: string | null } | null {
+  const measuredBand = profile.bands['privacy.memorisation_rate'];
+  if (!measuredBand) return null;
+  const sketched = profile.sketch.count;
+  let half = sketched;
+  if (sketched < DEFAULT_MAX_SKETCH) half = Math.ceil(sketched / 2);
+  else if (profile.kind === 'utterances')
+    half = Math.min(DEFAULT_MAX_SKETCH, Math.ceil(profile.itemCount / 2));
+  const scale = half > 0 ? sketched / half : 1;
+  if (scale <= 1) return { band: measuredBand, measured: measuredBand, scale: 1, note: null };
+  const at = (x: number) => round(1 - (1 - x) ** scale);
+  const band = {
+    low: at(measuredBand.low),
+    median: at(measuredBand.median),
+    high: at(measuredBand.high),
+  };
+  return {
+    band,
+    measured: measuredBand,
+    scale: round(scale),
+    note: `real-vs-real band measured against half the reference (${round(measuredBand.low)}-${round(measuredBand.high)}, ${half} utterances), shown at the whole profile's ${sketched}: ${band.low}-${band.high}`,
+  };
 }
 
 /** Chart data against the reference profile: intents, opening lengths, turns. */

@@ -1,3 +1,4 @@
+import { TagSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
 import type { DatasetKind, DatasetOrigin } from '../graphql/graphql.ts';
 import { DATASET_KINDS, DATASET_ORIGINS } from './labels.ts';
@@ -12,10 +13,23 @@ export const DATASET_VIEWS = ['table', 'cards'] as const;
 /** A datasets list layout. */
 export type DatasetView = (typeof DATASET_VIEWS)[number];
 
-/** The datasets list state that lives in the URL query (`?kind=&origin=&q=&view=&after=&prev=`). */
+/** The cursor state of a forward-only Relay list kept in the URL (`?after=&prev=`). */
+export interface CursorParams {
+  /** Cursor of the page shown (absent on the first page). */
+  after?: string;
+  /** The `after` of each earlier page, oldest first ('' for the first page), for "Previous". */
+  prev: string[];
+}
+
+/**
+ * The datasets list state that lives in the URL query
+ * (`?kind=&origin=&tag=&q=&view=&after=&prev=`).
+ */
 export const DatasetListParamsSchema = v.object({
   kind: v.optional(v.picklist(DATASET_KINDS)),
   origin: v.optional(v.picklist(DATASET_ORIGINS)),
+  /** Only datasets carrying this tag; the API's own tag rules (lower case, 1-40 characters). */
+  tag: v.optional(TagSchema),
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_SEARCH))),
   /** Present only for a non-default layout (`?view=cards`). */
   view: v.optional(v.picklist(DATASET_VIEWS)),
@@ -52,6 +66,16 @@ export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetLis
     if (parsed.success && parsed.output) params.origin = parsed.output;
     else problems.push(`Unknown origin "${origin}" ignored (use ${DATASET_ORIGINS.join(', ')}).`);
   }
+  const tag = query.get('tag')?.trim();
+  if (tag) {
+    // Tags are stored lower case, so "Gold" finds "gold"; anything else a tag can't be is dropped.
+    const parsed = v.safeParse(DatasetListParamsSchema.entries.tag, tag.toLowerCase());
+    if (parsed.success && parsed.output) params.tag = parsed.output;
+    else
+      problems.push(
+        `Tag filter ignored: ${parsed.issues?.[0]?.message ?? `"${tag}" is not a tag`}.`,
+      );
+  }
   const q = query.get('q')?.trim();
   if (q) {
     if (q.length > MAX_SEARCH) {
@@ -71,13 +95,20 @@ export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetLis
   return { params, problems };
 }
 
+/** The fields of the API's `DatasetFilter` the list sets. */
+interface DatasetFilterGql {
+  kind?: DatasetKind;
+  origin?: DatasetOrigin;
+  tag?: string;
+  search?: string;
+}
+
 /** The GraphQL `DatasetFilter` for the given params, or undefined when nothing is filtered. */
-export function datasetFilter(
-  params: DatasetListParams,
-): { kind?: DatasetKind; origin?: DatasetOrigin; search?: string } | undefined {
-  const filter: { kind?: DatasetKind; origin?: DatasetOrigin; search?: string } = {};
+export function datasetFilter(params: DatasetListParams): DatasetFilterGql | undefined {
+  const filter: DatasetFilterGql = {};
   if (params.kind) filter.kind = params.kind;
   if (params.origin) filter.origin = params.origin;
+  if (params.tag) filter.tag = params.tag;
   if (params.q) filter.search = params.q;
   return Object.keys(filter).length > 0 ? filter : undefined;
 }
@@ -87,8 +118,17 @@ export function datasetListQuery(params: DatasetListParams): string {
   const query = new URLSearchParams();
   if (params.kind) query.set('kind', params.kind);
   if (params.origin) query.set('origin', params.origin);
+  if (params.tag) query.set('tag', params.tag);
   if (params.q) query.set('q', params.q);
   if (params.view && params.view !== 'table') query.set('view', params.view);
+  return withCursor(query, params);
+}
+
+/**
+ * Appends the cursor state to a query and returns it as a query string ('' when empty,
+ * otherwise starting with '?'). The earlier cursors are only kept beside a current one.
+ */
+export function withCursor(query: URLSearchParams, params: CursorParams): string {
   if (params.after) {
     query.set('after', params.after);
     for (const cursor of params.prev) query.append('prev', cursor);
@@ -98,17 +138,19 @@ export function datasetListQuery(params: DatasetListParams): string {
 }
 
 /** The params of the next page, after `endCursor` of the current one. */
-export function nextPage(params: DatasetListParams, endCursor: string): DatasetListParams {
+export function nextPage<P extends CursorParams>(params: P, endCursor: string): P {
   return { ...params, after: endCursor, prev: [...params.prev, params.after ?? ''] };
 }
 
 /** The params of the previous page, or undefined on the first page. */
-export function previousPage(params: DatasetListParams): DatasetListParams | undefined {
+export function previousPage<P extends CursorParams>(params: P): P | undefined {
   if (params.after === undefined) return undefined;
-  const prev = params.prev.slice(0, -1);
   const after = params.prev.at(-1);
-  const { after: _current, ...rest } = params;
-  return after ? { ...rest, after, prev } : { ...rest, prev: [] };
+  const page: P = { ...params, prev: params.prev.slice(0, -1) };
+  // '' stands for the first page, which has no cursor.
+  delete page.after;
+  if (after) page.after = after;
+  return page;
 }
 
 /**

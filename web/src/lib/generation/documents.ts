@@ -37,6 +37,13 @@ export const GenerationProgressFields = graphql(`
       label
       preview
     }
+    batch {
+      status
+      jobs
+      recordsSubmitted
+      recordsCompleted
+      recordsFailed
+    }
     sequence
     updatedAt
   }

@@ -28,6 +28,30 @@ export const WEIGHT_FIELDS = {
 } as const;
 export type WeightField = keyof typeof WEIGHT_FIELDS;
 
+/** How a Bedrock job makes its items (the schema's `mode`). */
+export type GenerationMode = NonNullable<GenerationInput['mode']>;
+
+/** The Bedrock generation modes, in the order the form offers them, each explained in a line. */
+export const GENERATION_MODES: readonly { value: GenerationMode; label: string; hint: string }[] = [
+  {
+    value: 'on_demand',
+    label: 'On demand',
+    hint: 'Converse calls paced to your quota; items arrive as they are made.',
+  },
+  {
+    value: 'batch',
+    label: 'Batch',
+    hint: 'Bedrock batch inference: half price, no per-minute quota; results within hours.',
+  },
+  {
+    value: 'auto',
+    label: 'Auto',
+    hint: 'Batch for large jobs when the server has batch inference set up, otherwise on demand.',
+  },
+];
+
+const GRAPHQL_MODES = { on_demand: 'ON_DEMAND', batch: 'BATCH', auto: 'AUTO' } as const;
+
 /** Everything the Generate form holds, as its inputs hold it (numbers may be empty). */
 export interface GenerationForm {
   kind: GenerationKind;
@@ -35,6 +59,8 @@ export interface GenerationForm {
   name: string;
   provider: ProviderName;
   model: string;
+  /** Bedrock only; the local provider always answers on demand. */
+  mode: GenerationMode;
   languages: Record<string, NumberField>;
   sentiments: Record<string, NumberField>;
   complexities: Record<string, NumberField>;
@@ -58,6 +84,7 @@ export function defaultGenerationForm(): GenerationForm {
     name: '',
     provider: 'local',
     model: '',
+    mode: 'on_demand',
     languages: { ...DEFAULT_LANGUAGES },
     sentiments: { ...DEFAULT_SENTIMENTS },
     complexities: { ...DEFAULT_COMPLEXITIES },
@@ -88,7 +115,8 @@ function chosen(ids: readonly string[]): Record<string, number> | undefined {
 /**
  * The form as `GenerationInputSchema` input: empty optional numbers are left out, an empty count
  * becomes NaN so the schema reports "count must be a number", and fields that do not apply to
- * the kind or provider (resolutions for series, a model for the local provider) are dropped.
+ * the kind or provider (resolutions for series, a model or mode for the local provider) are
+ * dropped.
  */
 export function formToSchemaInput(form: GenerationForm): GenerationInput {
   const conversations = form.kind === 'conversations';
@@ -117,7 +145,10 @@ export function formToSchemaInput(form: GenerationForm): GenerationInput {
   };
   const name = form.name.trim();
   if (name) input.name = name;
-  if (form.provider === 'bedrock' && form.model.trim()) input.model = form.model.trim();
+  if (form.provider === 'bedrock') {
+    if (form.model.trim()) input.model = form.model.trim();
+    input.mode = form.mode;
+  }
   for (const key of ['concurrency', 'rpm', 'tpm', 'budgetUsd', 'seed'] as const) {
     const value = form[key];
     if (present(value)) input[key] = value;
@@ -138,6 +169,7 @@ export function toGraphQLInput(config: GenerationConfigInput): GenerationInputGq
     provider:
       config.provider === 'bedrock' ? 'BEDROCK' : config.provider === 'local' ? 'LOCAL' : null,
     model: config.model ?? null,
+    mode: config.mode ? GRAPHQL_MODES[config.mode] : null,
     concurrency: config.concurrency ?? null,
     rpm: config.rpm ?? null,
     tpm: config.tpm ?? null,

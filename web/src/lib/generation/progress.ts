@@ -115,3 +115,39 @@ export function defaultSeriesWeights(
     weight: (share.get(t.domain) ?? 0) / (perDomain.get(t.domain) ?? 1),
   }));
 }
+
+/** A job's Bedrock batch inference, as `GenerationProgress.batch` reports it. */
+export interface BatchCounts {
+  recordsSubmitted: number;
+  recordsCompleted: number;
+  recordsFailed: number;
+}
+
+/**
+ * How far Bedrock is through a job's batch records, 0..100: records completed or failed of those
+ * submitted, rounded down so 100 means every record is done.
+ */
+export function batchPercent(batch: BatchCounts): number {
+  if (batch.recordsSubmitted <= 0) return 0;
+  const done = batch.recordsCompleted + batch.recordsFailed;
+  return Math.min(100, Math.floor((done / batch.recordsSubmitted) * 100));
+}
+
+/** Bedrock's batch job status in words: `InProgress` → "In progress", `PartiallyCompleted` → "Partially completed". */
+export function batchStatusLabel(status: string): string {
+  const words = status.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const MODE_LABELS: Record<string, string> = {
+  on_demand: 'on demand',
+  batch: 'batch mode',
+  auto: 'auto mode (batch for large jobs)',
+};
+
+/** A job's generation mode in words, read from its stored config; null when it has none. */
+export function jobModeLabel(config: unknown): string | null {
+  const mode =
+    typeof config === 'object' && config !== null && 'mode' in config ? config.mode : null;
+  return typeof mode === 'string' ? (MODE_LABELS[mode] ?? mode) : null;
+}

@@ -5,6 +5,11 @@ import type { PageLoad } from './$types';
 
 const GeneratePageQuery = graphql(`
   query GeneratePage {
+    bedrockModels {
+      id
+      inputPrice
+      outputPrice
+    }
     catalog {
       categories {
         id
@@ -55,11 +60,12 @@ export const load = (async ({ fetch, depends }) => {
     const result = await client.request(GeneratePageQuery);
     return {
       catalog: result.catalog,
+      models: result.bedrockModels,
       jobs: result.generationJobs.edges.map((e) => e.node),
       jobCount: result.generationJobs.totalCount,
       error: null,
     };
   } catch (error) {
-    return { catalog: null, jobs: [], jobCount: 0, error: errorMessage(error) };
+    return { catalog: null, models: [], jobs: [], jobCount: 0, error: errorMessage(error) };
   }
 }) satisfies PageLoad;

@@ -5,6 +5,8 @@ import { Migration20261125174450 } from './Migration20261125174450.ts';
 import { Migration20261125181004 } from './Migration20261125181004.ts';
 import { Migration20261125185950 } from './Migration20261125185950.ts';
 import { Migration20261125191439 } from './Migration20261125191439.ts';
+import { Migration20261202120000 } from './Migration20261202120000.ts';
+import { Migration20261202130000 } from './Migration20261202130000.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
@@ -12,4 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125181004', class: Migration20261125181004 },
   { name: 'Migration20261125185950', class: Migration20261125185950 },
   { name: 'Migration20261125191439', class: Migration20261125191439 },
+  { name: 'Migration20261202120000', class: Migration20261202120000 },
+  { name: 'Migration20261202130000', class: Migration20261202130000 },
 ];

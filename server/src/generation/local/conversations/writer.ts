@@ -88,8 +88,10 @@ function planRoles(n: number, resolution: Resolution, rng: Random): Role[] {
   return [...roles, ...tail].slice(0, n);
 }
 
-function drawVoice(language: 'en' | 'es', rng: Random): Voice {
-  const market = rng.chance(0.5) ? 'MX' : 'ES';
+function drawVoice(language: 'en' | 'es', rng: Random, region?: 'MX' | 'ES'): Voice {
+  // The slot's market when the plan gives one; the draw happens anyway so the rest of the stream is unchanged.
+  const drawn = rng.chance(0.5) ? 'MX' : 'ES';
+  const market = region ?? drawn;
   return {
     language,
     market,
@@ -171,7 +173,10 @@ class ConversationWriter {
     const phrases = this.#tables.intents[slot.intent];
     if (!phrases) throw new RangeError(`no ${slot.language} phrases for intent '${slot.intent}'`);
     this.#phrases = phrases;
-    this.#values = new ConversationValues(drawVoice(slot.language, rng), rng);
+    this.#values = new ConversationValues(
+      drawVoice(slot.language, rng, slot.language === 'es' ? slot.region : undefined),
+      rng,
+    );
     this.#register = drawRegister(rng, slot.sentiment);
     this.#unusedDetails = rng.shuffle(phrases.details);
     const category = this.#tables.agent.byCategory[slot.category];

@@ -1,111 +1,48 @@
-import { error } from '@sveltejs/kit';
-import type { ResultOf } from 'gql.tada';
-import { sourceJobId } from '$lib/datasets/lineage.ts';
-import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
+import { DatasetItemFields } from '$lib/datasets/documents.ts';
+import { ITEMS_PAGE_SIZE, itemFilter, parseItemListParams } from '$lib/datasets/item-params.ts';
+import { createClient, errorMessage } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
 import type { PageLoad } from './$types';
 
-/** How many items the dataset page previews. */
-const PREVIEW_ITEMS = 10;
-
-const DatasetQuery = graphql(`
-  query Dataset($id: ID!, $first: Int!) {
-    dataset(id: $id) {
-      id
-      name
-      kind
-      origin
-      tags
-      itemCount
-      createdAt
-      updatedAt
-      source
-      validation {
-        version
-        createdAt
-        overallScore
-        overallVerdict
-        referenceName
-        bias {
-          severity
-        }
-      }
-      labelCounts {
-        intent {
-          label
-          count
-        }
-        category {
-          label
-          count
-        }
-        language {
-          label
-          count
-        }
-        sentiment {
-          label
-          count
-        }
-        complexity {
-          label
-          count
-        }
-        seriesType {
-          label
-          count
-        }
-        domain {
-          label
-          count
-        }
-      }
-      items(first: $first) {
-        edges {
-          node {
-            id
-            key
-            data
-            intent
-            language
-            sentiment
-            seriesType
+const DatasetItemsQuery = graphql(
+  `
+    query DatasetItems($id: ID!, $first: Int!, $after: String, $filter: ItemFilter) {
+      dataset(id: $id) {
+        id
+        items(first: $first, after: $after, filter: $filter) {
+          totalCount
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          edges {
+            node {
+              ...DatasetItemFields
+            }
           }
         }
       }
     }
-    trainingRuns(datasetId: $id, first: 20) {
-      totalCount
-      edges {
-        node {
-          id
-          status
-          preset
-          createdAt
-          accuracy
-          macroF1
-        }
-      }
-    }
-  }
-`);
+  `,
+  [DatasetItemFields],
+);
 
-export const load = (async ({ fetch, params, depends }) => {
-  depends(`app:dataset:${params.id}`);
+export const load = (async ({ fetch, params, url, depends }) => {
+  depends(`app:dataset-items:${params.id}`);
+  const { params: itemParams, problems } = parseItemListParams(url.searchParams);
   const client = createClient({ fetch, token: readBrowserToken });
-  let result: ResultOf<typeof DatasetQuery>;
   try {
-    result = await client.request(DatasetQuery, { id: params.id, first: PREVIEW_ITEMS });
-  } catch (cause) {
-    const status = cause instanceof GraphQLRequestError && cause.kind === 'network' ? 503 : 502;
-    error(status, errorMessage(cause));
+    const { dataset } = await client.request(DatasetItemsQuery, {
+      id: params.id,
+      first: ITEMS_PAGE_SIZE,
+      after: itemParams.after ?? null,
+      filter: itemFilter(itemParams),
+    });
+    // A missing dataset is the layout's 404; this page only shows its items.
+    return { itemParams, problems, items: dataset?.items ?? null, itemsError: null };
+  } catch (error) {
+    // A stale cursor or an API hiccup fails the list only, shown in place with a way out.
+    return { itemParams, problems, items: null, itemsError: errorMessage(error) };
   }
-  if (!result.dataset) error(404, `No dataset with id "${params.id}".`);
-  return {
-    dataset: result.dataset,
-    jobId: sourceJobId(result.dataset.source),
-    runs: result.trainingRuns.edges.map((e) => e.node),
-    runCount: result.trainingRuns.totalCount,
-  };
 }) satisfies PageLoad;

@@ -6,23 +6,25 @@ import type { PageLoad } from './$types';
 const CompareQuery = graphql(`
   query CompareRuns($ids: [ID!]!) {
     compareRuns(ids: $ids) {
-      id
-      status
-      preset
-      experiment
-      config
-      metrics
-      durationMs
-      modelBytes
-      createdAt
-      dataset {
+      runs {
         id
-        name
-        itemCount
-      }
-      testDataset {
-        id
-        name
+        status
+        preset
+        experiment
+        config
+        metrics
+        durationMs
+        modelBytes
+        createdAt
+        dataset {
+          id
+          name
+          itemCount
+        }
+        testDataset {
+          id
+          name
+        }
       }
     }
   }
@@ -47,7 +49,7 @@ export const load = (async ({ fetch, url }) => {
   const client = createClient({ fetch, token: readBrowserToken });
   try {
     const { compareRuns } = await client.request(CompareQuery, { ids });
-    return { ids, runs: compareRuns, error: null };
+    return { ids, runs: compareRuns.runs, error: null };
   } catch (error) {
     return { ids, runs: [], error: errorMessage(error) };
   }

@@ -1,0 +1,355 @@
+import type { TrainingConfig } from './config.ts';
+import { applyParams, type ParamValue, type SearchGrid, type SearchSpace } from './search.ts';
+
+/**
+ * One searched parameter, as the API and the CLI take it: a list of values (grid search tries each; random
+ * search draws from them), or a `min..max` range (random search only, sampled log-uniformly; whole numbers
+ * for integer parameters).
+ */
+export interface SearchParamSpec {
+  readonly name: string;
+  readonly values?: readonly unknown[] | null;
+  readonly min?: number | null;
+  readonly max?: number | null;
+}
+
+/** Short names of the searchable parameters and the config paths they set. */
+export const SEARCH_PARAMS: Readonly<
+  Record<string, { path: string; integer?: boolean; description: string }>
+> = {
+  C: { path: 'model.C', description: 'inverse regularisation, svm and logreg' },
+  alpha: { path: 'model.alpha', description: 'smoothing, nb' },
+  tol: { path: 'model.tol', description: 'solver tolerance, svm and logreg' },
+  maxIter: {
+    path: 'model.maxIter',
+    integer: true,
+    description: 'solver iterations, svm and logreg',
+  },
+  norm: { path: 'model.norm', description: 'per-class weight normalisation, nb: true or false' },
+  model: { path: 'model', description: 'the classifier: svm, logreg or nb' },
+  maxFeatures: {
+    path: 'features.blocks.*.maxFeatures',
+    integer: true,
+    description: 'most terms kept per TF-IDF block; "all" keeps all',
+  },
+  minDf: {
+    path: 'features.blocks.*.minDf',
+    integer: true,
+    description: 'least documents a term must occur in',
+  },
+  sublinearTf: {
+    path: 'features.blocks.*.sublinearTf',
+    description: '1 + ln(tf) instead of tf: true or false',
+  },
+  maxExamplesPerClass: {
+    path: 'maxExamplesPerClass',
+    integer: true,
+    description: 'train on at most this many examples per intent',
+  },
+};
+
+/** Most configurations a search may score (each is fitted once per CV fold). */
+export const MAX_SEARCH_TRIALS = 100;
+export const DEFAULT_RANDOM_TRIALS = 10;
+/** Folds of the search's cross-validation when the run does not say (`cvFolds`). */
+export const DEFAULT_SEARCH_FOLDS = 3;
+
+/** A bad search spec: `param` is the parameter name (or null for the spec as a whole). */
+export class SearchSpecError extends Error {
+  override name = 'SearchSpecError';
+  constructor(
+    readonly param: string | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a worker's search job needs, with what to record in the run's metrics. */
+export interface ResolvedSearch {
+  readonly kind: 'grid' | 'random';
+  readonly search:
+    | { kind: 'grid'; grid: SearchGrid }
+    | { kind: 'random'; space: SearchSpace; iterations: number; seed?: number };
+  readonly folds: number;
+  /** The space by parameter name, as given (for the run's metrics and the CLI's summary). */
+  readonly space: Readonly<Record<string, unknown>>;
+  /** Config path → parameter name. */
+  readonly names: Readonly<Record<string, string>>;
+  /** Configurations to score. */
+  readonly trials: number;
+}
+
+const NAMES_HELP = `${Object.keys(SEARCH_PARAMS).join(', ')}, or a config path such as model.C`;
+
+/** The config path of a parameter name (a short name, or a dotted config path as is). */
+function pathOf(name: string): { path: string; integer: boolean } {
+  const known = SEARCH_PARAMS[name];
+  if (known) return { path: known.path, integer: known.integer ?? false };
+  if (/^[A-Za-z]\w*(\.(\w+|\*))+$/.test(name)) {
+    const last = name.split('.').at(-1)!;
+    const integer = Object.values(SEARCH_PARAMS).some(
+      (p) => p.integer && p.path.split('.').at(-1) === last,
+    );
+    return { path: name, integer };
+  }
+  throw new SearchSpecError(name, `unknown search parameter "${name}"; use ${NAMES_HELP}`);
+}
+
+/** A value as the config wants it: `model=svm` means the svm model with its defaults. */
+function configValue(path: string, value: unknown): ParamValue {
+  if (path === 'model' && typeof value === 'string') return { kind: value };
+  if (value === 'all' && path.endsWith('maxFeatures')) return null;
+  return value as ParamValue;
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Why `base` with `params` is not a valid config, in a sentence about `name=value`. */
+function tryApply(
+  base: TrainingConfig,
+  params: Record<string, ParamValue>,
+  name: string,
+  value: unknown,
+): void {
+  try {
+    applyParams(base, params);
+  } catch (err) {
+    const reason = (err as Error).message
+      .replace(/^Invalid training config: /, '')
+      .replace(/^Unknown parameter "[^"]*" for this config$/, 'not a parameter of this config');
+    const model = (params.model as { kind?: string } | undefined)?.kind ?? base.model.kind;
+    const hint =
+      reason === 'not a parameter of this config' && pathOf(name).path.startsWith('model.')
+        ? ` (the ${model} model has ${modelParams(model)})`
+        : '';
+    throw new SearchSpecError(name, `${name}=${show(value)} is not valid: ${reason}${hint}`);
+  }
+}
+
+function modelParams(kind: string): string {
+  return kind === 'nb' ? 'alpha and norm' : 'C, tol and maxIter';
+}
+
+/**
+ * Checks a search spec against the run's config and turns it into the worker's grid or random space. Every
+ * value is tried on the config (with each searched model, if `model` is searched too), so a value the config
+ * refuses, or a parameter the model does not have, is an error naming the parameter before anything runs.
+ * No spec searches the model's regularisation (C, or alpha for naive Bayes) over 0.1 to 10.
+ */
+export function resolveSearch(
+  kind: 'grid' | 'random',
+  specs: readonly SearchParamSpec[] | undefined,
+  base: TrainingConfig,
+  options: { trials?: number; folds?: number; seed?: number } = {},
+): ResolvedSearch {
+  if (kind === 'grid' && options.trials !== undefined) {
+    throw new SearchSpecError(
+      'searchTrials',
+      'searchTrials applies to random search; a grid tries every combination',
+    );
+  }
+  const given =
+    specs && specs.length > 0
+      ? specs
+      : base.model.kind === 'nb'
+        ? [{ name: 'alpha', values: [0.1, 0.3, 1, 3] }]
+        : [{ name: 'C', values: [0.1, 0.3, 1, 3, 10] }];
+  const seen = new Set<string>();
+  const entries: { name: string; path: string; integer: boolean; spec: SearchParamSpec }[] = [];
+  for (const spec of given) {
+    const name = spec.name.trim();
+    if (!name) throw new SearchSpecError(null, 'a search parameter needs a name');
+    const { path: p, integer } = pathOf(name);
+    if (seen.has(p)) throw new SearchSpecError(name, `${name} is given twice`);
+    seen.add(p);
+    entries.push({ name, path: p, integer, spec });
+  }
+  // Each value is checked with each searched model, since C only exists on svm and logreg, alpha on nb.
+  const modelEntry = entries.find((e) => e.path === 'model');
+  const models: (ParamValue | undefined)[] = modelEntry?.spec.values?.length
+    ? modelEntry.spec.values.map((m) => configValue('model', m))
+    : [undefined];
+  const check = (e: (typeof entries)[number], value: unknown) => {
+    for (const model of e.path === 'model' ? [undefined] : models) {
+      tryApply(
+        base,
+        {
+          ...(model !== undefined ? { model } : {}),
+          [e.path]: configValue(e.path, value),
+        },
+        e.name,
+        value,
+      );
+    }
+  };
+
+  const grid: Record<string, ParamValue[]> = {};
+  const space: Record<string, SearchSpace[string]> = {};
+  const shown: Record<string, unknown> = {};
+  for (const e of entries) {
+    const { values, min, max } = e.spec;
+    const hasRange = (min ?? null) !== null || (max ?? null) !== null;
+    const hasValues = values !== undefined && values !== null;
+    if (hasRange && hasValues) {
+      throw new SearchSpecError(
+        e.name,
+        `${e.name}: give either values or a min..max range, not both`,
+      );
+    }
+    if (hasValues) {
+      if (values.length === 0) throw new SearchSpecError(e.name, `${e.name}: no values given`);
+      if (values.length > MAX_SEARCH_TRIALS) {
+        throw new SearchSpecError(
+          e.name,
+          `${e.name}: ${values.length} values; at most ${MAX_SEARCH_TRIALS}`,
+        );
+      }
+      for (const value of values) check(e, value);
+      const converted = values.map((value) => configValue(e.path, value));
+      if (kind === 'grid') grid[e.path] = converted;
+      else space[e.path] = converted;
+      shown[e.name] = values;
+      continue;
+    }
+    if (!hasRange) {
+      throw new SearchSpecError(
+        e.name,
+        `${e.name}: give values (a,b,c) or, for random search, a range`,
+      );
+    }
+    if (kind === 'grid') {
+      throw new SearchSpecError(
+        e.name,
+        `${e.name}: a range (${min ?? '?'}..${max ?? '?'}) needs random search; a grid needs a list of values`,
+      );
+    }
+    if (typeof min !== 'number' || typeof max !== 'number' || !(min > 0) || !(max >= min)) {
+      throw new SearchSpecError(
+        e.name,
+        `${e.name}: a range needs 0 < min <= max (it is sampled log-uniformly); got ${min ?? '?'}..${max ?? '?'}`,
+      );
+    }
+    check(e, e.integer ? Math.round(min) : min);
+    check(e, e.integer ? Math.round(max) : max);
+    space[e.path] = { min, max, log: true, ...(e.integer ? { integer: true } : {}) };
+    shown[e.name] = { min, max };
+  }
+
+  const folds = options.folds ?? DEFAULT_SEARCH_FOLDS;
+  const names = Object.fromEntries(entries.map((e) => [e.path, e.name]));
+  if (kind === 'grid') {
+    const trials = Object.values(grid).reduce((n, values) => n * values.length, 1);
+    if (trials > MAX_SEARCH_TRIALS) {
+      throw new SearchSpecError(
+        null,
+        `the grid has ${trials} combinations (${entries.map((e) => `${e.name}: ${grid[e.path]!.length}`).join(' × ')}); at most ${MAX_SEARCH_TRIALS}`,
+      );
+    }
+    // Combinations of models and model parameters must be valid together too (checked above per value).
+    return { kind, search: { kind, grid }, folds, space: shown, names, trials };
+  }
+  const trials = options.trials ?? DEFAULT_RANDOM_TRIALS;
+  if (!Number.isInteger(trials) || trials < 1 || trials > MAX_SEARCH_TRIALS) {
+    throw new SearchSpecError(
+      'searchTrials',
+      `searchTrials must be a whole number from 1 to ${MAX_SEARCH_TRIALS}`,
+    );
+  }
+  return {
+    kind,
+    search: {
+      kind,
+      space,
+      iterations: trials,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    },
+    folds,
+    space: shown,
+    names,
+    trials,
+  };
+}
+
+/** Splits on `sep` outside brackets and quotes, so JSON values can hold commas. */
+function splitTop(text: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"' && text[i - 1] !== '\\') quoted = !quoted;
+    else if (!quoted && (ch === '[' || ch === '{')) depth++;
+    else if (!quoted && (ch === ']' || ch === '}')) depth--;
+    else if (!quoted && depth === 0 && ch === sep) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+function parseScalar(raw: string, name: string): unknown {
+  if (raw === '') throw new SearchSpecError(name, `${name}: an empty value`);
+  if (/^[[{"]/.test(raw) || /^(true|false|null)$/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new SearchSpecError(name, `${name}: ${raw} is not valid JSON`);
+    }
+  }
+  const n = Number(raw);
+  if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw) && Number.isFinite(n)) return n;
+  return raw;
+}
+
+/**
+ * Parses the CLI's search space: `NAME=VALUES` separated by `;`, where VALUES is a comma-separated list
+ * (`C=0.1,1,10`) or, for random search, a range `MIN..MAX` (`C=0.01..100`). Values are numbers, true/false,
+ * null, words (`model=svm,logreg`) or JSON (`features.blocks.1.ngramRange=[2,5],[3,5]`). A JSON object
+ * `{"C": [0.1, 1], "alpha": {"min": 0.1, "max": 3}}` works too.
+ */
+export function parseSearchSpace(text: string): SearchParamSpec[] {
+  const trimmed = text.trim();
+  if (!trimmed) throw new SearchSpecError(null, 'the search space is empty');
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (err) {
+      throw new SearchSpecError(null, `not valid JSON: ${(err as Error).message}`);
+    }
+    return Object.entries(parsed as Record<string, unknown>).map(([name, domain]) => {
+      if (Array.isArray(domain)) return { name, values: domain };
+      if (domain && typeof domain === 'object') {
+        const { min, max } = domain as { min?: unknown; max?: unknown };
+        if (typeof min === 'number' && typeof max === 'number') return { name, min, max };
+      }
+      throw new SearchSpecError(name, `${name}: give a list of values or {"min": x, "max": y}`);
+    });
+  }
+  return splitTop(trimmed, ';')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new SearchSpecError(
+          null,
+          `"${part}" is not NAME=VALUES (e.g. C=0.1,1,10 or C=0.01..100)`,
+        );
+      }
+      const name = part.slice(0, eq).trim();
+      const raw = part.slice(eq + 1).trim();
+      const range = /^([^.,]+|\d*\.\d+)\.\.(.+)$/.exec(raw);
+      if (range && !raw.includes(',')) {
+        const [min, max] = [Number(range[1]), Number(range[2])];
+        if (!Number.isFinite(min) || !Number.isFinite(max)) {
+          throw new SearchSpecError(name, `${name}: ${raw} is not a numeric range MIN..MAX`);
+        }
+        return { name, min, max };
+      }
+      return { name, values: splitTop(raw, ',').map((v) => parseScalar(v, name)) };
+    });
+}

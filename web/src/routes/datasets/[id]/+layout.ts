@@ -1,0 +1,97 @@
+import { error } from '@sveltejs/kit';
+import type { ResultOf } from 'gql.tada';
+import { sourceJobId } from '$lib/datasets/lineage.ts';
+import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
+import { graphql } from '$lib/graphql/graphql.ts';
+import { readBrowserToken } from '$lib/graphql/token.ts';
+import type { LayoutLoad } from './$types';
+
+// The dataset itself, loaded here rather than in the page so that browsing and filtering its
+// items (the page's URL query) re-runs only the page's load, not the label counts and lineage.
+const DatasetQuery = graphql(`
+  query Dataset($id: ID!) {
+    dataset(id: $id) {
+      id
+      name
+      kind
+      origin
+      tags
+      itemCount
+      createdAt
+      updatedAt
+      source
+      validation {
+        version
+        createdAt
+        overallScore
+        overallVerdict
+        referenceName
+        bias {
+          severity
+        }
+      }
+      labelCounts {
+        intent {
+          label
+          count
+        }
+        category {
+          label
+          count
+        }
+        language {
+          label
+          count
+        }
+        sentiment {
+          label
+          count
+        }
+        complexity {
+          label
+          count
+        }
+        seriesType {
+          label
+          count
+        }
+        domain {
+          label
+          count
+        }
+      }
+    }
+    trainingRuns(datasetId: $id, first: 20) {
+      totalCount
+      edges {
+        node {
+          id
+          status
+          preset
+          createdAt
+          accuracy
+          macroF1
+        }
+      }
+    }
+  }
+`);
+
+export const load = (async ({ fetch, params, depends }) => {
+  depends(`app:dataset:${params.id}`);
+  const client = createClient({ fetch, token: readBrowserToken });
+  let result: ResultOf<typeof DatasetQuery>;
+  try {
+    result = await client.request(DatasetQuery, { id: params.id });
+  } catch (cause) {
+    const status = cause instanceof GraphQLRequestError && cause.kind === 'network' ? 503 : 502;
+    error(status, errorMessage(cause));
+  }
+  if (!result.dataset) error(404, `No dataset with id "${params.id}".`);
+  return {
+    dataset: result.dataset,
+    jobId: sourceJobId(result.dataset.source),
+    runs: result.trainingRuns.edges.map((e) => e.node),
+    runCount: result.trainingRuns.totalCount,
+  };
+}) satisfies LayoutLoad;
