@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type GenerationConfigInput, GenerationInputSchema } from '@genesis/schema/generation';
 import * as v from 'valibot';
@@ -264,6 +265,9 @@ export class GenerationManager {
 
   #launch(jobId: number) {
     const controller = new AbortController();
+    // Every call in flight (up to 64), the pacer and the batch poller listen to the job's signal at once; that is
+    // by design, not a leak, so Node's warning past 10 listeners would only mislead.
+    setMaxListeners(256, controller.signal);
     const entry = { controller } as Running;
     this.#running.set(jobId, entry);
     let heartbeat: NodeJS.Timeout | null = null;
