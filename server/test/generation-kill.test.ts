@@ -54,15 +54,18 @@ describe('a generation process killed mid-job (SIGKILL)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The CLI children's environment: the registry file and the emulator as Bedrock. */
+  const emulatorEnv = (db: string) => ({
+    GENESIS_BEDROCK_ENDPOINT: emulator.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    GENESIS_DB: db,
+  });
+
   it('resumes to exactly the requested items, with no duplicates and the cost counted once', async () => {
     const db = join(dir, 'kill.sqlite');
-    const env = {
-      GENESIS_BEDROCK_ENDPOINT: emulator.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      GENESIS_DB: db,
-    };
+    const env = emulatorEnv(db);
     const args = [
       'generate',
       '--kind',
@@ -138,15 +141,8 @@ describe('a generation process killed mid-job (SIGKILL)', () => {
   });
   it('a server starting after the kill takes the job at once (its holder is gone), not when the lease runs out', async () => {
     const db = join(dir, 'takeover.sqlite');
-    const env = {
-      GENESIS_BEDROCK_ENDPOINT: emulator.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      GENESIS_DB: db,
-      // A lease far longer than the test: only the dead-holder check can free the job in time.
-      GENESIS_LEASE_SECONDS: '600',
-    };
+    // A lease far longer than the test: only the dead-holder check can free the job in time.
+    const env = { ...emulatorEnv(db), GENESIS_LEASE_SECONDS: '600' };
     const first = cli(
       [
         'generate',

@@ -20,9 +20,9 @@ import {
   ScenarioSchema,
 } from '../src/generation/local/series/scenario.ts';
 import { TYPE_SPECS } from '../src/generation/local/series/specs.ts';
-import { guessLanguage } from '../src/generation/parse.ts';
 import { Random } from '../src/generation/random.ts';
 import type { SeriesSlot } from '../src/generation/slots.ts';
+import { clearLanguage } from '../src/validation/text/language.ts';
 
 function slotFor(
   typeId: string,
@@ -463,7 +463,7 @@ describe('answerSeries and defaultScenario', () => {
     expect(scenarios.map((s) => s.slot)).toEqual(slots.map((s) => s.slot));
     scenarios.forEach((written, i) => {
       expect(problemsOf(written)).toEqual([]);
-      const language = guessLanguage(written.description);
+      const language = clearLanguage(written.description);
       if (language) expect(language).toBe(slots[i]!.language);
       expect(written.description).not.toMatch(/\{place\}|\{level\}/);
     });

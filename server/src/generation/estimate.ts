@@ -27,10 +27,30 @@ export interface GenerationEstimate {
 /** Bedrock's completion window for batch jobs (best effort): the time estimate of a batch job. */
 const BATCH_WINDOW_S = 24 * 3600;
 
-/** Whether the runner would send this job through Bedrock batch inference (same rule as the runner). */
-export function usesBatch(config: GenerationConfig, batch: Config['batch'] | undefined): boolean {
-  if (config.provider !== 'bedrock' || config.mode === 'on_demand' || !batch) return false;
-  return config.mode === 'batch' || (config.count >= batch.autoMin && supportsBatch(config.model));
+/**
+ * Whether `count` slots of this job go through Bedrock batch inference: asked for, or `auto` from the batch
+ * threshold for a model with batch pricing. The runner decides with it, and the estimate follows it.
+ */
+export function usesBatch(
+  config: Pick<GenerationConfig, 'provider' | 'mode' | 'model'>,
+  batch: Config['batch'] | undefined,
+  count: number,
+): boolean {
+  if (config.provider !== 'bedrock' || config.mode === 'on_demand' || !batch || count === 0)
+    return false;
+  return config.mode === 'batch' || (count >= batch.autoMin && supportsBatch(config.model));
+}
+
+/** Typical tokens of one slot's request and answer, beside the shared system prompt and examples. */
+function slotTokens(config: GenerationConfig) {
+  const conversations = config.kind === 'conversations';
+  return {
+    input: conversations ? 75 : 60,
+    output: conversations ? 110 * 5 + 80 : 160,
+    prompt: estimateTokens(
+      conversations ? CONVERSATION_SYSTEM_PROMPT + CONVERSATION_EXAMPLES : SERIES_SYSTEM_PROMPT,
+    ),
+  };
 }
 
 /** Typical seconds per call: the local provider is instant, LLM calls take a few seconds for a batch. */
@@ -47,14 +67,9 @@ export function estimateGeneration(
   prices: Record<string, ModelPrice> = {},
   batch: Config['batch'] = null,
 ): GenerationEstimate {
-  if (usesBatch(config, batch)) return estimateBatch(config, prices);
-  const conversations = config.kind === 'conversations';
+  if (usesBatch(config, batch, config.count)) return estimateBatch(config, prices);
   const calls = Math.ceil((config.count * (1 + REASK_RATE)) / config.slotsPerCall);
-  const cached = estimateTokens(
-    conversations ? CONVERSATION_SYSTEM_PROMPT + CONVERSATION_EXAMPLES : SERIES_SYSTEM_PROMPT,
-  );
-  const perSlotIn = conversations ? 75 : 60;
-  const perSlotOut = conversations ? 110 * 5 + 80 : 160;
+  const { input: perSlotIn, output: perSlotOut, prompt: cached } = slotTokens(config);
   const items = config.count * (1 + REASK_RATE);
   const uncachedIn = Math.round(items * perSlotIn + calls * 60);
   const outputTokens = Math.round(items * perSlotOut);
@@ -110,15 +125,12 @@ function estimateBatch(
   config: GenerationConfig,
   prices: Record<string, ModelPrice>,
 ): GenerationEstimate {
-  const conversations = config.kind === 'conversations';
+  const tokens = slotTokens(config);
   const perRecord = Math.min(config.slotsPerCall, 5);
   const items = config.count * (1 + REASK_RATE);
   const calls = Math.ceil(items / perRecord);
-  const prompt = estimateTokens(
-    conversations ? CONVERSATION_SYSTEM_PROMPT + CONVERSATION_EXAMPLES : SERIES_SYSTEM_PROMPT,
-  );
-  const inputTokens = Math.round(items * (conversations ? 75 : 60) + calls * (60 + prompt));
-  const outputTokens = Math.round(items * (conversations ? 110 * 5 + 80 : 160));
+  const inputTokens = Math.round(items * tokens.input + calls * (60 + tokens.prompt));
+  const outputTokens = Math.round(items * tokens.output);
   const price = priceOf(config.model, prices);
   return {
     calls,

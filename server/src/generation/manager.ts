@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
 import { type GenerationConfigInput, GenerationInputSchema } from '@genesis/schema/generation';
 import * as v from 'valibot';
 import type { Config } from '../config.ts';
@@ -8,6 +6,7 @@ import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { type GenerationJob, GenerationJobSchema } from '../db/entities/generation-job.entity.ts';
 import type { Services } from '../db/orm.ts';
 import { InputError, NotFoundError } from '../errors.ts';
+import { deadLocalOwner, newLeaseOwner } from '../lease.ts';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local.ts';
 import { priceOf } from '../llm/prices.ts';
@@ -54,7 +53,7 @@ interface Running {
 export class GenerationManager {
   readonly #running = new Map<number, Running>();
   /** This process's name in job leases. */
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly owner = newLeaseOwner();
   #takeover: NodeJS.Timeout | null = null;
 
   constructor(
@@ -194,9 +193,7 @@ export class GenerationManager {
     const ids = jobs
       .filter(
         (j) =>
-          !j.leaseOwner ||
-          (j.leaseExpiresAt?.getTime() ?? 0) < now ||
-          deadLocalHolder(j.leaseOwner),
+          !j.leaseOwner || (j.leaseExpiresAt?.getTime() ?? 0) < now || deadLocalOwner(j.leaseOwner),
       )
       .map((j) => j.id)
       .filter((id) => !this.#running.has(id));
@@ -247,7 +244,7 @@ export class GenerationManager {
       { leaseExpiresAt: { $lt: now } },
     ];
     // A holder on this machine whose process is gone (killed) can't renew: no need to wait for its lease to run out.
-    if (holder && deadLocalHolder(holder)) takeable.push({ leaseOwner: holder });
+    if (holder && deadLocalOwner(holder)) takeable.push({ leaseOwner: holder });
     const updated = await em.nativeUpdate(
       GenerationJobSchema,
       {
@@ -363,19 +360,6 @@ export class GenerationManager {
       .findOne(GenerationJobSchema, jobId, { populate: ['dataset'] });
     if (!job) throw new NotFoundError('GenerationJob', String(jobId));
     return job;
-  }
-}
-
-/** Whether a lease owner (`host:pid:nonce`) is a process on this machine that no longer exists. */
-function deadLocalHolder(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid)
-    return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -34,14 +34,6 @@ export function extractJson(answer: { text: string; toolInput?: unknown }): unkn
   return null;
 }
 
-/**
- * Which of en/es a text is clearly written in (ELD, the validation lab's language ID), or null when it can't
- * tell (short, mixed), so only clear mismatches are rejected.
- */
-export function guessLanguage(text: string): 'en' | 'es' | null {
-  return clearLanguage(text);
-}
-
 function entriesOf(json: unknown, key: string): unknown[] | null {
   if (Array.isArray(json)) return json;
   if (json && typeof json === 'object' && Array.isArray((json as Record<string, unknown>)[key])) {
@@ -155,7 +147,8 @@ export function parseConversationAnswer(
       .filter((t) => t.speaker === 'customer')
       .map((t) => t.text)
       .join(' ');
-    const detected = guessLanguage(customerText);
+    // Only a clear mismatch (ELD, the validation lab's language ID) is held against the answer.
+    const detected = clearLanguage(customerText);
     if (detected && detected !== slot.language) {
       return {
         slot: slot.slot,

@@ -11,7 +11,7 @@ import {
   type JobStatus,
 } from '../db/entities/generation-job.entity.ts';
 import type { Services } from '../db/orm.ts';
-import { costOf, type ModelPrice, outputBurndown, supportsBatch } from '../llm/prices.ts';
+import { costOf, type ModelPrice, outputBurndown } from '../llm/prices.ts';
 import {
   estimateTokens,
   type ModelAnswer,
@@ -22,6 +22,7 @@ import type { Logger } from '../logger.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import { itemColumns } from '../registry/columns.ts';
 import type { GenerationConfig } from './config.ts';
+import { usesBatch } from './estimate.ts';
 import { ScenarioSchema } from './local/series/scenario.ts';
 import { AimdLimit, backoffMs, QuotaPacer, sleep } from './pacing.ts';
 import { extractJson, parseConversationAnswer, type SlotOutcome } from './parse.ts';
@@ -249,25 +250,21 @@ export class GenerationRunner {
     return result;
   }
 
-  /** Whether the slots go through Bedrock batch inference first (Bedrock only, either kind). */
+  /**
+   * Whether the slots go through Bedrock batch inference first: the estimate's rule (usesBatch), or Bedrock jobs
+   * a previous run submitted, which are re-attached to whatever the count.
+   */
   #batchWanted(pendingCount: number): boolean {
     const c = this.#config;
-    if (c.provider !== 'bedrock' || c.mode === 'on_demand' || pendingCount === 0) return false;
-    const batch = this.#deps.batch;
-    if (!batch) {
+    if (pendingCount === 0 || c.provider !== 'bedrock' || c.mode === 'on_demand') return false;
+    if (c.mode === 'batch' && !this.#deps.batch) {
       // Refused at start; a job resumed on a server that lost its batch settings goes on on demand.
-      if (c.mode === 'batch') {
-        this.#deps.logger?.warn(
-          'batch mode asked but GENESIS_BATCH_ROLE_ARN / _INPUT_URI / _OUTPUT_URI are not set; generating on demand',
-        );
-      }
-      return false;
+      this.#deps.logger?.warn(
+        'batch mode asked but GENESIS_BATCH_ROLE_ARN / _INPUT_URI / _OUTPUT_URI are not set; generating on demand',
+      );
     }
-    return (
-      c.mode === 'batch' ||
-      (this.#job.batchJobs?.length ?? 0) > 0 ||
-      (pendingCount >= batch.autoMin && supportsBatch(c.model))
-    );
+    const submitted = (this.#job.batchJobs?.length ?? 0) > 0 && !!this.#deps.batch;
+    return submitted || usesBatch(c, this.#deps.batch, pendingCount);
   }
 
   /**
@@ -314,7 +311,6 @@ export class GenerationRunner {
       minRecordsPerJob: batch.minRecords,
       system: (s) => this.#systemPrompt(s),
       examples: this.#examples(),
-      maxTokens: (s) => this.#maxTokens(s),
       ...(this.#config.kind === 'timeseries'
         ? {
             parse: (answer: ModelAnswer, recordSlots: Slot[]) =>

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import * as v from 'valibot';
@@ -7,6 +5,7 @@ import { DatasetSchema } from '../db/entities/dataset.entity.ts';
 import { type TrainingRun, TrainingRunSchema } from '../db/entities/training-run.entity.ts';
 import type { Services } from '../db/orm.ts';
 import { InputError, NotFoundError } from '../errors.ts';
+import { deadLocalOwner, newLeaseOwner } from '../lease.ts';
 import type { AppPubSub } from '../pubsub.ts';
 import {
   type LabelledTexts,
@@ -173,19 +172,6 @@ export interface TrainingManagerOptions {
   readonly leaseSeconds?: number;
 }
 
-/** Whether a lease owner (`host:pid:nonce`) is a process on this machine that no longer exists. */
-function deadLocalOwner(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid)
-    return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 /** The InputError of a bad search spec, pointing at the parameter's entry of `searchSpace`. */
 function searchInputError(err: SearchSpecError, specs: readonly { name: string }[] | undefined) {
   if (err.param === 'searchTrials') {
@@ -212,7 +198,7 @@ export class TrainingManager {
   >();
   readonly #models = new Map<number, LoadedModel>();
   /** This process's name in run leases. */
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly owner = newLeaseOwner();
   readonly #leaseMs: number;
   #sweep: NodeJS.Timeout | null = null;
 

@@ -203,8 +203,12 @@ async function checkProfile(
       path,
     );
   }
-  const sha256 = createHash('sha256').update(JSON.stringify(json)).digest('hex');
-  return { json, name, sha256 };
+  return { json, name, sha256: profileHash(json) };
+}
+
+/** A profile's identity: the hash of its JSON, so the same profile under two paths is one reference. */
+function profileHash(json: unknown): string {
+  return createHash('sha256').update(JSON.stringify(json)).digest('hex');
 }
 
 /**
@@ -472,9 +476,7 @@ export class ValidationManager {
     if (ref.kind === 'file' && ref.profileFile) {
       let sha: string | null = null;
       try {
-        sha = createHash('sha256')
-          .update(JSON.stringify(JSON.parse(readFileSync(ref.profileFile, 'utf8'))))
-          .digest('hex');
+        sha = profileHash(JSON.parse(readFileSync(ref.profileFile, 'utf8')));
       } catch {
         throw profileError(
           `${which} was made against the profile file ${ref.profileFile}, which can no longer be read; ${advice}`,

@@ -83,8 +83,6 @@ export interface BatchEngineOptions<T = Conversation> {
   /** The system prompt (or one per record's slots) and few-shot block; default: the on-demand runner's. */
   system?: string | ((slots: Slot[]) => string);
   examples?: string;
-  /** Output token limit of one record; default: what the on-demand runner allows for the same slots. */
-  maxTokens?: (slots: Slot[]) => number;
   temperature?: number;
   /** Polling: first wait, growth factor and longest wait between GetModelInvocationJob rounds. */
   poll?: { initialMs?: number; factor?: number; maxMs?: number };
@@ -378,7 +376,8 @@ export class BatchEngine<T = Conversation> {
         },
       ],
       inferenceConfig: {
-        maxTokens: o.maxTokens ? o.maxTokens(slots) : maxOutputTokens(task, slots),
+        // What the on-demand runner allows for the same slots.
+        maxTokens: maxOutputTokens(task, slots),
         temperature: o.temperature ?? 0.9,
       },
     };
