@@ -13,16 +13,16 @@ import { parseArgs } from 'node:util';
 import {
   type BatchEmulatorOptions,
   BatchEmulatorOptionsError,
-} from '../src/llm/emulator/batch/options.ts';
-import { type BatchEmulator, startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
+} from '@genesis/bedrock-emulator/batch/options';
+import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
 import {
   type EmulatorOptions,
   EmulatorOptionsError,
   parseFaults,
   parseLatency,
   parseScript,
-} from '../src/llm/emulator/options.ts';
-import { type Emulator, type EmulatorStats, startEmulator } from '../src/llm/emulator/server.ts';
+} from '@genesis/bedrock-emulator/options';
+import { type Emulator, type EmulatorStats, startEmulator } from '@genesis/bedrock-emulator/server';
 
 const HELP = `Usage: pnpm bedrock:emulator [options]
 

@@ -6,15 +6,15 @@
  * calls). Prints cost per accepted item, items, lost and duplicated, and the ratio batch / on-demand.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
-import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
-import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
-import { initORM } from '../src/db/orm.ts';
-import { createTempSqlite } from '../src/db/temp-database.ts';
-import { GenerationManager } from '../src/generation/manager.ts';
-import { startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
-import { startEmulator } from '../src/llm/emulator/server.ts';
-import { createAppPubSub } from '../src/pubsub.ts';
+import { startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import { startEmulator } from '@genesis/bedrock-emulator/server';
+import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
+import { GenerationManager } from '../src/generation/service.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { initORM } from '../src/platform/db/orm.ts';
+import { createTempSqlite } from '../src/platform/db/temp-database.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
+import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' } } });
 const COUNT = Number(values.count);

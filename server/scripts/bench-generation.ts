@@ -9,13 +9,9 @@
  * accounts), so the naive strategy can do all its items (about an hour for 500) without doubling the wait.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
-import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
-import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
-import { initORM } from '../src/db/orm.ts';
-import { createTempSqlite } from '../src/db/temp-database.ts';
+import { startEmulator } from '@genesis/bedrock-emulator/server';
 import { resolveConfig } from '../src/generation/config.ts';
-import { GenerationManager } from '../src/generation/manager.ts';
+import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { parseConversationAnswer } from '../src/generation/parse.ts';
 import { planConversations } from '../src/generation/plan.ts';
 import {
@@ -23,10 +19,14 @@ import {
   CONVERSATION_EXAMPLES,
   CONVERSATION_SYSTEM_PROMPT,
 } from '../src/generation/prompts.ts';
+import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
-import { startEmulator } from '../src/llm/emulator/server.ts';
 import { DEFAULT_BEDROCK_MODEL, outputBurndown } from '../src/llm/prices.ts';
-import { createAppPubSub } from '../src/pubsub.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { initORM } from '../src/platform/db/orm.ts';
+import { createTempSqlite } from '../src/platform/db/temp-database.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
+import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 
 const { values } = parseArgs({
   options: {

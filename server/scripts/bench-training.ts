@@ -15,7 +15,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/platform/config.ts';
 import { stratifiedKFold } from '../src/training/evaluate.ts';
 import { trainClassifier } from '../src/training/pipeline.ts';
 import { presetConfig } from '../src/training/presets.ts';

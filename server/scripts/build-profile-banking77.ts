@@ -13,7 +13,7 @@ import { formatIssues } from '@genesis/schema/issues';
 import { type Utterance, UtteranceSchema } from '@genesis/schema/utterance';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as v from 'valibot';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/platform/config.ts';
 import { buildTextProfile } from '../src/validation/text/profile.ts';
 
 const { values } = parseArgs({

@@ -11,8 +11,8 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initORM, migrationsPath } from '../src/db/orm.ts';
-import { createTempPostgres, createTempSqlite } from '../src/db/temp-database.ts';
+import { initORM, migrationsPath } from '../src/platform/db/orm.ts';
+import { createTempPostgres, createTempSqlite } from '../src/platform/db/temp-database.ts';
 
 const adminUrl = process.env.GENESIS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -19,10 +19,10 @@ import {
   DEFAULT_RESOLUTIONS,
   DEFAULT_SENTIMENTS,
 } from '@genesis/schema/generation';
+import { Random } from '@genesis/schema/random';
+import type { ConversationSlot } from '@genesis/schema/request';
 import { stringify } from 'csv-stringify/sync';
-import { writeConversation } from '../src/generation/local/conversations/writer.ts';
-import { Random } from '../src/generation/random.ts';
-import type { ConversationSlot } from '../src/generation/slots.ts';
+import { writeConversation } from '../src/llm/local/conversations/writer.ts';
 
 const { values: args } = parseArgs({
   options: {

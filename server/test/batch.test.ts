@@ -16,7 +16,11 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import type { BatchEmulatorOptions } from '@genesis/bedrock-emulator/batch/options';
+import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import type { AnswerRequest } from '@genesis/bedrock-emulator/options';
 import { getIntent } from '@genesis/schema/catalog/intents';
+import type { ConversationSlot } from '@genesis/schema/request';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BatchEngine,
@@ -28,10 +32,6 @@ import {
   splitIntoJobs,
   splitIntoRecords,
 } from '../src/generation/batch/engine.ts';
-import type { ConversationSlot } from '../src/generation/slots.ts';
-import type { BatchEmulatorOptions } from '../src/llm/emulator/batch/options.ts';
-import { type BatchEmulator, startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
-import type { AnswerRequest } from '../src/llm/emulator/options.ts';
 import { priceOf } from '../src/llm/prices.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

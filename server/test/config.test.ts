@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_SQLITE_PATH, EnvSchema, loadConfig } from '../src/config.ts';
+import { ConfigError, DEFAULT_SQLITE_PATH, EnvSchema, loadConfig } from '../src/platform/config.ts';
 
 describe('configuration', () => {
   it('defaults to the embedded SQLite file, the local provider and loopback', () => {

@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { Random } from '../src/generation/random.ts';
-import type { SlotRequest } from '../src/generation/slots.ts';
-import { PromptCache } from '../src/llm/emulator/cache.ts';
-import { defaultAnswer } from '../src/llm/emulator/default-answer.ts';
-import { FaultPlan, withWrongIntent, withWrongLanguage } from '../src/llm/emulator/faults.ts';
+import { PromptCache } from '@genesis/bedrock-emulator/cache';
+import { defaultAnswer } from '@genesis/bedrock-emulator/default-answer';
+import { FaultPlan, withWrongIntent, withWrongLanguage } from '@genesis/bedrock-emulator/faults';
 import {
   defaultOutputBurndown,
   EmulatorOptionsError,
@@ -14,9 +11,12 @@ import {
   parseLatency,
   parseScript,
   resolveEmulatorOptions,
-} from '../src/llm/emulator/options.ts';
-import { Quota, TokenBucket } from '../src/llm/emulator/quota.ts';
-import { startEmulator } from '../src/llm/emulator/server.ts';
+} from '@genesis/bedrock-emulator/options';
+import { Quota, TokenBucket } from '@genesis/bedrock-emulator/quota';
+import { startEmulator } from '@genesis/bedrock-emulator/server';
+import { Random } from '@genesis/schema/random';
+import type { SlotRequest } from '@genesis/schema/request';
+import { describe, expect, it } from 'vitest';
 
 /** A Random whose next() plays back fixed values, to pin fault draws. */
 function scriptedRandom(values: number[]): Random {
@@ -288,10 +288,7 @@ describe('default answer', () => {
     expect(text).toMatch(/^I write synthetic banking conversations/);
   });
 
-  const localAnswerers = new URL(
-    '../src/generation/local/conversations/answer.ts',
-    import.meta.url,
-  );
+  const localAnswerers = new URL('../src/llm/local/conversations/answer.ts', import.meta.url);
   it.skipIf(!existsSync(localAnswerers))(
     "answers conversation slots with the local provider's answerer",
     async () => {

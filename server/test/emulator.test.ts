@@ -11,13 +11,12 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
+import type { AnswerRequest } from '@genesis/bedrock-emulator/options';
+import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import { type ConversationSlot, extractJson, type SlotRequest } from '@genesis/schema/request';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { extractJson } from '../src/generation/parse.ts';
 import { buildPrompt } from '../src/generation/prompts.ts';
-import type { ConversationSlot, SlotRequest } from '../src/generation/slots.ts';
-import type { AnswerRequest } from '../src/llm/emulator/options.ts';
-import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const PROFILE_ARN =

@@ -1,14 +1,14 @@
+import type { ScriptedFault } from '@genesis/bedrock-emulator/options';
+import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
-import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
-import { initORM, type Services } from '../src/db/orm.ts';
-import { createTempSqlite, type TempDatabase } from '../src/db/temp-database.ts';
-import { GenerationManager } from '../src/generation/manager.ts';
+import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
+import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
-import type { ScriptedFault } from '../src/llm/emulator/options.ts';
-import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
-import { createAppPubSub } from '../src/pubsub.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { initORM, type Services } from '../src/platform/db/orm.ts';
+import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
+import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 
 const MODEL = 'us.amazon.nova-pro-v1:0';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';

@@ -1,6 +1,6 @@
+import { type ConversationSlot, extractJson } from '@genesis/schema/request';
 import { describe, expect, it } from 'vitest';
-import { extractJson, parseConversationAnswer } from '../src/generation/parse.ts';
-import type { ConversationSlot } from '../src/generation/slots.ts';
+import { parseConversationAnswer } from '../src/generation/parse.ts';
 
 const SLOT: ConversationSlot = {
   slot: 's1',

@@ -1,6 +1,5 @@
 import { INTENT_IDS } from '@genesis/schema/catalog/intents';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
 import { resolveConfig } from '../src/generation/config.ts';
 import { estimateGeneration } from '../src/generation/estimate.ts';
 import { AimdLimit, backoffMs, QuotaPacer } from '../src/generation/pacing.ts';
@@ -11,6 +10,7 @@ import {
   conversationSystemPrompt,
 } from '../src/generation/prompts.ts';
 import { takeSlots } from '../src/generation/slots.ts';
+import { loadConfig } from '../src/platform/config.ts';
 
 const server = loadConfig({});
 

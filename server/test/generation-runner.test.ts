@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { DatasetSchema } from '../src/db/entities/dataset.entity.ts';
-import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
-import { GenerationJobSchema } from '../src/db/entities/generation-job.entity.ts';
-import { initORM, type Services } from '../src/db/orm.ts';
-import { createTempSqlite, type TempDatabase } from '../src/db/temp-database.ts';
-import { GenerationManager } from '../src/generation/manager.ts';
+import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import type { GenerationProgress } from '../src/generation/progress.ts';
+import { GenerationManager } from '../src/generation/service.ts';
 import { costOf, priceOf } from '../src/llm/prices.ts';
-import { createLogger } from '../src/logger.ts';
-import { createAppPubSub } from '../src/pubsub.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { initORM, type Services } from '../src/platform/db/orm.ts';
+import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
+import { DatasetSchema } from '../src/registry/dataset.entity.ts';
+import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { FakeProvider, type Fault } from './helpers/fake-provider.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -1,8 +1,8 @@
+import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type BatchEmulator, startBatchEmulator } from '../src/llm/emulator/batch/server.ts';
-import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 
 /**

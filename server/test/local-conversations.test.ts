@@ -1,24 +1,24 @@
 import { INTENTS } from '@genesis/schema/catalog/intents';
 import { COMPLEXITIES, RESOLUTIONS, SENTIMENTS } from '@genesis/schema/common';
 import { ConversationSchema } from '@genesis/schema/conversation';
+import { Random } from '@genesis/schema/random';
+import type { ConversationSlot } from '@genesis/schema/request';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { AGENT_EN } from '../src/generation/local/conversations/agent-en.ts';
-import { AGENT_ES } from '../src/generation/local/conversations/agent-es.ts';
-import { answerConversations } from '../src/generation/local/conversations/answer.ts';
-import { INTENTS_EN } from '../src/generation/local/conversations/intents-en.ts';
-import { INTENTS_ES } from '../src/generation/local/conversations/intents-es.ts';
-import { STYLE_EN } from '../src/generation/local/conversations/style-en.ts';
-import { STYLE_ES } from '../src/generation/local/conversations/style-es.ts';
+import { AGENT_EN } from '../src/llm/local/conversations/agent-en.ts';
+import { AGENT_ES } from '../src/llm/local/conversations/agent-es.ts';
+import { answerConversations } from '../src/llm/local/conversations/answer.ts';
+import { INTENTS_EN } from '../src/llm/local/conversations/intents-en.ts';
+import { INTENTS_ES } from '../src/llm/local/conversations/intents-es.ts';
+import { STYLE_EN } from '../src/llm/local/conversations/style-en.ts';
+import { STYLE_ES } from '../src/llm/local/conversations/style-es.ts';
 import {
   expand,
   TemplateError,
   templateValueNames,
-} from '../src/generation/local/conversations/template.ts';
-import { ConversationValues, valueNames } from '../src/generation/local/conversations/values.ts';
-import { writeConversation } from '../src/generation/local/conversations/writer.ts';
-import { Random } from '../src/generation/random.ts';
-import type { ConversationSlot } from '../src/generation/slots.ts';
+} from '../src/llm/local/conversations/template.ts';
+import { ConversationValues, valueNames } from '../src/llm/local/conversations/values.ts';
+import { writeConversation } from '../src/llm/local/conversations/writer.ts';
 
 type Language = 'en' | 'es';
 

@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTempPostgres, type TempDatabase } from '../src/db/temp-database.ts';
-import { type Emulator, startEmulator } from '../src/llm/emulator/server.ts';
+import { createTempPostgres, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { POSTGRES_URL } from './helpers/databases.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetSchema } from '../src/db/entities/dataset.entity.ts';
-import { DatasetItemSchema } from '../src/db/entities/dataset-item.entity.ts';
-import { initORM, type Services } from '../src/db/orm.ts';
-import type { NewItem } from '../src/db/repositories/dataset.repository.ts';
-import type { TempDatabase } from '../src/db/temp-database.ts';
+import { initORM, type Services } from '../src/platform/db/orm.ts';
+import type { TempDatabase } from '../src/platform/db/temp-database.ts';
+import { DatasetSchema } from '../src/registry/dataset.entity.ts';
+import type { NewItem } from '../src/registry/dataset.repository.ts';
+import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
 
 function utterances(n: number, intent = 'card_arrival', language = 'en'): NewItem[] {

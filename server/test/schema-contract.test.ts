@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../src/config.ts';
-import { printedSchema } from '../src/graphql/schema.ts';
+import { REPO_ROOT } from '../src/platform/config.ts';
+import { printedSchema } from '../src/platform/graphql/schema.ts';
 
 describe('schema/schema.graphql', () => {
   it('is the printed Pothos schema (run `pnpm schema:print` after changing the API)', () => {

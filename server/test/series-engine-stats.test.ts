@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getSeriesType } from '@genesis/schema/catalog/series';
+import { Random } from '@genesis/schema/random';
 import type { Frequency } from '@genesis/schema/timeseries';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,10 +17,9 @@ import {
   type LoadStatistic,
   OFFICE,
   REAL_ELECTRICITY_STATS,
-} from '../src/generation/local/series/calibration.ts';
-import { renderSeries } from '../src/generation/local/series/engine.ts';
-import type { Scenario } from '../src/generation/local/series/scenario.ts';
-import { Random } from '../src/generation/random.ts';
+} from '../src/timeseries/calibration.ts';
+import { renderSeries } from '../src/timeseries/engine.ts';
+import type { Scenario } from '../src/timeseries/scenario.ts';
 
 const START = '2024-01-01T00:00:00Z';
 

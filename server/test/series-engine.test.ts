@@ -1,6 +1,8 @@
 import { getSeriesType, SERIES_TYPES } from '@genesis/schema/catalog/series';
 import type { Language } from '@genesis/schema/common';
 import { formatIssues } from '@genesis/schema/issues';
+import { Random } from '@genesis/schema/random';
+import type { SeriesSlot } from '@genesis/schema/request';
 import {
   FREQUENCIES,
   type Frequency,
@@ -10,18 +12,16 @@ import {
 } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { answerSeries } from '../src/generation/local/series/answer.ts';
-import { renderSeries } from '../src/generation/local/series/engine.ts';
+import { answerSeries } from '../src/llm/local/series/answer.ts';
+import { renderSeries } from '../src/timeseries/engine.ts';
 import {
   defaultScenario,
   SCENARIO_GUIDE,
   type Scenario,
   type ScenarioInput,
   ScenarioSchema,
-} from '../src/generation/local/series/scenario.ts';
-import { TYPE_SPECS } from '../src/generation/local/series/specs.ts';
-import { Random } from '../src/generation/random.ts';
-import type { SeriesSlot } from '../src/generation/slots.ts';
+} from '../src/timeseries/scenario.ts';
+import { TYPE_SPECS } from '../src/timeseries/specs.ts';
 import { clearLanguage } from '../src/validation/text/language.ts';
 
 function slotFor(

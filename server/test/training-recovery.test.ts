@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { TrainingRunSchema } from '../src/db/entities/training-run.entity.ts';
-import { initORM, type Services } from '../src/db/orm.ts';
-import type { TempDatabase } from '../src/db/temp-database.ts';
-import { createAppPubSub } from '../src/pubsub.ts';
+import { buildApp } from '../src/platform/app.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { initORM, type Services } from '../src/platform/db/orm.ts';
+import type { TempDatabase } from '../src/platform/db/temp-database.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { INTERRUPTED_MESSAGE, TrainingManager } from '../src/training/service.ts';
+import { TrainingRunSchema } from '../src/training/training-run.entity.ts';
 import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
 import { tinyIntentData } from './training-fixtures.ts';
 

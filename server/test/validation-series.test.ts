@@ -7,14 +7,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getSeriesType } from '@genesis/schema/catalog/series';
+import { Random } from '@genesis/schema/random';
 import { type ValidationReportData, ValidationReportSchema } from '@genesis/schema/reports';
 import type { Frequency, TimeSeries } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { renderSeries } from '../src/generation/local/series/engine.ts';
-import { defaultScenario } from '../src/generation/local/series/scenario.ts';
-import { Random } from '../src/generation/random.ts';
 import { parseDatasetFile } from '../src/registry/import.ts';
+import { renderSeries } from '../src/timeseries/engine.ts';
+import { defaultScenario } from '../src/timeseries/scenario.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import {
   buildSeriesProfile,

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { INTENT_IDS } from '@genesis/schema/catalog/intents';
+import { Random } from '@genesis/schema/random';
 import type { ValidationMetric } from '@genesis/schema/reports';
 import type { Utterance } from '@genesis/schema/utterance';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, REPO_ROOT } from '../src/config.ts';
 import { resolveConfig } from '../src/generation/config.ts';
-import { answerConversations } from '../src/generation/local/conversations/answer.ts';
 import { planConversations } from '../src/generation/plan.ts';
-import { Random } from '../src/generation/random.ts';
+import { answerConversations } from '../src/llm/local/conversations/answer.ts';
+import { loadConfig, REPO_ROOT } from '../src/platform/config.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
 import { memorisationBand, validateText } from '../src/validation/text/report.ts';
 

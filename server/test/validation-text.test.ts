@@ -4,10 +4,10 @@ import { type ValidationMetric, ValidationReportSchema } from '@genesis/schema/r
 import type { Utterance } from '@genesis/schema/utterance';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
 import { resolveConfig } from '../src/generation/config.ts';
-import { answerConversations } from '../src/generation/local/conversations/answer.ts';
 import { planConversations } from '../src/generation/plan.ts';
+import { answerConversations } from '../src/llm/local/conversations/answer.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { detectLanguage, detectLanguages } from '../src/validation/text/language.ts';
 import { coveringBand } from '../src/validation/text/metric.ts';
 import { clabeValid, findPii, ibanValid, luhnValid, scanPii } from '../src/validation/text/pii.ts';

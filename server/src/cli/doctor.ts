@@ -2,10 +2,10 @@ import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import type { Config } from '../config.ts';
-import { initORM } from '../db/orm.ts';
 import { classifyBedrockError } from '../llm/bedrock.ts';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
+import type { Config } from '../platform/config.ts';
+import { initORM } from '../platform/db/orm.ts';
 
 export interface Check {
   name: string;

@@ -12,16 +12,16 @@ import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as v from 'valibot';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { DatasetSchema } from '../db/entities/dataset.entity.ts';
-import { initORM, type Services } from '../db/orm.ts';
+import type { GenerateOptions } from '../generation/cli.ts';
+import { type Config, ConfigError, loadConfig } from '../platform/config.ts';
+import { initORM, type Services } from '../platform/db/orm.ts';
 import { datasetCard } from '../registry/card.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { exportRecords } from '../registry/export.ts';
 import { formatImportIssue, parseDatasetFile } from '../registry/import.ts';
 import { exportParquet } from '../registry/parquet.ts';
 import { exportZip } from '../registry/zip.ts';
-import type { GenerateOptions } from './generate.ts';
-import type { TrainOptions } from './train.ts';
+import type { TrainOptions } from '../training/cli.ts';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage (unknown option, bad argument value). */
 export const EXIT_USAGE = 2;
@@ -138,8 +138,8 @@ export function buildProgram(): Command {
     .action(async (opts: { port?: number; host?: string }) => {
       const config = configFor(program.opts<GlobalOptions>());
       // Loaded on demand: the GraphQL stack is only needed by `serve`, and other commands start faster without it.
-      const { buildApp } = await import('../app.ts');
-      const { createLogger } = await import('../logger.ts');
+      const { buildApp } = await import('../platform/app.ts');
+      const { createLogger } = await import('../platform/logger.ts');
       const logger = createLogger(config);
       // A long-running server logs a stray rejection (a dropped connection, a client gone) instead of exiting.
       process.on('unhandledRejection', (reason) =>
@@ -405,7 +405,7 @@ export function buildProgram(): Command {
     .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)
     .option('--json', 'print the result as JSON')
     .action(async (opts: GenerateOptions) => {
-      const { runGenerate } = await import('./generate.ts');
+      const { runGenerate } = await import('../generation/cli.ts');
       process.exitCode = await runGenerate(configFor(program.opts<GlobalOptions>()), opts);
     });
 
@@ -466,7 +466,7 @@ Examples:
   genesis train 3 --model nb --search grid --search-space "alpha=0.1,0.3,1;norm=true,false"`,
     )
     .action(async (dataset: number, opts: TrainOptions) => {
-      const { runTrain } = await import('./train.ts');
+      const { runTrain } = await import('../training/cli.ts');
       process.exitCode = await runTrain(configFor(program.opts<GlobalOptions>()), dataset, opts);
     });
 
@@ -478,7 +478,7 @@ Examples:
     .option('--top <n>', 'how many intents', parseIntArg('--top', 1, 20), 5)
     .option('--json', 'print the result as JSON')
     .action(async (run: number, text: string, opts: { top: number; json?: boolean }) => {
-      const { runPredict } = await import('./train.ts');
+      const { runPredict } = await import('../training/cli.ts');
       process.exitCode = await runPredict(
         configFor(program.opts<GlobalOptions>()),
         run,
@@ -492,7 +492,7 @@ Examples:
     .description('list experiments: run count, best run and its metric, last run')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { runExperiments } = await import('./train.ts');
+      const { runExperiments } = await import('../training/cli.ts');
       process.exitCode = await runExperiments(configFor(program.opts<GlobalOptions>()), opts);
     });
 
@@ -503,7 +503,7 @@ Examples:
     .option('--limit <n>', 'at most this many (default 50)', parseIntArg('--limit', 1, 500), 50)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { experiment?: string; limit: number; json?: boolean }) => {
-      const { runRuns } = await import('./train.ts');
+      const { runRuns } = await import('../training/cli.ts');
       process.exitCode = await runRuns(configFor(program.opts<GlobalOptions>()), opts);
     });
 
@@ -525,7 +525,7 @@ Examples:
     .option('--json', 'print the report as JSON')
     .action(
       async (dataset: number, opts: { reference?: number; profile?: string; json?: boolean }) => {
-        const { runValidate } = await import('./validate.ts');
+        const { runValidate } = await import('../validation/cli.ts');
         process.exitCode = await runValidate(
           configFor(program.opts<GlobalOptions>()),
           dataset,
@@ -547,7 +547,7 @@ Examples:
     )
     .option('--json', 'print the comparison as JSON')
     .action(async (a: number, b: number, opts: { profile?: string; json?: boolean }) => {
-      const { runCompare } = await import('./validate.ts');
+      const { runCompare } = await import('../validation/cli.ts');
       process.exitCode = await runCompare(configFor(program.opts<GlobalOptions>()), a, b, opts);
     });
 
@@ -557,7 +557,7 @@ Examples:
     .argument('<dataset>', 'dataset id', parseDatasetId)
     .option('--out <file>', 'write the profile JSON here (default: standard output)')
     .action(async (dataset: number, opts: { out?: string }) => {
-      const { runProfile } = await import('./validate.ts');
+      const { runProfile } = await import('../validation/cli.ts');
       process.exitCode = await runProfile(configFor(program.opts<GlobalOptions>()), dataset, opts);
     });
 

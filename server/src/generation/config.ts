@@ -9,8 +9,8 @@ import {
   type ProviderName,
 } from '@genesis/schema/generation';
 import type { Frequency } from '@genesis/schema/timeseries';
-import type { Config } from '../config.ts';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
+import type { Config } from '../platform/config.ts';
 
 /** A job's configuration with every default filled in: what is stored with the job and what resume reuses. */
 export interface GenerationConfig {

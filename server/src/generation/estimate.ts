@@ -1,6 +1,6 @@
-import type { Config } from '../config.ts';
+import { estimateTokens } from '@genesis/schema/request';
 import { costOf, type ModelPrice, outputBurndown, priceOf, supportsBatch } from '../llm/prices.ts';
-import { estimateTokens } from '../llm/provider.ts';
+import type { Config } from '../platform/config.ts';
 import type { GenerationConfig } from './config.ts';
 import {
   CONVERSATION_EXAMPLES,

@@ -2,37 +2,14 @@ import { getIntent } from '@genesis/schema/catalog/intents';
 import type { GenerationMeta } from '@genesis/schema/common';
 import { type Conversation, ConversationSchema } from '@genesis/schema/conversation';
 import { formatIssues } from '@genesis/schema/issues';
+import { type ConversationSlot, extractJson } from '@genesis/schema/request';
 import * as v from 'valibot';
 import { clearLanguage } from '../validation/text/language.ts';
-import type { ConversationSlot } from './slots.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
 export type SlotOutcome<T> =
   | { slot: string; ok: true; item: T; repairs: string[] }
   | { slot: string; ok: false; reason: string };
-
-/**
- * Pulls the JSON object out of a model answer: a forced tool call's input, plain JSON, a ```json fence, or the
- * outermost {...} in prose. Returns null when nothing parses.
- */
-export function extractJson(answer: { text: string; toolInput?: unknown }): unknown {
-  if (answer.toolInput !== undefined && answer.toolInput !== null) return answer.toolInput;
-  const text = answer.text.trim();
-  const candidates = [text];
-  const fence = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  if (fence?.[1]) candidates.push(fence[1].trim());
-  const first = text.indexOf('{');
-  const last = text.lastIndexOf('}');
-  if (first >= 0 && last > first) candidates.push(text.slice(first, last + 1));
-  for (const c of candidates) {
-    try {
-      return JSON.parse(c);
-    } catch {
-      // next candidate
-    }
-  }
-  return null;
-}
 
 function entriesOf(json: unknown, key: string): unknown[] | null {
   if (Array.isArray(json)) return json;

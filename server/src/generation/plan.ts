@@ -6,9 +6,9 @@ import {
   SERIES_TYPES,
 } from '@genesis/schema/catalog/series';
 import type { Complexity, Language, Resolution, Sentiment } from '@genesis/schema/common';
+import { Random } from '@genesis/schema/random';
+import type { ConversationSlot, SeriesSlot } from '@genesis/schema/request';
 import type { GenerationConfig } from './config.ts';
-import { Random } from './random.ts';
-import type { ConversationSlot, SeriesSlot } from './slots.ts';
 
 /**
  * Splits `total` into integer counts proportional to `weights` that sum to exactly `total` (largest remainder

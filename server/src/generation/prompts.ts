@@ -1,6 +1,6 @@
 import { getIntent } from '@genesis/schema/catalog/intents';
-import { SCENARIO_GUIDE } from './local/series/scenario.ts';
-import type { SlotRequest } from './slots.ts';
+import type { SlotRequest } from '@genesis/schema/request';
+import { SCENARIO_GUIDE } from '../timeseries/scenario.ts';
 
 /**
  * Prompts of the request contract (ARCHITECTURE.md). The system prompt and the few-shot block are identical for
@@ -67,29 +67,4 @@ export function buildPrompt(request: SlotRequest, feedback: string[] = []): stri
 \`\`\`json
 ${JSON.stringify({ task: request.task, slots })}
 \`\`\``;
-}
-
-/**
- * Finds the JSON slot request in a user message (the fenced block, else the first object with "task"). Used by
- * the local provider and the emulator, which answer the same prompt an LLM would get.
- */
-export function extractSlotRequest(prompt: string): SlotRequest | null {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(prompt);
-  const candidates = [fenced?.[1], prompt.slice(prompt.indexOf('{"task"'))].filter(
-    (c): c is string => typeof c === 'string' && c.trim().startsWith('{'),
-  );
-  for (const c of candidates) {
-    try {
-      const parsed = JSON.parse(c.trim()) as SlotRequest;
-      if (
-        (parsed.task === 'conversations' || parsed.task === 'timeseries') &&
-        Array.isArray(parsed.slots)
-      ) {
-        return parsed;
-      }
-    } catch {
-      // try the next candidate
-    }
-  }
-  return null;
 }

@@ -53,8 +53,3 @@ export class ProviderError extends Error {
     super(message);
   }
 }
-
-/** Roughly 4 characters a token: what the local provider and estimates use where no tokenizer exists. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}

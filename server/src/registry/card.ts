@@ -1,8 +1,8 @@
 import type { ValidationReportData } from '@genesis/schema/reports';
-import { DatasetSchema } from '../db/entities/dataset.entity.ts';
-import { GenerationJobSchema } from '../db/entities/generation-job.entity.ts';
-import { ValidationReportSchema } from '../db/entities/validation-report.entity.ts';
-import type { Services } from '../db/orm.ts';
+import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
+import type { Services } from '../platform/db/orm.ts';
+import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
+import { DatasetSchema } from './dataset.entity.ts';
 
 function sizeCategory(n: number): string {
   if (n < 1_000) return 'n<1K';

@@ -1,6 +1,6 @@
 import type { DatasetKind } from '@genesis/schema/common';
 import { strToU8, zipSync } from 'fflate';
-import type { Services } from '../db/orm.ts';
+import type { Services } from '../platform/db/orm.ts';
 import { datasetCard } from './card.ts';
 import { exportRecords } from './export.ts';
 import { exportParquet } from './parquet.ts';

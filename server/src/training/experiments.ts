@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { type TrainingRun, TrainingRunSchema } from '../db/entities/training-run.entity.ts';
+import { type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
 
 /** The stored metrics of a run, as far as summaries read them. */
 interface StoredMetrics {

@@ -1,12 +1,11 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import * as v from 'valibot';
-import { DatasetSchema } from '../db/entities/dataset.entity.ts';
-import { type TrainingRun, TrainingRunSchema } from '../db/entities/training-run.entity.ts';
-import type { Services } from '../db/orm.ts';
-import { InputError, NotFoundError } from '../errors.ts';
-import { deadLocalOwner, newLeaseOwner } from '../lease.ts';
-import type { AppPubSub } from '../pubsub.ts';
+import type { Services } from '../platform/db/orm.ts';
+import { InputError, NotFoundError } from '../platform/errors.ts';
+import { deadLocalOwner, newLeaseOwner } from '../platform/lease.ts';
+import type { AppPubSub } from '../platform/pubsub.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
 import {
   type LabelledTexts,
   type LoadedModel,
@@ -21,6 +20,7 @@ import {
   resolveSearch,
   SearchSpecError,
 } from './search-space.ts';
+import { type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -2,16 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
-import { REPO_ROOT } from '../config.ts';
-import { DatasetSchema } from '../db/entities/dataset.entity.ts';
-import { GenerationJobSchema } from '../db/entities/generation-job.entity.ts';
-import {
-  type ValidationReport,
-  ValidationReportSchema,
-} from '../db/entities/validation-report.entity.ts';
-import type { Services } from '../db/orm.ts';
-import { InputError, NotFoundError } from '../errors.ts';
+import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
+import { REPO_ROOT } from '../platform/config.ts';
+import type { Services } from '../platform/db/orm.ts';
+import { InputError, NotFoundError } from '../platform/errors.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { startModuleWorker } from '../training/threads.ts';
+import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
 import type { ValidationTask } from './worker.ts';
 
 /** The reference profiles the project ships in data/reference (statistics of real datasets, never their text). */

@@ -1,6 +1,6 @@
-import { type App, type BuildAppOptions, buildApp, CSRF_HEADER } from '../../src/app.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import type { TempDatabase } from '../../src/db/temp-database.ts';
+import { type App, type BuildAppOptions, buildApp, CSRF_HEADER } from '../../src/platform/app.ts';
+import { type Config, loadConfig } from '../../src/platform/config.ts';
+import type { TempDatabase } from '../../src/platform/db/temp-database.ts';
 import { createTempDatabase, type DbKind } from './databases.ts';
 
 export interface TestServer {

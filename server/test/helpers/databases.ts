@@ -2,7 +2,7 @@ import {
   createTempPostgres,
   createTempSqlite,
   type TempDatabase,
-} from '../../src/db/temp-database.ts';
+} from '../../src/platform/db/temp-database.ts';
 
 /**
  * The databases the registry tests run against: always a SQLite file, and PostgreSQL when

@@ -1,6 +1,5 @@
 import { getIntent } from '@genesis/schema/catalog/intents';
-import { extractSlotRequest } from '../../src/generation/prompts.ts';
-import type { ConversationSlot } from '../../src/generation/slots.ts';
+import { type ConversationSlot, extractSlotRequest } from '@genesis/schema/request';
 import type { ModelAnswer, ModelCall, ModelProvider } from '../../src/llm/provider.ts';
 import { ProviderError } from '../../src/llm/provider.ts';
 

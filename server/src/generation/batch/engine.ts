@@ -13,6 +13,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Conversation } from '@genesis/schema/conversation';
+import {
+  type ConversationSlot,
+  extractSlotRequest,
+  type Slot,
+  type SlotRequest,
+} from '@genesis/schema/request';
 import { costOf, type ModelPrice, priceOf } from '../../llm/prices.ts';
 import type { ModelAnswer, TokenUsage } from '../../llm/provider.ts';
 import { parseConversationAnswer, type SlotOutcome } from '../parse.ts';
@@ -20,10 +26,9 @@ import {
   buildPrompt,
   CONVERSATION_EXAMPLES,
   CONVERSATION_SYSTEM_PROMPT,
-  extractSlotRequest,
   SERIES_SYSTEM_PROMPT,
 } from '../prompts.ts';
-import { type ConversationSlot, maxOutputTokens, type Slot, type SlotRequest } from '../slots.ts';
+import { maxOutputTokens } from '../slots.ts';
 
 /** Bedrock's batch job statuses that end a job (BEDROCK.md §5). */
 const TERMINAL = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);

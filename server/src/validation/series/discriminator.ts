@@ -2,7 +2,8 @@
  * The discriminative score: how well a simple classifier tells real series from synthetic ones by their summary
  * features. 0.5 accuracy means it cannot (the ideal); 1 means every synthetic series gives itself away.
  */
-import { Random } from '../../generation/random.ts';
+
+import { Random } from '@genesis/schema/random';
 import { stratifiedKFold } from '../../training/evaluate.ts';
 import { fitLogisticRegression } from '../../training/models/logreg.ts';
 import { csrFromDense } from '../../training/sparse.ts';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { DOMAIN_IDS } from '@genesis/schema/catalog/series';
+import { Random } from '@genesis/schema/random';
 import * as v from 'valibot';
-import { Random } from '../../generation/random.ts';
 import {
   compareGroups,
   FIDELITY_KEYS,

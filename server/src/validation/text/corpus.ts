@@ -6,7 +6,7 @@
  */
 import { INTENT_IDS } from '@genesis/schema/catalog/intents';
 import { MAX_TURNS } from '@genesis/schema/conversation';
-import { Random } from '../../generation/random.ts';
+import { Random } from '@genesis/schema/random';
 import {
   addShingles,
   clearBins,

@@ -7,8 +7,8 @@
  * half, over several random splits (low / median / high).
  */
 import { formatIssues } from '@genesis/schema/issues';
+import { Random } from '@genesis/schema/random';
 import * as v from 'valibot';
-import { Random } from '../../generation/random.ts';
 import {
   buildCorpus,
   type Corpus,

@@ -1,0 +1,237 @@
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { GenerationInputSchema } from '@genesis/schema/generation';
+import cliProgress from 'cli-progress';
+import * as v from 'valibot';
+import type { Config } from '../platform/config.ts';
+import { initORM } from '../platform/db/orm.ts';
+import { InputError } from '../platform/errors.ts';
+import { createAppPubSub } from '../platform/pubsub.ts';
+import { exportRecords } from '../registry/export.ts';
+import { resolveConfig } from './config.ts';
+import { estimateGeneration } from './estimate.ts';
+import type { GenerationProgress } from './progress.ts';
+import { GenerationManager } from './service.ts';
+
+export interface GenerateOptions {
+  kind?: 'conversations' | 'timeseries';
+  count?: number;
+  provider?: 'local' | 'bedrock';
+  model?: string;
+  languages?: string[];
+  intents?: string[];
+  seriesTypes?: string[];
+  concurrency?: number;
+  slotsPerCall?: number;
+  rpm?: number;
+  tpm?: number;
+  budget?: number;
+  seed?: number;
+  name?: string;
+  out?: string;
+  examples?: number;
+  mode?: 'on_demand' | 'batch' | 'auto';
+  dryRun?: boolean;
+  resume?: number;
+  json?: boolean;
+}
+
+const equal = (list: string[] | undefined) =>
+  list ? Object.fromEntries(list.map((k) => [k, 1])) : undefined;
+
+function inputFrom(opts: GenerateOptions): unknown {
+  const targets = Object.fromEntries(
+    Object.entries({
+      languages: equal(opts.languages),
+      intents: equal(opts.intents),
+      seriesTypes: equal(opts.seriesTypes),
+    }).filter(([, w]) => w !== undefined),
+  );
+  const input: Record<string, unknown> = {
+    kind: opts.kind,
+    count: opts.count,
+    provider: opts.provider,
+    model: opts.model,
+    targets,
+    concurrency: opts.concurrency,
+    slotsPerCall: opts.slotsPerCall,
+    rpm: opts.rpm,
+    tpm: opts.tpm,
+    budgetUsd: opts.budget,
+    seed: opts.seed,
+    name: opts.name,
+    exampleDatasetId: opts.examples !== undefined ? String(opts.examples) : undefined,
+    mode: opts.mode,
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`error: ${message}\n(run \`genesis generate --help\` for usage)\n`);
+  return 2;
+}
+
+function fmtMoney(n: number | null): string {
+  return n === null ? 'n/a' : `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
+}
+
+/** `genesis generate`: runs a job in this process with a progress bar; Ctrl+C leaves it resumable. */
+export async function runGenerate(server: Config, opts: GenerateOptions): Promise<number> {
+  if (opts.resume === undefined && (!opts.kind || !opts.count)) {
+    return usageError('--kind and --count are required (or --resume JOB)');
+  }
+  const input = inputFrom(opts);
+  if (opts.resume === undefined) {
+    const parsed = v.safeParse(GenerationInputSchema, input);
+    if (!parsed.success) {
+      return usageError(
+        parsed.issues
+          .map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`)
+          .join('; '),
+      );
+    }
+    if (opts.dryRun) {
+      const config = resolveConfig(parsed.output, server);
+      const e = estimateGeneration(config, server.prices, server.batch);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ config, estimate: e }, null, 2)}\n`);
+      else {
+        process.stdout.write(
+          [
+            `Estimate for ${config.count} ${config.kind} with ${config.provider}${config.provider === 'bedrock' ? ` (${config.model})` : ''}:`,
+            e.mode === 'batch'
+              ? `  batch records: ${e.calls} (${Math.min(config.slotsPerCall, 5)} items per record, Bedrock batch inference)`
+              : `  model calls:   ${e.calls} (${config.slotsPerCall} items per call)`,
+            `  tokens:        ${e.inputTokens.toLocaleString('en')} in (+${e.cacheReadTokens.toLocaleString('en')} cached), ${e.outputTokens.toLocaleString('en')} out`,
+            `  cost:          ${fmtMoney(e.costUsd)}`,
+            e.mode === 'batch'
+              ? `  time:          up to ${Math.round(e.seconds / 3600)} h (${e.limitedBy}; batch price, no per-minute quota)`
+              : `  time:          about ${Math.ceil(e.seconds / 60)} min (limited by ${e.limitedBy})`,
+            '',
+          ].join('\n'),
+        );
+      }
+      return 0;
+    }
+  }
+
+  const services = await initORM(server.db);
+  const pubsub = createAppPubSub();
+  // Job log lines (job id on each) go to stderr; warnings only unless GENESIS_LOG_LEVEL asks for more,
+  // so the progress bar stays readable.
+  const { createLogger } = await import('../platform/logger.ts');
+  const logger = createLogger(
+    { logLevel: process.env.GENESIS_LOG_LEVEL ? server.logLevel : 'warn' },
+    { stderr: true },
+  );
+  const manager = new GenerationManager(services, pubsub, server, undefined, { logger });
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    void manager.stopAll();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let jobId: number;
+    try {
+      jobId =
+        opts.resume !== undefined
+          ? (
+              await manager.resume(
+                opts.resume,
+                opts.budget !== undefined ? { budgetUsd: opts.budget } : {},
+              )
+            ).id
+          : (await manager.start(input)).id;
+    } catch (err) {
+      if (err instanceof InputError) return usageError(err.message);
+      throw err;
+    }
+    const bar =
+      process.stderr.isTTY && !opts.json
+        ? new cliProgress.SingleBar(
+            {
+              format:
+                'generating [{bar}] {percentage}% | {value}/{total} | {rate}/min | ETA {etaText} | {cost} | retries {retries}',
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+    let last: GenerationProgress | null = await manager.progress(jobId);
+    if (bar && last) bar.start(last.requested, last.accepted, barPayload(last));
+    const events = pubsub.subscribe('generation:progress', jobId);
+    const watching = (async () => {
+      for await (const p of events) {
+        last = p;
+        bar?.update(p.accepted + p.rejected, barPayload(p));
+      }
+    })();
+    const result = await manager.wait(jobId);
+    await events.return(undefined);
+    await watching;
+    bar?.stop();
+    const final = (await manager.progress(jobId))!;
+    if (opts.out && final.datasetId) {
+      const out = createWriteStream(resolve(opts.out));
+      const em = services.em.fork();
+      for await (const chunk of exportRecords(
+        final.kind,
+        services.datasets(em).streamItems(final.datasetId) as never,
+        'jsonl',
+      )) {
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+      out.end();
+      await finished(out);
+    }
+    const summary = {
+      jobId: String(jobId),
+      datasetId: final.datasetId === null ? null : String(final.datasetId),
+      status: final.status,
+      message: final.message,
+      requested: final.requested,
+      accepted: final.accepted,
+      rejected: final.rejected,
+      retries: final.retries,
+      throttles: final.throttles,
+      costUsd: final.costUsd,
+      rejectionReasons: final.rejectionReasons,
+    };
+    if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      const lines = [
+        `Job ${jobId} ${final.status}: ${final.accepted}/${final.requested} accepted, ${final.rejected} rejected, ${final.retries} retries, cost ${fmtMoney(final.costUsd)}`,
+        `Dataset ${final.datasetId}${opts.out ? ` (also written to ${opts.out})` : ''}`,
+      ];
+      if (final.message) lines.push(final.message);
+      if (final.status !== 'completed')
+        lines.push(`Resume with: genesis generate --resume ${jobId}`);
+      for (const r of final.rejectionReasons.slice(0, 5))
+        lines.push(`  rejected ${r.count}x: ${r.reason}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (interrupted) return 130;
+    if (result?.status === 'queued') return 1; // another process holds the job (its message says so)
+    return final.status === 'completed' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await manager.stopAll();
+    await services.close();
+  }
+}
+
+function barPayload(p: GenerationProgress) {
+  return {
+    rate: Math.round(p.itemsPerMinute),
+    etaText:
+      p.etaSeconds === null
+        ? '?'
+        : `${Math.floor(p.etaSeconds / 60)}m${String(p.etaSeconds % 60).padStart(2, '0')}s`,
+    cost: fmtMoney(p.costUsd),
+    retries: p.retries,
+  };
+}

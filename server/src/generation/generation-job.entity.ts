@@ -1,0 +1,52 @@
+import { DATASET_KINDS } from '@genesis/schema/common';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { baseProperties } from '../platform/db/base.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
+
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** A generation run: its full config, where it writes, and its counters. The generation engine fills it in. */
+export const GenerationJobSchema = defineEntity({
+  name: 'GenerationJob',
+  properties: {
+    ...baseProperties,
+    kind: p.enum([...DATASET_KINDS]),
+    status: p.enum([...JOB_STATUSES]).index(),
+    provider: p.string().length(40),
+    model: p.string().length(200).nullable(),
+    config: p.json<Record<string, unknown>>(),
+    dataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
+    requested: p.integer().default(0),
+    accepted: p.integer().default(0),
+    rejected: p.integer().default(0),
+    /** Model calls whose answers were recorded (calls lost to a crash are not counted, nor billed here). */
+    calls: p.integer().default(0),
+    retries: p.integer().default(0),
+    throttles: p.integer().default(0),
+    inputTokens: p.integer().default(0),
+    outputTokens: p.integer().default(0),
+    cacheReadTokens: p.integer().default(0),
+    cacheWriteTokens: p.integer().default(0),
+    costUsd: p.double().$type<number>().default(0),
+    /** Slots given up on, with the last reason: `[{ slot, reason, attempts }]`. */
+    rejections: p.json<{ slot: string; reason: string; attempts: number }[]>().nullable(),
+    error: p.text().nullable(),
+    /** ARNs of the Bedrock batch jobs in flight, so a restart re-attaches instead of submitting again. */
+    batchJobs: p.json<string[]>().nullable(),
+    /** The server process running the job, and until when its claim holds unless renewed (heartbeat). */
+    leaseOwner: p.string().length(120).nullable(),
+    leaseExpiresAt: p.datetime().nullable().index(),
+    startedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+  },
+});
+
+export interface GenerationJob extends InferEntity<typeof GenerationJobSchema> {}

@@ -1,0 +1,395 @@
+import { GenerationInputSchema } from '@genesis/schema/generation';
+import { FREQUENCIES } from '@genesis/schema/timeseries';
+import * as v from 'valibot';
+import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
+import { InputError, NotFoundError } from '../platform/errors.ts';
+import { builder } from '../platform/graphql/builder.ts';
+import { parseId } from '../platform/graphql/ids.ts';
+import { newestFirst } from '../platform/graphql/pagination.ts';
+import { progressStream } from '../platform/graphql/progress-stream.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
+import { DatasetRef } from '../registry/graphql/dataset.ts';
+import { resolveConfig } from './config.ts';
+import { estimateGeneration } from './estimate.ts';
+import { type GenerationJob, GenerationJobSchema, JOB_STATUSES } from './generation-job.entity.ts';
+import type { GenerationProgress } from './progress.ts';
+
+const GenerationKindEnum = builder.enumType('GenerationKind', {
+  values: {
+    CONVERSATIONS: { value: 'conversations' as const },
+    TIMESERIES: { value: 'timeseries' as const },
+  },
+});
+const ProviderEnum = builder.enumType('Provider', {
+  values: { LOCAL: { value: 'local' as const }, BEDROCK: { value: 'bedrock' as const } },
+});
+const JobStatusEnum = builder.enumType('JobStatus', {
+  values: Object.fromEntries(JOB_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {
+    [K in (typeof JOB_STATUSES)[number] as Uppercase<K>]: { value: K };
+  },
+});
+const FrequencyEnum = builder.enumType('Frequency', {
+  description: 'Sampling frequency of a time series',
+  values: Object.fromEntries(
+    FREQUENCIES.map((f) => [`F_${f.toUpperCase()}`, { value: f }]),
+  ) as Record<string, { value: (typeof FREQUENCIES)[number] }>,
+});
+
+const LabelCountRef = builder
+  .objectRef<{ label: string; count: number }>('ProgressLabelCount')
+  .implement({
+    fields: (t) => ({ label: t.exposeString('label'), count: t.exposeInt('count') }),
+  });
+const ReasonCountRef = builder
+  .objectRef<{ reason: string; count: number }>('RejectionReason')
+  .implement({
+    fields: (t) => ({ reason: t.exposeString('reason'), count: t.exposeInt('count') }),
+  });
+const LatestItemRef = builder
+  .objectRef<GenerationProgress['latest'][number]>('LatestItem')
+  .implement({
+    fields: (t) => ({
+      key: t.exposeString('key'),
+      label: t.exposeString('label'),
+      preview: t.exposeString('preview'),
+    }),
+  });
+
+const BatchProgressRef = builder
+  .objectRef<NonNullable<GenerationProgress['batch']>>('BatchProgress')
+  .implement({
+    description:
+      "Bedrock batch inference of a job: the least advanced batch job's status and record counts",
+    fields: (t) => ({
+      status: t.exposeString('status'),
+      jobs: t.exposeInt('jobs'),
+      recordsSubmitted: t.exposeInt('recordsSubmitted'),
+      recordsCompleted: t.exposeInt('recordsCompleted'),
+      recordsFailed: t.exposeInt('recordsFailed'),
+    }),
+  });
+
+const GenerationModeEnum = builder.enumType('GenerationMode', {
+  values: {
+    ON_DEMAND: { value: 'on_demand' as const, description: 'Converse calls paced to the quota' },
+    BATCH: {
+      value: 'batch' as const,
+      description: 'Bedrock batch inference: half price, no per-minute quota',
+    },
+    AUTO: {
+      value: 'auto' as const,
+      description: 'Batch above GENESIS_BATCH_AUTO_MIN items when batch is configured',
+    },
+  },
+});
+
+export const GenerationProgressRef = builder
+  .objectRef<GenerationProgress>('GenerationProgress')
+  .implement({
+    description: 'A generation job as it runs: counts, pace, tokens, cost and the latest items',
+    fields: (t) => ({
+      jobId: t.id({ resolve: (p) => String(p.jobId) }),
+      datasetId: t.id({
+        nullable: true,
+        resolve: (p) => (p.datasetId === null ? null : String(p.datasetId)),
+      }),
+      status: t.field({ type: JobStatusEnum, resolve: (p) => p.status }),
+      message: t.exposeString('message', {
+        nullable: true,
+        description: 'Why the job paused or failed',
+      }),
+      requested: t.exposeInt('requested'),
+      accepted: t.exposeInt('accepted'),
+      rejected: t.exposeInt('rejected'),
+      rejectionReasons: t.field({ type: [ReasonCountRef], resolve: (p) => p.rejectionReasons }),
+      retries: t.exposeInt('retries'),
+      throttles: t.exposeInt('throttles'),
+      calls: t.exposeInt('calls'),
+      concurrency: t.exposeInt('concurrency'),
+      itemsPerMinute: t.exposeFloat('itemsPerMinute'),
+      etaSeconds: t.exposeInt('etaSeconds', { nullable: true }),
+      inputTokens: t.exposeInt('inputTokens'),
+      outputTokens: t.exposeInt('outputTokens'),
+      cacheReadTokens: t.exposeInt('cacheReadTokens'),
+      cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
+      costUsd: t.exposeFloat('costUsd'),
+      costPerItemUsd: t.exposeFloat('costPerItemUsd', { nullable: true }),
+      perLabel: t.field({
+        type: [LabelCountRef],
+        description: 'Accepted items per intent (conversations) or series type (time series)',
+        resolve: (p) => p.perLabel,
+      }),
+      latest: t.field({ type: [LatestItemRef], resolve: (p) => p.latest }),
+      batch: t.field({ type: BatchProgressRef, nullable: true, resolve: (p) => p.batch }),
+      sequence: t.exposeFloat('sequence', {
+        description: 'Increases with every event of the job, across server processes (an integer)',
+      }),
+      updatedAt: t.exposeString('updatedAt'),
+    }),
+  });
+
+export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.field({
+      type: GenerationKindEnum,
+      resolve: (j) => j.kind as 'conversations' | 'timeseries',
+    }),
+    status: t.field({ type: JobStatusEnum, resolve: (j) => j.status }),
+    provider: t.exposeString('provider'),
+    model: t.exposeString('model', { nullable: true }),
+    config: t.expose('config', {
+      type: 'JSON',
+      description: 'The full configuration, defaults filled in',
+    }),
+    dataset: t.field({
+      type: DatasetRef,
+      nullable: true,
+      resolve: async (j, _args, ctx) => {
+        const id = (j.dataset as { id: number } | null)?.id;
+        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
+      },
+    }),
+    requested: t.exposeInt('requested'),
+    accepted: t.exposeInt('accepted'),
+    rejected: t.exposeInt('rejected'),
+    costUsd: t.exposeFloat('costUsd'),
+    error: t.exposeString('error', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    progress: t.field({
+      type: GenerationProgressRef,
+      resolve: async (j, _args, ctx) => (await ctx.generation.progress(j.id))!,
+    }),
+  }),
+});
+
+const WeightInput = builder.inputType('WeightInput', {
+  description: 'One target share, e.g. { key: "es", weight: 0.5 }',
+  fields: (t) => ({ key: t.string({ required: true }), weight: t.float({ required: true }) }),
+});
+
+export const TargetsInput = builder.inputType('GenerationTargetsInput', {
+  description: 'Target distributions; each list is normalised, so weights need not sum to 1',
+  fields: (t) => ({
+    intents: t.field({ type: [WeightInput], required: false }),
+    languages: t.field({ type: [WeightInput], required: false }),
+    sentiments: t.field({ type: [WeightInput], required: false }),
+    complexities: t.field({ type: [WeightInput], required: false }),
+    resolutions: t.field({ type: [WeightInput], required: false }),
+    seriesTypes: t.field({ type: [WeightInput], required: false }),
+  }),
+});
+
+const GenerationInput = builder.inputType('GenerationInput', {
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKindEnum, required: true }),
+    count: t.int({ required: true }),
+    name: t.string({ required: false }),
+    tags: t.stringList({ required: false }),
+    provider: t.field({
+      type: ProviderEnum,
+      required: false,
+      description: 'Default: GENESIS_PROVIDER',
+    }),
+    model: t.string({ required: false, description: 'Bedrock model id or inference profile' }),
+    targets: t.field({ type: TargetsInput, required: false }),
+    slotsPerCall: t.int({ required: false }),
+    concurrency: t.int({ required: false }),
+    rpm: t.int({ required: false, description: 'Requests per minute the runner paces itself to' }),
+    tpm: t.int({ required: false, description: 'Tokens per minute the runner paces itself to' }),
+    budgetUsd: t.float({ required: false, description: 'Stop before the cost would exceed this' }),
+    seed: t.int({ required: false }),
+    frequency: t.field({ type: FrequencyEnum, required: false }),
+    start: t.string({ required: false, description: 'ISO-8601 start of every series' }),
+    length: t.int({ required: false, description: 'Points per series' }),
+    maxConsecutiveFailures: t.int({ required: false }),
+    maxAttemptsPerSlot: t.int({ required: false }),
+    mode: t.field({ type: GenerationModeEnum, required: false, description: 'Default ON_DEMAND' }),
+    exampleDatasetId: t.id({
+      required: false,
+      description: 'Draw few-shot examples from this dataset (e.g. imported Banking77 utterances)',
+    }),
+  }),
+});
+
+type RawInput = Record<string, unknown> & {
+  targets?: Record<string, { key: string; weight: number }[] | null> | null;
+};
+
+/** GraphQL's weight lists become the schema's weight maps; nulls become absent. */
+function toSchemaInput(input: RawInput): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(input))
+    if (value !== null && value !== undefined) out[k] = value;
+  if (input.targets) {
+    out.targets = Object.fromEntries(
+      Object.entries(input.targets)
+        .filter(([, list]) => Array.isArray(list))
+        .map(([k, list]) => [k, Object.fromEntries(list!.map((w) => [w.key, w.weight]))]),
+    );
+  }
+  return out;
+}
+
+function validated(input: RawInput) {
+  const parsed = v.safeParse(GenerationInputSchema, toSchemaInput(input));
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.issues.map((i) => ({
+        path: ['input', ...(i.path ?? []).map((p) => String(p.key))].join('.'),
+        message: i.message,
+      })),
+    );
+  }
+  return parsed.output;
+}
+
+const EstimateRef = builder
+  .objectRef<ReturnType<typeof estimateGeneration>>('GenerationEstimate')
+  .implement({
+    description: 'What a job would take, computed without calling the model',
+    fields: (t) => ({
+      calls: t.exposeInt('calls'),
+      inputTokens: t.exposeInt('inputTokens'),
+      outputTokens: t.exposeInt('outputTokens'),
+      cacheReadTokens: t.exposeInt('cacheReadTokens'),
+      costUsd: t.exposeFloat('costUsd', {
+        nullable: true,
+        description: 'Null when the model has no known price',
+      }),
+      seconds: t.exposeInt('seconds'),
+      limitedBy: t.exposeString('limitedBy'),
+      ceilingItemsPerMinute: t.exposeInt('ceilingItemsPerMinute', { nullable: true }),
+      mode: t.field({
+        type: GenerationModeEnum,
+        description: 'BATCH when the job would use Bedrock batch inference (half price, no quota)',
+        resolve: (e) => e.mode,
+      }),
+    }),
+  });
+
+const ModelInfoRef = builder
+  .objectRef<{ id: string; price: ReturnType<typeof priceOf> }>('ModelInfo')
+  .implement({
+    description:
+      'A Bedrock model or inference profile with its price (USD per million tokens) as the server knows it',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      inputPrice: t.float({ nullable: true, resolve: (m) => m.price?.input ?? null }),
+      outputPrice: t.float({ nullable: true, resolve: (m) => m.price?.output ?? null }),
+      cacheReadPrice: t.float({ nullable: true, resolve: (m) => m.price?.cacheRead ?? null }),
+      cacheWritePrice: t.float({ nullable: true, resolve: (m) => m.price?.cacheWrite ?? null }),
+      outputBurndown: t.int({
+        description: 'Quota tokens per output token',
+        resolve: (m) => outputBurndown(m.id),
+      }),
+    }),
+  });
+
+builder.queryFields((t) => ({
+  bedrockModels: t.field({
+    type: [ModelInfoRef],
+    description:
+      'Suggested models (the first is the default when GENESIS_BEDROCK_MODEL is not set)',
+    resolve: (_r, _a, ctx) => {
+      const ids = [ctx.config.bedrockModel, ...KNOWN_MODELS].filter((m): m is string => !!m);
+      return [...new Set(ids)].map((id) => ({ id, price: priceOf(id, ctx.config.prices) }));
+    },
+  }),
+  generationJob: t.field({
+    type: GenerationJobRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.em.findOne(GenerationJobSchema, parseId(args.id)),
+  }),
+  generationJobs: t.connection(
+    {
+      type: GenerationJobRef,
+      description: 'Generation jobs, newest first',
+      args: { status: t.arg({ type: JobStatusEnum, required: false }) },
+      resolve: (_root, args, ctx) =>
+        newestFirst(ctx.em, GenerationJobSchema, args.status ? { status: args.status } : {}, args),
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+  ),
+  estimateGeneration: t.field({
+    type: EstimateRef,
+    errors: { types: [InputError] },
+    args: { input: t.arg({ type: GenerationInput, required: true }) },
+    resolve: (_root, args, ctx) =>
+      estimateGeneration(
+        resolveConfig(validated(args.input as RawInput), ctx.config),
+        ctx.config.prices,
+        ctx.config.batch,
+      ),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startGeneration: t.field({
+    type: GenerationJobRef,
+    description: 'Creates a generation job and its dataset, and starts it',
+    errors: { types: [InputError] },
+    args: { input: t.arg({ type: GenerationInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      validated(args.input as RawInput); // errors name `input.<field>`
+      try {
+        return await ctx.generation.start(toSchemaInput(args.input as RawInput));
+      } catch (err) {
+        // The manager's own checks (batch settings, example dataset) name the field the same way.
+        if (err instanceof InputError)
+          throw new InputError(
+            err.issues.map((i) => ({ ...i, path: i.path ? `input.${i.path}` : 'input' })),
+          );
+        throw err;
+      }
+    },
+  }),
+  cancelGeneration: t.field({
+    type: GenerationJobRef,
+    description: 'Stops a job; the items generated so far stay in its dataset',
+    errors: { types: [NotFoundError, InputError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.generation.cancel(parseId(args.id)),
+  }),
+  resumeGeneration: t.field({
+    type: GenerationJobRef,
+    description:
+      'Continues a paused, cancelled, failed or interrupted job: only missing items are generated',
+    errors: { types: [NotFoundError, InputError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      budgetUsd: t.arg.float({
+        required: false,
+        description: 'A new budget, e.g. after the old one stopped the job',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.generation.resume(
+        parseId(args.id),
+        args.budgetUsd != null ? { budgetUsd: args.budgetUsd } : {},
+      ),
+  }),
+}));
+
+builder.subscriptionField('generationProgress', (t) =>
+  t.field({
+    type: GenerationProgressRef,
+    description:
+      "The job's state now, then every change, until it completes, fails or is cancelled",
+    args: { jobId: t.arg.id({ required: true }) },
+    subscribe: (_root, args, ctx) => {
+      const id = parseId(args.jobId, 'jobId');
+      return progressStream<GenerationProgress>({
+        events: ctx.pubsub.subscribe('generation:progress', id),
+        current: () => ctx.generation.progress(id),
+        isRunning: () => ctx.generation.isRunning(id),
+        notFound: () => new NotFoundError('GenerationJob', String(id)),
+        isNewer: (e, last) => e.sequence > last.sequence,
+      });
+    },
+    resolve: (p) => p,
+  }),
+);

@@ -1,0 +1,393 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { GenerationManager, type ProviderFactory } from '../generation/service.ts';
+import { datasetCard } from '../registry/card.ts';
+import { DatasetSchema } from '../registry/dataset.entity.ts';
+import { type ExportFormat, exportContentType, exportRecords } from '../registry/export.ts';
+import { exportParquet } from '../registry/parquet.ts';
+import { exportZip } from '../registry/zip.ts';
+import { TrainingManager } from '../training/service.ts';
+import { ValidationManager } from '../validation/service.ts';
+import {
+  bearerMatches,
+  cookieMatches,
+  handleLogin,
+  isAuthorized,
+  sendLoginPage,
+  wantsPage,
+} from './auth.ts';
+import { type Config, REPO_ROOT } from './config.ts';
+import { initORM, type Services } from './db/orm.ts';
+import { DomainError, InputError, NotFoundError } from './errors.ts';
+import type { Context } from './graphql/builder.ts';
+import { schema } from './graphql/schema.ts';
+import { createLogger, type Logger, yogaLogger } from './logger.ts';
+import { type AppPubSub, createAppPubSub } from './pubsub.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Clients that are not browsers must send this header with multipart uploads (CSRF prevention). */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface App {
+  /** Listens on `port` (0 picks a free one) and resolves with the URL. */
+  start(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  server: Server;
+  services: Services;
+  pubsub: AppPubSub;
+  generation: GenerationManager;
+  training: TrainingManager;
+  yoga: ReturnType<typeof createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>>;
+}
+
+export interface BuildAppOptions {
+  /** Reuse open services (tests); by default the app opens the configured database and owns it. */
+  services?: Services;
+  /** Serve the built web app from this folder when it has a handler.js (default web/build). */
+  webBuildDir?: string | null;
+  /** Model providers for generation jobs (tests inject fakes or point at the emulator). */
+  providers?: ProviderFactory;
+  /**
+   * Resume generation jobs a previous process left running, and mark its training runs failed as interrupted
+   * (what `serve` does on start).
+   */
+  resumeInterruptedJobs?: boolean;
+  /** Base delay of the runner's exponential backoff in ms (tests shorten it). */
+  backoffBaseMs?: number;
+  logger?: Logger;
+}
+
+/** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
+function useBodyLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBytes) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message: `Request body is ${(length / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+                  extensions: { code: 'PAYLOAD_TOO_LARGE' },
+                },
+              ],
+            }),
+            { status: 413, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      }
+    },
+  };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function loadWebHandler(dir: string | null | undefined): Promise<NodeHandler | null> {
+  if (dir === null) return null;
+  const file = resolve(dir ?? resolve(REPO_ROOT, 'web/build'), 'handler.js');
+  if (!existsSync(file)) return null;
+  const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+  return mod.handler;
+}
+
+/**
+ * Builds the whole server: GraphQL over HTTP (and SSE) and graphql-ws on one path, the export endpoint, health
+ * checks, and the web app when it is built. Nothing listens until `start()`.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const services = options.services ?? (await initORM(config.db));
+  const ownsServices = !options.services;
+  const logger = options.logger ?? createLogger(config);
+  const pubsub = createAppPubSub({
+    redisUrl: config.redisUrl,
+    // Once per 30 s at most: ioredis reports every reconnect attempt.
+    onError: (() => {
+      let last = 0;
+      return (err: Error) => {
+        if (Date.now() - last < 30_000) return;
+        last = Date.now();
+        logger.warn({ err: err.message }, 'Redis event bus unavailable; retrying');
+      };
+    })(),
+  });
+  const generation = new GenerationManager(services, pubsub, config, options.providers, {
+    ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    logger,
+  });
+  if (options.resumeInterruptedJobs) {
+    await generation.resumeInterrupted();
+    generation.startTakeover();
+  }
+  const training = new TrainingManager(services, pubsub, { leaseSeconds: config.leaseSeconds });
+  if (options.resumeInterruptedJobs) {
+    // Training runs can't resume mid-fit: those of a dead process are marked failed, to be started again.
+    await training.recoverInterrupted();
+    training.startRecovery();
+  }
+  const validation = new ValidationManager(services);
+  const webHandler = await loadWebHandler(options.webBuildDir);
+
+  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    renderGraphiQL,
+    graphiql: {
+      title: 'GENESIS-LAB API',
+      subscriptionsProtocol: 'WS',
+      ...(config.apiToken ? { headers: JSON.stringify({ authorization: 'Bearer <token>' }) } : {}),
+    },
+    landingPage: false,
+    maskedErrors: {
+      // Expected failures on fields that have no result union (queries, connection arguments) keep their
+      // message and get a code; everything else stays masked.
+      maskError: (error, message, isDev) => {
+        // Duck-typed: under vitest graphql's CJS and ESM builds can both be loaded, breaking instanceof.
+        const located = error as Partial<GraphQLError>;
+        const original = located.originalError ?? error;
+        if (original instanceof DomainError) {
+          const code =
+            original instanceof InputError
+              ? 'BAD_USER_INPUT'
+              : original instanceof NotFoundError
+                ? 'NOT_FOUND'
+                : 'DOMAIN_ERROR';
+          return createGraphQLError(original.message, {
+            ...(located.nodes ? { nodes: located.nodes } : {}),
+            ...(located.path ? { path: located.path } : {}),
+            extensions: {
+              code,
+              ...(original instanceof InputError ? { issues: original.issues } : {}),
+            },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+    logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
+    context: () => ({
+      em: services.em.fork(),
+      services,
+      pubsub,
+      config,
+      generation,
+      training,
+      validation,
+    }),
+    plugins: [
+      useBodyLimit(config.maxUploadBytes),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 15 },
+        // Armor multiplies by page sizes: a 20x20 nested page costs about 23k, a 500x500 one 22M.
+        costLimit: { maxCost: 200_000 },
+        maxTokens: { n: 2000 },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: true },
+      }),
+    ],
+  });
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Liveness is the one open path; readiness tells about the database, so it needs the token like the rest.
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (config.apiToken && url.pathname === '/login') {
+      if (req.method === 'POST') return handleLogin(config.apiToken, req, res);
+      return sendLoginPage(res, url.searchParams.get('next') ?? '/', null, 200);
+    }
+    if (config.apiToken && !isAuthorized(config.apiToken, req)) {
+      if (wantsPage(req)) return sendLoginPage(res, `${url.pathname}${url.search}`, null);
+      return sendJson(
+        res,
+        401,
+        {
+          errors: [
+            {
+              message:
+                'Missing or wrong API token: send "Authorization: Bearer <GENESIS_API_TOKEN>"',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        },
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+    if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
+    if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
+      return yoga.handle(req, res);
+    }
+    const exportMatch = /^\/datasets\/([^/]+)\/export$/.exec(url.pathname);
+    if (exportMatch && (req.method === 'GET' || req.method === 'HEAD')) {
+      return exportDataset(exportMatch[1]!, url.searchParams.get('format'), res);
+    }
+    if (webHandler) return webHandler(req, res, () => sendJson(res, 404, { error: 'Not found' }));
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: GRAPHQL_PATH });
+      return void res.end();
+    }
+    return sendJson(res, 404, { error: `Not found: ${url.pathname}` });
+  }
+
+  /** Ready when the database answers and every committed migration is applied. */
+  async function readiness(): Promise<[number, Record<string, unknown>]> {
+    try {
+      await services.em.getConnection().execute('select 1');
+      const pending = await services.orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) {
+        return [503, { status: 'not ready', reason: `${pending.length} migration(s) not applied` }];
+      }
+      return [200, { status: 'ready', database: services.db.type }];
+    } catch {
+      return [503, { status: 'not ready', reason: 'database unreachable' }];
+    }
+  }
+
+  async function exportDataset(rawId: string, rawFormat: string | null, res: ServerResponse) {
+    const format = rawFormat ?? 'jsonl';
+    if (!['jsonl', 'csv', 'parquet', 'card', 'zip'].includes(format)) {
+      return sendJson(res, 400, {
+        error: `format must be jsonl, csv, parquet, card or zip, got "${rawFormat}"`,
+      });
+    }
+    const id = /^\d+$/.test(rawId) ? Number(rawId) : Number.NaN;
+    const em = services.em.fork();
+    const dataset = Number.isSafeInteger(id) ? await em.findOne(DatasetSchema, id) : null;
+    if (!dataset) return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
+    const base = dataset.name.replace(/[^\w.-]+/g, '_');
+    const items = () => services.datasets(services.em.fork()).streamItems(dataset.id) as never;
+    const attachment = (name: string, type: string, extra: Record<string, string> = {}) =>
+      res.writeHead(200, {
+        'content-type': type,
+        'content-disposition': `attachment; filename="${name}"`,
+        'x-item-count': String(dataset.itemCount),
+        ...extra,
+      });
+    if (format === 'parquet') {
+      const bytes = await exportParquet(dataset.kind, items());
+      attachment(`${base}.parquet`, 'application/vnd.apache.parquet', {
+        'content-length': String(bytes.length),
+      });
+      return void res.end(bytes);
+    }
+    if (format === 'card') {
+      attachment('README.md', 'text/markdown; charset=utf-8');
+      return void res.end(await datasetCard(services, dataset.id));
+    }
+    if (format === 'zip') {
+      const bytes = await exportZip(services, dataset.id, dataset.kind, base);
+      attachment(`${base}.zip`, 'application/zip', { 'content-length': String(bytes.length) });
+      return void res.end(bytes);
+    }
+    attachment(`${base}.${format}`, exportContentType(format as ExportFormat));
+    for await (const chunk of exportRecords(dataset.kind, items(), format as ExportFormat)) {
+      if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
+    }
+    res.end();
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname !== GRAPHQL_PATH) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  useServer(
+    {
+      // Auth happens in connection_init: browsers cannot set headers on a WebSocket.
+      onConnect: (ctx) => {
+        if (!config.apiToken) return true;
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (bearerMatches(config.apiToken, typeof auth === 'string' ? auth : null)) return true;
+        // The web app's WebSocket carries the session cookie of a signed-in browser.
+        if (cookieMatches(config.apiToken, ctx.extra.request.headers.cookie)) return true;
+        ctx.extra.socket.close(4401, 'Unauthorized');
+        return false;
+      },
+      // biome-ignore lint/suspicious/noExplicitAny: yoga's enveloped execute/subscribe travel through rootValue (yoga's graphql-ws recipe)
+      execute: (args: any) => args.rootValue.execute(args),
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    server,
+    services,
+    pubsub,
+    generation,
+    training,
+    yoga,
+    start: (port = config.port, host = config.host) =>
+      new Promise((resolvePromise, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          resolvePromise(`http://${shownHost}:${addr.port}`);
+        });
+      }),
+    stop: async () => {
+      // Running jobs stop where they are; their state stays resumable (and `serve` resumes them on start).
+      await Promise.all([generation.stopAll(), training.stopAll()]);
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await new Promise<void>((r) => wss.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Open SSE streams and keep-alive sockets would otherwise hold close() until they time out.
+      server.closeAllConnections();
+      await closed;
+      await pubsub.close();
+      if (ownsServices) await services.close();
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
+
+/** Repository root, resolved from this file so commands work from any working directory. */
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+const PortSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, 'must be a whole number'),
+  v.transform(Number),
+  v.number(),
+  v.minValue(0, 'must be between 0 and 65535'),
+  v.maxValue(65535, 'must be between 0 and 65535'),
+);
+
+const PositiveIntSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, 'must be a positive whole number'),
+  v.transform(Number),
+  v.number(),
+  v.minValue(1, 'must be at least 1'),
+);
+
+/**
+ * Every environment variable the server reads, in one place. Unknown variables are ignored; a set variable
+ * with a bad value is a startup error that names it.
+ */
+export const EnvSchema = v.object({
+  GENESIS_DB: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  DATABASE_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(
+        /^postgres(ql)?:\/\//,
+        'must be a postgres:// URL (use GENESIS_DB for a SQLite file)',
+      ),
+    ),
+  ),
+  GENESIS_REDIS_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+  ),
+  /** How long a process holds a job without renewing before another may take it over. */
+  GENESIS_LEASE_SECONDS: v.optional(PositiveIntSchema, '30'),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  PORT: v.optional(PortSchema, '4000'),
+  GENESIS_API_TOKEN: v.optional(
+    v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters when set')),
+  ),
+  GENESIS_PROVIDER: v.optional(v.picklist(['local', 'bedrock']), 'local'),
+  AWS_REGION: v.optional(v.string()),
+  GENESIS_BEDROCK_MODEL: v.optional(v.string()),
+  GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_BATCH_ROLE_ARN: v.optional(
+    v.pipe(v.string(), v.regex(/^arn:aws[\w-]*:iam::/, 'must be an IAM role ARN')),
+  ),
+  GENESIS_BATCH_INPUT_URI: v.optional(
+    v.pipe(v.string(), v.regex(/^s3:\/\/[^/]+\/.*/, 'must be an s3://bucket/prefix/ URI')),
+  ),
+  GENESIS_BATCH_OUTPUT_URI: v.optional(
+    v.pipe(v.string(), v.regex(/^s3:\/\/[^/]+\/.*/, 'must be an s3://bucket/prefix/ URI')),
+  ),
+  /** Endpoint of the Bedrock control plane and S3 for batch (the batch emulator in tests). */
+  GENESIS_BATCH_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+  GENESIS_BATCH_AUTO_MIN: v.optional(PositiveIntSchema, '1000'),
+  GENESIS_BATCH_MIN_RECORDS: v.optional(PositiveIntSchema, '100'),
+  GENESIS_BATCH_POLL_MS: v.optional(PositiveIntSchema, '30000'),
+  GENESIS_BEDROCK_STREAM: v.optional(
+    v.picklist(['true', 'false', '1', '0'], 'must be true or false'),
+    'false',
+  ),
+  GENESIS_BEDROCK_TIMEOUT_MS: v.optional(PositiveIntSchema, '120000'),
+  GENESIS_MAX_UPLOAD_MB: v.optional(PositiveIntSchema, '50'),
+  GENESIS_LOG_LEVEL: v.optional(v.picklist(['silent', 'error', 'warn', 'info', 'debug']), 'info'),
+  /** Price overrides, JSON: {"<model id or part of it>": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}} (USD per 1M tokens). */
+  GENESIS_PRICES: v.optional(
+    v.pipe(
+      v.string(),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        try {
+          return JSON.parse(dataset.value) as unknown;
+        } catch {
+          addIssue({ message: 'must be a JSON object' });
+          return NEVER;
+        }
+      }),
+      v.record(
+        v.string(),
+        v.object(
+          {
+            input: v.pipe(v.number(), v.minValue(0)),
+            output: v.pipe(v.number(), v.minValue(0)),
+            cacheRead: v.pipe(v.number(), v.minValue(0)),
+            cacheWrite: v.pipe(v.number(), v.minValue(0)),
+          },
+          'each price needs input, output, cacheRead and cacheWrite in USD per million tokens',
+        ),
+        'must map model ids to prices',
+      ),
+    ),
+  ),
+});
+
+export type Env = v.InferOutput<typeof EnvSchema>;
+
+export interface Config {
+  db: DbConfig;
+  /** Shared event bus for several server processes (yoga's Redis event target). */
+  redisUrl: string | undefined;
+  leaseSeconds: number;
+  host: string;
+  port: number;
+  apiToken: string | undefined;
+  provider: 'local' | 'bedrock';
+  awsRegion: string | undefined;
+  bedrockModel: string | undefined;
+  bedrockEndpoint: string | undefined;
+  /** Bedrock batch inference; null when not configured (a `batch` job is then refused at start, `auto` runs on demand). */
+  batch: {
+    roleArn: string;
+    inputUri: string;
+    outputUri: string;
+    endpoint: string | undefined;
+    autoMin: number;
+    minRecords: number;
+    pollMs: number;
+  } | null;
+  /** Use ConverseStream instead of Converse. */
+  bedrockStream: boolean;
+  /** Per-call timeout for Bedrock. */
+  bedrockTimeoutMs: number;
+  maxUploadBytes: number;
+  logLevel: Env['GENESIS_LOG_LEVEL'];
+  /** Per-model price overrides (USD per 1M tokens). */
+  prices: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }>;
+}
+
+export type DbConfig = { type: 'sqlite'; path: string } | { type: 'postgresql'; url: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The default SQLite file, `data/genesis.sqlite` at the repository root (git-ignored). */
+export const DEFAULT_SQLITE_PATH = resolve(REPO_ROOT, 'data/genesis.sqlite');
+
+/** Reads and validates the configuration from environment variables. Throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(EnvSchema.entries)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const result = v.safeParse(EnvSchema, picked);
+  if (!result.success) {
+    const lines = result.issues.map((i) => {
+      const key = i.path?.map((p) => String(p.key)).join('.') ?? '?';
+      return `  ${key}=${JSON.stringify(picked[key] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.output;
+  return {
+    db: e.DATABASE_URL
+      ? { type: 'postgresql', url: e.DATABASE_URL }
+      : { type: 'sqlite', path: e.GENESIS_DB ? resolve(e.GENESIS_DB) : DEFAULT_SQLITE_PATH },
+    redisUrl: e.GENESIS_REDIS_URL,
+    leaseSeconds: e.GENESIS_LEASE_SECONDS,
+    host: e.HOST,
+    port: e.PORT,
+    apiToken: e.GENESIS_API_TOKEN,
+    provider: e.GENESIS_PROVIDER,
+    awsRegion: e.AWS_REGION,
+    bedrockModel: e.GENESIS_BEDROCK_MODEL,
+    bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,
+    batch:
+      e.GENESIS_BATCH_ROLE_ARN && e.GENESIS_BATCH_INPUT_URI && e.GENESIS_BATCH_OUTPUT_URI
+        ? {
+            roleArn: e.GENESIS_BATCH_ROLE_ARN,
+            inputUri: e.GENESIS_BATCH_INPUT_URI,
+            outputUri: e.GENESIS_BATCH_OUTPUT_URI,
+            endpoint: e.GENESIS_BATCH_ENDPOINT,
+            autoMin: e.GENESIS_BATCH_AUTO_MIN,
+            minRecords: e.GENESIS_BATCH_MIN_RECORDS,
+            pollMs: e.GENESIS_BATCH_POLL_MS,
+          }
+        : null,
+    bedrockStream: e.GENESIS_BEDROCK_STREAM === 'true' || e.GENESIS_BEDROCK_STREAM === '1',
+    bedrockTimeoutMs: e.GENESIS_BEDROCK_TIMEOUT_MS,
+    maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,
+    logLevel: e.GENESIS_LOG_LEVEL,
+    prices: e.GENESIS_PRICES ?? {},
+  };
+}

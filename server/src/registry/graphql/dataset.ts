@@ -1,0 +1,274 @@
+import { getSeriesType } from '@genesis/schema/catalog/series';
+import { DatasetNameSchema, TagSchema } from '@genesis/schema/common';
+import * as v from 'valibot';
+import { BadCursorError, type Page } from '../../platform/db/cursor.ts';
+import { ImportFailedError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { builder, type Context } from '../../platform/graphql/builder.ts';
+import { DatasetKindEnum, DatasetOriginEnum, LanguageEnum } from '../../platform/graphql/enums.ts';
+import { parseId } from '../../platform/graphql/ids.ts';
+import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
+import { LABEL_COLUMNS } from '../dataset.repository.ts';
+import { parseDatasetFile } from '../import.ts';
+import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
+
+export const DatasetRef = builder.objectRef<Dataset>('Dataset');
+
+const LabelCountRef = builder
+  .objectRef<{ label: string; count: number }>('LabelCount')
+  .implement({ fields: (t) => ({ label: t.exposeString('label'), count: t.exposeInt('count') }) });
+
+const LabelCountsRef = builder.objectRef<{ datasetId: number }>('LabelCounts').implement({
+  description:
+    'How many items carry each label value, most frequent first (only the requested columns are counted)',
+  fields: (t) =>
+    Object.fromEntries(
+      LABEL_COLUMNS.map((col) => [
+        col,
+        t.field({
+          type: [LabelCountRef],
+          resolve: ({ datasetId }, _args, ctx) =>
+            ctx.services.datasets(ctx.em).labelCounts(datasetId, col),
+        }),
+      ]),
+    ),
+});
+
+/** Relay connection result from a repository page. */
+export function toConnection<T>(page: Page<T>) {
+  const edges = page.nodes.map((node) => ({ node, cursor: page.cursorOf(node) }));
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** Turns repository argument errors into input errors that name the argument. */
+async function pageOrInputError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof BadCursorError) {
+      throw new InputError([{ path: 'after', message: err.message }]);
+    }
+    if (err instanceof RangeError) throw new InputError([{ path: 'first', message: err.message }]);
+    throw err;
+  }
+}
+
+DatasetRef.implement({
+  description: 'A named collection of items of one kind in the registry',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    kind: t.field({ type: DatasetKindEnum, resolve: (d) => d.kind }),
+    origin: t.field({ type: DatasetOriginEnum, resolve: (d) => d.origin }),
+    description: t.exposeString('description', { nullable: true }),
+    tags: t.stringList({
+      resolve: async (d) => {
+        const tags = d.tags.isInitialized() ? d.tags.getItems() : await d.tags.loadItems();
+        return tags.map((x) => x.tag).sort();
+      },
+    }),
+    itemCount: t.exposeInt('itemCount'),
+    source: t.expose('source', { type: 'JSON', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    labelCounts: t.field({ type: LabelCountsRef, resolve: (d) => ({ datasetId: d.id }) }),
+    items: t.connection(
+      {
+        type: DatasetItemRef,
+        args: { filter: t.arg({ type: ItemFilterInput, required: false }) },
+        resolve: (d, args, ctx) =>
+          pageOrInputError(async () =>
+            toConnection(await ctx.services.datasets(ctx.em).items(d.id, args.filter ?? {}, args)),
+          ),
+      },
+      { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+    ),
+  }),
+});
+
+const DatasetFilterInput = builder.inputType('DatasetFilter', {
+  fields: (t) => ({
+    kind: t.field({ type: DatasetKindEnum, required: false }),
+    origin: t.field({ type: DatasetOriginEnum, required: false }),
+    tag: t.string({ required: false }),
+    search: t.string({ required: false, description: 'Case-insensitive part of the name' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  datasets: t.connection(
+    {
+      type: DatasetRef,
+      description: 'Datasets in the registry, newest first',
+      args: { filter: t.arg({ type: DatasetFilterInput, required: false }) },
+      resolve: (_root, args, ctx) =>
+        pageOrInputError(async () =>
+          toConnection(await ctx.services.datasets(ctx.em).list(args.filter ?? {}, args)),
+        ),
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+  ),
+  dataset: t.field({
+    type: DatasetRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) =>
+      ctx.em.findOne(DatasetSchema, parseId(args.id), { populate: ['tags'] }),
+  }),
+}));
+
+const KindStatsRef = builder
+  .objectRef<{ kind: Dataset['kind']; datasets: number; items: number }>('KindStats')
+  .implement({
+    fields: (t) => ({
+      kind: t.field({ type: DatasetKindEnum, resolve: (s) => s.kind }),
+      datasets: t.exposeInt('datasets'),
+      items: t.exposeInt('items'),
+    }),
+  });
+
+const StatsRef = builder
+  .objectRef<{ byKind: { kind: Dataset['kind']; datasets: number; items: number }[] }>('Stats')
+  .implement({
+    fields: (t) => ({
+      datasetCount: t.int({ resolve: (s) => s.byKind.reduce((n, k) => n + k.datasets, 0) }),
+      itemCount: t.int({ resolve: (s) => s.byKind.reduce((n, k) => n + k.items, 0) }),
+      byKind: t.field({ type: [KindStatsRef], resolve: (s) => s.byKind }),
+    }),
+  });
+
+builder.queryField('stats', (t) =>
+  t.field({
+    type: StatsRef,
+    description: 'Registry totals',
+    resolve: async (_root, _args, ctx) => ({ byKind: await ctx.services.datasets(ctx.em).stats() }),
+  }),
+);
+
+function publish(ctx: Context, type: 'CREATED' | 'UPDATED' | 'DELETED', datasetId: number) {
+  ctx.pubsub.publish('registry:changed', { type, datasetId });
+}
+
+/** Strips the extension and odd characters from an uploaded file's name to make a default dataset name. */
+function nameFromFile(fileName: string): string {
+  const base = fileName.replace(/\.[^.]+$/, '').trim();
+  return (base || 'imported dataset').slice(0, 120);
+}
+
+builder.mutationFields((t) => ({
+  importDataset: t.field({
+    type: DatasetRef,
+    description:
+      'Imports a file (JSON array, JSONL, or CSV) as a new dataset. All or nothing: any invalid record rejects the whole file with errors naming line and field.',
+    errors: { types: [ImportFailedError, InputError] },
+    args: {
+      file: t.arg({ type: 'File', required: true }),
+      kind: t.arg({ type: DatasetKindEnum, required: true }),
+      name: t.arg.string({ required: false, validate: v.optional(DatasetNameSchema) }),
+      tags: t.arg.stringList({ required: false, validate: v.optional(v.array(TagSchema)) }),
+      seriesType: t.arg.string({
+        required: false,
+        description: 'For time-series CSVs without a series_type column',
+        validate: v.optional(
+          v.custom<string>(
+            (s) => typeof s === 'string' && getSeriesType(s) !== undefined,
+            'unknown series type',
+          ),
+        ),
+      }),
+      language: t.arg({
+        type: LanguageEnum,
+        required: false,
+        description: 'For utterance files without a language column (default EN)',
+      }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const file = args.file;
+      if (file.size > ctx.config.maxUploadBytes) {
+        throw new InputError([
+          {
+            path: 'file',
+            message: `the file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${ctx.config.maxUploadBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+          },
+        ]);
+      }
+      const content = await file.text();
+      const result = parseDatasetFile(content, {
+        kind: args.kind,
+        filename: file.name,
+        ...(args.seriesType ? { seriesType: args.seriesType } : {}),
+        ...(args.language ? { language: args.language } : {}),
+      });
+      if (!result.ok)
+        throw new ImportFailedError(result.errors, result.errorCount, file.name || null);
+      const dataset = await ctx.services.datasets(ctx.em).createWithItems(
+        {
+          name: args.name ?? nameFromFile(file.name),
+          kind: args.kind,
+          origin: 'imported',
+          tags: args.tags ?? [],
+          source: { file: file.name, format: result.format, bytes: file.size },
+        },
+        result.items,
+      );
+      publish(ctx, 'CREATED', dataset.id);
+      return dataset;
+    },
+  }),
+  renameDataset: t.field({
+    type: DatasetRef,
+    errors: { types: [NotFoundError, InputError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      name: t.arg.string({ required: true, validate: DatasetNameSchema }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const id = parseId(args.id);
+      const dataset = await ctx.services.datasets(ctx.em).rename(id, args.name);
+      if (!dataset) throw new NotFoundError('Dataset', String(id));
+      publish(ctx, 'UPDATED', id);
+      return dataset;
+    },
+  }),
+  tagDataset: t.field({
+    type: DatasetRef,
+    description: 'Adds and/or removes tags',
+    errors: { types: [NotFoundError, InputError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      add: t.arg.stringList({ required: false, validate: v.optional(v.array(TagSchema)) }),
+      remove: t.arg.stringList({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const id = parseId(args.id);
+      const dataset = await ctx.services
+        .datasets(ctx.em)
+        .retag(id, args.add ?? [], args.remove ?? []);
+      if (!dataset) throw new NotFoundError('Dataset', String(id));
+      publish(ctx, 'UPDATED', id);
+      return dataset;
+    },
+  }),
+  deleteDataset: t.field({
+    type: 'ID',
+    description: 'Deletes a dataset and all its items; returns its id',
+    errors: { types: [NotFoundError, InputError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = parseId(args.id);
+      if (!(await ctx.services.datasets(ctx.em).deleteById(id))) {
+        throw new NotFoundError('Dataset', String(id));
+      }
+      publish(ctx, 'DELETED', id);
+      return String(id);
+    },
+  }),
+}));

@@ -1,0 +1,161 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import Table from 'cli-table3';
+import type { Config } from '../platform/config.ts';
+import { initORM, type Services } from '../platform/db/orm.ts';
+import { DomainError, InputError } from '../platform/errors.ts';
+import {
+  buildReferenceProfile,
+  type ComparisonReference,
+  profileArgument,
+  ValidationManager,
+} from './service.ts';
+
+const fmt = (x: number | null | undefined) =>
+  x === null || x === undefined ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
+const MARK: Record<ValidationMetric['verdict'], string> = {
+  pass: 'pass',
+  warn: 'WARN',
+  fail: 'FAIL',
+  not_computable: 'n/c',
+};
+
+async function withServices(
+  server: Config,
+  run: (s: Services) => Promise<number>,
+): Promise<number> {
+  const services = await initORM(server.db);
+  try {
+    return await run(services);
+  } catch (err) {
+    if (err instanceof DomainError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err instanceof InputError ? 2 : 1;
+    }
+    throw err;
+  } finally {
+    await services.close();
+  }
+}
+
+export async function runValidate(
+  server: Config,
+  datasetId: number,
+  opts: { reference?: number; profile?: string; json?: boolean },
+): Promise<number> {
+  return withServices(server, async (services) => {
+    if (process.stderr.isTTY && !opts.json)
+      process.stderr.write('Validating (in a worker thread)...\n');
+    // --profile is a shipped id or a profile file written by `genesis profile`.
+    const profile = opts.profile ? profileArgument(opts.profile) : {};
+    const stored = await new ValidationManager(services).validate(datasetId, {
+      referenceDatasetId: opts.reference ?? null,
+      ...profile,
+    });
+    const r = stored.report as unknown as ValidationReportData;
+    if (opts.json) {
+      process.stdout.write(
+        `${JSON.stringify({ reportId: String(stored.id), reportVersion: stored.version, ...r }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    const table = new Table({
+      head: ['group', 'metric', 'value', 'real-vs-real', 'verdict', 'note'],
+      wordWrap: true,
+      colWidths: [12, 40, 10, 14, 8, 40],
+    });
+    for (const m of r.metrics) {
+      table.push([
+        m.group,
+        m.name,
+        fmt(m.value),
+        m.band ? `${fmt(m.band.low)}-${fmt(m.band.high)}` : '',
+        MARK[m.verdict],
+        m.reason ?? '',
+      ]);
+    }
+    const lines = [
+      `Dataset ${datasetId}, report v${stored.version}${r.reference ? ` against ${r.reference.name}` : ''}: overall ${r.overall.score.toFixed(1)}/100 (${r.overall.verdict})`,
+      table.toString(),
+    ];
+    if (r.bias)
+      lines.push(
+        `Bias: ${r.bias.severity}${r.bias.reasons.length ? ` - ${r.bias.reasons.join('; ')}` : ''}`,
+      );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  });
+}
+
+const REFERENCE_SOURCE: Record<ComparisonReference['source'], string> = {
+  given: 'as given',
+  a: "the reference of the first dataset's latest report",
+  b: "the reference of the second dataset's latest report",
+  default: 'the shipped default; neither dataset had a report',
+};
+
+export async function runCompare(
+  server: Config,
+  a: number,
+  b: number,
+  opts: { profile?: string; json?: boolean },
+): Promise<number> {
+  return withServices(server, async (services) => {
+    const c = await new ValidationManager(services).compare(
+      a,
+      b,
+      opts.profile ? profileArgument(opts.profile) : null,
+    );
+    if (opts.json) {
+      const { reportA, reportB, ...rest } = c;
+      process.stdout.write(
+        `${JSON.stringify({ ...rest, reportA: reportA.id, reportB: reportB.id }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    const table = new Table({ head: ['metric', `#${a}`, `#${b}`, 'b - a'] });
+    for (const m of c.metrics) {
+      table.push([
+        m.name,
+        `${fmt(m.a?.value)} ${m.a ? MARK[m.a.verdict] : ''}`,
+        `${fmt(m.b?.value)} ${m.b ? MARK[m.b.verdict] : ''}`,
+        fmt(m.difference),
+      ]);
+    }
+    const ra = c.reportA.report as unknown as ValidationReportData;
+    const rb = c.reportB.report as unknown as ValidationReportData;
+    process.stdout.write(
+      [
+        `Both measured against ${c.reference.name} (${REFERENCE_SOURCE[c.reference.source]})${
+          c.reference.revalidated.length
+            ? `; validated anew against it: ${c.reference.revalidated.map((id) => `#${id}`).join(', ')}`
+            : ''
+        }`,
+        `Overall: #${a} ${ra.overall.score.toFixed(1)} (report v${c.reportA.version}), #${b} ${rb.overall.score.toFixed(1)} (report v${c.reportB.version})`,
+        table.toString(),
+        c.vocabularyOverlap !== null
+          ? `Vocabulary overlap (Jaccard): ${c.vocabularyOverlap.toFixed(3)}`
+          : '',
+        `Intents with samples in both: ${c.samples.filter((s) => s.a && s.b).length}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  });
+}
+
+export async function runProfile(
+  server: Config,
+  datasetId: number,
+  opts: { out?: string },
+): Promise<number> {
+  return withServices(server, async (services) => {
+    const json = `${JSON.stringify(await buildReferenceProfile(services, datasetId))}\n`;
+    if (opts.out) {
+      writeFileSync(resolve(opts.out), json);
+      process.stderr.write(`Wrote the profile of dataset ${datasetId} to ${opts.out}\n`);
+    } else process.stdout.write(json);
+    return 0;
+  });
+}

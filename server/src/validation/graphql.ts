@@ -1,0 +1,314 @@
+import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import { TargetsInput } from '../generation/graphql.ts';
+import { InputError, NotFoundError } from '../platform/errors.ts';
+import { builder } from '../platform/graphql/builder.ts';
+import { parseId } from '../platform/graphql/ids.ts';
+import { DatasetRef } from '../registry/graphql/dataset.ts';
+import type { DatasetComparison } from './service.ts';
+import { REFERENCE_PROFILES } from './service.ts';
+import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
+
+const VerdictEnum = builder.enumType('Verdict', {
+  values: {
+    PASS: { value: 'pass' as const },
+    WARN: { value: 'warn' as const },
+    FAIL: { value: 'fail' as const },
+    NOT_COMPUTABLE: { value: 'not_computable' as const },
+  },
+});
+
+const ThresholdsRef = builder
+  .objectRef<NonNullable<ValidationMetric['thresholds']>>('Thresholds')
+  .implement({
+    fields: (t) => ({
+      direction: t.exposeString('direction', {
+        description: 'lower_is_better or higher_is_better',
+      }),
+      warn: t.exposeFloat('warn'),
+      fail: t.exposeFloat('fail'),
+    }),
+  });
+
+const BandRef = builder.objectRef<NonNullable<ValidationMetric['band']>>('Band').implement({
+  description: 'Real-vs-real: what one random half of the reference scores against the other half',
+  fields: (t) => ({
+    low: t.exposeFloat('low'),
+    median: t.exposeFloat('median'),
+    high: t.exposeFloat('high'),
+  }),
+});
+
+export const MetricRef = builder.objectRef<ValidationMetric>('ValidationMetric').implement({
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    name: t.exposeString('name'),
+    group: t.exposeString('group'),
+    value: t.exposeFloat('value', { nullable: true }),
+    verdict: t.field({ type: VerdictEnum, resolve: (m) => m.verdict }),
+    reason: t.exposeString('reason', { nullable: true }),
+    thresholds: t.field({
+      type: ThresholdsRef,
+      nullable: true,
+      resolve: (m) => m.thresholds ?? null,
+    }),
+    band: t.field({ type: BandRef, nullable: true, resolve: (m) => m.band ?? null }),
+    unit: t.exposeString('unit', { nullable: true }),
+    details: t.field({ type: 'JSON', nullable: true, resolve: (m) => m.details ?? null }),
+  }),
+});
+
+export const DistributionRef = builder.objectRef<Distribution>('Distribution').implement({
+  description:
+    "Chart data: labels with the dataset's values and the reference's (or targets') values",
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    name: t.exposeString('name'),
+    labels: t.exposeStringList('labels'),
+    dataset: t.exposeFloatList('dataset'),
+    reference: t.exposeFloatList('reference', { nullable: true }),
+    referenceName: t.exposeString('referenceName', { nullable: true }),
+  }),
+});
+
+const BiasRef = builder
+  .objectRef<NonNullable<ValidationReportData['bias']>>('BiasSummary')
+  .implement({
+    fields: (t) => ({
+      severity: t.exposeString('severity', { description: 'none, low, medium or high' }),
+      reasons: t.exposeStringList('reasons'),
+    }),
+  });
+
+const data = (r: ValidationReport) => r.report as unknown as ValidationReportData;
+
+export const ValidationReportRef = builder
+  .objectRef<ValidationReport>('ValidationReport')
+  .implement({
+    description: 'A stored validation of a dataset; a dataset keeps every version',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      version: t.exposeInt('version'),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      referenceName: t.string({ nullable: true, resolve: (r) => data(r).reference?.name ?? null }),
+      overallScore: t.float({ resolve: (r) => data(r).overall.score }),
+      overallVerdict: t.field({ type: VerdictEnum, resolve: (r) => data(r).overall.verdict }),
+      weights: t.field({ type: 'JSON', resolve: (r) => data(r).weights }),
+      metrics: t.field({
+        type: [MetricRef],
+        args: { group: t.arg.string({ required: false }) },
+        resolve: (r, args) => data(r).metrics.filter((m) => !args.group || m.group === args.group),
+      }),
+      bias: t.field({ type: BiasRef, nullable: true, resolve: (r) => data(r).bias }),
+      distributions: t.field({ type: [DistributionRef], resolve: (r) => data(r).distributions }),
+      computeSeconds: t.float({ resolve: (r) => data(r).computeSeconds }),
+    }),
+  });
+
+builder.objectFields(DatasetRef, (t) => ({
+  validation: t.field({
+    type: ValidationReportRef,
+    nullable: true,
+    description: 'The latest validation report',
+    resolve: (d, _a, ctx) =>
+      ctx.em.findOne(ValidationReportSchema, { dataset: d.id }, { orderBy: { version: 'desc' } }),
+  }),
+  validations: t.field({
+    type: [ValidationReportRef],
+    description: 'Every validation report, newest first',
+    resolve: (d, _a, ctx) =>
+      ctx.em.find(ValidationReportSchema, { dataset: d.id }, { orderBy: { version: 'desc' } }),
+  }),
+}));
+
+const ReferenceProfileRef = builder
+  .objectRef<(typeof REFERENCE_PROFILES)[number]>('ReferenceProfile')
+  .implement({
+    description: 'A shipped reference profile: statistics of a real dataset (never its text)',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      name: t.exposeString('name'),
+      kind: t.exposeString('kind'),
+      description: t.exposeString('description'),
+    }),
+  });
+
+const MetricPairRef = builder
+  .objectRef<DatasetComparison['metrics'][number]>('MetricComparison')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeString('id'),
+      name: t.exposeString('name'),
+      group: t.exposeString('group'),
+      a: t.field({ type: MetricRef, nullable: true, resolve: (m) => m.a }),
+      b: t.field({ type: MetricRef, nullable: true, resolve: (m) => m.b }),
+      difference: t.exposeFloat('difference', { nullable: true, description: 'b minus a' }),
+    }),
+  });
+
+const OverlayRef = builder
+  .objectRef<DatasetComparison['overlays'][number]>('DistributionOverlay')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeString('id'),
+      name: t.exposeString('name'),
+      labels: t.exposeStringList('labels'),
+      a: t.exposeFloatList('a'),
+      b: t.exposeFloatList('b'),
+    }),
+  });
+
+const SamplePairRef = builder
+  .objectRef<DatasetComparison['samples'][number]>('SamplePair')
+  .implement({
+    fields: (t) => ({
+      intent: t.exposeString('intent'),
+      a: t.field({ type: 'JSON', nullable: true, resolve: (s) => s.a }),
+      b: t.field({ type: 'JSON', nullable: true, resolve: (s) => s.b }),
+    }),
+  });
+
+const ComparisonReferenceRef = builder
+  .objectRef<DatasetComparison['reference']>('ComparisonReference')
+  .implement({
+    description: 'The one reference both sides of a comparison were measured against',
+    fields: (t) => ({
+      key: t.exposeString('key', {
+        description: 'profile:<id>, dataset:<id> or sha256:<hex> (a profile file or upload)',
+      }),
+      name: t.exposeString('name'),
+      kind: t.exposeString('kind', { description: 'shipped, dataset, file or upload' }),
+      source: t.exposeString('source', {
+        description:
+          "given (the profile argument), a or b (the reference of that side's latest report), or default",
+      }),
+      revalidated: t.idList({
+        description: 'Datasets validated anew for this comparison (a new report version)',
+        resolve: (r) => r.revalidated.map(String),
+      }),
+    }),
+  });
+
+const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').implement({
+  description:
+    'Two datasets side by side: every metric with its difference, overlaid distributions, samples',
+  fields: (t) => ({
+    a: t.field({
+      type: DatasetRef,
+      resolve: (c, _a, ctx) => ctx.em.findOneOrFail('Dataset', c.aId) as never,
+    }),
+    b: t.field({
+      type: DatasetRef,
+      resolve: (c, _a, ctx) => ctx.em.findOneOrFail('Dataset', c.bId) as never,
+    }),
+    reportA: t.field({ type: ValidationReportRef, resolve: (c) => c.reportA }),
+    reportB: t.field({ type: ValidationReportRef, resolve: (c) => c.reportB }),
+    reference: t.field({
+      type: ComparisonReferenceRef,
+      description: 'The reference both reports were measured against',
+      resolve: (c) => c.reference,
+    }),
+    metrics: t.field({ type: [MetricPairRef], resolve: (c) => c.metrics }),
+    overlays: t.field({ type: [OverlayRef], resolve: (c) => c.overlays }),
+    vocabularyOverlap: t.exposeFloat('vocabularyOverlap', {
+      nullable: true,
+      description: 'Jaccard overlap of the two vocabularies (text datasets)',
+    }),
+    samples: t.field({
+      type: [SamplePairRef],
+      description: 'One item per intent from each dataset',
+      resolve: (c) => c.samples,
+    }),
+  }),
+});
+
+const ValidateInput = builder.inputType('ValidateInput', {
+  fields: (t) => ({
+    datasetId: t.id({ required: true }),
+    referenceDatasetId: t.id({
+      required: false,
+      description: 'Build the reference profile from this dataset',
+    }),
+    profile: t.string({
+      required: false,
+      description:
+        'A shipped reference profile id (see referenceProfiles); for a profile file, upload it as profileFile',
+    }),
+    profileFile: t.field({
+      type: 'File',
+      required: false,
+      description:
+        'A reference profile file written by `genesis profile DATASET --out FILE.json` (multipart upload)',
+    }),
+    targets: t.field({
+      type: TargetsInput,
+      required: false,
+      description: "Targets for the bias report (default: the generation job's, else the defaults)",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  referenceProfiles: t.field({
+    type: [ReferenceProfileRef],
+    resolve: () => [...REFERENCE_PROFILES],
+  }),
+  validationReport: t.field({
+    type: ValidationReportRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => ctx.em.findOne(ValidationReportSchema, parseId(args.id)),
+  }),
+  compareDatasets: t.field({
+    type: ComparisonRef,
+    errors: { types: [InputError, NotFoundError] },
+    args: {
+      a: t.arg.id({ required: true }),
+      b: t.arg.id({ required: true }),
+      profile: t.arg.string({
+        required: false,
+        description:
+          "Shipped profile id to measure both datasets against (default: the reference of A's latest report, else B's, else the shipped one); a dataset whose latest report used another reference is validated anew",
+      }),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.validation.compare(parseId(args.a, 'a'), parseId(args.b, 'b'), args.profile ?? null),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  validateDataset: t.field({
+    type: ValidationReportRef,
+    description:
+      'Validates a dataset (quality, bias, fidelity) against a reference and stores a new report version',
+    errors: { types: [InputError, NotFoundError] },
+    args: { input: t.arg({ type: ValidateInput, required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const i = args.input;
+      const file = i.profileFile;
+      if (file && file.size > ctx.config.maxUploadBytes) {
+        throw new InputError([
+          {
+            path: 'profileFile',
+            message: `${file.name || 'the profile file'} is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${ctx.config.maxUploadBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+          },
+        ]);
+      }
+      const profileUpload = file ? { name: file.name, text: await file.text() } : null;
+      const targets = i.targets
+        ? Object.fromEntries(
+            Object.entries(i.targets)
+              .filter((e): e is [string, { key: string; weight: number }[]] => Array.isArray(e[1]))
+              .map(([k, list]) => [k, Object.fromEntries(list.map((w) => [w.key, w.weight]))]),
+          )
+        : null;
+      return ctx.validation.validate(parseId(i.datasetId, 'input.datasetId'), {
+        referenceDatasetId: i.referenceDatasetId
+          ? parseId(i.referenceDatasetId, 'input.referenceDatasetId')
+          : null,
+        profile: i.profile ?? null,
+        profileUpload,
+        targets,
+      });
+    },
+  }),
+}));
