@@ -1,9 +1,19 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { DatasetNameSchema } from '@genesis/schema/common';
 import { GenerationInputSchema } from '@genesis/schema/generation';
 import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
 import * as v from 'valibot';
+import {
+  commandConfig,
+  csvList,
+  parseDatasetId,
+  parseIntArg,
+  parseMoney,
+  validated,
+} from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
 import { InputError } from '../platform/errors.ts';
@@ -234,4 +244,66 @@ function barPayload(p: GenerationProgress) {
     cost: fmtMoney(p.costUsd),
     retries: p.retries,
   };
+}
+
+/** Registers the generation commands on the `genesis` program. */
+export function registerGenerationCommands(program: Command): void {
+  program
+    .command('generate')
+    .description(
+      'generate a dataset with the local provider or Bedrock (progress bar and ETA on a terminal)',
+    )
+    .addOption(
+      new Option('--kind <kind>', 'what to generate').choices(['conversations', 'timeseries']),
+    )
+    .option('--count <n>', 'how many items', parseIntArg('--count', 1, 100_000))
+    .addOption(
+      new Option(
+        '--provider <name>',
+        'model provider (default: GENESIS_PROVIDER or local)',
+      ).choices(['local', 'bedrock']),
+    )
+    .option('--model <id>', 'Bedrock model id or inference profile')
+    .option('--languages <list>', 'languages, equally weighted (e.g. en,es)', (s) =>
+      csvList(s, '--languages'),
+    )
+    .option('--intents <list>', 'only these intents, equally weighted', (s) =>
+      csvList(s, '--intents'),
+    )
+    .option('--series-types <list>', 'only these series types, equally weighted', (s) =>
+      csvList(s, '--series-types'),
+    )
+    .option('--concurrency <n>', 'most model calls at once', parseIntArg('--concurrency', 1, 64))
+    .option(
+      '--slots-per-call <n>',
+      'items asked per model call',
+      parseIntArg('--slots-per-call', 1, 20),
+    )
+    .option('--rpm <n>', 'requests per minute to stay under', parseIntArg('--rpm', 1, 1_000_000))
+    .option('--tpm <n>', 'tokens per minute to stay under', parseIntArg('--tpm', 1, 1_000_000_000))
+    .option('--budget <usd>', 'stop before the cost exceeds this', parseMoney)
+    .option(
+      '--seed <n>',
+      'seed for a reproducible plan and local output',
+      parseIntArg('--seed', 0, 2 ** 31 - 1),
+    )
+    .option('--name <name>', 'dataset name', validated(DatasetNameSchema))
+    .option(
+      '--examples <dataset>',
+      'draw few-shot examples from this dataset (e.g. imported Banking77)',
+      parseDatasetId,
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'Bedrock on demand, batch inference (half price, no per-minute quota, results within hours), or auto (batch above GENESIS_BATCH_AUTO_MIN items)',
+      ).choices(['on_demand', 'batch', 'auto']),
+    )
+    .option('--out <file>', 'also write the dataset to this JSONL file')
+    .option('--dry-run', 'print the estimate (calls, tokens, cost, time) without calling the model')
+    .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: GenerateOptions) => {
+      process.exitCode = await runGenerate(commandConfig(program), opts);
+    });
 }

@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
+import { type Command, Option } from 'commander';
+import { commandConfig, parseDatasetId, parseIntArg } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
 import { DomainError, InputError } from '../platform/errors.ts';
@@ -340,4 +342,96 @@ export async function runRuns(
   } finally {
     await services.close();
   }
+}
+
+/** Registers the training commands on the `genesis` program. */
+export function registerTrainingCommands(program: Command): void {
+  program
+    .command('train')
+    .description('train an intent classifier on a dataset (in a worker thread, with progress)')
+    .argument('<dataset>', 'dataset id to train on', parseDatasetId)
+    .addOption(
+      new Option('--preset <name>', 'training preset')
+        .choices(['quick_test', 'fast', 'balanced', 'best', 'cross_validation'])
+        .default('best'),
+    )
+    .addOption(new Option('--model <kind>', 'classifier').choices(['svm', 'logreg', 'nb']))
+    .option(
+      '--cv <k>',
+      'evaluate by stratified k-fold cross-validation',
+      parseIntArg('--cv', 2, 20),
+    )
+    .option(
+      '--test <dataset>',
+      'also score on this dataset (train on synthetic, test on real)',
+      parseDatasetId,
+    )
+    .option(
+      '--learning-curve',
+      'also train on 1, 3, 10, 30 and all examples per intent (needs --test)',
+    )
+    .addOption(
+      new Option(
+        '--search <kind>',
+        'tune first: score configurations by stratified CV (--cv K folds, default 3), then train the best',
+      ).choices(['grid', 'random']),
+    )
+    .option(
+      '--search-space <spec>',
+      'what --search tries: NAME=VALUES;NAME=VALUES (default C=0.1,0.3,1,3,10, or alpha for nb)',
+    )
+    .option(
+      '--trials <n>',
+      'random search: configurations to score (default 10)',
+      parseIntArg('--trials', 1, 100),
+    )
+    .option('--experiment <name>', 'group the run with others to compare them')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Search space (--search-space): parameters separated by ";", each NAME=VALUES where VALUES is a
+comma-separated list (grid search tries every combination, at most 100; random search draws from
+it) or, for random search only, a range MIN..MAX sampled log-uniformly.
+  NAME: C (svm, logreg), alpha, norm (nb), tol, maxIter, model (svm,logreg,nb), maxFeatures
+        (every TF-IDF block; "all" keeps all), minDf, sublinearTf, maxExamplesPerClass, or a
+        config path such as features.blocks.1.ngramRange with JSON values.
+  Or JSON: '{"C": [0.1, 1, 10], "minDf": {"min": 1, "max": 5}}'.
+Examples:
+  genesis train 3 --search grid --search-space "C=0.1,1,10;maxFeatures=50000,100000" --cv 5
+  genesis train 3 --search random --search-space "C=0.01..100;minDf=1,2,3" --trials 20
+  genesis train 3 --model nb --search grid --search-space "alpha=0.1,0.3,1;norm=true,false"`,
+    )
+    .action(async (dataset: number, opts: TrainOptions) => {
+      process.exitCode = await runTrain(commandConfig(program), dataset, opts);
+    });
+
+  program
+    .command('predict')
+    .description('the most likely intents of a text under a trained run')
+    .argument('<run>', 'training run id', parseDatasetId)
+    .argument('<text>', 'the text to classify')
+    .option('--top <n>', 'how many intents', parseIntArg('--top', 1, 20), 5)
+    .option('--json', 'print the result as JSON')
+    .action(async (run: number, text: string, opts: { top: number; json?: boolean }) => {
+      process.exitCode = await runPredict(commandConfig(program), run, text, opts);
+    });
+
+  program
+    .command('experiments')
+    .description('list experiments: run count, best run and its metric, last run')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      process.exitCode = await runExperiments(commandConfig(program), opts);
+    });
+
+  program
+    .command('runs')
+    .description('list training runs, newest first')
+    .option('--experiment <name>', 'only the runs of this experiment')
+    .option('--limit <n>', 'at most this many (default 50)', parseIntArg('--limit', 1, 500), 50)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { experiment?: string; limit: number; json?: boolean }) => {
+      process.exitCode = await runRuns(commandConfig(program), opts);
+    });
 }

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
 import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { commandConfig, parseDatasetId, withServices as withRegistry } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM, type Services } from '../platform/db/orm.ts';
 import { DomainError, InputError } from '../platform/errors.ts';
@@ -21,21 +23,19 @@ const MARK: Record<ValidationMetric['verdict'], string> = {
   not_computable: 'n/c',
 };
 
+/** One registry connection for a command; expected domain failures become a message and an exit code. */
 async function withServices(
   server: Config,
   run: (s: Services) => Promise<number>,
 ): Promise<number> {
-  const services = await initORM(server.db);
   try {
-    return await run(services);
+    return await withRegistry(server, run);
   } catch (err) {
     if (err instanceof DomainError) {
       process.stderr.write(`error: ${err.message}\n`);
       return err instanceof InputError ? 2 : 1;
     }
     throw err;
-  } finally {
-    await services.close();
   }
 }
 
@@ -158,4 +158,54 @@ export async function runProfile(
     } else process.stdout.write(json);
     return 0;
   });
+}
+
+/** Registers the validation commands on the `genesis` program. */
+export function registerValidationCommands(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'validate a dataset (quality, bias, fidelity) against a reference; stores a new report version',
+    )
+    .argument('<dataset>', 'dataset id', parseDatasetId)
+    .option(
+      '--reference <dataset>',
+      'build the reference profile from this dataset',
+      parseDatasetId,
+    )
+    .option(
+      '--profile <id|file>',
+      'a shipped reference profile (banking77, electricity) or a profile file written by `genesis profile`',
+    )
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (dataset: number, opts: { reference?: number; profile?: string; json?: boolean }) => {
+        process.exitCode = await runValidate(commandConfig(program), dataset, opts);
+      },
+    );
+
+  program
+    .command('compare')
+    .description(
+      'compare two datasets: every metric side by side, vocabulary overlap, samples per intent',
+    )
+    .argument('<a>', 'first dataset id', parseDatasetId)
+    .argument('<b>', 'second dataset id', parseDatasetId)
+    .option(
+      '--profile <id|file>',
+      "measure both against this reference (shipped id or profile file); default: the one the first dataset's latest report used",
+    )
+    .option('--json', 'print the comparison as JSON')
+    .action(async (a: number, b: number, opts: { profile?: string; json?: boolean }) => {
+      process.exitCode = await runCompare(commandConfig(program), a, b, opts);
+    });
+
+  program
+    .command('profile')
+    .description('build a reference profile (statistics only, never the text) from a dataset')
+    .argument('<dataset>', 'dataset id', parseDatasetId)
+    .option('--out <file>', 'write the profile JSON here (default: standard output)')
+    .action(async (dataset: number, opts: { out?: string }) => {
+      process.exitCode = await runProfile(commandConfig(program), dataset, opts);
+    });
 }

@@ -8,7 +8,7 @@ import { DatasetKindEnum, DatasetOriginEnum, LanguageEnum } from '../../platform
 import { parseId } from '../../platform/graphql/ids.ts';
 import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
 import { LABEL_COLUMNS } from '../dataset.repository.ts';
-import { parseDatasetFile } from '../import.ts';
+import { importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
 
 export const DatasetRef = builder.objectRef<Dataset>('Dataset');
@@ -157,12 +157,6 @@ function publish(ctx: Context, type: 'CREATED' | 'UPDATED' | 'DELETED', datasetI
   ctx.pubsub.publish('registry:changed', { type, datasetId });
 }
 
-/** Strips the extension and odd characters from an uploaded file's name to make a default dataset name. */
-function nameFromFile(fileName: string): string {
-  const base = fileName.replace(/\.[^.]+$/, '').trim();
-  return (base || 'imported dataset').slice(0, 120);
-}
-
 builder.mutationFields((t) => ({
   importDataset: t.field({
     type: DatasetRef,
@@ -200,25 +194,19 @@ builder.mutationFields((t) => ({
           },
         ]);
       }
-      const content = await file.text();
-      const result = parseDatasetFile(content, {
+      const outcome = await importDataset(ctx.services.datasets(ctx.em), {
+        content: await file.text(),
+        fileName: file.name,
         kind: args.kind,
-        filename: file.name,
-        ...(args.seriesType ? { seriesType: args.seriesType } : {}),
-        ...(args.language ? { language: args.language } : {}),
+        name: args.name ?? null,
+        tags: args.tags ?? [],
+        seriesType: args.seriesType ?? null,
+        language: args.language ?? null,
+        bytes: file.size,
       });
-      if (!result.ok)
-        throw new ImportFailedError(result.errors, result.errorCount, file.name || null);
-      const dataset = await ctx.services.datasets(ctx.em).createWithItems(
-        {
-          name: args.name ?? nameFromFile(file.name),
-          kind: args.kind,
-          origin: 'imported',
-          tags: args.tags ?? [],
-          source: { file: file.name, format: result.format, bytes: file.size },
-        },
-        result.items,
-      );
+      if (!outcome.ok)
+        throw new ImportFailedError(outcome.errors, outcome.errorCount, file.name || null);
+      const { dataset } = outcome;
       publish(ctx, 'CREATED', dataset.id);
       return dataset;
     },
