@@ -1,6 +1,6 @@
 import { TagSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
-import type { DatasetKind, DatasetOrigin } from '../graphql/graphql.ts';
+import type { graphql } from '../graphql/graphql.ts';
 import { DATASET_KINDS, DATASET_ORIGINS } from './labels.ts';
 
 /** Datasets per page on the datasets list. */
@@ -95,13 +95,8 @@ export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetLis
   return { params, problems };
 }
 
-/** The fields of the API's `DatasetFilter` the list sets. */
-interface DatasetFilterGql {
-  kind?: DatasetKind;
-  origin?: DatasetOrigin;
-  tag?: string;
-  search?: string;
-}
+/** The API's `DatasetFilter` input, as the GraphQL documents type it. */
+type DatasetFilterGql = ReturnType<typeof graphql.scalar<'DatasetFilter'>>;
 
 /** The GraphQL `DatasetFilter` for the given params, or undefined when nothing is filtered. */
 export function datasetFilter(params: DatasetListParams): DatasetFilterGql | undefined {

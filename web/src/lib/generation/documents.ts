@@ -1,3 +1,4 @@
+import type { ResultOf } from 'gql.tada';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -83,3 +84,121 @@ export const JobProgressSubscription = graphql(`
     }
   }
 `);
+
+/** What the Generate page loads: the catalog the form offers, the suggested models, recent jobs. */
+export const GeneratePageQuery = graphql(`
+  query GeneratePage {
+    bedrockModels {
+      id
+      inputPrice
+      outputPrice
+    }
+    catalog {
+      categories {
+        id
+        nameEn
+        intents {
+          id
+          nameEn
+        }
+      }
+      domains {
+        id
+        nameEn
+      }
+      seriesTypes {
+        id
+        nameEn
+        domain
+      }
+    }
+    generationJobs(first: 15) {
+      totalCount
+      edges {
+        node {
+          id
+          kind
+          status
+          provider
+          model
+          requested
+          accepted
+          rejected
+          costUsd
+          createdAt
+          dataset {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** Prices a job before it starts: calls, tokens, cost, time and what limits it. */
+export const EstimateGenerationQuery = graphql(`
+  query EstimateGeneration($input: GenerationInput!) {
+    estimateGeneration(input: $input) {
+      __typename
+      ... on QueryEstimateGenerationSuccess {
+        data {
+          calls
+          inputTokens
+          outputTokens
+          costUsd
+          seconds
+          limitedBy
+          ceilingItemsPerMinute
+          mode
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+/** Starts a generation job; the API answers its id, or the issues with the input. */
+export const StartGenerationMutation = graphql(`
+  mutation StartGeneration($input: GenerationInput!) {
+    startGeneration(input: $input) {
+      __typename
+      ... on MutationStartGenerationSuccess {
+        data {
+          id
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+/** The catalog the Generate form offers: intents by category, domains and series types. */
+export type GenerateCatalog = ResultOf<typeof GeneratePageQuery>['catalog'];
+/** A Bedrock model the server suggests, with its price per million tokens when known. */
+export type SuggestedModel = ResultOf<typeof GeneratePageQuery>['bedrockModels'][number];
+/** A recent job, as the Generate page lists it. */
+export type RecentJob = ResultOf<
+  typeof GeneratePageQuery
+>['generationJobs']['edges'][number]['node'];
+/** The price and pace of a job, as `estimateGeneration` answers when the input is valid. */
+export type GenerationEstimate = Extract<
+  ResultOf<typeof EstimateGenerationQuery>['estimateGeneration'],
+  { __typename: 'QueryEstimateGenerationSuccess' }
+>['data'];

@@ -4,10 +4,12 @@ import {
   DEFAULT_LANGUAGES,
   DEFAULT_RESOLUTIONS,
   DEFAULT_SENTIMENTS,
+  GENERATION_KINDS,
   type GenerationConfigInput,
   type GenerationInput,
   GenerationInputSchema,
   type GenerationKind,
+  PROVIDERS,
   type ProviderName,
 } from '@genesis/schema/generation';
 import * as v from 'valibot';
@@ -233,4 +235,62 @@ export function checkGenerationForm(form: GenerationForm): FormCheck {
       })),
     ),
   };
+}
+
+/** The id of a field's error list (`err-count`, `err-targets-languages`), for `aria-describedby`. */
+export function errorId(field: string): string {
+  return `err-${field.replace('.', '-')}`;
+}
+
+/** The name of the input holding one weight, e.g. `targets.languages.en`. */
+export function weightInputName(field: WeightField, value: string): string {
+  return `targets.${field}.${value}`;
+}
+
+/** A number input's value: undefined when empty, NaN when not a number (the schema says so). */
+function numberOf(value: FormDataEntryValue | null): NumberField {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  return Number(value);
+}
+
+function oneOf<T extends string>(
+  value: FormDataEntryValue | null,
+  options: readonly T[],
+  fallback: T,
+): T {
+  return options.find((o) => o === value) ?? fallback;
+}
+
+function stringsOf(data: FormData, name: string): string[] {
+  return data.getAll(name).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/**
+ * The form as a posted `FormData` holds it (the Generate form without JavaScript): the inverse of
+ * the inputs' names. Fields the form did not show keep their defaults.
+ */
+export function generationFormFromData(data: FormData): GenerationForm {
+  const form = defaultGenerationForm();
+  form.kind = oneOf(data.get('kind'), GENERATION_KINDS, form.kind);
+  form.count = numberOf(data.get('count'));
+  form.name = String(data.get('name') ?? '');
+  form.provider = oneOf(data.get('provider'), PROVIDERS, form.provider);
+  form.model = String(data.get('model') ?? '');
+  form.mode = oneOf(
+    data.get('mode'),
+    GENERATION_MODES.map((m) => m.value),
+    form.mode,
+  );
+  for (const field of Object.keys(WEIGHT_FIELDS) as WeightField[]) {
+    for (const value of WEIGHT_FIELDS[field]) {
+      const name = weightInputName(field, value);
+      if (data.has(name)) form[field][value] = numberOf(data.get(name));
+    }
+  }
+  form.intents = stringsOf(data, 'targets.intents');
+  form.seriesTypes = stringsOf(data, 'targets.seriesTypes');
+  for (const key of ['concurrency', 'rpm', 'tpm', 'budgetUsd', 'seed'] as const) {
+    form[key] = numberOf(data.get(key));
+  }
+  return form;
 }

@@ -58,6 +58,8 @@ export interface SubscriptionHandlers<Result> {
   next: (data: Result) => void;
   /** The subscription failed for good (GraphQL errors, or the socket gave up). */
   error?: (error: GraphQLRequestError) => void;
+  /** The server ended the stream (e.g. the job it follows finished). */
+  complete?: () => void;
 }
 
 /**
@@ -87,7 +89,9 @@ export function subscribe<Result, Variables>(
       error: (cause) => {
         handlers.error?.(toSubscriptionError(cause));
       },
-      complete: () => {},
+      complete: () => {
+        handlers.complete?.();
+      },
     },
   );
 }

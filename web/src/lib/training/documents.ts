@@ -1,3 +1,4 @@
+import type { ResultOf } from 'gql.tada';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -20,3 +21,71 @@ export const TrainingProgressFields = graphql(`
     message
   }
 `);
+
+/** A dataset the Train form offers to train on. Unmasked: the form reads these fields. */
+export const TrainDatasetOption = graphql(`
+  fragment TrainDatasetOption on Dataset @_unmask {
+    id
+    name
+    kind
+    itemCount
+  }
+`);
+
+/** What the Train page loads: the datasets to train on, recent runs and the presets. */
+export const TrainPageQuery = graphql(
+  `
+    query TrainPage($runs: Int!) {
+      conversations: datasets(first: 100, filter: { kind: CONVERSATIONS }) {
+        edges {
+          node {
+            ...TrainDatasetOption
+          }
+        }
+      }
+      utterances: datasets(first: 100, filter: { kind: UTTERANCES }) {
+        edges {
+          node {
+            ...TrainDatasetOption
+          }
+        }
+      }
+      trainingRuns(first: $runs) {
+        totalCount
+        edges {
+          node {
+            id
+            status
+            preset
+            experiment
+            createdAt
+            durationMs
+            dataset {
+              id
+              name
+            }
+            testDataset {
+              id
+              name
+            }
+            # The list shows each run's headline figures, which for hold-out runs only the metrics
+            # carry (the API's accuracy field is null for them), so the metrics come along.
+            metrics
+          }
+        }
+      }
+      presets: __type(name: "TrainingPreset") {
+        enumValues {
+          name
+          description
+        }
+      }
+    }
+  `,
+  [TrainDatasetOption],
+);
+
+/** A dataset the Train form offers. */
+export type TrainDataset = ResultOf<typeof TrainDatasetOption>;
+/** A recent run, as the Train page lists it. */
+export type RecentRun = ResultOf<typeof TrainPageQuery>['trainingRuns']['edges'][number]['node'];

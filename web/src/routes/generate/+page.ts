@@ -1,57 +1,7 @@
+import { GeneratePageQuery } from '$lib/generation/documents.ts';
 import { createClient, errorMessage } from '$lib/graphql/client.ts';
-import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
 import type { PageLoad } from './$types';
-
-const GeneratePageQuery = graphql(`
-  query GeneratePage {
-    bedrockModels {
-      id
-      inputPrice
-      outputPrice
-    }
-    catalog {
-      categories {
-        id
-        nameEn
-        intents {
-          id
-          nameEn
-        }
-      }
-      domains {
-        id
-        nameEn
-      }
-      seriesTypes {
-        id
-        nameEn
-        domain
-      }
-    }
-    generationJobs(first: 15) {
-      totalCount
-      edges {
-        node {
-          id
-          kind
-          status
-          provider
-          model
-          requested
-          accepted
-          rejected
-          costUsd
-          createdAt
-          dataset {
-            id
-            name
-          }
-        }
-      }
-    }
-  }
-`);
 
 export const load = (async ({ fetch, depends }) => {
   depends('app:jobs');

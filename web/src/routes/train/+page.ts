@@ -1,69 +1,8 @@
 import * as v from 'valibot';
 import { createClient, errorMessage } from '$lib/graphql/client.ts';
-import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
+import { TrainPageQuery } from '$lib/training/documents.ts';
 import type { PageLoad } from './$types';
-
-const DatasetOption = graphql(`
-  fragment TrainDatasetOption on Dataset @_unmask {
-    id
-    name
-    kind
-    itemCount
-  }
-`);
-
-const TrainPageQuery = graphql(
-  `
-    query TrainPage($runs: Int!) {
-      conversations: datasets(first: 100, filter: { kind: CONVERSATIONS }) {
-        edges {
-          node {
-            ...TrainDatasetOption
-          }
-        }
-      }
-      utterances: datasets(first: 100, filter: { kind: UTTERANCES }) {
-        edges {
-          node {
-            ...TrainDatasetOption
-          }
-        }
-      }
-      trainingRuns(first: $runs) {
-        totalCount
-        edges {
-          node {
-            id
-            status
-            preset
-            experiment
-            createdAt
-            durationMs
-            dataset {
-              id
-              name
-            }
-            testDataset {
-              id
-              name
-            }
-            # The list shows each run's headline figures, which for hold-out runs only the metrics
-            # carry (the API's accuracy field is null for them), so the metrics come along.
-            metrics
-          }
-        }
-      }
-      presets: __type(name: "TrainingPreset") {
-        enumValues {
-          name
-          description
-        }
-      }
-    }
-  `,
-  [DatasetOption],
-);
 
 // gql.tada does not type introspection fields, so the preset descriptions (the API documents each
 // preset on its enum value) are checked here.
