@@ -1,53 +1,21 @@
-import type { ConversationSlot, SeriesSlot } from '@genesis/schema/request';
 import type { AnswerRequest } from './options.ts';
 
-/**
- * The emulator's default answers come from the embedded local provider, so a job run against the emulator gets
- * the same quality of items as the local provider. The modules are imported on first use: the emulator module
- * stays light, and a missing answerer fails that call (a 424 ModelErrorException) rather than the server start.
- */
-const ANSWERERS = {
-  conversations: {
-    url: new URL('../../server/src/llm/local/conversations/answer.ts', import.meta.url).href,
-    exportName: 'answerConversations',
-  },
-  timeseries: {
-    url: new URL('../../server/src/llm/local/series/answer.ts', import.meta.url).href,
-    exportName: 'answerSeries',
-  },
-} as const;
-
-type Answerer<S> = (slots: S[], seed: string) => unknown;
-
-const loaded = new Map<string, Promise<unknown>>();
-
-async function load<S>(task: keyof typeof ANSWERERS): Promise<Answerer<S>> {
-  const { url, exportName } = ANSWERERS[task];
-  let module = loaded.get(url);
-  if (!module) {
-    // A computed specifier: the answerers are optional at type-check time and resolved at run time.
-    module = import(/* @vite-ignore */ url);
-    loaded.set(url, module);
-    module.catch(() => loaded.delete(url));
-  }
-  const fn = ((await module) as Record<string, unknown>)[exportName];
-  if (typeof fn !== 'function') throw new Error(`${url} does not export a function ${exportName}`);
-  return fn as Answerer<S>;
-}
+/** What the default answer function says to a prompt without a slot request: prose, as a real model would. */
+export const REFUSAL =
+  'I write synthetic banking conversations and time-series scenarios. Send the slots as a ```json block: {"task": "conversations" | "timeseries", "slots": [...]}.';
 
 /**
- * Answers a request-contract call like the local provider: `{"conversations":[...]}` or `{"scenarios":[...]}`
- * as JSON text. A prompt without a slot request gets a short refusal in prose, as a real model would give.
+ * The answer function of an emulator started without one. The emulator is a dev tool with no writers of its
+ * own: it answers a prompt without a slot request with a short refusal in prose (what a model says to an
+ * off-topic prompt; enough for a connectivity check), and fails a slot request (a 424 ModelErrorException, or an
+ * error record in a batch job) with a message that says what to inject. GENESIS-LAB injects its local provider's
+ * answers (`server/test/helpers/emulators.ts`, `pnpm bedrock:emulator`).
  */
-export async function defaultAnswer(request: AnswerRequest): Promise<string> {
+export function defaultAnswer(request: AnswerRequest): string {
   const slotRequest = request.slotRequest;
-  if (!slotRequest) {
-    return 'I write synthetic banking conversations and time-series scenarios. Send the slots as a ```json block: {"task": "conversations" | "timeseries", "slots": [...]}.';
-  }
-  if (slotRequest.task === 'conversations') {
-    const answer = await load<ConversationSlot>('conversations');
-    return JSON.stringify(answer(slotRequest.slots, request.seed));
-  }
-  const answer = await load<SeriesSlot>('timeseries');
-  return JSON.stringify(answer(slotRequest.slots, request.seed));
+  if (!slotRequest) return REFUSAL;
+  const n = slotRequest.slots.length;
+  throw new Error(
+    `the emulator has no answer function for ${slotRequest.task} (${n} slot${n === 1 ? '' : 's'}); start it with options.answer`,
+  );
 }

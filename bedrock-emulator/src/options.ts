@@ -110,7 +110,10 @@ export const EmulatorOptionsSchema = v.object({
   /** Port to listen on; 0 (the default) picks a free one. */
   port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 0),
   host: v.optional(v.string(), '127.0.0.1'),
-  /** Writes the answers; the default asks the embedded local provider's answerers. */
+  /**
+   * Writes the answers. The default (`defaultAnswer`) only refuses prompts without a slot request and fails slot
+   * requests: inject the writers of the application under test.
+   */
   answer: v.optional(
     v.custom<AnswerFunction>((x) => typeof x === 'function', 'answer must be a function'),
   ),

@@ -14,7 +14,7 @@ import {
   type BatchEmulatorOptions,
   BatchEmulatorOptionsError,
 } from '@genesis/bedrock-emulator/batch/options';
-import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import type { BatchEmulator } from '@genesis/bedrock-emulator/batch/server';
 import {
   type EmulatorOptions,
   EmulatorOptionsError,
@@ -22,7 +22,8 @@ import {
   parseLatency,
   parseScript,
 } from '@genesis/bedrock-emulator/options';
-import { type Emulator, type EmulatorStats, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { Emulator, EmulatorStats } from '@genesis/bedrock-emulator/server';
+import { startLocalBatchEmulator, startLocalEmulator } from '../test/helpers/emulators.ts';
 
 const HELP = `Usage: pnpm bedrock:emulator [options]
 
@@ -165,8 +166,8 @@ async function main(): Promise<void> {
   try {
     options = readOptions(process.argv.slice(2), process.env);
     const batchOptions = readBatchOptions(process.argv.slice(2), options.port ?? 4010);
-    emulator = await startEmulator(options);
-    batch = await startBatchEmulator(batchOptions);
+    emulator = await startLocalEmulator(options);
+    batch = await startLocalBatchEmulator(batchOptions);
   } catch (error) {
     const badFlag = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
     if (

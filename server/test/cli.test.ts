@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalEmulator } from './helpers/emulators.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
@@ -408,7 +408,7 @@ describe('genesis CLI', { timeout: 180_000 }, () => {
       expect.arrayContaining(['Node.js', 'database', 'migrations', 'disk space']),
     );
 
-    const emulator = await startEmulator({});
+    const emulator = await startLocalEmulator({});
     try {
       const env = {
         GENESIS_PROVIDER: 'bedrock',

@@ -1,5 +1,5 @@
-import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { BatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import type { GenerationProgress } from '../src/generation/progress.ts';
@@ -9,6 +9,7 @@ import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { startLocalBatchEmulator, startLocalEmulator } from './helpers/emulators.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
@@ -24,12 +25,12 @@ describe('generation in Bedrock batch mode', () => {
   let temp: TempDatabase;
   let services: Services;
   beforeAll(async () => {
-    batch = await startBatchEmulator({
+    batch = await startLocalBatchEmulator({
       minRecordsPerJob: 10,
       faults: { failedRecords: 0.15 },
       seed: 3,
     });
-    onDemand = await startEmulator({ seed: 5 });
+    onDemand = await startLocalEmulator({ seed: 5 });
     temp = await createTempSqlite();
     services = await initORM(temp.db);
   });
@@ -91,7 +92,11 @@ describe('generation in Bedrock batch mode', () => {
   });
 
   it('re-attaches to its Bedrock batch jobs after a shutdown instead of submitting new ones', async () => {
-    const slow = await startBatchEmulator({ minRecordsPerJob: 10, inProgressMs: 1500, seed: 8 });
+    const slow = await startLocalBatchEmulator({
+      minRecordsPerJob: 10,
+      inProgressMs: 1500,
+      seed: 8,
+    });
     try {
       const server = loadConfig({
         AWS_REGION: 'us-east-1',

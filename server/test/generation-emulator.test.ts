@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '@genesis/bedrock-emulator/options';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { GenerationManager } from '../src/generation/service.ts';
@@ -9,6 +9,7 @@ import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { startLocalEmulator } from './helpers/emulators.ts';
 
 const MODEL = 'us.amazon.nova-pro-v1:0';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
@@ -23,7 +24,7 @@ describe('generation through the real SDK against the emulator', () => {
   let temp: TempDatabase;
   let services: Services;
   beforeAll(async () => {
-    emulator = await startEmulator({ seed: 4, latency: { minMs: 5, maxMs: 30 } });
+    emulator = await startLocalEmulator({ seed: 4, latency: { minMs: 5, maxMs: 30 } });
     temp = await createTempSqlite();
     services = await initORM(temp.db);
   });

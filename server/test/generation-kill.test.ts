@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { GenerationManager } from '../src/generation/service.ts';
@@ -12,6 +12,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { startLocalEmulator } from './helpers/emulators.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -46,7 +47,7 @@ describe('a generation process killed mid-job (SIGKILL)', () => {
   let dir: string;
   beforeAll(async () => {
     // Real SDK, real HTTP: the emulator answers through the local provider with some latency.
-    emulator = await startEmulator({ latency: { minMs: 40, maxMs: 120 }, seed: 1 });
+    emulator = await startLocalEmulator({ latency: { minMs: 40, maxMs: 120 }, seed: 1 });
     dir = mkdtempSync(join(tmpdir(), 'genesis-kill-'));
   });
   afterAll(async () => {

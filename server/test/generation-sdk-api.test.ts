@@ -1,9 +1,10 @@
-import { type BatchEmulator, startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { BatchEmulator } from '@genesis/bedrock-emulator/batch/server';
+import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+import { startLocalBatchEmulator, startLocalEmulator } from './helpers/emulators.ts';
 
 /**
  * The GraphQL API driving the real AWS SDK (BedrockRuntimeClient, BedrockClient, S3Client) against the in-repo
@@ -87,8 +88,8 @@ describe('generation through the real AWS SDK and the emulators', () => {
   let batch: BatchEmulator;
   let s: TestServer;
   beforeAll(async () => {
-    runtime = await startEmulator({ seed: 11, latency: { minMs: 20, maxMs: 60 } });
-    batch = await startBatchEmulator({ minRecordsPerJob: 10, inProgressMs: 300, seed: 12 });
+    runtime = await startLocalEmulator({ seed: 11, latency: { minMs: 20, maxMs: 60 } });
+    batch = await startLocalBatchEmulator({ minRecordsPerJob: 10, inProgressMs: 300, seed: 12 });
     s = await startTestServer(
       'sqlite',
       {
@@ -241,7 +242,11 @@ describe('generation through the real AWS SDK and the emulators', () => {
   });
 
   it('cancel stops the running Bedrock batch job; resume collects its answers and finishes the rest', async () => {
-    const slow = await startBatchEmulator({ minRecordsPerJob: 10, inProgressMs: 60_000, seed: 13 });
+    const slow = await startLocalBatchEmulator({
+      minRecordsPerJob: 10,
+      inProgressMs: 60_000,
+      seed: 13,
+    });
     const t = await startTestServer(
       'sqlite',
       {

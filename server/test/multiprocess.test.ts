@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
+import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTempPostgres, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { POSTGRES_URL } from './helpers/databases.ts';
+import { startLocalEmulator } from './helpers/emulators.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** Set by CI (with GENESIS_TEST_DATABASE_URL): these tests need both a PostgreSQL and a Redis server. */
@@ -84,7 +85,7 @@ describe.skipIf(!POSTGRES_URL || !REDIS_URL)(
     let a: Proc;
     let b: Proc;
     beforeAll(async () => {
-      emulator = await startEmulator({ latency: { minMs: 150, maxMs: 300 }, seed: 2 });
+      emulator = await startLocalEmulator({ latency: { minMs: 150, maxMs: 300 }, seed: 2 });
       db = await createTempPostgres(POSTGRES_URL!);
       const env = {
         DATABASE_URL: db.db.type === 'postgresql' ? db.db.url : '',

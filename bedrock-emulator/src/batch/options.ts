@@ -34,7 +34,7 @@ export const BatchEmulatorOptionsSchema = v.pipe(
       v.pipe(v.string(), v.regex(/^\d{12}$/, 'accountId must be 12 digits')),
       '123456789012',
     ),
-    /** Writes each record's answer; the default asks the embedded local provider's answerers. */
+    /** Writes each record's answer, as for the on-demand emulator (default: `defaultAnswer`, which needs injection). */
     answer: v.optional(
       v.custom<AnswerFunction>((x) => typeof x === 'function', 'answer must be a function'),
     ),

@@ -36,8 +36,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /**
  * Starts the batch emulator (issue 7): CreateModelInvocationJob, GetModelInvocationJob,
  * ListModelInvocationJobs and StopModelInvocationJob as `@aws-sdk/client-bedrock` sends them, plus a path-style
- * in-memory S3 for `@aws-sdk/client-s3`. Records are answered by `options.answer` (default: the local
- * provider's answerers, like the on-demand emulator). Any Authorization is accepted unchecked. Bedrock routes
+ * in-memory S3 for `@aws-sdk/client-s3`. Records are answered by `options.answer`, as in the on-demand
+ * emulator (the default only refuses prompts without a slot request). Any Authorization is accepted unchecked. Bedrock routes
  * are matched first, so a bucket must not be named `model-invocation-job` or `model-invocation-jobs`.
  *
  * @throws BatchEmulatorOptionsError when an option is invalid.

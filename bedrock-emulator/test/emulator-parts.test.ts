@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
-import { PromptCache } from '@genesis/bedrock-emulator/cache';
-import { defaultAnswer } from '@genesis/bedrock-emulator/default-answer';
-import { FaultPlan, withWrongIntent, withWrongLanguage } from '@genesis/bedrock-emulator/faults';
+import { Random } from '@genesis/schema/random';
+import type { ConversationSlot, SlotRequest } from '@genesis/schema/request';
+import { describe, expect, it } from 'vitest';
+import { PromptCache } from '../src/cache.ts';
+import { defaultAnswer } from '../src/default-answer.ts';
+import { FaultPlan, withWrongIntent, withWrongLanguage } from '../src/faults.ts';
 import {
   defaultOutputBurndown,
   EmulatorOptionsError,
@@ -11,12 +13,9 @@ import {
   parseLatency,
   parseScript,
   resolveEmulatorOptions,
-} from '@genesis/bedrock-emulator/options';
-import { Quota, TokenBucket } from '@genesis/bedrock-emulator/quota';
-import { startEmulator } from '@genesis/bedrock-emulator/server';
-import { Random } from '@genesis/schema/random';
-import type { SlotRequest } from '@genesis/schema/request';
-import { describe, expect, it } from 'vitest';
+} from '../src/options.ts';
+import { Quota, TokenBucket } from '../src/quota.ts';
+import { startEmulator } from '../src/server.ts';
 
 /** A Random whose next() plays back fixed values, to pin fault draws. */
 function scriptedRandom(values: number[]): Random {
@@ -288,33 +287,24 @@ describe('default answer', () => {
     expect(text).toMatch(/^I write synthetic banking conversations/);
   });
 
-  const localAnswerers = new URL('../src/llm/local/conversations/answer.ts', import.meta.url);
-  it.skipIf(!existsSync(localAnswerers))(
-    "answers conversation slots with the local provider's answerer",
-    async () => {
-      const text = await defaultAnswer({
-        modelId: 'm',
-        system: '',
-        messages: [],
-        slotRequest: {
-          task: 'conversations',
-          slots: [
-            {
-              slot: 's-1',
-              intent: 'card_arrival',
-              category: 'card_management',
-              language: 'es',
-              sentiment: 'negative',
-              complexity: 'simple',
-              turns: 2,
-              resolution: 'resolved',
-            },
-          ],
-        },
-        seed: 'seed',
-      });
-      const answer = JSON.parse(text) as { conversations: { slot: string }[] };
-      expect(answer.conversations.map((c) => c.slot)).toEqual(['s-1']);
-    },
-  );
+  it('fails a slot request with a message that says to inject an answer function', () => {
+    const ask = (slotRequest: SlotRequest) =>
+      defaultAnswer({ modelId: 'm', system: '', messages: [], slotRequest, seed: 's' });
+    const slot: ConversationSlot = {
+      slot: 's-1',
+      intent: 'card_arrival',
+      category: 'card_management',
+      language: 'es',
+      sentiment: 'negative',
+      complexity: 'simple',
+      turns: 2,
+      resolution: 'resolved',
+    };
+    expect(() => ask({ task: 'conversations', slots: [slot] })).toThrow(
+      'the emulator has no answer function for conversations (1 slot); start it with options.answer',
+    );
+    expect(() => ask({ task: 'timeseries', slots: [] })).toThrow(
+      'the emulator has no answer function for timeseries (0 slots); start it with options.answer',
+    );
+  });
 });

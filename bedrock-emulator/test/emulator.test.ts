@@ -11,12 +11,11 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { AnswerRequest } from '@genesis/bedrock-emulator/options';
-import { type Emulator, startEmulator } from '@genesis/bedrock-emulator/server';
 import { type ConversationSlot, extractJson, type SlotRequest } from '@genesis/schema/request';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildPrompt } from '../src/generation/prompts.ts';
+import { type AnswerRequest, logNormalLatency } from '../src/options.ts';
+import { type Emulator, startEmulator } from '../src/server.ts';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const PROFILE_ARN =
@@ -63,6 +62,10 @@ const echo = ({ slotRequest, seed }: AnswerRequest): string => {
   });
 };
 
+/** The user message of a request-contract call: the slots as one fenced JSON block, as GENESIS-LAB writes it. */
+const prompt = (request: SlotRequest): string =>
+  `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.\n\`\`\`json\n${JSON.stringify(request)}\n\`\`\``;
+
 const HANDLERS = ['http2 (SDK default)', 'http1 (NodeHttpHandler)'] as const;
 type Handler = (typeof HANDLERS)[number];
 
@@ -89,7 +92,7 @@ function converseInput(over: Partial<ConverseCommandInput> = {}): ConverseComman
   return {
     modelId: MODEL,
     system: [{ text: 'You write realistic customer-service conversations.' }],
-    messages: [{ role: 'user', content: [{ text: buildPrompt(REQUEST) }] }],
+    messages: [{ role: 'user', content: [{ text: prompt(REQUEST) }] }],
     inferenceConfig: { maxTokens: 2000, temperature: 0.7 },
     ...over,
   };
@@ -164,7 +167,7 @@ describe.each(HANDLERS)('the real Bedrock SDK over %s', (handler) => {
       new ConverseCommand(
         converseInput({
           messages: [
-            { role: 'user', content: [{ text: buildPrompt({ ...REQUEST, slots: [slot(9)] }) }] },
+            { role: 'user', content: [{ text: prompt({ ...REQUEST, slots: [slot(9)] }) }] },
           ],
         }),
       ),
@@ -450,6 +453,103 @@ describe.each(HANDLERS)('the real Bedrock SDK over %s', (handler) => {
       'The tool named in toolChoice (other) is not defined in toolConfig.tools.',
     );
     expect(emulator.stats()).toMatchObject({ invalid: 3, byStatus: { '400': 3 } });
+  });
+});
+
+/**
+ * Timer slack: a Node timer counts whole milliseconds of the event loop's clock, so it can fire up to about a
+ * millisecond before performance.now() says it is due.
+ */
+const SLACK_MS = 5;
+/** Generous ceiling over the configured latency: a shared, loaded machine may be slow, never early. */
+const CEILING_MS = 3000;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe.each(HANDLERS)('configured latency over %s', (handler) => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ answer: echo });
+  });
+  afterAll(() => emulator.stop());
+
+  /** Sends one Converse call and measures it from the client's side. */
+  async function timedConverse(c: BedrockRuntimeClient) {
+    const started = performance.now();
+    const out = await c.send(new ConverseCommand(converseInput()));
+    return { out, elapsed: performance.now() - started };
+  }
+
+  it('holds a Converse answer for a fixed latency', async () => {
+    emulator.reset({ latency: { minMs: 200, maxMs: 200 } });
+    const c = client(emulator, handler);
+    for (let i = 0; i < 2; i++) {
+      const { out, elapsed } = await timedConverse(c);
+      expect(out.stopReason).toBe('end_turn');
+      expect(elapsed).toBeGreaterThanOrEqual(200 - SLACK_MS);
+      expect(elapsed).toBeLessThan(200 + CEILING_MS);
+      expect(out.metrics?.latencyMs).toBeGreaterThanOrEqual(200 - SLACK_MS);
+    }
+  });
+
+  it('draws a latency within a min-max range', async () => {
+    emulator.reset({ latency: { minMs: 100, maxMs: 150 } });
+    const c = client(emulator, handler);
+    for (let i = 0; i < 4; i++) {
+      const { out, elapsed } = await timedConverse(c);
+      expect(elapsed).toBeGreaterThanOrEqual(100 - SLACK_MS);
+      expect(elapsed).toBeLessThan(150 + CEILING_MS);
+      expect(out.metrics?.latencyMs).toBeGreaterThanOrEqual(100 - SLACK_MS);
+    }
+  });
+
+  it('spreads a stream over the latency: first bytes after 40% of it, the end after all of it', async () => {
+    emulator.reset({ latency: { minMs: 250, maxMs: 250 } });
+    const started = performance.now();
+    const out = await client(emulator, handler).send(new ConverseStreamCommand(converseInput()));
+    const headers = performance.now() - started;
+    const events = await collect(out.stream);
+    const elapsed = performance.now() - started;
+
+    const deltas = events.filter((e) => e.contentBlockDelta).length;
+    expect(deltas).toBeGreaterThan(5);
+    expect(headers).toBeGreaterThanOrEqual(250 * 0.4 - SLACK_MS);
+    // The rest of the latency is one timer per delta, and each timer may fire up to a millisecond early.
+    const streamSlack = SLACK_MS + deltas;
+    expect(elapsed).toBeGreaterThanOrEqual(250 - streamSlack);
+    expect(elapsed).toBeLessThan(250 + CEILING_MS);
+    expect(events.at(-1)!.metadata?.metrics?.latencyMs).toBeGreaterThanOrEqual(250 - streamSlack);
+  });
+
+  it('honours a log-normal latency function: each answer waits its draw, the median is near the configured one', async () => {
+    const draws: number[] = [];
+    const contexts: { modelId: string; outputTokens: number }[] = [];
+    const logNormal = logNormalLatency(60, 0.5);
+    emulator.reset({
+      seed: 'latency-test',
+      latency: (context) => {
+        const ms = logNormal(context);
+        draws.push(ms);
+        contexts.push({ modelId: context.modelId, outputTokens: context.outputTokens });
+        return ms;
+      },
+    });
+    const c = client(emulator, handler);
+    const measured: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const { out, elapsed } = await timedConverse(c);
+      expect(elapsed).toBeGreaterThanOrEqual(draws[i]! - SLACK_MS);
+      expect(out.metrics?.latencyMs).toBeGreaterThanOrEqual(draws[i]! - SLACK_MS);
+      expect(contexts[i]).toEqual({ modelId: MODEL, outputTokens: out.usage?.outputTokens });
+      measured.push(elapsed);
+    }
+    // The draws are seeded, so this is deterministic: 9 draws of median 60 ms and log-spread 0.5.
+    expect(draws).toHaveLength(9);
+    expect(median(draws)).toBeGreaterThan(60 * 0.6);
+    expect(median(draws)).toBeLessThan(60 * 1.6);
+    expect(new Set(draws).size).toBe(9);
+    expect(median(measured)).toBeGreaterThanOrEqual(median(draws) - SLACK_MS);
+    expect(median(measured)).toBeLessThan(median(draws) + CEILING_MS);
   });
 });
 
