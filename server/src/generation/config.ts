@@ -4,43 +4,66 @@ import {
   DEFAULT_LANGUAGES,
   DEFAULT_RESOLUTIONS,
   DEFAULT_SENTIMENTS,
+  GENERATION_KINDS,
   type GenerationConfigInput,
-  type GenerationKind,
-  type ProviderName,
+  PROVIDERS,
 } from '@genesis/schema/generation';
-import type { Frequency } from '@genesis/schema/timeseries';
+import { formatIssues } from '@genesis/schema/issues';
+import { FREQUENCIES } from '@genesis/schema/timeseries';
+import * as v from 'valibot';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
 import type { Config } from '../platform/config.ts';
 
-/** A job's configuration with every default filled in: what is stored with the job and what resume reuses. */
-export interface GenerationConfig {
-  kind: GenerationKind;
-  count: number;
-  name: string;
-  tags: string[];
-  provider: ProviderName;
-  model: string;
-  seed: number;
-  targets: {
-    intents: Record<string, number> | null;
-    languages: Record<string, number>;
-    sentiments: Record<string, number>;
-    complexities: Record<string, number>;
-    resolutions: Record<string, number>;
-    seriesTypes: Record<string, number> | null;
-  };
-  slotsPerCall: number;
-  concurrency: number;
-  rpm: number | null;
-  tpm: number | null;
-  budgetUsd: number | null;
-  frequency: Frequency;
-  start: string;
-  length: number;
-  maxConsecutiveFailures: number;
-  maxAttemptsPerSlot: number;
-  exampleDatasetId: string | null;
-  mode: 'on_demand' | 'batch' | 'auto';
+const Weights = v.record(v.string(), v.pipe(v.number(), v.finite(), v.minValue(0)));
+const Count = v.pipe(v.number(), v.integer(), v.minValue(1));
+const Nullable = <T extends v.GenericSchema>(schema: T) => v.nullable(schema);
+
+/**
+ * A job's configuration with every default filled in: what is stored with the job and what resume reuses. It is
+ * re-validated whenever a stored job is read (`readStoredConfig`), so a row written by an older version or
+ * edited by hand fails with a message instead of running with a wrong shape.
+ */
+export const GenerationConfigSchema = v.object({
+  kind: v.picklist(GENERATION_KINDS),
+  count: Count,
+  name: v.string(),
+  tags: v.array(v.string()),
+  provider: v.picklist(PROVIDERS),
+  model: v.string(),
+  seed: v.pipe(v.number(), v.integer()),
+  targets: v.object({
+    intents: Nullable(Weights),
+    languages: Weights,
+    sentiments: Weights,
+    complexities: Weights,
+    resolutions: Weights,
+    seriesTypes: Nullable(Weights),
+  }),
+  slotsPerCall: Count,
+  concurrency: Count,
+  rpm: Nullable(Count),
+  tpm: Nullable(Count),
+  budgetUsd: Nullable(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  frequency: v.picklist(FREQUENCIES),
+  start: v.string(),
+  length: Count,
+  maxConsecutiveFailures: Count,
+  maxAttemptsPerSlot: Count,
+  exampleDatasetId: Nullable(v.string()),
+  mode: v.picklist(['on_demand', 'batch', 'auto']),
+});
+export type GenerationConfig = v.InferOutput<typeof GenerationConfigSchema>;
+
+/** A stored job's configuration, checked against the schema; throws a readable error naming the fields. */
+export function readStoredConfig(jobId: number, stored: unknown): GenerationConfig {
+  const result = v.safeParse(GenerationConfigSchema, stored);
+  if (result.success) return result.output;
+  const problems = formatIssues(result.issues)
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`);
+  throw new Error(
+    `generation job ${jobId} has an invalid stored configuration (${problems.join('; ')})`,
+  );
 }
 
 /** Fills the defaults of a validated input. Provider and model default from the server's configuration. */

@@ -2,8 +2,11 @@ import { getIntent } from '@genesis/schema/catalog/intents';
 import type { GenerationMeta } from '@genesis/schema/common';
 import { type Conversation, ConversationSchema } from '@genesis/schema/conversation';
 import { formatIssues } from '@genesis/schema/issues';
-import { type ConversationSlot, extractJson } from '@genesis/schema/request';
+import { Random } from '@genesis/schema/random';
+import { type ConversationSlot, extractJson, type SeriesSlot } from '@genesis/schema/request';
+import { type TimeSeries, TimeSeriesSchema } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
+import { ScenarioSchema } from '../timeseries/scenario.ts';
 import { clearLanguage } from '../validation/text/language.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
@@ -134,5 +137,78 @@ export function parseConversationAnswer(
       };
     }
     return { slot: slot.slot, ok: true, item: parsed.output, repairs };
+  });
+}
+
+/** Who wrote a generated item, stored in its `generation` field. */
+export interface ItemMeta {
+  model: string;
+  provider: string;
+  created_at: string;
+  slot: string;
+}
+
+/**
+ * Time series: the model writes scenarios and the engine renders them, so values are always well-formed. Each
+ * slot's series is rendered from the job seed and its slot, so a re-asked slot renders the same way.
+ */
+export async function parseSeriesAnswer(
+  answer: { text: string; toolInput?: unknown; stopReason: string },
+  slots: readonly SeriesSlot[],
+  job: { id: number; seed: number | string },
+  meta: (slot: SeriesSlot) => ItemMeta,
+): Promise<SlotOutcome<TimeSeries>[]> {
+  const { renderSeries } = await import('../timeseries/engine.ts');
+  const json = extractJson(answer) as { scenarios?: unknown } | unknown[] | null;
+  const list = Array.isArray(json)
+    ? json
+    : Array.isArray((json as { scenarios?: unknown })?.scenarios)
+      ? (json as { scenarios: unknown[] }).scenarios
+      : null;
+  if (!list) {
+    const reason =
+      answer.stopReason === 'max_tokens'
+        ? 'the answer was cut off (max tokens)'
+        : 'the answer had no "scenarios" array';
+    return slots.map((s) => ({ slot: s.slot, ok: false, reason }));
+  }
+  const bySlot = new Map<string, unknown>();
+  for (const e of list) {
+    const key = (e as { slot?: unknown })?.slot;
+    if (typeof key === 'string' && !bySlot.has(key)) bySlot.set(key, e);
+  }
+  return slots.map((slot): SlotOutcome<TimeSeries> => {
+    const entry = bySlot.get(slot.slot);
+    if (!entry)
+      return { slot: slot.slot, ok: false, reason: 'the answer had no entry for this slot' };
+    const scenario = v.safeParse(ScenarioSchema, entry);
+    if (!scenario.success) {
+      const problems = formatIssues(scenario.issues)
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`);
+      return { slot: slot.slot, ok: false, reason: `invalid scenario: ${problems.join('; ')}` };
+    }
+    const rendered = renderSeries(
+      slot,
+      scenario.output,
+      new Random(`${job.seed}:${slot.slot}:render`),
+    );
+    const series = {
+      ...rendered,
+      series_id: `job${job.id}-${slot.slot}`,
+      generation: meta(slot),
+    } satisfies TimeSeries;
+    const checked = v.safeParse(TimeSeriesSchema, series);
+    if (!checked.success) {
+      const problems = formatIssues(checked.issues)
+        .slice(0, 3)
+        .map((i) => `${i.path}: ${i.message}`);
+      return {
+        slot: slot.slot,
+        ok: false,
+        reason: `rendered series invalid: ${problems.join('; ')}`,
+      };
+    }
+    return { slot: slot.slot, ok: true, item: checked.output, repairs: [] };
   });
 }

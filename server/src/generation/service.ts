@@ -12,15 +12,11 @@ import { deadLocalOwner, newLeaseOwner } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
-import { type GenerationConfig, resolveConfig } from './config.ts';
+import { type GenerationConfig, readStoredConfig, resolveConfig } from './config.ts';
 import { type GenerationJob, GenerationJobSchema } from './generation-job.entity.ts';
-import { currentSequence, type GenerationProgress } from './progress.ts';
-import {
-  GenerationRunner,
-  LeaseLostError,
-  type RunResult,
-  ShutdownError,
-} from './runner/runner.ts';
+import { buildProgress, currentSequence, type GenerationProgress } from './progress.ts';
+import { GenerationRunner, type RunResult } from './runner/runner.ts';
+import { LeaseLostError, ShutdownError } from './runner/slot-store.ts';
 
 export type ProviderFactory = (config: GenerationConfig) => ModelProvider;
 
@@ -284,7 +280,7 @@ export class GenerationManager {
           Math.max(250, (this.server.leaseSeconds * 1000) / 3),
         );
         const job = await this.#load(jobId);
-        const config = job.config as unknown as GenerationConfig;
+        const config = readStoredConfig(job.id, job.config);
         const log = this.runnerOptions.logger?.child({ jobId });
         log?.info(
           {
@@ -295,7 +291,7 @@ export class GenerationManager {
           },
           'job started',
         );
-        entry.runner = new GenerationRunner(job, {
+        entry.runner = new GenerationRunner(job, config, {
           services: this.services,
           pubsub: this.pubsub,
           provider: this.providers(config),
@@ -378,32 +374,17 @@ async function storedProgress(job: GenerationJob, services: Services): Promise<G
     : [];
   const reasons = new Map<string, number>();
   for (const r of job.rejections ?? []) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
-  return {
-    jobId: job.id,
-    datasetId,
-    kind: job.kind as 'conversations' | 'timeseries',
+  return buildProgress(job, {
     status: job.status,
     message: job.error ?? null,
-    requested: job.requested,
-    accepted: job.accepted,
-    rejected: job.rejected,
-    rejectionReasons: [...reasons].map(([reason, count]) => ({ reason, count })),
-    retries: job.retries,
-    throttles: job.throttles,
-    calls: job.calls,
     concurrency: 0,
     itemsPerMinute: 0,
     etaSeconds: job.status === 'completed' ? 0 : null,
-    inputTokens: job.inputTokens,
-    outputTokens: job.outputTokens,
-    cacheReadTokens: job.cacheReadTokens,
-    cacheWriteTokens: job.cacheWriteTokens,
-    costUsd: job.costUsd,
-    costPerItemUsd: job.accepted > 0 ? job.costUsd / job.accepted : null,
+    rejectionReasons: reasons,
     perLabel,
     latest: [],
     batch: null,
     sequence: currentSequence(),
-    updatedAt: job.updatedAt.toISOString(),
-  };
+    updatedAt: job.updatedAt,
+  });
 }

@@ -1,6 +1,6 @@
 import type { DatasetKind, DatasetOrigin } from '@genesis/schema/common';
 import { type FilterQuery, raw } from '@mikro-orm/core';
-import { EntityRepository } from '@mikro-orm/knex';
+import { type EntityManager, EntityRepository } from '@mikro-orm/knex';
 import { decodeCursor, encodeCursor, type Page } from '../platform/db/cursor.ts';
 import type { Dataset } from './dataset.entity.ts';
 import { type DatasetItem, DatasetItemSchema } from './dataset-item.entity.ts';
@@ -122,27 +122,23 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       } as Dataset);
       for (const tag of new Set(input.tags ?? [])) em.create(DatasetTagSchema, { dataset, tag });
       await em.flush();
-      for (let start = 0; start < items.length; start += INSERT_CHUNK) {
-        const now = new Date();
-        const rows = items.slice(start, start + INSERT_CHUNK).map((item, i) => ({
-          dataset: dataset.id,
-          key: item.key,
-          position: start + i,
-          data: item.data as Record<string, unknown>,
-          intent: item.columns.intent ?? null,
-          category: item.columns.category ?? null,
-          language: item.columns.language ?? null,
-          sentiment: item.columns.sentiment ?? null,
-          complexity: item.columns.complexity ?? null,
-          seriesType: item.columns.seriesType ?? null,
-          domain: item.columns.domain ?? null,
-          createdAt: now,
-        }));
-        await em.insertMany(DatasetItemSchema, rows);
-        onProgress?.(start + rows.length);
-      }
+      await insertItemRows(em, dataset.id, items, { onProgress });
       return dataset;
     });
+  }
+
+  /**
+   * Inserts items into a dataset in chunks, positions from `position` (default: their index). With
+   * `ignoreExisting`, an item whose key the dataset already holds is skipped (a generation slot stored by an
+   * earlier run); otherwise a repeated key fails the statement. Returns how many rows were inserted. Runs in the
+   * repository's EntityManager: bind the repository to a transaction's to make it part of one.
+   */
+  insertItems(
+    datasetId: number,
+    items: readonly (NewItem & { position?: number })[],
+    options: InsertOptions = {},
+  ): Promise<number> {
+    return insertItemRows(this.em, datasetId, items, options);
   }
 
   /** Renames a dataset; returns null when it does not exist. */
@@ -274,4 +270,50 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       items: Number(r.items ?? 0),
     }));
   }
+}
+
+interface InsertOptions {
+  ignoreExisting?: boolean;
+  onProgress?: (stored: number) => void;
+}
+
+/** The one way item rows are written: the import path and the generation runner both come here. */
+async function insertItemRows(
+  em: EntityManager,
+  datasetId: number,
+  items: readonly (NewItem & { position?: number })[],
+  options: InsertOptions,
+): Promise<number> {
+  let inserted = 0;
+  for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+    const now = new Date();
+    const rows = items.slice(start, start + INSERT_CHUNK).map((item, i) => ({
+      dataset: datasetId,
+      key: item.key,
+      position: item.position ?? start + i,
+      data: item.data as Record<string, unknown>,
+      intent: item.columns.intent ?? null,
+      category: item.columns.category ?? null,
+      language: item.columns.language ?? null,
+      sentiment: item.columns.sentiment ?? null,
+      complexity: item.columns.complexity ?? null,
+      seriesType: item.columns.seriesType ?? null,
+      domain: item.columns.domain ?? null,
+      createdAt: now,
+    }));
+    if (options.ignoreExisting) {
+      const result = await em
+        .createQueryBuilder(DatasetItemSchema)
+        .insert(rows)
+        .onConflict(['dataset', 'key'])
+        .ignore()
+        .execute('run');
+      inserted += (result as { affectedRows?: number }).affectedRows ?? rows.length;
+    } else {
+      await em.insertMany(DatasetItemSchema, rows);
+      inserted += rows.length;
+    }
+    options.onProgress?.(start + rows.length);
+  }
+  return inserted;
 }
