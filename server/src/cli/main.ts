@@ -1,4 +1,11 @@
-import { main } from './program.ts';
+// The AWS SDK prints `NodeVersionSupportWarning` on Node < 22 when it creates its first client (@aws-sdk/core,
+// emitWarningIfUnsupportedVersion). The clients are pinned to releases that support Node 20 (docs/deployment.md),
+// so the warning says nothing actionable to a user of the CLI or `serve`. The SDK skips it when this variable is
+// "true"; it reads the variable when a client is created, so it is set before program.ts (and with it any SDK
+// module) is loaded. Setting it to anything else brings the warning back.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { main } = await import('./program.ts');
 
 // `pnpm genesis` runs this from the workspace root; pnpm keeps the caller's directory in INIT_CWD, and
 // relative paths (FILE, --out, --db) mean the caller's directory, as with any command-line tool.

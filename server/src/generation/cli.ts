@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
-import { GenerationInputSchema } from '@genesis/schema/generation';
+import type { GenerationConfigInput } from '@genesis/schema/generation';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import * as v from 'valibot';
@@ -19,7 +19,7 @@ import { initORM } from '../platform/db/orm.ts';
 import { InputError } from '../platform/errors.ts';
 import { createAppPubSub } from '../platform/pubsub.ts';
 import { exportRecords } from '../registry/export.ts';
-import { resolveConfig } from './config.ts';
+import { parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration } from './estimate.ts';
 import type { GenerationProgress } from './progress.ts';
 import { GenerationManager } from './service.ts';
@@ -93,16 +93,16 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
   }
   const input = inputFrom(opts);
   if (opts.resume === undefined) {
-    const parsed = v.safeParse(GenerationInputSchema, input);
-    if (!parsed.success) {
-      return usageError(
-        parsed.issues
-          .map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`)
-          .join('; '),
-      );
+    let parsed: GenerationConfigInput;
+    try {
+      parsed = parseGenerationInput(input);
+    } catch (err) {
+      if (err instanceof InputError)
+        return usageError(err.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      throw err;
     }
     if (opts.dryRun) {
-      const config = resolveConfig(parsed.output, server);
+      const config = resolveConfig(parsed, server);
       const e = estimateGeneration(config, server.prices, server.batch);
       if (opts.json) process.stdout.write(`${JSON.stringify({ config, estimate: e }, null, 2)}\n`);
       else {

@@ -6,6 +6,7 @@ import {
   DEFAULT_SENTIMENTS,
   GENERATION_KINDS,
   type GenerationConfigInput,
+  GenerationInputSchema,
   PROVIDERS,
 } from '@genesis/schema/generation';
 import { formatIssues } from '@genesis/schema/issues';
@@ -13,6 +14,7 @@ import { FREQUENCIES } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
 import type { Config } from '../platform/config.ts';
+import { InputError } from '../platform/errors.ts';
 
 const Weights = v.record(v.string(), v.pipe(v.number(), v.finite(), v.minValue(0)));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -64,6 +66,16 @@ export function readStoredConfig(jobId: number, stored: unknown): GenerationConf
   throw new Error(
     `generation job ${jobId} has an invalid stored configuration (${problems.join('; ')})`,
   );
+}
+
+/**
+ * Checks a generation request against the schema: the one check every entry point (GraphQL, CLI) goes through.
+ * Throws an InputError naming each bad field.
+ */
+export function parseGenerationInput(raw: unknown): GenerationConfigInput {
+  const parsed = v.safeParse(GenerationInputSchema, raw);
+  if (!parsed.success) throw InputError.fromIssues(parsed.issues);
+  return parsed.output;
 }
 
 /** Fills the defaults of a validated input. Provider and model default from the server's configuration. */

@@ -5,11 +5,12 @@ import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { builder } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
+import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
 import { progressStream } from '../platform/graphql/progress-stream.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
-import { resolveConfig } from './config.ts';
+import { parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration } from './estimate.ts';
 import { type GenerationJob, GenerationJobSchema, JOB_STATUSES } from './generation-job.entity.ts';
 import type { GenerationProgress } from './progress.ts';
@@ -233,19 +234,6 @@ function toSchemaInput(input: RawInput): unknown {
   return out;
 }
 
-function validated(input: RawInput) {
-  const parsed = v.safeParse(GenerationInputSchema, toSchemaInput(input));
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.issues.map((i) => ({
-        path: ['input', ...(i.path ?? []).map((p) => String(p.key))].join('.'),
-        message: i.message,
-      })),
-    );
-  }
-  return parsed.output;
-}
-
 const EstimateRef = builder
   .objectRef<ReturnType<typeof estimateGeneration>>('GenerationEstimate')
   .implement({
@@ -319,10 +307,12 @@ builder.queryFields((t) => ({
     errors: { types: [InputError] },
     args: { input: t.arg({ type: GenerationInput, required: true }) },
     resolve: (_root, args, ctx) =>
-      estimateGeneration(
-        resolveConfig(validated(args.input as RawInput), ctx.config),
-        ctx.config.prices,
-        ctx.config.batch,
+      locatedUnder('input', async () =>
+        estimateGeneration(
+          resolveConfig(parseGenerationInput(toSchemaInput(args.input as RawInput)), ctx.config),
+          ctx.config.prices,
+          ctx.config.batch,
+        ),
       ),
   }),
 }));
@@ -333,19 +323,8 @@ builder.mutationFields((t) => ({
     description: 'Creates a generation job and its dataset, and starts it',
     errors: { types: [InputError] },
     args: { input: t.arg({ type: GenerationInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      validated(args.input as RawInput); // errors name `input.<field>`
-      try {
-        return await ctx.generation.start(toSchemaInput(args.input as RawInput));
-      } catch (err) {
-        // The manager's own checks (batch settings, example dataset) name the field the same way.
-        if (err instanceof InputError)
-          throw new InputError(
-            err.issues.map((i) => ({ ...i, path: i.path ? `input.${i.path}` : 'input' })),
-          );
-        throw err;
-      }
-    },
+    resolve: (_root, args, ctx) =>
+      locatedUnder('input', () => ctx.generation.start(toSchemaInput(args.input as RawInput))),
   }),
   cancelGeneration: t.field({
     type: GenerationJobRef,

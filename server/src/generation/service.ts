@@ -8,11 +8,17 @@ import type { ModelProvider } from '../llm/provider.ts';
 import type { Config } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
-import { deadLocalOwner, newLeaseOwner } from '../platform/lease.ts';
+import { Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
-import { type GenerationConfig, readStoredConfig, resolveConfig } from './config.ts';
+import { DatasetTagSchema } from '../registry/dataset-tag.entity.ts';
+import {
+  type GenerationConfig,
+  parseGenerationInput,
+  readStoredConfig,
+  resolveConfig,
+} from './config.ts';
 import { type GenerationJob, GenerationJobSchema } from './generation-job.entity.ts';
 import { buildProgress, currentSequence, type GenerationProgress } from './progress.ts';
 import { GenerationRunner, type RunResult } from './runner/runner.ts';
@@ -53,9 +59,8 @@ interface Running {
  */
 export class GenerationManager {
   readonly #running = new Map<number, Running>();
-  /** This process's name in job leases. */
-  readonly owner = newLeaseOwner();
-  #takeover: NodeJS.Timeout | null = null;
+  readonly #lease: Lease<GenerationJob>;
+  #stopTakeover: (() => void) | null = null;
 
   constructor(
     private readonly services: Services,
@@ -63,20 +68,24 @@ export class GenerationManager {
     private readonly server: Config,
     private readonly providers: ProviderFactory = defaultProviderFactory(server),
     private readonly runnerOptions: { backoffBaseMs?: number; logger?: Logger } = {},
-  ) {}
+  ) {
+    this.#lease = new Lease({
+      entity: GenerationJobSchema,
+      em: () => services.em.fork(),
+      leaseMs: server.leaseSeconds * 1000,
+      what: 'a generation job',
+      logger: runnerOptions.logger,
+    });
+  }
 
-  /** Validates the input (errors name the field), creates the job and its dataset, and starts it. */
+  /** This process's name in job leases. */
+  get owner(): string {
+    return this.#lease.owner;
+  }
+
+  /** Validates a request (once, here), creates its job and dataset, and starts it. */
   async start(rawInput: unknown): Promise<GenerationJob> {
-    const parsed = v.safeParse(GenerationInputSchema, rawInput);
-    if (!parsed.success) {
-      throw new InputError(
-        parsed.issues.map((i) => ({
-          path: (i.path ?? []).map((p) => String(p.key)).join('.'),
-          message: i.message,
-        })),
-      );
-    }
-    const config = resolveConfig(parsed.output as GenerationConfigInput, this.server);
+    const config = resolveConfig(parseGenerationInput(rawInput), this.server);
     if (config.mode === 'batch' && config.provider !== 'bedrock') {
       throw new InputError([
         {
@@ -115,23 +124,20 @@ export class GenerationManager {
         origin: 'generated',
         itemCount: 0,
         source: { provider: config.provider, model: config.model, seed: config.seed },
-      } as never);
+      });
       const created = tx.create(GenerationJobSchema, {
         kind: config.kind,
         status: 'queued',
         provider: config.provider,
         model: config.model,
-        config: config as unknown as Record<string, unknown>,
+        config,
         dataset,
         requested: config.count,
-      } as never);
+      });
       await tx.flush();
-      for (const tag of config.tags) tx.create('DatasetTag', { dataset, tag } as never);
+      for (const tag of config.tags) tx.create(DatasetTagSchema, { dataset, tag });
       await tx.flush();
-      (dataset as { source: Record<string, unknown> }).source = {
-        ...(dataset as { source: object }).source,
-        jobId: created.id,
-      };
+      dataset.source = { ...dataset.source, jobId: created.id };
       await tx.flush();
       return created;
     });
@@ -190,12 +196,9 @@ export class GenerationManager {
     );
     const now = Date.now();
     // Free, expired, or held by a process on this machine that is gone (a killed `generate` or `serve`): such a
-    // job is taken at once instead of after its lease runs out. #claim re-checks atomically.
+    // job is taken at once instead of after its lease runs out. The claim re-checks atomically.
     const ids = jobs
-      .filter(
-        (j) =>
-          !j.leaseOwner || (j.leaseExpiresAt?.getTime() ?? 0) < now || deadLocalOwner(j.leaseOwner),
-      )
+      .filter((j) => this.#lease.takeable(j, now))
       .map((j) => j.id)
       .filter((id) => !this.#running.has(id));
     for (const id of ids) this.#launch(id);
@@ -222,43 +225,11 @@ export class GenerationManager {
 
   /** Cancels every running job and waits for them (server shutdown). Their state stays resumable. */
   async stopAll(): Promise<void> {
-    if (this.#takeover) clearInterval(this.#takeover);
-    this.#takeover = null;
+    this.#stopTakeover?.();
+    this.#stopTakeover = null;
     const all = [...this.#running.values()];
     for (const r of all) r.controller.abort(new ShutdownError('server stopping'));
     await Promise.allSettled(all.map((r) => r.done));
-  }
-
-  /**
-   * Takes the job for this process: one atomic UPDATE that succeeds only when nobody holds it or the holder's
-   * lease has expired, so two processes never run the same job.
-   */
-  async #claim(jobId: number): Promise<boolean> {
-    const now = new Date();
-    const em = this.services.em.fork();
-    const holder =
-      (await em.findOne(GenerationJobSchema, jobId, { fields: ['leaseOwner'] }))?.leaseOwner ??
-      null;
-    const takeable: object[] = [
-      { leaseOwner: null },
-      { leaseOwner: this.owner },
-      { leaseExpiresAt: { $lt: now } },
-    ];
-    // A holder on this machine whose process is gone (killed) can't renew: no need to wait for its lease to run out.
-    if (holder && deadLocalOwner(holder)) takeable.push({ leaseOwner: holder });
-    const updated = await em.nativeUpdate(
-      GenerationJobSchema,
-      {
-        id: jobId,
-        status: { $nin: ['completed', 'failed', 'cancelled'] },
-        $or: takeable,
-      },
-      {
-        leaseOwner: this.owner,
-        leaseExpiresAt: new Date(now.getTime() + this.server.leaseSeconds * 1000),
-      },
-    );
-    return updated === 1;
   }
 
   #launch(jobId: number) {
@@ -268,17 +239,17 @@ export class GenerationManager {
     setMaxListeners(256, controller.signal);
     const entry = { controller } as Running;
     this.#running.set(jobId, entry);
-    let heartbeat: NodeJS.Timeout | null = null;
+    let stopHeartbeat: (() => void) | null = null;
     entry.done = (async (): Promise<RunResult> => {
       try {
-        if (!(await this.#claim(jobId))) {
+        const claimed = await this.#lease.claim(jobId, {
+          status: { $nin: ['completed', 'failed', 'cancelled'] },
+        });
+        if (!claimed) {
           return { status: 'queued', message: 'Another server process is running this job.' };
         }
         // Renew the lease well before it expires; notice a cancel made through another process.
-        heartbeat = setInterval(
-          () => void this.#renew(jobId, controller),
-          Math.max(250, (this.server.leaseSeconds * 1000) / 3),
-        );
+        stopHeartbeat = this.#lease.heartbeat(() => this.#renew(jobId, controller));
         const job = await this.#load(jobId);
         const config = readStoredConfig(job.id, job.config);
         const log = this.runnerOptions.logger?.child({ jobId });
@@ -321,26 +292,24 @@ export class GenerationManager {
         );
         return { status: 'failed', message };
       } finally {
-        if (heartbeat) clearInterval(heartbeat);
+        stopHeartbeat?.();
         this.#running.delete(jobId);
       }
     })();
   }
 
+  /** Renews the job's lease; notices a takeover, or a cancel made through another process. */
   async #renew(jobId: number, controller: AbortController): Promise<void> {
+    if (!(await this.#lease.renew(jobId)))
+      return controller.abort(new LeaseLostError('lease lost'));
     try {
-      const em = this.services.em.fork();
-      const renewed = await em.nativeUpdate(
-        GenerationJobSchema,
-        { id: jobId, leaseOwner: this.owner },
-        { leaseExpiresAt: new Date(Date.now() + this.server.leaseSeconds * 1000) },
-      );
-      if (renewed === 0) return controller.abort(new LeaseLostError('lease lost'));
-      const job = await em.findOne(GenerationJobSchema, jobId, { fields: ['status'] });
+      const job = await this.services.em
+        .fork()
+        .findOne(GenerationJobSchema, jobId, { fields: ['status'] });
       if (job?.status === 'cancelled')
         controller.abort(new Error('cancelled through another process'));
-    } catch {
-      // A missed heartbeat is retried on the next tick; the lease is long enough to absorb a few.
+    } catch (err) {
+      this.runnerOptions.logger?.warn({ err, jobId }, 'could not read the job status; retrying');
     }
   }
 
@@ -348,10 +317,11 @@ export class GenerationManager {
    * Every `intervalMs`, takes over jobs whose holder stopped renewing its lease (a killed process). What `serve`
    * runs; with one process it also resumes jobs interrupted by a crash.
    */
-  startTakeover(intervalMs = Math.max(1000, (this.server.leaseSeconds * 1000) / 2)) {
-    this.#takeover ??= setInterval(
-      () => void this.resumeInterrupted().catch(() => undefined),
+  startTakeover(intervalMs = Math.max(1000, this.#lease.leaseMs / 2)) {
+    this.#stopTakeover ??= this.#lease.every(
       intervalMs,
+      () => this.resumeInterrupted(),
+      'taking over interrupted generation jobs',
     );
   }
 

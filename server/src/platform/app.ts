@@ -139,7 +139,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     await generation.resumeInterrupted();
     generation.startTakeover();
   }
-  const training = new TrainingManager(services, pubsub, { leaseSeconds: config.leaseSeconds });
+  const training = new TrainingManager(services, pubsub, {
+    leaseSeconds: config.leaseSeconds,
+    logger,
+  });
   if (options.resumeInterruptedJobs) {
     // Training runs can't resume mid-fit: those of a dead process are marked failed, to be started again.
     await training.recoverInterrupted();

@@ -1,3 +1,6 @@
+import { formatPath } from '@genesis/schema/issues';
+import type * as v from 'valibot';
+
 /**
  * Expected failures a user can act on. The GraphQL layer maps each class to a schema type (Pothos errors plugin);
  * anything that is not a DomainError is unexpected and stays masked.
@@ -29,6 +32,44 @@ export class InputError extends DomainError {
       issues.length === 1
         ? `Invalid input: ${issues[0]!.path ? `${issues[0]!.path}: ` : ''}${issues[0]!.message}`
         : `Invalid input (${issues.length} problems): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
+  }
+
+  /**
+   * The one way schema issues become an InputError: valibot issues, or Standard Schema issues (Pothos'
+   * validation plugin), with paths written by the schema package's `formatPath` (`targets.intents`, `tags[2]`).
+   */
+  static fromIssues(
+    issues: readonly {
+      message: string;
+      path?: readonly (PropertyKey | { key: unknown })[] | undefined;
+    }[],
+  ): InputError {
+    return new InputError(
+      issues.map((issue) => ({
+        path: formatPath(
+          (issue.path ?? []).map((seg) =>
+            typeof seg === 'object' && seg !== null ? seg : { key: seg },
+          ) as v.IssuePathItem[],
+        ),
+        message: issue.message,
+      })),
+    );
+  }
+
+  /** The same problems located under an argument: `count` becomes `input.count`, `[2]` becomes `input[2]`. */
+  under(argument: string): InputError {
+    return new InputError(
+      this.issues.map((issue) => ({
+        ...issue,
+        path: !issue.path
+          ? argument
+          : issue.path === argument || issue.path.startsWith(`${argument}.`)
+            ? issue.path
+            : issue.path.startsWith('[')
+              ? `${argument}${issue.path}`
+              : `${argument}.${issue.path}`,
+      })),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { builder } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
+import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
 import { progressStream } from '../platform/graphql/progress-stream.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
@@ -289,23 +290,6 @@ const TrainingInput = builder.inputType('TrainingInput', {
   }),
 });
 
-/** Input errors of `startTraining` name fields as `input.<field>`, like every other mutation input. */
-async function withInputPrefix<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof InputError) {
-      throw new InputError(
-        err.issues.map((i) => ({
-          ...i,
-          path: i.path.startsWith('input.') ? i.path : `input.${i.path}`,
-        })),
-      );
-    }
-    throw err;
-  }
-}
-
 builder.queryFields((t) => ({
   trainingRun: t.field({
     type: TrainingRunRef,
@@ -380,12 +364,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TrainingInput, required: true }) },
     resolve: async (_r, args, ctx) => {
       const i = args.input;
-      return withInputPrefix(() =>
+      return locatedUnder('input', () =>
         ctx.training.start({
-          datasetId: parseId(i.datasetId, 'input.datasetId'),
-          ...(i.testDatasetId
-            ? { testDatasetId: parseId(i.testDatasetId, 'input.testDatasetId') }
-            : {}),
+          datasetId: parseId(i.datasetId, 'datasetId'),
+          ...(i.testDatasetId ? { testDatasetId: parseId(i.testDatasetId, 'testDatasetId') } : {}),
           ...(i.preset ? { preset: i.preset } : {}),
           ...(i.model ? { model: i.model } : {}),
           ...(i.cvFolds != null ? { cvFolds: i.cvFolds } : {}),

@@ -1,7 +1,7 @@
 import type { LearningCurvePoint } from './learning-curve.ts';
 import type { LabelledTexts, ProgressCallback, TrainingResult } from './pipeline.ts';
 import type { SearchGrid, SearchResult, SearchSpace } from './search.ts';
-import { startModuleWorker } from './threads.ts';
+import { startModuleWorker, workerModule } from './threads.ts';
 import type { WorkerMessage } from './worker.ts';
 
 /** A job for the training worker. `config` is validated in the worker (a bad one fails the job). */
@@ -85,7 +85,10 @@ export function runTrainingJob<K extends TrainingJob['kind']>(
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(new TrainingCancelledError());
   return new Promise((resolve, reject) => {
-    const worker = startModuleWorker(new URL('./worker.ts', import.meta.url), job);
+    const worker = startModuleWorker(
+      workerModule(import.meta.url, './worker.ts', './training-worker.js'),
+      job,
+    );
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -3,7 +3,8 @@ import { gunzip, gzip } from 'node:zlib';
 import * as v from 'valibot';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
-import { deadLocalOwner, newLeaseOwner } from '../platform/lease.ts';
+import { deadLocalOwner, Lease } from '../platform/lease.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
 import {
@@ -170,6 +171,8 @@ class LeaseLostSignal extends Error {
 export interface TrainingManagerOptions {
   /** How long a run's claim holds without a heartbeat (GENESIS_LEASE_SECONDS; default 30). */
   readonly leaseSeconds?: number;
+  /** Where lease and sweep problems are logged. */
+  readonly logger?: Logger | undefined;
 }
 
 /** The InputError of a bad search spec, pointing at the parameter's entry of `searchSpace`. */
@@ -197,29 +200,33 @@ export class TrainingManager {
     { controller: AbortController; done: Promise<void>; progress: RunProgress }
   >();
   readonly #models = new Map<number, LoadedModel>();
-  /** This process's name in run leases. */
-  readonly owner = newLeaseOwner();
-  readonly #leaseMs: number;
-  #sweep: NodeJS.Timeout | null = null;
+  readonly #lease: Lease<TrainingRun>;
+  readonly #logger: Logger | undefined;
+  #stopSweep: (() => void) | null = null;
 
   constructor(
     private readonly services: Services,
     private readonly pubsub: AppPubSub,
     options: TrainingManagerOptions = {},
   ) {
-    this.#leaseMs = (options.leaseSeconds ?? 30) * 1000;
+    this.#logger = options.logger;
+    this.#lease = new Lease({
+      entity: TrainingRunSchema,
+      em: () => services.em.fork(),
+      leaseMs: (options.leaseSeconds ?? 30) * 1000,
+      what: 'a training run',
+      logger: options.logger,
+    });
+  }
+
+  /** This process's name in run leases. */
+  get owner(): string {
+    return this.#lease.owner;
   }
 
   async start(raw: unknown): Promise<TrainingRun> {
     const parsed = v.safeParse(TrainingInputSchema, raw);
-    if (!parsed.success) {
-      throw new InputError(
-        parsed.issues.map((i) => ({
-          path: (i.path ?? []).map((p) => String(p.key)).join('.'),
-          message: i.message,
-        })),
-      );
-    }
+    if (!parsed.success) throw InputError.fromIssues(parsed.issues);
     const input = parsed.output;
     let config: ReturnType<typeof presetConfig>;
     try {
@@ -286,7 +293,7 @@ export class TrainingManager {
       preset: input.preset,
       config: { ...config, ...extras } as unknown as Record<string, unknown>,
       leaseOwner: this.owner,
-      leaseExpiresAt: new Date(Date.now() + this.#leaseMs),
+      leaseExpiresAt: this.#lease.expiry(),
     } as never);
     await em.flush();
     this.#launch(run.id, train, test, config, input.learningCurve, search, extras);
@@ -358,10 +365,7 @@ export class TrainingManager {
         if (changed || Date.now() - lastPublish > 200) publish();
       };
     };
-    const heartbeat = setInterval(
-      () => void this.#renew(runId, controller, progress),
-      Math.max(250, this.#leaseMs / 3),
-    );
+    const stopHeartbeat = this.#lease.heartbeat(() => this.#renew(runId, controller, progress));
     entry.done = (async () => {
       try {
         await em.nativeUpdate(
@@ -480,31 +484,27 @@ export class TrainingManager {
         });
         Object.assign(progress, { status, message });
       } finally {
-        clearInterval(heartbeat);
+        stopHeartbeat();
         this.#running.delete(runId);
         this.pubsub.publish('training:progress', runId, { ...progress });
       }
     })();
   }
 
-  /** Renews the run's lease and stores its progress; notices a cancel made through another process. */
+  /** Renews the run's lease and stores its progress; notices a takeover, or a cancel made through another process. */
   async #renew(runId: number, controller: AbortController, progress: RunProgress): Promise<void> {
+    const held = await this.#lease.renew(runId, {
+      progress: { ...progress } as unknown as Record<string, unknown>,
+    });
+    if (!held) return controller.abort(new LeaseLostSignal('lease lost'));
     try {
-      const em = this.services.em.fork();
-      const renewed = await em.nativeUpdate(
-        TrainingRunSchema,
-        { id: runId, leaseOwner: this.owner },
-        {
-          leaseExpiresAt: new Date(Date.now() + this.#leaseMs),
-          progress: { ...progress } as unknown as Record<string, unknown>,
-        },
-      );
-      if (renewed === 0) return controller.abort(new LeaseLostSignal('lease lost'));
-      const run = await em.findOne(TrainingRunSchema, runId, { fields: ['status'] });
+      const run = await this.services.em
+        .fork()
+        .findOne(TrainingRunSchema, runId, { fields: ['status'] });
       if (run?.status === 'cancelled')
         controller.abort(new Error('cancelled through another process'));
-    } catch {
-      // A missed heartbeat is retried on the next tick; the lease is long enough to absorb a few.
+    } catch (err) {
+      this.#logger?.warn({ err, runId }, 'could not read the run status; retrying');
     }
   }
 
@@ -550,11 +550,12 @@ export class TrainingManager {
     const marked: number[] = [];
     for (const run of candidates) {
       if (this.#running.has(run.id)) continue;
+      // Free, expired, of a dead local process, or ours but not running here (a launch that never got going:
+      // nothing will ever finish it).
+      if (!this.#lease.takeable(run, now.getTime())) continue;
       const owner = run.leaseOwner ?? null;
       const expired = !run.leaseExpiresAt || run.leaseExpiresAt < now;
-      // Ours but not running here: a run whose launch never got going (nothing will ever finish it).
       const orphan = owner === this.owner;
-      if (owner !== null && !expired && !orphan && !deadLocalOwner(owner)) continue;
       const where: Record<string, unknown> = {
         id: run.id,
         status: { $in: ACTIVE },
@@ -581,12 +582,12 @@ export class TrainingManager {
   }
 
   /** Every `intervalMs`, {@link recoverInterrupted}: a process that dies while others run is noticed too. */
-  startRecovery(intervalMs = Math.max(1000, this.#leaseMs / 2)): void {
-    this.#sweep ??= setInterval(
-      () => void this.recoverInterrupted().catch(() => undefined),
+  startRecovery(intervalMs = Math.max(1000, this.#lease.leaseMs / 2)): void {
+    this.#stopSweep ??= this.#lease.every(
       intervalMs,
+      () => this.recoverInterrupted(),
+      'recovering interrupted training runs',
     );
-    this.#sweep.unref();
   }
 
   async wait(runId: number): Promise<void> {
@@ -649,8 +650,8 @@ export class TrainingManager {
    * interrupted, so they can be started again; `cancel` (Ctrl+C on `genesis train`) marks them cancelled.
    */
   async stopAll(how: 'shutdown' | 'cancel' = 'shutdown'): Promise<void> {
-    if (this.#sweep) clearInterval(this.#sweep);
-    this.#sweep = null;
+    this.#stopSweep?.();
+    this.#stopSweep = null;
     const all = [...this.#running.values()];
     for (const r of all) {
       r.controller.abort(how === 'shutdown' ? new ShutdownSignal('server stopping') : undefined);

@@ -2,14 +2,24 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Starts a worker thread on a TypeScript (or JavaScript) module, under tsx, vitest or plain Node alike:
- * the thread boots through worker-bootstrap.mjs, which registers tsx before importing `entry`.
- * `data` reaches the module as `workerData.data`.
+ * The module a worker thread runs, for a caller at `callerUrl` (its `import.meta.url`). From source (tsx,
+ * vitest) that is the `.ts` file `source` beside the caller. From the build (server/dist/bin/, made by
+ * scripts/build.mjs) `import.meta.url` is the bundle's, and every worker is its own bundle beside it, named
+ * `built`: keep `built` equal to the worker's name in the build script's entry points.
+ */
+export function workerModule(callerUrl: string, source: string, built: string): URL {
+  return new URL(callerUrl.endsWith('.ts') ? source : built, callerUrl);
+}
+
+/**
+ * Starts a worker thread on a TypeScript (or JavaScript) module, under tsx, vitest or plain Node alike: a `.ts`
+ * module boots through worker-bootstrap.mjs, which registers tsx before importing `entry`; built JavaScript
+ * starts directly, without tsx. `data` reaches the module as `workerData.data`.
  */
 export function startModuleWorker(entry: URL, data: unknown): Worker {
-  return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
-    workerData: { entry: entry.href, data },
-  });
+  const workerData = { entry: entry.href, data };
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
 }
 
 /** How many threads to use by default: every core (the training job itself waits on them). */

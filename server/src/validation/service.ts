@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
-import { startModuleWorker } from '../training/threads.ts';
+import { startModuleWorker, workerModule } from '../training/threads.ts';
 import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
 import type { ValidationTask } from './worker.ts';
 
@@ -246,7 +246,10 @@ function choiceOf(options: ValidateOptions): ReferenceChoice | null {
 /** Runs one validation task in a worker thread, so a 100k-item report never blocks the API. */
 function inWorker<T>(task: ValidationTask): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const worker = startModuleWorker(new URL('./worker.ts', import.meta.url), task);
+    const worker = startModuleWorker(
+      workerModule(import.meta.url, './worker.ts', './validation-worker.js'),
+      task,
+    );
     worker.once('message', (msg: { ok: true; result: T } | { ok: false; message: string }) => {
       void worker.terminate();
       if (msg.ok) resolvePromise(msg.result);

@@ -44,18 +44,7 @@ export const builder = new SchemaBuilder<{
     unsafelyHandleInputErrors: true,
   },
   validation: {
-    validationError: (result) =>
-      new InputError(
-        result.issues.map((issue) => ({
-          path: (issue.path ?? [])
-            .map((seg) => (typeof seg === 'object' ? seg.key : seg))
-            .map((key, i) =>
-              typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`,
-            )
-            .join(''),
-          message: issue.message,
-        })),
-      ),
+    validationError: (result) => InputError.fromIssues(result.issues),
   },
   relay: {
     clientMutationId: 'omit',

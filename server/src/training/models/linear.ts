@@ -7,6 +7,11 @@ export interface FitProgress {
   readonly steps: number;
   /** The objective being minimised, where the solver has it at hand. */
   readonly loss?: number;
+  /**
+   * Passes over the data the solver made for this step, where it counts them (the SVM: passes of its dual
+   * coordinate descent for this class, liblinear's and scikit-learn's `n_iter_`).
+   */
+  readonly iterations?: number;
 }
 
 /** Called by the solvers as they go; the caller decides how often to forward it. */

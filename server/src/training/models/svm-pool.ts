@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from '../sparse.ts';
-import { startModuleWorker } from '../threads.ts';
+import { startModuleWorker, workerModule } from '../threads.ts';
 import { type FitProgressCallback, LinearModel } from './linear.ts';
 import { checkLabels, type LinearSvmOptions } from './svm.ts';
 
@@ -21,7 +21,12 @@ export interface SvmFitMessage {
 /** What a thread answers. */
 export type SvmWorkerMessage =
   | { readonly type: 'ready' }
-  | { readonly type: 'solved'; readonly id: number; readonly loss: number }
+  | {
+      readonly type: 'solved';
+      readonly id: number;
+      readonly loss: number;
+      readonly iterations: number;
+    }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
@@ -40,7 +45,7 @@ export class SvmThreadPool {
   constructor(threads: number) {
     this.threads = Math.max(1, Math.floor(threads));
     this.#workers = Array.from({ length: this.threads }, () =>
-      startModuleWorker(new URL('./svm-worker.ts', import.meta.url), null),
+      startModuleWorker(workerModule(import.meta.url, './svm-worker.ts', './svm-worker.js'), null),
     );
     this.#ready = Promise.all(
       this.#workers.map(
@@ -95,7 +100,12 @@ export class SvmThreadPool {
           if (!('id' in msg) || msg.id !== id) return;
           if (msg.type === 'solved') {
             solved++;
-            options.onProgress?.({ step: solved, steps: problems, loss: msg.loss });
+            options.onProgress?.({
+              step: solved,
+              steps: problems,
+              loss: msg.loss,
+              iterations: msg.iterations,
+            });
           } else if (msg.type === 'error') {
             finish(new Error(`SVM worker failed: ${msg.message}`));
           } else if (--running === 0) {

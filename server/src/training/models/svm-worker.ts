@@ -13,7 +13,8 @@ port.on('message', (msg: SvmFitMessage) => {
     for (;;) {
       const c = Atomics.add(msg.next, 0, 1);
       if (c >= problem.problems) break;
-      post({ type: 'solved', id: msg.id, loss: problem.solve(c, msg.weights, msg.bias) });
+      const { loss, iterations } = problem.solve(c, msg.weights, msg.bias);
+      post({ type: 'solved', id: msg.id, loss, iterations });
     }
     post({ type: 'done', id: msg.id });
   } catch (error) {

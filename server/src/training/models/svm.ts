@@ -38,8 +38,8 @@ export function fitLinearSvm(
   const bias = new Float64Array(nClasses);
   const problem = new SvmProblem(x, y, nClasses, options);
   for (let c = 0; c < problem.problems; c++) {
-    const loss = problem.solve(c, weights, bias);
-    options.onProgress?.({ step: c + 1, steps: problem.problems, loss });
+    const { loss, iterations } = problem.solve(c, weights, bias);
+    options.onProgress?.({ step: c + 1, steps: problem.problems, loss, iterations });
   }
   return new LinearModel({ kind: 'svm', nFeatures: x.nCols, nClasses, weights, bias });
 }
@@ -84,16 +84,20 @@ export class SvmProblem {
 
   /**
    * Solves problem `c` and writes its weights into the feature-major `weights` (`nCols × nClasses`) and
-   * `bias`; returns the objective.
+   * `bias`; returns the objective and the passes over the data it took.
    */
-  solve(c: number, weights: Float32Array, bias: Float64Array): number {
+  solve(
+    c: number,
+    weights: Float32Array,
+    bias: Float64Array,
+  ): { loss: number; iterations: number } {
     const x = this.#x;
     const k = this.#nClasses;
     const positive = k === 2 ? 1 : c;
     for (let i = 0; i < x.nRows; i++) this.#signs[i] = this.#y[i] === positive ? 1 : -1;
     const rng = new Rng((this.#seed * 7919 + c) | 0);
     const w = this.#w;
-    const loss = solveBinary(
+    const { loss, iterations } = solveBinary(
       x,
       this.#signs,
       this.#sqNorm,
@@ -110,13 +114,14 @@ export class SvmProblem {
       for (let j = 0; j < nCols; j++) weights[j * k] = -w[j]!;
       bias[0] = -w[nCols]!;
     }
-    return loss;
+    return { loss, iterations };
   }
 }
 
 /**
  * Solves one binary problem in place into `w` (the last entry is the intercept) and returns (an estimate of) its
- * primal objective `½‖w‖² + C Σ max(0, 1 − yᵢ f(xᵢ))²`.
+ * primal objective `½‖w‖² + C Σ max(0, 1 − yᵢ f(xᵢ))²` and the passes over the (active) data it made: it stops
+ * when the spread of the projected gradient falls to `tol`, or after `maxIter` passes.
  */
 function solveBinary(
   x: CsrMatrix,
@@ -127,7 +132,7 @@ function solveBinary(
   maxIter: number,
   rng: Rng,
   w: Float64Array,
-): number {
+): { loss: number; iterations: number } {
   const { indptr, indices, values } = x;
   const n = x.nRows;
   const biasIndex = x.nCols;
@@ -137,7 +142,9 @@ function solveBinary(
   const index = Int32Array.from({ length: n }, (_, i) => i);
   let activeSize = n;
   let pgMaxOld = Number.POSITIVE_INFINITY;
+  let iterations = 0;
   for (let iter = 0; iter < maxIter; iter++) {
+    iterations = iter + 1;
     let pgMaxNew = Number.NEGATIVE_INFINITY;
     let pgMinNew = Number.POSITIVE_INFINITY;
     for (let s = activeSize - 1; s > 0; s--) {
@@ -193,7 +200,7 @@ function solveBinary(
   let objective = 0;
   for (let j = 0; j <= biasIndex; j++) objective -= 0.5 * w[j]! * w[j]!;
   for (let i = 0; i < n; i++) objective += alpha[i]! - 0.5 * diag * alpha[i]! * alpha[i]!;
-  return objective;
+  return { loss: objective, iterations };
 }
 
 /** Shared input checks for the fit functions. */
