@@ -5,7 +5,6 @@ import { DatasetNameSchema } from '@genesis/schema/common';
 import type { GenerationConfigInput } from '@genesis/schema/generation';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import * as v from 'valibot';
 import {
   commandConfig,
   csvList,

@@ -1,6 +1,4 @@
-import { GenerationInputSchema } from '@genesis/schema/generation';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
-import * as v from 'valibot';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { builder } from '../platform/graphql/builder.ts';

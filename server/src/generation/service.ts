@@ -1,6 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { type GenerationConfigInput, GenerationInputSchema } from '@genesis/schema/generation';
-import * as v from 'valibot';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local/provider.ts';
 import { priceOf } from '../llm/prices.ts';

@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { commandConfig, parseDatasetId, withServices as withRegistry } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
-import { initORM, type Services } from '../platform/db/orm.ts';
+import type { Services } from '../platform/db/orm.ts';
 import { DomainError, InputError } from '../platform/errors.ts';
 import {
   buildReferenceProfile,
