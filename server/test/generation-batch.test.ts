@@ -1,8 +1,8 @@
 import type { BatchEmulator } from '@genesis/bedrock-emulator/batch/server';
 import type { Emulator } from '@genesis/bedrock-emulator/server';
+import type { GenerationProgress } from '@genesis/schema/progress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
-import type { GenerationProgress } from '../src/generation/progress.ts';
 import { GenerationManager } from '../src/generation/service.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { initORM, type Services } from '../src/platform/db/orm.ts';

@@ -1,6 +1,6 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
-import type { GenerationProgress } from '../src/generation/progress.ts';
 import { GenerationManager } from '../src/generation/service.ts';
 import { costOf, priceOf } from '../src/llm/prices.ts';
 import { loadConfig } from '../src/platform/config.ts';

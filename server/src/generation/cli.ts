@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
 import type { GenerationConfigInput } from '@genesis/schema/generation';
+import type { GenerationProgress } from '@genesis/schema/progress';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import {
@@ -20,7 +21,6 @@ import { createAppPubSub } from '../platform/pubsub.ts';
 import { exportRecords } from '../registry/export.ts';
 import { parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration } from './estimate.ts';
-import type { GenerationProgress } from './progress.ts';
 import { GenerationManager } from './service.ts';
 
 export interface GenerateOptions {

@@ -1,3 +1,4 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
@@ -11,7 +12,6 @@ import { DatasetRef } from '../registry/graphql/dataset.ts';
 import { parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration } from './estimate.ts';
 import { type GenerationJob, GenerationJobSchema, JOB_STATUSES } from './generation-job.entity.ts';
-import type { GenerationProgress } from './progress.ts';
 
 const GenerationKindEnum = builder.enumType('GenerationKind', {
   values: {

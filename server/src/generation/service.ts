@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { GenerationProgress } from '@genesis/schema/progress';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local/provider.ts';
 import { priceOf } from '../llm/prices.ts';
@@ -18,7 +19,7 @@ import {
   resolveConfig,
 } from './config.ts';
 import { type GenerationJob, GenerationJobSchema } from './generation-job.entity.ts';
-import { buildProgress, currentSequence, type GenerationProgress } from './progress.ts';
+import { buildProgress, currentSequence } from './progress.ts';
 import { GenerationRunner, type RunResult } from './runner/runner.ts';
 import { LeaseLostError, ShutdownError } from './runner/slot-store.ts';
 

@@ -1,8 +1,7 @@
+import type { GenerationProgress, RunProgress } from '@genesis/schema/progress';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import type { GenerationProgress } from '../generation/progress.ts';
-import type { RunProgress } from '../training/service.ts';
 
 export type RegistryEventType = 'CREATED' | 'UPDATED' | 'DELETED';
 
@@ -25,7 +24,8 @@ type Payload<T extends Topic> = Topics[T] extends [infer P]
     : never;
 
 /**
- * The app's typed event bus (in-process; the scale issue swaps in yoga's Redis event target). It also counts
+ * The app's typed event bus: in-process, or yoga's Redis event target when GENESIS_REDIS_URL is set (several
+ * server processes). It also counts
  * live subscribers per topic, for health reporting and so tests can wait for a subscription to be live
  * instead of sleeping.
  */

@@ -1,3 +1,5 @@
+import type { RunProgress } from '@genesis/schema/progress';
+import { RUN_STATUSES } from '@genesis/schema/progress';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { builder } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
@@ -21,8 +23,8 @@ import {
   MAX_SEARCH_TRIALS,
   SEARCH_PARAMS,
 } from './search-space.ts';
-import type { Prediction, RunProgress } from './service.ts';
-import { RUN_STATUSES, type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
+import type { Prediction } from './service.ts';
+import { type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
 
 const RunStatusEnum = builder.enumType('RunStatus', {
   values: Object.fromEntries(RUN_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {

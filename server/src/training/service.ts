@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import type { RunProgress } from '@genesis/schema/progress';
 import * as v from 'valibot';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
@@ -83,22 +84,6 @@ export const TrainingInputSchema = v.object({
   seed: v.optional(v.pipe(v.number(), v.integer())),
 });
 export type TrainingInput = v.InferInput<typeof TrainingInputSchema>;
-
-/** Live state of a run, streamed by `trainingProgress`. */
-export interface RunProgress {
-  runId: number;
-  status: TrainingRun['status'];
-  stage: string;
-  fold: number | null;
-  folds: number | null;
-  iteration: number | null;
-  iterations: number | null;
-  loss: number | null;
-  fraction: number;
-  elapsedSeconds: number;
-  etaSeconds: number | null;
-  message: string | null;
-}
 
 export interface Prediction {
   intent: string;

@@ -1,8 +1,8 @@
+import { RUN_STATUSES } from '@genesis/schema/progress';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { baseProperties } from '../platform/db/base.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A classifier training run with its lineage (train and test datasets), config, metrics and artifact. */

@@ -1,3 +1,4 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
 import type { SeriesSlot, Slot } from '@genesis/schema/request';
 import type { ModelPrice } from '../../llm/prices.ts';
 import type { ModelAnswer } from '../../llm/provider.ts';
@@ -7,7 +8,6 @@ import type { GenerationConfig } from '../config.ts';
 import { usesBatch } from '../estimate.ts';
 import type { GenerationJob } from '../generation-job.entity.ts';
 import type { SlotOutcome } from '../parse.ts';
-import type { GenerationProgress } from '../progress.ts';
 import type { RepeatedConversations } from './repeats.ts';
 import { type Item, ShutdownError, type SlotStore } from './slot-store.ts';
 

@@ -1,6 +1,7 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
 import type { AppPubSub } from '../../platform/pubsub.ts';
 import type { GenerationJob } from '../generation-job.entity.ts';
-import { buildProgress, type GenerationProgress, nextSequence } from '../progress.ts';
+import { buildProgress, nextSequence } from '../progress.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
 const LATEST = 5;

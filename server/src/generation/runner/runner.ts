@@ -1,3 +1,4 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
 import { Random } from '@genesis/schema/random';
 import {
   type ConversationSlot,
@@ -24,7 +25,6 @@ import {
   type SlotOutcome,
 } from '../parse.ts';
 import { planConversations, planSeries } from '../plan.ts';
-import type { GenerationProgress } from '../progress.ts';
 import {
   buildPrompt,
   CONVERSATION_EXAMPLES,
