@@ -1,6 +1,8 @@
 import { print } from '@0no-co/graphql.web';
+import { DatasetNameSchema } from '@genesis/schema/common';
 import type { ResultOf } from 'gql.tada';
 import * as v from 'valibot';
+import { type FieldErrors, type FormFailure, issueErrors, textField } from '../forms.ts';
 import {
   formatGraphQLErrors,
   GraphQLRequestError,
@@ -30,6 +32,12 @@ export const ImportDatasetMutation = graphql(`
           message
         }
       }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
       ... on Error {
         message
       }
@@ -39,6 +47,75 @@ export const ImportDatasetMutation = graphql(`
 
 /** What `importDataset` answered: the new dataset or why the file was refused. */
 export type ImportOutcome = ResultOf<typeof ImportDatasetMutation>['importDataset'];
+/** A refused file: its problems, located by line, record and field. */
+export type ImportRefusal = Extract<ImportOutcome, { __typename: 'ImportFailedError' }>;
+
+const IMPORT_KIND_VALUES = [
+  'CONVERSATIONS',
+  'UTTERANCES',
+  'TIMESERIES',
+] as const satisfies readonly DatasetKind[];
+
+/** The kinds a file can be imported as, in the order the upload form offers them. */
+export const IMPORT_KINDS: readonly { value: DatasetKind; label: string }[] = [
+  { value: 'CONVERSATIONS', label: 'Conversations' },
+  { value: 'UTTERANCES', label: 'Utterances' },
+  { value: 'TIMESERIES', label: 'Time series' },
+];
+
+/** The kind the upload form starts with. */
+export const DEFAULT_IMPORT_KIND: DatasetKind = 'UTTERANCES';
+
+/**
+ * What the upload form sends, checked in the browser before the upload and again by the form
+ * action: a chosen file, what it holds, and an optional name (the API's `DatasetNameSchema`).
+ * A form posted without a chosen file still carries a `file` part, nameless and empty.
+ */
+export const ImportFormSchema = v.object({
+  file: v.pipe(
+    v.file('Choose a file to upload.'),
+    v.check((file) => file.name !== '' || file.size > 0, 'Choose a file to upload.'),
+  ),
+  kind: v.picklist(
+    IMPORT_KIND_VALUES,
+    'Choose what the file holds: conversations, utterances or time series.',
+  ),
+  name: v.optional(DatasetNameSchema),
+});
+
+/** The upload form's text fields as typed (a file cannot be handed back to a file input). */
+export interface ImportValues {
+  kind: string;
+  name: string;
+}
+
+/** What the import action answers to a refused upload; `refusal` lists the file's problems. */
+export interface ImportFailure extends FormFailure<ImportValues> {
+  refusal: ImportRefusal | null;
+}
+
+/** The outcome of checking the upload form with {@link ImportFormSchema}. */
+export type ImportCheck =
+  | { success: true; input: { file: File; kind: DatasetKind; name: string | null } }
+  | { success: false; errors: FieldErrors };
+
+/** The upload form's text fields from its posted data. */
+export function importValuesFromData(data: FormData): ImportValues {
+  return { kind: textField(data, 'kind'), name: textField(data, 'name') };
+}
+
+/** Checks a posted upload form (`file`, `kind`, `name`); a blank name means "the file name". */
+export function checkImportForm(data: FormData): ImportCheck {
+  const { kind, name } = importValuesFromData(data);
+  const parsed = v.safeParse(ImportFormSchema, {
+    file: data.get('file'),
+    kind,
+    ...(name.trim() ? { name } : {}),
+  });
+  if (!parsed.success) return { success: false, errors: issueErrors(parsed.issues) };
+  const { file, kind: checkedKind, name: checkedName } = parsed.output;
+  return { success: true, input: { file, kind: checkedKind, name: checkedName ?? null } };
+}
 
 /** Options for {@link importDatasetFile}. */
 export interface UploadOptions {

@@ -1,4 +1,6 @@
+import type { ResultOf } from 'gql.tada';
 import type { JobStatus } from '../graphql/graphql.ts';
+import type { GenerationProgressFields } from './documents.ts';
 
 /** Statuses after which a job sends no more events (until it is resumed). */
 export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -116,12 +118,11 @@ export function defaultSeriesWeights(
   }));
 }
 
-/** A job's Bedrock batch inference, as `GenerationProgress.batch` reports it. */
-export interface BatchCounts {
-  recordsSubmitted: number;
-  recordsCompleted: number;
-  recordsFailed: number;
-}
+/** The record counts of a job's Bedrock batch inference, from `GenerationProgress.batch`. */
+export type BatchCounts = Pick<
+  NonNullable<ResultOf<typeof GenerationProgressFields>['batch']>,
+  'recordsSubmitted' | 'recordsCompleted' | 'recordsFailed'
+>;
 
 /**
  * How far Bedrock is through a job's batch records, 0..100: records completed or failed of those

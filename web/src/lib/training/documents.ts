@@ -89,3 +89,36 @@ export const TrainPageQuery = graphql(
 export type TrainDataset = ResultOf<typeof TrainDatasetOption>;
 /** A recent run, as the Train page lists it. */
 export type RecentRun = ResultOf<typeof TrainPageQuery>['trainingRuns']['edges'][number]['node'];
+
+/** Starts a training run; a refused input comes back as a `ValidationError` naming its fields. */
+export const StartTrainingMutation = graphql(`
+  mutation StartTraining($input: TrainingInput!) {
+    startTraining(input: $input) {
+      __typename
+      ... on MutationStartTrainingSuccess {
+        data {
+          id
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+/** The five most likely intents of a text under a run's model. */
+export const PredictQuery = graphql(`
+  query Predict($runId: ID!, $text: String!) {
+    predict(runId: $runId, text: $text, top: 5) {
+      intent
+      probability
+    }
+  }
+`);

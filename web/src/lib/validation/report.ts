@@ -1,7 +1,7 @@
-import type { DatasetKind } from '../graphql/graphql.ts';
+import type { DatasetKind, EnumOf } from '../graphql/graphql.ts';
 
 /** The verdicts a metric or report can have, as the API spells them. */
-export type Verdict = 'PASS' | 'WARN' | 'FAIL' | 'NOT_COMPUTABLE';
+export type Verdict = EnumOf<'Verdict'>;
 
 /** The parts of a metric this module reads. */
 export interface MetricLike {

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { ResultOf } from 'gql.tada';
+import { DatasetManageFields, LabelCountsFields } from '$lib/datasets/documents.ts';
 import { sourceJobId } from '$lib/datasets/lineage.ts';
 import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
@@ -8,74 +9,51 @@ import type { LayoutLoad } from './$types';
 
 // The dataset itself, loaded here rather than in the page so that browsing and filtering its
 // items (the page's URL query) re-runs only the page's load, not the label counts and lineage.
-const DatasetQuery = graphql(`
-  query Dataset($id: ID!) {
-    dataset(id: $id) {
-      id
-      name
-      kind
-      origin
-      tags
-      itemCount
-      createdAt
-      updatedAt
-      source
-      validation {
-        version
+const DatasetQuery = graphql(
+  `
+    query Dataset($id: ID!) {
+      dataset(id: $id) {
+        ...DatasetManageFields
+        id
+        name
+        kind
+        origin
+        tags
+        itemCount
         createdAt
-        overallScore
-        overallVerdict
-        referenceName
-        bias {
-          severity
-        }
-      }
-      labelCounts {
-        intent {
-          label
-          count
-        }
-        category {
-          label
-          count
-        }
-        language {
-          label
-          count
-        }
-        sentiment {
-          label
-          count
-        }
-        complexity {
-          label
-          count
-        }
-        seriesType {
-          label
-          count
-        }
-        domain {
-          label
-          count
-        }
-      }
-    }
-    trainingRuns(datasetId: $id, first: 20) {
-      totalCount
-      edges {
-        node {
-          id
-          status
-          preset
+        updatedAt
+        source
+        validation {
+          version
           createdAt
-          accuracy
-          macroF1
+          overallScore
+          overallVerdict
+          referenceName
+          bias {
+            severity
+          }
+        }
+        labelCounts {
+          ...LabelCountsFields
+        }
+      }
+      trainingRuns(datasetId: $id, first: 20) {
+        totalCount
+        edges {
+          node {
+            id
+            status
+            preset
+            createdAt
+            accuracy
+            macroF1
+          }
         }
       }
     }
-  }
-`);
+  `,
+  [DatasetManageFields, LabelCountsFields],
+);
 
 export const load = (async ({ fetch, params, depends }) => {
   depends(`app:dataset:${params.id}`);

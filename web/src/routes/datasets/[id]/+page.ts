@@ -1,32 +1,8 @@
-import { DatasetItemFields } from '$lib/datasets/documents.ts';
+import { DatasetItemsQuery } from '$lib/datasets/documents.ts';
 import { ITEMS_PAGE_SIZE, itemFilter, parseItemListParams } from '$lib/datasets/item-params.ts';
 import { createClient, errorMessage } from '$lib/graphql/client.ts';
-import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
 import type { PageLoad } from './$types';
-
-const DatasetItemsQuery = graphql(
-  `
-    query DatasetItems($id: ID!, $first: Int!, $after: String, $filter: ItemFilter) {
-      dataset(id: $id) {
-        id
-        items(first: $first, after: $after, filter: $filter) {
-          totalCount
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
-          edges {
-            node {
-              ...DatasetItemFields
-            }
-          }
-        }
-      }
-    }
-  `,
-  [DatasetItemFields],
-);
 
 export const load = (async ({ fetch, params, url, depends }) => {
   depends(`app:dataset-items:${params.id}`);

@@ -1,0 +1,123 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { ResultOf } from 'gql.tada';
+import {
+  DatasetTagsQuery,
+  DeleteDatasetMutation,
+  RenameDatasetMutation,
+  TagDatasetMutation,
+} from '$lib/datasets/documents.ts';
+import { tagChanges } from '$lib/datasets/lineage.ts';
+import {
+  checkRename,
+  checkTags,
+  type ManageForm,
+  type ManageResult,
+} from '$lib/datasets/manage.ts';
+import { textField } from '$lib/forms.ts';
+import { fieldErrors } from '$lib/generation/form.ts';
+import { errorMessage } from '$lib/graphql/client.ts';
+import { serverClient } from '$lib/server/api.ts';
+import type { Actions } from './$types';
+
+type Outcome =
+  | ResultOf<typeof RenameDatasetMutation>['renameDataset']
+  | ResultOf<typeof TagDatasetMutation>['tagDataset']
+  | ResultOf<typeof DeleteDatasetMutation>['deleteDataset'];
+/** A Manage mutation's refusal: any member of its result union but the success. */
+type Refusal = Exclude<Outcome, { __typename: `Mutation${string}Success` }>;
+
+/** Answers a refused or failed Manage form, with what was typed and the messages. */
+function refused(
+  status: number,
+  form: ManageForm,
+  value: string,
+  errors: ManageResult['errors'],
+  message: string | null,
+) {
+  return fail(status, { form, value, errors, message, done: null } satisfies ManageResult);
+}
+
+/** The status and messages of a mutation's non-success member (404 for a dataset gone meanwhile). */
+function refusal(form: ManageForm, value: string, outcome: Refusal) {
+  const status = outcome.__typename === 'NotFoundError' ? 404 : 400;
+  return refused(
+    status,
+    form,
+    value,
+    'issues' in outcome ? fieldErrors(outcome.issues) : {},
+    outcome.message,
+  );
+}
+
+/** Runs a Manage mutation; an unreachable or failing API is answered as a 502 on the form. */
+async function attempt<T>(
+  form: ManageForm,
+  value: string,
+  run: () => Promise<T>,
+): Promise<T | ReturnType<typeof refused>> {
+  try {
+    return await run();
+  } catch (error) {
+    return refused(502, form, value, {}, errorMessage(error));
+  }
+}
+
+const done = (form: ManageForm, value: string, text: string): ManageResult => ({
+  form,
+  value,
+  errors: {},
+  message: null,
+  done: text,
+});
+
+export const actions = {
+  /** Renames the dataset; the page reloads with the new name. */
+  rename: async (event) => {
+    const value = textField(await event.request.formData(), 'name');
+    const check = checkRename(value);
+    if (!check.success) return refused(400, 'rename', value, check.errors, null);
+    const { name } = check.output;
+    return attempt('rename', value, async () => {
+      const { renameDataset: outcome } = await serverClient(event).request(RenameDatasetMutation, {
+        id: event.params.id,
+        name,
+      });
+      if (outcome.__typename !== 'MutationRenameDatasetSuccess') {
+        return refusal('rename', value, outcome);
+      }
+      return done('rename', name, `Renamed to “${name}”.`);
+    });
+  },
+
+  /** Turns the dataset's tags into the posted comma-separated list. */
+  tag: async (event) => {
+    const value = textField(await event.request.formData(), 'tags');
+    const check = checkTags(value);
+    if (!check.success) return refused(400, 'tag', value, check.errors, null);
+    return attempt('tag', value, async () => {
+      const client = serverClient(event);
+      const id = event.params.id;
+      const { dataset } = await client.request(DatasetTagsQuery, { id });
+      if (!dataset) return refused(404, 'tag', value, {}, `No dataset with id "${id}".`);
+      const { add, remove } = tagChanges(dataset.tags, check.output.tags);
+      if (add.length === 0 && remove.length === 0) return done('tag', value, 'No change.');
+      const { tagDataset: outcome } = await client.request(TagDatasetMutation, { id, add, remove });
+      if (outcome.__typename !== 'MutationTagDatasetSuccess') return refusal('tag', value, outcome);
+      return done('tag', value, 'Tags saved.');
+    });
+  },
+
+  /** Deletes the dataset and moves on to the datasets list. */
+  delete: async (event) => {
+    const outcome = await attempt('delete', '', async () => {
+      const { deleteDataset: result } = await serverClient(event).request(DeleteDatasetMutation, {
+        id: event.params.id,
+      });
+      return result.__typename === 'MutationDeleteDatasetSuccess'
+        ? null
+        : refusal('delete', '', result);
+    });
+    if (outcome !== null) return outcome;
+    redirect(303, '/datasets');
+  },
+} satisfies Actions;
