@@ -2,7 +2,7 @@ import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
-import { builder } from '../platform/graphql/builder.ts';
+import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
@@ -144,10 +144,7 @@ export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob'
     dataset: t.field({
       type: DatasetRef,
       nullable: true,
-      resolve: async (j, _args, ctx) => {
-        const id = (j.dataset as { id: number } | null)?.id;
-        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
-      },
+      resolve: (j) => (j.dataset as { id: number } | null)?.id ?? null,
     }),
     requested: t.exposeInt('requested'),
     accepted: t.exposeInt('accepted'),
@@ -157,9 +154,15 @@ export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob'
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    progress: t.field({
+    progress: t.loadable({
       type: GenerationProgressRef,
-      resolve: async (j, _args, ctx) => (await ctx.generation.progress(j.id))!,
+      description: 'Live progress while the job runs here; its stored state otherwise',
+      // One batch for a whole page of jobs: the stored ones and their label counts in two queries.
+      load: async (ids: number[], ctx: Context) =>
+        (await ctx.generation.progressOf(ids)).map(
+          (p, i) => p ?? new Error(`generation job ${ids[i]} does not exist`),
+        ),
+      resolve: (j) => j.id,
     }),
   }),
 });

@@ -103,8 +103,14 @@ function sendJson(
   res.end(JSON.stringify(body));
 }
 
-async function loadWebHandler(dir: string | null | undefined): Promise<NodeHandler | null> {
+async function loadWebHandler(
+  dir: string | null | undefined,
+  maxBodyBytes: number,
+): Promise<NodeHandler | null> {
   if (dir === null) return null;
+  // adapter-node reads BODY_SIZE_LIMIT when its handler loads; form posts (an upload without JavaScript) may be as
+  // large as the API's own upload limit.
+  process.env.BODY_SIZE_LIMIT ??= String(maxBodyBytes);
   const file = resolve(dir ?? resolve(REPO_ROOT, 'web/build'), 'handler.js');
   if (!existsSync(file)) return null;
   const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
@@ -149,7 +155,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     training.startRecovery();
   }
   const validation = new ValidationManager(services);
-  const webHandler = await loadWebHandler(options.webBuildDir);
+  const webHandler = await loadWebHandler(options.webBuildDir, config.maxUploadBytes);
 
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,

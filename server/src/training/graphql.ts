@@ -101,18 +101,12 @@ export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').impl
     dataset: t.field({
       type: DatasetRef,
       nullable: true,
-      resolve: (r, _a, ctx) => {
-        const id = (r.dataset as { id: number } | null)?.id;
-        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
-      },
+      resolve: (r) => (r.dataset as { id: number } | null)?.id ?? null,
     }),
     testDataset: t.field({
       type: DatasetRef,
       nullable: true,
-      resolve: (r, _a, ctx) => {
-        const id = (r.testDataset as { id: number } | null)?.id;
-        return id ? ctx.em.findOne(DatasetSchema, id, { populate: ['tags'] }) : null;
-      },
+      resolve: (r) => (r.testDataset as { id: number } | null)?.id ?? null,
     }),
     metrics: t.expose('metrics', {
       type: 'JSON',
@@ -145,7 +139,7 @@ export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').impl
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     progress: t.field({
       type: RunProgressRef,
-      resolve: async (r, _a, ctx) => (await ctx.training.progress(r.id))!,
+      resolve: (r, _a, ctx) => ctx.training.progressOf(r),
     }),
   }),
 });

@@ -587,7 +587,14 @@ export class TrainingManager {
     const live = this.#running.get(runId);
     if (live) return { ...live.progress };
     const run = await this.services.em.fork().findOne(TrainingRunSchema, runId);
-    if (!run) return null;
+    return run ? this.progressOf(run) : null;
+  }
+
+  /** A loaded run's progress, without a query: live when it trains here, else what its row holds. */
+  progressOf(run: TrainingRun): RunProgress {
+    const runId = run.id;
+    const live = this.#running.get(runId);
+    if (live) return { ...live.progress };
     const stored = run.progress as Partial<RunProgress> | null;
     const base: RunProgress = {
       runId,

@@ -1,7 +1,9 @@
 import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/knex';
 import { TargetsInput } from '../generation/graphql.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
-import { builder } from '../platform/graphql/builder.ts';
+import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
 import type { DatasetComparison } from './service.ts';
@@ -105,12 +107,13 @@ export const ValidationReportRef = builder
   });
 
 builder.objectFields(DatasetRef, (t) => ({
-  validation: t.field({
+  validation: t.loadable({
     type: ValidationReportRef,
     nullable: true,
     description: 'The latest validation report',
-    resolve: (d, _a, ctx) =>
-      ctx.em.findOne(ValidationReportSchema, { dataset: d.id }, { orderBy: { version: 'desc' } }),
+    // A page of datasets asks for their latest reports in two queries, not one per dataset.
+    load: (ids: number[], ctx: Context) => latestReports(ctx.em, ids),
+    resolve: (d) => d.id,
   }),
   validations: t.field({
     type: [ValidationReportRef],
@@ -194,11 +197,11 @@ const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').
   fields: (t) => ({
     a: t.field({
       type: DatasetRef,
-      resolve: (c, _a, ctx) => ctx.em.findOneOrFail('Dataset', c.aId) as never,
+      resolve: (c) => c.aId,
     }),
     b: t.field({
       type: DatasetRef,
-      resolve: (c, _a, ctx) => ctx.em.findOneOrFail('Dataset', c.bId) as never,
+      resolve: (c) => c.bId,
     }),
     reportA: t.field({ type: ValidationReportRef, resolve: (c) => c.reportA }),
     reportB: t.field({ type: ValidationReportRef, resolve: (c) => c.reportB }),
@@ -312,3 +315,23 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/** The latest report of each dataset (null where it has none), in the order of `datasetIds`. */
+async function latestReports(
+  em: EntityManager,
+  datasetIds: readonly number[],
+): Promise<(ValidationReport | null)[]> {
+  const latest = await em
+    .createQueryBuilder(ValidationReportSchema, 'r')
+    .select(['dataset', raw('max(version) as version')])
+    .where({ dataset: { $in: [...datasetIds] } })
+    .groupBy('dataset')
+    .execute<{ dataset_id: number | string; version: number | string }[]>('all', false);
+  const reports = latest.length
+    ? await em.find(ValidationReportSchema, {
+        $or: latest.map((l) => ({ dataset: Number(l.dataset_id), version: Number(l.version) })),
+      })
+    : [];
+  const byDataset = new Map(reports.map((r) => [(r.dataset as { id: number }).id, r]));
+  return datasetIds.map((id) => byDataset.get(id) ?? null);
+}

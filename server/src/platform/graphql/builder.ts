@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
@@ -33,7 +34,7 @@ export const builder = new SchemaBuilder<{
     File: { Input: File; Output: never };
   };
 }>({
-  plugins: [ErrorsPlugin, ValidationPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ValidationPlugin, DataloaderPlugin, RelayPlugin],
   defaultFieldNullability: false,
   errors: {
     // Only DomainError subclasses become schema types; anything else is unexpected and masked by yoga.

@@ -11,7 +11,14 @@ import { LABEL_COLUMNS } from '../dataset.repository.ts';
 import { importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
 
-export const DatasetRef = builder.objectRef<Dataset>('Dataset');
+/**
+ * Datasets resolve through a per-request dataloader: a field may return a dataset id, and every id asked for by
+ * one page of results is loaded in one query (with tags), not one query per row.
+ */
+export const DatasetRef = builder.loadableObjectRef('Dataset', {
+  load: (ids: number[], ctx: Context) => ctx.services.datasets(ctx.em).byIds(ids),
+  sort: (d) => d.id,
+});
 
 const LabelCountRef = builder
   .objectRef<{ label: string; count: number }>('LabelCount')
