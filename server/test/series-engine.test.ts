@@ -22,7 +22,7 @@ import {
   ScenarioSchema,
 } from '../src/timeseries/scenario.ts';
 import { TYPE_SPECS } from '../src/timeseries/specs.ts';
-import { clearLanguage } from '../src/validation/text/language.ts';
+import { clearLanguage } from '../src/language/language.ts';
 
 function slotFor(
   typeId: string,

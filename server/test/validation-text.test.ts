@@ -8,7 +8,7 @@ import { resolveConfig } from '../src/generation/config.ts';
 import { planConversations } from '../src/generation/plan.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { detectLanguage, detectLanguages } from '../src/validation/text/language.ts';
+import { detectLanguage, detectLanguages } from '../src/language/language.ts';
 import { coveringBand } from '../src/validation/text/metric.ts';
 import { clabeValid, findPii, ibanValid, luhnValid, scanPii } from '../src/validation/text/pii.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';

@@ -7,7 +7,7 @@ import { type ConversationSlot, extractJson, type SeriesSlot } from '@genesis/sc
 import { type TimeSeries, TimeSeriesSchema } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { ScenarioSchema } from '../timeseries/scenario.ts';
-import { clearLanguage } from '../validation/text/language.ts';
+import { clearLanguage } from '../language/language.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
 export type SlotOutcome<T> =

@@ -29,7 +29,7 @@ import {
   turnDivergence,
   vocabularyDivergence,
 } from './corpus.ts';
-import { detectLanguages } from './language.ts';
+import { detectLanguages } from '../../language/language.ts';
 import { round } from './metric.ts';
 import { decodeSignatures, encodeSignatures, SIGNATURE_BINS } from './minhash.ts';
 import { scanPii } from './pii.ts';

@@ -41,7 +41,7 @@ import {
   turnDivergence,
   vocabularyDivergence,
 } from './corpus.ts';
-import { detectLanguages } from './language.ts';
+import { detectLanguages } from '../../language/language.ts';
 import { type Band, measured, measuredWithBand, notComputable, round } from './metric.ts';
 import { scanPii } from './pii.ts';
 import { DEFAULT_MAX_SKETCH, sketchSignatures, type TextProfile } from './profile.ts';
