@@ -25,7 +25,7 @@ export default defineConfig({
     trace: 'on-first-retry',
     screenshot: { mode: 'on', fullPage: true },
     launchOptions: {
-      // Never `playwright install`: the machines have Debian's chromium package (STACK.md §5).
+      // Never `playwright install`: the machines have Debian's chromium package (docs/conventions.md, "Tests mirror the seams").
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--headless',

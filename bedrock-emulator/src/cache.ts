@@ -18,7 +18,7 @@ export interface CachePlan {
 const TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 } as const;
 
 /**
- * Bedrock's prompt cache as the caller sees it (BEDROCK.md §4): a prefix that ends at a cachePoint is written the
+ * Bedrock's prompt cache as the caller sees it (docs/bedrock.md §5): a prefix that ends at a cachePoint is written the
  * first time (cacheWriteInputTokens) and read while it lives (cacheReadInputTokens); every hit resets its TTL.
  * Checkpoints shorter than the model's minimum are not cached, and the request still succeeds.
  */

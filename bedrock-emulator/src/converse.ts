@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { Checkpoint } from './cache.ts';
 
 /**
- * The Converse / ConverseStream request body (BEDROCK.md §1.2), checked the way Bedrock checks it: union members
+ * The Converse / ConverseStream request body (docs/bedrock.md §2), checked the way Bedrock checks it: union members
  * with exactly one key set, `maxTokens` >= 1, `temperature` and `topP` in [0, 1]. Members the emulator doesn't
  * use (guardrails, prompt variables, ...) pass through.
  */
@@ -177,7 +177,7 @@ function formatPath(path: readonly v.IssuePathItem[] | undefined): string {
     .join('.');
 }
 
-/** Bedrock allows at most 4 cache checkpoints per request (BEDROCK.md §4). */
+/** Bedrock allows at most 4 cache checkpoints per request (docs/bedrock.md §5). */
 export const MAX_CACHE_POINTS = 4;
 
 /**

@@ -1,7 +1,7 @@
 import { EventStreamCodec } from '@smithy/core/event-streams';
 
 /**
- * Frames of the AWS event stream (`application/vnd.amazon.eventstream`, BEDROCK.md §2.3), encoded with the same
+ * Frames of the AWS event stream (`application/vnd.amazon.eventstream`, docs/bedrock.md §2), encoded with the same
  * codec the SDK decodes with, so prelude, headers and both CRC32s are right by construction.
  */
 const codec = new EventStreamCodec(

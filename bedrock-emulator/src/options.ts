@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { STREAM_EXCEPTIONS } from './eventstream.ts';
 
 /**
- * Faults the emulator can inject (issue 3, "The Bedrock emulator"):
+ * Faults the emulator can inject (docs/architecture.md, "bedrock-emulator/"):
  * - `throttle`: 429 ThrottlingException; a random draw starts a storm of `throttleStorm` consecutive 429s.
  * - `server`: 500 InternalServerException or 503 ServiceUnavailableException.
  * - `malformed`: the answer text is not JSON.
@@ -146,7 +146,7 @@ export const EmulatorOptionsSchema = v.object({
   midStreamException: v.optional(v.picklist(STREAM_EXCEPTIONS), 'throttlingException'),
   /** Seed of the fault, latency and corruption draws. */
   seed: v.optional(v.union([v.string(), v.number()]), 'genesis-emulator'),
-  /** Shortest prefix (tokens) a cachePoint caches; 1,024 for Claude Sonnet 4.x (BEDROCK.md §4). */
+  /** Shortest prefix (tokens) a cachePoint caches; 1,024 for Claude Sonnet 4.x (docs/bedrock.md §5). */
   cacheMinTokens: v.optional(nonNegative('cacheMinTokens'), 1024),
   /** Characters per contentBlockDelta of a stream. */
   streamChunkChars: v.optional(
@@ -177,7 +177,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   return result.output;
 }
 
-/** Claude 3.7 and the Claude 4.x family burn 5 quota tokens per output token (BEDROCK.md §6). */
+/** Claude 3.7 and the Claude 4.x family burn 5 quota tokens per output token (docs/bedrock.md §7). */
 export function defaultOutputBurndown(modelId: string): number {
   return /claude-(3-7|(sonnet|opus|haiku)-4)/.test(modelId) ? 5 : 1;
 }

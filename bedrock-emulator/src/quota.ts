@@ -56,7 +56,7 @@ export interface Reservation {
 /**
  * Bedrock's on-demand quota per model id: requests per minute and tokens per minute. At the start of a call
  * Bedrock reserves the input plus `maxTokens` (times the output burndown), and adjusts at the end
- * (BEDROCK.md §6, "How tokens count against quota"); cache reads do not count.
+ * (docs/bedrock.md §7, "Token quota semantics"); cache reads do not count.
  */
 export class Quota {
   readonly #limits: QuotaLimits;

@@ -77,7 +77,7 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-/** Bedrock's path for Converse; the model id is one percent-encoded segment (BEDROCK.md §1.3). */
+/** Bedrock's path for Converse; the model id is one percent-encoded segment (docs/bedrock.md §2). */
 const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const ERROR_TYPE_SUFFIX = ':http://internal.amazon.com/coral/com.amazon.bedrock/';

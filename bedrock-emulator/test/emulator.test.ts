@@ -79,7 +79,7 @@ function client(
     region: 'us-east-1',
     endpoint: emulator.url,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    // G9: the default handler is HTTP/2; G14: NodeHttpHandler needs throwOnRequestTimeout to honour a timeout.
+    // The default handler is HTTP/2; NodeHttpHandler (docs/bedrock.md §10) needs throwOnRequestTimeout to honour a timeout.
     requestHandler:
       handler === 'http1 (NodeHttpHandler)'
         ? new NodeHttpHandler({ requestTimeout, throwOnRequestTimeout: true })

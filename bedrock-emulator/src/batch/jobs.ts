@@ -7,7 +7,7 @@ import type { AnswerFunction } from '../options.ts';
 import type { JobFate, ResolvedBatchEmulatorOptions } from './options.ts';
 import { type ObjectStore, parseS3Uri } from './s3.ts';
 
-/** Bedrock's batch job statuses (BEDROCK.md §5). */
+/** Bedrock's batch job statuses (docs/bedrock.md §6). */
 export type BatchJobStatus =
   | 'Submitted'
   | 'Validating'
@@ -566,7 +566,7 @@ export class JobBoard {
   }
 }
 
-/** The parts of a native Anthropic InvokeModel body (BEDROCK.md §7) the answer needs. */
+/** The parts of a native Anthropic InvokeModel body (Anthropic's Messages API body, as Bedrock batch records may carry it) the answer needs. */
 function readAnthropicBody(body: unknown) {
   const b = body as {
     system?: unknown;

@@ -22,7 +22,7 @@ const count = (what: string) =>
 
 /**
  * Options of the batch emulator (Bedrock batch control plane + S3). Every field has a default: jobs take 0 ms,
- * Bedrock's default record limits (BEDROCK.md §5: 100 to 50,000 records per job), no faults.
+ * Bedrock's default record limits (docs/bedrock.md §6: 100 to 50,000 records per job), no faults.
  */
 export const BatchEmulatorOptionsSchema = v.pipe(
   v.object({

@@ -34,7 +34,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * Starts the batch emulator (issue 7): CreateModelInvocationJob, GetModelInvocationJob,
+ * Starts the batch emulator (docs/bedrock.md §6): CreateModelInvocationJob, GetModelInvocationJob,
  * ListModelInvocationJobs and StopModelInvocationJob as `@aws-sdk/client-bedrock` sends them, plus a path-style
  * in-memory S3 for `@aws-sdk/client-s3`. Records are answered by `options.answer`, as in the on-demand
  * emulator (the default only refuses prompts without a slot request). Any Authorization is accepted unchecked. Bedrock routes

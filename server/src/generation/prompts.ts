@@ -3,7 +3,7 @@ import type { SlotRequest } from '@genesis/schema/request';
 import { SCENARIO_GUIDE } from '../timeseries/scenario.ts';
 
 /**
- * Prompts of the request contract (ARCHITECTURE.md). The system prompt and the few-shot block are identical for
+ * Prompts of the request contract (docs/bedrock.md §1). The system prompt and the few-shot block are identical for
  * every call of a job, so Bedrock can cache them (a cachePoint follows each); only the slot block changes.
  */
 export const CONVERSATION_SYSTEM_PROMPT = `You write realistic customer-service conversations for a neobank (a mobile-first bank with cards, transfers, top-ups, currency exchange and an app) that serves customers in Mexico and Spain, in English and Spanish.

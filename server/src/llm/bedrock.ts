@@ -13,7 +13,7 @@ export interface BedrockOptions {
   region?: string;
   /** A Bedrock-compatible endpoint, such as the in-repo emulator. */
   endpoint?: string;
-  /** Per-call timeout; the HTTP/2 handler's requestTimeout throws TimeoutError when it passes (STACK.md G14). */
+  /** Per-call timeout; the HTTP/2 handler's requestTimeout throws TimeoutError when it passes (docs/bedrock.md §10). */
   requestTimeoutMs?: number;
   /** The runner owns retries and pacing, so the SDK's own retries are off by default; they would stack. */
   maxAttempts?: number;

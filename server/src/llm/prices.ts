@@ -1,6 +1,6 @@
 /**
  * On-demand Bedrock prices in US dollars per million tokens (us-east-1, standard tier), as listed in
- * BEDROCK.md §6 on the date below. Cache writes are 1.25x input and reads 0.1x for Claude; Nova has no write
+ * docs/bedrock.md §9 on the date below. Cache writes are 1.25x input and reads 0.1x for Claude; Nova has no write
  * surcharge and ~75% off reads. Batch inference is half price. Override any entry with GENESIS_PRICES (JSON:
  * `{"<model id or profile>": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}`).
  */
@@ -44,7 +44,7 @@ const TABLE: [pattern: string, price: ModelPrice][] = [
 ];
 
 /**
- * Models with Bedrock batch inference at half price (BEDROCK.md §5-6: Claude 3.5+ and Nova Pro; Nova Lite and
+ * Models with Bedrock batch inference at half price (docs/bedrock.md §6 and §9: Claude 3.5+ and Nova Pro; Nova Lite and
  * Micro are not listed). `auto` mode picks batch only for these; an explicit `batch` is tried for any model.
  */
 const BATCH_MODELS = ['anthropic.claude', 'nova-pro'];
@@ -92,7 +92,7 @@ export function costOf(
 }
 
 /**
- * How many quota tokens one output token burns (BEDROCK.md §6): 5 for Claude 3.7 Sonnet and the Claude 4.x
+ * How many quota tokens one output token burns (docs/bedrock.md §7): 5 for Claude 3.7 Sonnet and the Claude 4.x
  * family, 1 for other models. Bedrock reserves input + maxTokens x burndown when a call starts.
  */
 export function outputBurndown(model: string): number {

@@ -1,7 +1,7 @@
 /**
  * The model provider contract. Every provider (the embedded `local` one, Bedrock, the emulator through the real
  * SDK) answers the same call: a system prompt and a user message that carries a JSON slot request (see
- * ARCHITECTURE.md, "The request contract"), and returns the model's raw answer plus token usage. Parsing,
+ * docs/bedrock.md §1, "The request contract"), and returns the model's raw answer plus token usage. Parsing,
  * validation, repair and re-asking belong to the job runner, so they are the same for every provider.
  */
 export interface ModelCall {

@@ -34,7 +34,7 @@ export interface LearningCurveOptions {
 
 /**
  * Trains on 1, 3, 10, 30 and all examples per intent of `train` and scores each model on `test`: the
- * curve that says how many real examples per intent a synthetic dataset is worth (BASELINES.md). The
+ * curve that says how many real examples per intent a synthetic dataset is worth (docs/benchmarks.md, "Baselines"). The
  * config's own evaluation is not used; every point is scored on `test`.
  */
 export async function learningCurve(

@@ -30,7 +30,7 @@ import {
 } from '../prompts.ts';
 import { maxOutputTokens } from '../slots.ts';
 
-/** Bedrock's batch job statuses that end a job (BEDROCK.md §5). */
+/** Bedrock's batch job statuses that end a job (docs/bedrock.md §6). */
 const TERMINAL = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);
 
 /** One Bedrock batch job as the engine tracks it. */
@@ -231,7 +231,7 @@ function jsonLines(text: string): unknown[] {
 }
 
 /**
- * Runs planned slots through Bedrock batch inference (issue 7): slots → records (request-contract prompts) →
+ * Runs planned slots through Bedrock batch inference (docs/bedrock.md §6): slots → records (request-contract prompts) →
  * jobs within the record limits → input JSONL on S3 → CreateModelInvocationJob → GetModelInvocationJob polls with
  * backoff → outputs and manifest read back → every record's answer parsed like an on-demand answer. Failed
  * records and rejected slots come back for on-demand retry, so nothing is lost.

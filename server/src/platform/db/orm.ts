@@ -36,7 +36,7 @@ export function ormOptions(db: DbConfig, extra: Partial<Options> = {}): Options 
   const common: Partial<Options> = {
     entities: ENTITIES,
     extensions: [Migrator],
-    // Resolvers and jobs must each fork their own EntityManager (CONVENTIONS.md §5).
+    // Resolvers and jobs must each fork their own EntityManager (docs/conventions.md, "Persistence with MikroORM").
     allowGlobalContext: false,
     // Batches relation loads across a GraphQL query's resolvers.
     dataloader: true,

@@ -4,7 +4,7 @@ import type { introspection } from './graphql-env.d.ts';
 /**
  * The typed `graphql()` tag for this app. Documents written with it get their result and variable
  * types from `../schema/schema.graphql` (via the generated `graphql-env.d.ts`), so the front end
- * declares no DTO types by hand (CONVENTIONS.md §10).
+ * declares no DTO types by hand (docs/conventions.md, "The printed schema is a committed contract").
  */
 export const graphql = initGraphQLTada<{
   introspection: introspection;

@@ -3,7 +3,7 @@ import type { SeriesSlot } from '@genesis/schema/request';
 import { defaultScenario, type Scenario } from '../../../timeseries/scenario.ts';
 
 /**
- * The local provider's answer to a time-series request (ARCHITECTURE.md, "The request contract"): one
+ * The local provider's answer to a time-series request (docs/bedrock.md §1, "The request contract"): one
  * scenario per slot, as an LLM would write it, for the job runner to validate and render. Each slot's
  * scenario depends only on the call's seed and its own slot, not on the other slots of the batch.
  */
