@@ -6,8 +6,8 @@ import { Random } from '@genesis/schema/random';
 import { type ConversationSlot, extractJson, type SeriesSlot } from '@genesis/schema/request';
 import { type TimeSeries, TimeSeriesSchema } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
-import { ScenarioSchema } from '../timeseries/scenario.ts';
 import { clearLanguage } from '../language/language.ts';
+import { ScenarioSchema } from '../timeseries/scenario.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
 export type SlotOutcome<T> =

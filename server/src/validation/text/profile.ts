@@ -9,6 +9,7 @@
 import { formatIssues } from '@genesis/schema/issues';
 import { Random } from '@genesis/schema/random';
 import * as v from 'valibot';
+import { detectLanguages } from '../../language/language.ts';
 import {
   buildCorpus,
   type Corpus,
@@ -29,7 +30,6 @@ import {
   turnDivergence,
   vocabularyDivergence,
 } from './corpus.ts';
-import { detectLanguages } from '../../language/language.ts';
 import { round } from './metric.ts';
 import { decodeSignatures, encodeSignatures, SIGNATURE_BINS } from './minhash.ts';
 import { scanPii } from './pii.ts';

@@ -14,6 +14,7 @@ import { formatIssues } from '@genesis/schema/issues';
 import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
 import { UtteranceSchema } from '@genesis/schema/utterance';
 import * as v from 'valibot';
+import { detectLanguages } from '../../language/language.ts';
 import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
 import {
   buildCorpus,
@@ -41,7 +42,6 @@ import {
   turnDivergence,
   vocabularyDivergence,
 } from './corpus.ts';
-import { detectLanguages } from '../../language/language.ts';
 import { type Band, measured, measuredWithBand, notComputable, round } from './metric.ts';
 import { scanPii } from './pii.ts';
 import { DEFAULT_MAX_SKETCH, sketchSignatures, type TextProfile } from './profile.ts';
