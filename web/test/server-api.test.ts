@@ -17,6 +17,8 @@ describe('routeApiRequest (the same-origin token rule)', () => {
     expect(out.url).toBe(`${API}/graphql`);
     expect(out.method).toBe('POST');
     expect(out.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    // Same-origin for the API, which refuses other origins (SvelteKit would send this app's).
+    expect(out.headers.get('origin')).toBe(API);
   });
 
   it('never attaches the token to another origin', () => {

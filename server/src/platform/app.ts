@@ -12,9 +12,9 @@ import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-
 import { WebSocketServer } from 'ws';
 import { GenerationManager, type ProviderFactory } from '../generation/service.ts';
 import { datasetCard } from '../registry/card.ts';
-import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { type ExportFormat, exportContentType, exportRecords } from '../registry/export.ts';
 import { exportParquet } from '../registry/parquet.ts';
+import { openDatasetRead } from '../registry/service.ts';
 import { exportZip } from '../registry/zip.ts';
 import { TrainingManager } from '../training/service.ts';
 import { ValidationManager } from '../validation/service.ts';
@@ -23,15 +23,18 @@ import {
   cookieMatches,
   handleLogin,
   isAuthorized,
+  type LoginLimit,
+  LoginLimiter,
   sendLoginPage,
   wantsPage,
 } from './auth.ts';
 import { type Config, REPO_ROOT } from './config.ts';
 import { initORM, type Services } from './db/orm.ts';
-import { DomainError, InputError, NotFoundError } from './errors.ts';
+import { DatasetChangedError, DomainError, InputError, NotFoundError } from './errors.ts';
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
+import { createOriginGuard } from './origin.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -67,6 +70,8 @@ export interface BuildAppOptions {
   /** Base delay of the runner's exponential backoff in ms (tests shorten it). */
   backoffBaseMs?: number;
   logger?: Logger;
+  /** Failed sign-ins allowed per client address and window (default 10 per minute; tests shorten the window). */
+  loginLimit?: LoginLimit;
 }
 
 /** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
@@ -101,6 +106,19 @@ function sendJson(
 ) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Resolves when the response can take more data, or when its connection is gone (the client left). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolveDrain) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolveDrain();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 async function loadWebHandler(
@@ -157,9 +175,21 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const validation = new ValidationManager(services);
   const webHandler = await loadWebHandler(options.webBuildDir, config.maxUploadBytes);
 
+  // The addresses `start` bound, for the Host check (every interface address when bound to 0.0.0.0 or ::).
+  let boundHosts: string[] = [config.host];
+  const guard = createOriginGuard({
+    allowedOrigins: config.allowedOrigins,
+    publicHosts: config.publicHosts,
+    boundHosts: () => boundHosts,
+  });
+  const loginLimiter = new LoginLimiter(options.loginLimit);
+
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
+    // Yoga caps request bodies (multipart uploads included) at 25,000,000 bytes by default, whatever
+    // GENESIS_MAX_UPLOAD_MB says: its limit is ours (useBodyLimit below answers first, with a clearer message).
+    maxRequestBodySize: config.maxUploadBytes,
     renderGraphiQL,
     graphiql: {
       title: 'GENESIS-LAB API',
@@ -167,6 +197,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       ...(config.apiToken ? { headers: JSON.stringify({ authorization: 'Bearer <token>' }) } : {}),
     },
     landingPage: false,
+    // Never reflects an arbitrary origin: CORS headers go only to GENESIS_ALLOWED_ORIGINS, with that exact
+    // origin. Other cross-origin requests are refused before yoga (see `handle`); same-origin ones need none.
+    cors: (request) => {
+      const origin = guard.corsOrigin(request.headers.get('origin'));
+      return origin ? { origin, credentials: true } : false;
+    },
     maskedErrors: {
       // Expected failures on fields that have no result union (queries, connection arguments) keep their
       // message and get a code; everything else stays masked.
@@ -229,9 +265,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Liveness is the one open path; readiness tells about the database, so it needs the token like the rest.
+    // Liveness answers to any Host too: load balancers probe by address, and it tells nothing.
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (refuseCrossSite(req, url, res)) return;
     if (config.apiToken && url.pathname === '/login') {
-      if (req.method === 'POST') return handleLogin(config.apiToken, req, res);
+      if (req.method === 'POST') return handleLogin(config.apiToken, req, res, loginLimiter);
       return sendLoginPage(res, url.searchParams.get('next') ?? '/', null, 200);
     }
     if (config.apiToken && !isAuthorized(config.apiToken, req)) {
@@ -267,6 +305,53 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     return sendJson(res, 404, { error: `Not found: ${url.pathname}` });
   }
 
+  /**
+   * Refuses (and answers) a request for a Host this server does not answer for (421), or a cross-origin one
+   * (403): for the API (/graphql, SSE included, and exports) whatever the method, for everything else
+   * (sign-in, the web app's form actions) when it is not a GET or HEAD. Answers an allow-listed origin's CORS
+   * preflight itself, before the token check (preflights carry no credentials). Returns true when it
+   * answered. The rules are in origin.ts; WebSocket upgrades go through the same guard.
+   */
+  function refuseCrossSite(req: IncomingMessage, url: URL, res: ServerResponse): boolean {
+    const wrongHost = guard.checkHost(req.headers);
+    if (wrongHost) {
+      sendJson(res, 421, { errors: [{ message: wrongHost, extensions: { code: 'MISDIRECTED' } }] });
+      return true;
+    }
+    const graphql = url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`);
+    const api = graphql || /^\/datasets\/[^/]+\/export$/.test(url.pathname);
+    if (api) res.setHeader('vary', 'Origin');
+    if (!api && (req.method === 'GET' || req.method === 'HEAD')) return false;
+    const refused = guard.checkOrigin(req.headers);
+    if (refused) {
+      sendJson(res, 403, { errors: [{ message: refused, extensions: { code: 'FORBIDDEN' } }] });
+      return true;
+    }
+    const cors = api ? guard.corsOrigin(req.headers.origin) : null;
+    if (!cors) return false;
+    // Yoga adds these to its own answers (its `cors` option); the export endpoint and preflights get them here.
+    const corsHeaders = {
+      'access-control-allow-origin': cors,
+      'access-control-allow-credentials': 'true',
+    };
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      res.writeHead(204, {
+        ...corsHeaders,
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers':
+          req.headers['access-control-request-headers'] ?? 'content-type, authorization',
+        'access-control-max-age': '600',
+        'content-length': '0',
+      });
+      res.end();
+      return true;
+    }
+    if (!graphql) {
+      for (const [name, value] of Object.entries(corsHeaders)) res.setHeader(name, value);
+    }
+    return false;
+  }
+
   /** Ready when the database answers and every committed migration is applied. */
   async function readiness(): Promise<[number, Record<string, unknown>]> {
     try {
@@ -289,45 +374,94 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       });
     }
     const id = /^\d+$/.test(rawId) ? Number(rawId) : Number.NaN;
-    const em = services.em.fork();
-    const dataset = Number.isSafeInteger(id) ? await em.findOne(DatasetSchema, id) : null;
-    if (!dataset) return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
-    const base = dataset.name.replace(/[^\w.-]+/g, '_');
-    const items = () => services.datasets(services.em.fork()).streamItems(dataset.id) as never;
-    const attachment = (name: string, type: string, extra: Record<string, string> = {}) =>
-      res.writeHead(200, {
-        'content-type': type,
-        'content-disposition': `attachment; filename="${name}"`,
-        'x-item-count': String(dataset.itemCount),
-        ...extra,
-      });
-    if (format === 'parquet') {
-      const bytes = await exportParquet(dataset.kind, items());
-      attachment(`${base}.parquet`, 'application/vnd.apache.parquet', {
-        'content-length': String(bytes.length),
-      });
-      return void res.end(bytes);
+    if (!Number.isSafeInteger(id)) {
+      return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
     }
-    if (format === 'card') {
-      attachment('README.md', 'text/markdown; charset=utf-8');
-      return void res.end(await datasetCard(services, dataset.id));
+    // Registered before the first read: a delete meanwhile is refused, or (forced) aborts this export.
+    const use = services.usage.begin(id, 'export');
+    try {
+      // One snapshot of the items for the whole file; fewer found than it counted fails the export.
+      const read = await openDatasetRead(services, id, use.signal);
+      if (!read) return sendJson(res, 404, { error: `Dataset ${rawId} does not exist` });
+      const { dataset, snapshot } = read;
+      const base = dataset.name.replace(/[^\w.-]+/g, '_');
+      const items = () => read.items() as never;
+      const attachment = (name: string, type: string, extra: Record<string, string> = {}) =>
+        res.writeHead(200, {
+          'content-type': type,
+          'content-disposition': `attachment; filename="${name}"`,
+          'x-item-count': String(snapshot.count),
+          ...extra,
+        });
+      if (format === 'parquet' || format === 'card' || format === 'zip') {
+        // Built whole before anything is sent: a failure is still an ordinary error response.
+        let bytes: Uint8Array | string;
+        try {
+          bytes =
+            format === 'parquet'
+              ? await exportParquet(dataset.kind, items())
+              : format === 'zip'
+                ? await exportZip(services, dataset.id, dataset.kind, base, items)
+                : await datasetCard(services, dataset.id);
+        } catch (err) {
+          if (err instanceof NotFoundError || err instanceof DatasetChangedError) {
+            return sendJson(res, err instanceof NotFoundError ? 404 : 409, { error: err.message });
+          }
+          throw err;
+        }
+        if (format === 'card') attachment('README.md', 'text/markdown; charset=utf-8');
+        else {
+          attachment(
+            `${base}.${format}`,
+            format === 'zip' ? 'application/zip' : 'application/vnd.apache.parquet',
+            { 'content-length': String(bytes.length) },
+          );
+        }
+        return void res.end(bytes);
+      }
+      attachment(`${base}.${format}`, exportContentType(format as ExportFormat));
+      // A forced delete stops the export at once, even while it waits for a slow client.
+      const onAbort = () => res.destroy();
+      use.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for await (const chunk of exportRecords(dataset.kind, items(), format as ExportFormat)) {
+          if (res.destroyed) return;
+          if (!res.write(chunk)) await drainedOrClosed(res);
+        }
+        if (!res.destroyed) res.end();
+      } catch (err) {
+        // The headers and part of the file are out: only a connection closed before the terminating chunk tells
+        // the client the file is incomplete (fetch and curl report it), never a short file that looks whole.
+        logger.warn(
+          { err: err instanceof Error ? err.message : String(err), datasetId: id },
+          'export stopped before the end; connection closed',
+        );
+        res.destroy();
+      } finally {
+        use.signal.removeEventListener('abort', onAbort);
+      }
+    } finally {
+      use.end();
     }
-    if (format === 'zip') {
-      const bytes = await exportZip(services, dataset.id, dataset.kind, base);
-      attachment(`${base}.zip`, 'application/zip', { 'content-length': String(bytes.length) });
-      return void res.end(bytes);
-    }
-    attachment(`${base}.${format}`, exportContentType(format as ExportFormat));
-    for await (const chunk of exportRecords(dataset.kind, items(), format as ExportFormat)) {
-      if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
-    }
-    res.end();
   }
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname !== GRAPHQL_PATH) return void socket.destroy();
+    // Browsers send Origin on every WebSocket and no CORS applies to them: the same Host and Origin rules as
+    // HTTP, checked before the upgrade (a session cookie from another origin never gets a socket).
+    const wrongHost = guard.checkHost(req.headers);
+    const refused = wrongHost ?? guard.checkOrigin(req.headers);
+    if (refused) {
+      const status = wrongHost ? '421 Misdirected Request' : '403 Forbidden';
+      // A client that resets the connection meanwhile must not become an unhandled socket error.
+      socket.on('error', () => undefined);
+      socket.end(
+        `HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(refused)}\r\n\r\n${refused}`,
+      );
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -382,6 +516,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         server.listen(port, host, () => {
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
+          boundHosts = [host, addr.address];
           const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           resolvePromise(`http://${shownHost}:${addr.port}`);
         });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
@@ -21,6 +22,61 @@ const PositiveIntSchema = v.pipe(
   v.number(),
   v.minValue(1, 'must be at least 1'),
 );
+
+/**
+ * A comma-separated list, each entry checked and normalised by `entry` (which returns null for a bad one);
+ * the first bad entry is named in the message, with `hint`.
+ */
+function listOf(entry: (value: string) => string | null, what: string, hint: string) {
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const out: string[] = [];
+      for (const raw of dataset.value.split(',')) {
+        const value = raw.trim();
+        if (!value) continue;
+        const normalised = entry(value);
+        if (normalised === null) {
+          addIssue({ message: `"${value}" is not ${what}: ${hint}` });
+          return NEVER;
+        }
+        out.push(normalised);
+      }
+      return out;
+    }),
+  );
+}
+
+/** `scheme://host[:port]` of an http(s) origin, normalised like a browser's `Origin`; null otherwise. */
+function originEntry(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const bare =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    !url.username &&
+    !url.password &&
+    !url.search &&
+    !url.hash &&
+    url.pathname === '/' &&
+    // `new URL` adds the root path; anything written after the host is refused, a lone `/` excepted.
+    /^https?:\/\/[^/?#]+\/?$/i.test(value);
+  return bare ? url.origin : null;
+}
+
+/** A host name or IP address without scheme or port (IPv6 in brackets or bare), lower-case. */
+function hostEntry(value: string): string | null {
+  const v6 = /^\[?([\da-f:.]+)\]?$/i.exec(value);
+  if (v6?.[1]?.includes(':')) return isIP(v6[1]) === 6 ? v6[1].toLowerCase() : null;
+  return /^(?=.{1,253}$)([a-z\d_]([a-z\d_-]{0,61}[a-z\d])?)(\.[a-z\d_]([a-z\d_-]{0,61}[a-z\d])?)*\.?$/i.test(
+    value,
+  )
+    ? value.toLowerCase().replace(/\.$/, '')
+    : null;
+}
 
 /**
  * Every environment variable the server reads, in one place. Unknown variables are ignored; a set variable
@@ -47,6 +103,22 @@ export const EnvSchema = v.object({
   GENESIS_API_TOKEN: v.optional(
     v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters when set')),
   ),
+  /** Origins of other front ends that may call the API from a browser (the server's own is always allowed). */
+  GENESIS_ALLOWED_ORIGINS: v.optional(
+    listOf(
+      originEntry,
+      'an origin',
+      'give comma-separated origins as scheme://host[:port], e.g. https://lab.example.com (no path, no *)',
+    ),
+  ),
+  /** Names besides its addresses and localhost that the server answers for (the Host header). */
+  GENESIS_PUBLIC_HOSTS: v.optional(
+    listOf(
+      hostEntry,
+      'a host name',
+      'give comma-separated names or addresses, e.g. lab.example.com,10.0.0.7 (no scheme, port or *)',
+    ),
+  ),
   GENESIS_PROVIDER: v.optional(v.picklist(['local', 'bedrock']), 'local'),
   AWS_REGION: v.optional(v.string()),
   GENESIS_BEDROCK_MODEL: v.optional(v.string()),
@@ -71,6 +143,8 @@ export const EnvSchema = v.object({
   ),
   GENESIS_BEDROCK_TIMEOUT_MS: v.optional(PositiveIntSchema, '120000'),
   GENESIS_MAX_UPLOAD_MB: v.optional(PositiveIntSchema, '50'),
+  /** Largest generation job: items x points per item (time-series points; a conversation counts as one). */
+  GENESIS_MAX_JOB_POINTS: v.optional(PositiveIntSchema, '20000000'),
   GENESIS_LOG_LEVEL: v.optional(v.picklist(['silent', 'error', 'warn', 'info', 'debug']), 'info'),
   /** Price overrides, JSON: {"<model id or part of it>": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}} (USD per 1M tokens). */
   GENESIS_PRICES: v.optional(
@@ -111,6 +185,10 @@ export interface Config {
   host: string;
   port: number;
   apiToken: string | undefined;
+  /** Exact origins (normalised) of other front ends allowed to call the API; the server's own always is. */
+  allowedOrigins: string[];
+  /** Host names the server answers for besides loopback names and its bind or interface addresses. */
+  publicHosts: string[];
   provider: 'local' | 'bedrock';
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
@@ -130,6 +208,8 @@ export interface Config {
   /** Per-call timeout for Bedrock. */
   bedrockTimeoutMs: number;
   maxUploadBytes: number;
+  /** Largest generation job accepted, in points: series x length for time series, items for conversations. */
+  maxJobPoints: number;
   logLevel: Env['GENESIS_LOG_LEVEL'];
   /** Per-model price overrides (USD per 1M tokens). */
   prices: Record<string, { input: number; output: number; cacheRead: number; cacheWrite: number }>;
@@ -169,6 +249,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     apiToken: e.GENESIS_API_TOKEN,
+    allowedOrigins: e.GENESIS_ALLOWED_ORIGINS ?? [],
+    publicHosts: e.GENESIS_PUBLIC_HOSTS ?? [],
     provider: e.GENESIS_PROVIDER,
     awsRegion: e.AWS_REGION,
     bedrockModel: e.GENESIS_BEDROCK_MODEL,
@@ -188,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bedrockStream: e.GENESIS_BEDROCK_STREAM === 'true' || e.GENESIS_BEDROCK_STREAM === '1',
     bedrockTimeoutMs: e.GENESIS_BEDROCK_TIMEOUT_MS,
     maxUploadBytes: e.GENESIS_MAX_UPLOAD_MB * 1024 * 1024,
+    maxJobPoints: e.GENESIS_MAX_JOB_POINTS,
     logLevel: e.GENESIS_LOG_LEVEL,
     prices: e.GENESIS_PRICES ?? {},
   };

@@ -51,6 +51,10 @@ export function isOwnApi(url: URL, appOrigin: string): boolean {
  * sent straight to the API and carries the server's token (unless it already has credentials).
  * Any other request, above all one to another origin, is returned untouched: the token never
  * leaves for a host that is not this app's API.
+ *
+ * Sent straight to the API, it names the API's own origin as its `Origin`: the API refuses
+ * cross-origin requests, and SvelteKit would otherwise send this app's public origin (which
+ * adapter-node takes to be https://<Host>), not the address the request is sent to.
  */
 export function routeApiRequest(request: Request, route: ApiRoute): Request {
   const url = new URL(request.url);
@@ -58,6 +62,7 @@ export function routeApiRequest(request: Request, route: ApiRoute): Request {
   const target = route.apiOrigin
     ? new Request(`${route.apiOrigin}${url.pathname}${url.search}`, request)
     : request;
+  if (route.apiOrigin) target.headers.set('origin', new URL(route.apiOrigin).origin);
   if (route.token && !target.headers.has('authorization')) {
     target.headers.set('authorization', `Bearer ${route.token}`);
   }
