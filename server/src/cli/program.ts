@@ -46,7 +46,25 @@ export function buildProgram(): Command {
         logger.error({ err: reason }, 'unhandled rejection'),
       );
       const app = await buildApp(config, { resumeInterruptedJobs: true, logger });
-      const url = await app.start(opts.port ?? config.port, opts.host ?? config.host);
+      const port = opts.port ?? config.port;
+      const host = opts.host ?? config.host;
+      let url: string;
+      try {
+        url = await app.start(port, host);
+      } catch (err) {
+        // Close what buildApp opened (database, timers), or the process would stay alive doing nothing.
+        await app.stop();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE')
+          throw new CliFailure(
+            `port ${port} on ${host} is already in use: stop the other server or choose another with --port N (or PORT)`,
+          );
+        if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+          throw new CliFailure(
+            `cannot listen on ${host}:${port} (${code}); choose another --host or --port`,
+          );
+        throw err;
+      }
       const where = config.db.type === 'sqlite' ? config.db.path : 'PostgreSQL (DATABASE_URL)';
       process.stdout.write(
         [
