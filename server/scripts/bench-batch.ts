@@ -4,17 +4,22 @@
  * Generates the same number of conversations twice through the real AWS SDKs against the in-repo emulators:
  * in batch mode (records to S3, Bedrock batch jobs, failed records finished on demand) and on demand (Converse
  * calls). Prints cost per accepted item, items, lost and duplicated, and the ratio batch / on-demand.
+ *
+ * "Duplicated" counts accepted items whose CONTENT repeats another's (the same customer turns, lower-cased and
+ * whitespace collapsed), whatever their slot keys; slot keys cannot repeat, the registry's unique (dataset, key)
+ * constraint forbids it. Cost is not a measured bill: it is the emulators' token counts priced by the price
+ * table in src/llm/prices.ts (batch at half the on-demand price), the same figure a job records.
  */
 import { parseArgs } from 'node:util';
-import { startBatchEmulator } from '@genesis/bedrock-emulator/batch/server';
-import { startEmulator } from '@genesis/bedrock-emulator/server';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { GenerationManager } from '../src/generation/service.ts';
+import { PRICES_AS_OF } from '../src/llm/prices.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { initORM } from '../src/platform/db/orm.ts';
 import { createTempSqlite } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { startLocalBatchEmulator, startLocalEmulator } from '../test/helpers/emulators.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' } } });
 const COUNT = Number(values.count);
@@ -22,8 +27,8 @@ const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
 
-const batchEmulator = await startBatchEmulator({ faults: { failedRecords: 0.02 }, seed: 1 });
-const onDemand = await startEmulator({
+const batchEmulator = await startLocalBatchEmulator({ faults: { failedRecords: 0.02 }, seed: 1 });
+const onDemand = await startLocalEmulator({
   faults: { throttle: 0.02, server: 0.02, malformed: 0.01 },
   seed: 1,
 });
@@ -42,6 +47,33 @@ const manager = new GenerationManager(services, createAppPubSub(), server, undef
   backoffBaseMs: 50,
 });
 
+/**
+ * What makes two items the same content: a conversation's customer turns, or a series' values (slot keys and
+ * ids differ by construction, so they say nothing about duplicated content).
+ */
+function contentKey(data: Record<string, unknown>): string {
+  if (Array.isArray(data.turns)) {
+    return JSON.stringify(
+      (data.turns as { speaker?: unknown; text?: unknown }[])
+        .filter((t) => t.speaker === 'customer')
+        .map((t) => String(t.text).toLowerCase().replace(/\s+/g, ' ').trim()),
+    );
+  }
+  if (Array.isArray(data.target)) return JSON.stringify(data.target);
+  throw new Error(`an item with neither turns nor target: ${JSON.stringify(data).slice(0, 200)}`);
+}
+/** Items whose content repeats an earlier item's. */
+function duplicatedContent(items: Iterable<Record<string, unknown>>): number {
+  let n = 0;
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = contentKey(item);
+    if (seen.has(key)) n++;
+    else seen.add(key);
+  }
+  return n;
+}
+
 async function run(mode: 'batch' | 'on_demand') {
   const started = Date.now();
   const job = await manager.start({
@@ -56,12 +88,12 @@ async function run(mode: 'batch' | 'on_demand') {
   await manager.wait(job.id);
   const em = services.em.fork();
   const done = await em.findOneOrFail(GenerationJobSchema, job.id);
-  const items = await em.find(DatasetItemSchema, { dataset: done.dataset }, { fields: ['key'] });
+  const items = await em.find(DatasetItemSchema, { dataset: done.dataset }, { fields: ['data'] });
   return {
     mode,
     accepted: done.accepted,
     lost: COUNT - done.accepted - done.rejected,
-    duplicated: items.length - new Set(items.map((i) => i.key)).size,
+    duplicated: duplicatedContent(items.map((i) => i.data)),
     cost: done.costUsd,
     perItem: done.costUsd / Math.max(1, done.accepted),
     seconds: (Date.now() - started) / 1000,
@@ -73,6 +105,10 @@ const batch = await run('batch');
 const onDemandStats = onDemand.stats();
 const demand = await run('on_demand');
 console.log(`\n${COUNT} conversations, model ${MODEL}`);
+console.log(
+  `cost: the emulators' token counts priced by the price table (src/llm/prices.ts, prices as of ${PRICES_AS_OF}; ` +
+    'batch at half price), not a measured bill; dup = accepted items with the same customer turns as another',
+);
 console.log('mode        accepted  lost  dup   cost      $/item      time');
 for (const r of [batch, demand]) {
   console.log(

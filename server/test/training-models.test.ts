@@ -4,6 +4,8 @@ import { fitLogisticRegression, softmaxObjective } from '../src/training/models/
 import { fitComplementNaiveBayes } from '../src/training/models/naive-bayes.ts';
 import { fitLinearSvm } from '../src/training/models/svm.ts';
 import { SvmThreadPool } from '../src/training/models/svm-pool.ts';
+import { ModelFitter } from '../src/training/pipeline.ts';
+import { Rng } from '../src/training/random.ts';
 import { csrFromDense } from '../src/training/sparse.ts';
 
 // Three well-separated clusters in 3-D: any linear model must get them all right.
@@ -23,6 +25,30 @@ const clusterLabels = [0, 0, 0, 1, 1, 1, 2, 2, 2];
 // has a closed form (or a one-line equation) for each model.
 const symmetric = csrFromDense([[1], [-1]]);
 const symmetricLabels = [1, 0];
+// Four overlapping clusters in 12-D with 15% of the labels flipped: not separable, so the SVM's dual needs
+// many passes, and where it stops depends on its tolerance.
+const noisyRng = new Rng(3);
+const noisyLabels = Array.from({ length: 240 }, (_, i) =>
+  noisyRng.float() < 0.15 ? noisyRng.below(4) : i % 4,
+);
+const noisy = csrFromDense(
+  noisyLabels.map((label) =>
+    Array.from({ length: 12 }, (_, j) => (j % 4 === label ? 1 : 0) + noisyRng.float() - 0.5),
+  ),
+);
+
+/** Fits the SVM and returns the model with the passes each class took (in class order when fitted in turn). */
+function svmPasses(options: Parameters<typeof fitLinearSvm>[3]) {
+  const passes: number[] = [];
+  const model = fitLinearSvm(noisy, noisyLabels, 4, {
+    ...options,
+    onProgress: (p) => passes.push(p.iterations!),
+  });
+  return { model, passes };
+}
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const distance = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.sqrt(Array.from(a, (x, i) => (x - b[i]!) ** 2).reduce((s, d) => s + d, 0));
 
 function bisect(f: (w: number) => number, lo: number, hi: number): number {
   for (let i = 0; i < 200; i++) {
@@ -61,6 +87,46 @@ describe('linear SVM (one-vs-rest, squared hinge, dual coordinate descent)', () 
     } finally {
       await pool.close();
     }
+  });
+
+  it('stops at its tolerance: a looser one takes fewer passes, a tighter one ends closer to the optimum', () => {
+    const loose = svmPasses({ C: 1, tol: 0.1, seed: 1 });
+    const tight = svmPasses({ C: 1, tol: 1e-4, seed: 1 });
+    const optimum = svmPasses({ C: 1, tol: 1e-9, seed: 1 });
+    expect(loose.passes).toHaveLength(4);
+    expect(sum(loose.passes)).toBeLessThan(sum(tight.passes));
+    expect(sum(tight.passes)).toBeLessThan(sum(optimum.passes));
+    expect(distance(tight.model.weights, optimum.model.weights)).toBeLessThan(
+      distance(loose.model.weights, optimum.model.weights),
+    );
+    // maxIter caps the passes of each class.
+    expect(Math.max(...svmPasses({ C: 1, tol: 1e-9, maxIter: 3, seed: 1 }).passes)).toBe(3);
+  });
+
+  it('takes the tolerance from the model config on one thread and on a pool alike', async () => {
+    const run = async (threads: number, tol: number) => {
+      const fitter = new ModelFitter(true, threads);
+      const passes: number[] = [];
+      try {
+        const model = await fitter.fit(
+          noisy,
+          noisyLabels,
+          4,
+          { model: { kind: 'svm', C: 1, tol, maxIter: 1000 }, seed: 1 },
+          (p) => passes.push(p.iterations!),
+        );
+        return { weights: [...model.weights], passes: passes.sort((a, b) => a - b) };
+      } finally {
+        await fitter.close();
+      }
+    };
+    const oneThread = await run(1, 0.1);
+    const twoThreads = await run(2, 0.1);
+    expect(twoThreads).toEqual(oneThread);
+    expect(oneThread.passes).toEqual(
+      [...svmPasses({ C: 1, tol: 0.1, seed: 1 }).passes].sort((a, b) => a - b),
+    );
+    expect(sum((await run(2, 1e-4)).passes)).toBeGreaterThan(sum(twoThreads.passes));
   });
 
   it('rejects labels that are not class indices', () => {
