@@ -114,3 +114,13 @@ test.describe('registry smoke', () => {
     await expect(page.getByRole('link', { name })).toBeVisible();
   });
 });
+
+test('a malformed id in a URL answers 404 with the app's not-found page', async ({ request, page }) => {
+  for (const path of ['/datasets/abc', '/datasets/0', '/generate/1x', '/train/-3', '/datasets/1e3']) {
+    const response = await request.get(path, { headers: { accept: 'text/html' } });
+    expect(response.status(), path).toBe(404);
+  }
+  const response = await page.goto('/datasets/abc');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
