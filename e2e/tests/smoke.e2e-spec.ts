@@ -115,8 +115,14 @@ test.describe('registry smoke', () => {
   });
 });
 
-test('a malformed id in a URL answers 404 with the app's not-found page', async ({ request, page }) => {
-  for (const path of ['/datasets/abc', '/datasets/0', '/generate/1x', '/train/-3', '/datasets/1e3']) {
+test('a malformed id in a URL answers 404 with the not-found page', async ({ request, page }) => {
+  for (const path of [
+    '/datasets/abc',
+    '/datasets/0',
+    '/generate/1x',
+    '/train/-3',
+    '/datasets/1e3',
+  ]) {
     const response = await request.get(path, { headers: { accept: 'text/html' } });
     expect(response.status(), path).toBe(404);
   }
