@@ -42,6 +42,15 @@ test.describe('validate, compare and manage datasets', () => {
     expect(score).toBeGreaterThan(0);
     expect(score).toBeLessThanOrEqual(100);
     await expect(page.getByText('against Banking77 (train)')).toBeVisible();
+    // The report leads with why this verdict and what was not checked: the local writer's Spanish half
+    // has no reference in Banking77, so the verdict is incomplete and says so.
+    const why = page.getByRole('region', { name: 'Why this verdict' });
+    await expect(why.getByTestId('verdict').first()).toHaveText('Incomplete');
+    await expect(why.getByTestId('reason')).toContainText('no reference for language es');
+    await expect(why.locator('[data-gate="privacy.pii_rate"]')).toBeVisible();
+    const notChecked = page.getByRole('region', { name: 'What was not checked' });
+    await expect(notChecked.locator('[data-part="es"]')).toContainText('no reference');
+    await expect(notChecked).toContainText('--reference');
 
     // Every metric row carries a verdict; the intent realism metric is computed against the profile.
     const intent = page.locator('[data-metric="realism.intent_jsd"]');

@@ -1,10 +1,27 @@
 /**
  * The validation report: what `validateDataset` stores and the web app shows. Every metric is a value with its
- * thresholds and a pass/warn/fail verdict, or `value: null`, verdict `not_computable` and the reason: never a
- * silent gap.
+ * thresholds and a pass/warn/fail verdict, or verdict `not_computable` and the reason: never a silent gap. The
+ * overall verdict adds a fourth value, `incomplete`: part of the data was not measured against a reference, or
+ * there are too few items to judge. `docs/validation.md` gives the rules (gates, coverage, sample sizes).
  */
 import * as v from 'valibot';
 import { VERDICTS } from './dataset.ts';
+
+/**
+ * Verdicts of a whole report: a metric's verdicts plus `incomplete` (a language, series type or domain of the
+ * data has no reference, under 80% of the score's weight was measured, or too few items for a verdict).
+ */
+export const OVERALL_VERDICTS = [...VERDICTS, 'incomplete'] as const;
+export type OverallVerdict = (typeof OVERALL_VERDICTS)[number];
+
+/** A confidence interval: `level` 0.95 for 95%; `method` says how it was computed (wilson, dkw, bootstrap, ...). */
+export const IntervalSchema = v.object({
+  low: v.number(),
+  high: v.number(),
+  level: v.number(),
+  method: v.string(),
+});
+export type Interval = v.InferOutput<typeof IntervalSchema>;
 
 /** How a metric's value is judged: below `warn` passes when lower is better, and so on. */
 export const ThresholdsSchema = v.object({
@@ -33,8 +50,59 @@ export const ValidationMetricSchema = v.object({
   unit: v.optional(v.string()),
   /** Breakdown (e.g. per intent), free-form but JSON. */
   details: v.optional(v.unknown()),
+  /** Confidence interval of `value` (rates, the discriminator's accuracy, the KS statistic, ...). */
+  interval: v.optional(IntervalSchema),
+  /**
+   * Sample size: `n` items (or series) measured, `min` the metric's documented minimum. Below it the verdict is
+   * `not_computable` (the value, if any, is kept for information and never judged).
+   */
+  sample: v.optional(v.object({ n: v.number(), min: v.number() })),
+  /**
+   * False when the metric does not apply to this data (turns of utterances, bias without a target): it is then
+   * not a gap in coverage. Absent means it applies.
+   */
+  applicable: v.optional(v.boolean()),
 });
 export type ValidationMetric = v.InferOutput<typeof ValidationMetricSchema>;
+
+/** A gate: a metric that decides the verdict whatever the average (see `GATES` in the server's validation). */
+export const GateResultSchema = v.object({
+  metricId: v.string(),
+  /** The gate's name for people, e.g. "real-vs-synthetic classifier". */
+  name: v.string(),
+  verdict: v.picklist(VERDICTS),
+  value: v.nullable(v.number()),
+  /** Why this metric is a gate. */
+  why: v.string(),
+});
+export type GateResult = v.InferOutput<typeof GateResultSchema>;
+
+/** One language, series type or domain present in the data, and whether a reference covered it. */
+export const CoveragePartSchema = v.object({
+  dimension: v.picklist(['language', 'series_type', 'domain']),
+  key: v.string(),
+  items: v.number(),
+  /** Whether the reference holds this language / series type / domain. */
+  referenced: v.boolean(),
+});
+
+/** What a report measured, and what it could not. */
+export const CoverageSchema = v.object({
+  /** Share of the items measured against a reference (items of a referenced language, domain). */
+  items: v.number(),
+  /** Share of the score's weight (over the metrics that apply) carried by metrics that were computed. */
+  weight: v.number(),
+  /** Below this weight share the verdict is `incomplete`. */
+  minimumWeight: v.number(),
+  parts: v.array(CoveragePartSchema),
+  /** Metrics that apply but were not computed, with their share of the weight and why. */
+  notMeasured: v.array(
+    v.object({ metricId: v.string(), name: v.string(), weight: v.number(), reason: v.string() }),
+  ),
+  /** What is missing for a complete verdict, and how to supply it. */
+  missing: v.array(v.object({ what: v.string(), how: v.string() })),
+});
+export type Coverage = v.InferOutput<typeof CoverageSchema>;
 
 /** Data for a chart: labels with the dataset's and the reference's (or target's) values. */
 export const DistributionSchema = v.object({
@@ -56,9 +124,19 @@ export const ValidationReportSchema = v.object({
   /** What the dataset was measured against. */
   reference: v.nullable(v.object({ name: v.string(), kind: v.string(), itemCount: v.number() })),
   /** 0..100 from documented weights (`weights`), with its verdict. */
-  overall: v.object({ score: v.number(), verdict: v.picklist(VERDICTS) }),
+  overall: v.object({ score: v.number(), verdict: v.picklist(OVERALL_VERDICTS) }),
+  /**
+   * Why this verdict: the report's first line, e.g. `fail: real-vs-synthetic classifier 0.98 (gate)` (absent in
+   * reports stored before it existed).
+   */
+  reason: v.optional(v.string()),
+  /** Range of the overall score when every metric with an interval moves to either end of it. */
+  scoreInterval: v.optional(IntervalSchema),
   weights: v.record(v.string(), v.number()),
   metrics: v.array(ValidationMetricSchema),
+  /** Every gate metric of the report and its verdict. */
+  gates: v.optional(v.array(GateResultSchema)),
+  coverage: v.optional(CoverageSchema),
   /** Bias severity and the reasons (conversations). */
   bias: v.nullable(
     v.object({

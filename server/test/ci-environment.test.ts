@@ -14,6 +14,10 @@ const NEEDS = {
   GENESIS_TEST_REDIS_URL: process.env.GENESIS_TEST_REDIS_URL,
   '../shared/data/banking77/train.csv': existsSync(`${SHARED}banking77/train.csv`) || undefined,
   '../shared/data/electricity': existsSync(`${SHARED}electricity`) || undefined,
+  '../shared/data/energy/energy.csv': existsSync(`${SHARED}energy/energy.csv`) || undefined,
+  '../shared/data/sensors/sensors.csv': existsSync(`${SHARED}sensors/sensors.csv`) || undefined,
+  '../shared/data/financial/financial.csv':
+    existsSync(`${SHARED}financial/financial.csv`) || undefined,
 };
 const CI = ['true', '1'].includes(String(process.env.CI ?? '').toLowerCase());
 

@@ -109,6 +109,32 @@ describe('validation over GraphQL', () => {
     expect(consistency.every((m: any) => m.verdict === 'PASS')).toBe(true);
   });
 
+  it("measures each series type against its own domain's profile by default, or one chosen profile", async () => {
+    const query = `mutation($input: ValidateInput!) { validateDataset(input: $input) {
+      ... on MutationValidateDatasetSuccess { data { referenceName metrics { id reason details } } } } }`;
+    const fallback = await s.gql<any>(query, { input: { datasetId: series } });
+    expect(fallback.errors).toBeUndefined();
+    const byDefault = fallback.data.validateDataset.data;
+    expect(byDefault.referenceName).toMatch(/each domain against its real reference/);
+    const perType = byDefault.metrics.filter(
+      (m: any) => m.id.startsWith('fidelity.') && m.details?.scope === 'series_type',
+    );
+    expect(perType.length).toBeGreaterThan(0);
+    for (const m of perType)
+      expect(['energy', 'sensors', 'financial']).toContain(m.details.reference);
+
+    const chosen = await s.gql<any>(query, { input: { datasetId: series, profile: 'energy' } });
+    const energy = chosen.data.validateDataset.data;
+    expect(energy.referenceName).toMatch(/energy/i);
+    for (const m of energy.metrics.filter((m: any) =>
+      /^fidelity\.(electricity|sensors|financial)\./.test(m.id),
+    )) {
+      expect(m.reason, m.id).toMatch(
+        /^the reference profile 'energy' has no \w+ series \(it covers energy\)$/,
+      );
+    }
+  });
+
   it('compares two datasets metric by metric', async () => {
     const other = await generate(s, 'CONVERSATIONS', 80, {
       seed: 9,

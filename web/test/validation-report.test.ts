@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changeFrom,
   changeOf,
   defaultProfile,
   formatMetricValue,
@@ -7,9 +8,12 @@ import {
   groupScores,
   isTargetDistribution,
   metricsByGroup,
+  percentOf,
   positiveInt,
+  splitReason,
   stripLayout,
   tabsFor,
+  verdictLabel,
 } from '../src/lib/validation/report.ts';
 
 const metric = (group: string, verdict: string, value: number | null = 0.1) => ({
@@ -145,6 +149,16 @@ describe('defaultProfile', () => {
     expect(defaultProfile('TIMESERIES', profiles)).toBe('electricity');
     expect(defaultProfile('TIMESERIES', profiles.slice(0, 1))).toBeNull();
   });
+
+  it('prefers the per-domain time-series default when the server lists it', () => {
+    const all = [
+      ...profiles,
+      { id: 'energy', kind: 'timeseries' },
+      { id: 'timeseries', kind: 'timeseries' },
+    ];
+    expect(defaultProfile('TIMESERIES', all)).toBe('timeseries');
+    expect(defaultProfile('UTTERANCES', all)).toBe('banking77');
+  });
 });
 
 describe('positiveInt and isTargetDistribution', () => {
@@ -161,5 +175,23 @@ describe('positiveInt and isTargetDistribution', () => {
     expect(isTargetDistribution({ referenceName: 'targets' })).toBe(true);
     expect(isTargetDistribution({ referenceName: 'Banking77 (train)' })).toBe(false);
     expect(isTargetDistribution({ referenceName: null })).toBe(false);
+  });
+});
+
+describe('verdict reason and server-judged change', () => {
+  it('splits the reason line into the verdict and why', () => {
+    expect(splitReason('fail: real-vs-synthetic classifier 0.98 (gate)')).toEqual({
+      verdict: 'fail',
+      why: 'real-vs-synthetic classifier 0.98 (gate)',
+    });
+    expect(splitReason('no colon')).toEqual({ verdict: '', why: 'no colon' });
+  });
+
+  it('labels the incomplete verdict, and reads the server change safely', () => {
+    expect(verdictLabel('INCOMPLETE')).toBe('Incomplete');
+    expect(changeFrom('worse')).toBe('worse');
+    expect(changeFrom('same')).toBe('same');
+    expect(changeFrom('sideways')).toBe('unknown');
+    expect(percentOf(0.953)).toBe('95%');
   });
 });

@@ -1,6 +1,7 @@
 import type { ValidationReportData } from '@genesis/schema/reports';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
+import { NotFoundError } from '../platform/errors.ts';
 import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
 import { DatasetSchema } from './dataset.entity.ts';
 
@@ -23,7 +24,8 @@ const fmt = (x: number | null) =>
  */
 export async function datasetCard(services: Services, datasetId: number): Promise<string> {
   const em = services.em.fork();
-  const dataset = await em.findOneOrFail(DatasetSchema, datasetId, { populate: ['tags'] });
+  const dataset = await em.findOne(DatasetSchema, datasetId, { populate: ['tags'] });
+  if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
   const repo = services.datasets(em);
   const job = await em.findOne(
     GenerationJobSchema,
@@ -97,16 +99,50 @@ export async function datasetCard(services: Services, datasetId: number): Promis
   body.push('## Validation', '');
   if (report) {
     const r = report.report as unknown as ValidationReportData;
+    const cell = (text: string) => text.replace(/\|/g, '/');
     body.push(
-      `Report v${report.version} (${report.createdAt.toISOString()})${r.reference ? ` against the reference "${r.reference.name}"` : ' without a reference'}: overall score **${r.overall.score.toFixed(1)}/100** (${r.overall.verdict}).`,
+      `**Verdict: ${r.reason ?? `${r.overall.verdict}: score ${r.overall.score.toFixed(1)}`}**`,
       '',
-      '| metric | value | real-vs-real band | verdict | note |',
-      '|---|---|---|---|---|',
+      `Report v${report.version} (${report.createdAt.toISOString()})${r.reference ? ` against the reference "${r.reference.name}"` : ' without a reference'}: overall score **${r.overall.score.toFixed(1)}/100**${r.scoreInterval ? ` (range ${fmt(r.scoreInterval.low)}–${fmt(r.scoreInterval.high)} over the metrics' 95% intervals)` : ''} (${r.overall.verdict}).`,
+    );
+    if (r.gates?.length) {
+      body.push('', '### Gates', '', '| gate | metric | value | verdict |', '|---|---|---|---|');
+      for (const g of r.gates) {
+        body.push(`| ${g.name} | ${g.metricId} | ${fmt(g.value)} | ${g.verdict} |`);
+      }
+    }
+    if (r.coverage) {
+      const c = r.coverage;
+      body.push(
+        '',
+        '### Coverage',
+        '',
+        `${(c.items * 100).toFixed(0)}% of the items and ${(c.weight * 100).toFixed(0)}% of the score's weight were measured against a reference (a verdict needs ${(c.minimumWeight * 100).toFixed(0)}% of the weight).`,
+      );
+      if (c.parts.length) {
+        body.push('', '| part | items | reference |', '|---|---|---|');
+        for (const p of c.parts) {
+          body.push(
+            `| ${p.dimension.replace('_', ' ')} ${p.key} | ${p.items} | ${p.referenced ? 'yes' : '**none**'} |`,
+          );
+        }
+      }
+      if (c.notMeasured.length || c.missing.length) body.push('', '#### What was not checked', '');
+      for (const m of c.notMeasured) body.push(`- ${m.name}: ${cell(m.reason)}`);
+      for (const m of c.missing) body.push(`- Missing ${m.what}. To supply it: ${m.how}`);
+    }
+    body.push(
+      '',
+      '### Metrics',
+      '',
+      '| metric | value | 95% interval | real-vs-real band | verdict | note |',
+      '|---|---|---|---|---|---|',
     );
     for (const m of r.metrics) {
       const band = m.band ? `${fmt(m.band.low)}–${fmt(m.band.high)}` : '';
+      const interval = m.interval ? `${fmt(m.interval.low)}–${fmt(m.interval.high)}` : '';
       body.push(
-        `| ${m.name} | ${fmt(m.value)} | ${band} | ${m.verdict} | ${(m.reason ?? '').replace(/\|/g, '/')} |`,
+        `| ${m.name} | ${fmt(m.value)} | ${interval} | ${band} | ${m.verdict} | ${cell(m.reason ?? '')} |`,
       );
     }
     if (r.bias)

@@ -22,6 +22,10 @@ const MARK: Record<ValidationMetric['verdict'], string> = {
   fail: 'FAIL',
   not_computable: 'n/c',
 };
+const MARK_OVERALL: Record<ValidationReportData['overall']['verdict'], string> = {
+  ...MARK,
+  incomplete: 'INCOMPLETE',
+};
 
 /** One registry connection for a command; expected domain failures become a message and an exit code. */
 async function withServices(
@@ -76,7 +80,8 @@ export async function runValidate(
       ]);
     }
     const lines = [
-      `Dataset ${datasetId}, report v${stored.version}${r.reference ? ` against ${r.reference.name}` : ''}: overall ${r.overall.score.toFixed(1)}/100 (${r.overall.verdict})`,
+      ...verdictLines(r),
+      `Dataset ${datasetId}, report v${stored.version}${r.reference ? ` against ${r.reference.name}` : ''}: overall ${r.overall.score.toFixed(1)}/100${r.scoreInterval ? ` (interval ${fmt(r.scoreInterval.low)}-${fmt(r.scoreInterval.high)})` : ''} (${r.overall.verdict})`,
       table.toString(),
     ];
     if (r.bias)
@@ -86,6 +91,35 @@ export async function runValidate(
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   });
+}
+
+/**
+ * The report's verdict first (its reason line), then its gates, its coverage and what was not checked with how
+ * to supply it.
+ */
+export function verdictLines(r: ValidationReportData): string[] {
+  const lines = [r.reason ?? `${r.overall.verdict}: score ${r.overall.score.toFixed(1)}`];
+  if (r.gates?.length) {
+    lines.push(
+      `Gates: ${r.gates.map((g) => `${g.name} ${fmt(g.value)} ${MARK[g.verdict]}`).join(', ')}`,
+    );
+  }
+  const c = r.coverage;
+  if (c) {
+    const parts = c.parts
+      .map((p) => `${p.key} ${p.items} ${p.referenced ? 'referenced' : 'NO REFERENCE'}`)
+      .join(', ');
+    lines.push(
+      `Coverage: ${(c.items * 100).toFixed(0)}% of items and ${(c.weight * 100).toFixed(0)}% of the score's weight measured against a reference${parts ? ` (${parts})` : ''}`,
+    );
+    if (c.notMeasured.length) {
+      lines.push(
+        `Not checked: ${c.notMeasured.map((m) => `${m.metricId} (${m.reason})`).join('; ')}`,
+      );
+    }
+    for (const m of c.missing) lines.push(`Missing: ${m.what}. To supply it: ${m.how}`);
+  }
+  return lines;
 }
 
 const REFERENCE_SOURCE: Record<ComparisonReference['source'], string> = {
@@ -114,13 +148,15 @@ export async function runCompare(
       );
       return 0;
     }
-    const table = new Table({ head: ['metric', `#${a}`, `#${b}`, 'b - a'] });
+    const table = new Table({ head: ['metric', `#${a}`, `#${b}`, 'b - a', 'b vs a'] });
     for (const m of c.metrics) {
+      const equal = m.basis === 'equal_sample';
       table.push([
         m.name,
-        `${fmt(m.a?.value)} ${m.a ? MARK[m.a.verdict] : ''}`,
-        `${fmt(m.b?.value)} ${m.b ? MARK[m.b.verdict] : ''}`,
-        fmt(m.difference),
+        `${fmt(equal ? m.rangeA?.value : m.a?.value)} ${m.a ? MARK[m.a.verdict] : ''}`,
+        `${fmt(equal ? m.rangeB?.value : m.b?.value)} ${m.b ? MARK[m.b.verdict] : ''}`,
+        fmt(equal ? m.equalDifference : m.difference),
+        `${m.change === 'unknown' ? '' : m.change}${equal ? ' (equal samples)' : ''}`,
       ]);
     }
     const ra = c.reportA.report as unknown as ValidationReportData;
@@ -132,8 +168,11 @@ export async function runCompare(
             ? `; validated anew against it: ${c.reference.revalidated.map((id) => `#${id}`).join(', ')}`
             : ''
         }`,
-        `Overall: #${a} ${ra.overall.score.toFixed(1)} (report v${c.reportA.version}), #${b} ${rb.overall.score.toFixed(1)} (report v${c.reportB.version})`,
+        `Overall: #${a} ${ra.overall.score.toFixed(1)} ${MARK_OVERALL[ra.overall.verdict]} (report v${c.reportA.version}), #${b} ${rb.overall.score.toFixed(1)} ${MARK_OVERALL[rb.overall.verdict]} (report v${c.reportB.version})`,
+        ...(ra.reason ? [`#${a}: ${ra.reason}`] : []),
+        ...(rb.reason ? [`#${b}: ${rb.reason}`] : []),
         table.toString(),
+        c.equalSample ? `Diversity: ${c.equalSample.note}` : '',
         c.vocabularyOverlap !== null
           ? `Vocabulary overlap (Jaccard): ${c.vocabularyOverlap.toFixed(3)}`
           : '',
@@ -175,7 +214,7 @@ export function registerValidationCommands(program: Command): void {
     )
     .option(
       '--profile <id|file>',
-      'a shipped reference profile (banking77, electricity) or a profile file written by `genesis profile`',
+      'a shipped reference profile (banking77; electricity, energy, sensors, financial, or timeseries: each domain against its own, the default for series) or a profile file written by `genesis profile`',
     )
     .option('--json', 'print the report as JSON')
     .action(

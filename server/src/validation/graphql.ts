@@ -1,4 +1,10 @@
-import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import type {
+  Distribution,
+  GateResult,
+  Interval,
+  ValidationMetric,
+  ValidationReportData,
+} from '@genesis/schema/reports';
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { TargetsInput } from '../generation/graphql.ts';
@@ -16,7 +22,93 @@ const VerdictEnum = builder.enumType('Verdict', {
     WARN: { value: 'warn' as const },
     FAIL: { value: 'fail' as const },
     NOT_COMPUTABLE: { value: 'not_computable' as const },
+    INCOMPLETE: {
+      value: 'incomplete' as const,
+      description:
+        'Overall only: part of the data had no reference, under 80% of the weight was measured, or too few items',
+    },
   },
+});
+
+const IntervalRef = builder.objectRef<Interval>('Interval').implement({
+  description: 'A confidence interval (level 0.95 for 95%) and how it was computed',
+  fields: (t) => ({
+    low: t.exposeFloat('low'),
+    high: t.exposeFloat('high'),
+    level: t.exposeFloat('level'),
+    method: t.exposeString('method', {
+      description: 'wilson, dkw, metric intervals (the score), ...',
+    }),
+  }),
+});
+
+const SampleRef = builder
+  .objectRef<NonNullable<ValidationMetric['sample']>>('MetricSample')
+  .implement({
+    description: "A metric's sample size and its documented minimum (below it: not computable)",
+    fields: (t) => ({ n: t.exposeInt('n'), min: t.exposeInt('min') }),
+  });
+
+const GateResultRef = builder.objectRef<GateResult>('GateResult').implement({
+  description:
+    'A gate: a metric that fails the report whatever its average (at warn it caps the verdict at warn)',
+  fields: (t) => ({
+    metricId: t.exposeString('metricId'),
+    name: t.exposeString('name'),
+    verdict: t.field({ type: VerdictEnum, resolve: (g) => g.verdict }),
+    value: t.exposeFloat('value', { nullable: true }),
+    why: t.exposeString('why', { description: 'Why this metric is a gate' }),
+  }),
+});
+
+type CoverageData = NonNullable<ValidationReportData['coverage']>;
+
+const CoveragePartRef = builder.objectRef<CoverageData['parts'][number]>('CoveragePart').implement({
+  description: 'A language, series type or domain present in the data',
+  fields: (t) => ({
+    dimension: t.exposeString('dimension', { description: 'language, series_type or domain' }),
+    key: t.exposeString('key'),
+    items: t.exposeInt('items'),
+    referenced: t.exposeBoolean('referenced', {
+      description: 'Whether the reference holds it',
+    }),
+  }),
+});
+
+const NotMeasuredRef = builder
+  .objectRef<CoverageData['notMeasured'][number]>('NotMeasuredMetric')
+  .implement({
+    fields: (t) => ({
+      metricId: t.exposeString('metricId'),
+      name: t.exposeString('name'),
+      weight: t.exposeFloat('weight', { description: "Its share of the score's weight" }),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
+const MissingPieceRef = builder
+  .objectRef<CoverageData['missing'][number]>('MissingPiece')
+  .implement({
+    fields: (t) => ({
+      what: t.exposeString('what'),
+      how: t.exposeString('how', { description: 'How to supply it' }),
+    }),
+  });
+
+const CoverageRef = builder.objectRef<CoverageData>('Coverage').implement({
+  description: 'What a report measured against a reference, and what it could not',
+  fields: (t) => ({
+    items: t.exposeFloat('items', {
+      description: 'Share of the items measured against a reference',
+    }),
+    weight: t.exposeFloat('weight', {
+      description: "Share of the score's weight (metrics that apply) that was computed",
+    }),
+    minimumWeight: t.exposeFloat('minimumWeight'),
+    parts: t.field({ type: [CoveragePartRef], resolve: (c) => c.parts }),
+    notMeasured: t.field({ type: [NotMeasuredRef], resolve: (c) => c.notMeasured }),
+    missing: t.field({ type: [MissingPieceRef], resolve: (c) => c.missing }),
+  }),
 });
 
 const ThresholdsRef = builder
@@ -56,6 +148,12 @@ export const MetricRef = builder.objectRef<ValidationMetric>('ValidationMetric')
     band: t.field({ type: BandRef, nullable: true, resolve: (m) => m.band ?? null }),
     unit: t.exposeString('unit', { nullable: true }),
     details: t.field({ type: 'JSON', nullable: true, resolve: (m) => m.details ?? null }),
+    interval: t.field({ type: IntervalRef, nullable: true, resolve: (m) => m.interval ?? null }),
+    sample: t.field({ type: SampleRef, nullable: true, resolve: (m) => m.sample ?? null }),
+    applicable: t.boolean({
+      description: 'False when the metric does not apply to this data (no gap in coverage)',
+      resolve: (m) => m.applicable !== false,
+    }),
   }),
 });
 
@@ -94,6 +192,32 @@ export const ValidationReportRef = builder
       referenceName: t.string({ nullable: true, resolve: (r) => data(r).reference?.name ?? null }),
       overallScore: t.float({ resolve: (r) => data(r).overall.score }),
       overallVerdict: t.field({ type: VerdictEnum, resolve: (r) => data(r).overall.verdict }),
+      reason: t.string({
+        description:
+          'Why this verdict, the report\'s first line: e.g. "fail: real-vs-synthetic classifier 0.98 (gate)"',
+        resolve: (r) => {
+          const d = data(r);
+          return d.reason ?? `${d.overall.verdict}: score ${d.overall.score.toFixed(1)}`;
+        },
+      }),
+      scoreInterval: t.field({
+        type: IntervalRef,
+        nullable: true,
+        description:
+          'Range of the overall score when the metrics with an interval move to its ends',
+        resolve: (r) => data(r).scoreInterval ?? null,
+      }),
+      gates: t.field({
+        type: [GateResultRef],
+        description: 'Every gate metric of the report',
+        resolve: (r) => data(r).gates ?? [],
+      }),
+      coverage: t.field({
+        type: CoverageRef,
+        nullable: true,
+        description: 'What was measured against a reference (null in reports made before coverage)',
+        resolve: (r) => data(r).coverage ?? null,
+      }),
       weights: t.field({ type: 'JSON', resolve: (r) => data(r).weights }),
       metrics: t.field({
         type: [MetricRef],
@@ -135,6 +259,17 @@ const ReferenceProfileRef = builder
     }),
   });
 
+const RangeRef = builder
+  .objectRef<{ value: number; low: number; high: number }>('ValueRange')
+  .implement({
+    description: 'A value compared, with the uncertainty range it was judged by',
+    fields: (t) => ({
+      value: t.exposeFloat('value'),
+      low: t.exposeFloat('low'),
+      high: t.exposeFloat('high'),
+    }),
+  });
+
 const MetricPairRef = builder
   .objectRef<DatasetComparison['metrics'][number]>('MetricComparison')
   .implement({
@@ -144,7 +279,40 @@ const MetricPairRef = builder
       group: t.exposeString('group'),
       a: t.field({ type: MetricRef, nullable: true, resolve: (m) => m.a }),
       b: t.field({ type: MetricRef, nullable: true, resolve: (m) => m.b }),
-      difference: t.exposeFloat('difference', { nullable: true, description: 'b minus a' }),
+      difference: t.exposeFloat('difference', {
+        nullable: true,
+        description: "b minus a, the two reports' values",
+      }),
+      equalDifference: t.exposeFloat('equalDifference', {
+        nullable: true,
+        description:
+          'b minus a on equal samples (basis equal_sample: distinct-n on the same token budget), which change judges',
+      }),
+      change: t.exposeString('change', {
+        description:
+          'better or worse (B vs A) only when the difference lies outside the uncertainty of both sides; same when within it; unknown without a direction or an uncertainty measure',
+      }),
+      basis: t.exposeString('basis', {
+        description:
+          "reports (the two reports' values) or equal_sample (both re-measured on the same token budget)",
+      }),
+      rangeA: t.field({ type: RangeRef, nullable: true, resolve: (m) => m.rangeA }),
+      rangeB: t.field({ type: RangeRef, nullable: true, resolve: (m) => m.rangeB }),
+      note: t.exposeString('note', { description: 'Why this call' }),
+    }),
+  });
+
+const EqualSampleRef = builder
+  .objectRef<NonNullable<DatasetComparison['equalSample']>>('EqualSample')
+  .implement({
+    description: 'How diversity was compared on equal samples (text datasets)',
+    fields: (t) => ({
+      tokens: t.exposeInt('tokens', { description: 'Tokens measured on each side per draw' }),
+      tokensA: t.exposeInt('tokensA'),
+      tokensB: t.exposeInt('tokensB'),
+      draws: t.exposeInt('draws'),
+      seed: t.exposeString('seed'),
+      note: t.exposeString('note'),
     }),
   });
 
@@ -212,6 +380,12 @@ const ComparisonRef = builder.objectRef<DatasetComparison>('DatasetComparison').
     }),
     metrics: t.field({ type: [MetricPairRef], resolve: (c) => c.metrics }),
     overlays: t.field({ type: [OverlayRef], resolve: (c) => c.overlays }),
+    equalSample: t.field({
+      type: EqualSampleRef,
+      nullable: true,
+      description: 'Distinct-n of both sides on the same token budget (text datasets)',
+      resolve: (c) => c.equalSample,
+    }),
     vocabularyOverlap: t.exposeFloat('vocabularyOverlap', {
       nullable: true,
       description: 'Jaccard overlap of the two vocabularies (text datasets)',

@@ -1,18 +1,34 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import type { ValidationReportData } from '@genesis/schema/reports';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import { REPO_ROOT } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { startModuleWorker, workerModule } from '../training/threads.ts';
+import { type MetricPair, pairMetrics } from './compare-metrics.ts';
+import type { EqualSampleDiversity } from './text/equal-sample.ts';
+import type { OracleSource } from './text/label-fidelity.ts';
 import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
 import type { ValidationTask } from './worker.ts';
 
+/** A reference profile the project ships: one file in data/reference, or several combined (`combines`). */
+export interface ShippedProfile {
+  id: string;
+  name: string;
+  kind: 'utterances' | 'timeseries';
+  description: string;
+  /** The profile file, relative to the repository. */
+  file?: string;
+  /** The shipped profiles this one merges (each keeps its own domain): the time-series default. */
+  combines?: readonly string[];
+}
+
 /** The reference profiles the project ships in data/reference (statistics of real datasets, never their text). */
-export const REFERENCE_PROFILES = [
+export const REFERENCE_PROFILES: readonly ShippedProfile[] = [
   {
     id: 'banking77',
     name: 'Banking77 (real customer queries, train split)',
@@ -28,13 +44,48 @@ export const REFERENCE_PROFILES = [
     description: 'Hourly consumption of 203 clients (UCI ElectricityLoadDiagrams subset)',
     file: 'data/reference/electricity.profile.json',
   },
-] as const;
+  {
+    id: 'energy',
+    name: 'Energy (real, 265 series x 1,000 hours, per series type)',
+    kind: 'timeseries',
+    description:
+      'Hourly solar and wind generation of European areas (OPSD 2017), gas use of Cambridge buildings, heat use of a Danish building',
+    file: 'data/reference/energy.profile.json',
+  },
+  {
+    id: 'sensors',
+    name: 'Sensors (real, 201 series x 1,000 hours, per series type)',
+    kind: 'timeseries',
+    description:
+      'Hourly temperature, pressure and humidity (Beijing airport, Met Office Bedford) and PM2.5 as air quality index (Beijing)',
+    file: 'data/reference/sensors.profile.json',
+  },
+  {
+    id: 'financial',
+    name: 'Financial (real, daily: 42 instruments in 324 windows of 250 points, per series type)',
+    kind: 'timeseries',
+    description:
+      'Daily stock prices and volumes and FRED exchange rates on trading days, crypto prices every day',
+    file: 'data/reference/financial.profile.json',
+  },
+  {
+    id: 'timeseries',
+    name: 'Time series: electricity, energy, sensors and financial (each domain against its real reference)',
+    kind: 'timeseries',
+    description:
+      'The four shipped domain profiles together: each series type is measured against the profile of its domain',
+    combines: ['electricity', 'energy', 'sensors', 'financial'],
+  },
+];
 
-export type ShippedProfileId = (typeof REFERENCE_PROFILES)[number]['id'];
+export type ShippedProfileId = string;
+
+/** The shipped time-series default before the per-domain profiles, for reports stored without a reference id. */
+const LEGACY_SERIES_PROFILE = 'electricity';
 
 /** What to measure a dataset against; exactly one of these. */
 export type ReferenceChoice =
-  /** A shipped profile id (banking77, electricity). */
+  /** A shipped profile id (banking77, electricity, energy, sensors, financial, timeseries). */
   | { profile: string }
   /** A profile file written by `genesis profile DATASET --out FILE.json`, read by this process (CLI, scripts). */
   | { profileFile: string }
@@ -45,7 +96,7 @@ export type ReferenceChoice =
 
 export interface ValidateOptions {
   referenceDatasetId?: number | null;
-  /** A shipped profile id; default: banking77 for text, electricity for time series. */
+  /** A shipped profile id; default: banking77 for text, `timeseries` (each domain's own) for time series. */
   profile?: string | null;
   /** A profile file written by `genesis profile` (a path this process reads). */
   profileFile?: string | null;
@@ -89,14 +140,10 @@ export interface DatasetComparison {
   reportA: ValidationReport;
   reportB: ValidationReport;
   reference: ComparisonReference;
-  metrics: {
-    id: string;
-    name: string;
-    group: string;
-    a: ValidationMetric | null;
-    b: ValidationMetric | null;
-    difference: number | null;
-  }[];
+  /** Every metric of both sides, with a better/worse call only outside both sides' uncertainty. */
+  metrics: MetricPair[];
+  /** Text: distinct-n of both sides on the same token budget (null for time series or too little text). */
+  equalSample: EqualSampleDiversity | null;
   overlays: { id: string; name: string; labels: string[]; a: number[]; b: number[] }[];
   vocabularyOverlap: number | null;
   samples: { intent: string; a: unknown; b: unknown }[];
@@ -105,8 +152,13 @@ export interface DatasetComparison {
 type Family = 'text' | 'timeseries';
 
 const familyOf = (kind: string): Family => (kind === 'timeseries' ? 'timeseries' : 'text');
+/** The time-series default measures each domain against its own profile (`timeseries` combines them). */
 const defaultProfileId = (family: Family): ShippedProfileId =>
-  family === 'timeseries' ? 'electricity' : 'banking77';
+  family === 'timeseries' ? 'timeseries' : 'banking77';
+
+/** What a report stored without a reference id was measured against: the default of its time. */
+const legacyProfileId = (family: Family): ShippedProfileId =>
+  family === 'timeseries' ? LEGACY_SERIES_PROFILE : 'banking77';
 
 const PROFILE_FORMATS: Record<string, Family> = {
   'genesis-lab/text-profile': 'text',
@@ -120,9 +172,16 @@ function profileError(message: string, path = 'profile'): InputError {
 /** "unknown profile ..." with the valid choices (on the command line, a profile file is one too). */
 function unknownProfile(id: string, commandLine = false): InputError {
   const shipped = REFERENCE_PROFILES.map((p) => p.id).join(', ');
+  // On the command line: the first profile of each kind, the file path, then the other time-series ones.
+  const first = REFERENCE_PROFILES.filter(
+    (p, i) => REFERENCE_PROFILES.findIndex((q) => q.kind === p.kind) === i,
+  );
+  const more = REFERENCE_PROFILES.filter((p) => !first.includes(p)).map((p) =>
+    p.combines ? `${p.id} (the time-series default: each domain against its own)` : p.id,
+  );
   return profileError(
     commandLine
-      ? `unknown profile "${id}"; shipped: ${shipped}, or the path of a profile file written by \`genesis profile DATASET --out FILE.json\``
+      ? `unknown profile "${id}"; shipped: ${first.map((p) => p.id).join(', ')}, or the path of a profile file written by \`genesis profile DATASET --out FILE.json\`${more.length > 0 ? `; more shipped time-series profiles: ${more.join(', ')}` : ''}`
       : `unknown profile "${id}"; shipped: ${shipped} (upload a profile file written by \`genesis profile\` as profileFile)`,
   );
 }
@@ -145,11 +204,38 @@ function shippedEntry(id: string) {
   return entry;
 }
 
-function loadShippedProfile(id: string): unknown {
+/** The files a shipped profile is read from (several for a combined one). */
+function shippedFiles(entry: ShippedProfile): string[] {
+  return entry.combines
+    ? entry.combines.flatMap((id) => shippedFiles(shippedEntry(id)))
+    : [entry.file!];
+}
+
+/**
+ * A shipped profile's JSON. A combined one (`combines`) is the merge of its parts, each group remembering the
+ * profile it comes from, so a time-series report measures each domain against its own profile.
+ */
+async function loadShippedProfile(id: string): Promise<unknown> {
   const entry = shippedEntry(id);
-  const file = resolve(REPO_ROOT, entry.file);
+  if (entry.combines) {
+    const { mergeSeriesProfiles, parseSeriesProfile } = await import('./series/profile.ts');
+    const parts = await Promise.all(entry.combines.map((part) => loadShippedProfile(part)));
+    try {
+      return mergeSeriesProfiles(
+        entry.name,
+        parts.map((json) => parseSeriesProfile(json)),
+      );
+    } catch (error) {
+      throw profileError(
+        `a shipped profile combined in ${id} (${shippedFiles(entry).join(', ')}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
+      );
+    }
+  }
+  const file = resolve(REPO_ROOT, entry.file!);
   if (!existsSync(file)) {
-    throw profileError(`the ${id} profile is missing (${entry.file}); rebuild it with its script`);
+    throw profileError(
+      `the ${id} profile is missing (${entry.file}); rebuild it with \`pnpm profiles:build\``,
+    );
   }
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -226,7 +312,7 @@ export function referenceKeyOf(stored: ValidationReport, datasetKind: string): s
   const ref = (stored.reference ?? {}) as Partial<StoredReference>;
   if (typeof ref.key === 'string') return ref.key;
   if (ref.referenceDatasetId) return `dataset:${ref.referenceDatasetId}`;
-  return `profile:${ref.profile ?? defaultProfileId(familyOf(datasetKind))}`;
+  return `profile:${ref.profile ?? legacyProfileId(familyOf(datasetKind))}`;
 }
 
 function choiceOf(options: ValidateOptions): ReferenceChoice | null {
@@ -282,8 +368,15 @@ export async function buildReferenceProfile(
 interface ResolvedReference {
   /** The profile JSON (null when only checked, not built: see `build`). */
   profile: unknown;
+  /** Text: the label oracles the worker judges `label_fidelity` with (label-fidelity.ts), or why there are none. */
+  oracles: OracleSource | null;
   stored: Omit<StoredReference, 'targets'>;
 }
+
+/** A profile file or upload holds statistics only: no texts to train a label oracle on. */
+const NO_ORACLE_IN_FILES: OracleSource = {
+  none: 'a profile file holds statistics only, no label oracle; give the reference dataset itself (`--reference DATASET`) or the shipped banking77 profile to judge labels',
+};
 
 /**
  * Validates registry datasets against reference profiles and stores versioned reports; compares datasets.
@@ -291,9 +384,11 @@ interface ResolvedReference {
 export class ValidationManager {
   constructor(private readonly services: Services) {}
 
-  async #items(datasetId: number): Promise<unknown[]> {
+  /** All of a dataset's items, from one snapshot: a dataset deleted while it is read fails the validation. */
+  async #items(datasetId: number, signal?: AbortSignal): Promise<unknown[]> {
+    const repo = this.services.datasets(this.services.em.fork());
     const items: unknown[] = [];
-    for await (const d of this.services.datasets(this.services.em.fork()).streamItems(datasetId))
+    for await (const d of repo.streamSnapshot(await repo.snapshot(datasetId), { signal }))
       items.push(d);
     return items;
   }
@@ -319,16 +414,20 @@ export class ValidationManager {
           },
         ]);
       }
-      const profile = build
-        ? await inWorker({
-            op: 'profile',
-            kind: ref.kind,
-            name: ref.name,
-            items: await this.#items(ref.id),
-          })
-        : null;
+      let profile: unknown = null;
+      let oracles: OracleSource | null = null;
+      if (build) {
+        const items = await this.#items(ref.id);
+        const task = { kind: ref.kind, name: ref.name, items };
+        // The label oracles train on the reference's labelled texts beside its profile, on a second thread.
+        [profile, oracles] = await Promise.all([
+          inWorker({ op: 'profile', ...task }),
+          family === 'text' ? inWorker<OracleSource>({ op: 'oracle', ...task }) : null,
+        ]);
+      }
       return {
         profile,
+        oracles,
         stored: {
           ...none,
           kind: 'dataset',
@@ -359,6 +458,7 @@ export class ValidationManager {
       );
       return {
         profile: checked.json,
+        oracles: NO_ORACLE_IN_FILES,
         stored: {
           ...none,
           kind: 'file',
@@ -380,6 +480,7 @@ export class ValidationManager {
       );
       return {
         profile: checked.json,
+        oracles: NO_ORACLE_IN_FILES,
         stored: {
           ...none,
           kind: 'upload',
@@ -394,21 +495,40 @@ export class ValidationManager {
     if (familyOf(entry.kind) !== family) {
       throw profileError(`the ${id} profile describes ${entry.kind}, not ${dataset.kind}`);
     }
-    const json = loadShippedProfile(id);
+    const json = await loadShippedProfile(id);
     try {
       await parseProfile(json, family);
     } catch (error) {
       throw profileError(
-        `the shipped ${id} profile (${entry.file}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
+        `the shipped ${id} profile (${shippedFiles(entry).join(', ')}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
       );
     }
     return {
       profile: json,
+      // The worker says when a shipped profile has no oracle.
+      oracles: family === 'text' ? { shipped: id } : null,
       stored: { ...none, kind: 'shipped', key: `profile:${id}`, name: entry.name, profile: id },
     };
   }
 
   async validate(datasetId: number, options: ValidateOptions = {}): Promise<ValidationReport> {
+    // In use while it runs: a delete of either dataset is refused, or (forced) stops it.
+    const use = this.services.usage.begin(
+      [datasetId, ...(options.referenceDatasetId != null ? [options.referenceDatasetId] : [])],
+      'validation',
+    );
+    try {
+      return await this.#validate(datasetId, options, use.signal);
+    } finally {
+      use.end();
+    }
+  }
+
+  async #validate(
+    datasetId: number,
+    options: ValidateOptions,
+    signal: AbortSignal,
+  ): Promise<ValidationReport> {
     const em = this.services.em.fork();
     const dataset = await em.findOne(DatasetSchema, datasetId);
     if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
@@ -431,27 +551,38 @@ export class ValidationManager {
     const report = await inWorker<ValidationReportData>({
       op: 'validate',
       kind: dataset.kind,
-      items: await this.#items(datasetId),
+      items: await this.#items(datasetId, signal),
       profile: reference.profile,
+      oracles: reference.oracles,
       targets,
     });
+    if (signal.aborted) throw new NotFoundError('Dataset', String(datasetId));
     const stored: StoredReference = { ...reference.stored, targets };
-    return em.transactional(async (tx) => {
-      const last = await tx.findOne(
-        ValidationReportSchema,
-        { dataset: datasetId },
-        { orderBy: { version: 'desc' } },
-      );
-      const created = tx.create(ValidationReportSchema, {
-        dataset: datasetId,
-        version: (last?.version ?? 0) + 1,
-        reference: stored as unknown as Record<string, unknown>,
-        overallScore: report.overall.score,
-        report: report as unknown as Record<string, unknown>,
-      } as never);
-      await tx.flush();
-      return created;
-    });
+    try {
+      return await em.transactional(async (tx) => {
+        const last = await tx.findOne(
+          ValidationReportSchema,
+          { dataset: datasetId },
+          { orderBy: { version: 'desc' } },
+        );
+        const created = tx.create(ValidationReportSchema, {
+          dataset: datasetId,
+          version: (last?.version ?? 0) + 1,
+          reference: stored as unknown as Record<string, unknown>,
+          overallScore: report.overall.score,
+          report: report as unknown as Record<string, unknown>,
+        } as never);
+        await tx.flush();
+        return created;
+      });
+    } catch (err) {
+      // Deleted after it was read, by a delete this process did not see (another process, the CLI): the
+      // report has no dataset to belong to.
+      if (err instanceof ForeignKeyConstraintViolationException) {
+        throw new NotFoundError('Dataset', String(datasetId));
+      }
+      throw err;
+    }
   }
 
   async #latest(datasetId: number): Promise<ValidationReport | null> {
@@ -491,7 +622,7 @@ export class ValidationManager {
     }
     if (ref.referenceDatasetId) return { referenceDatasetId: ref.referenceDatasetId };
     if (ref.profile) return { profile: ref.profile };
-    return { profile: defaultProfileId(familyOf(report.report.kind as string)) };
+    return { profile: legacyProfileId(familyOf(report.report.kind as string)) };
   }
 
   /**
@@ -574,22 +705,6 @@ export class ValidationManager {
     };
     const ra = reportA.report as unknown as ValidationReportData;
     const rb = reportB.report as unknown as ValidationReportData;
-    const byIdB = new Map(rb.metrics.map((m) => [m.id, m]));
-    const ids = [...new Set([...ra.metrics.map((m) => m.id), ...rb.metrics.map((m) => m.id)])];
-    const byIdA = new Map(ra.metrics.map((m) => [m.id, m]));
-    const metrics = ids.map((id) => {
-      const ma = byIdA.get(id) ?? null;
-      const mb = byIdB.get(id) ?? null;
-      const m = (ma ?? mb)!;
-      return {
-        id,
-        name: m.name,
-        group: m.group,
-        a: ma,
-        b: mb,
-        difference: ma?.value != null && mb?.value != null ? mb.value - ma.value : null,
-      };
-    });
     const distB = new Map(rb.distributions.map((d) => [d.id, d]));
     const overlays = ra.distributions
       .filter((d) => distB.has(d.id))
@@ -609,9 +724,17 @@ export class ValidationManager {
         };
       });
     let vocabularyOverlap: number | null = null;
+    let equalSample: EqualSampleDiversity | null = null;
     const samples: DatasetComparison['samples'] = [];
     if (a.kind !== 'timeseries') {
       const [itemsA, itemsB] = await Promise.all([this.#items(aId), this.#items(bId)]);
+      const { equalSampleDiversity } = await import('./text/equal-sample.ts');
+      equalSample = equalSampleDiversity(
+        itemsA,
+        a.kind as 'conversations' | 'utterances',
+        itemsB,
+        b.kind as 'conversations' | 'utterances',
+      );
       const vocab = (items: unknown[]) => {
         const set = new Set<string>();
         for (const it of items) {
@@ -646,6 +769,7 @@ export class ValidationManager {
         samples.push({ intent, a: fa.get(intent) ?? null, b: fb.get(intent) ?? null });
       }
     }
+    const metrics = pairMetrics(ra, rb, equalSample);
     return {
       aId,
       bId,
@@ -653,6 +777,7 @@ export class ValidationManager {
       reportB,
       reference,
       metrics,
+      equalSample,
       overlays,
       vocabularyOverlap,
       samples,

@@ -1,14 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DatasetKind } from '@genesis/schema/common';
+import type { OracleSource } from './text/label-fidelity.ts';
 
-/** What the validation worker is asked: build a profile from items, or validate items against a profile. */
+/**
+ * What the validation worker is asked: build a profile from items, train label oracles on a reference's
+ * labelled texts, or validate items against a profile (and oracles).
+ */
 export type ValidationTask =
   | { op: 'profile'; kind: DatasetKind; name: string; items: unknown[] }
+  | { op: 'oracle'; kind: DatasetKind; name: string; items: unknown[] }
   | {
       op: 'validate';
       kind: DatasetKind;
       items: unknown[];
       profile: unknown;
+      /** Text only: the label oracles (absent: `label_fidelity` is not computable). */
+      oracles?: OracleSource | null;
       targets: Record<string, Record<string, number>> | null;
     };
 
@@ -24,6 +31,11 @@ try {
 }
 
 async function run(t: ValidationTask): Promise<unknown> {
+  if (t.op === 'oracle') {
+    if (t.kind === 'timeseries') return null;
+    const { buildReferenceOracles } = await import('./text/label-fidelity.ts');
+    return buildReferenceOracles(t.items as never, t.kind, t.name);
+  }
   if (t.kind === 'timeseries') {
     const { buildSeriesProfile, parseSeriesProfile } = await import('./series/profile.ts');
     const { validateSeries } = await import('./series/report.ts');
@@ -35,8 +47,10 @@ async function run(t: ValidationTask): Promise<unknown> {
   const { buildTextProfile, parseTextProfile } = await import('./text/profile.ts');
   const { validateText } = await import('./text/report.ts');
   if (t.op === 'profile') return buildTextProfile(t.name, t.items as never, t.kind);
+  const { resolveOracles } = await import('./text/label-fidelity.ts');
   return validateText(t.items as never, t.kind, {
     profile: t.profile ? parseTextProfile(t.profile) : null,
+    oracles: resolveOracles(t.oracles),
     targets: t.targets as never,
   });
 }

@@ -15,6 +15,8 @@ import {
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
+/** Points in a week of trading days (a daily series that skips weekends). */
+export const TRADING_WEEK = 5;
 
 /**
  * How a series is put on a common scale before values of different series are pooled:
@@ -106,14 +108,18 @@ function lagOf(durationMs: number, stepMs: number): number | null {
 
 /**
  * Analyses one clean series. `baseStepMs` is the step that `ACF_LAGS` count in (the reference group's
- * frequency), so a 15-minute and an hourly load are compared at the same time lags.
+ * frequency), so a 15-minute and an hourly load are compared at the same time lags. A daily series on
+ * `trading_days` has a week of `TRADING_WEEK` points (its weekly seasonality and `acf_week`).
  */
 export function analyseSeries(
   values: Float64Array,
   type: SeriesTypeInfo | null,
   stepMs: number,
   baseStepMs: number,
+  calendar: 'continuous' | 'trading_days' = 'continuous',
 ): SeriesAnalysis {
+  const weekLag =
+    calendar === 'trading_days' && stepMs === DAY_MS ? TRADING_WEEK : lagOf(WEEK_MS, stepMs);
   const transform = transformOf(type);
   const analysed = transform === 'returns' ? logReturns(values) : values;
   const m = mean(analysed);
@@ -138,10 +144,11 @@ export function analyseSeries(
   const seasonal =
     transform === 'returns'
       ? { daily: null, weekly: null }
-      : seasonalStrength(values, lagOf(DAY_MS, stepMs), lagOf(WEEK_MS, stepMs));
+      : seasonalStrength(values, lagOf(DAY_MS, stepMs), weekLag);
 
   const single = (durationMs: number) => {
-    const lag = transform === 'returns' ? 1 : lagOf(durationMs, stepMs);
+    const lag =
+      transform === 'returns' ? 1 : durationMs === WEEK_MS ? weekLag : lagOf(durationMs, stepMs);
     return lag === null ? Number.NaN : autocorrelation(analysed, [lag])[0]!;
   };
   const diffs = new Float64Array(Math.max(0, analysed.length - 1));

@@ -40,7 +40,20 @@ export interface SeriesView {
   problems: Map<SeriesProblem, string>;
   /** Readable, in order, regularly spaced, complete and finite: fit for statistics. */
   clean: boolean;
+  /**
+   * `trading_days`: a daily series whose timestamps never fall on a Saturday or Sunday (UTC), as markets
+   * publish them; its points are consecutive trading days, so weekends and market holidays (steps of up to
+   * `MAX_TRADING_STEP_DAYS`) are not gaps, and its week is 5 points. `continuous` otherwise.
+   */
+  calendar: SeriesCalendar;
 }
+
+/** How the points of a series follow the clock (see `SeriesView.calendar`). */
+export type SeriesCalendar = 'continuous' | 'trading_days';
+
+const DAY_MS = 86_400_000;
+/** The longest step between two trading days that is a market closure (a long weekend with a holiday), not a gap. */
+export const MAX_TRADING_STEP_DAYS = 5;
 
 const DOMAINS = new Set<string>(DOMAIN_IDS);
 
@@ -77,6 +90,7 @@ export function readSeries(item: unknown, index: number): SeriesView {
     times: null,
     problems,
     clean: false,
+    calendar: 'continuous',
   };
 
   const { target } = record;
@@ -124,7 +138,12 @@ export function readSeries(item: unknown, index: number): SeriesView {
   }
 
   view.times = readTimes(record, target.length, stepMs, id, problems);
-  if (view.times && stepMs !== null) checkSpacing(view.times, stepMs, id, problems);
+  if (view.times && stepMs === DAY_MS && Array.isArray(record.timestamps)) {
+    view.calendar = tradingDays(view.times) ? 'trading_days' : 'continuous';
+  }
+  if (view.times && stepMs !== null) {
+    checkSpacing(view.times, stepMs, id, problems, view.calendar === 'trading_days');
+  }
 
   if (type) {
     let outside = 0;
@@ -189,12 +208,17 @@ function checkSpacing(
   stepMs: number,
   id: string,
   problems: Map<SeriesProblem, string>,
+  trading = false,
 ): void {
   let skipped = 0;
   let irregular: string | null = null;
   for (let i = 1; i < times.length; i++) {
     const step = times[i]! - times[i - 1]!;
     if (step === stepMs) continue;
+    // Between trading days, a weekend or a market holiday is no missing point.
+    if (trading && step > 0 && step % stepMs === 0 && step <= MAX_TRADING_STEP_DAYS * stepMs) {
+      continue;
+    }
     const at = new Date(times[i]!).toISOString();
     if (step <= 0) {
       problems.set('order', `${id}: timestamp ${i} (${at}) is not after the previous one`);
@@ -209,4 +233,16 @@ function checkSpacing(
   if (skipped > 0 && !problems.has('gaps')) {
     problems.set('gaps', `${id} skips ${skipped} point(s) of its frequency`);
   }
+}
+
+/** Daily times that skip at least one day and never fall on a Saturday or Sunday (UTC). */
+function tradingDays(times: Float64Array): boolean {
+  if (times.length < 2) return false;
+  let skips = false;
+  for (let i = 0; i < times.length; i++) {
+    const weekday = new Date(times[i]!).getUTCDay();
+    if (weekday === 0 || weekday === 6) return false;
+    if (i > 0 && times[i]! - times[i - 1]! > DAY_MS) skips = true;
+  }
+  return skips;
 }

@@ -4,7 +4,7 @@
  * `ValidationReportData`. Every metric is a value with thresholds and a verdict, or not computable with the
  * reason.
  */
-import { getDomain } from '@genesis/schema/catalog/series';
+import { getDomain, getSeriesType, SERIES_TYPE_IDS } from '@genesis/schema/catalog/series';
 import {
   type Distribution,
   type Thresholds,
@@ -12,6 +12,7 @@ import {
   type ValidationReportData,
   verdictOf,
 } from '@genesis/schema/reports';
+import { decideVerdict, ksInterval, wilson, withMinimum } from '../verdict.ts';
 import {
   compareGroups,
   FIDELITY_KEYS,
@@ -24,9 +25,11 @@ import {
   type Band,
   byDomain,
   commonStep,
+  frequencyOfStep,
   groupStatsOfProfile,
   type SeriesGroupProfile,
   type SeriesProfile,
+  type SeriesTypeProfile,
 } from './profile.ts';
 import { readSeries, SERIES_PROBLEMS, type SeriesProblem, type SeriesView } from './read.ts';
 import { histogram, median, quantileSorted, round, sketchHistogram } from './stats.ts';
@@ -34,9 +37,26 @@ import { histogram, median, quantileSorted, round, sketchHistogram } from './sta
 /**
  * Weights of the metric groups in the overall score. Each metric scores 1 (pass), 0.5 (warn) or 0 (fail); a
  * group's score is the mean over its computable metrics; the overall score is 100 × the weighted mean of the
- * groups that have a computable metric (the weights of the others are shared out pro rata).
+ * groups that have a computable metric. What was not computed is never dropped silently: the report's coverage
+ * gives the share of the weight measured, and under 80% the verdict is `incomplete` (see `../verdict.ts`).
  */
 export const SERIES_SCORE_WEIGHTS = { consistency: 0.3, fidelity: 0.45, acceptance: 0.25 } as const;
+
+/**
+ * Fewest series a metric is judged on (docs/validation.md, "Sample sizes"): consistency and the
+ * non-negative check judge each series on its own (1); fidelity distances compare distributions over series and
+ * need 10 clean series of the domain (the discriminator's own minimum per side); the seasonality and market
+ * acceptance checks take a median over series and need 3.
+ */
+export const SERIES_MINIMUMS = {
+  consistency: 1,
+  fidelity: 10,
+  acceptance: 3,
+  'acceptance.electricity.non_negative': 1,
+} as const;
+
+/** Fewest series a time-series report gives a verdict from. */
+export const MIN_SERIES = 10;
 
 /** The overall verdict: pass from 80, warn from 60. */
 export const OVERALL_THRESHOLDS: Thresholds = {
@@ -137,16 +157,58 @@ export function validateSeries(
     const members = clean.get(domain) ?? [];
     const group = profile?.groups[domain] ?? null;
     const stepMs = group?.stepMs ?? commonStep(members);
-    const analyses = members.map((m) => analyseSeries(m.values, m.type, m.stepMs!, stepMs));
-    const stats = groupStats(analyses);
-    metrics.push(
-      ...fidelityMetrics(domain, stats, group, profile, members.length, views, `${seed}:${domain}`),
+    const analyses = members.map((m) =>
+      analyseSeries(m.values, m.type, m.stepMs!, stepMs, m.calendar),
     );
+    const stats = groupStats(analyses);
+    if (group?.types) {
+      // A profile built per series type: each type against the reference's series of the same type.
+      const perType = typeFidelity(domain, members, views, group, profile!, seed);
+      metrics.push(...perType.metrics);
+      distributions.push(...perType.distributions);
+    } else {
+      metrics.push(
+        ...fidelityMetrics(
+          domain,
+          stats,
+          group,
+          profile,
+          members.length,
+          views,
+          `${seed}:${domain}`,
+        ),
+      );
+    }
     metrics.push(...acceptanceMetrics(domain, members, analyses));
-    if (members.length > 0) distributions.push(...charts(domain, stats, stepMs, group, profile));
+    if (members.length > 0 && !group?.types) {
+      distributions.push(...charts(domain, stats, stepMs, group, profile));
+    }
   }
 
   const { score, weights } = overallScore(metrics);
+  const coverage = seriesCoverage(views, profile);
+  const decided = decideVerdict({
+    metrics,
+    score: (list) => overallScore(list).score,
+    groupWeights: SERIES_SCORE_WEIGHTS,
+    thresholds: { pass: OVERALL_THRESHOLDS.warn, warn: OVERALL_THRESHOLDS.fail },
+    itemCount: series.length,
+    minItems: MIN_SERIES,
+    unit: 'series',
+    itemShare: coverage.itemShare,
+    parts: coverage.parts,
+    missing: [
+      ...coverage.missing,
+      ...(series.length > 0 && series.length < MIN_SERIES
+        ? [
+            {
+              what: `more series: ${series.length} is fewer than the ${MIN_SERIES} a verdict needs`,
+              how: 'generate or import more series into the dataset and validate it again',
+            },
+          ]
+        : []),
+    ],
+  });
   return {
     format: 'genesis-lab/validation-report',
     version: 1,
@@ -155,11 +217,11 @@ export function validateSeries(
     reference: profile
       ? { name: profile.name, kind: 'timeseries', itemCount: profile.itemCount }
       : null,
-    overall: {
-      score,
-      verdict:
-        Object.keys(weights).length === 0 ? 'not_computable' : verdictOf(score, OVERALL_THRESHOLDS),
-    },
+    overall: { score, verdict: decided.verdict },
+    reason: decided.reason,
+    ...(decided.scoreInterval ? { scoreInterval: decided.scoreInterval } : {}),
+    gates: decided.gates,
+    coverage: decided.coverage,
     weights,
     metrics,
     bias: null,
@@ -168,14 +230,81 @@ export function validateSeries(
   };
 }
 
+/**
+ * Which domains and series types of the data the reference covers, and the share of the series measured
+ * against it (clean series of a domain the reference has).
+ */
+function seriesCoverage(
+  views: readonly SeriesView[],
+  profile: SeriesProfile | null,
+): {
+  itemShare: number;
+  parts: NonNullable<ValidationReportData['coverage']>['parts'];
+  missing: NonNullable<ValidationReportData['coverage']>['missing'];
+} {
+  const domains = new Map<string, number>();
+  const types = new Map<string, number>();
+  for (const v of views) {
+    if (v.domain !== null) domains.set(v.domain, (domains.get(v.domain) ?? 0) + 1);
+    if (v.type !== null) types.set(v.type.id, (types.get(v.type.id) ?? 0) + 1);
+  }
+  const hasType = (type: string) =>
+    Object.values(profile?.groups ?? {}).some((g) => (g.seriesTypes[type] ?? 0) > 0);
+  const sorted = (m: Map<string, number>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const parts = [
+    ...sorted(domains).map(([key, items]) => ({
+      dimension: 'domain' as const,
+      key,
+      items,
+      referenced: Boolean(profile?.groups[key]),
+    })),
+    ...sorted(types).map(([key, items]) => ({
+      dimension: 'series_type' as const,
+      key,
+      items,
+      referenced: hasType(key),
+    })),
+  ];
+  const measured = views.filter(
+    (v) => v.clean && v.domain !== null && profile?.groups[v.domain],
+  ).length;
+  const missing: NonNullable<ValidationReportData['coverage']>['missing'] = [];
+  if (!profile && views.length > 0) {
+    missing.push({
+      what: 'a reference: no fidelity metric was measured',
+      how: 'validate against a shipped profile (`genesis validate DATASET --profile electricity`), a reference dataset of real series (`--reference DATASET`), or a profile file written by `genesis profile DATASET --out FILE.json`',
+    });
+  } else if (profile) {
+    for (const p of parts.filter((x) => !x.referenced)) {
+      const what =
+        p.dimension === 'domain'
+          ? `a reference for the ${p.key} domain (${p.items} series): its fidelity was not measured`
+          : `a reference for the series type ${p.key} (${p.items} series): the reference ${profile.name} holds no real ${p.key} series, so its fidelity was measured against other types of its domain, if any`;
+      missing.push({
+        what,
+        how: `import real ${p.key} series and validate against them (\`genesis validate DATASET --reference REFERENCE_DATASET\`), or build a profile with \`genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
+      });
+    }
+  }
+  return { itemShare: views.length ? measured / views.length : 0, parts, missing };
+}
+
 function metric(
   base: Omit<ValidationMetric, 'verdict' | 'value'>,
   value: number | null,
   reason?: string,
+  applicable = true,
 ): ValidationMetric {
   if (value === null || !Number.isFinite(value)) {
-    const { thresholds: _, band: __, ...rest } = base;
-    return { ...rest, value: null, verdict: 'not_computable', reason: reason ?? 'no value' };
+    const { thresholds: _, band: __, interval: ___, ...rest } = base;
+    return {
+      ...rest,
+      value: null,
+      verdict: 'not_computable',
+      reason: reason ?? 'no value',
+      ...(applicable ? {} : { applicable: false }),
+    };
   }
   return {
     ...base,
@@ -221,7 +350,12 @@ function consistencyMetrics(views: readonly SeriesView[]): ValidationMetric[] {
             : 'no item is a readable series',
       );
     }
-    return metric(base, offenders.length / population.length);
+    const interval = wilson(offenders.length, population.length);
+    return withMinimum(
+      metric({ ...base, ...(interval ? { interval } : {}) }, offenders.length / population.length),
+      population.length,
+      SERIES_MINIMUMS.consistency,
+    );
   });
 }
 
@@ -238,8 +372,9 @@ function boundsPerType(
   return out;
 }
 
+/** A domain's name, or a series type's (per-type fidelity metrics and charts are keyed by type). */
 function domainName(domain: string): string {
-  return getDomain(domain)?.name_en ?? domain;
+  return getDomain(domain)?.name_en ?? getSeriesType(domain)?.name_en ?? domain;
 }
 
 /** The fidelity metrics of one domain (all of them, not computable when there is nothing to compare). */
@@ -285,19 +420,45 @@ function fidelityMetrics(
       return metric(base, null, 'the profile was built with other summary features; rebuild it');
     }
     const r = result[key];
-    return metric(
-      {
-        ...base,
-        details: {
-          ...r.details,
-          datasetSeries: cleanCount,
-          referenceSeries: group!.seriesCount,
+    const interval = fidelityInterval(key, r.value, r.details, cleanCount, group!.seriesCount);
+    return withMinimum(
+      metric(
+        {
+          ...base,
+          details: {
+            ...r.details,
+            datasetSeries: cleanCount,
+            referenceSeries: group!.seriesCount,
+          },
+          ...(interval ? { interval } : {}),
         },
-      },
-      r.value,
-      r.reason,
+        r.value,
+        r.reason,
+      ),
+      cleanCount,
+      SERIES_MINIMUMS.fidelity,
     );
   });
+}
+
+/**
+ * The confidence interval of a fidelity value where there is an analytic one: the discriminator's accuracy is a
+ * rate over the series it classified (Wilson), the KS statistic has the DKW bound with series as the sample.
+ */
+function fidelityInterval(
+  key: FidelityKey,
+  value: number | null,
+  details: Record<string, unknown> | undefined,
+  n: number,
+  m: number,
+) {
+  if (value === null || !Number.isFinite(value)) return undefined;
+  if (key === 'discriminator') {
+    const perSide = Number((details as { seriesPerSide?: number } | undefined)?.seriesPerSide ?? 0);
+    return wilson(Math.round(value * 2 * perSide), 2 * perSide);
+  }
+  if (key === 'marginal_ks') return ksInterval(value, n, m);
+  return undefined;
 }
 
 /** `t` loosened so that the real-vs-real band passes. */
@@ -313,9 +474,22 @@ function acceptanceMetrics(
   members: readonly SeriesView[],
   analyses: ReturnType<typeof analyseSeries>[],
 ): ValidationMetric[] {
-  if (domain === 'electricity') return electricityChecks(members, analyses);
-  if (domain === 'financial') return financialChecks(members);
-  return [];
+  const list =
+    domain === 'electricity'
+      ? electricityChecks(members, analyses)
+      : domain === 'financial'
+        ? financialChecks(members)
+        : [];
+  return list.map((m) => {
+    const n = Number(
+      (m.details as { series?: number; of?: number } | undefined)?.series ?? members.length,
+    );
+    const min =
+      m.id === 'acceptance.electricity.non_negative'
+        ? SERIES_MINIMUMS['acceptance.electricity.non_negative']
+        : SERIES_MINIMUMS.acceptance;
+    return withMinimum(m, n, min);
+  });
 }
 
 function strengthCheck(
@@ -362,6 +536,7 @@ function electricityChecks(
         thresholds: ELECTRICITY_NEGATIVE,
         unit: 'share of series',
         details: { offending: negative, of: members.length },
+        ...(members.length > 0 ? { interval: wilson(negative, members.length)! } : {}),
       },
       members.length > 0 ? negative / members.length : null,
       members.length > 0 ? undefined : 'no clean electricity series',
@@ -379,6 +554,8 @@ function financialChecks(members: readonly SeriesView[]): ValidationMetric[] {
     prices.length === 0
       ? 'no clean price series (stock, crypto, exchange rate) in the dataset'
       : `none of the ${prices.length} price series has 30 price moves, too few for return statistics`;
+  // Market checks apply to prices only: a dataset of trading volumes has nothing to check, which is no gap.
+  const applies = prices.length > 0;
   const check = (
     key: string,
     name: string,
@@ -395,6 +572,7 @@ function financialChecks(members: readonly SeriesView[]): ValidationMetric[] {
       },
       stats.length > 0 ? median(stats.map(pick)) : null,
       stats.length > 0 ? undefined : reason,
+      applies,
     );
   return [
     check('fat_tails', 'fat-tailed returns (median excess kurtosis)', FAT_TAILS, (r) => r.kurtosis),
@@ -505,4 +683,126 @@ function overallScore(metrics: readonly ValidationMetric[]): {
     score += (w / total) * (scores.reduce((a, b) => a + b, 0) / scores.length);
   }
   return { score: round(100 * score, 4), weights };
+}
+
+const DAY_MS = 86_400_000;
+
+/** `daily (1D) on trading days`, `hourly (1H)`: a frequency for people. */
+function frequencyText(stepMs: number, calendar: SeriesTypeProfile['calendar']): string {
+  const alias = frequencyOfStep(stepMs);
+  const word = stepMs === DAY_MS ? 'daily' : stepMs === 3_600_000 ? 'hourly' : 'every';
+  return `${word} (${alias})${calendar === 'trading_days' ? ' on trading days' : ''}`;
+}
+
+/**
+ * Fidelity per series type, against a profile group built per type (`group.types`): the dataset's series of
+ * each type are measured against the reference's series of the same type, at the reference's frequency. A
+ * type the reference lacks, or whose series all have another frequency (hourly prices against daily ones), is
+ * not computable and says why. Metric ids are `fidelity.<series type>.<key>`; each metric's details name the
+ * profile it was measured against (`reference`) and the scope (`series_type`). Seasonalities a type cannot
+ * have (daily cycles of daily data, seasonality of price returns) do not apply.
+ */
+function typeFidelity(
+  domain: string,
+  members: readonly SeriesView[],
+  views: readonly SeriesView[],
+  group: SeriesGroupProfile,
+  profile: SeriesProfile,
+  seed: string,
+): { metrics: ValidationMetric[]; distributions: Distribution[] } {
+  const types = group.types!;
+  const source = group.profile ?? profile.name;
+  const named = { ...profile, name: source };
+  const present = new Set(views.flatMap((v) => (v.domain === domain && v.type ? [v.type.id] : [])));
+  const metrics: ValidationMetric[] = [];
+  const distributions: Distribution[] = [];
+  for (const typeId of SERIES_TYPE_IDS.filter((id) => present.has(id))) {
+    const reference = types[typeId] ?? null;
+    const typed = members.filter((m) => m.type?.id === typeId);
+    const matching = reference ? typed.filter((m) => m.stepMs === reference.stepMs) : typed;
+    const about = {
+      seriesType: typeId,
+      reference: source,
+      scope: 'series_type',
+      ...(reference
+        ? {
+            referenceFrequency: reference.frequency,
+            referenceCalendar: reference.calendar,
+            ...(typed.length > matching.length
+              ? { otherFrequency: typed.length - matching.length }
+              : {}),
+          }
+        : {}),
+    };
+    const notApplicable = (key: FidelityKey) =>
+      reference !== null &&
+      ((key === 'daily_seasonality' &&
+        (reference.transform === 'returns' || reference.stepMs >= DAY_MS)) ||
+        (key === 'weekly_seasonality' &&
+          (reference.transform === 'returns' || reference.stepMs >= 7 * DAY_MS)));
+    let missing: string | null = null;
+    if (reference === null) {
+      missing = `the reference profile '${source}' has no ${typeId} series (it covers ${Object.keys(types).sort().join(', ')})`;
+    } else if (typed.length === 0) {
+      const all = views.filter((v) => v.type?.id === typeId).length;
+      missing = `none of the ${all} ${typeId} series is clean (see the consistency metrics)`;
+    } else if (matching.length === 0) {
+      const theirs = [...new Set(typed.map((m) => frequencyText(m.stepMs!, m.calendar)))];
+      missing = `the frequencies differ: the reference's ${typeId} series are ${frequencyText(reference.stepMs, reference.calendar)}, the dataset's are ${theirs.join(', ')}; series of different frequencies are not compared`;
+    }
+    if (missing !== null) {
+      for (const key of FIDELITY_KEYS) {
+        metrics.push(
+          metric(
+            {
+              id: `fidelity.${typeId}.${key}`,
+              name: `${domainName(typeId)}: ${FIDELITY_NAMES[key]}`,
+              group: 'fidelity',
+              details: about,
+            },
+            null,
+            missing,
+            !notApplicable(key),
+          ),
+        );
+      }
+      if (typed.length > 0) {
+        // The dataset's own curves are still charted, without a reference.
+        const step = commonStep(typed);
+        const own = groupStats(
+          typed.map((m) => analyseSeries(m.values, m.type, m.stepMs!, step, m.calendar)),
+        );
+        distributions.push(...charts(typeId, own, step, null, null));
+      }
+      continue;
+    }
+    const analyses = matching.map((m) =>
+      analyseSeries(m.values, m.type, m.stepMs!, reference!.stepMs, m.calendar),
+    );
+    const stats = groupStats(analyses);
+    const asGroup: SeriesGroupProfile = {
+      ...reference!,
+      domain: group.domain,
+      seriesTypes: { [typeId]: reference!.seriesCount },
+      transforms: { [typeId]: reference!.transform },
+    };
+    for (const m of fidelityMetrics(
+      typeId,
+      stats,
+      asGroup,
+      named,
+      matching.length,
+      views,
+      `${seed}:${typeId}`,
+    )) {
+      const key = m.id.slice(m.id.lastIndexOf('.') + 1) as FidelityKey;
+      metrics.push({
+        ...m,
+        details: { ...(m.details as Record<string, unknown> | undefined), ...about },
+        ...(m.verdict === 'not_computable' && notApplicable(key) ? { applicable: false } : {}),
+      });
+    }
+    distributions.push(...charts(typeId, stats, reference!.stepMs, asGroup, named));
+  }
+  return { metrics, distributions };
 }

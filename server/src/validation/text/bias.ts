@@ -198,6 +198,8 @@ export function biasReport(
           metricName,
           'bias',
           `no ${dim.id} target was given for this dataset`,
+          // Bias is measured against targets: without one there is nothing to check, not a gap.
+          { applicable: false },
         ),
       );
       continue;

@@ -1,7 +1,10 @@
 /** Builds report metrics: a value judged against thresholds, or an explicit "not computable" with the reason. */
 import { type Thresholds, type ValidationMetric, verdictOf } from '@genesis/schema/reports';
 
-type Extra = Pick<ValidationMetric, 'reason' | 'band' | 'unit' | 'details'>;
+type Extra = Pick<
+  ValidationMetric,
+  'reason' | 'band' | 'unit' | 'details' | 'interval' | 'applicable'
+>;
 
 /** A real-vs-real band: what one random half of the reference scores against the other half. */
 export type Band = NonNullable<ValidationMetric['band']>;

@@ -15,6 +15,7 @@ import type { Distribution, ValidationMetric, ValidationReportData } from '@gene
 import { UtteranceSchema } from '@genesis/schema/utterance';
 import * as v from 'valibot';
 import { detectLanguages } from '../../language/language.ts';
+import { decideVerdict, MIN_WEIGHT_COVERAGE, wilson, withMinimum } from '../verdict.ts';
 import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
 import {
   buildCorpus,
@@ -42,6 +43,13 @@ import {
   turnDivergence,
   vocabularyDivergence,
 } from './corpus.ts';
+import {
+  LABEL_FIDELITY_ID,
+  LABEL_FIDELITY_MIN_ITEMS,
+  labelFidelityJudged,
+  labelFidelityMetric,
+  type OracleSet,
+} from './label-fidelity.ts';
 import { type Band, measured, measuredWithBand, notComputable, round } from './metric.ts';
 import { scanPii } from './pii.ts';
 import { DEFAULT_MAX_SKETCH, sketchSignatures, type TextProfile } from './profile.ts';
@@ -54,9 +62,10 @@ export type { TextTargets } from './bias.ts';
 /**
  * Weights of the overall score, per metric group. Each metric scores 1 (pass), 0.5 (warn) or 0 (fail); a
  * group scores the mean of its computable metrics; the overall score is the weighted mean of the groups that
- * have one, times 100 (the weights of groups with nothing computable are shared out among the others, and the
- * report lists the weights actually used). Realism and diversity weigh most: they say whether the data
- * looks like and varies like real data; privacy next, since a leak disqualifies a dataset whatever else it does.
+ * have one, times 100 (the report lists the weights actually used). What was not computed is never dropped
+ * silently: the report's coverage gives the share of the weight measured, and under
+ * {@link MIN_WEIGHT_COVERAGE} the verdict is `incomplete` (see `../verdict.ts`). Realism and diversity weigh
+ * most: they say whether the data looks like and varies like real data; privacy next.
  */
 export const TEXT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
   quality: 0.1,
@@ -70,6 +79,31 @@ export const TEXT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
 
 /** Overall verdict: pass from this score up, warn from `warn` up, else fail. */
 export const OVERALL_THRESHOLDS = { pass: 80, warn: 60 } as const;
+
+/**
+ * Fewest items a metric is judged on, by metric id or group (docs/validation.md, "Sample sizes"). Checks of
+ * each item on its own (completeness, schema, PII, memorisation, language) judge from one item: one offending
+ * item is evidence. Distribution and diversity metrics need 20 (below that the JSD noise floor and distinct-n's
+ * length effect swamp the signal); bias tests need 30 for their chi-square approximation. A metric of a group
+ * not listed (a new one) needs {@link MIN_TEXT_ITEMS}.
+ */
+export const TEXT_MINIMUMS: Readonly<Record<string, number>> = {
+  quality: 1,
+  consistency: 1,
+  privacy: 1,
+  language: 1,
+  realism: 20,
+  diversity: 20,
+  bias: 30,
+  [LABEL_FIDELITY_ID]: LABEL_FIDELITY_MIN_ITEMS,
+};
+
+/** Fewest items a text report gives a verdict from. */
+export const MIN_TEXT_ITEMS = 20;
+
+function minimumOf(m: ValidationMetric): number {
+  return TEXT_MINIMUMS[m.id] ?? TEXT_MINIMUMS[m.group] ?? MIN_TEXT_ITEMS;
+}
 
 const GROUP_ORDER = Object.keys(TEXT_SCORE_WEIGHTS);
 
@@ -90,6 +124,11 @@ export interface ValidateTextOptions {
   targets?: TextTargets | null;
   /** Seed of the distinct-n sampling order (default 1): reports of the same data are identical. */
   seed?: number;
+  /**
+   * The label oracles of the reference (label-fidelity.ts); without them `label_fidelity` is not computable,
+   * with `note` as the reason when given.
+   */
+  oracles?: OracleSet | null;
 }
 
 /** Validates a dataset of conversations or utterances. Pure and synchronous. */
@@ -114,25 +153,59 @@ export function validateText(
   const all = Array.from({ length: corpus.size }, (_, i) => i);
   const empty = corpus.size === 0;
 
-  const metrics: ValidationMetric[] = [
+  const raw: ValidationMetric[] = [
     ...qualityMetrics(records, kind),
     ...realismMetrics(stats, textStats, textLanguages, profile, kind, empty),
     ...diversityMetrics(corpus, all, profile, seed),
     ...privacyMetrics(records, corpus, all, profile),
   ];
   const bias: BiasResult = biasReport(records, kind, options.targets);
-  metrics.push(...bias.metrics);
-  metrics.push(language());
+  raw.push(...bias.metrics);
+  raw.push(language());
   // Keep the report's order by group: the language metric sits after diversity.
-  metrics.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
+  raw.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
+  // A gate in its own group (`labels`), outside the score's weights: last.
+  raw.push(labelFidelityMetric(records, kind, options.oracles ?? null));
+  const metrics = raw.map((m) =>
+    withMinimum(
+      withInterval(applicability(m, kind), corpus.size),
+      m.id === 'realism.length_jsd' || m.id === 'realism.vocabulary_jsd'
+        ? textStats.itemCount
+        : m.id === LABEL_FIDELITY_ID
+          ? labelFidelityJudged(m)
+          : corpus.size,
+      minimumOf(m),
+    ),
+  );
 
   const distributions: Distribution[] = [
     ...bias.distributions,
     ...referenceDistributions(stats, textStats, profile),
   ];
   const { score, weights } = overallScore(metrics);
-  const verdict =
-    score >= OVERALL_THRESHOLDS.pass ? 'pass' : score >= OVERALL_THRESHOLDS.warn ? 'warn' : 'fail';
+  const coverage = textCoverage(corpus, profile);
+  const decided = decideVerdict({
+    metrics,
+    score: (list) => overallScore(list).score,
+    groupWeights: TEXT_SCORE_WEIGHTS,
+    thresholds: OVERALL_THRESHOLDS,
+    itemCount: corpus.size,
+    minItems: MIN_TEXT_ITEMS,
+    unit: 'items',
+    itemShare: coverage.itemShare,
+    parts: coverage.parts,
+    missing: [
+      ...coverage.missing,
+      ...(corpus.size > 0 && corpus.size < MIN_TEXT_ITEMS
+        ? [
+            {
+              what: `more items: ${corpus.size} is fewer than the ${MIN_TEXT_ITEMS} a verdict needs`,
+              how: 'generate or import more items into the dataset and validate it again',
+            },
+          ]
+        : []),
+    ],
+  });
   return {
     format: 'genesis-lab/validation-report',
     version: 1,
@@ -141,7 +214,11 @@ export function validateText(
     reference: profile
       ? { name: profile.name, kind: profile.kind, itemCount: profile.itemCount }
       : null,
-    overall: { score: round(score), verdict },
+    overall: { score: round(score), verdict: decided.verdict },
+    reason: decided.reason,
+    ...(decided.scoreInterval ? { scoreInterval: decided.scoreInterval } : {}),
+    gates: decided.gates,
+    coverage: decided.coverage,
     weights,
     metrics,
     bias: bias.bias,
@@ -173,6 +250,77 @@ export function overallScore(metrics: readonly ValidationMetric[]): {
     weights[group] = round(w / total);
   }
   return { score: score * 100, weights };
+}
+
+/** Metrics that cannot apply to this kind of data are marked so, and are then no gap in coverage. */
+function applicability(m: ValidationMetric, kind: TextKind): ValidationMetric {
+  const never =
+    kind === 'utterances' &&
+    (m.id === 'realism.turns_jsd' || m.id === 'consistency.resolution_mismatch_rate');
+  return never && m.verdict === 'not_computable' ? { ...m, applicable: false } : m;
+}
+
+/** A rate's Wilson interval, from the count it was measured on (items unless the details say otherwise). */
+function withInterval(m: ValidationMetric, items: number): ValidationMetric {
+  if (m.interval || m.value === null || m.verdict === 'not_computable') return m;
+  if (m.unit !== 'share') return m;
+  const details = (m.details ?? {}) as {
+    undetermined?: number;
+    unlabelled?: number;
+    judged?: number;
+  };
+  const n =
+    m.id === 'language.mismatch_rate'
+      ? items - (details.undetermined ?? 0) - (details.unlabelled ?? 0)
+      : (details.judged ?? items);
+  const interval = wilson(Math.round(m.value * n), n);
+  return interval ? { ...m, interval } : m;
+}
+
+/**
+ * Which languages of the data the reference covers, the share of items measured against it, and what is
+ * missing with how to supply it. Realism compares text only in the reference's languages, so an item in
+ * another language is not measured against any reference.
+ */
+function textCoverage(
+  corpus: Corpus,
+  profile: TextProfile | null,
+): {
+  itemShare: number;
+  parts: NonNullable<ValidationReportData['coverage']>['parts'];
+  missing: NonNullable<ValidationReportData['coverage']>['missing'];
+} {
+  const counts = new Map<string, number>();
+  for (const language of corpus.languages) {
+    if (language && (LANGUAGES as readonly string[]).includes(language)) {
+      counts.set(language, (counts.get(language) ?? 0) + 1);
+    }
+  }
+  const referenced = (language: string) => (profile?.languageCounts[language] ?? 0) > 0;
+  const parts = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, items]) => ({
+      dimension: 'language' as const,
+      key,
+      items,
+      referenced: referenced(key),
+    }));
+  const measured = parts.filter((p) => p.referenced).reduce((s, p) => s + p.items, 0);
+  const missing: NonNullable<ValidationReportData['coverage']>['missing'] = [];
+  if (!profile && corpus.size > 0) {
+    missing.push({
+      what: 'a reference: realism and memorisation were not measured',
+      how: 'validate against a shipped profile (`genesis validate DATASET --profile banking77`), a reference dataset (`--reference DATASET`), or a profile file written by `genesis profile DATASET --out FILE.json`',
+    });
+  } else if (profile) {
+    for (const p of parts.filter((x) => !x.referenced)) {
+      missing.push({
+        what: `a reference in language "${p.key}" for its ${p.items} items: their length and vocabulary realism were not measured (${profile.name} holds ${referenceLanguages(profile).join('/') || 'no language'} only)`,
+        how: `import real ${p.key} utterances and validate against them: \`genesis validate DATASET --reference REFERENCE_DATASET\`, or build a profile with \`genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
+      });
+    }
+  }
+  return { itemShare: corpus.size ? measured / corpus.size : 0, parts, missing };
 }
 
 const CONVERSATION_FIELDS = [
@@ -308,7 +456,7 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
           reason: judged
             ? `${mismatched} of ${judged} conversations end in a way their resolution_status contradicts`
             : 'no conversation has both a resolution_status and turns',
-          details: { reasons: top(mismatches), examples: mismatchExamples },
+          details: { reasons: top(mismatches), examples: mismatchExamples, judged },
           unit: 'share',
         },
       ),

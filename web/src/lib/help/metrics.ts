@@ -322,15 +322,97 @@ export const METRIC_SECTIONS: readonly MetricSection[] = [
   },
 ];
 
-/** How to read any report: the overall score, verdicts and the strip. */
+/**
+ * The gates: metrics that decide the verdict whatever the average (the server's `GATES` in
+ * `validation/verdict.ts`; docs/validation.md). Any gate at fail fails the report; at warn it caps
+ * the verdict at warn.
+ */
+export const GATE_HELP: readonly { key: string; name: string; why: string }[] = [
+  {
+    key: 'consistency.schema_violation_rate',
+    name: 'Schema violations',
+    why: 'Items that break the schema cannot be used as labelled data, however good the rest is.',
+  },
+  {
+    key: 'privacy.pii_rate',
+    name: 'PII',
+    why: 'A card number, IBAN, email or phone number makes a dataset unsafe to share or train on.',
+  },
+  {
+    key: 'privacy.memorisation_rate',
+    name: 'Memorisation',
+    why: 'Near-copies of the reference are not synthetic data: they leak it and inflate every realism score.',
+  },
+  {
+    key: 'language.mismatch_rate',
+    name: 'Language mismatch',
+    why: 'An item written in another language than its label is a wrong label.',
+  },
+  {
+    key: 'label_fidelity',
+    name: 'Label fidelity',
+    why: 'Items that do not say what their intent claims teach a classifier the wrong thing; shuffled labels keep every distribution intact, so only this metric sees them.',
+  },
+  {
+    key: 'fidelity.*.discriminator',
+    name: 'Real-vs-synthetic classifier',
+    why: 'When a simple classifier tells the series from real ones, they are not realistic, however close their averages are.',
+  },
+  {
+    key: 'consistency.bounds',
+    name: 'Physical-bound violations',
+    why: 'Values a meter, sensor or market cannot produce make a series unusable.',
+  },
+];
+
+/** Fewest items (or series) each metric is judged on; below it the metric is not computable. */
+export const SAMPLE_MINIMUMS: readonly { metrics: string; min: string; why: string }[] = [
+  {
+    metrics:
+      'Completeness, schema, PII, memorisation, language, resolution; series consistency, negative loads',
+    min: '1',
+    why: 'Each item is checked on its own: one offending item is evidence.',
+  },
+  {
+    metrics: 'Realism (JSD) and diversity',
+    min: '20 items',
+    why: 'Below that the sampling noise and distinct-n’s length effect swamp the signal.',
+  },
+  { metrics: 'Bias against targets', min: '30 items', why: 'The chi-square approximation.' },
+  {
+    metrics: 'Time-series fidelity',
+    min: '10 clean series of the domain',
+    why: 'The real-vs-synthetic classifier’s own minimum per side.',
+  },
+  { metrics: 'Seasonality and market checks', min: '3 series', why: 'A median over series.' },
+  {
+    metrics: 'A verdict at all',
+    min: '20 items, or 10 series',
+    why: 'Fewer give “incomplete”, never a pass.',
+  },
+];
+
+/** How to read any report: the verdict and its reason, gates, coverage, intervals, the strip. */
 export const READING_GUIDE: readonly { term: string; text: string }[] = [
   {
+    term: 'Why this verdict',
+    text: 'The report’s first line says why, e.g. “fail: real-vs-synthetic classifier 0.98 (gate)”. A gate at fail fails the report whatever the average; otherwise a gap in coverage makes it incomplete; otherwise a gate at warn caps it at warn; otherwise the score decides (pass from 80, warn from 60).',
+  },
+  {
     term: 'Overall score',
-    text: 'A weighted average (0–100) of the group scores; the weights are stored with each report.',
+    text: 'A weighted average (0–100) of the group scores; the weights are stored with each report. Its range is what it would be if every metric with a 95% interval moved to either end of it.',
   },
   {
     term: 'Verdicts',
-    text: 'Pass, warn or fail against the metric’s thresholds; “not computable” when the data or reference lacks what the metric needs (it does not count).',
+    text: 'Pass, warn or fail against the metric’s thresholds; “not computable” when the data or reference lacks what the metric needs or the sample is under the metric’s minimum. The report adds “incomplete”: a language, series type or domain of the data has no reference, under 80% of the score’s weight was measured, or there are too few items.',
+  },
+  {
+    term: 'Coverage',
+    text: 'The share of items and of the score’s weight measured against a reference, per language, series type and domain, and what was not checked with how to supply it (`genesis profile DATASET`, `--reference DATASET`).',
+  },
+  {
+    term: 'Compare',
+    text: 'Distinct-n is compared on equal samples (the same token budget on both sides); B is called better or worse only when the difference lies outside the uncertainty of both sides.',
   },
   {
     term: 'Real-vs-real band',

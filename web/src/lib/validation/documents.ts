@@ -9,6 +9,40 @@ export const ReportFields = graphql(`
     referenceName
     overallScore
     overallVerdict
+    reason
+    scoreInterval {
+      low
+      high
+      level
+    }
+    gates {
+      metricId
+      name
+      verdict
+      value
+      why
+    }
+    coverage {
+      items
+      weight
+      minimumWeight
+      parts {
+        dimension
+        key
+        items
+        referenced
+      }
+      notMeasured {
+        metricId
+        name
+        weight
+        reason
+      }
+      missing {
+        what
+        how
+      }
+    }
     weights
     metrics {
       id
@@ -18,6 +52,17 @@ export const ReportFields = graphql(`
       verdict
       reason
       unit
+      applicable
+      interval {
+        low
+        high
+        level
+        method
+      }
+      sample {
+        n
+        min
+      }
       thresholds {
         direction
         warn

@@ -141,8 +141,29 @@ export function stripLayout(metric: MetricLike): StripLayout | null {
   };
 }
 
-/** Whether dataset B did better, worse or the same as dataset A on a metric. */
+/**
+ * Whether dataset B did better, worse or the same as dataset A on a metric. The server decides it
+ * (`MetricComparison.change`): better or worse only outside the uncertainty of both sides.
+ */
 export type Change = 'better' | 'worse' | 'same' | 'unknown';
+
+/** The server's change, read safely (an unknown word is `unknown`). */
+export function changeFrom(change: string | null | undefined): Change {
+  return change === 'better' || change === 'worse' || change === 'same' ? change : 'unknown';
+}
+
+/** A share as a whole percentage: 0.953 → `95%`. */
+export function percentOf(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** The verdict word and the rest of a reason line: `fail: PII 0.05 (gate)` → [`fail`, `PII 0.05 (gate)`]. */
+export function splitReason(reason: string): { verdict: string; why: string } {
+  const at = reason.indexOf(': ');
+  return at < 0
+    ? { verdict: '', why: reason }
+    : { verdict: reason.slice(0, at), why: reason.slice(at + 2) };
+}
 
 /**
  * Reads a difference (b minus a) through the metric's direction: for `lower_is_better` a
@@ -194,21 +215,25 @@ export function verdictLabel(verdict: string): string {
       return 'Warn';
     case 'FAIL':
       return 'Fail';
+    case 'INCOMPLETE':
+      return 'Incomplete';
     default:
       return 'Not computable';
   }
 }
 
 /**
- * The shipped reference profile that fits a dataset kind: Electricity for time series, Banking77
- * for text (conversations, utterances). Null when no listed profile has that kind.
+ * The shipped reference profile that fits a dataset kind: for time series `timeseries` (each series type
+ * against its own domain's profile) when listed, else the first time-series one; Banking77 for text
+ * (conversations, utterances). Null when no listed profile has that kind.
  */
 export function defaultProfile(
   kind: DatasetKind,
   profiles: readonly { id: string; kind: string }[],
 ): string | null {
   const wanted = kind === 'TIMESERIES' ? 'timeseries' : 'utterances';
-  return profiles.find((p) => p.kind === wanted)?.id ?? null;
+  const fitting = profiles.filter((p) => p.kind === wanted);
+  return (fitting.find((p) => p.id === 'timeseries') ?? fitting[0])?.id ?? null;
 }
 
 /** Parses a positive integer search parameter (a dataset id stays a string; a version is a number). */

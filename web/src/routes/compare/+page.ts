@@ -27,20 +27,36 @@ const CompareQuery = graphql(`
             version
             overallScore
             overallVerdict
+            reason
             referenceName
           }
           reportB {
             version
             overallScore
             overallVerdict
+            reason
             referenceName
           }
           vocabularyOverlap
+          equalSample {
+            tokens
+            note
+          }
           metrics {
             id
             name
             group
             difference
+            equalDifference
+            change
+            basis
+            note
+            rangeA {
+              value
+            }
+            rangeB {
+              value
+            }
             a {
               value
               verdict

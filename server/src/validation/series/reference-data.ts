@@ -1,0 +1,130 @@
+/**
+ * Reads the real reference data of the energy, sensors and financial domains (`../shared/data/<domain>/
+ * <domain>.csv`, long format `series_id,series_type,timestamp,value`) into dataset items, the way
+ * `scripts/build-profile-domains.ts` profiles them and the tests split them into real-vs-real halves. The
+ * data itself never enters the repository; only profiles (statistics) built from it do.
+ *
+ * - energy, sensors: hourly 1,000-point windows as published, one item each;
+ * - air_quality: PM2.5 in µg/m³ becomes the US EPA air quality index (the catalog's unit for the type),
+ *   piecewise linear between the EPA breakpoints, 500 beyond the index;
+ * - financial: daily, with the timestamps, so stocks, exchange rates and volumes (no weekend rows) read as
+ *   trading-day series; each series is cut into non-overlapping windows of `FINANCIAL_WINDOW` points (the
+ *   remainder is dropped), and `sources` names the instrument of each window.
+ */
+import { readFileSync } from 'node:fs';
+import { getSeriesType } from '@genesis/schema/catalog/series';
+
+/** The domains whose reference data these files hold (electricity has its own script and format). */
+export const REFERENCE_DOMAINS = ['energy', 'sensors', 'financial'] as const;
+export type ReferenceDomain = (typeof REFERENCE_DOMAINS)[number];
+
+/** Points per financial window: about a trading year. */
+export const FINANCIAL_WINDOW = 250;
+
+/** One series of the long CSV, in file order. */
+interface RawSeries {
+  id: string;
+  type: string;
+  times: string[];
+  values: number[];
+}
+
+export function readLong(file: string): RawSeries[] {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  if (lines[0] !== 'series_id,series_type,timestamp,value') {
+    throw new Error(`${file}: expected the header series_id,series_type,timestamp,value`);
+  }
+  const series = new Map<string, RawSeries>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const [id, type, time, value] = line.split(',');
+    const x = Number(value);
+    if (!id || !type || !time || value === undefined || value === '' || !Number.isFinite(x)) {
+      throw new Error(`${file}:${i + 1}: not a series row: ${line.slice(0, 80)}`);
+    }
+    let s = series.get(id);
+    if (!s) {
+      s = { id, type, times: [], values: [] };
+      series.set(id, s);
+    }
+    s.times.push(time.length === 10 ? `${time}T00:00:00Z` : time);
+    s.values.push(x);
+  }
+  return [...series.values()];
+}
+
+/** US EPA PM2.5 breakpoints (µg/m³) and the index at each, joined linearly; 500 beyond the last. */
+const PM25 = [0, 12, 35.4, 55.4, 150.4, 250.4, 350.4, 500.4];
+const AQI = [0, 50, 100, 150, 200, 300, 400, 500];
+export function aqiOfPm25(c: number): number {
+  if (c <= 0) return 0;
+  for (let k = 1; k < PM25.length; k++) {
+    if (c <= PM25[k]!) {
+      const t = (c - PM25[k - 1]!) / (PM25[k]! - PM25[k - 1]!);
+      return Math.round((AQI[k - 1]! + t * (AQI[k]! - AQI[k - 1]!)) * 10) / 10;
+    }
+  }
+  return 500;
+}
+
+/** A dataset item as a generation job stores it, from one raw series (a window of it). */
+function item(raw: RawSeries, id: string, from: number, to: number): Record<string, unknown> {
+  const type = getSeriesType(raw.type);
+  if (!type) throw new Error(`series ${raw.id}: unknown series type ${raw.type}`);
+  const times = raw.times.slice(from, to);
+  const ms = times.map((t) => Date.parse(t));
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < ms.length; i++) step = Math.min(step, ms[i]! - ms[i - 1]!);
+  const target = raw.values.slice(from, to);
+  return {
+    series_id: id,
+    domain: type.domain,
+    series_type: type.id,
+    frequency: step === 86_400_000 ? '1D' : step === 3_600_000 ? '1H' : type.frequency,
+    start: new Date(ms[0]!).toISOString(),
+    length: target.length,
+    target: raw.type === 'air_quality' ? target.map(aqiOfPm25) : target,
+    timestamps: ms.map((t) => new Date(t).toISOString()),
+    unit: type.unit,
+    seasonality_types: [...type.seasonality],
+    trend_type: 'none',
+    noise_level: 0,
+    anomalies: [],
+  };
+}
+
+/** The items to profile and the source of each (the raw series a window was cut from). */
+function seriesOf(
+  domain: ReferenceDomain,
+  raws: RawSeries[],
+): { items: Record<string, unknown>[]; sources: string[] } {
+  const items: Record<string, unknown>[] = [];
+  const sources: string[] = [];
+  for (const raw of raws) {
+    if (domain !== 'financial') {
+      items.push(item(raw, raw.id, 0, raw.values.length));
+      sources.push(raw.id);
+      continue;
+    }
+    for (let w = 0; (w + 1) * FINANCIAL_WINDOW <= raw.values.length; w++) {
+      items.push(
+        item(raw, `${raw.id}_w${w + 1}`, w * FINANCIAL_WINDOW, (w + 1) * FINANCIAL_WINDOW),
+      );
+      sources.push(raw.id);
+    }
+  }
+  return { items, sources };
+}
+
+/**
+ * The items of a domain's reference CSV and the source of each (the raw series a window was cut from),
+ * with how many raw series the file holds.
+ */
+export function readReferenceSeries(
+  domain: ReferenceDomain,
+  file: string,
+): { raws: number; items: Record<string, unknown>[]; sources: string[] } {
+  const raws = readLong(file);
+  return { raws: raws.length, ...seriesOf(domain, raws) };
+}

@@ -1,0 +1,423 @@
+/**
+ * Label fidelity (metric id `label_fidelity`, group `labels`, a gate): does each item say what its intent label
+ * claims? A label oracle (oracle.ts) trained on the reference's real labelled texts reads each item's customer
+ * side (every customer turn joined, as the training lab reads a conversation; an utterance's text) and the
+ * metric is the share of items whose label is the oracle's top-1, with top-3 and per-intent figures beside it.
+ *
+ * The real-vs-real band is the oracle's cross-validated accuracy on the real texts; the thresholds sit between
+ * chance (1 / the oracle's labels) and the band's low end: warn under chance + 3/4 of the way, fail under
+ * chance + 1/2 (Banking77: warn under 0.67, fail under 0.45 top-1 agreement). Labels shuffled among a dataset's
+ * own items keep every distribution and fall to about chance here.
+ *
+ * Items are judged only by an oracle of their language: an English oracle never judges Spanish items, which are
+ * reported as not covered, never counted as agreements. See docs/architecture.md, "Label fidelity".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Random } from '@genesis/schema/random';
+import type { ValidationMetric } from '@genesis/schema/reports';
+import { REPO_ROOT } from '../../platform/config.ts';
+import { wilson } from '../verdict.ts';
+import { measured, notComputable, percent, round } from './metric.ts';
+import {
+  type LabelOracle,
+  type LabelOracleJson,
+  oracleProbabilities,
+  oracleUnfit,
+  parseOracle,
+  trainOracle,
+} from './oracle.ts';
+import { findPii } from './pii.ts';
+import { customerTexts, labelOf, type TextItem } from './tokens.ts';
+
+export const LABEL_FIDELITY_ID = 'label_fidelity';
+export const LABEL_FIDELITY_GROUP = 'labels';
+const TITLE =
+  'Label fidelity (items whose intent is the top-1 of an oracle trained on the reference)';
+
+/**
+ * Thresholds as fractions of the way from chance to the oracle's real-vs-real low end (its worst CV fold).
+ */
+export const LABEL_FIDELITY_THRESHOLDS = { warn: 0.75, fail: 0.5 } as const;
+
+/** Fewest judged items for a verdict: under this, the metric is not computable. */
+export const LABEL_FIDELITY_MIN_ITEMS = 30;
+
+/**
+ * Most items judged: above this, a seeded random sample of the covered items (a share's 95% interval is then
+ * about +-1.4 points), so the metric costs the same on 100,000 items as on 5,000.
+ */
+export const LABEL_FIDELITY_MAX_ITEMS = 5000;
+
+/** How many of the strongest disagreements the report lists. */
+export const LABEL_FIDELITY_WORST = 20;
+
+const EXCERPT_CHARS = 160;
+
+/** The shipped oracles, by shipped profile id (data/reference/, built by `pnpm profiles:build`). */
+export const SHIPPED_ORACLES: Readonly<Record<string, string>> = {
+  banking77: 'data/reference/banking77.oracle.json',
+};
+
+/** The oracles a report judges labels with, and why a language has none (for the reason line). */
+export interface OracleSet {
+  oracles: readonly LabelOracle[];
+  /** What could not be built or why there is none (e.g. "es: 12 labelled texts (an oracle needs 20)"). */
+  note?: string;
+}
+
+/** What the validation worker is sent: a shipped oracle's id, built oracles' JSON, or why there is none. */
+export type OracleSource =
+  | { shipped: string }
+  | { built: LabelOracleJson[]; note?: string }
+  | { none: string };
+
+const loaded = new Map<string, LabelOracle>();
+
+/** A shipped oracle, read and decoded once per thread; null when the profile has none or the file is missing. */
+export function loadShippedOracle(id: string): LabelOracle | null {
+  const file = SHIPPED_ORACLES[id];
+  if (!file) return null;
+  const cached = loaded.get(id);
+  if (cached) return cached;
+  const path = resolve(REPO_ROOT, file);
+  if (!existsSync(path)) return null;
+  const oracle = parseOracle(JSON.parse(readFileSync(path, 'utf8')));
+  loaded.set(id, oracle);
+  return oracle;
+}
+
+/** Decodes what the worker was sent into an {@link OracleSet} (null: no oracle, with no reason to give). */
+export function resolveOracles(source: OracleSource | null | undefined): OracleSet | null {
+  if (!source) return null;
+  if ('shipped' in source) {
+    if (!SHIPPED_ORACLES[source.shipped]) {
+      return {
+        oracles: [],
+        note: `the shipped ${source.shipped} profile comes with no label oracle`,
+      };
+    }
+    const oracle = loadShippedOracle(source.shipped);
+    return oracle
+      ? { oracles: [oracle] }
+      : {
+          oracles: [],
+          note: `the shipped ${source.shipped} oracle (${SHIPPED_ORACLES[source.shipped]}) is missing; rebuild it with \`pnpm profiles:build\``,
+        };
+  }
+  if ('built' in source) {
+    return {
+      oracles: source.built.map(parseOracle),
+      ...(source.note ? { note: source.note } : {}),
+    };
+  }
+  return { oracles: [], note: source.none };
+}
+
+/** The text an oracle reads of an item: its customer side, joined (as the training lab reads it). */
+export function oracleText(item: TextItem, kind: 'conversations' | 'utterances'): string {
+  return customerTexts(item, kind).join(' ');
+}
+
+/**
+ * Oracles trained on a reference dataset's labelled texts, one per language present with enough of them
+ * (items without a language label are left out: an oracle is one language's). Slow: k-fold CV plus a fit per
+ * language (about a minute for 10,000 texts); the validation worker runs it.
+ */
+export function buildReferenceOracles(
+  items: readonly TextItem[],
+  kind: 'conversations' | 'utterances',
+  name: string,
+): { built: LabelOracleJson[]; note?: string } {
+  const byLanguage = new Map<string, { texts: string[]; labels: string[] }>();
+  for (const item of items) {
+    if (!item || typeof item !== 'object') continue;
+    const language = labelOf(item, 'language');
+    const intent = labelOf(item, 'intent');
+    const text = oracleText(item, kind);
+    if (!language || !intent || !text.trim()) continue;
+    const group = byLanguage.get(language) ?? { texts: [], labels: [] };
+    group.texts.push(text);
+    group.labels.push(intent);
+    byLanguage.set(language, group);
+  }
+  const built: LabelOracleJson[] = [];
+  const notes: string[] = [];
+  for (const [language, { texts, labels }] of [...byLanguage.entries()].sort()) {
+    const unfit = oracleUnfit(labels);
+    if (unfit) notes.push(`no ${language} oracle: the reference has ${unfit}`);
+    else built.push(trainOracle(texts, labels, { name: `${name} (${language})`, language, kind }));
+  }
+  if (byLanguage.size === 0)
+    notes.push(`the reference ${name} has no labelled texts with a language`);
+  return { built, ...(notes.length ? { note: notes.join('; ') } : {}) };
+}
+
+interface Judged {
+  item: number;
+  language: string;
+  label: string;
+  rank: number;
+  labelProbability: number;
+  top: string;
+  topProbability: number;
+}
+
+/** How many items a `label_fidelity` metric judged (its sample size). */
+export function labelFidelityJudged(metric: ValidationMetric): number {
+  const details = metric.details as { coverage?: { judged?: number } } | undefined;
+  return details?.coverage?.judged ?? 0;
+}
+
+/** The item's text for the report: PII masked, whitespace collapsed, cut to {@link EXCERPT_CHARS}. */
+function excerptOf(text: string): string {
+  let masked = '';
+  let at = 0;
+  for (const m of findPii(text).sort((a, b) => a.start - b.start)) {
+    if (m.start < at) continue;
+    masked += `${text.slice(at, m.start)}[${m.kind}]`;
+    at = m.end;
+  }
+  masked = (masked + text.slice(at)).replace(/\s+/g, ' ').trim();
+  return masked.length > EXCERPT_CHARS ? `${masked.slice(0, EXCERPT_CHARS - 1)}…` : masked;
+}
+
+/**
+ * The `label_fidelity` metric of a dataset. Not computable without an oracle, or with fewer than
+ * {@link LABEL_FIDELITY_MIN_ITEMS} items an oracle can judge (the reason says which and why).
+ */
+export function labelFidelityMetric(
+  items: readonly TextItem[],
+  kind: 'conversations' | 'utterances',
+  set: OracleSet | null,
+): ValidationMetric {
+  if (!set || set.oracles.length === 0) {
+    return notComputable(
+      LABEL_FIDELITY_ID,
+      TITLE,
+      LABEL_FIDELITY_GROUP,
+      set?.note ??
+        'no label oracle for this reference (the shipped Banking77 profile or a reference dataset with labelled texts gives one; a profile file holds statistics only)',
+    );
+  }
+  const byLanguage = new Map(set.oracles.map((o) => [o.json.language, o]));
+  const languages = [...byLanguage.keys()].sort();
+  const notCovered: Record<string, number> = {};
+  const skip = (why: string) => {
+    notCovered[why] = (notCovered[why] ?? 0) + 1;
+  };
+  const candidates: Array<{ index: number; language: string; text: string }> = [];
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (!item || typeof item !== 'object') {
+      skip('not an object');
+      continue;
+    }
+    const language = labelOf(item, 'language');
+    const oracle = language ? byLanguage.get(language) : undefined;
+    if (!language || !oracle) {
+      skip(`language ${language ?? '(none)'}: no oracle`);
+      continue;
+    }
+    const intent = labelOf(item, 'intent');
+    if (!intent) {
+      skip('no intent label');
+      continue;
+    }
+    if (!oracle.labels.includes(intent)) {
+      skip('intent unknown to the oracle');
+      continue;
+    }
+    const text = oracleText(item, kind);
+    if (!text.trim()) {
+      skip('no customer text');
+      continue;
+    }
+    candidates.push({ index, language, text });
+  }
+  const covered = candidates.length;
+  const sample =
+    covered > LABEL_FIDELITY_MAX_ITEMS
+      ? new Random('label_fidelity')
+          .shuffle(candidates)
+          .slice(0, LABEL_FIDELITY_MAX_ITEMS)
+          .sort((a, b) => a.index - b.index)
+      : candidates;
+  const queued = new Map<string, { index: number[]; texts: string[] }>();
+  for (const { index, language, text } of sample) {
+    const q = queued.get(language) ?? { index: [], texts: [] };
+    q.index.push(index);
+    q.texts.push(text);
+    queued.set(language, q);
+  }
+  const judged: Judged[] = [];
+  for (const [language, { index, texts }] of queued) {
+    const oracle = byLanguage.get(language)!;
+    const k = oracle.labels.length;
+    const probabilities = oracleProbabilities(oracle, texts);
+    index.forEach((itemIndex, r) => {
+      const label = labelOf(items[itemIndex]!, 'intent')!;
+      const c = oracle.labels.indexOf(label);
+      const o = r * k;
+      const p = probabilities[o + c]!;
+      let top = 0;
+      let rank = 0;
+      for (let d = 0; d < k; d++) {
+        const pd = probabilities[o + d]!;
+        if (pd > probabilities[o + top]!) top = d;
+        if (pd > p || (pd === p && d < c)) rank++;
+      }
+      judged.push({
+        item: itemIndex,
+        language,
+        label,
+        rank,
+        labelProbability: p,
+        top: oracle.labels[top]!,
+        topProbability: probabilities[o + top]!,
+      });
+    });
+  }
+  const n = judged.length;
+  const notCoveredCount = Object.values(notCovered).reduce((a, b) => a + b, 0);
+  const coverage = { items: items.length, covered, judged: n, notCovered };
+  const sampleNote =
+    n < covered ? `; judged on a random sample of ${n} of the ${covered} covered items` : '';
+  const oracleNames = set.oracles.map((o) => o.json.name).join(', ');
+  const uncoveredNote = notCoveredCount
+    ? `; ${notCoveredCount} of ${items.length} items not judged (${Object.entries(notCovered)
+        .map(([why, count]) => `${count} ${why}`)
+        .join(', ')})`
+    : '';
+  const noteTail = set.note ? `; ${set.note}` : '';
+  if (n < LABEL_FIDELITY_MIN_ITEMS) {
+    return notComputable(
+      LABEL_FIDELITY_ID,
+      TITLE,
+      LABEL_FIDELITY_GROUP,
+      `${n} item(s) the oracle (${oracleNames}, ${languages.join('/')}) can judge; a verdict needs ${LABEL_FIDELITY_MIN_ITEMS}${uncoveredNote}${noteTail}`,
+      { details: { coverage } },
+    );
+  }
+
+  // Per language, per intent, and the band weighted by the judged items of each language.
+  const perLanguage: Record<string, { n: number; top1: number; top3: number; cvAccuracy: number }> =
+    {};
+  const perIntent: Record<string, { n: number; top1: number; top3: number; real: number | null }> =
+    {};
+  const confusion = new Map<string, number>();
+  let top1 = 0;
+  let top3 = 0;
+  for (const j of judged) {
+    perLanguage[j.language] ??= { n: 0, top1: 0, top3: 0, cvAccuracy: 0 };
+    perIntent[j.label] ??= { n: 0, top1: 0, top3: 0, real: null };
+    const lang = perLanguage[j.language]!;
+    const intent = perIntent[j.label]!;
+    lang.n++;
+    intent.n++;
+    if (j.rank === 0) {
+      top1++;
+      lang.top1++;
+      intent.top1++;
+    } else {
+      const pair = `${j.label}->${j.top}`;
+      confusion.set(pair, (confusion.get(pair) ?? 0) + 1);
+    }
+    if (j.rank < 3) {
+      top3++;
+      lang.top3++;
+      intent.top3++;
+    }
+  }
+  let low = 0;
+  let median = 0;
+  let high = 0;
+  let chance = 0;
+  for (const [language, stats] of Object.entries(perLanguage)) {
+    const oracle = byLanguage.get(language)!.json;
+    const w = stats.n / n;
+    low += w * Math.min(...oracle.cv.foldAccuracies);
+    median += w * oracle.cv.top1;
+    high += w * Math.max(...oracle.cv.foldAccuracies);
+    chance += w / oracle.labels.length;
+    stats.top1 = round(stats.top1 / stats.n);
+    stats.top3 = round(stats.top3 / stats.n);
+    stats.cvAccuracy = oracle.cv.top1;
+  }
+  for (const [intent, stats] of Object.entries(perIntent)) {
+    stats.top1 = round(stats.top1 / stats.n);
+    stats.top3 = round(stats.top3 / stats.n);
+    // The oracle's own out-of-fold recall of this intent on real text (the first language's, if several).
+    for (const language of languages) {
+      const real = byLanguage.get(language)!.json.cv.perLabel[intent];
+      if (real) {
+        stats.real = real.top1;
+        break;
+      }
+    }
+  }
+  const band = { low: round(low), median: round(median), high: round(high) };
+  const thresholds = {
+    direction: 'higher_is_better' as const,
+    warn: chance + LABEL_FIDELITY_THRESHOLDS.warn * (low - chance),
+    fail: chance + LABEL_FIDELITY_THRESHOLDS.fail * (low - chance),
+  };
+  const worst = judged
+    .filter((j) => j.rank > 0)
+    .sort(
+      (a, b) =>
+        a.labelProbability - b.labelProbability ||
+        b.topProbability - a.topProbability ||
+        a.item - b.item,
+    )
+    .slice(0, LABEL_FIDELITY_WORST)
+    .map((j) => {
+      const item = items[j.item]!;
+      const id = labelOf(item, 'conversation_id') ?? labelOf(item, 'id');
+      return {
+        item: j.item,
+        ...(id ? { id } : {}),
+        language: j.language,
+        label: j.label,
+        labelProbability: round(j.labelProbability),
+        labelRank: j.rank + 1,
+        oracle: j.top,
+        probability: round(j.topProbability),
+        excerpt: excerptOf(oracleText(item, kind)),
+      };
+    });
+  const value = top1 / n;
+  const interval = wilson(top1, n);
+  const cvText = Object.keys(perLanguage)
+    .sort()
+    .map((language) => {
+      const cv = byLanguage.get(language)!.json.cv;
+      return `${language} ${percent(cv.top1)} (folds ${percent(Math.min(...cv.foldAccuracies))}-${percent(Math.max(...cv.foldAccuracies))}, ${cv.folds}-fold CV)`;
+    })
+    .join(', ');
+  const metric = measured(LABEL_FIDELITY_ID, TITLE, LABEL_FIDELITY_GROUP, value, thresholds, {
+    unit: 'share',
+    band,
+    reason:
+      `${top1} of ${n} judged items (${percent(value)}) carry the oracle's top-1 intent, ${percent(top3 / n)} its top 3${sampleNote}; ` +
+      `the oracle (${oracleNames}) scores ${cvText} on real text; chance is ${percent(chance)}${uncoveredNote}${noteTail}`,
+    details: {
+      top1: round(value),
+      top3: round(top3 / n),
+      judged: n,
+      chance: round(chance),
+      coverage,
+      perLanguage,
+      perIntent,
+      confusion: [...confusion.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 10)
+        .map(([pair, count]) => {
+          const [label, oracle] = pair.split('->');
+          return { label, oracle, count };
+        }),
+      worst,
+    },
+  });
+  return interval ? { ...metric, interval } : metric;
+}
