@@ -161,19 +161,47 @@ test.describe('every page', () => {
       await gotoHydrated(page, '/');
       const nav = page.getByRole('navigation', { name: 'Main' });
       await expect(page.getByRole('button', { name: 'Dark theme' })).toBeInViewport();
+      const menu = nav.getByRole('button', { name: 'Menu' });
       for (const [label, url] of SECTIONS) {
+        // The sections sit behind the menu button at phone width; it opens them all at once.
+        await expect(menu).toHaveAttribute('aria-expanded', 'false');
+        await menu.tap();
+        await expect(menu).toHaveAttribute('aria-expanded', 'true');
         const link = nav.getByRole('link', { name: label, exact: true });
+        await expect(link).toBeInViewport();
         // Big enough to tap (WCAG 2.2 target size: at least 24 × 24 CSS pixels).
         const box = await link.boundingBox();
         expect(box?.height, `${label} link height`).toBeGreaterThanOrEqual(24);
         expect(box?.width, `${label} link width`).toBeGreaterThanOrEqual(24);
         await link.tap();
         await expect(page).toHaveURL(url);
+        // Moving on closes the menu; open it to see the current section marked, then close it.
+        await expect(menu).toHaveAttribute('aria-expanded', 'false');
+        await menu.tap();
         await expect(link).toHaveAttribute('aria-current', 'page');
+        await menu.tap();
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
         const { scrollWidth, width } = await horizontalOverflow(page);
         expect(scrollWidth, `${label} page width`).toBeLessThanOrEqual(width);
       }
+    });
+
+    test('the menu shows every section at once, and Escape closes it', async ({ page }) => {
+      await gotoHydrated(page, '/datasets');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const menu = nav.getByRole('button', { name: 'Menu' });
+      await expect(nav.getByRole('link', { name: 'Train', exact: true })).toBeHidden();
+      await menu.tap();
+      for (const [label] of SECTIONS) {
+        await expect(nav.getByRole('link', { name: label, exact: true })).toBeInViewport();
+      }
+      await saveScreenshot(page, 'phone-menu-open');
+      await page.keyboard.press('Escape');
+      await expect(menu).toHaveAttribute('aria-expanded', 'false');
+      await expect(menu).toBeFocused();
+      await expect(nav.getByRole('link', { name: 'Train', exact: true })).toBeHidden();
+      const { scrollWidth, width } = await horizontalOverflow(page);
+      expect(scrollWidth).toBeLessThanOrEqual(width);
     });
   });
 });

@@ -6,6 +6,10 @@ declare global {
     interface Error {
       message: string;
     }
+    interface Locals {
+      /** The UI language of this request (hooks.server.ts). */
+      locale: import('$lib/i18n/messages.ts').Locale;
+    }
     /** adapter-node hands every request's Node objects to hooks (absent in `vite dev`). */
     interface Platform {
       req?: IncomingMessage;

@@ -1,14 +1,25 @@
 import { type Handle, type HandleFetch, type HandleServerError, text } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
+import { LOCALE_COOKIE, parseLocale, translate } from '$lib/i18n/messages.ts';
 import { apiOrigin, routeApiRequest } from '$lib/server/api.ts';
 import { isCrossSiteFormPost } from '$lib/server/csrf.ts';
 
-/** Form actions answer only posts from this site's own pages. */
+/**
+ * Form actions answer only posts from this site's own pages. The UI language comes from the
+ * cookie (or, before a choice, the browser's first language), so the server renders the page in
+ * it and `<html lang>` says so.
+ */
 export const handle: Handle = async ({ event, resolve }) => {
   if (isCrossSiteFormPost(event.request)) {
     return text('Cross-site form submissions are forbidden', { status: 403 });
   }
-  return resolve(event);
+  const cookie = event.cookies.get(LOCALE_COOKIE);
+  const locale = parseLocale(cookie ?? event.request.headers.get('accept-language')?.split(',')[0]);
+  event.locals.locale = locale;
+  return resolve(event, {
+    // app.html says lang="en"; the first chunk carries the <html> tag.
+    transformPageChunk: ({ html }) => html.replace('<html lang="en">', `<html lang="${locale}">`),
+  });
 };
 
 /**
@@ -25,8 +36,9 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) =>
     }),
   );
 
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, event, status }) => {
   // Unexpected errors stay masked for the visitor; the details go to the server log.
   if (status !== 404) console.error(error);
-  return { message: status === 404 ? 'Page not found.' : 'Something went wrong on our side.' };
+  const locale = event.locals.locale ?? 'en';
+  return { message: translate(locale, status === 404 ? 'error.notFoundText' : 'error.ourSide') };
 };

@@ -28,3 +28,15 @@ describe('formatUsd and formatPercent', () => {
     expect(formatPercent(1, 0)).toBe('100%');
   });
 });
+
+describe('codeSpans', () => {
+  it('turns backtick spans into code parts and keeps no backtick', async () => {
+    const { codeSpans } = await import('../src/lib/text.ts');
+    expect(codeSpans('Like `balanced`, with a hold-out.')).toEqual([
+      { text: 'Like ', code: false },
+      { text: 'balanced', code: true },
+      { text: ', with a hold-out.', code: false },
+    ]);
+    expect(codeSpans('no code')).toEqual([{ text: 'no code', code: false }]);
+  });
+});

@@ -1,5 +1,6 @@
 import { DATASET_KINDS, kindLabel } from '../datasets/labels.ts';
 import type { DatasetKind } from '../graphql/graphql.ts';
+import type { Locale } from '../i18n/messages.ts';
 
 /** One bar of a bar chart: a category and its value. */
 export interface Bar {
@@ -11,9 +12,12 @@ export interface Bar {
  * Items per dataset kind as bars, one per kind in a fixed order, zero for kinds the API did
  * not list, so the chart's layout does not jump as data arrives.
  */
-export function kindBars(byKind: readonly { kind: DatasetKind; items: number }[]): Bar[] {
+export function kindBars(
+  byKind: readonly { kind: DatasetKind; items: number }[],
+  locale: Locale = 'en',
+): Bar[] {
   return DATASET_KINDS.map((kind) => ({
-    label: kindLabel(kind),
+    label: kindLabel(kind, locale),
     value: byKind.filter((k) => k.kind === kind).reduce((sum, k) => sum + k.items, 0),
   }));
 }

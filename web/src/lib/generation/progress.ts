@@ -3,7 +3,12 @@ import type { JobStatus } from '../graphql/graphql.ts';
 import type { GenerationProgressFields } from './documents.ts';
 
 /** Statuses after which a job sends no more events (until it is resumed). */
-export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = [
+  'COMPLETED',
+  'COMPLETED_SHORT',
+  'FAILED',
+  'CANCELLED',
+];
 
 /** Whether a job is queued or running, i.e. can be cancelled and will send events. */
 export function isJobActive(status: JobStatus): boolean {
@@ -12,7 +17,12 @@ export function isJobActive(status: JobStatus): boolean {
 
 /** Whether a job stopped before finishing and can be resumed (only missing items are made). */
 export function isJobResumable(status: JobStatus, done: number, requested: number): boolean {
-  return status === 'PAUSED' || status === 'FAILED' || (status === 'CANCELLED' && done < requested);
+  return (
+    status === 'PAUSED' ||
+    status === 'FAILED' ||
+    status === 'COMPLETED_SHORT' ||
+    (status === 'CANCELLED' && done < requested)
+  );
 }
 
 const STATUS_LABELS: Record<JobStatus, string> = {
@@ -20,6 +30,8 @@ const STATUS_LABELS: Record<JobStatus, string> = {
   RUNNING: 'Running',
   PAUSED: 'Paused',
   COMPLETED: 'Completed',
+  // Ended with fewer items than asked (the job page says how many and why); a resume tops it up.
+  COMPLETED_SHORT: 'Completed short',
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',
 };

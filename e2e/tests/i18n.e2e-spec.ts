@@ -1,0 +1,116 @@
+import { expect, type Page, test } from '@playwright/test';
+import { gotoHydrated, saveScreenshot } from '../utils.ts';
+
+// The language lives in a cookie: these tests switch it back and forth, so one at a time.
+test.describe.configure({ mode: 'serial' });
+
+/** Loads a page in Spanish and waits for it to be interactive (the theme button is Spanish too). */
+async function gotoHydratedEs(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.getByRole('button', { name: 'Tema oscuro' })).toBeVisible();
+}
+
+/** How far the page reaches past the viewport sideways (0 when it fits). */
+async function overflow(page: Page) {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}
+
+test.describe('English and Spanish', () => {
+  test('English is the default and unchanged', async ({ page }) => {
+    await gotoHydrated(page, '/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Synthetic data lab');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Datasets', exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Español' })).toHaveAttribute('lang', 'es');
+  });
+
+  test('the switch translates the pages, formats numbers the Spanish way, and is remembered', async ({
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    await gotoHydrated(page, '/');
+    await page.getByRole('button', { name: 'Español' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      'Laboratorio de datos sintéticos',
+    );
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+
+    // A reload renders Spanish on the server (the cookie), before any script runs.
+    const response = await page.reload();
+    expect(await response?.text()).toContain('<html lang="es">');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      'Laboratorio de datos sintéticos',
+    );
+    const nav = page.getByRole('navigation', { name: 'Principal' });
+    for (const label of [
+      'Inicio',
+      'Generar',
+      'Conjuntos',
+      'Validar',
+      'Comparar',
+      'Entrenar',
+      'Ayuda',
+    ]) {
+      await expect(nav.getByRole('link', { name: label, exact: true })).toBeVisible();
+    }
+    await saveScreenshot(page, 'es-home');
+
+    await nav.getByRole('link', { name: 'Conjuntos', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Conjuntos');
+    await expect(page.getByLabel('Tipo', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('Buscar')).toBeVisible();
+    await saveScreenshot(page, 'es-datasets');
+
+    await gotoHydratedEs(page, '/generate');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Generar');
+    await expect(page.getByLabel('Cantidad')).toBeVisible();
+    await page.getByLabel('Cantidad').fill('2000');
+    // Token counts in the estimate: thousands grouped with a dot ("123.456 de entrada").
+    await expect(page.getByTestId('estimate')).toContainText(/\d{1,3}(\.\d{3})+ de entrada/);
+    await saveScreenshot(page, 'es-generate');
+
+    for (const [path, heading] of [
+      ['/validate', 'Validar'],
+      ['/train', 'Entrenar'],
+      ['/help', 'Ayuda'],
+    ] as const) {
+      await gotoHydratedEs(page, path);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    }
+
+    // Back to English, and it stays English after a reload.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Help');
+  });
+
+  test.describe('on a phone', () => {
+    test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+    test('the Spanish pages fit the screen and the menu opens in Spanish', async ({ page }) => {
+      test.setTimeout(60_000);
+      await page
+        .context()
+        .addCookies([
+          { name: 'genesis-lang', value: 'es', url: test.info().project.use.baseURL ?? '' },
+        ]);
+      for (const path of ['/', '/generate', '/datasets', '/validate', '/train', '/help']) {
+        await gotoHydratedEs(page, path);
+        expect(await overflow(page), `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+      }
+      const nav = page.getByRole('navigation', { name: 'Principal' });
+      const menu = nav.getByRole('button', { name: 'Menú' });
+      await menu.tap();
+      await expect(menu).toHaveAttribute('aria-expanded', 'true');
+      await expect(nav.getByRole('link', { name: 'Conjuntos', exact: true })).toBeInViewport();
+      await saveScreenshot(page, 'es-phone-menu');
+      await nav.getByRole('link', { name: 'Conjuntos', exact: true }).tap();
+      await expect(page).toHaveURL(/\/datasets$/);
+      await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    });
+  });
+});
