@@ -139,13 +139,51 @@ export const GenerationMetaSchema = v.object(
 export type GenerationMeta = v.InferOutput<typeof GenerationMetaSchema>;
 export type GenerationMetaInput = v.InferInput<typeof GenerationMetaSchema>;
 
+/** A UTF-16 surrogate without its pair: text that has no UTF-8 encoding. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What a rejected text is told: it names the problem, never quotes the (possibly huge) value. */
+export const UNSAFE_TEXT_MESSAGE =
+  'must not contain NUL characters or invalid Unicode (an unpaired surrogate)';
+
+/**
+ * Whether a text can be stored and searched as it is: no NUL (SQLite ends statements at one, PostgreSQL
+ * text can't hold one) and well-formed UTF-16, so it has a UTF-8 encoding. Every GraphQL string argument is
+ * checked with it (`server/src/platform/graphql/safe-text.ts`), and the name, tag and search schemas here.
+ */
+export function isSafeText(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+}
+
+/** The valibot form of {@link isSafeText}, for a pipe: `v.pipe(v.string(), safeText('name'))`. */
+export function safeText(field: string) {
+  return v.check<string, string>(isSafeText, `${field} ${UNSAFE_TEXT_MESSAGE}`);
+}
+
 /** A dataset's display name: trimmed, 1 to 120 characters. */
 export const DatasetNameSchema = v.pipe(
   v.string('name must be 1-120 characters'),
+  safeText('name'),
   v.trim(),
   v.minLength(1, 'name must be 1-120 characters'),
   v.maxLength(120, 'name must be 1-120 characters'),
 );
+
+/** The most characters a search filter may hold (SQLite refuses LIKE patterns over 50,000 bytes). */
+export const MAX_SEARCH_LENGTH = 200;
+
+/** A search filter: case-insensitive text to look for, at most {@link MAX_SEARCH_LENGTH} characters. */
+export const SearchTextSchema = v.pipe(
+  v.string('search must be a string'),
+  safeText('search'),
+  v.maxLength(
+    MAX_SEARCH_LENGTH,
+    (issue) => `search must be at most ${MAX_SEARCH_LENGTH} characters; got ${issue.input.length}`,
+  ),
+);
+
+/** The most tags a dataset may carry. */
+export const MAX_TAGS = 20;
 
 /** One tag: trimmed, 1 to 40 characters, lowercase `[a-z0-9][a-z0-9_.:-]*`. */
 export const TagSchema = v.pipe(
@@ -156,14 +194,20 @@ export const TagSchema = v.pipe(
   v.regex(
     /^[a-z0-9][a-z0-9_.:-]*$/,
     (issue) =>
-      `tag ${issue.received} must be lowercase letters, digits and _ . : - and start with a letter or digit`,
+      // The length is checked above; a longer value is not quoted back (it may be megabytes).
+      `tag ${issue.input.length > 40 ? 'text' : issue.received} must be lowercase letters, digits and _ . : - and start with a letter or digit`,
   ),
 );
 
-/** Up to 20 distinct tags. */
+/** Up to {@link MAX_TAGS} distinct tags; a repeated tag is located (`tags[3]: duplicate tag "x"`). */
 export const TagsSchema = v.pipe(
+  v.array(v.unknown(), 'tags must be an array of strings'),
+  // Counted before the tags are checked, so 10,000 of them give one issue, not 10,000.
+  v.maxLength(
+    MAX_TAGS,
+    (issue) => `at most ${MAX_TAGS} tags are allowed; got ${issue.input.length}`,
+  ),
   v.array(TagSchema, 'tags must be an array of strings'),
-  v.maxLength(20, (issue) => `at most 20 tags are allowed; got ${issue.input.length}`),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const seen = new Set<string>();

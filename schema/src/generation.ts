@@ -8,17 +8,19 @@ import { SERIES_TYPE_IDS } from './catalog/series.ts';
 import {
   COMPLEXITIES,
   DatasetNameSchema,
+  isoTimestampField,
   LANGUAGES,
   RESOLUTIONS,
   SENTIMENTS,
-  TagSchema,
+  safeText,
+  TagsSchema,
 } from './common.ts';
-import { FREQUENCIES } from './timeseries.ts';
+import { FREQUENCIES, type Frequency, frequencyMs } from './timeseries.ts';
 
 export const GENERATION_KINDS = ['conversations', 'timeseries'] as const;
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
 
-export const PROVIDERS = ['local', 'bedrock'] as const;
+export const PROVIDERS = ['local', 'bedrock', 'openai'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** The most items one job may ask for. */
@@ -26,7 +28,8 @@ export const MAX_GENERATION_COUNT = 100_000;
 
 /**
  * Target shares: `{ en: 0.5, es: 0.5 }`. Weights need not sum to 1 (they are normalised), but each must be
- * >= 0, at least one > 0, and every key one of `allowed`.
+ * finite and >= 0, at least one > 0, their sum finite (1e308 + 1e308 is Infinity, and every share would be
+ * 0), and every key one of `allowed`.
  */
 function weights<const T extends readonly string[]>(field: string, allowed: T) {
   return v.pipe(
@@ -34,6 +37,7 @@ function weights<const T extends readonly string[]>(field: string, allowed: T) {
       v.string(),
       v.pipe(
         v.number(`${field} weights must be numbers`),
+        v.finite(`${field} weights must be finite numbers`),
         v.minValue(0, `${field} weights must be >= 0`),
       ),
     ),
@@ -50,6 +54,10 @@ function weights<const T extends readonly string[]>(field: string, allowed: T) {
     v.check(
       (w) => Object.values(w).some((x) => x > 0),
       `${field} needs at least one weight above 0`,
+    ),
+    v.check(
+      (w) => Number.isFinite(Object.values(w).reduce((sum, x) => sum + x, 0)),
+      `${field} weights are too large: their sum must be a finite number (they are shares; 1, 2, 3 will do)`,
     ),
   );
 }
@@ -71,6 +79,17 @@ export const GenerationTargetsSchema = v.object({
 });
 export type GenerationTargets = v.InferOutput<typeof GenerationTargetsSchema>;
 
+/** Time series of a job: the defaults of `frequency`, `start` and `length` when a request leaves them out. */
+export const DEFAULT_SERIES_FREQUENCY: Frequency = '1H';
+export const DEFAULT_SERIES_START = '2025-01-06T00:00:00Z';
+export const DEFAULT_SERIES_LENGTH = 24 * 14;
+
+/** Series start on or after 1970 and end before 2100: dates every store, chart and library handles. */
+export const SERIES_EARLIEST = '1970-01-01T00:00:00Z';
+export const SERIES_LATEST = '2100-01-01T00:00:00Z';
+const EARLIEST_MS = Date.parse(SERIES_EARLIEST);
+const LATEST_MS = Date.parse(SERIES_LATEST);
+
 const positiveInt = (field: string, max: number) =>
   v.pipe(
     v.number(`${field} must be a number`),
@@ -79,15 +98,21 @@ const positiveInt = (field: string, max: number) =>
     v.maxValue(max, `${field} must be at most ${max}`),
   );
 
-export const GenerationInputSchema = v.object({
+const GenerationInputObject = v.object({
   kind: v.picklist(GENERATION_KINDS, 'kind must be conversations or timeseries'),
   count: positiveInt('count', MAX_GENERATION_COUNT),
   name: v.optional(DatasetNameSchema),
-  tags: v.optional(v.array(TagSchema)),
-  provider: v.optional(v.picklist(PROVIDERS, 'provider must be local or bedrock')),
-  /** Model id or inference profile (bedrock). */
+  tags: v.optional(TagsSchema),
+  provider: v.optional(v.picklist(PROVIDERS, 'provider must be local, bedrock or openai')),
+  /** Model id or inference profile (bedrock), or the server's model name (openai). */
   model: v.optional(
-    v.pipe(v.string(), v.trim(), v.nonEmpty('model must not be empty'), v.maxLength(200)),
+    v.pipe(
+      v.string(),
+      safeText('model'),
+      v.trim(),
+      v.nonEmpty('model must not be empty'),
+      v.maxLength(200, 'model must be at most 200 characters'),
+    ),
   ),
   targets: v.optional(GenerationTargetsSchema, {}),
   /** Items per model call. */
@@ -107,9 +132,42 @@ export const GenerationInputSchema = v.object({
     v.picklist(FREQUENCIES, `frequency must be one of ${FREQUENCIES.join(', ')}`),
   ),
   start: v.optional(
-    v.pipe(v.string(), v.isoTimestamp('start must be an ISO-8601 timestamp with a zone')),
+    v.pipe(
+      isoTimestampField('start'),
+      v.check(
+        (start) => Date.parse(start) >= EARLIEST_MS && Date.parse(start) < LATEST_MS,
+        (issue) =>
+          `start must be between ${SERIES_EARLIEST} and ${SERIES_LATEST}; got ${issue.received}`,
+      ),
+    ),
   ),
   length: v.optional(positiveInt('length', 100_000)),
+  /** Time series: IANA time zone of the series' clock (daily profiles, weekends, solar nights); default per type. */
+  timeZone: v.optional(
+    v.pipe(
+      v.string('timeZone must be a string'),
+      v.check(
+        (zone) => {
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: zone });
+            return zone.length > 0;
+          } catch {
+            return false;
+          }
+        },
+        (issue) =>
+          `timeZone must be an IANA time zone such as Europe/Madrid or UTC; got ${issue.input}`,
+      ),
+    ),
+  ),
+  /** Time series: share of the series that carry anomalies (spikes, outages, shifts), 0..1; default 0, none. */
+  anomalyShare: v.optional(
+    v.pipe(
+      v.number('anomalyShare must be a number'),
+      v.minValue(0, 'anomalyShare must be within 0..1'),
+      v.maxValue(1, 'anomalyShare must be within 0..1'),
+    ),
+  ),
   /** Failed calls in a row after which the job pauses itself. */
   maxConsecutiveFailures: v.optional(positiveInt('maxConsecutiveFailures', 1000)),
   /** Tries per slot (first ask plus re-asks) before it is recorded as rejected. */
@@ -122,5 +180,29 @@ export const GenerationInputSchema = v.object({
   /** Draw few-shot examples from this dataset (a reference set) instead of the built-in ones. */
   exampleDatasetId: v.optional(v.string()),
 });
+
+export const GenerationInputSchema = v.pipe(
+  GenerationInputObject,
+  // The last point, start + (length - 1) x frequency, must fall before SERIES_LATEST too.
+  v.forward(
+    v.partialCheck(
+      [['start'], ['length'], ['frequency']],
+      (input) => {
+        const start = Date.parse(input.start ?? DEFAULT_SERIES_START);
+        // A start outside the range is reported by its own check.
+        if (!(start >= EARLIEST_MS && start < LATEST_MS)) return true;
+        const steps = (input.length ?? DEFAULT_SERIES_LENGTH) - 1;
+        return start + steps * frequencyMs(input.frequency ?? DEFAULT_SERIES_FREQUENCY) < LATEST_MS;
+      },
+      (issue) => {
+        const input = issue.input as v.InferOutput<typeof GenerationInputObject>;
+        const frequency = input.frequency ?? DEFAULT_SERIES_FREQUENCY;
+        const length = input.length ?? DEFAULT_SERIES_LENGTH;
+        return `a series of ${length} points every ${frequency} from ${input.start ?? DEFAULT_SERIES_START} ends after ${SERIES_LATEST}: start earlier, or ask for fewer points or a shorter frequency`;
+      },
+    ),
+    ['start'],
+  ),
+);
 export type GenerationInput = v.InferInput<typeof GenerationInputSchema>;
 export type GenerationConfigInput = v.InferOutput<typeof GenerationInputSchema>;

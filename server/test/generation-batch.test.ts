@@ -9,6 +9,7 @@ import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { customerSide } from './helpers/content.ts';
 import { startLocalBatchEmulator, startLocalEmulator } from './helpers/emulators.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -75,9 +76,14 @@ describe('generation in Bedrock batch mode', () => {
     expect(result?.status).toBe('completed');
     const em = services.em.fork();
     const done = await em.findOneOrFail(GenerationJobSchema, job.id);
-    const items = await em.find(DatasetItemSchema, { dataset: done.dataset }, { fields: ['key'] });
+    const items = await em.find(
+      DatasetItemSchema,
+      { dataset: done.dataset },
+      { fields: ['key', 'data'] },
+    );
     expect(items).toHaveLength(600);
-    expect(new Set(items.map((i) => i.key)).size).toBe(600);
+    // Keys are unique by index; the content must be too.
+    expect(new Set(items.map((i) => customerSide(i.data))).size).toBe(600);
     expect(done).toMatchObject({ accepted: 600, rejected: 0, batchJobs: null });
     const stats = batch.stats();
     expect(stats.bedrock.jobsCreated).toBeGreaterThanOrEqual(1);

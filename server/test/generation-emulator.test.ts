@@ -9,6 +9,7 @@ import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { customerSide } from './helpers/content.ts';
 import { startLocalEmulator } from './helpers/emulators.ts';
 
 const MODEL = 'us.amazon.nova-pro-v1:0';
@@ -59,7 +60,7 @@ describe('generation through the real SDK against the emulator', () => {
     const items = await em.find(
       DatasetItemSchema,
       { dataset: done.dataset },
-      { fields: ['key', 'intent', 'language'] },
+      { fields: ['key', 'intent', 'language', 'data'] },
     );
     provider.destroy();
     return { result, done, items };
@@ -87,7 +88,8 @@ describe('generation through the real SDK against the emulator', () => {
     const { result, done, items } = await run({ kind: 'conversations', count: 30 }, stream);
     expect(result?.status).toBe('completed');
     expect(items).toHaveLength(30);
-    expect(new Set(items.map((i) => i.key)).size).toBe(30);
+    // Keys are unique by index; the content must be too.
+    expect(new Set(items.map((i) => customerSide(i.data))).size).toBe(30);
     expect(done).toMatchObject({ accepted: 30, rejected: 0 });
     const stats = emulator.stats();
     expect(stats.faults.throttle).toBeGreaterThan(0);

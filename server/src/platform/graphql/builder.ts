@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Services } from '../db/orm.ts';
 import { DomainError, InputError } from '../errors.ts';
 import type { AppPubSub } from '../pubsub.ts';
+import SafeTextPlugin from './safe-text.ts';
 
 /** What every resolver gets: its own EntityManager fork, the services, the pubsub and the config. */
 export interface Context {
@@ -34,7 +35,9 @@ export const builder = new SchemaBuilder<{
     File: { Input: File; Output: never };
   };
 }>({
-  plugins: [ErrorsPlugin, ValidationPlugin, DataloaderPlugin, RelayPlugin],
+  // SafeTextPlugin last: its argument check runs first, before the argument schemas (docs/architecture.md,
+  // "Input errors").
+  plugins: [ErrorsPlugin, ValidationPlugin, DataloaderPlugin, RelayPlugin, SafeTextPlugin],
   defaultFieldNullability: false,
   errors: {
     // Only DomainError subclasses become schema types; anything else is unexpected and masked by yoga.

@@ -1,4 +1,11 @@
-import { DomainError, ImportFailedError, InputError, NotFoundError } from '../errors.ts';
+import {
+  DatasetInUseError,
+  DomainError,
+  ImportFailedError,
+  InputError,
+  NotFoundError,
+  ProviderConfigError,
+} from '../errors.ts';
 import { builder } from './builder.ts';
 
 const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
@@ -55,5 +62,78 @@ builder.objectType(ImportFailedError, {
     }),
     errorCount: t.exposeInt('errorCount', { description: 'How many problems in total' }),
     fileName: t.exposeString('fileName', { nullable: true }),
+  }),
+});
+
+const DatasetUserRef = builder
+  .objectRef<{ kind: 'GENERATION_JOB' | 'TRAINING_RUN'; id: number; status: string; role: string }>(
+    'DatasetUser',
+  )
+  .implement({
+    description: 'A generation job or training run that uses a dataset',
+    fields: (t) => ({
+      kind: t.exposeString('kind', { description: 'GENERATION_JOB or TRAINING_RUN' }),
+      id: t.exposeID('id'),
+      status: t.exposeString('status'),
+      role: t.exposeString('role', {
+        description:
+          'dataset (a job writing into it, a run training on it), examples (a job taking examples from it) or testDataset',
+      }),
+    }),
+  });
+
+builder.objectType(DatasetInUseError, {
+  name: 'DatasetInUseError',
+  description:
+    'The dataset is in use and was not deleted; the message names what uses it. Delete with force: true to cancel those users and delete it.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    datasetId: t.id({ resolve: (e) => String(e.datasetId) }),
+    jobIds: t.idList({
+      description: 'Generation jobs queued, running or paused on it',
+      resolve: (e) => e.users.jobs.map((j) => String(j.id)),
+    }),
+    runIds: t.idList({
+      description: 'Training runs queued or running on it (as dataset or test dataset)',
+      resolve: (e) => e.users.runs.map((r) => String(r.id)),
+    }),
+    users: t.field({
+      type: [DatasetUserRef],
+      resolve: (e) => [
+        ...e.users.jobs.map((j) => ({ kind: 'GENERATION_JOB' as const, ...j })),
+        ...e.users.runs.map((r) => ({ kind: 'TRAINING_RUN' as const, ...r })),
+      ],
+    }),
+    validationsInProgress: t.int({
+      description: 'Validations reading it in this server process',
+      resolve: (e) => e.users.validations,
+    }),
+    exportsInProgress: t.int({
+      description: 'Exports streaming it from this server process',
+      resolve: (e) => e.users.exports,
+    }),
+  }),
+});
+
+const ConfigCheckRef = builder
+  .objectRef<ProviderConfigError['checks'][number]>('ProviderConfigCheck')
+  .implement({
+    description: "One of the doctor's checks of a model provider: what was found, or what to fix",
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      ok: t.exposeBoolean('ok'),
+      detail: t.exposeString('detail'),
+    }),
+  });
+
+builder.objectType(ProviderConfigError, {
+  name: 'ProviderConfigError',
+  description:
+    'The model provider cannot be used as configured (credentials, region, model access); nothing was created. The failing checks say what to fix.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+    model: t.exposeString('model', { nullable: true }),
+    checks: t.field({ type: [ConfigCheckRef], resolve: (e) => [...e.checks] }),
   }),
 });

@@ -1,39 +1,65 @@
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
-import { decodeCursor, encodeCursor } from '../db/cursor.ts';
+import {
+  keysetBounds,
+  keysetPage,
+  keysetReadOrder,
+  keysetWindow,
+  type Page,
+  type PageArgs,
+  PageArgsError,
+} from '../db/cursor.ts';
 import { InputError } from '../errors.ts';
 
+/** Turns a page's argument problems into input errors located at the argument (`first`, `before`). */
+export async function pageOrInputError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof PageArgsError) {
+      throw new InputError([{ path: err.argument, message: err.message }]);
+    }
+    throw err;
+  }
+}
+
+/** A Relay connection result from a page. */
+export function toConnection<T>(page: Page<T>) {
+  const edges = page.nodes.map((node) => ({ node, cursor: page.cursorOf(node) }));
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
 /**
- * A Relay connection over an entity with an integer id, newest first (keyset on id). Used by the job and run
- * listings; the dataset listings have their own repository with filters.
+ * A Relay connection over an entity with an integer id, newest first (keyset on id), forwards (`first`,
+ * `after`) or backwards (`last`, `before`). Used by the job and run listings; the dataset listings have their
+ * own repository with filters.
  */
-export async function newestFirst<T extends { id: number }>(
+export function newestFirst<T extends { id: number }>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  args: { first?: number | null; after?: string | null },
+  args: PageArgs,
 ) {
-  const size = Math.min(Math.max(args.first ?? 20, 0), 200);
-  let after: number | null = null;
-  try {
-    after = args.after ? decodeCursor(args.after) : null;
-  } catch (err) {
-    throw new InputError([{ path: 'after', message: (err as Error).message }]);
-  }
-  const totalCount = await em.count(entity, where);
-  const paged = (
-    after !== null ? { $and: [where, { id: { $lt: after } }] } : where
-  ) as FilterQuery<T>;
-  const rows = await em.find(entity, paged, { orderBy: { id: 'desc' } as never, limit: size + 1 });
-  const nodes = rows.slice(0, size);
-  return {
-    totalCount,
-    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node.id) })),
-    pageInfo: {
-      hasNextPage: rows.length > size,
-      hasPreviousPage: after !== null,
-      startCursor: nodes[0] ? encodeCursor(nodes[0].id) : null,
-      endCursor: nodes.at(-1) ? encodeCursor(nodes.at(-1)!.id) : null,
-    },
-  };
+  return pageOrInputError(async () => {
+    const window = keysetWindow(args, { defaultSize: 20, maxSize: 200, clamp: true });
+    const totalCount = await em.count(entity, where);
+    const bounds = keysetBounds(window, 'desc');
+    const paged = (
+      Object.keys(bounds).length > 0 ? { $and: [where, { id: bounds }] } : where
+    ) as FilterQuery<T>;
+    const rows = await em.find(entity, paged, {
+      orderBy: { id: keysetReadOrder(window, 'desc') } as never,
+      limit: window.size + 1,
+    });
+    return toConnection(keysetPage(rows, window, totalCount, (row) => row.id));
+  });
 }

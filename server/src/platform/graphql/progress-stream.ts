@@ -1,6 +1,6 @@
 import { Repeater } from 'graphql-yoga';
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set(['completed', 'completed_short', 'failed', 'cancelled']);
 
 /**
  * A progress subscription: the current state first, then every event, until a terminal status. It subscribes

@@ -9,6 +9,7 @@ import '../../registry/graphql/registry.ts';
 import '../../generation/graphql.ts';
 import '../../training/graphql.ts';
 import '../../validation/graphql.ts';
+import '../../curation/graphql.ts';
 
 export const schema = builder.toSchema();
 
