@@ -119,7 +119,14 @@ export const EnvSchema = v.object({
       'give comma-separated names or addresses, e.g. lab.example.com,10.0.0.7 (no scheme, port or *)',
     ),
   ),
-  GENESIS_PROVIDER: v.optional(v.picklist(['local', 'bedrock']), 'local'),
+  GENESIS_PROVIDER: v.optional(v.picklist(['local', 'bedrock', 'openai']), 'local'),
+  /** An OpenAI-compatible server's API root (OpenAI, Ollama, vLLM, LM Studio), e.g. http://127.0.0.1:11434/v1. */
+  GENESIS_OPENAI_BASE_URL: v.optional(
+    v.pipe(v.string(), v.url('must be a URL')),
+    'https://api.openai.com/v1',
+  ),
+  GENESIS_OPENAI_API_KEY: v.optional(v.string()),
+  GENESIS_OPENAI_MODEL: v.optional(v.string()),
   AWS_REGION: v.optional(v.string()),
   GENESIS_BEDROCK_MODEL: v.optional(v.string()),
   GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
@@ -189,7 +196,9 @@ export interface Config {
   allowedOrigins: string[];
   /** Host names the server answers for besides loopback names and its bind or interface addresses. */
   publicHosts: string[];
-  provider: 'local' | 'bedrock';
+  provider: 'local' | 'bedrock' | 'openai';
+  /** The OpenAI-compatible server (provider `openai`); the key is never logged or stored. */
+  openai: { baseURL: string; apiKey: string | undefined; model: string | undefined };
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
   bedrockEndpoint: string | undefined;
@@ -252,6 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.GENESIS_ALLOWED_ORIGINS ?? [],
     publicHosts: e.GENESIS_PUBLIC_HOSTS ?? [],
     provider: e.GENESIS_PROVIDER,
+    openai: {
+      baseURL: e.GENESIS_OPENAI_BASE_URL,
+      apiKey: e.GENESIS_OPENAI_API_KEY,
+      model: e.GENESIS_OPENAI_MODEL,
+    },
     awsRegion: e.AWS_REGION,
     bedrockModel: e.GENESIS_BEDROCK_MODEL,
     bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,

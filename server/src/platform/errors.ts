@@ -94,3 +94,87 @@ export class ImportFailedError extends DomainError {
     );
   }
 }
+
+/** What keeps a dataset in use: active generation jobs and training runs, validations and exports in progress. */
+export interface DatasetUsers {
+  /** Generation jobs writing into it (or reading it as their examples) while queued, running or paused. */
+  jobs: readonly { id: number; status: string; role: 'dataset' | 'examples' }[];
+  /** Training runs reading it while queued or running, as their dataset or their test dataset. */
+  runs: readonly { id: number; status: string; role: 'dataset' | 'testDataset' }[];
+  /** Validations reading it in this process (as the dataset validated or as the reference). */
+  validations: number;
+  /** Exports streaming it from this process. */
+  exports: number;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A dataset can't be deleted while something uses it (unless the caller forces it, cancelling those users). */
+export class DatasetInUseError extends DomainError {
+  override name = 'DatasetInUseError';
+  constructor(
+    readonly datasetId: number,
+    readonly users: DatasetUsers,
+  ) {
+    const parts = [
+      ...users.jobs.map(
+        (j) =>
+          `generation job ${j.id} (${j.status}${j.role === 'examples' ? ', as its examples' : ''})`,
+      ),
+      ...users.runs.map(
+        (r) =>
+          `training run ${r.id} (${r.status}${r.role === 'testDataset' ? ', as its test dataset' : ''})`,
+      ),
+      ...(users.validations ? [`${plural(users.validations, 'validation')} in progress`] : []),
+      ...(users.exports ? [`${plural(users.exports, 'export')} in progress`] : []),
+    ];
+    super(
+      `Dataset ${datasetId} is in use by ${parts.join(', ')}; wait for them or cancel them, or delete with force to cancel them and delete the dataset`,
+    );
+  }
+}
+
+/**
+ * A dataset changed while it was being read (deleted, most likely): what was read is not the dataset as it was
+ * when reading started, so it is not handed out as if it were.
+ */
+export class DatasetChangedError extends DomainError {
+  override name = 'DatasetChangedError';
+  constructor(
+    readonly datasetId: number,
+    readonly expected: number,
+    readonly read: number,
+    reason?: string,
+  ) {
+    super(
+      `Dataset ${datasetId} changed while it was being read (${reason ?? `${read} of the ${expected} items it held when reading started were found; it was deleted or changed meanwhile`}); the result would be incomplete, so it is not given out`,
+    );
+  }
+}
+
+/** One check of a model provider's configuration, as the doctor reports it. */
+export interface ConfigCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * The model provider cannot be used as configured (no or expired AWS credentials, access denied, an unknown
+ * model): nothing was created. The failing checks say what to fix; `genesis doctor` runs the same checks.
+ */
+export class ProviderConfigError extends DomainError {
+  override name = 'ProviderConfigError';
+  constructor(
+    readonly provider: string,
+    readonly model: string | null,
+    readonly checks: readonly ConfigCheck[],
+  ) {
+    const failed = checks.filter((c) => !c.ok);
+    super(
+      `${provider === 'bedrock' ? 'Bedrock' : provider === 'openai' ? 'The OpenAI-compatible server' : provider}${model ? ` (${model})` : ''} cannot be used as configured: ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}. Fix this and try again (\`pnpm genesis doctor\` runs the same checks).`,
+    );
+  }
+}

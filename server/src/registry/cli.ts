@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { getSeriesType } from '@genesis/schema/catalog/series';
@@ -6,6 +6,7 @@ import { DATASET_KINDS, type DatasetKind, DatasetNameSchema } from '@genesis/sch
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { GenerationManager } from '../generation/service.ts';
 import {
   CliFailure,
   commandConfig,
@@ -18,12 +19,14 @@ import {
   validated,
   withServices,
 } from '../platform/cli.ts';
+import { DatasetChangedError, DatasetInUseError, NotFoundError } from '../platform/errors.ts';
+import { createAppPubSub } from '../platform/pubsub.ts';
+import { TrainingManager } from '../training/service.ts';
 import { datasetCard } from './card.ts';
-import { DatasetSchema } from './dataset.entity.ts';
 import { exportRecords } from './export.ts';
 import { formatImportIssue } from './import.ts';
 import { exportParquet } from './parquet.ts';
-import { importDataset } from './service.ts';
+import { deleteDataset, importDataset, openDatasetRead } from './service.ts';
 import { exportZip } from './zip.ts';
 
 /** Registers the registry commands on the `genesis` program. */
@@ -44,10 +47,10 @@ export function registerRegistryCommands(program: Command): void {
       },
     )
     .addOption(
-      new Option('--language <lang>', 'language of utterances without a language column').choices([
-        'en',
-        'es',
-      ]),
+      new Option(
+        '--language <lang>',
+        'language of utterances that give none (no language column or field; default en)',
+      ).choices(['en', 'es']),
     )
     .option('--json', 'print the result as JSON')
     .action(
@@ -63,45 +66,53 @@ export function registerRegistryCommands(program: Command): void {
         },
       ) => {
         const path = resolve(file);
-        let content: string;
+        let fd: number;
+        let size: number;
         try {
-          if (!statSync(path).isFile()) throw new Error('not a file');
-          content = readFileSync(path, 'utf8');
+          const stat = statSync(path);
+          if (!stat.isFile()) throw new Error('not a file');
+          fd = openSync(path, 'r');
+          size = stat.size;
         } catch {
           throw new CliFailure(`cannot read ${file}: no such file`);
         }
+        // Read as a stream: memory stays bounded whatever the file's size.
+        const source = createReadStream(path, { fd, highWaterMark: 1 << 20 });
+        // Only large files get a bar: a small import is done before a bar could be read.
         const bar =
-          process.stderr.isTTY && !opts.json
+          process.stderr.isTTY && !opts.json && size > 4 << 20
             ? new cliProgress.SingleBar(
                 {
                   format:
-                    'storing  [{bar}] {percentage}% | {value}/{total} items | ETA {eta_formatted}',
+                    'importing [{bar}] {percentage}% of {size} | {stored} items stored | ETA {eta_formatted}',
                   stream: process.stderr,
                 },
                 cliProgress.Presets.shades_classic,
               )
             : null;
+        const megabytes = `${(size / 1048576).toFixed(1)} MB`;
         let barStarted = false;
         const outcome = await withServices(commandConfig(program), async (s) => {
           try {
             return await importDataset(s.datasets(s.em.fork()), {
-              content,
+              source,
               fileName: basename(path),
               kind: opts.kind,
               name: opts.name ?? null,
               tags: opts.tags ?? [],
               seriesType: opts.seriesType ?? null,
               language: opts.language ?? null,
-              onProgress: (stored, total) => {
-                // Only large files get a bar: a small import is done before a bar could be read.
-                if (!bar || total <= 2000) return;
-                if (!barStarted) bar.start(total, 0);
+              bytes: size,
+              onProgress: ({ bytesRead, stored }) => {
+                if (!bar) return;
+                if (!barStarted) bar.start(size, 0, { size: megabytes, stored: 0 });
                 barStarted = true;
-                bar.update(stored);
+                bar.update(bytesRead, { stored });
               },
             });
           } finally {
             if (barStarted) bar?.stop();
+            source.destroy();
           }
         });
         if (!outcome.ok) {
@@ -170,35 +181,56 @@ export function registerRegistryCommands(program: Command): void {
             '--json needs --out (without it the data itself goes to standard output)',
           );
         await withServices(commandConfig(program), async (s) => {
-          const em = s.em.fork();
-          const dataset = await em.findOne(DatasetSchema, id);
-          if (!dataset)
-            throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
-          const out: NodeJS.WritableStream = opts.out
-            ? createWriteStream(resolve(opts.out))
-            : process.stdout;
-          const write = async (chunk: string | Uint8Array) => {
-            if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-          };
-          const items = () => s.datasets(s.em.fork()).streamItems(id) as never;
-          if (opts.format === 'parquet') await write(await exportParquet(dataset.kind, items()));
-          else if (opts.format === 'zip')
-            await write(
-              await exportZip(s, id, dataset.kind, dataset.name.replace(/[^\w.-]+/g, '_')),
-            );
-          else if (opts.format === 'card') await write(await datasetCard(s, id));
-          else
-            for await (const chunk of exportRecords(dataset.kind, items(), opts.format))
-              await write(chunk);
-          if (opts.out) {
-            out.end();
-            await finished(out);
-            const file = resolve(opts.out);
-            print(
-              opts.json ?? false,
-              { ok: true, id: String(id), format: opts.format, file, itemCount: dataset.itemCount },
-              () => `Wrote ${dataset.itemCount} items (${opts.format}) to ${opts.out}`,
-            );
+          const use = s.usage.begin(id, 'export');
+          const path = opts.out ? resolve(opts.out) : null;
+          let out: NodeJS.WritableStream | null = null;
+          try {
+            // One snapshot of the items for the whole file: fewer found than it counted fails the export.
+            const read = await openDatasetRead(s, id, use.signal);
+            if (!read)
+              throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+            const { dataset, snapshot } = read;
+            const items = () => read.items() as never;
+            const sink: NodeJS.WritableStream = path ? createWriteStream(path) : process.stdout;
+            out = sink;
+            const write = async (chunk: string | Uint8Array) => {
+              if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
+            };
+            if (opts.format === 'parquet') await write(await exportParquet(dataset.kind, items()));
+            else if (opts.format === 'zip')
+              await write(
+                await exportZip(s, id, dataset.kind, dataset.name.replace(/[^\w.-]+/g, '_'), items),
+              );
+            else if (opts.format === 'card') await write(await datasetCard(s, id));
+            else
+              for await (const chunk of exportRecords(dataset.kind, items(), opts.format))
+                await write(chunk);
+            if (path) {
+              sink.end();
+              await finished(sink);
+              print(
+                opts.json ?? false,
+                {
+                  ok: true,
+                  id: String(id),
+                  format: opts.format,
+                  file: path,
+                  itemCount: snapshot.count,
+                },
+                () => `Wrote ${snapshot.count} items (${opts.format}) to ${opts.out}`,
+              );
+            }
+          } catch (err) {
+            // Never leave a file that looks complete but is not.
+            if (path && out) {
+              (out as unknown as { destroy(): void }).destroy();
+              rmSync(path, { force: true });
+            }
+            if (err instanceof DatasetChangedError || err instanceof NotFoundError)
+              throw new CliFailure(`${err.message}${path ? `; ${opts.out} was removed` : ''}`);
+            throw err;
+          } finally {
+            use.end();
           }
         });
       },
@@ -262,4 +294,46 @@ export function registerRegistryCommands(program: Command): void {
         });
       },
     );
+
+  program
+    .command('delete')
+    .description(
+      'delete a dataset and its items; refused while jobs or runs use it, unless --force (which cancels them)',
+    )
+    .argument('<id>', 'dataset id', parseDatasetId)
+    .option('--force', 'cancel the generation jobs and training runs that use it, then delete it')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: number, opts: { force?: boolean; json?: boolean }) => {
+      const config = commandConfig(program);
+      await withServices(config, async (s) => {
+        const pubsub = createAppPubSub();
+        // Jobs and runs of other processes are cancelled through their rows; their processes stop them.
+        const controls = {
+          generation: new GenerationManager(s, pubsub, config),
+          training: new TrainingManager(s, pubsub, { leaseSeconds: config.leaseSeconds }),
+        };
+        try {
+          await deleteDataset(s, controls, id, { force: opts.force ?? false });
+        } catch (err) {
+          if (err instanceof NotFoundError)
+            throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+          if (err instanceof DatasetInUseError) {
+            if (opts.json) {
+              print(
+                true,
+                { ok: false, id: String(id), error: err.message, ...err.users },
+                () => '',
+              );
+              process.exitCode = 1;
+              return;
+            }
+            throw new CliFailure(err.message.replace('delete with force', 'use --force'));
+          }
+          throw err;
+        } finally {
+          await pubsub.close();
+        }
+        print(opts.json, { ok: true, id: String(id) }, () => `Deleted dataset ${id}`);
+      });
+    });
 }

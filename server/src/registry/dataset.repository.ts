@@ -1,7 +1,15 @@
-import type { DatasetKind, DatasetOrigin } from '@genesis/schema/common';
-import { type FilterQuery, raw } from '@mikro-orm/core';
-import { type EntityManager, EntityRepository } from '@mikro-orm/knex';
-import { decodeCursor, encodeCursor, type Page } from '../platform/db/cursor.ts';
+import { type DatasetKind, type DatasetOrigin, MAX_TAGS } from '@genesis/schema/common';
+import { type EntityName, raw } from '@mikro-orm/core';
+import { type EntityManager, EntityRepository, type Knex } from '@mikro-orm/knex';
+import {
+  type KeysetWindow,
+  keysetPage,
+  keysetReadOrder,
+  keysetWindow,
+  type Page,
+  type PageArgs,
+} from '../platform/db/cursor.ts';
+import { DatasetChangedError, InputError } from '../platform/errors.ts';
 import type { Dataset } from './dataset.entity.ts';
 import { type DatasetItem, DatasetItemSchema } from './dataset-item.entity.ts';
 import { DatasetTagSchema } from './dataset-tag.entity.ts';
@@ -46,83 +54,106 @@ export interface NewDataset {
   tags?: readonly string[];
 }
 
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
+/** A dataset's items at one moment: how many, and the highest id among them (0 when empty). */
+export interface ItemSnapshot {
+  datasetId: number;
+  count: number;
+  maxId: number;
 }
+
+export type { PageArgs };
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 500;
 /** Rows per INSERT statement: keeps each statement under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
 
+/** A LIKE pattern matching `text` anywhere, its wildcards escaped with `\\` (see {@link LIKE_ESCAPE}). */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function pageSize(first: number | null | undefined): number {
-  if (first == null) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new RangeError(`first must be an integer between 0 and ${MAX_PAGE_SIZE}, got ${first}`);
-  }
-  return first;
-}
+/** SQLite's LIKE has no escape character unless told; PostgreSQL's is `\\` by default. Said on both. */
+const LIKE_ESCAPE = "escape '\\'";
+
+const PAGE_LIMITS = { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE };
 
 /** Registry queries for datasets and their items. Works unchanged on SQLite and PostgreSQL. */
 export class DatasetRepository extends EntityRepository<Dataset> {
-  /** Datasets, newest first, filtered, one page at a time. */
+  /**
+   * Datasets, newest first, filtered, one page at a time (Relay's `first`/`after` or `last`/`before`). The filter
+   * values are bound parameters of a statement run through knex: MikroORM 6 writes the values of its own queries
+   * into the SQL text (escaped), and a search is free text from anyone.
+   */
   async list(filter: DatasetFilter = {}, args: PageArgs = {}): Promise<Page<Dataset>> {
-    const size = pageSize(args.first);
-    const afterId = args.after != null ? decodeCursor(args.after) : null;
-    // Built per query: a raw() fragment is consumed by the query that uses it.
-    const where = (): FilterQuery<Dataset> => {
-      const w: FilterQuery<Dataset> = {};
-      if (filter.kind) w.kind = filter.kind;
-      if (filter.origin) w.origin = filter.origin;
-      if (filter.tag) w.tags = { tag: filter.tag };
-      if (filter.search) {
-        Object.assign(w, { [raw('lower(name)')]: { $like: likePattern(filter.search) } });
+    const window = keysetWindow(args, PAGE_LIMITS);
+    const d = this.#table(this.entityName);
+    const tags = this.#table(DatasetTagSchema);
+    const where = (q: Knex.QueryBuilder) => {
+      if (filter.kind) q.where(d.column('kind'), filter.kind);
+      if (filter.origin) q.where(d.column('origin'), filter.origin);
+      if (filter.tag) {
+        const tag = filter.tag;
+        q.whereExists((sub) =>
+          sub
+            .select(this.#knex().raw('1'))
+            .from(tags.name)
+            .whereRaw('?? = ??', [tags.column('dataset'), d.column('id')])
+            .where(tags.column('tag'), tag),
+        );
       }
-      return w;
+      if (filter.search) {
+        q.whereRaw(`lower(??) like ? ${LIKE_ESCAPE}`, [
+          d.column('name'),
+          likePattern(filter.search),
+        ]);
+      }
+      return q;
     };
-    const totalCount = await this.count(where());
-    const paged: FilterQuery<Dataset> =
-      afterId != null ? { $and: [where(), { id: { $lt: afterId } }] } : where();
-    const rows = await this.find(paged, {
-      orderBy: { id: 'desc' },
-      limit: size + 1,
-      populate: ['tags'],
-    });
-    return {
-      nodes: rows.slice(0, size),
-      totalCount,
-      hasNextPage: rows.length > size,
-      hasPreviousPage: args.after != null,
-      cursorOf: (d) => encodeCursor(d.id),
-    };
+    const rows = await this.#keysetRows(d, where, window, 'id', 'desc');
+    const datasets = rows.rows.map((row) => this.em.map(this.entityName, row));
+    await this.em.populate(datasets, ['tags']);
+    return keysetPage(datasets, window, rows.totalCount, (dataset) => dataset.id);
   }
 
   /**
    * Creates a dataset with all its items in one transaction: either every item is stored or nothing is.
-   * Returns the new dataset (with tags loaded).
+   * `items` is an array, or batches that arrive over time (an import read as a stream): they are stored as they
+   * come, in the same transaction, positions continuing from batch to batch, and the item count is set at the
+   * end; when the batches throw (a file found invalid at its end), the transaction rolls back and the error
+   * propagates. Returns the new dataset (with tags loaded).
    */
   async createWithItems(
     input: NewDataset,
-    items: readonly NewItem[],
+    items: readonly NewItem[] | AsyncIterable<readonly NewItem[]>,
     onProgress?: (stored: number) => void,
   ): Promise<Dataset> {
     return this.em.transactional(async (em) => {
+      const streamed = Symbol.asyncIterator in items;
       const dataset = em.create(this.entityName, {
         name: input.name,
         kind: input.kind,
         origin: input.origin,
         description: input.description ?? null,
         source: input.source ?? null,
-        itemCount: items.length,
+        itemCount: streamed ? 0 : items.length,
       } as Dataset);
       for (const tag of new Set(input.tags ?? [])) em.create(DatasetTagSchema, { dataset, tag });
       await em.flush();
-      await insertItemRows(em, dataset.id, items, { onProgress });
+      if (!streamed) {
+        await insertItemRows(em, dataset.id, items, { onProgress });
+        return dataset;
+      }
+      let stored = 0;
+      for await (const batch of items) {
+        const first = stored;
+        stored += await insertItemRows(em, dataset.id, batch, {
+          firstPosition: first,
+          onProgress: onProgress && ((n) => onProgress(first + n)),
+        });
+      }
+      dataset.itemCount = stored;
+      await em.flush();
       return dataset;
     });
   }
@@ -161,9 +192,17 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     const removing = new Set(remove);
     for (const t of dataset.tags.getItems()) if (removing.has(t.tag)) this.em.remove(t);
     const have = new Set(dataset.tags.getItems().map((t) => t.tag));
-    for (const tag of new Set(add)) {
-      if (!have.has(tag) && !removing.has(tag)) this.em.create(DatasetTagSchema, { dataset, tag });
+    const adding = [...new Set(add)].filter((tag) => !have.has(tag) && !removing.has(tag));
+    const kept = [...have].filter((tag) => !removing.has(tag)).length;
+    if (adding.length > 0 && kept + adding.length > MAX_TAGS) {
+      throw new InputError([
+        {
+          path: 'add',
+          message: `a dataset carries at most ${MAX_TAGS} tags; it has ${kept}, so at most ${Math.max(MAX_TAGS - kept, 0)} more can be added`,
+        },
+      ]);
     }
+    for (const tag of adding) this.em.create(DatasetTagSchema, { dataset, tag });
     // Bump updatedAt even when only the tag table changes.
     dataset.updatedAt = new Date();
     await this.em.flush();
@@ -183,41 +222,82 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     });
   }
 
-  /** One page of a dataset's items in dataset order, filtered by label columns or text. */
+  /**
+   * One page of a dataset's items in dataset order, filtered by label columns or text, forwards or backwards;
+   * the filter values are bound parameters (see {@link list}).
+   */
   async items(
     datasetId: number,
     filter: ItemFilter = {},
     args: PageArgs = {},
   ): Promise<Page<DatasetItem>> {
-    const size = pageSize(args.first);
-    const afterPosition = args.after != null ? decodeCursor(args.after) : null;
-    const where = (): FilterQuery<DatasetItem> => {
-      const w: FilterQuery<DatasetItem> = { dataset: datasetId };
+    const window = keysetWindow(args, PAGE_LIMITS);
+    const i = this.#table(DatasetItemSchema);
+    const where = (q: Knex.QueryBuilder) => {
+      q.where(i.column('dataset'), datasetId);
       for (const col of LABEL_COLUMNS) {
         const value = filter[col];
-        if (value != null) (w as Record<string, unknown>)[col] = value;
+        if (value != null) q.where(i.column(col), value);
       }
       if (filter.search) {
-        Object.assign(w, {
-          [raw('lower(cast(data as text))')]: { $like: likePattern(filter.search) },
-        });
+        // The record's JSON text: conversation turns, utterance text, series description.
+        q.whereRaw(`lower(cast(?? as text)) like ? ${LIKE_ESCAPE}`, [
+          i.column('data'),
+          likePattern(filter.search),
+        ]);
       }
-      return w;
+      return q;
     };
-    const totalCount = await this.em.count(DatasetItemSchema, where());
-    const paged: FilterQuery<DatasetItem> =
-      afterPosition != null ? { $and: [where(), { position: { $gt: afterPosition } }] } : where();
-    const rows = await this.em.find(DatasetItemSchema, paged, {
-      orderBy: { position: 'asc' },
-      limit: size + 1,
-    });
+    const rows = await this.#keysetRows(i, where, window, 'position', 'asc');
+    const items = rows.rows.map((row) => this.em.map(DatasetItemSchema, row));
+    return keysetPage(items, window, rows.totalCount, (item) => item.position);
+  }
+
+  #knex(): Knex {
+    return this.em.getKnex();
+  }
+
+  /** An entity's table name and its properties' column names. */
+  #table<T extends object>(entity: EntityName<T>) {
+    const meta = this.em.getMetadata().get(entity as never);
     return {
-      nodes: rows.slice(0, size),
-      totalCount,
-      hasNextPage: rows.length > size,
-      hasPreviousPage: args.after != null,
-      cursorOf: (i) => encodeCursor(i.position),
+      name: meta.tableName,
+      column: (property: string) => {
+        const prop = meta.properties[property as never] as { fieldNames?: string[] } | undefined;
+        if (!prop?.fieldNames?.[0]) throw new Error(`${meta.className} has no column ${property}`);
+        return `${meta.tableName}.${prop.fieldNames[0]}`;
+      },
     };
+  }
+
+  /**
+   * The rows of one keyset window of a filtered table, and how many rows the filter matches, in two bound
+   * statements. The rows are raw rows, for `em.map`.
+   */
+  async #keysetRows(
+    table: { name: string; column: (property: string) => string },
+    where: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+    window: KeysetWindow,
+    key: string,
+    order: 'asc' | 'desc',
+  ): Promise<{ rows: Record<string, unknown>[]; totalCount: number }> {
+    const knex = this.#knex();
+    const [counted] = (await where(knex(table.name)).count({ n: '*' })) as { n: number | string }[];
+    const paged = where(knex(table.name).select(`${table.name}.*`));
+    const bounds: Record<'after' | 'before', number | null> = {
+      after: window.after,
+      before: window.before,
+    };
+    for (const side of ['after', 'before'] as const) {
+      const at = bounds[side];
+      if (at === null) continue;
+      const past = (side === 'after') === (order === 'asc') ? '>' : '<';
+      paged.where(table.column(key), past, at);
+    }
+    const rows = (await paged
+      .orderBy(table.column(key), keysetReadOrder(window, order))
+      .limit(window.size + 1)) as Record<string, unknown>[];
+    return { rows, totalCount: Number(counted?.n ?? 0) };
   }
 
   /** Every item's record in dataset order, streamed in chunks so exports of any size use bounded memory. */
@@ -234,6 +314,67 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       after = rows[rows.length - 1]!.position;
       this.em.clear();
     }
+  }
+
+  /**
+   * What a dataset holds now, read in one statement: how many items and the highest item id. Reading with
+   * {@link streamSnapshot} gives exactly these items, or fails.
+   */
+  async snapshot(datasetId: number): Promise<ItemSnapshot> {
+    const [row] = await this.em
+      .createQueryBuilder(DatasetItemSchema, 'i')
+      .select([raw('count(*) as n'), raw('max(id) as max_id')])
+      .where({ dataset: datasetId })
+      .execute<{ n: number | string; max_id: number | string | null }[]>('all', false);
+    return {
+      datasetId,
+      count: Number(row?.n ?? 0),
+      maxId: row?.max_id == null ? 0 : Number(row.max_id),
+    };
+  }
+
+  /**
+   * The items of a snapshot in dataset order, in chunks (bounded memory): items stored after the snapshot are
+   * left out, and when fewer items than the snapshot counted are found (the dataset was deleted or emptied
+   * meanwhile), or `signal` aborts, it throws a {@link DatasetChangedError} instead of ending as if complete.
+   * Every export, validation and training read goes through here, so none works on part of a dataset unawares.
+   */
+  async *streamSnapshot(
+    snapshot: ItemSnapshot,
+    options: { signal?: AbortSignal; chunk?: number } = {},
+  ): AsyncGenerator<Record<string, unknown>> {
+    const { datasetId, count, maxId } = snapshot;
+    const chunk = options.chunk ?? 1000;
+    let read = 0;
+    let after = -1;
+    const stopped = () => {
+      const reason: unknown = options.signal?.reason;
+      return reason instanceof DatasetChangedError
+        ? reason
+        : new DatasetChangedError(
+            datasetId,
+            count,
+            read,
+            reason instanceof Error ? reason.message : 'reading was stopped',
+          );
+    };
+    for (;;) {
+      if (options.signal?.aborted) throw stopped();
+      const rows = await this.em.find(
+        DatasetItemSchema,
+        { dataset: datasetId, id: { $lte: maxId }, position: { $gt: after } },
+        { orderBy: { position: 'asc' }, limit: chunk, fields: ['position', 'data'] },
+      );
+      this.em.clear();
+      for (const row of rows) {
+        if (options.signal?.aborted) throw stopped();
+        read++;
+        yield row.data;
+      }
+      if (rows.length < chunk) break;
+      after = rows[rows.length - 1]!.position;
+    }
+    if (read !== count) throw new DatasetChangedError(datasetId, count, read);
   }
 
   /** How many items carry each value of a label column (nulls left out), most frequent first. */
@@ -306,6 +447,8 @@ export class DatasetRepository extends EntityRepository<Dataset> {
 
 interface InsertOptions {
   ignoreExisting?: boolean;
+  /** Position of the first item without its own (default 0). */
+  firstPosition?: number;
   onProgress?: (stored: number) => void;
 }
 
@@ -322,7 +465,7 @@ async function insertItemRows(
     const rows = items.slice(start, start + INSERT_CHUNK).map((item, i) => ({
       dataset: datasetId,
       key: item.key,
-      position: item.position ?? start + i,
+      position: item.position ?? (options.firstPosition ?? 0) + start + i,
       data: item.data as Record<string, unknown>,
       intent: item.columns.intent ?? null,
       category: item.columns.category ?? null,

@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { getSeriesType } from '@genesis/schema/catalog/series';
 import type { DatasetKind, Language } from '@genesis/schema/common';
 import { parseItem } from '@genesis/schema/dataset';
 import { FREQUENCIES, inferFrequency } from '@genesis/schema/timeseries';
-import { type CsvError, parse as parseCsv } from 'csv-parse/sync';
+import { type CsvError, Parser as CsvParser } from 'csv-parse';
 import { type ItemColumns, type ItemData, itemColumns, itemKey } from './columns.ts';
 import { isoString, parseTimestamp } from './timestamps.ts';
 
@@ -36,6 +37,8 @@ export type ImportResult =
   | { ok: true; format: ImportFormat; items: ParsedItem[] }
   | { ok: false; format: ImportFormat | null; errors: ImportIssue[]; errorCount: number };
 
+export type ImportFailure = Extract<ImportResult, { ok: false }>;
+
 /** How to read a file. */
 export interface ImportOptions {
   /** The kind of dataset the file is imported into. */
@@ -44,11 +47,21 @@ export interface ImportOptions {
   filename?: string;
   /** Series type for long-format time-series CSVs without a `series_type` column. */
   seriesType?: string;
-  /** Language of utterance CSVs without a `language` column (default `en`). */
+  /**
+   * Language of utterances that do not give one (no `language` column in a CSV, no `language` field
+   * or an empty one in JSON); default `en`.
+   */
   language?: Language;
   /** Issues to keep (all are counted); default 50. */
   maxErrors?: number;
 }
+
+/** A file's bytes as the importer takes them: the whole content, or a stream of chunks. */
+export type ImportSource =
+  | string
+  | Uint8Array
+  | AsyncIterable<Uint8Array>
+  | { getReader(): ReadableStreamDefaultReader<Uint8Array> };
 
 const NO_RECORDS = 'the file has no records';
 
@@ -59,7 +72,10 @@ const NO_RECORDS = 'the file has no records';
 export function detectFormat(filename: string | undefined, content: string): ImportFormat {
   const byName = formatOfName(filename);
   if (byName !== null) return byName;
-  const first = /\S/.exec(stripBom(content))?.[0];
+  return formatOfFirst(/\S/.exec(stripBom(content))?.[0]);
+}
+
+function formatOfFirst(first: string | undefined): ImportFormat {
   if (first === '[') return 'json';
   if (first === '{') return 'jsonl';
   return 'csv';
@@ -83,65 +99,327 @@ export function formatImportIssue(i: ImportIssue): string {
 }
 
 /**
- * Reads a dataset file (JSON array, JSON lines or CSV) and validates every record against the
- * schema of `options.kind`. Pure: it only looks at `content`.
+ * Reads a whole dataset file (JSON array, JSON lines or CSV) and validates every record against the
+ * schema of `options.kind`. Pure: it only looks at `content`. Bytes are checked to be UTF-8; a string
+ * is text already. Imports go through {@link DatasetReader} chunk by chunk instead, which this wraps.
  */
-export function parseDatasetFile(content: string, options: ImportOptions): ImportResult {
-  const text = stripBom(content);
-  const issues = new Issues(options.maxErrors ?? 50);
-  if (text.trim() === '') {
-    issues.add(null, null, null, NO_RECORDS);
-    // Nothing to sniff: only the file name can tell the format.
-    return issues.result(formatOfName(options.filename));
-  }
-  const format = detectFormat(options.filename, text);
-  let records: RawRecord[] | null;
-  if (format === 'json') records = readJson(text, issues);
-  else if (format === 'jsonl') records = readJsonLines(text, issues);
-  else records = readCsv(text, options, issues);
-  if (records === null) return issues.result(format);
-  if (records.length === 0) {
-    if (issues.count === 0) issues.add(null, null, null, NO_RECORDS);
-    return issues.result(format);
-  }
-  if (format !== 'csv' && wrongKind(options.kind, records, issues)) return issues.result(format);
-
-  const keyField = KEY_FIELD[options.kind];
-  const seen = new Map<string, { line: number | null; record: number }>();
+export function parseDatasetFile(
+  content: string | Uint8Array,
+  options: ImportOptions,
+): ImportResult {
+  const reader = new DatasetReader(options);
   const items: ParsedItem[] = [];
-  records.forEach((raw, index) => {
-    if (raw.invalid) return;
+  const collect = () => {
+    for (const item of reader.take()) items.push(item);
+  };
+  for (const chunk of contentChunks(content)) {
+    reader.write(chunk);
+    collect();
+  }
+  for (const _ of reader.finish()) collect();
+  collect();
+  const format = reader.format;
+  if (reader.failed || format === null) return reader.failure();
+  return { ok: true, format, items };
+}
+
+/** A whole content in chunks of about a megabyte, so reading it costs no second full copy. */
+function* contentChunks(content: string | Uint8Array, size = 1 << 20): Generator<Uint8Array> {
+  if (typeof content !== 'string') {
+    yield content;
+    return;
+  }
+  for (let start = 0; start < content.length; ) {
+    let end = Math.min(start + size, content.length);
+    // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
+    const last = content.charCodeAt(end - 1);
+    if (end < content.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield Buffer.from(content.slice(start, end), 'utf8');
+    start = end;
+  }
+}
+
+/**
+ * The chunks of an {@link ImportSource}: a string is encoded piece by piece, a web ReadableStream (an
+ * upload's `file.stream()`) read and cancelled if the reader stops early.
+ */
+export async function* sourceChunks(source: ImportSource): AsyncGenerator<Uint8Array> {
+  if (typeof source === 'string' || source instanceof Uint8Array) {
+    yield* contentChunks(source);
+    return;
+  }
+  if (Symbol.asyncIterator in source) {
+    yield* source;
+    return;
+  }
+  const reader = source.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader
+
+/**
+ * Reads a dataset file chunk by chunk with bounded memory, validating every record as it comes:
+ * `write` each chunk, `take` the items ready to store after each, then run `finish` to the end
+ * (taking items after each step: a long-format time-series CSV builds its series there, one at a
+ * time). All or nothing stays the caller's rule: once `failed`, nothing more is handed out, but the
+ * whole file is still read, so every problem is counted and the first `maxErrors` kept, in the same
+ * order as if the file had been read whole (problems reading the file first, then unreadable cells,
+ * then problems building series, then schema problems; each in file order).
+ *
+ * What it holds: the current chunk and the record being read; the ids of conversations and series
+ * seen so far (to name a duplicate's first line, a few dozen bytes each); and for long-format
+ * time-series CSVs the points of every series as numbers until the end of the file (about 24 bytes
+ * a row), because the rows of one series may be spread over the whole file.
+ */
+export class DatasetReader {
+  readonly #options: ImportOptions;
+  readonly #issues: Issues;
+  #format: ImportFormat | null = null;
+  #body: FormatReader | null = null;
+  /** Bytes before the format is known: a BOM, leading white space, the first character. */
+  #head: Buffer = EMPTY;
+  #bomChecked = false;
+  #sawContent = false;
+  #bytesRead = 0;
+  #finished = false;
+  /** Records read so far, unreadable ones included: the next record's 0-based index. */
+  #records = 0;
+  #kindChecked = false;
+  /** The records are of another kind: reported once, none is checked further. */
+  #otherKind = false;
+  /** Key → line (or -record when the line is unknown) of every keyed record so far. */
+  readonly #seen: Map<string, number> | null;
+  #ready: ParsedItem[] = [];
+
+  constructor(options: ImportOptions) {
+    this.#options = options;
+    this.#issues = new Issues(options.maxErrors ?? 50);
+    this.#seen = KEY_FIELD[options.kind] === null ? null : new Map();
+  }
+
+  /** The file's format, once its first character has been read (null before, and for a blank file). */
+  get format(): ImportFormat | null {
+    return this.#format;
+  }
+
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** True once any problem was found: the file will not be imported. */
+  get failed(): boolean {
+    return this.#issues.count > 0;
+  }
+
+  /** Feeds the next bytes of the file. */
+  write(chunk: Uint8Array): void {
+    if (this.#finished) throw new Error('DatasetReader: write after finish');
+    this.#bytesRead += chunk.length;
+    if (chunk.length === 0) return;
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.#body !== null) {
+      if (!this.#sawContent) this.#sawContent = hasContent(bytes);
+      this.#body.write(bytes);
+      return;
+    }
+    this.#head = this.#head.length === 0 ? bytes : Buffer.concat([this.#head, bytes]);
+    this.#sniff(false);
+  }
+
+  /**
+   * Ends the file. A generator: it pauses after each series of a long-format CSV so the caller can
+   * `take` (and store) the items built so far; run it to its end.
+   */
+  *finish(): Generator<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#body === null) this.#sniff(true);
+    if (this.#body !== null) yield* this.#body.end();
+    if (!this.#sawContent) {
+      // Nothing but white space: whatever the format reader made of it, the file is empty.
+      this.#issues.clear();
+      this.#issues.add(READ, null, null, null, NO_RECORDS);
+      this.#format = formatOfName(this.#options.filename);
+    } else if (this.#records === 0 && this.#issues.count === 0) {
+      this.#issues.add(READ, null, null, null, NO_RECORDS);
+    }
+  }
+
+  /** The items validated since the last call (none once the file has failed). */
+  take(): ParsedItem[] {
+    const items = this.#ready;
+    this.#ready = [];
+    return this.#issues.count > 0 ? [] : items;
+  }
+
+  /** The problems found, for a failed file. */
+  failure(): ImportFailure {
+    return this.#issues.result(this.#format);
+  }
+
+  /** Decides the format from the head once its first character is in, then hands the head on. */
+  #sniff(end: boolean): void {
+    let head = this.#head;
+    if (!this.#bomChecked) {
+      if (head.length < 3 && !end && UTF8_BOM.subarray(0, head.length).equals(head)) return;
+      this.#bomChecked = true;
+      if (head.subarray(0, 3).equals(UTF8_BOM)) head = head.subarray(3);
+    }
+    let first: string | undefined;
+    for (let i = 0; i < head.length; ) {
+      const c = head[i] as number;
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+        i++;
+        continue;
+      }
+      if (c < 0x80) {
+        first = String.fromCharCode(c);
+        break;
+      }
+      // A non-ASCII character: white space only if it is one of Unicode's spaces (NBSP, U+2028...).
+      const size = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      if (i + size > head.length && !end) {
+        this.#head = head;
+        return;
+      }
+      const char = head.subarray(i, i + size).toString('utf8');
+      if (/^\s$/.test(char)) {
+        i += size;
+        continue;
+      }
+      first = char;
+      break;
+    }
+    // A megabyte of nothing but white space: read on without sniffing rather than hold it all.
+    if (first === undefined && !end && head.length < 1 << 20) {
+      this.#head = head;
+      return;
+    }
+    this.#sawContent = first !== undefined;
+    this.#format = formatOfName(this.#options.filename) ?? formatOfFirst(first);
+    this.#head = EMPTY;
+    this.#body = this.#makeBody(this.#format);
+    if (head.length > 0) this.#body.write(head);
+  }
+
+  #makeBody(format: ImportFormat): FormatReader {
+    const sink: RecordSink = {
+      issues: this.#issues,
+      options: this.#options,
+      nextRecord: () => this.#records + 1,
+      record: (raw) => this.#record(raw),
+    };
+    if (format === 'json') return new JsonArrayReader(sink);
+    if (format === 'jsonl') return new JsonLinesReader(sink);
+    return new CsvReader(sink);
+  }
+
+  /** Validates one record and, while the file has no problem, keeps its item ready to store. */
+  #record(raw: RawRecord): void {
+    const index = this.#records++;
     const record = index + 1;
-    const parsed = parseItem(options.kind, raw.value);
+    if (raw.invalid || this.#otherKind) return;
+    const { kind } = this.#options;
+    let value = raw.value;
+    if (this.#format !== 'csv') {
+      if (!this.#kindChecked) {
+        // The first readable record decides: a file mixes kinds only by mistake, and one clear issue
+        // helps more than a field error on every record.
+        this.#kindChecked = true;
+        const guess = guessKind(value);
+        if (guess !== null && guess !== kind) {
+          this.#issues.add(
+            CHECK,
+            raw.line,
+            record,
+            null,
+            `this record looks like ${KIND_NOUN[guess]}, not ${KIND_NOUN[kind]}; import the file as ${guess}`,
+          );
+          this.#otherKind = true;
+          return;
+        }
+      }
+      if (kind === 'utterances') value = withLanguage(value, this.#options.language ?? 'en');
+    }
+    const parsed = parseItem(kind, value);
     if (!parsed.success) {
       for (const e of parsed.errors) {
         if (raw.reported?.some((field) => isUnder(e.path, field))) continue;
-        issues.add(raw.lineOf?.(e.path) ?? raw.line, record, e.path || null, e.message);
+        this.#issues.add(
+          CHECK,
+          raw.lineOf?.(e.path) ?? raw.line,
+          record,
+          e.path || null,
+          e.message,
+        );
       }
       return;
     }
     const data = parsed.output as ItemData;
-    const key = itemKey(options.kind, data, index);
-    const earlier = seen.get(key);
-    if (earlier !== undefined && keyField !== null) {
-      const where = earlier.line !== null ? `line ${earlier.line}` : `record ${earlier.record}`;
-      issues.add(
-        raw.line,
-        record,
-        keyField,
-        `duplicate ${keyField} "${key}", first used on ${where}`,
-      );
-      return;
+    const key = itemKey(kind, data, index);
+    if (this.#seen !== null) {
+      const earlier = this.#seen.get(key);
+      if (earlier !== undefined) {
+        const keyField = KEY_FIELD[kind] as string;
+        const where = earlier > 0 ? `line ${earlier}` : `record ${-earlier}`;
+        this.#issues.add(
+          CHECK,
+          raw.line,
+          record,
+          keyField,
+          `duplicate ${keyField} "${key}", first used on ${where}`,
+        );
+        return;
+      }
+      this.#seen.set(key, raw.line ?? -record);
     }
-    seen.set(key, { line: raw.line, record });
-    items.push({ key, data, columns: itemColumns(options.kind, data) });
-  });
-  if (issues.count > 0) return issues.result(format);
-  return { ok: true, format, items };
+    if (this.#issues.count === 0) this.#ready.push({ key, data, columns: itemColumns(kind, data) });
+  }
+}
+
+/**
+ * An utterance read from JSON without a language (no field, null or empty) takes the import's
+ * language, as a CSV row without a language column or cell does.
+ */
+function withLanguage(value: unknown, language: Language): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const given = (value as { language?: unknown }).language;
+  if (given !== undefined && given !== null && given !== '') return value;
+  return { ...value, language };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing
+
+const EMPTY = Buffer.alloc(0);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Issue tiers, in the order they are listed: reading the file (JSON syntax, CSV structure, bytes that are not
+ * text), reading cells (a CSV cell that is not a number, a date or JSON), building series, checking records.
+ */
+const READ = 0;
+const CELL = 1;
+const BUILD = 2;
+const CHECK = 3;
+type Tier = typeof READ | typeof CELL | typeof BUILD | typeof CHECK;
 
 /** A record as read from the file, before schema validation. */
 interface RawRecord {
@@ -156,6 +434,25 @@ interface RawRecord {
   lineOf?: (path: string) => number | null;
 }
 
+/** What a format reader hands its records and problems to. */
+interface RecordSink {
+  readonly issues: Issues;
+  readonly options: ImportOptions;
+  /** The 1-based position the next record will have. */
+  nextRecord(): number;
+  record(raw: RawRecord): void;
+}
+
+/** Reads one format: takes the file's bytes (after any BOM) in order, then its end. */
+interface FormatReader {
+  write(chunk: Buffer): void;
+  /**
+   * Reads what is left. The records built only at the end (series) come as the returned iterable is
+   * run, one step each.
+   */
+  end(): Iterable<void>;
+}
+
 const KEY_FIELD: Record<DatasetKind, string | null> = {
   conversations: 'conversation_id',
   timeseries: 'series_id',
@@ -168,9 +465,13 @@ const KIND_NOUN: Record<DatasetKind, string> = {
   utterances: 'an utterance',
 };
 
-/** Collects issues up to a cap but counts all of them. */
+/**
+ * Collects issues up to a cap but counts all of them. Issues are listed by tier (see READ, CELL,
+ * BUILD, CHECK) and in file order within a tier, as a whole-file read finds them: each tier keeps the cap,
+ * so the list is the first `max` of that order whatever order the stream found them in.
+ */
 class Issues {
-  readonly list: ImportIssue[] = [];
+  #tiers: ImportIssue[][] = [[], [], [], []];
   count = 0;
   readonly #max: number;
 
@@ -178,13 +479,27 @@ class Issues {
     this.#max = Math.max(0, max);
   }
 
-  add(line: number | null, record: number | null, field: string | null, message: string): void {
+  add(
+    tier: Tier,
+    line: number | null,
+    record: number | null,
+    field: string | null,
+    message: string,
+  ): void {
     this.count++;
-    if (this.list.length < this.#max) this.list.push({ line, record, field, message });
+    const list = this.#tiers[tier] as ImportIssue[];
+    if (list.length < this.#max) list.push({ line, record, field, message });
   }
 
-  result(format: ImportFormat | null): ImportResult {
-    return { ok: false, format, errors: this.list, errorCount: this.count };
+  /** Forgets everything: a file that is not JSON at all gets that one issue. */
+  clear(): void {
+    this.#tiers = [[], [], [], []];
+    this.count = 0;
+  }
+
+  result(format: ImportFormat | null): ImportFailure {
+    const errors = this.#tiers.flat().slice(0, this.#max);
+    return { ok: false, format, errors, errorCount: this.count };
   }
 }
 
@@ -195,6 +510,12 @@ function isUnder(path: string, field: string): boolean {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** True when the bytes hold anything but ASCII white space (a cheap check, used only until true). */
+function hasContent(bytes: Buffer): boolean {
+  for (const c of bytes) if (!(c === 0x20 || (c >= 0x09 && c <= 0x0d))) return true;
+  return false;
 }
 
 /**
@@ -218,16 +539,6 @@ class LineIndex {
       }
     }
     if (loneCr) this.#starts.sort((x, y) => x - y);
-  }
-
-  /** The 1-based numbers of the lines that are not empty. */
-  nonEmptyLines(data: Buffer): number[] {
-    const found: number[] = [];
-    this.#starts.forEach((start, i) => {
-      const c = data[start];
-      if (c !== undefined && c !== 0x0a && c !== 0x0d) found.push(i + 1);
-    });
-    return found;
   }
 
   /** Offset of the first character of 1-based `line`. */
@@ -256,25 +567,6 @@ function guessKind(value: unknown): DatasetKind | null {
   return null;
 }
 
-/**
- * Reports a file of another kind as one clear issue instead of a field error on every record.
- * The first readable record decides: a file mixes kinds only by mistake.
- */
-function wrongKind(kind: DatasetKind, records: RawRecord[], issues: Issues): boolean {
-  const index = records.findIndex((r) => !r.invalid);
-  const first = records[index];
-  if (first === undefined) return false;
-  const guess = guessKind(first.value);
-  if (guess === null || guess === kind) return false;
-  issues.add(
-    first.line,
-    index + 1,
-    null,
-    `this record looks like ${KIND_NOUN[guess]}, not ${KIND_NOUN[kind]}; import the file as ${guess}`,
-  );
-  return true;
-}
-
 function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -283,17 +575,22 @@ function describeJson(value: unknown): string {
 
 /**
  * Where a JSON.parse error is and what it says. V8 names a character offset ("at position 12"),
- * which means nothing to people, so it becomes a line and a column.
+ * which means nothing to people, so it becomes a line and a column of `text`; `at` places text's
+ * first character in the file (its line, and its column on that line).
  */
-function jsonError(error: unknown, text: string): { line: number | null; message: string } {
+function jsonError(
+  error: unknown,
+  text: string,
+  at: { line: number; column: number } = { line: 1, column: 1 },
+): { line: number | null; message: string } {
   const raw = errorMessage(error);
   const match = / (?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?/.exec(raw);
   if (match === null) return { line: null, message: raw };
   const offset = Number(match[1]);
   const lines = new LineIndex(text);
   const line = lines.lineAt(offset);
-  const column = offset - lines.lineStart(line) + 1;
-  return { line, message: `${raw.replace(match[0], '')} (column ${column})` };
+  const column = offset - lines.lineStart(line) + 1 + (line === 1 ? at.column - 1 : 0);
+  return { line: at.line + line - 1, message: `${raw.replace(match[0], '')} (column ${column})` };
 }
 
 function errorMessage(error: unknown): string {
@@ -301,140 +598,529 @@ function errorMessage(error: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON and JSON lines
+// Text a dataset cannot hold: bytes that are not UTF-8, NUL characters, unpaired surrogates
 
-/** A JSON array of records. */
-function readJson(text: string, issues: Issues): RawRecord[] | null {
+const NOT_UTF8 =
+  'the text is not valid UTF-8 (the file holds bytes that are not UTF-8 text; save it as UTF-8)';
+const HAS_NUL = 'the text holds a NUL character (U+0000), which a dataset cannot store';
+const LONE_SURROGATE =
+  'the text holds an unpaired surrogate (a lone \\uD800-\\uDFFF escape), which is not valid Unicode';
+
+/** A JSON escape that decodes to a NUL or to half of a surrogate pair. */
+const RISKY_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+const UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The paths of the strings (values, or keys) in `value` that `bad` accepts, at most `limit`: the
+ * fields to name in an issue. `''` is the value itself.
+ */
+function badFields(value: unknown, bad: (s: string) => boolean, limit = 10): string[] {
+  const found: string[] = [];
+  const visit = (v: unknown, path: string): void => {
+    if (found.length >= limit) return;
+    if (typeof v === 'string') {
+      if (bad(v)) found.push(path);
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) visit(v[i], `${path}[${i}]`);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, item] of Object.entries(v)) {
+        const at = path === '' ? key : `${path}.${key}`;
+        if (bad(key) && found.length < limit) found.push(at);
+        visit(item, at);
+      }
+    }
+  };
+  visit(value, '');
+  return found;
+}
+
+/**
+ * Reports the strings of a record read from JSON that a dataset cannot hold, each on its field;
+ * true if there were any (the record is then not checked further). `utf8` tells that the record's
+ * bytes were not UTF-8 (their bad bytes became U+FFFD); `escapes` that its text has an escape that
+ * may decode to a NUL or a lone surrogate.
+ */
+function reportBadText(
+  sink: RecordSink,
+  value: unknown,
+  line: number,
+  checks: { utf8: boolean; escapes: boolean },
+): boolean {
+  const record = sink.nextRecord();
+  let found = false;
+  const report = (bad: (s: string) => boolean, message: string, always: boolean) => {
+    const fields = badFields(value, bad);
+    for (const field of fields) sink.issues.add(READ, line, record, field || null, message);
+    if (fields.length === 0 && always) sink.issues.add(READ, line, record, null, message);
+    found ||= fields.length > 0 || always;
+  };
+  if (checks.utf8) report((s) => s.includes('\ufffd'), NOT_UTF8, true);
+  if (checks.escapes) {
+    report((s) => s.includes('\0'), HAS_NUL, false);
+    report((s) => UNPAIRED.test(s), LONE_SURROGATE, false);
+  }
+  return found;
+}
+
+/**
+ * Decodes and parses one JSON record's bytes (a JSON line, or an element of a JSON array), checking
+ * its text first. Returns the value, or reports why not and returns undefined with `syntax` set
+ * when the record is not valid JSON (the caller decides what that means for the file).
+ */
+function readJsonRecord(
+  sink: RecordSink,
+  bytes: Buffer,
+  line: number,
+  onSyntaxError: (error: unknown, text: string) => void,
+): void {
+  const utf8 = !isUtf8(bytes);
+  const nul = bytes.includes(0);
+  let text = bytes.toString('utf8');
+  // A NUL inside a string becomes its escape, so the record can still be read and the field named.
+  if (nul) text = text.replaceAll('\0', '\\u0000');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const { line, message } = jsonError(error, text);
-    issues.add(line, null, null, `the file is not valid JSON: ${message}`);
-    return null;
+    if (utf8 || nul) {
+      // The bad bytes are the cause worth naming (outside a string they also break the syntax).
+      const record = sink.nextRecord();
+      if (utf8) sink.issues.add(READ, line, record, null, NOT_UTF8);
+      if (nul) sink.issues.add(READ, line, record, null, HAS_NUL);
+      sink.record({ value: undefined, line, invalid: true });
+    } else {
+      onSyntaxError(error, text);
+    }
+    return;
   }
-  if (!Array.isArray(value)) {
-    issues.add(
+  const escapes = RISKY_ESCAPE.test(text);
+  if ((utf8 || escapes) && reportBadText(sink, value, line, { utf8, escapes })) {
+    sink.record({ value: undefined, line, invalid: true });
+    return;
+  }
+  sink.record({ value, line });
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON lines
+
+/** One JSON value per non-blank line; a line that is not JSON is reported and reading goes on. */
+class JsonLinesReader implements FormatReader {
+  readonly #sink: RecordSink;
+  #buf: Buffer = EMPTY;
+  #pos = 0;
+  #line = 1;
+  /** Where the next LF and CR are at or after #pos (buf.length: none); -1 when not looked for yet. */
+  #lf = -1;
+  #cr = -1;
+
+  constructor(sink: RecordSink) {
+    this.#sink = sink;
+  }
+
+  write(chunk: Buffer): void {
+    const rest = this.#buf.subarray(this.#pos);
+    this.#buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+    this.#pos = 0;
+    this.#lf = -1;
+    this.#cr = -1;
+    this.#scan(false);
+  }
+
+  end(): Iterable<void> {
+    this.#scan(true);
+    return [];
+  }
+
+  #scan(end: boolean): void {
+    const buf = this.#buf;
+    const len = buf.length;
+    while (this.#pos < len) {
+      const pos = this.#pos;
+      // Each search runs once per break found, not once per line: a file without CRs is scanned for
+      // one only once per chunk.
+      if (this.#lf < pos) this.#lf = indexOrEnd(buf, 0x0a, pos);
+      if (this.#cr < pos) this.#cr = indexOrEnd(buf, 0x0d, pos);
+      const stop = Math.min(this.#lf, this.#cr);
+      let next: number;
+      if (stop === len) {
+        if (!end) return; // the line goes on in the next chunk
+        next = len;
+      } else if (stop === this.#cr) {
+        if (stop + 1 === len && !end) return; // CR LF may be split between chunks
+        next = buf[stop + 1] === 0x0a ? stop + 2 : stop + 1;
+      } else {
+        next = stop + 1;
+      }
+      this.#readLine(buf.subarray(pos, stop), this.#line);
+      this.#line++;
+      this.#pos = next;
+    }
+  }
+
+  #readLine(bytes: Buffer, line: number): void {
+    const first = bytes[0];
+    const surelyContent =
+      first !== undefined && first < 0x80 && first !== 0x20 && !(first >= 0x09 && first <= 0x0d);
+    if (!surelyContent && bytes.toString('utf8').trim() === '') return;
+    const sink = this.#sink;
+    readJsonRecord(sink, bytes, line, (error, text) => {
+      sink.issues.add(
+        READ,
+        line,
+        sink.nextRecord(),
+        null,
+        `not valid JSON: ${jsonError(error, text).message}`,
+      );
+      sink.record({ value: undefined, line, invalid: true });
+    });
+  }
+}
+
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const i = buf.indexOf(byte, from);
+  return i === -1 ? buf.length : i;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON arrays
+
+/** How much of a JSON file that is not an array is kept to say what it holds instead. */
+const NOT_ARRAY_LIMIT = 16 << 20;
+
+type ArrayState =
+  /** before the opening bracket */
+  | 'open'
+  /** after `[`: an element or `]` */
+  | 'first'
+  /** after `,`: an element */
+  | 'next'
+  | 'element'
+  /** after an element: `,` or `]` */
+  | 'after'
+  /** after `]`: only white space */
+  | 'done'
+  /** the file does not start with `[` */
+  | 'other'
+  | 'failed';
+
+/**
+ * A JSON array read element by element: a scanner over the bytes finds where each top-level
+ * element starts and ends (tracking strings and nesting only), and each element is parsed on its
+ * own. The structure between elements is checked here; a syntax error anywhere makes the file
+ * "not valid JSON", reported alone, as a whole-file JSON.parse would.
+ */
+class JsonArrayReader implements FormatReader {
+  readonly #sink: RecordSink;
+  #buf: Buffer = EMPTY;
+  /** File offset of buf[0]. */
+  #base = 0;
+  #pos = 0;
+  #line = 1;
+  /** File offset where the current line starts. */
+  #lineStart = 0;
+  /** The last byte read was a CR: whether it ended a line depends on the next byte. */
+  #pendingCr = false;
+  #state: ArrayState = 'open';
+  /** The element (or, in state `other`, the content) being read: where it starts in buf. */
+  #start = 0;
+  #startLine = 1;
+  #startColumn = 1;
+  #type: 'nested' | 'string' | 'primitive' = 'nested';
+  #depth = 0;
+  #inString = false;
+  /** In state `other`: false once the content outgrew NOT_ARRAY_LIMIT (only its start is kept). */
+  #otherWhole = true;
+
+  constructor(sink: RecordSink) {
+    this.#sink = sink;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.#state === 'failed') return;
+    if (this.#state === 'other' && !this.#otherWhole) return;
+    const keep = this.#state === 'element' || this.#state === 'other' ? this.#start : this.#pos;
+    const rest = this.#buf.subarray(keep);
+    this.#base += keep;
+    this.#buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+    this.#pos -= keep;
+    this.#start -= keep;
+    if (this.#state === 'other') {
+      if (this.#buf.length > NOT_ARRAY_LIMIT) {
+        this.#buf = this.#buf.subarray(0, 1);
+        this.#otherWhole = false;
+      }
+      return;
+    }
+    this.#scan(false);
+  }
+
+  end(): Iterable<void> {
+    this.#end();
+    return [];
+  }
+
+  #end(): void {
+    if (this.#state !== 'failed' && this.#state !== 'other') this.#scan(true);
+    switch (this.#state) {
+      case 'element': {
+        if (this.#type === 'primitive') {
+          this.#element(this.#buf.length);
+          if (!this.#isFailed())
+            this.#fail(this.#buf.length, "Expected ',' or ']' after array element");
+          return;
+        }
+        // An element cut short: JSON.parse of what there is says what is missing, and where.
+        const text = this.#buf.subarray(this.#start).toString('utf8');
+        try {
+          JSON.parse(text);
+          this.#failAt(null, 'Unexpected end of JSON input');
+        } catch (error) {
+          const { line, message } = jsonError(error, text, {
+            line: this.#startLine,
+            column: this.#startColumn,
+          });
+          this.#failAt(line, message);
+        }
+        return;
+      }
+      case 'after':
+        this.#fail(this.#buf.length, "Expected ',' or ']' after array element");
+        return;
+      case 'first':
+      case 'next':
+        this.#failAt(null, 'Unexpected end of JSON input');
+        return;
+      case 'other':
+        this.#notAnArray();
+        return;
+      default:
+        return;
+    }
+  }
+
+  #scan(end: boolean): void {
+    const buf = this.#buf;
+    const len = buf.length;
+    let i = this.#pos;
+    if (this.#pendingCr && i < len) {
+      this.#pendingCr = false;
+      if (buf[i] !== 0x0a) this.#newLine(i);
+    }
+    while (i < len) {
+      if (this.#state === 'failed') return;
+      if (this.#state === 'element') {
+        i = this.#scanElement(i, end);
+        continue;
+      }
+      const c = buf[i] as number;
+      if (c === 0x20 || c === 0x09) {
+        i++;
+        continue;
+      }
+      if (c === 0x0a || c === 0x0d) {
+        i = this.#lineBreak(i, end);
+        continue;
+      }
+      switch (this.#state) {
+        case 'open':
+          if (c === 0x5b) {
+            this.#state = 'first';
+            i++;
+          } else {
+            this.#state = 'other';
+            this.#start = i;
+            this.#startLine = this.#line;
+            this.#startColumn = this.#column(i);
+            this.#pos = i;
+            return;
+          }
+          break;
+        case 'first':
+        case 'next':
+          if (c === 0x5d && this.#state === 'first') {
+            this.#state = 'done';
+            i++;
+          } else if (c === 0x5d || c === 0x2c) {
+            this.#fail(
+              i,
+              `Unexpected token '${String.fromCharCode(c)}', expected an array element`,
+            );
+          } else {
+            this.#begin(i);
+          }
+          break;
+        case 'after':
+          if (c === 0x2c) {
+            this.#state = 'next';
+            i++;
+          } else if (c === 0x5d) {
+            this.#state = 'done';
+            i++;
+          } else {
+            this.#fail(i, "Expected ',' or ']' after array element");
+          }
+          break;
+        case 'done':
+          this.#fail(i, 'Unexpected non-whitespace character after JSON');
+          break;
+        default:
+          // failed
+          this.#pos = len;
+          return;
+      }
+      if (this.#isFailed()) return;
+    }
+    this.#pos = i;
+  }
+
+  /** A method, so TypeScript does not narrow the state across the calls that change it. */
+  #isFailed(): boolean {
+    return this.#state === 'failed';
+  }
+
+  /** Handles the line break at i (outside strings); returns where to go on. */
+  #lineBreak(i: number, end: boolean): number {
+    const buf = this.#buf;
+    if (buf[i] === 0x0a) {
+      this.#newLine(i + 1);
+    } else if (i + 1 < buf.length) {
+      if (buf[i + 1] !== 0x0a) this.#newLine(i + 1);
+    } else if (!end) {
+      this.#pendingCr = true;
+    }
+    return i + 1;
+  }
+
+  #newLine(at: number): void {
+    this.#line++;
+    this.#lineStart = this.#base + at;
+  }
+
+  /** Column of buf[i] on its line, counted in bytes (characters for ASCII text). */
+  #column(i: number): number {
+    return this.#base + i - this.#lineStart + 1;
+  }
+
+  #begin(i: number): void {
+    const c = this.#buf[i];
+    this.#state = 'element';
+    this.#start = i;
+    this.#startLine = this.#line;
+    this.#startColumn = this.#column(i);
+    this.#depth = 0;
+    this.#inString = false;
+    this.#type = c === 0x7b || c === 0x5b ? 'nested' : c === 0x22 ? 'string' : 'primitive';
+  }
+
+  /** Scans the current element from i; returns where to go on (after the element if it ended). */
+  #scanElement(from: number, end: boolean): number {
+    const buf = this.#buf;
+    const len = buf.length;
+    if (this.#type === 'primitive') {
+      for (let i = from; i < len; i++) {
+        const c = buf[i];
+        if (c === 0x2c || c === 0x5d || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+          this.#element(i);
+          return i;
+        }
+      }
+      return len;
+    }
+    for (let i = from; i < len; i++) {
+      if (this.#inString) {
+        // Jump to the next quote; one preceded by an odd run of backslashes is escaped.
+        const q = buf.indexOf(0x22, i);
+        if (q === -1) return len;
+        let k = q - 1;
+        while (buf[k] === 0x5c) k--;
+        i = q;
+        if ((q - 1 - k) % 2 === 1) continue;
+        this.#inString = false;
+        if (this.#type === 'string') {
+          this.#element(q + 1);
+          return q + 1;
+        }
+        continue;
+      }
+      const c = buf[i];
+      if (c === 0x22) {
+        this.#inString = true;
+      } else if (c === 0x7b || c === 0x5b) {
+        this.#depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        if (--this.#depth === 0) {
+          this.#element(i + 1);
+          return i + 1;
+        }
+      } else if (c === 0x0a || c === 0x0d) {
+        i = this.#lineBreak(i, end) - 1;
+      }
+    }
+    return len;
+  }
+
+  /** The element ends just before buf[endAt]: parse it and hand it on. */
+  #element(endAt: number): void {
+    const sink = this.#sink;
+    const at = { line: this.#startLine, column: this.#startColumn };
+    this.#state = 'after';
+    readJsonRecord(sink, this.#buf.subarray(this.#start, endAt), at.line, (error, text) => {
+      const { line, message } = jsonError(error, text, at);
+      this.#failAt(line, message);
+    });
+  }
+
+  #fail(i: number, message: string): void {
+    this.#failAt(this.#line, `${message} (column ${this.#column(i)})`);
+  }
+
+  /** The file is not valid JSON: that is the one issue, whatever was found before. */
+  #failAt(line: number | null, message: string): void {
+    this.#state = 'failed';
+    this.#sink.issues.clear();
+    this.#sink.issues.add(READ, line, null, null, `the file is not valid JSON: ${message}`);
+  }
+
+  /** A `.json` file that does not hold an array: say what it holds (when it is JSON at all). */
+  #notAnArray(): void {
+    const bytes = this.#buf.subarray(this.#start);
+    let found: string;
+    if (this.#otherWhole) {
+      const text = bytes.toString('utf8');
+      try {
+        found = describeJson(JSON.parse(text));
+      } catch (error) {
+        const at = { line: this.#startLine, column: this.#startColumn };
+        const { line, message } = jsonError(error, text, at);
+        this.#failAt(line, message);
+        return;
+      }
+    } else {
+      const first = String.fromCharCode(bytes[0] ?? 0x20);
+      found =
+        first === '{'
+          ? 'an object'
+          : first === '"'
+            ? 'a string'
+            : first === 't' || first === 'f'
+              ? 'a boolean'
+              : first === 'n'
+                ? 'null'
+                : 'a number';
+    }
+    this.#sink.issues.add(
+      READ,
       1,
       null,
       null,
-      `a JSON file must hold an array of records; found ${describeJson(value)}`,
+      `a JSON file must hold an array of records; found ${found}`,
     );
-    return null;
   }
-  const offsets = arrayElementOffsets(text);
-  const lines = new LineIndex(text);
-  return value.map((record: unknown, i) => {
-    const offset = offsets[i];
-    return { value: record, line: offset === undefined ? null : lines.lineAt(offset) };
-  });
-}
-
-/**
- * Where each element of the top-level array starts, in one pass over text that JSON.parse has
- * already accepted (so it only has to track strings and nesting, not check syntax).
- */
-function arrayElementOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  let depth = 0;
-  let expectElement = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    if (depth === 1 && expectElement && c !== 0x5d) {
-      offsets.push(i);
-      expectElement = false;
-    }
-    if (c === 0x22) {
-      // Skip the string, including escaped quotes.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth === 1) expectElement = true;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    } else if (c === 0x2c && depth === 1) {
-      expectElement = true;
-    }
-  }
-  return offsets;
-}
-
-/** One JSON value per non-blank line. */
-function readJsonLines(text: string, issues: Issues): RawRecord[] {
-  const records: RawRecord[] = [];
-  const lines = text.split(/\r\n|\n|\r/);
-  lines.forEach((source, i) => {
-    if (source.trim() === '') return;
-    const line = i + 1;
-    try {
-      records.push({ value: JSON.parse(source), line });
-    } catch (error) {
-      issues.add(
-        line,
-        records.length + 1,
-        null,
-        `not valid JSON: ${jsonError(error, source).message}`,
-      );
-      records.push({ value: undefined, line, invalid: true });
-    }
-  });
-  return records;
 }
 
 // ---------------------------------------------------------------------------------------------
 // CSV
-
-/** A data row of a CSV file: its fields in header order and the line where it starts. */
-interface CsvRow {
-  fields: string[];
-  line: number;
-}
-
-interface CsvTable {
-  header: string[];
-  /** Line of the header, for issues about columns. */
-  headerLine: number;
-  rows: CsvRow[];
-}
-
-/** A row's fields by column name. */
-function cellsOf(table: CsvTable, row: CsvRow): Record<string, string> {
-  const cells: Record<string, string> = {};
-  table.header.forEach((name, i) => {
-    cells[name] = row.fields[i] ?? '';
-  });
-  return cells;
-}
-
-/**
- * Parses the CSV into rows that know their starting line (the header is the first row). Rows stay
- * arrays: building an object per row costs a third of the parse on large files.
- */
-function readCsvTable(text: string, issues: Issues): CsvTable | null {
-  const bytes = Buffer.from(text, 'utf8');
-  const lines = new LineIndex(bytes);
-  const rows: CsvRow[] = [];
-  const errors: { line: number; error: CsvError }[] = [];
-  const ok = bytes.includes(0x22)
-    ? readQuotedCsv(bytes, lines, rows, errors)
-    : readPlainCsv(bytes, lines, rows, errors);
-  const [first, ...data] = rows;
-  const header = first?.fields.map((name) => name.trim()) ?? [];
-  for (const { line, error } of errors)
-    issues.add(line, null, null, csvErrorMessage(error, header.length));
-  if (!ok) return null;
-  const duplicate = header.find((name, i) => header.indexOf(name) !== i);
-  if (duplicate !== undefined) {
-    issues.add(first?.line ?? 1, null, duplicate, `column ${duplicate} appears twice`);
-    return null;
-  }
-  return { header, headerLine: first?.line ?? 1, rows: data };
-}
 
 const CSV_OPTIONS = {
   skip_empty_lines: true,
@@ -442,97 +1128,216 @@ const CSV_OPTIONS = {
   skip_records_with_error: true,
 } as const;
 
-/**
- * Without quotes no row spans lines, so the n-th row read or rejected is the n-th non-empty line.
- * This is the fast path: csv-parse's per-record info (used for quoted files) triples its time.
- */
-function readPlainCsv(
-  bytes: Buffer,
-  lines: LineIndex,
-  rows: CsvRow[],
-  errors: { line: number; error: CsvError }[],
-): boolean {
-  const nonEmpty = lines.nonEmptyLines(bytes);
-  // csv-parse tells a rejected row's position as the count of rows read before it.
-  const rejected: { before: number; error: CsvError }[] = [];
-  let records: string[][];
-  try {
-    records = parseCsv(bytes, {
-      ...CSV_OPTIONS,
-      on_skip: (error) => {
-        if (error !== undefined) rejected.push({ before: Number(error.records), error });
-        return undefined;
-      },
-    });
-  } catch (error) {
-    errors.push({ line: Number((error as CsvError).lines) || 1, error: error as CsvError });
-    return false;
-  }
-  let position = 0;
-  let next = 0;
-  records.forEach((fields, index) => {
-    for (; rejected[next] !== undefined && (rejected[next]?.before ?? 0) <= index; next++) {
-      errors.push({
-        line: nonEmpty[position++] ?? 0,
-        error: (rejected[next] as { error: CsvError }).error,
-      });
-    }
-    rows.push({ fields, line: nonEmpty[position++] ?? 0 });
-  });
-  for (; next < rejected.length; next++) {
-    errors.push({
-      line: nonEmpty[position++] ?? 0,
-      error: (rejected[next] as { error: CsvError }).error,
-    });
-  }
-  return true;
+/** A CSV header: its trimmed column names and the line it is on. */
+interface CsvHeader {
+  header: string[];
+  headerLine: number;
 }
 
+/** What a data row becomes; `bad` when its text could not be stored (already reported). */
+type RowReader = (fields: string[], line: number, bad: boolean) => void;
+
 /**
- * Quoted fields may hold line breaks, and csv-parse counts a CRLF inside quotes as two lines, so
- * lines come from byte offsets: each row starts where the previous one ended (csv-parse reports
- * that offset), after any blank lines.
+ * A CSV file through csv-parse's stream parser, row by row. The parser is written to chunk by chunk
+ * and calls back synchronously for each row (`on_record`) and each rejected one (`on_skip`); rows
+ * are not queued on the stream. A row's line comes from byte offsets, because quoted fields may hold
+ * line breaks and csv-parse counts a CRLF inside quotes as two lines: each row starts where the
+ * previous one ended (`info.bytes`), after any blank lines. The bytes from there on are kept (the
+ * current chunk and the row it ends in) to map offsets to lines and check a row's text.
  */
-function readQuotedCsv(
-  bytes: Buffer,
-  lines: LineIndex,
-  rows: CsvRow[],
-  errors: { line: number; error: CsvError }[],
-): boolean {
-  const skipBlank = (offset: number): number => {
-    let i = offset;
-    while (bytes[i] === 0x0a || bytes[i] === 0x0d) i++;
-    return i;
-  };
-  let previousEnd = 0;
-  let broken = false;
-  try {
-    parseCsv(bytes, {
+class CsvReader implements FormatReader {
+  readonly #sink: RecordSink;
+  readonly #parser: CsvParser;
+  #window: Buffer = EMPTY;
+  /** File offset of window[0], and its line. */
+  #windowStart = 0;
+  #windowLine = 1;
+  #lines = new LineIndex(EMPTY);
+  /** File offset where the last row read or rejected ended. */
+  #prevEnd = 0;
+  /** The window holds bytes that are not UTF-8, or NULs: its rows are checked one by one. */
+  #suspect = false;
+  /** A quoting error: later rows cannot be told apart, so nothing more is reported. */
+  #stopped = false;
+  #header: CsvHeader | null = null;
+  #row: RowReader = () => undefined;
+  #series: SeriesRows | null = null;
+
+  constructor(sink: RecordSink) {
+    this.#sink = sink;
+    this.#parser = new CsvParser({
       ...CSV_OPTIONS,
-      on_record: (record: string[], context) => {
-        if (!broken) rows.push({ fields: record, line: lines.lineAt(skipBlank(previousEnd)) });
-        previousEnd = context.bytes;
-        // Rows are kept above; returning null spares csv-parse building a second array.
+      on_record: (fields: string[]) => {
+        this.#onRow(fields);
+        // Rows are handled above; returning null keeps them off the stream's queue.
         return null;
       },
       on_skip: (error) => {
-        if (error === undefined || broken) return undefined;
-        errors.push({ line: lines.lineAt(skipBlank(previousEnd)), error });
-        // After a quoting error the parser's position is no longer a row boundary, so later rows
-        // would be misread; one issue about the first broken quote is what helps.
-        if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS') {
-          previousEnd = Math.max(previousEnd, Number(error.bytes));
-        } else {
-          broken = true;
-        }
+        if (error !== undefined) this.#onSkip(error);
         return undefined;
       },
     });
-  } catch (error) {
-    errors.push({ line: lines.lineAt(skipBlank(previousEnd)), error: error as CsvError });
-    return false;
+    // A failure that stops the parser is read from `errored` right after each call.
+    this.#parser.on('error', () => undefined);
   }
-  return true;
+
+  write(chunk: Buffer): void {
+    if (this.#stopped) return;
+    const keep = this.#prevEnd - this.#windowStart;
+    this.#windowLine += this.#lines.lineAt(keep) - 1;
+    const rest = this.#window.subarray(keep);
+    this.#window = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+    this.#windowStart = this.#prevEnd;
+    this.#lines = new LineIndex(this.#window);
+    this.#suspect = suspectBytes(this.#window, false);
+    this.#parser.write(chunk);
+    this.#checkStopped();
+  }
+
+  end(): Iterable<void> {
+    if (!this.#stopped) {
+      this.#suspect = suspectBytes(this.#window, true);
+      this.#parser.end();
+      this.#checkStopped();
+    }
+    return this.#series?.finish() ?? [];
+  }
+
+  #checkStopped(): void {
+    const error = this.#parser.errored;
+    if (error === null || this.#stopped) return;
+    this.#report(this.#lineAt(this.#skipBlank(this.#prevEnd)), error);
+    this.#stopped = true;
+  }
+
+  #onRow(fields: string[]): void {
+    const start = this.#skipBlank(this.#prevEnd);
+    const end = this.#parser.info.bytes;
+    this.#prevEnd = end;
+    if (this.#stopped) return;
+    const line = this.#lineAt(start);
+    const bad = this.#suspect && this.#badRow(fields, start, end, line);
+    if (this.#header === null) this.#readHeader(fields, line);
+    else this.#row(fields, line, bad);
+  }
+
+  #onSkip(error: CsvError): void {
+    if (this.#stopped) return;
+    this.#report(this.#lineAt(this.#skipBlank(this.#prevEnd)), error);
+    if (
+      error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ||
+      error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
+    ) {
+      this.#prevEnd = Math.max(this.#prevEnd, Number(error.bytes));
+    } else {
+      // After a quoting error the parser's position is no longer a row boundary, so later rows
+      // would be misread; one issue about the first broken quote is what helps.
+      this.#stopped = true;
+    }
+  }
+
+  #report(line: number, error: unknown): void {
+    const columns = this.#header?.header.length ?? 0;
+    this.#sink.issues.add(READ, line, null, null, csvErrorMessage(error, columns));
+  }
+
+  #skipBlank(offset: number): number {
+    let i = offset - this.#windowStart;
+    while (this.#window[i] === 0x0a || this.#window[i] === 0x0d) i++;
+    return this.#windowStart + i;
+  }
+
+  #lineAt(offset: number): number {
+    return this.#windowLine + this.#lines.lineAt(offset - this.#windowStart) - 1;
+  }
+
+  /**
+   * Checks the bytes of a row in a suspect window: invalid UTF-8 (csv-parse decoded it as U+FFFD)
+   * or NULs are reported on the columns holding them; true if any.
+   */
+  #badRow(fields: string[], start: number, end: number, line: number): boolean {
+    const bytes = this.#window.subarray(start - this.#windowStart, end - this.#windowStart);
+    const utf8 = !isUtf8(bytes);
+    const nul = bytes.includes(0);
+    if (!utf8 && !nul) return false;
+    const header = this.#header?.header ?? null;
+    // A series row's record is its series, numbered later; its line says where it is.
+    const record = header === null || this.#series !== null ? null : this.#sink.nextRecord();
+    const issues = this.#sink.issues;
+    let named = false;
+    fields.forEach((cell, i) => {
+      const field = header === null ? null : (header[i] ?? null);
+      if (utf8 && cell.includes('\ufffd')) {
+        issues.add(READ, line, record, field, NOT_UTF8);
+        named = true;
+      }
+      if (nul && cell.includes('\0')) {
+        issues.add(READ, line, record, field, HAS_NUL);
+        named = true;
+      }
+    });
+    if (!named) {
+      if (utf8) issues.add(READ, line, record, null, NOT_UTF8);
+      if (nul) issues.add(READ, line, record, null, HAS_NUL);
+    }
+    return true;
+  }
+
+  /** The first row: the columns. A file whose columns are wrong is read no further. */
+  #readHeader(fields: string[], line: number): void {
+    const header = fields.map((name) => name.trim());
+    const table: CsvHeader = { header, headerLine: line };
+    this.#header = table;
+    const issues = this.#sink.issues;
+    const { options } = this.#sink;
+    if (!checkHeader(table, options, issues)) {
+      this.#stopped = true;
+      return;
+    }
+    const duplicate = header.find((name, i) => header.indexOf(name) !== i);
+    if (duplicate !== undefined) {
+      issues.add(READ, line, null, duplicate, `column ${duplicate} appears twice`);
+      this.#stopped = true;
+      return;
+    }
+    const sink = this.#sink;
+    switch (options.kind) {
+      case 'utterances':
+        this.#row = utteranceRows(sink, header, options.language ?? 'en');
+        break;
+      case 'conversations':
+        this.#row = (row, at, bad) => conversationRow(sink, header, row, at, bad);
+        break;
+      default: {
+        const series = new SeriesRows(sink, header);
+        this.#series = series;
+        this.#row = (row, at, bad) => series.row(row, at, bad);
+      }
+    }
+  }
+}
+
+/**
+ * True when `bytes` hold a NUL or are not UTF-8. Unless at the end of the file, a character cut
+ * off at the end of the bytes (it goes on in the next chunk) does not count.
+ */
+function suspectBytes(bytes: Buffer, end: boolean): boolean {
+  if (bytes.includes(0)) return true;
+  return !isUtf8(end ? bytes : bytes.subarray(0, utf8Boundary(bytes)));
+}
+
+/** Where the last whole UTF-8 character of `bytes` ends. */
+function utf8Boundary(bytes: Buffer): number {
+  let i = bytes.length;
+  let continuation = 0;
+  while (continuation < 3 && i > 0 && ((bytes[i - 1] as number) & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  const lead = bytes[i - 1];
+  if (lead === undefined || lead < 0xc0) return bytes.length;
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return continuation + 1 < size ? i - 1 : bytes.length;
 }
 
 function csvErrorMessage(error: unknown, headerLength: number): string {
@@ -595,7 +1400,7 @@ function guessKindFromColumns(header: readonly string[]): DatasetKind | null {
 }
 
 /** One issue naming the missing columns, the ones found and the ones expected; false if any. */
-function checkColumns(kind: DatasetKind, table: CsvTable, issues: Issues): boolean {
+function checkColumns(kind: DatasetKind, table: CsvHeader, issues: Issues): boolean {
   const layout = CSV_LAYOUTS[kind];
   const missing = layout.required.filter((names) => !names.some((n) => table.header.includes(n)));
   if (missing.length === 0) return true;
@@ -611,89 +1416,94 @@ function checkColumns(kind: DatasetKind, table: CsvTable, issues: Issues): boole
   if (guess !== null && guess !== kind) {
     message += `. The columns look like ${guess}: import the file as ${guess}`;
   }
-  issues.add(table.headerLine, null, null, message);
+  issues.add(READ, table.headerLine, null, null, message);
   return false;
 }
 
 /** The columns of the kind, and for time series where the series type comes from. */
-function checkHeader(table: CsvTable, options: ImportOptions, issues: Issues): boolean {
+function checkHeader(table: CsvHeader, options: ImportOptions, issues: Issues): boolean {
   if (!checkColumns(options.kind, table, issues)) return false;
   if (options.kind !== 'timeseries') return true;
   if (!table.header.includes('series_type') && options.seriesType === undefined) {
-    issues.add(table.headerLine, null, 'series_type', SERIES_TYPE_MISSING);
+    issues.add(READ, table.headerLine, null, 'series_type', SERIES_TYPE_MISSING);
     return false;
   }
   if (options.seriesType !== undefined && getSeriesType(options.seriesType) === undefined) {
-    issues.add(null, null, 'series_type', `unknown series type "${options.seriesType}"`);
+    issues.add(READ, null, null, 'series_type', `unknown series type "${options.seriesType}"`);
     return false;
   }
   return true;
 }
 
-function readCsv(text: string, options: ImportOptions, issues: Issues): RawRecord[] | null {
-  // A file of the wrong kind or without series_type fails on its header: check that before parsing
-  // a large file whole. A quote could open a header spanning lines; then the full parse decides.
-  const blank = /^[\r\n]*/.exec(text)?.[0] ?? '';
-  const firstLine = /^[^\r\n]*/.exec(text.slice(blank.length))?.[0] ?? '';
-  if (!firstLine.includes('"')) {
-    const headerLine = new LineIndex(blank).lineAt(blank.length);
-    const peek = { header: firstLine.split(',').map((name) => name.trim()), headerLine, rows: [] };
-    if (!checkHeader(peek, options, issues)) return null;
-  }
-  const table = readCsvTable(text, issues);
-  if (table === null) return null;
-  if (!checkHeader(table, options, issues)) return null;
-  switch (options.kind) {
-    case 'utterances':
-      return utteranceRows(table, options.language ?? 'en');
-    case 'conversations':
-      return conversationRows(table, issues);
-    default:
-      return seriesRows(table, options, issues);
-  }
-}
-
-function utteranceRows(table: CsvTable, language: Language): RawRecord[] {
-  // Banking77 ships `text,category` with the intent id in `category`; prefer a real `intent` column.
-  const label = table.header.includes('intent') ? 'intent' : 'category';
-  const text = table.header.indexOf('text');
-  const intent = table.header.indexOf(label);
-  const lang = table.header.indexOf('language');
-  return table.rows.map(({ fields, line }) => ({
-    value: { text: fields[text], intent: fields[intent], language: fields[lang] || language },
-    line,
-  }));
-}
-
-function conversationRows(table: CsvTable, issues: Issues): RawRecord[] {
-  return table.rows.map((row, index) => {
-    const { line } = row;
-    const cells = cellsOf(table, row);
-    const reported: string[] = [];
-    const fail = (field: string, message: string) => {
-      issues.add(line, index + 1, field, message);
-      reported.push(field);
-    };
-    const value: Record<string, unknown> = {
-      conversation_id: cells.conversation_id,
-      intent: cells.intent,
-      category: cells.category,
-      sentiment: cells.sentiment,
-      complexity: cells.complexity,
-      language: cells.language,
-      resolution_status: cells.resolution_status,
-    };
-    const turnCount = (cells.turn_count ?? '').trim();
-    if (/^[+-]?\d+$/.test(turnCount)) value.turn_count = Number(turnCount);
-    else fail('turn_count', `turn_count must be a whole number; got "${cells.turn_count ?? ''}"`);
-    // Empty optional cells mean "absent", as the exporter writes them.
-    if (cells.emotion_arc) value.emotion_arc = cells.emotion_arc;
-    const turns = cells.turns ?? '';
-    if (turns.trim() === '') fail('turns', 'turns is empty; it must be a JSON array of turns');
-    else value.turns = parseJsonCell(turns, 'turns', fail);
-    if (cells.generation) value.generation = parseJsonCell(cells.generation, 'generation', fail);
-    return { value, line, reported };
+/** A row's fields by column name. */
+function cellsOf(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const cells: Record<string, string> = {};
+  header.forEach((name, i) => {
+    cells[name] = fields[i] ?? '';
   });
+  return cells;
+}
+
+function utteranceRows(sink: RecordSink, header: readonly string[], language: Language): RowReader {
+  // Banking77 ships `text,category` with the intent id in `category`; prefer a real `intent` column.
+  const label = header.includes('intent') ? 'intent' : 'category';
+  const text = header.indexOf('text');
+  const intent = header.indexOf(label);
+  const lang = header.indexOf('language');
+  return (fields, line, bad) => {
+    if (bad) {
+      sink.record({ value: undefined, line, invalid: true });
+      return;
+    }
+    sink.record({
+      value: { text: fields[text], intent: fields[intent], language: fields[lang] || language },
+      line,
+    });
+  };
+}
+
+function conversationRow(
+  sink: RecordSink,
+  header: readonly string[],
+  fields: string[],
+  line: number,
+  bad: boolean,
+): void {
+  if (bad) {
+    sink.record({ value: undefined, line, invalid: true });
+    return;
+  }
+  const record = sink.nextRecord();
+  const cells = cellsOf(header, fields);
+  const reported: string[] = [];
+  const fail = (field: string, message: string) => {
+    sink.issues.add(CELL, line, record, field, message);
+    reported.push(field);
+  };
+  const value: Record<string, unknown> = {
+    conversation_id: cells.conversation_id,
+    intent: cells.intent,
+    category: cells.category,
+    sentiment: cells.sentiment,
+    complexity: cells.complexity,
+    language: cells.language,
+    resolution_status: cells.resolution_status,
+  };
+  const turnCount = (cells.turn_count ?? '').trim();
+  if (/^[+-]?\d+$/.test(turnCount)) value.turn_count = Number(turnCount);
+  else fail('turn_count', `turn_count must be a whole number; got "${cells.turn_count ?? ''}"`);
+  // Empty optional cells mean "absent", as the exporter writes them.
+  if (cells.emotion_arc) value.emotion_arc = cells.emotion_arc;
+  const turns = cells.turns ?? '';
+  if (turns.trim() === '') fail('turns', 'turns is empty; it must be a JSON array of turns');
+  else value.turns = parseJsonCell(turns, 'turns', fail);
+  if (cells.generation) value.generation = parseJsonCell(cells.generation, 'generation', fail);
+  const escapes = RISKY_ESCAPE.test(turns) || RISKY_ESCAPE.test(cells.generation ?? '');
+  if (escapes && reportBadText(sink, value, line, { utf8: false, escapes })) {
+    sink.record({ value: undefined, line, invalid: true });
+    return;
+  }
+  sink.record({ value, line, reported });
 }
 
 /** A CSV cell holding JSON (turns, generation); a syntax error is reported on its field. */
@@ -725,35 +1535,59 @@ interface SeriesGroup {
 const SERIES_TYPE_MISSING =
   'column series_type is missing; pass seriesType (e.g. residential_consumption)';
 
+/** Entries a timestamp cache holds before it starts over (files of one time grid need far fewer). */
+const TIME_CACHE_LIMIT = 100_000;
+
 /**
  * Long format `series_id,timestamp,value[,domain,series_type,unit,frequency]`: rows are grouped by
- * series in file order and each group becomes one series; the metadata a CSV cannot carry comes
- * from the catalog entry of the series type.
+ * series in file order and each group becomes one series at the end of the file; the metadata a
+ * CSV cannot carry comes from the catalog entry of the series type. The rows of one series may be
+ * anywhere in the file (a file sorted by time interleaves them), so every group is held until the
+ * end, as numbers: a line, a time and a value per row.
  */
-function seriesRows(table: CsvTable, options: ImportOptions, issues: Issues): RawRecord[] {
-  const column = (name: string) => table.header.indexOf(name);
-  const [idAt, timeAt, valueAt] = [column('series_id'), column('timestamp'), column('value')];
+class SeriesRows {
+  readonly #sink: RecordSink;
+  readonly #header: readonly string[];
+  readonly #idAt: number;
+  readonly #timeAt: number;
+  readonly #valueAt: number;
+  readonly #groups = new Map<string, SeriesGroup>();
   // Series of one file usually share their timestamps, so each distinct text is parsed once.
-  const parsedTimes = new Map<string, number | null>();
-  const groups = new Map<string, SeriesGroup>();
-  for (const row of table.rows) {
-    const { fields, line } = row;
-    const id = fields[idAt] ?? '';
-    let group = groups.get(id);
+  readonly #times = new Map<string, number | null>();
+
+  constructor(sink: RecordSink, header: readonly string[]) {
+    this.#sink = sink;
+    this.#header = header;
+    this.#idAt = header.indexOf('series_id');
+    this.#timeAt = header.indexOf('timestamp');
+    this.#valueAt = header.indexOf('value');
+  }
+
+  row(fields: string[], line: number, bad: boolean): void {
+    const issues = this.#sink.issues;
+    const id = fields[this.#idAt] ?? '';
+    let group = this.#groups.get(id);
     if (group === undefined) {
-      const cells = cellsOf(table, row);
-      group = { id, ordinal: groups.size + 1, lines: [], ms: [], values: [], cells, bad: false };
-      groups.set(id, group);
+      const cells = cellsOf(this.#header, fields);
+      const ordinal = this.#groups.size + 1;
+      group = { id, ordinal, lines: [], ms: [], values: [], cells, bad: false };
+      this.#groups.set(id, group);
     }
-    const stamp = fields[timeAt] ?? '';
-    let ms = parsedTimes.get(stamp);
+    if (bad) {
+      group.bad = true;
+      return;
+    }
+    const stamp = fields[this.#timeAt] ?? '';
+    let ms = this.#times.get(stamp);
     if (ms === undefined) {
       ms = parseTimestamp(stamp);
-      parsedTimes.set(stamp, ms);
+      if (this.#times.size >= TIME_CACHE_LIMIT) this.#times.clear();
+      this.#times.set(stamp, ms);
     }
-    const value = parseNumber(fields[valueAt] ?? '');
+    const value = parseNumber(fields[this.#valueAt] ?? '');
     if (ms === null) {
       issues.add(
+        CELL,
         line,
         group.ordinal,
         'timestamp',
@@ -763,14 +1597,21 @@ function seriesRows(table: CsvTable, options: ImportOptions, issues: Issues): Ra
       group.bad = true;
     }
     if (value === null) {
-      issues.add(line, group.ordinal, 'value', `value "${fields[valueAt]}" is not a number`);
+      issues.add(
+        CELL,
+        line,
+        group.ordinal,
+        'value',
+        `value "${fields[this.#valueAt]}" is not a number`,
+      );
       group.bad = true;
     }
-    if (ms === null || value === null) continue;
+    if (ms === null || value === null) return;
     const previous = group.ms.at(-1);
     if (previous !== undefined && ms <= previous) {
       const previousLine = group.lines.at(-1) ?? 0;
       issues.add(
+        CELL,
         line,
         group.ordinal,
         'timestamp',
@@ -780,32 +1621,38 @@ function seriesRows(table: CsvTable, options: ImportOptions, issues: Issues): Ra
               'be in increasing time order',
       );
       group.bad = true;
-      continue;
+      return;
     }
     group.lines.push(line);
     group.ms.push(ms);
     group.values.push(value);
   }
 
-  const isoTimes = new Map<number, string>();
-  const isoOf = (ms: number): string => {
-    let iso = isoTimes.get(ms);
-    if (iso === undefined) {
-      iso = isoString(ms);
-      isoTimes.set(ms, iso);
+  /** Builds the series one at a time, letting each go before the next, and pauses after each. */
+  *finish(): Generator<void> {
+    this.#times.clear();
+    const isoTimes = new Map<number, string>();
+    const isoOf = (ms: number): string => {
+      let iso = isoTimes.get(ms);
+      if (iso === undefined) {
+        iso = isoString(ms);
+        if (isoTimes.size >= TIME_CACHE_LIMIT) isoTimes.clear();
+        isoTimes.set(ms, iso);
+      }
+      return iso;
+    };
+    const sink = this.#sink;
+    for (const group of this.#groups.values()) {
+      this.#groups.delete(group.id);
+      const firstLine = group.lines[0] ?? null;
+      if (group.bad || firstLine === null) {
+        sink.record({ value: undefined, line: firstLine, invalid: true });
+      } else {
+        sink.record(buildSeries(group, firstLine, sink.options, sink.issues, isoOf));
+      }
+      yield;
     }
-    return iso;
-  };
-  const records: RawRecord[] = [];
-  for (const group of groups.values()) {
-    const firstLine = group.lines[0] ?? null;
-    if (group.bad || firstLine === null) {
-      records.push({ value: undefined, line: firstLine, invalid: true });
-      continue;
-    }
-    records.push(buildSeries(group, firstLine, options, issues, isoOf));
   }
-  return records;
 }
 
 function buildSeries(
@@ -817,7 +1664,7 @@ function buildSeries(
 ): RawRecord {
   const { cells } = group;
   const invalid = (field: string, message: string): RawRecord => {
-    issues.add(line, group.ordinal, field, message);
+    issues.add(BUILD, line, group.ordinal, field, message);
     return { value: undefined, line, invalid: true };
   };
   const typeId = cells.series_type || options.seriesType;
@@ -863,6 +1710,7 @@ function irregular(group: SeriesGroup, issues: Issues): RawRecord {
   const bad = ms.findIndex((t, i) => i > 1 && t - (ms[i - 1] ?? 0) !== step);
   if (bad === -1) {
     issues.add(
+      BUILD,
       lines[1] ?? null,
       group.ordinal,
       'timestamp',
@@ -871,6 +1719,7 @@ function irregular(group: SeriesGroup, issues: Issues): RawRecord {
     );
   } else {
     issues.add(
+      BUILD,
       lines[bad] ?? null,
       group.ordinal,
       'timestamp',

@@ -1,11 +1,24 @@
 import type { DatasetKind, Language } from '@genesis/schema/common';
-import type { Dataset } from './dataset.entity.ts';
-import type { DatasetRepository } from './dataset.repository.ts';
-import { type ImportFormat, type ImportIssue, parseDatasetFile } from './import.ts';
+import type { EntityManager } from '@mikro-orm/knex';
+import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
+import type { Services } from '../platform/db/orm.ts';
+import { DatasetInUseError, type DatasetUsers, NotFoundError } from '../platform/errors.ts';
+import { TrainingRunSchema } from '../training/training-run.entity.ts';
+import { type Dataset, DatasetSchema } from './dataset.entity.ts';
+import type { DatasetRepository, ItemSnapshot } from './dataset.repository.ts';
+import {
+  DatasetReader,
+  type ImportFormat,
+  type ImportIssue,
+  type ImportSource,
+  type ParsedItem,
+  sourceChunks,
+} from './import.ts';
 
 /** A file to import, as the API (an upload) and the CLI (a path) both have it. */
 export interface ImportRequest {
-  content: string;
+  /** The file's bytes: a stream (a file read from disk, an upload's `file.stream()`) or the whole content. */
+  source: ImportSource;
   fileName: string;
   kind: DatasetKind;
   /** Default: the file name without its extension. */
@@ -13,10 +26,17 @@ export interface ImportRequest {
   tags?: readonly string[] | null;
   seriesType?: string | null;
   language?: Language | null;
-  /** Recorded in the dataset's source (uploads know their size). */
+  /** The file's size: recorded in the dataset's source, and the total that progress counts bytes against. */
   bytes?: number;
-  /** Called as items are stored, with the total once the file has been validated. */
-  onProgress?: (stored: number, total: number) => void;
+  /** Called as the file is read (after each chunk) and as its items are stored (after each insert). */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** How far an import is: bytes read of the file (of `bytes` when its size is known), items stored. */
+export interface ImportProgress {
+  bytesRead: number;
+  bytes: number | null;
+  stored: number;
 }
 
 export type ImportOutcome =
@@ -29,36 +49,219 @@ export function nameFromFile(fileName: string): string {
   return (base || 'imported dataset').slice(0, 120);
 }
 
+/** Thrown from the import's batches at the file's first problem: rolls the transaction back. */
+class ImportRejected extends Error {}
+
 /**
- * Imports a file as a new dataset, all or nothing: every record is validated first, and only a file without a
- * single problem is stored, in one transaction. The GraphQL `importDataset` mutation and `genesis import` both
- * come here.
+ * Imports a file as a new dataset, all or nothing, reading it as a stream with bounded memory: each record is
+ * validated as it is read, and the items are stored in chunks as they come, all in one transaction. A problem
+ * anywhere (the last line included) means nothing is kept: the first problem rolls the transaction back, and the
+ * rest of the file is still read so that every problem is counted (the first 50 kept, located by line and field).
+ * A file that fails before it has anything to store never opens a transaction. The GraphQL `importDataset`
+ * mutation and `genesis import` both come here.
  */
 export async function importDataset(
   datasets: DatasetRepository,
   request: ImportRequest,
 ): Promise<ImportOutcome> {
-  const result = parseDatasetFile(request.content, {
+  const reader = new DatasetReader({
     kind: request.kind,
     filename: request.fileName,
     ...(request.seriesType ? { seriesType: request.seriesType } : {}),
     ...(request.language ? { language: request.language } : {}),
   });
-  if (!result.ok) return { ok: false, errors: result.errors, errorCount: result.errorCount };
-  const dataset = await datasets.createWithItems(
-    {
-      name: request.name ?? nameFromFile(request.fileName),
-      kind: request.kind,
-      origin: 'imported',
-      tags: [...(request.tags ?? [])],
-      source: {
-        file: request.fileName,
-        format: result.format,
-        ...(request.bytes !== undefined ? { bytes: request.bytes } : {}),
+  const chunks = sourceChunks(request.source);
+  let stored = 0;
+  const progress = () =>
+    request.onProgress?.({ bytesRead: reader.bytesRead, bytes: request.bytes ?? null, stored });
+  let ending: Iterator<void> | null = null;
+  /** Reads one more chunk, or one more step of the file's end; false once all is read. */
+  const step = async (): Promise<boolean> => {
+    if (ending === null) {
+      const next = await chunks.next();
+      if (!next.done) {
+        reader.write(next.value);
+        progress();
+        return true;
+      }
+      ending = reader.finish();
+    }
+    return !ending.next().done;
+  };
+  let pending: ParsedItem[] = [];
+  let more = true;
+  const pull = async () => {
+    more = await step();
+    for (const item of reader.take()) pending.push(item);
+  };
+  const failed = (): ImportOutcome => {
+    const failure = reader.failure();
+    return { ok: false, errors: failure.errors, errorCount: failure.errorCount };
+  };
+  try {
+    // Nothing to store yet, nothing to open a transaction for.
+    while (more && pending.length === 0 && !reader.failed) await pull();
+    if (reader.failed || reader.format === null) {
+      while (more) await pull();
+      return failed();
+    }
+    const format = reader.format;
+    async function* batches(): AsyncGenerator<ParsedItem[]> {
+      for (;;) {
+        // The first problem rolls the transaction back at once; the rest of the file is read after it.
+        if (reader.failed) throw new ImportRejected();
+        const batch = pending;
+        pending = [];
+        if (batch.length > 0) yield batch;
+        if (!more) return;
+        await pull();
+      }
+    }
+    const dataset = await datasets.createWithItems(
+      {
+        name: request.name ?? nameFromFile(request.fileName),
+        kind: request.kind,
+        origin: 'imported',
+        tags: [...(request.tags ?? [])],
+        source: {
+          file: request.fileName,
+          format,
+          ...(request.bytes !== undefined ? { bytes: request.bytes } : {}),
+        },
       },
-    },
-    result.items,
-    request.onProgress && ((stored) => request.onProgress?.(stored, result.items.length)),
+      batches(),
+      (n) => {
+        stored = n;
+        progress();
+      },
+    );
+    return { ok: true, dataset, format };
+  } catch (error) {
+    if (!(error instanceof ImportRejected)) throw error;
+    // Read on to the end, so every problem is counted.
+    while (more) await pull();
+    return failed();
+  } finally {
+    // Closes the file or cancels the upload when storing failed halfway.
+    await chunks.return(undefined);
+  }
+}
+
+/** A dataset opened for one consistent read (an export): its row, what it held then, and a reader of exactly that. */
+export interface DatasetRead {
+  dataset: Dataset;
+  snapshot: ItemSnapshot;
+  /**
+   * The snapshot's items in dataset order; each call reads them again (a zip reads them twice). Throws a
+   * DatasetChangedError when the dataset lost items meanwhile or `signal` aborted.
+   */
+  items(): AsyncGenerator<Record<string, unknown>>;
+}
+
+/** Opens a dataset for a consistent read; null when it does not exist. */
+export async function openDatasetRead(
+  services: Services,
+  datasetId: number,
+  signal?: AbortSignal,
+): Promise<DatasetRead | null> {
+  const em = services.em.fork();
+  const dataset = await em.findOne(DatasetSchema, datasetId);
+  if (!dataset) return null;
+  const snapshot = await services.datasets(em).snapshot(datasetId);
+  return {
+    dataset,
+    snapshot,
+    items: () =>
+      services.datasets(services.em.fork()).streamSnapshot(snapshot, signal ? { signal } : {}),
+  };
+}
+
+/** What a delete may cancel: the generation and training services of this process. */
+export interface DatasetUserControls {
+  generation: { cancel(jobId: number): Promise<unknown> };
+  training: { cancel(runId: number): Promise<unknown> };
+}
+
+const ACTIVE_JOB = ['queued', 'running', 'paused'] as const;
+const ACTIVE_RUN = ['queued', 'running'] as const;
+
+/**
+ * What uses a dataset now: generation jobs queued, running or paused that write into it or take their examples
+ * from it, training runs queued or running on it (as dataset or test dataset), and the validations and exports
+ * this process is running on it.
+ */
+export async function datasetUsers(
+  services: Services,
+  em: EntityManager,
+  datasetId: number,
+): Promise<DatasetUsers> {
+  const jobs = await em.find(
+    GenerationJobSchema,
+    { status: { $in: [...ACTIVE_JOB] } },
+    { fields: ['id', 'status', 'dataset', 'config'], orderBy: { id: 'asc' } },
   );
-  return { ok: true, dataset, format: result.format };
+  const runs = await em.find(
+    TrainingRunSchema,
+    {
+      status: { $in: [...ACTIVE_RUN] },
+      $or: [{ dataset: datasetId }, { testDataset: datasetId }],
+    },
+    { fields: ['id', 'status', 'dataset', 'testDataset'], orderBy: { id: 'asc' } },
+  );
+  const idOf = (ref: unknown) => (ref as { id: number } | null)?.id ?? null;
+  const usage = services.usage.count(datasetId);
+  return {
+    jobs: jobs.flatMap((j): DatasetUsers['jobs'][number][] => {
+      if (idOf(j.dataset) === datasetId) return [{ id: j.id, status: j.status, role: 'dataset' }];
+      const examples = (j.config as { exampleDatasetId?: string | null }).exampleDatasetId;
+      return examples === String(datasetId)
+        ? [{ id: j.id, status: j.status, role: 'examples' }]
+        : [];
+    }),
+    runs: runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      role: idOf(r.dataset) === datasetId ? ('dataset' as const) : ('testDataset' as const),
+    })),
+    validations: usage.validation,
+    exports: usage.export,
+  };
+}
+
+function inUse(users: DatasetUsers): boolean {
+  return (
+    users.jobs.length > 0 || users.runs.length > 0 || users.validations > 0 || users.exports > 0
+  );
+}
+
+/**
+ * Deletes a dataset and its items. While something uses it (see {@link datasetUsers}) it refuses with a
+ * DatasetInUseError naming them, unless `force`: then the jobs and runs are cancelled, the validations and exports
+ * of this process stopped (they fail visibly), and the dataset deleted. Throws NotFoundError for an unknown id.
+ * The GraphQL `deleteDataset` mutation and `genesis delete` both come here.
+ */
+export async function deleteDataset(
+  services: Services,
+  controls: DatasetUserControls,
+  datasetId: number,
+  options: { force?: boolean } = {},
+): Promise<void> {
+  const em = services.em.fork();
+  if (!(await em.findOne(DatasetSchema, datasetId, { fields: ['id'] }))) {
+    throw new NotFoundError('Dataset', String(datasetId));
+  }
+  const users = await datasetUsers(services, em, datasetId);
+  if (inUse(users)) {
+    if (!options.force) throw new DatasetInUseError(datasetId, users);
+    for (const job of users.jobs) await controls.generation.cancel(job.id);
+    for (const run of users.runs) await controls.training.cancel(run.id);
+    services.usage.abort(datasetId, new Error('the dataset was deleted'));
+  }
+  const deleted = await em.transactional(async (tx) => {
+    // Checked again inside the delete's transaction: a job or run started meanwhile keeps the dataset.
+    const now = await datasetUsers(services, tx, datasetId);
+    if (now.jobs.length > 0 || now.runs.length > 0) throw new DatasetInUseError(datasetId, now);
+    return services.datasets(tx).deleteById(datasetId);
+  });
+  if (!deleted) throw new NotFoundError('Dataset', String(datasetId));
 }

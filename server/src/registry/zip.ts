@@ -11,16 +11,17 @@ export async function exportZip(
   datasetId: number,
   kind: DatasetKind,
   folder: string,
+  /** The dataset's items, read once for the JSONL and once for the Parquet file (the same snapshot both times). */
+  items: () => AsyncIterable<Record<string, unknown>>,
 ): Promise<Uint8Array> {
-  const items = () => services.datasets(services.em.fork()).streamItems(datasetId) as never;
   const lines: string[] = [];
-  for await (const chunk of exportRecords(kind, items(), 'jsonl')) lines.push(chunk);
+  for await (const chunk of exportRecords(kind, items() as never, 'jsonl')) lines.push(chunk);
   return zipSync(
     {
       [folder]: {
         'README.md': strToU8(await datasetCard(services, datasetId)),
         // Parquet is compressed already; store it rather than deflate it again.
-        'data.parquet': [await exportParquet(kind, items()), { level: 0 }],
+        'data.parquet': [await exportParquet(kind, items() as never), { level: 0 }],
         'data.jsonl': strToU8(lines.join('')),
       },
     },

@@ -5,6 +5,25 @@ import { DatasetSchema } from '../registry/dataset.entity.ts';
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** One dataset of a run's lineage, as it was when the run was created. */
+export interface LineageDataset {
+  id: number;
+  name: string;
+  kind: string;
+  itemCount: number;
+}
+
+/** What a run was trained (and tested) on, recorded at creation. */
+export interface RunLineage {
+  dataset: LineageDataset;
+  testDataset: LineageDataset | null;
+  /**
+   * Every dataset trained on, with its weight, when the run trained on several (the first is `dataset`, the
+   * one evaluated); absent on single-dataset runs.
+   */
+  datasets?: (LineageDataset & { weight: number })[];
+}
+
 /** A classifier training run with its lineage (train and test datasets), config, metrics and artifact. */
 export const TrainingRunSchema = defineEntity({
   name: 'TrainingRun',
@@ -13,6 +32,11 @@ export const TrainingRunSchema = defineEntity({
     status: p.enum([...RUN_STATUSES]).index(),
     dataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
     testDataset: () => p.manyToOne(DatasetSchema).nullable().deleteRule('set null'),
+    /**
+     * The datasets as they were when the run was created (id, name, kind, item count): the run's lineage stays
+     * readable after a dataset is deleted (the references above then become null). Null on runs from before it.
+     */
+    lineage: p.json<RunLineage>().nullable(),
     /** Groups runs for comparison, e.g. "synthetic-vs-real". */
     experiment: p.string().length(120).nullable().index(),
     preset: p.string().length(40).nullable(),

@@ -11,6 +11,7 @@ import { DatasetSchema } from '../../registry/dataset.entity.ts';
 import type { DatasetRepository } from '../../registry/dataset.repository.ts';
 import { DatasetItemSchema } from '../../registry/dataset-item.entity.ts';
 import { DatasetTagSchema } from '../../registry/dataset-tag.entity.ts';
+import { DatasetUsage } from '../../registry/usage.ts';
 import { TrainingRunSchema } from '../../training/training-run.entity.ts';
 import { ValidationReportSchema } from '../../validation/validation-report.entity.ts';
 import type { DbConfig } from '../config.ts';
@@ -66,6 +67,8 @@ export interface Services {
   em: EntityManager;
   db: DbConfig;
   datasets: (em: EntityManager) => DatasetRepository;
+  /** Exports and validations in progress in this process, per dataset (what a delete must not cut short). */
+  usage: DatasetUsage;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,7 @@ export async function initORM(db: DbConfig, options: InitOptions = {}): Promise<
     em,
     db,
     datasets: (forked) => forked.getRepository(DatasetSchema) as unknown as DatasetRepository,
+    usage: new DatasetUsage(),
     close: () => orm.close(true),
   };
 }

@@ -1,3 +1,4 @@
+import { SearchTextSchema } from '@genesis/schema/common';
 import { builder } from '../../platform/graphql/builder.ts';
 import type { DatasetItem } from '../dataset-item.entity.ts';
 
@@ -34,7 +35,8 @@ export const ItemFilterInput = builder.inputType('ItemFilter', {
     domain: t.string({ required: false }),
     search: t.string({
       required: false,
-      description: 'Case-insensitive text anywhere in the record',
+      description: 'Case-insensitive text anywhere in the record (at most 200 characters)',
+      validate: SearchTextSchema,
     }),
   }),
 });

@@ -1,14 +1,19 @@
 import { getSeriesType } from '@genesis/schema/catalog/series';
-import { DatasetNameSchema, TagSchema } from '@genesis/schema/common';
+import { DatasetNameSchema, SearchTextSchema, TagsSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
-import { BadCursorError, type Page } from '../../platform/db/cursor.ts';
-import { ImportFailedError, InputError, NotFoundError } from '../../platform/errors.ts';
+import {
+  DatasetInUseError,
+  ImportFailedError,
+  InputError,
+  NotFoundError,
+} from '../../platform/errors.ts';
 import { builder, type Context } from '../../platform/graphql/builder.ts';
 import { DatasetKindEnum, DatasetOriginEnum, LanguageEnum } from '../../platform/graphql/enums.ts';
 import { parseId } from '../../platform/graphql/ids.ts';
+import { pageOrInputError, toConnection } from '../../platform/graphql/pagination.ts';
 import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
 import { LABEL_COLUMNS } from '../dataset.repository.ts';
-import { importDataset } from '../service.ts';
+import { deleteDataset, importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
 
 /**
@@ -39,34 +44,6 @@ const LabelCountsRef = builder.objectRef<{ datasetId: number }>('LabelCounts').i
       ]),
     ),
 });
-
-/** Relay connection result from a repository page. */
-export function toConnection<T>(page: Page<T>) {
-  const edges = page.nodes.map((node) => ({ node, cursor: page.cursorOf(node) }));
-  return {
-    edges,
-    totalCount: page.totalCount,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
-}
-
-/** Turns repository argument errors into input errors that name the argument. */
-async function pageOrInputError<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof BadCursorError) {
-      throw new InputError([{ path: 'after', message: err.message }]);
-    }
-    if (err instanceof RangeError) throw new InputError([{ path: 'first', message: err.message }]);
-    throw err;
-  }
-}
 
 DatasetRef.implement({
   description: 'A named collection of items of one kind in the registry',
@@ -106,7 +83,11 @@ const DatasetFilterInput = builder.inputType('DatasetFilter', {
     kind: t.field({ type: DatasetKindEnum, required: false }),
     origin: t.field({ type: DatasetOriginEnum, required: false }),
     tag: t.string({ required: false }),
-    search: t.string({ required: false, description: 'Case-insensitive part of the name' }),
+    search: t.string({
+      required: false,
+      description: 'Case-insensitive part of the name (at most 200 characters)',
+      validate: SearchTextSchema,
+    }),
   }),
 });
 
@@ -174,7 +155,7 @@ builder.mutationFields((t) => ({
       file: t.arg({ type: 'File', required: true }),
       kind: t.arg({ type: DatasetKindEnum, required: true }),
       name: t.arg.string({ required: false, validate: v.optional(DatasetNameSchema) }),
-      tags: t.arg.stringList({ required: false, validate: v.optional(v.array(TagSchema)) }),
+      tags: t.arg.stringList({ required: false, validate: v.optional(TagsSchema) }),
       seriesType: t.arg.string({
         required: false,
         description: 'For time-series CSVs without a series_type column',
@@ -202,7 +183,8 @@ builder.mutationFields((t) => ({
         ]);
       }
       const outcome = await importDataset(ctx.services.datasets(ctx.em), {
-        content: await file.text(),
+        // Read as a stream, like `genesis import`: records are checked and stored as they arrive.
+        source: file.stream(),
         fileName: file.name,
         kind: args.kind,
         name: args.name ?? null,
@@ -239,7 +221,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, InputError] },
     args: {
       id: t.arg.id({ required: true }),
-      add: t.arg.stringList({ required: false, validate: v.optional(v.array(TagSchema)) }),
+      add: t.arg.stringList({ required: false, validate: v.optional(TagsSchema) }),
       remove: t.arg.stringList({ required: false }),
     },
     resolve: async (_root, args, ctx) => {
@@ -254,14 +236,20 @@ builder.mutationFields((t) => ({
   }),
   deleteDataset: t.field({
     type: 'ID',
-    description: 'Deletes a dataset and all its items; returns its id',
-    errors: { types: [NotFoundError, InputError] },
-    args: { id: t.arg.id({ required: true }) },
+    description:
+      'Deletes a dataset and all its items; returns its id. Refused with DatasetInUseError while generation jobs (queued, running, paused), training runs (queued, running), validations or exports use it, unless force is true: then those are cancelled first.',
+    errors: { types: [NotFoundError, InputError, DatasetInUseError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      force: t.arg.boolean({
+        required: false,
+        description:
+          'Cancel the jobs, runs, validations and exports that use the dataset, then delete it',
+      }),
+    },
     resolve: async (_root, args, ctx) => {
       const id = parseId(args.id);
-      if (!(await ctx.services.datasets(ctx.em).deleteById(id))) {
-        throw new NotFoundError('Dataset', String(id));
-      }
+      await deleteDataset(ctx.services, ctx, id, { force: args.force ?? false });
       publish(ctx, 'DELETED', id);
       return String(id);
     },

@@ -7,6 +7,8 @@ import { Migration20261125185949 } from './Migration20261125185949.ts';
 import { Migration20261125191439 } from './Migration20261125191439.ts';
 import { Migration20261202120000 } from './Migration20261202120000.ts';
 import { Migration20261202130000 } from './Migration20261202130000.ts';
+import { Migration20261204210502 } from './Migration20261204210502.ts';
+import { Migration20261204213915 } from './Migration20261204213915.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
@@ -16,4 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125191439', class: Migration20261125191439 },
   { name: 'Migration20261202120000', class: Migration20261202120000 },
   { name: 'Migration20261202130000', class: Migration20261202130000 },
+  { name: 'Migration20261204210502', class: Migration20261204210502 },
+  { name: 'Migration20261204213915', class: Migration20261204213915 },
 ];
