@@ -328,7 +328,16 @@ function timestampRules(
         ['timestamps', index],
         `timestamps must be strictly increasing; ${got} is not after ${String(timestamps[index - 1])}`,
       );
-    } else if (step !== undefined && current - previous !== step) {
+    } else if (
+      step !== undefined &&
+      current - previous !== step &&
+      // A daily series on trading days skips the weekend: Friday to Monday (UTC dates).
+      !(
+        step === FREQUENCY_MS['1D'] &&
+        current - previous === 3 * step &&
+        new Date(previous).getUTCDay() === 5
+      )
+    ) {
       const expected = new Date(previous + step).toISOString();
       misplaced.add(
         ['timestamps', index],

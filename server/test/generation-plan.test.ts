@@ -92,7 +92,12 @@ describe('slot planning', () => {
     const domains = countBy(slots, (s) => s.domain);
     expect(domains).toEqual({ electricity: 80, energy: 32, sensors: 32, financial: 16 });
     expect(new Set(slots.map((s) => s.series_type)).size).toBe(16);
-    expect(slots.every((s) => s.frequency === '1H' && s.length === 336)).toBe(true);
+    // Financial series default to daily trading days, the rest to hourly (issue 14).
+    expect(
+      slots.every(
+        (s) => s.frequency === (s.domain === 'financial' ? '1D' : '1H') && s.length === 336,
+      ),
+    ).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import {
 import type { Complexity, Language, Resolution, Sentiment } from '@genesis/schema/common';
 import { Random } from '@genesis/schema/random';
 import type { ConversationSlot, SeriesSlot } from '@genesis/schema/request';
+import { shippedCalibration } from '../timeseries/params.ts';
 import type { GenerationConfig } from './config.ts';
 
 /**
@@ -116,6 +117,11 @@ export function planConversations(config: GenerationConfig): ConversationSlot[] 
   });
 }
 
+/** The time zone a type's series keep by default: its reference's (`series-engine.params.json`), else UTC. */
+function seriesTimeZone(type: string): string {
+  return shippedCalibration()?.[type]?.timeZone ?? 'UTC';
+}
+
 /** Plans every slot of a time-series job: series types by weight (default: the domain shares). */
 export function planSeries(config: GenerationConfig): SeriesSlot[] {
   const rng = new Random(`plan:${config.seed}`);
@@ -130,13 +136,31 @@ export function planSeries(config: GenerationConfig): SeriesSlot[] {
     );
   const types = shuffledLabels<string>(config.count, weights, rng);
   const languages = shuffledLabels<Language>(config.count, config.targets.languages, rng);
-  return types.map((type, i) => ({
-    slot: slotKey(i),
-    domain: getSeriesType(type)!.domain as DomainId,
-    series_type: type,
-    frequency: config.frequency,
-    start: config.start,
-    length: config.length,
-    language: languages[i]!,
-  }));
+  const calibrated = config.engine === 'calibrated';
+  // A deterministic share of the series may carry anomalies; the rest have none.
+  const withAnomalies =
+    config.anomalyShare === undefined
+      ? null
+      : shuffledLabels<'yes' | 'no'>(
+          config.count,
+          { yes: config.anomalyShare, no: 1 - config.anomalyShare },
+          new Random(`anomalies:${config.seed}`),
+        );
+  return types.map((type, i) => {
+    const domain = getSeriesType(type)!.domain as DomainId;
+    return {
+      slot: slotKey(i),
+      domain,
+      series_type: type,
+      frequency: config.frequencyByType && domain === 'financial' ? '1D' : config.frequency,
+      start: config.start,
+      length: config.length,
+      language: languages[i]!,
+      ...(calibrated ? { calibrated: true } : {}),
+      ...(withAnomalies ? { anomalies: withAnomalies[i] === 'yes' } : {}),
+      ...(calibrated || config.timeZone
+        ? { time_zone: config.timeZone ?? seriesTimeZone(type) }
+        : {}),
+    };
+  });
 }

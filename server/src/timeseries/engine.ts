@@ -19,6 +19,7 @@ import {
   type TimeSeries,
   type TrendType,
 } from '@genesis/schema/timeseries';
+import { renderCalibrated, type TypeParams } from './calibrated.ts';
 import { MODELS, type ModelContext } from './models.ts';
 import { Gauss } from './noise.ts';
 import type { Scenario, ScenarioAnomaly } from './scenario.ts';
@@ -63,7 +64,25 @@ function checkSlot(slot: SeriesSlot): { type: SeriesTypeInfo; startMs: number; s
  *
  * @throws RangeError when the slot itself is malformed (unknown type, wrong domain, bad length or start).
  */
-export function renderSeries(slot: SeriesSlot, scenario: Scenario, rng: Random): TimeSeries {
+export interface RenderOptions {
+  /**
+   * Fitted parameters of the slot's type (`calibrated.ts`): the baseline is drawn from them instead of the
+   * hand-written model, and the scenario's trend, regime shift and anomalies apply on top. Without them the
+   * original engine renders the scenario as it always did.
+   */
+  calibration?: TypeParams | null;
+  /** Time zone of the series' clock (daily profiles, weekends, solar nights); default the slot's, else UTC. */
+  timeZone?: string;
+}
+
+export function renderSeries(
+  slot: SeriesSlot,
+  scenario: Scenario,
+  rng: Random,
+  options: RenderOptions = {},
+): TimeSeries {
+  if (options.calibration)
+    return renderFromCalibration(slot, scenario, rng, options.calibration, options);
   const { type, startMs, stepMs } = checkSlot(slot);
   const spec = typeSpec(type.id);
   const model = MODELS[type.id]!;
@@ -124,6 +143,7 @@ export function renderSeries(slot: SeriesSlot, scenario: Scenario, rng: Random):
     stepHours,
     startMs,
     stepMs,
+    times: null,
     language: slot.language,
   });
   const target = roundAll(values, bounds, level);
@@ -142,6 +162,86 @@ export function renderSeries(slot: SeriesSlot, scenario: Scenario, rng: Random):
     timestamps,
     unit: type.unit,
     seasonality_types: visibleSeasonalities(type, strengths, stepMs, endMs - startMs),
+    trend_type: scenario.trend_type,
+    noise_level: scenario.noise_level,
+    anomalies,
+    description_language: slot.language,
+    description: scenario.description,
+  };
+}
+
+/**
+ * The calibrated path: the baseline from the type's fitted parameters (level, profiles, noise, tails, zeros,
+ * bounds as in the real data), then what the scenario adds on top: a level if it names one, a trend unless
+ * `none`, its regime shift and its labelled anomalies.
+ */
+function renderFromCalibration(
+  slot: SeriesSlot,
+  scenario: Scenario,
+  rng: Random,
+  calibration: TypeParams,
+  options: RenderOptions,
+): TimeSeries {
+  const { type, startMs, stepMs } = checkSlot(slot);
+  const spec = typeSpec(type.id);
+  const n = slot.length;
+  const timeZone = options.timeZone ?? slot.time_zone ?? 'UTC';
+  const drawn = renderCalibrated(
+    calibration,
+    { length: n, startMs, stepMs, timeZone, extensive: spec.extensive },
+    rng.fork('calibrated'),
+  );
+  const values = drawn.values;
+  if (scenario.level != null && Number.isFinite(scenario.level) && calibration.kind !== 'price') {
+    let m = 0;
+    for (const x of values) m += x / n;
+    if (calibration.transform === 'relative' && m > 0 && scenario.level > 0) {
+      for (let i = 0; i < n; i++) values[i] = values[i]! * (scenario.level / m);
+    } else if (calibration.transform === 'standardised') {
+      for (let i = 0; i < n; i++) values[i] = values[i]! + (scenario.level - m);
+    }
+  } else if (scenario.level != null && calibration.kind === 'price' && scenario.level > 0) {
+    const first = values[0]!;
+    for (let i = 0; i < n; i++) values[i] = (values[i]! / first) * scenario.level;
+  }
+  if (scenario.trend_type !== 'none') applyTrend(values, spec, scenario, type, rng.fork('trend'));
+  const regimeIndex = scenario.regime_shift
+    ? Math.round(scenario.regime_shift.position * (n - 1))
+    : n;
+  if (scenario.regime_shift?.factor != null) {
+    applyLevelShift(values, spec, regimeIndex, n, scenario.regime_shift.factor - 1);
+  }
+  const bounds = boundsOf(type, values);
+  clip(values, bounds);
+  const anomalies = injectAnomalies(values, scenario.anomalies ?? [], {
+    spec,
+    type,
+    bounds,
+    stepHours: stepMs / HOUR_MS,
+    startMs,
+    stepMs,
+    times: drawn.times,
+    language: slot.language,
+  });
+  let typical = 0;
+  for (const x of values) typical += Math.abs(x) / n;
+  const target = roundAll(values, bounds, typical);
+  const timestamps = drawn.times.map((t) => new Date(t).toISOString());
+  const spanMs = drawn.times[n - 1]! - drawn.times[0]! + stepMs;
+  return {
+    series_id: slot.slot,
+    domain: type.domain,
+    series_type: type.id,
+    frequency: slot.frequency,
+    start: timestamps[0]!,
+    length: n,
+    target,
+    timestamps,
+    unit: type.unit,
+    seasonality_types: type.seasonality.filter((season) => {
+      const period = SEASON_PERIOD_MS[season];
+      return season !== 'yearly' && stepMs < period && spanMs >= period;
+    }),
     trend_type: scenario.trend_type,
     noise_level: scenario.noise_level,
     anomalies,
@@ -366,6 +466,8 @@ interface AnomalyContext {
   stepHours: number;
   startMs: number;
   stepMs: number;
+  /** The points' instants when they are not evenly spaced (trading days); null for start + i x step. */
+  times: readonly number[] | null;
   language: Language;
 }
 
@@ -498,7 +600,7 @@ function describeAnomaly(
     maximumSignificantDigits: 4,
     signDisplay: 'always',
   }).format(change);
-  const at = new Date(ctx.startMs + index * ctx.stepMs).toISOString();
+  const at = new Date(ctx.times?.[index] ?? ctx.startMs + index * ctx.stepMs).toISOString();
   const span =
     duration > 1 ? (es ? `, durante ${duration} puntos` : `, lasting ${duration} points`) : '';
   const name = ANOMALY_NAMES[ctx.language][type];

@@ -331,3 +331,22 @@ export function defaultScenario(slot: SeriesSlot, rng: Random): Scenario {
     anomalies,
   };
 }
+
+/**
+ * The local provider's scenario for a calibrated slot: the fitted baseline already holds the level, trend and
+ * noise of real series, so the scenario keeps only the situation's description and, when the slot may carry
+ * them, its events (anomalies and a regime change). No level, no trend: the population decides.
+ */
+export function calibratedScenario(slot: SeriesSlot, rng: Random): Scenario {
+  const full = defaultScenario(slot, rng);
+  const events = slot.anomalies !== false;
+  return {
+    ...full,
+    level: null,
+    trend_type: 'none',
+    trend_strength: 0,
+    seasonality_strength: null,
+    regime_shift: events ? (full.regime_shift ?? null) : null,
+    anomalies: events ? (full.anomalies ?? []) : [],
+  };
+}

@@ -1,6 +1,10 @@
 import { Random } from '@genesis/schema/random';
 import type { SeriesSlot } from '@genesis/schema/request';
-import { defaultScenario, type Scenario } from '../../../timeseries/scenario.ts';
+import {
+  calibratedScenario,
+  defaultScenario,
+  type Scenario,
+} from '../../../timeseries/scenario.ts';
 
 /**
  * The local provider's answer to a time-series request (docs/bedrock.md §1, "The request contract"): one
@@ -13,7 +17,9 @@ export function answerSeries(
 ): { scenarios: Scenario[] } {
   return {
     scenarios: slots.map((slot) =>
-      defaultScenario(slot, new Random(`${seed}:${slot.slot}:scenario`)),
+      slot.calibrated
+        ? calibratedScenario(slot, new Random(`${seed}:${slot.slot}:scenario`))
+        : defaultScenario(slot, new Random(`${seed}:${slot.slot}:scenario`)),
     ),
   };
 }

@@ -1,0 +1,378 @@
+/**
+ * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N]
+ *
+ * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
+ * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
+ * them against that real data (`../shared/data/`): the report's discriminator (logistic regression on its
+ * summary features) and a stronger one written here (gradient-boosted stumps on a richer feature set), marginal
+ * KS, ACF distance and daily/weekly seasonality distances with their real-vs-real bands (from the report,
+ * against a profile built from the same real series), the nearest-neighbour distance ratio to real series
+ * (synthetic-to-nearest-real over real-to-nearest-other-real; copies counted), and series per second. Both
+ * the calibrated engine and the original one (`--engine both`, the default) run in the same process.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getSeriesType, SERIES_TYPES } from '@genesis/schema/catalog/series';
+import { Random } from '@genesis/schema/random';
+import type { SeriesSlot } from '@genesis/schema/request';
+import type { TimeSeries } from '@genesis/schema/timeseries';
+import { parseSeriesAnswer } from '../src/generation/parse.ts';
+import { answerSeries } from '../src/llm/local/series/answer.ts';
+import { formatImportIssue, parseDatasetFile } from '../src/registry/import.ts';
+import { shippedCalibration } from '../src/timeseries/params.ts';
+import { discriminate } from '../src/validation/series/discriminator.ts';
+import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
+import { buildSeriesProfile } from '../src/validation/series/profile.ts';
+import { readReferenceSeries } from '../src/validation/series/reference-data.ts';
+import { validateSeries } from '../src/validation/series/report.ts';
+import { autocorrelation, mean, quantileSorted, variance } from '../src/validation/series/stats.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    types: { type: 'string' },
+    engine: { type: 'string', default: 'both' },
+    seed: { type: 'string', default: '14' },
+    data: { type: 'string', default: resolve(root, '../shared/data') },
+  },
+});
+const wantedTypes = args.types ? args.types.split(',') : SERIES_TYPES.map((t) => t.id);
+const engines = (args.engine === 'both' ? ['original', 'calibrated'] : [args.engine!]) as (
+  | 'original'
+  | 'calibrated'
+)[];
+const seed = Number(args.seed);
+
+// ---------------------------------------------------------------------------------------------------------
+// Real data
+
+type Item = Record<string, unknown> & { target: number[]; timestamps?: string[] };
+const realByType = new Map<string, { items: Item[]; sources: string[] }>();
+{
+  const file = resolve(args.data!, 'electricity/electricity_hourly.csv');
+  const parsed = parseDatasetFile(readFileSync(file, 'utf8'), {
+    kind: 'timeseries',
+    seriesType: 'commercial_consumption',
+    filename: file,
+  });
+  if (!parsed.ok) throw new Error(parsed.errors.slice(0, 3).map(formatImportIssue).join('; '));
+  const items = parsed.items.map((i) => i.data as Item);
+  for (const t of SERIES_TYPES.filter((x) => x.domain === 'electricity')) {
+    realByType.set(t.id, { items, sources: items.map((i) => String(i.series_id)) });
+  }
+  for (const domain of ['energy', 'sensors', 'financial'] as const) {
+    const { items: all, sources } = readReferenceSeries(
+      domain,
+      resolve(args.data!, domain, `${domain}.csv`),
+    );
+    all.forEach((item, i) => {
+      const type = String(item.series_type);
+      const entry = realByType.get(type) ?? { items: [], sources: [] };
+      entry.items.push(item as Item);
+      entry.sources.push(sources[i]!);
+      realByType.set(type, entry);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generation, through the job's parse-and-render path
+
+async function generate(
+  typeId: string,
+  count: number,
+  like: Item,
+  engine: 'original' | 'calibrated',
+): Promise<{ series: TimeSeries[]; seconds: number }> {
+  const type = getSeriesType(typeId)!;
+  const calibration = engine === 'calibrated' ? shippedCalibration() : null;
+  const params = calibration?.[typeId];
+  const slots: SeriesSlot[] = Array.from({ length: count }, (_, i) => ({
+    slot: `s${String(i).padStart(5, '0')}`,
+    domain: type.domain,
+    series_type: typeId,
+    frequency: String(like.frequency) as SeriesSlot['frequency'],
+    start: type.domain === 'financial' ? '2015-01-05T00:00:00Z' : '2025-01-06T00:00:00Z',
+    length: like.target.length,
+    language: i % 2 ? 'es' : 'en',
+    ...(engine === 'calibrated'
+      ? { calibrated: true, anomalies: false, time_zone: params?.timeZone ?? 'UTC' }
+      : {}),
+  }));
+  const started = performance.now();
+  const out: TimeSeries[] = [];
+  for (let i = 0; i < slots.length; i += 10) {
+    const batch = slots.slice(i, i + 10);
+    const answer = answerSeries(batch, `${seed}:${i}`);
+    const outcomes = await parseSeriesAnswer(
+      { text: JSON.stringify(answer), stopReason: 'end_turn' },
+      batch,
+      {
+        id: 1,
+        seed,
+        calibration: calibration ?? null,
+        ...(engine === 'calibrated' ? { anomalies: false } : {}),
+      },
+      (slot) => ({
+        model: 'local',
+        provider: 'local',
+        created_at: '2025-01-01T00:00:00Z',
+        slot: slot.slot,
+      }),
+    );
+    for (const o of outcomes) {
+      if (!o.ok) throw new Error(`${typeId} ${o.slot}: ${o.reason}`);
+      out.push(o.item);
+    }
+  }
+  return { series: out, seconds: (performance.now() - started) / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The stronger discriminator: richer features, gradient-boosted stumps
+
+const DAY = 86_400_000;
+function stepOf(item: Item): number {
+  const t = item.timestamps;
+  if (!t || t.length < 2) return 3_600_000;
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < Math.min(t.length, 20); i++)
+    step = Math.min(step, Date.parse(t[i]!) - Date.parse(t[i - 1]!));
+  return step;
+}
+
+function richFeatures(item: Item): number[] {
+  const type = getSeriesType(String(item.series_type))!;
+  const values = Float64Array.from(item.target);
+  const step = stepOf(item);
+  const calendar = step === DAY && type.id !== 'crypto_price' ? 'trading_days' : 'continuous';
+  const a = analyseSeries(values, type, step, step, calendar);
+  const x = a.transform === 'returns' ? logReturns(values) : values;
+  const m = mean(x);
+  const sdv = Math.sqrt(variance(x, m));
+  const z = sdv > 0 ? x.map((v) => (v - m) / sdv) : x.map(() => 0);
+  const sorted = Float64Array.from(z).sort();
+  const acf = autocorrelation(x, [2, 3, 6, 12]);
+  const diffs = new Float64Array(Math.max(0, x.length - 1));
+  for (let i = 1; i < x.length; i++) diffs[i - 1] = Math.abs(x[i]! - x[i - 1]!);
+  const sq = x.map((v) => (v - m) ** 2);
+  let run = 0;
+  let longest = 0;
+  for (let i = 1; i < values.length; i++) {
+    run = values[i] === values[i - 1] ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return [
+    ...a.features,
+    ...acf,
+    ...[0.05, 0.25, 0.5, 0.75, 0.95].map((p) => quantileSorted(sorted, p)),
+    sdv > 0 ? mean(diffs) / sdv : 0,
+    autocorrelation(sq, [1])[0]!,
+    longest / values.length,
+  ];
+}
+
+/** 5-fold CV accuracy of gradient-boosted decision stumps (logistic loss, 150 rounds, shrinkage 0.1). */
+function boostedAccuracy(real: number[][], synth: number[][], seedText: string): number {
+  const rng = new Random(seedText);
+  const per = Math.min(real.length, synth.length);
+  const rows = [...rng.shuffle(real).slice(0, per), ...rng.shuffle(synth).slice(0, per)].map((r) =>
+    r.map((v) => (Number.isFinite(v) ? v : 0)),
+  );
+  const labels = rows.map((_, i) => (i < per ? 0 : 1));
+  const order = rng.shuffle(rows.map((_, i) => i));
+  const folds = 5;
+  let correct = 0;
+  const width = rows[0]!.length;
+  for (let f = 0; f < folds; f++) {
+    const test = order.filter((_, k) => k % folds === f);
+    const train = order.filter((_, k) => k % folds !== f);
+    // Candidate thresholds: training quantiles of each feature.
+    const cuts = Array.from({ length: width }, (_, j) => {
+      const v = train.map((i) => rows[i]![j]!).sort((a, b) => a - b);
+      return [
+        ...new Set(
+          [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map(
+            (p) => v[Math.floor(p * (v.length - 1))]!,
+          ),
+        ),
+      ];
+    });
+    const stumps: { j: number; cut: number; left: number; right: number }[] = [];
+    const score = new Float64Array(rows.length);
+    for (let round = 0; round < 150; round++) {
+      const grad = train.map((i) => labels[i]! - 1 / (1 + Math.exp(-score[i]!)));
+      let best = { gain: -1, j: 0, cut: 0, left: 0, right: 0 };
+      for (let j = 0; j < width; j++) {
+        for (const cut of cuts[j]!) {
+          let gl = 0;
+          let nl = 0;
+          let gr = 0;
+          let nr = 0;
+          train.forEach((i, k) => {
+            if (rows[i]![j]! <= cut) {
+              gl += grad[k]!;
+              nl++;
+            } else {
+              gr += grad[k]!;
+              nr++;
+            }
+          });
+          if (nl < 3 || nr < 3) continue;
+          const gain = (gl * gl) / nl + (gr * gr) / nr;
+          if (gain > best.gain) best = { gain, j, cut, left: gl / nl, right: gr / nr };
+        }
+      }
+      if (best.gain < 0) break;
+      const stump = { j: best.j, cut: best.cut, left: 4 * best.left, right: 4 * best.right };
+      stumps.push(stump);
+      for (let i = 0; i < rows.length; i++) {
+        score[i]! += 0.1 * (rows[i]![stump.j]! <= stump.cut ? stump.left : stump.right);
+      }
+    }
+    for (const i of test) if ((score[i]! > 0 ? 1 : 0) === labels[i]) correct++;
+  }
+  return correct / rows.length;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Nearest-neighbour distance ratio
+
+function shapeOf(item: Item, length: number): Float64Array {
+  const type = getSeriesType(String(item.series_type))!;
+  const v = Float64Array.from(item.target.slice(0, length));
+  if (type.bounds.min_exclusive) {
+    const first = v[0]!;
+    return v.map((x) => Math.log(x / first));
+  }
+  const m = mean(v);
+  const s = Math.sqrt(variance(v, m));
+  if (type.bounds.min === 0) return m > 0 ? v.map((x) => x / m) : v;
+  return s > 0 ? v.map((x) => (x - m) / s) : v;
+}
+
+function nnRatio(real: Item[], synth: Item[]): { ratio: number; copies: number } {
+  const length = Math.min(
+    ...real.map((r) => r.target.length),
+    ...synth.map((s) => s.target.length),
+  );
+  const R = real.map((r) => shapeOf(r, length));
+  const S = synth.map((s) => shapeOf(s, length));
+  const dist = (a: Float64Array, b: Float64Array) => {
+    let d = 0;
+    for (let i = 0; i < length; i++) d += (a[i]! - b[i]!) ** 2;
+    return Math.sqrt(d / length);
+  };
+  const realNn = R.map((a, i) => Math.min(...R.filter((_, j) => j !== i).map((b) => dist(a, b))));
+  const synthNn = S.map((a) => Math.min(...R.map((b) => dist(a, b))));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const floor = Math.min(...realNn);
+  return {
+    ratio: median(synthNn) / median(realNn),
+    copies: synthNn.filter((d) => d < Math.min(floor, 1e-9 + 0.5 * median(realNn)) * 0.5).length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Row {
+  engine: string;
+  type: string;
+  n: number;
+  logreg: number | null;
+  boosted: number;
+  metrics: Record<string, { value: number | null; band: string }>;
+  nn: number;
+  copies: number;
+  perSecond: number;
+}
+
+const KEYS = ['marginal_ks', 'acf_distance', 'daily_seasonality', 'weekly_seasonality'] as const;
+const rows: Row[] = [];
+for (const engine of engines) {
+  for (const typeId of wantedTypes) {
+    const real = realByType.get(typeId);
+    if (!real || real.items.length < 10) {
+      console.log(`${typeId}: fewer than 10 real series, skipped`);
+      continue;
+    }
+    const { series, seconds } = await generate(typeId, real.items.length, real.items[0]!, engine);
+    const synth = series as unknown as Item[];
+    const type = getSeriesType(typeId)!;
+    // Electricity's real clients carry no type: the domain is the reference of each electricity type.
+    const profile = buildSeriesProfile(type.domain, real.items, {
+      byType: type.domain !== 'electricity',
+      sources: real.sources,
+    });
+    const report = validateSeries(synth, { profile, seed: `bench:${typeId}` });
+    const metrics: Row['metrics'] = {};
+    for (const key of KEYS) {
+      const m = report.metrics.find((x) => x.id.endsWith(`.${key}`) && x.group === 'fidelity');
+      metrics[key] = {
+        value: m?.value ?? null,
+        band: m?.band ? `${m.band.low}..${m.band.high}` : '-',
+      };
+    }
+    const step = stepOf(real.items[0]!);
+    const features = (items: Item[]) =>
+      items.map((item) => {
+        const t = getSeriesType(String(item.series_type))!;
+        const s = stepOf(item);
+        return analyseSeries(
+          Float64Array.from(item.target),
+          t,
+          s,
+          step,
+          s === DAY && t.id !== 'crypto_price' ? 'trading_days' : 'continuous',
+        ).features;
+      });
+    const logreg = discriminate(
+      features(real.items),
+      features(synth),
+      FEATURE_NAMES,
+      `bench:${typeId}`,
+    );
+    const boosted = boostedAccuracy(
+      real.items.map(richFeatures),
+      synth.map(richFeatures),
+      `boost:${typeId}`,
+    );
+    const nn = nnRatio(real.items, synth);
+    const row: Row = {
+      engine,
+      type: typeId,
+      n: synth.length,
+      logreg: logreg.ok ? logreg.accuracy : null,
+      boosted,
+      metrics,
+      nn: nn.ratio,
+      copies: nn.copies,
+      perSecond: synth.length / seconds,
+    };
+    rows.push(row);
+    const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+    console.log(
+      `${engine.padEnd(10)} ${typeId.padEnd(24)} n=${String(row.n).padStart(3)} logreg=${f(row.logreg)} boosted=${f(row.boosted)} ` +
+        KEYS.map((k) => `${k}=${f(metrics[k]!.value)} [${metrics[k]!.band}]`).join(' ') +
+        ` nn=${row.nn.toFixed(2)} copies=${row.copies} ${row.perSecond.toFixed(0)}/s`,
+    );
+  }
+}
+
+// Markdown table for BENCHMARKS.md.
+const f = (x: number | null | undefined) => (x === null || x === undefined ? '-' : x.toFixed(3));
+console.log(
+  `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), seed ${seed}\n`,
+);
+console.log(
+  '| engine | type | n | LR acc | GBS acc | KS [band] | ACF [band] | daily [band] | weekly [band] | NN ratio | copies | series/s |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const m = (k: (typeof KEYS)[number]) => `${f(r.metrics[k]!.value)} [${r.metrics[k]!.band}]`;
+  console.log(
+    `| ${r.engine} | ${r.type} | ${r.n} | ${f(r.logreg)} | ${f(r.boosted)} | ${m('marginal_ks')} | ${m('acf_distance')} | ${m('daily_seasonality')} | ${m('weekly_seasonality')} | ${r.nn.toFixed(2)} | ${r.copies} | ${r.perSecond.toFixed(0)} |`,
+  );
+}

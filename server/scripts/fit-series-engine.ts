@@ -1,0 +1,190 @@
+/**
+ * pnpm --filter @genesis/server exec tsx scripts/fit-series-engine.ts [--data DIR] [--output JSON]
+ *
+ * Fits the calibrated series engine (`src/timeseries/calibrated.ts`) to the real reference data beside the repo
+ * (`../shared/data/{electricity,energy,sensors,financial}/`) and writes the parameters of the 16 types to
+ * `data/reference/series-engine.params.json`: per real series, its level, daily and weekly profiles, hourly
+ * residual spread, residual quantiles and autocorrelation (or, for prices, its GARCH-t returns). Statistics
+ * only, never a series' values. Without the data it says so and exits 0, leaving the shipped file as it is.
+ *
+ * - electricity: the 203 clients have no type; every electricity type is fitted on all of them, its levels
+ *   rescaled to the type's typical level (a household's kWh, a grid's MW). The placeholder timestamps are
+ *   realigned (real = placeholder + 2 days - 2 hours, see `calibration.ts`).
+ * - energy, sensors: each series' hours are read in its site's time zone (Europe for OPSD, Cambridge and the
+ *   Danish meters; Beijing or Bedford for the sensors), so profiles are in local time.
+ * - financial: daily; stocks, exchange rates and volumes on trading days, crypto every day.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getSeriesType, SERIES_TYPES } from '@genesis/schema/catalog/series';
+import {
+  type FitInput,
+  fitType,
+  paramsFile,
+  type TypeParams,
+} from '../src/timeseries/calibrated.ts';
+import { typeSpec } from '../src/timeseries/specs.ts';
+import { aqiOfPm25, readLong } from '../src/validation/series/reference-data.ts';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const root = resolve(import.meta.dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: resolve(root, '../shared/data') },
+    output: {
+      type: 'string',
+      default: resolve(root, 'data/reference/series-engine.params.json'),
+    },
+  },
+});
+const dataDir = resolve(args.data!);
+const output = resolve(args.output!);
+if (!existsSync(resolve(dataDir, 'energy/energy.csv'))) {
+  console.log(
+    `skipped: no reference data in ${dataDir}, so the engine parameters were not refitted`,
+  );
+  process.exit(0);
+}
+const started = performance.now();
+
+/** The site time zone of each source, for reading hours in local time. */
+const SOURCE_ZONES: Record<string, string> = {
+  'cambridge_estates_v2.1': 'Europe/London',
+  dk_smart_heat_meters_2022: 'Europe/Copenhagen',
+  'opsd_time_series_2018-06-30': 'Europe/Berlin',
+  beijing_multisite_uci: 'Asia/Shanghai',
+  beijing_pm25_uci: 'Asia/Shanghai',
+  midas_open_bedford: 'Europe/London',
+};
+
+function sourcesOf(file: string): Map<string, string> {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const out = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const [id, , source] = line.split(',');
+    if (id && source) out.set(id, source);
+  }
+  return out;
+}
+
+const byType = new Map<string, FitInput[]>();
+const add = (type: string, input: FitInput) => {
+  const list = byType.get(type) ?? [];
+  list.push(input);
+  byType.set(type, list);
+};
+
+// Electricity: one population for the four types.
+const electricity: FitInput[] = [];
+{
+  const lines = readFileSync(resolve(dataDir, 'electricity/electricity_hourly.csv'), 'utf8').split(
+    /\r?\n/,
+  );
+  const series = new Map<string, { values: number[]; times: number[] }>();
+  const shift = 2 * DAY - 2 * HOUR;
+  for (const line of lines.slice(1)) {
+    if (!line) continue;
+    const [id, time, value] = line.split(',');
+    const s = series.get(id!) ?? { values: [], times: [] };
+    series.set(id!, s);
+    s.values.push(Number(value));
+    s.times.push(Date.parse(`${time!.replace(' ', 'T')}Z`) + shift);
+  }
+  for (const s of series.values()) electricity.push({ ...s, timeZone: 'UTC' });
+}
+
+for (const domain of ['energy', 'sensors'] as const) {
+  const sources = sourcesOf(resolve(dataDir, `${domain}/${domain}_series.csv`));
+  for (const raw of readLong(resolve(dataDir, `${domain}/${domain}.csv`))) {
+    add(raw.type, {
+      values: raw.type === 'air_quality' ? raw.values.map(aqiOfPm25) : raw.values,
+      times: raw.times.map((t) => Date.parse(t)),
+      timeZone: SOURCE_ZONES[sources.get(raw.id) ?? ''] ?? 'UTC',
+    });
+  }
+}
+for (const raw of readLong(resolve(dataDir, 'financial/financial.csv'))) {
+  add(raw.type, {
+    values: raw.values,
+    times: raw.times.map((t) => Date.parse(t)),
+    timeZone: 'UTC',
+  });
+}
+
+const TYPE_ZONES: Record<string, string> = {
+  electricity: 'Europe/Lisbon',
+  solar_generation: 'Europe/Berlin',
+  wind_generation: 'Europe/Berlin',
+  gas_consumption: 'Europe/London',
+  heating_demand: 'Europe/Copenhagen',
+  temperature: 'Asia/Shanghai',
+  pressure: 'Asia/Shanghai',
+  humidity: 'Asia/Shanghai',
+  air_quality: 'Asia/Shanghai',
+  financial: 'America/New_York',
+};
+
+const types: Record<string, TypeParams> = {};
+let electricityPopulation: TypeParams['series'] | null = null;
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const info of SERIES_TYPES) {
+  const type = getSeriesType(info.id)!;
+  const financial = type.domain === 'financial';
+  const inputs = type.domain === 'electricity' ? electricity : (byType.get(type.id) ?? []);
+  let levelScale = 1;
+  if (type.domain === 'electricity') {
+    const [low, high] = typeSpec(type.id).typicalLevel;
+    levelScale = Math.sqrt(low * high) / medianOf(electricity.map((s) => mean(s.values)));
+  }
+  const fitted = fitType(
+    type,
+    type.domain === 'electricity' && electricityPopulation ? [] : inputs,
+    {
+      stepMs: financial ? DAY : HOUR,
+      calendar: financial && type.id !== 'crypto_price' ? 'trading_days' : 'always',
+      timeZone: TYPE_ZONES[type.id] ?? TYPE_ZONES[type.domain] ?? 'UTC',
+      source:
+        type.domain === 'electricity'
+          ? 'shared/data/electricity (203 clients x 1,000 h, all electricity types)'
+          : `shared/data/${type.domain} (${inputs.length} real ${type.id} series)`,
+      levelScale: Number(levelScale.toPrecision(4)),
+    },
+  );
+  if (type.domain === 'electricity' && electricityPopulation) {
+    // Fitted once: the four types share the population, each with its own level scale.
+    types[type.id] = { ...fittedShell(levelScale), series: electricityPopulation };
+    continue;
+  }
+  if (!fitted) throw new Error(`no ${type.id} series could be fitted`);
+  if (type.domain === 'electricity') electricityPopulation = fitted.series;
+  types[type.id] = fitted;
+  console.log(
+    `  ${type.id}: ${fitted.series.length} of ${inputs.length} series fitted (${fitted.kind})`,
+  );
+}
+
+function fittedShell(levelScale: number): Omit<TypeParams, 'series'> {
+  const first = types.residential_consumption!;
+  const { series: _, ...rest } = first;
+  return {
+    ...rest,
+    levelScale: Number(levelScale.toPrecision(4)),
+    timeZone: TYPE_ZONES.electricity!,
+  };
+}
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s / xs.length;
+}
+
+const params = paramsFile(types);
+const text = `${JSON.stringify(params)}\n`;
+mkdirSync(dirname(output), { recursive: true });
+writeFileSync(output, text);
+console.log(
+  `wrote ${relative(process.cwd(), output)}: ${Object.keys(types).length} types, ${(text.length / 1024).toFixed(0)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

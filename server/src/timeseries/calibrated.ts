@@ -1,0 +1,785 @@
+/**
+ * The calibrated engine: parameters fitted to real series (per series, so a type keeps the population spread of
+ * its reference: levels, daily and weekly shapes, seasonal strengths, noise), and the renderer that draws new
+ * series from them. Only derived statistics are fitted and stored, never a series' values.
+ *
+ * Two model families:
+ * - `seasonal` (loads, generation, weather, air quality, volumes): the value on a common scale (divided by its
+ *   mean for non-negative quantities, standardised otherwise) is a seasonal profile (a weekday and a weekend
+ *   daily profile, times or plus a day-of-week level) plus a residual whose spread depends on the hour
+ *   (heteroscedasticity; zero at night for solar), whose marginal is the fitted quantile function (fat tails,
+ *   zeros, saturation) and whose dependence is a Gaussian copula with a two-component AR(1) autocorrelation
+ *   (fast noise and slow weather or demand swings);
+ * - `price` (stocks, crypto, exchange rates): log returns from a GARCH(1,1) with Student-t innovations (fat
+ *   tails, volatility clustering), a drift, and the share of days the price does not move.
+ *
+ * `fitSeries` fits one series; `renderCalibrated` draws one. The shipped parameters
+ * (`data/reference/series-engine.params.json`) are written by `scripts/fit-series-engine.ts`.
+ */
+import type { Random } from '@genesis/schema/random';
+import { Gauss, normalCdf } from './noise.ts';
+import { DAY_MS, HOUR_MS } from './time.ts';
+
+export const PARAMS_FORMAT = 'genesis-lab/series-engine-params';
+
+/** Probabilities at which a residual's quantile function is stored. */
+export const QUANTILE_PROBS = [
+  0.001, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999,
+] as const;
+
+/** One real series' seasonal-model parameters. Profiles are indexed by local hour (0..23) and weekday (0 = Sunday). */
+export interface SeasonalSeriesParams {
+  /** Mean value (relative) or mean (standardised), in the type's unit. */
+  level: number;
+  /** Standard deviation (standardised types; 0 for relative ones). */
+  scale: number;
+  /** Daily profile of weekdays and of weekends (24 values; a single value for daily data). */
+  dWk: number[];
+  dWe: number[];
+  /** Day-of-week level, 7 values (factor for relative types, offset for standardised ones). */
+  w: number[];
+  /** Residual standard deviation by hour (24, or 1 for daily data). */
+  hsd: number[];
+  /** Quantiles of the standardised residual at `QUANTILE_PROBS`. */
+  q: number[];
+  /** Autocorrelation of the Gaussianised residual: weight w of the fast AR(1) a, slow AR(1) b. */
+  acf: [number, number, number];
+  /** Bounds of the common-scale value seen in the data (saturation, zeros). */
+  lo: number;
+  hi: number;
+}
+
+/** One real price's return-model parameters (per trading day, or per day for crypto). */
+export interface PriceSeriesParams {
+  /** First price of the series (the population of levels). */
+  level: number;
+  mu: number;
+  omega: number;
+  alpha: number;
+  beta: number;
+  nu: number;
+  /** Share of days the price did not move. */
+  still: number;
+}
+
+export type SeriesParams = SeasonalSeriesParams | PriceSeriesParams;
+
+export interface TypeParams {
+  kind: 'seasonal' | 'price';
+  transform: 'relative' | 'standardised' | 'returns';
+  /** Step of the fitted data: hourly or daily. */
+  stepMs: number;
+  /** `trading_days`: a daily series skips Saturdays and Sundays. */
+  calendar: 'always' | 'trading_days';
+  /** Time zone the profiles' hours and weekdays were read in. */
+  timeZone: string;
+  /** Multiplies every fitted level (the reference's unit to the catalog's, e.g. a client's kWh to a household's). */
+  levelScale: number;
+  /** What the parameters were fitted on. */
+  source: string;
+  series: SeriesParams[];
+}
+
+/**
+ * The parameter file: each type's settings, and its series' parameters in a named population (the four
+ * electricity types share one, fitted once).
+ */
+export interface EngineParams {
+  format: typeof PARAMS_FORMAT;
+  version: 1;
+  populations: Record<string, SeriesParams[]>;
+  types: Record<string, Omit<TypeParams, 'series'> & { population: string }>;
+}
+
+/** The types of a parameter file, each with its population's series. */
+export function typesOf(params: EngineParams): Record<string, TypeParams> {
+  if (params.format !== PARAMS_FORMAT || params.version !== 1) {
+    throw new Error(`not a ${PARAMS_FORMAT} file (version 1)`);
+  }
+  const out: Record<string, TypeParams> = {};
+  for (const [id, { population, ...rest }] of Object.entries(params.types)) {
+    const series = params.populations[population];
+    if (!series?.length) throw new Error(`type ${id}: population '${population}' is missing`);
+    out[id] = { ...rest, series };
+  }
+  return out;
+}
+
+/** The parameter file of `types` (populations keyed by type, or shared when the same array is reused). */
+export function paramsFile(types: Record<string, TypeParams>): EngineParams {
+  const populations: Record<string, SeriesParams[]> = {};
+  const names = new Map<SeriesParams[], string>();
+  const out: EngineParams['types'] = {};
+  for (const [id, { series, ...rest }] of Object.entries(types)) {
+    let name = names.get(series);
+    if (!name) {
+      name = id;
+      names.set(series, name);
+      populations[name] = series;
+    }
+    out[id] = { ...rest, population: name };
+  }
+  return { format: PARAMS_FORMAT, version: 1, populations, types: out };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Clock
+
+/** Local hour (0..23) and weekday (0 = Sunday) of an instant in a time zone, cached per UTC hour. */
+export function localClock(timeZone: string): (ms: number) => { hour: number; dow: number } {
+  if (timeZone === 'UTC') {
+    return (ms) => {
+      const d = new Date(ms);
+      return { hour: d.getUTCHours(), dow: d.getUTCDay() };
+    };
+  }
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: 'numeric',
+    weekday: 'short',
+  });
+  const days: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+  const cache = new Map<number, { hour: number; dow: number }>();
+  return (ms) => {
+    const key = Math.floor(ms / HOUR_MS);
+    let hit = cache.get(key);
+    if (!hit) {
+      let hour = 0;
+      let dow = 0;
+      for (const part of format.formatToParts(key * HOUR_MS)) {
+        if (part.type === 'hour') hour = Number(part.value) % 24;
+        if (part.type === 'weekday') dow = days[part.value] ?? 0;
+      }
+      hit = { hour, dow };
+      if (cache.size > 50_000) cache.clear();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+/** Whether a time zone name is one this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fitting helpers
+
+const mean = (xs: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return xs.length ? s / xs.length : 0;
+};
+
+function sd(xs: ArrayLike<number>): number {
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return xs.length > 1 ? Math.sqrt(s / xs.length) : 0;
+}
+
+function acfAt(xs: ArrayLike<number>, lags: readonly number[]): number[] {
+  const n = xs.length;
+  const m = mean(xs);
+  let den = 0;
+  for (let i = 0; i < n; i++) den += (xs[i]! - m) ** 2;
+  return lags.map((lag) => {
+    if (!(den > 0) || lag >= n) return 0;
+    let num = 0;
+    for (let i = lag; i < n; i++) num += (xs[i]! - m) * (xs[i - lag]! - m);
+    return num / den;
+  });
+}
+
+/** Inverse normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.6968302866538, 220.946098424521, -275.928510446969, 138.357751867269, -30.6647980661472,
+    2.50662827745924,
+  ];
+  const b = [
+    -54.4760987982241, 161.585836858041, -155.698979859887, 66.8013118877197, -13.2806815528857,
+  ];
+  const c = [
+    -0.00778489400243029, -0.322396458041136, -2.40075827716184, -2.54973253934373,
+    4.37466414146497, 2.93816398269878,
+  ];
+  const d = [0.00778469570904146, 0.32246712907004, 2.445134137143, 3.75440866190742];
+  const q0 = Math.min(1 - 1e-12, Math.max(1e-12, p));
+  if (q0 < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(q0));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (q0 > 1 - 0.02425) return -normalQuantile(1 - q0);
+  const q = q0 - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
+
+/** Normal scores of a sample (ranks mapped through the inverse normal CDF; ties get the mean rank). */
+function normalScores(xs: ArrayLike<number>): Float64Array {
+  const n = xs.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => xs[i]! - xs[j]!);
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; ) {
+    let e = k;
+    while (e + 1 < n && xs[order[e + 1]!] === xs[order[k]!]) e++;
+    const z = normalQuantile(((k + e) / 2 + 0.5) / n);
+    for (let t = k; t <= e; t++) out[order[t]!] = z;
+    k = e + 1;
+  }
+  return out;
+}
+
+function quantiles(xs: ArrayLike<number>, probs: readonly number[]): number[] {
+  const sorted = Float64Array.from(xs).sort();
+  return probs.map((p) => {
+    const pos = p * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  });
+}
+
+const FAST = Array.from({ length: 19 }, (_, i) => 0.05 * i);
+const SLOW = [0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
+const ACF_FIT_LAGS = [...Array.from({ length: 48 }, (_, i) => i + 1), 72, 96, 168];
+
+/** Least-squares fit of rho(k) = w a^k + (1 - w) b^k to an autocorrelation (lags in `lags`). */
+export function fitAcfMixture(
+  rho: readonly number[],
+  lags: readonly number[],
+): [number, number, number] {
+  let best: [number, number, number] = [1, 0, 0.99];
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (const a of FAST) {
+    for (const b of SLOW) {
+      for (let wi = 0; wi <= 20; wi++) {
+        const w = wi / 20;
+        let err = 0;
+        for (let k = 0; k < lags.length; k++) {
+          const model = w * a ** lags[k]! + (1 - w) * b ** lags[k]!;
+          err += (rho[k]! - model) ** 2;
+        }
+        if (err < bestErr) {
+          bestErr = err;
+          best = [w, a, b];
+        }
+      }
+    }
+  }
+  return best;
+}
+
+const r4 = (x: number) => Number(x.toPrecision(4));
+
+/** A centred moving average of `window` points (the window shrinks at the ends). */
+function movingAverage(xs: ArrayLike<number>, window: number): Float64Array {
+  const n = xs.length;
+  const half = Math.floor(window / 2);
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + xs[i]!;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - half);
+    const b = Math.min(n, i - half + window);
+    out[i] = (prefix[b]! - prefix[a]!) / (b - a);
+  }
+  return out;
+}
+
+export interface FitOptions {
+  transform: 'relative' | 'standardised';
+  /** Hourly (24 phases a day) or daily (one). */
+  stepMs: number;
+  timeZone: string;
+}
+
+/**
+ * Fits the seasonal model to one evenly spaced series (or a trading-day one) with its timestamps. Profiles
+ * come from a classical decomposition (a 24-hour moving average for the daily profile, a week's for the
+ * weekday levels), each shrunk toward flat by how much of it the sample noise could explain, so a weather
+ * series' chance weekday pattern is not written into every series drawn from it.
+ */
+export function fitSeasonal(
+  values: ArrayLike<number>,
+  times: ArrayLike<number>,
+  options: FitOptions,
+): SeasonalSeriesParams | null {
+  const n = values.length;
+  if (n < 48) return null;
+  const relative = options.transform === 'relative';
+  const level = mean(values);
+  const scale = sd(values);
+  if (relative ? !(level > 0) : !(scale > 0)) return null;
+  const y = Float64Array.from(values, (x) => (relative ? x / level : (x - level) / scale));
+  const clock = localClock(options.timeZone);
+  const hourly = options.stepMs < DAY_MS;
+  const phases = hourly ? 24 : 1;
+  const hourOf = new Int32Array(n);
+  const dowOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = clock(times[i]!);
+    hourOf[i] = hourly ? c.hour : 0;
+    dowOf[i] = c.dow;
+  }
+  const weekend = (d: number) => d === 0 || d === 6;
+
+  // Day-of-week levels: daily means against a week's moving average.
+  const dayTrend = hourly ? movingAverage(y, 24) : y;
+  const weekTrend = movingAverage(y, hourly ? 168 : 7);
+  const wSum = new Float64Array(7);
+  const wCount = new Float64Array(7);
+  for (let i = 0; i < n; i++) {
+    const ratio = relative
+      ? weekTrend[i]! > 0
+        ? dayTrend[i]! / weekTrend[i]!
+        : 1
+      : dayTrend[i]! - weekTrend[i]!;
+    wSum[dowOf[i]!]! += ratio;
+    wCount[dowOf[i]!]! += 1;
+  }
+  const neutral = relative ? 1 : 0;
+  let w = Array.from({ length: 7 }, (_, d) => (wCount[d]! > 0 ? wSum[d]! / wCount[d]! : neutral));
+  const present = w.filter((_, d) => wCount[d]! > 0);
+  const wMean = mean(present);
+  w = w.map((x) => (relative ? (wMean > 0 ? x / wMean : 1) : x - wMean));
+
+  // Daily profiles, weekday and weekend: each point against its day's moving average, without the weekday level.
+  const dSum = [new Float64Array(phases), new Float64Array(phases)];
+  const dCount = [new Float64Array(phases), new Float64Array(phases)];
+  for (let i = 0; i < n; i++) {
+    const k = weekend(dowOf[i]!) ? 1 : 0;
+    const ratio = hourly
+      ? relative
+        ? dayTrend[i]! > 0
+          ? y[i]! / dayTrend[i]!
+          : 1
+        : y[i]! - dayTrend[i]!
+      : neutral;
+    dSum[k]![hourOf[i]!]! += ratio;
+    dCount[k]![hourOf[i]!]! += 1;
+  }
+  const profile = (k: number) =>
+    Array.from({ length: phases }, (_, h) => {
+      const c = dCount[k]![h]! + (k === 1 ? 0 : 0);
+      return c > 0 ? dSum[k]![h]! / c : Number.NaN;
+    });
+  let dWk = profile(0);
+  let dWe = profile(1);
+  const all = Array.from({ length: phases }, (_, h) => {
+    const c = dCount[0]![h]! + dCount[1]![h]!;
+    return c > 0 ? (dSum[0]![h]! + dSum[1]![h]!) / c : neutral;
+  });
+  dWk = dWk.map((x, h) => (Number.isFinite(x) ? x : all[h]!));
+  dWe = dWe.map((x, h) => (Number.isFinite(x) ? x : all[h]!));
+
+  // The seasonal expectation and the residual.
+  const expected = (i: number) => {
+    const d = (weekend(dowOf[i]!) ? dWe : dWk)[hourOf[i]!]!;
+    return relative ? d * w[dowOf[i]!]! : d + w[dowOf[i]!]!;
+  };
+  const level0 = relative ? 1 : 0;
+  // Slow level around which the seasonal pattern moves: the residual keeps it (the slow AR component).
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i) + level0);
+
+  // Shrink the weekend-vs-weekday difference and the weekday levels by the noise in their estimates.
+  const residVar = sd(resid) ** 2;
+  const shrink = (signal: number, noise: number) =>
+    signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
+  if (hourly) {
+    const diffVar = mean(dWe.map((x, h) => (x - dWk[h]!) ** 2));
+    const nWe = mean(dCount[1]!);
+    const nWk = mean(dCount[0]!);
+    // Daily profile noise: day-to-day correlated, so each day counts once.
+    const s = nWe > 0 && nWk > 0 ? shrink(diffVar, residVar * (1 / nWe + 1 / nWk)) : 0;
+    dWe = dWe.map((x, h) => dWk[h]! + s * (x - dWk[h]!));
+  }
+  const dayMeans = hourly ? movingAverage(resid, 24) : resid;
+  const dmVar = sd(dayMeans) ** 2;
+  const perDow = mean(Array.from(wCount)) / (hourly ? 24 : 1);
+  const wVar = mean(w.map((x) => (x - neutral) ** 2));
+  const sw = perDow > 0 ? shrink(wVar, (dmVar * (hourly ? 3 : 1)) / perDow) : 0;
+  w = w.map((x) => neutral + sw * (x - neutral));
+  for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i));
+
+  // Heteroscedasticity by hour, and the standardised residual.
+  const hs = new Float64Array(phases);
+  const hc = new Float64Array(phases);
+  const rm = mean(resid);
+  for (let i = 0; i < n; i++) {
+    hs[hourOf[i]!]! += (resid[i]! - rm) ** 2;
+    hc[hourOf[i]!]! += 1;
+  }
+  const hsd = Array.from(hs, (s, h) => (hc[h]! > 0 ? Math.sqrt(s / hc[h]!) : 0));
+  const typical = Math.max(...hsd);
+  const std: number[] = [];
+  const stdIdx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = hsd[hourOf[i]!]!;
+    if (s > 1e-6 * typical && s > 0) {
+      std.push(resid[i]! / s);
+      stdIdx.push(i);
+    }
+  }
+  if (std.length < 24) return null;
+  const q = quantiles(std, QUANTILE_PROBS);
+  // Dependence: the autocorrelation of the normal scores, on the points with a residual (consecutive in time
+  // for everything but solar nights, whose gaps the fit tolerates).
+  const scores = normalScores(std);
+  const lags = ACF_FIT_LAGS.filter((l) => l < scores.length / 3);
+  const rho = acfAt(scores, lags);
+  const acf = fitAcfMixture(rho, lags);
+
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const x of y) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return {
+    level: r4(level),
+    scale: relative ? 0 : r4(scale),
+    dWk: dWk.map(r4),
+    dWe: dWe.map(r4),
+    w: w.map(r4),
+    hsd: hsd.map(r4),
+    q: q.map(r4),
+    acf: [r4(acf[0]), r4(acf[1]), r4(acf[2])],
+    lo: r4(lo),
+    hi: r4(hi),
+  };
+}
+
+/** Log-likelihood of a GARCH(1,1)-t with variance targeting, for the grid fit. */
+function garchLogLik(
+  r: Float64Array,
+  variance: number,
+  alpha: number,
+  beta: number,
+  nu: number,
+): number {
+  const omega = variance * (1 - alpha - beta);
+  let s2 = variance;
+  let ll = 0;
+  const scale = (nu - 2) / nu;
+  for (let t = 0; t < r.length; t++) {
+    const e2 = r[t]! ** 2;
+    ll += -0.5 * Math.log(s2 * scale) - ((nu + 1) / 2) * Math.log1p(e2 / (s2 * scale * nu));
+    s2 = omega + alpha * e2 + beta * s2;
+  }
+  return ll;
+}
+
+const GARCH_ALPHA = [0.01, 0.03, 0.05, 0.08, 0.12, 0.16, 0.22];
+const GARCH_PERSIST = [0.5, 0.8, 0.9, 0.95, 0.98, 0.995];
+const GARCH_NU = [2.5, 3, 4, 5, 7, 10, 30];
+
+/** Fits the price model to one series of prices (consecutive trading days). */
+export function fitPrice(prices: ArrayLike<number>): PriceSeriesParams | null {
+  const n = prices.length;
+  if (n < 60) return null;
+  const returns: number[] = [];
+  let still = 0;
+  for (let i = 1; i < n; i++) {
+    const a = prices[i - 1]!;
+    const b = prices[i]!;
+    if (!(a > 0 && b > 0)) continue;
+    if (a === b) still++;
+    else returns.push(Math.log(b / a));
+  }
+  if (returns.length < 50) return null;
+  const mu = mean(returns);
+  const r = Float64Array.from(returns, (x) => x - mu);
+  const variance = sd(r) ** 2;
+  // Student-t terms depend on nu only through constants; add them for the comparison across nu.
+  const lgamma = (x: number): number => {
+    // Lanczos approximation.
+    const g = 7;
+    const c = [
+      0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+      -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+      1.5056327351493116e-7,
+    ];
+    if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
+    const xx = x - 1;
+    let a = c[0]!;
+    const t = xx + g + 0.5;
+    for (let i = 1; i < g + 2; i++) a += c[i]! / (xx + i);
+    return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+  };
+  let best = { alpha: 0.05, beta: 0.9, nu: 5, ll: Number.NEGATIVE_INFINITY };
+  for (const alpha of GARCH_ALPHA) {
+    for (const persist of GARCH_PERSIST) {
+      const beta = persist - alpha;
+      if (beta < 0) continue;
+      for (const nu of GARCH_NU) {
+        const constant =
+          r.length * (lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(Math.PI * nu));
+        const ll = garchLogLik(r, variance, alpha, beta, nu) + constant;
+        if (ll > best.ll) best = { alpha, beta, nu, ll };
+      }
+    }
+  }
+  return {
+    level: r4(prices[0]!),
+    mu: r4(mu),
+    omega: Number((variance * (1 - best.alpha - best.beta)).toPrecision(4)),
+    alpha: best.alpha,
+    beta: r4(best.beta),
+    nu: best.nu,
+    still: r4(still / (n - 1)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering
+
+export interface CalibratedRequest {
+  /** Number of points. */
+  length: number;
+  startMs: number;
+  stepMs: number;
+  timeZone: string;
+  /** Whether a point holds an amount over its interval (values scale with the step). */
+  extensive: boolean;
+}
+
+export interface CalibratedSeries {
+  values: Float64Array;
+  times: number[];
+  /** The level drawn for the series, in the type's unit per point. */
+  level: number;
+}
+
+function mix(a: number[], b: number[], t: number): number[] {
+  return a.map((x, i) => t * x + (1 - t) * (b[i] ?? x));
+}
+
+/** The timestamps of `length` points: evenly spaced, or trading days only (Saturdays and Sundays skipped). */
+export function calendarTimes(
+  request: Pick<CalibratedRequest, 'length' | 'startMs' | 'stepMs' | 'timeZone'>,
+  calendar: TypeParams['calendar'],
+): number[] {
+  const times: number[] = [];
+  // Trading days are dates: Saturdays and Sundays are skipped by their UTC date, as readers of the data do.
+  const skip = calendar === 'trading_days' && request.stepMs === DAY_MS;
+  let t = request.startMs;
+  while (times.length < request.length) {
+    const dow = new Date(t).getUTCDay();
+    if (!skip || (dow !== 0 && dow !== 6)) times.push(t);
+    t += request.stepMs;
+  }
+  return times;
+}
+
+/** Standard-normal draws of the two-component AR(1) mixture (unit variance). */
+function mixtureNoise(
+  n: number,
+  acf: readonly number[],
+  stepRatio: number,
+  gauss: Gauss,
+): Float64Array {
+  const [w, a0, b0] = acf as [number, number, number];
+  const a = a0 ** stepRatio;
+  const b = b0 ** stepRatio;
+  const ia = Math.sqrt(1 - a * a);
+  const ib = Math.sqrt(1 - b * b);
+  let u = gauss.next();
+  let v = gauss.next();
+  const out = new Float64Array(n);
+  const sw = Math.sqrt(w);
+  const sv = Math.sqrt(1 - w);
+  for (let i = 0; i < n; i++) {
+    out[i] = sw * u + sv * v;
+    u = a * u + ia * gauss.next();
+    v = b * v + ib * gauss.next();
+  }
+  return out;
+}
+
+/** A relative daily profile below this reads as "off": solar plants at night. */
+const NIGHT = 0.02;
+
+function quantileMap(q: readonly number[], z: number): number {
+  const p = normalCdf(z);
+  const probs = QUANTILE_PROBS;
+  if (p <= probs[0]) return q[0]!;
+  const last = probs.length - 1;
+  if (p >= probs[last]!) return q[last]!;
+  let k = 1;
+  while (probs[k]! < p) k++;
+  const t = (p - probs[k - 1]!) / (probs[k]! - probs[k - 1]!);
+  return q[k - 1]! + t * (q[k]! - q[k - 1]!);
+}
+
+/**
+ * Draws one series from a type's fitted parameters: a real series' parameters blended with another's (so the
+ * population spread is kept without reusing any series' parameters as they are), rendered at the requested
+ * step (aggregated from the fitted step when coarser), in the requested time zone.
+ */
+export function renderCalibrated(
+  params: TypeParams,
+  request: CalibratedRequest,
+  rng: Random,
+): CalibratedSeries {
+  const pick = () => params.series[Math.floor(rng.next() * params.series.length)]!;
+  const blend = 0.75 + 0.2 * rng.next();
+  const gauss = new Gauss(rng);
+  const times = calendarTimes(request, params.calendar);
+  const n = request.length;
+  const values = new Float64Array(n);
+
+  if (params.kind === 'price') {
+    const a = pick() as PriceSeriesParams;
+    const b = pick() as PriceSeriesParams;
+    const t = blend;
+    const alpha = t * a.alpha + (1 - t) * b.alpha;
+    const beta = t * a.beta + (1 - t) * b.beta;
+    const variance = (t * a.omega + (1 - t) * b.omega) / Math.max(1e-6, 1 - alpha - beta);
+    const omega = variance * (1 - alpha - beta);
+    const nu = Math.max(2.5, Math.round(t * a.nu + (1 - t) * b.nu));
+    const mu = t * a.mu + (1 - t) * b.mu;
+    const still = t * a.still + (1 - t) * b.still;
+    // Steps other than the fitted one scale the return variance with time (a week is five trading days).
+    const ratio = request.stepMs / params.stepMs;
+    const level = a.level * params.levelScale * Math.exp(0.1 * gauss.next());
+    const tScale = Math.sqrt((nu - 2) / nu);
+    let s2 = variance;
+    let price = level;
+    for (let i = 0; i < n; i++) {
+      values[i] = price;
+      if (rng.next() < still) continue;
+      let chi2 = 0;
+      const whole = Math.floor(nu);
+      for (let k = 0; k < whole; k++) chi2 += gauss.next() ** 2;
+      if (nu > whole) chi2 += (nu - whole) * gauss.next() ** 2;
+      const eps = (gauss.next() / Math.sqrt(chi2 / nu)) * tScale;
+      const r = mu * ratio + Math.sqrt(s2 * ratio) * eps;
+      s2 = omega + (alpha * (r * r)) / ratio + beta * s2;
+      price *= Math.exp(r);
+    }
+    return { values, times, level };
+  }
+
+  const a = pick() as SeasonalSeriesParams;
+  const b = pick() as SeasonalSeriesParams;
+  const t = blend;
+  const dWk = mix(a.dWk, b.dWk, t);
+  const dWe = mix(a.dWe, b.dWe, t);
+  const w = mix(a.w, b.w, t);
+  const hsd = mix(a.hsd, b.hsd, t);
+  const q = mix(a.q, b.q, t);
+  const acf = mix(a.acf, b.acf, t);
+  const lo = Math.min(a.lo, b.lo);
+  const hi = t * a.hi + (1 - t) * b.hi;
+  const relative = params.transform === 'relative';
+  const level =
+    (relative ? a.level * params.levelScale : a.level) *
+    Math.exp(relative ? 0.1 * gauss.next() : 0);
+  const scale = relative ? 0 : t * a.scale + (1 - t) * b.scale;
+  const hourlyModel = params.stepMs < DAY_MS;
+  // Sub-steps per point when the request is coarser than the fitted step (a daily point averages 24 hours).
+  const sub =
+    request.stepMs > params.stepMs ? Math.min(168, Math.round(request.stepMs / params.stepMs)) : 1;
+  const fineStep = request.stepMs / sub;
+  const clock = localClock(request.timeZone);
+  const noise = mixtureNoise(n * sub, acf, fineStep / params.stepMs, gauss);
+  const weekend = (d: number) => d === 0 || d === 6;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < sub; k++) {
+      const ms = times[i]! + k * fineStep;
+      const { hour, dow } = clock(ms);
+      const h = hourlyModel ? hour : 0;
+      const d = (weekend(dow) ? dWe : dWk)[h]!;
+      const seasonal = relative ? d * w[dow]! : d + w[dow]!;
+      let y = seasonal + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+      y = Math.min(hi, Math.max(lo, y));
+      // Hours whose typical value is under 2% of the mean are off (solar at night): exactly zero.
+      if (relative && d < NIGHT) y = 0;
+      sum += y;
+    }
+    const y = sum / sub;
+    values[i] = relative ? y * level : level + y * scale;
+  }
+  if (relative && request.extensive) {
+    const factor = request.stepMs / params.stepMs;
+    for (let i = 0; i < n; i++) values[i] = values[i]! * factor;
+  }
+  return { values, times, level: relative ? level : level };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fitting a type
+
+/** One series to fit: values, their instants, and the zone its clock is read in. */
+export interface FitInput {
+  values: ArrayLike<number>;
+  times: ArrayLike<number>;
+  timeZone: string;
+}
+
+/** The model family and common scale a catalog type is fitted with. */
+export function familyOf(type: {
+  domain: string;
+  bounds: { min: number | null; min_exclusive?: boolean };
+}): { kind: TypeParams['kind']; transform: TypeParams['transform'] } {
+  if (type.bounds.min_exclusive) return { kind: 'price', transform: 'returns' };
+  return { kind: 'seasonal', transform: type.bounds.min === 0 ? 'relative' : 'standardised' };
+}
+
+/**
+ * Fits a type's parameters to real series of it: one parameter set per series that can be fitted (too short,
+ * constant or non-positive series are skipped). Returns null when no series could be fitted.
+ */
+export function fitType(
+  type: { domain: string; bounds: { min: number | null; min_exclusive?: boolean } },
+  inputs: readonly FitInput[],
+  options: {
+    stepMs: number;
+    calendar: TypeParams['calendar'];
+    timeZone: string;
+    source: string;
+    levelScale?: number;
+  },
+): TypeParams | null {
+  const { kind, transform } = familyOf(type);
+  const series: SeriesParams[] = [];
+  for (const input of inputs) {
+    const fitted =
+      kind === 'price'
+        ? fitPrice(input.values)
+        : fitSeasonal(input.values, input.times, {
+            transform: transform as 'relative' | 'standardised',
+            stepMs: options.stepMs,
+            timeZone: input.timeZone,
+          });
+    if (fitted) series.push(fitted);
+  }
+  if (series.length === 0) return null;
+  return {
+    kind,
+    transform,
+    stepMs: options.stepMs,
+    calendar: options.calendar,
+    timeZone: options.timeZone,
+    levelScale: options.levelScale ?? 1,
+    source: options.source,
+    series,
+  };
+}
