@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { commandConfig, parseDatasetId, parseIntArg } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
@@ -22,7 +22,25 @@ export interface TrainOptions {
   searchSpace?: string;
   trials?: number;
   experiment?: string;
+  /** Other datasets to train on too (`--add DATASET[:WEIGHT]`, repeatable). */
+  add?: { id: number; weight: number }[];
   json?: boolean;
+}
+
+/** `--add DATASET[:WEIGHT]`: a dataset id and an optional weight > 0 (default 1), collected over repeats. */
+export function parseWeightedDataset(
+  value: string,
+  previous: { id: number; weight: number }[] = [],
+): { id: number; weight: number }[] {
+  const [idText = '', weightText] = value.split(':');
+  const id = parseDatasetId(idText);
+  const weight = weightText === undefined ? 1 : Number(weightText);
+  if (weightText !== undefined && (!/^\d*\.?\d+$/.test(weightText) || !(weight > 0))) {
+    throw new InvalidArgumentError(
+      `the weight after ":" must be a number greater than 0 (e.g. --add ${id}:2), got "${weightText}".`,
+    );
+  }
+  return [...previous, { id, weight }];
 }
 
 type Summary = { mean: number; std: number } | number;
@@ -68,6 +86,7 @@ export async function runTrain(
       runId = (
         await manager.start({
           datasetId,
+          ...(opts.add?.length ? { datasets: [{ id: datasetId, weight: 1 }, ...opts.add] } : {}),
           preset: opts.preset,
           ...(opts.test ? { testDatasetId: opts.test } : {}),
           ...(opts.model ? { model: opts.model } : {}),
@@ -288,8 +307,12 @@ export async function runRuns(
         experiment: r.experiment ?? null,
         preset: r.preset ?? null,
         model: config.model?.kind ?? null,
-        datasetId: (r.dataset as { id: number } | null)?.id ?? null,
-        testDatasetId: (r.testDataset as { id: number } | null)?.id ?? null,
+        // From the lineage recorded at creation: still there once a dataset is deleted.
+        datasetId: r.lineage?.dataset.id ?? (r.dataset as { id: number } | null)?.id ?? null,
+        datasetName: r.lineage?.dataset.name ?? null,
+        testDatasetId:
+          r.lineage?.testDataset?.id ?? (r.testDataset as { id: number } | null)?.id ?? null,
+        testDatasetName: r.lineage?.testDataset?.name ?? null,
         metric: headline?.name ?? null,
         accuracy: headline?.value ?? null,
         error: r.error ?? null,
@@ -386,6 +409,11 @@ export function registerTrainingCommands(program: Command): void {
       parseIntArg('--trials', 1, 100),
     )
     .option('--experiment <name>', 'group the run with others to compare them')
+    .option(
+      '--add <dataset[:weight]>',
+      'also train on this dataset (repeatable), weighted relative to DATASET (default 1); the run is still evaluated on DATASET only',
+      parseWeightedDataset,
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',

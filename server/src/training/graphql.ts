@@ -90,6 +90,12 @@ function evaluationFigure(m: Metrics, key: 'accuracy' | 'macroF1'): number | nul
   return e.kind === 'cv' ? e[key].mean : e.metrics[key];
 }
 
+/** A run's dataset id: from its lineage (kept after a delete), else the live reference (runs from before). */
+function lineageId(r: TrainingRun, which: 'dataset' | 'testDataset'): string | null {
+  const id = r.lineage?.[which]?.id ?? (r[which] as { id: number } | null)?.id ?? null;
+  return id === null ? null : String(id);
+}
+
 export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').implement({
   description: 'A classifier training run: config, lineage, metrics and a stored, loadable model',
   fields: (t) => ({
@@ -107,6 +113,34 @@ export const TrainingRunRef = builder.objectRef<TrainingRun>('TrainingRun').impl
       type: DatasetRef,
       nullable: true,
       resolve: (r) => (r.testDataset as { id: number } | null)?.id ?? null,
+    }),
+    datasetId: t.id({
+      nullable: true,
+      description:
+        'The id of the dataset trained on, also once it is deleted (dataset is then null)',
+      resolve: (r) => lineageId(r, 'dataset'),
+    }),
+    datasetName: t.string({
+      nullable: true,
+      description: 'Its name when the run was created, also once it is deleted',
+      resolve: (r) => r.lineage?.dataset.name ?? null,
+    }),
+    testDatasetId: t.id({
+      nullable: true,
+      description: 'The id of the test dataset, also once it is deleted',
+      resolve: (r) => lineageId(r, 'testDataset'),
+    }),
+    testDatasetName: t.string({
+      nullable: true,
+      description: 'Its name when the run was created, also once it is deleted',
+      resolve: (r) => r.lineage?.testDataset?.name ?? null,
+    }),
+    trainedOn: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'Every dataset a multi-dataset run trained on, in order, with its weight (id, name, kind, itemCount, weight); null for a run on one dataset',
+      resolve: (r) => (r.lineage?.datasets ?? null) as unknown as Record<string, unknown> | null,
     }),
     metrics: t.expose('metrics', {
       type: 'JSON',
@@ -245,11 +279,30 @@ const ExperimentRef = builder.objectRef<ExperimentSummary>('Experiment').impleme
   }),
 });
 
+const WeightedDatasetInput = builder.inputType('WeightedDatasetInput', {
+  description: 'A dataset to train on, with its weight relative to the first dataset of the run',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    weight: t.float({
+      required: false,
+      description:
+        'Default 1. Relative to the first dataset: each item counts floor(w) times, plus once more for a seeded share w - floor(w) of them',
+    }),
+  }),
+});
+
 const TrainingInput = builder.inputType('TrainingInput', {
   fields: (t) => ({
     datasetId: t.id({
-      required: true,
-      description: 'Dataset to train on (conversations use their customer turns)',
+      required: false,
+      description:
+        'Dataset to train on and evaluate on (conversations use their customer turns); required unless datasets is given',
+    }),
+    datasets: t.field({
+      type: [WeightedDatasetInput],
+      required: false,
+      description:
+        'Train on several datasets at once (e.g. real + synthetic). The first (or datasetId) is the one cross-validation and the hold-out split are computed on; the others join every training fold, repeated by weight',
     }),
     testDatasetId: t.id({
       required: false,
@@ -362,7 +415,15 @@ builder.mutationFields((t) => ({
       const i = args.input;
       return locatedUnder('input', () =>
         ctx.training.start({
-          datasetId: parseId(i.datasetId, 'datasetId'),
+          ...(i.datasetId ? { datasetId: parseId(i.datasetId, 'datasetId') } : {}),
+          ...(i.datasets
+            ? {
+                datasets: i.datasets.map((d, n) => ({
+                  id: parseId(d.id, `datasets[${n}].id`),
+                  ...(d.weight != null ? { weight: d.weight } : {}),
+                })),
+              }
+            : {}),
           ...(i.testDatasetId ? { testDatasetId: parseId(i.testDatasetId, 'testDatasetId') } : {}),
           ...(i.preset ? { preset: i.preset } : {}),
           ...(i.model ? { model: i.model } : {}),

@@ -37,6 +37,13 @@ import { defaultThreads } from './threads.ts';
 export interface LabelledTexts {
   readonly texts: readonly string[];
   readonly labels: readonly string[];
+  /**
+   * Training on several datasets: rows `[0, primary)` are the run's own data, which cross-validation and the
+   * hold-out split (and `maxExamplesPerClass`) apply to; the rows after them (other datasets, already repeated by
+   * their weights) join every training fold and are never tested on, so the figures stay on the primary data.
+   * Default: every row.
+   */
+  readonly primary?: number;
 }
 
 /** Where a training run is. */
@@ -162,10 +169,21 @@ async function train(
 ): Promise<TrainingResult> {
   let train = checkData(data, 'training data');
   if (options.test) checkData(options.test, 'test data', 1);
+  let primary = Math.min(train.texts.length, Math.max(0, data.primary ?? train.texts.length));
+  const extraRows = Array.from({ length: train.texts.length - primary }, (_, i) => primary + i);
   if (config.maxExamplesPerClass !== null) {
-    const rows = samplePerClass(train.labels, config.maxExamplesPerClass, config.seed);
-    train = pick(train, rows);
+    const rows = samplePerClass(
+      train.labels.slice(0, primary),
+      config.maxExamplesPerClass,
+      config.seed,
+    );
+    train = pick(train, [...rows, ...extraRows]);
+    primary = rows.length;
   }
+  const extras = Int32Array.from(extraRows, (_, i) => primary + i);
+  const withExtras = (fold: Fold): Fold =>
+    extras.length ? { train: Int32Array.from([...fold.train, ...extras]), test: fold.test } : fold;
+  const primaryLabels = train.labels.slice(0, primary);
   const classes = [...new Set(train.labels)].sort();
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const y = Int32Array.from(train.labels, (l) => classIndex.get(l)!);
@@ -184,16 +202,22 @@ async function train(
   const evalStarted = performance.now();
   if (evaluation.kind === 'cv') {
     const { folds, singletonClasses } = stratifiedKFold(
-      train.labels,
+      primaryLabels,
       evaluation.folds,
       config.seed,
     );
-    const oof = new Float64Array(train.texts.length * classes.length);
+    const oof = new Float64Array(primary * classes.length);
     const foldAccuracies: number[] = [];
     const foldF1: number[] = [];
     for (const [f, fold] of folds.entries()) {
-      const scores = await fitAndScore(corpus, y, classes.length, fold, fitter, config, (p) =>
-        progress.fit('cross_validation', f, folds.length, p),
+      const scores = await fitAndScore(
+        corpus,
+        y,
+        classes.length,
+        withExtras(fold),
+        fitter,
+        config,
+        (p) => progress.fit('cross_validation', f, folds.length, p),
       );
       fold.test.forEach((row, r) => {
         oof.set(
@@ -210,20 +234,28 @@ async function train(
       foldF1.push(metrics.macroF1);
       progress.unitDone();
     }
-    if (config.model.kind === 'svm') temperature = fitTemperature(oof, y, classes.length);
+    const yPrimary = y.subarray(0, primary);
+    if (config.model.kind === 'svm') temperature = fitTemperature(oof, yPrimary, classes.length);
     summary = {
       kind: 'cv',
       folds: folds.length,
       accuracy: meanStd(foldAccuracies),
       macroF1: meanStd(foldF1),
       foldAccuracies,
-      pooled: evaluateScores(oof, y, classes),
+      pooled: evaluateScores(oof, yPrimary, classes),
       singletonClasses: singletonClasses.map(String),
     };
   } else if (evaluation.kind === 'holdout') {
-    const fold = stratifiedSplit(train.labels, evaluation.testFraction, config.seed);
-    const scores = await fitAndScore(corpus, y, classes.length, fold, fitter, config, (p) =>
-      progress.fit('holdout', 0, 1, p),
+    const fold = stratifiedSplit(primaryLabels, evaluation.testFraction, config.seed);
+    const scores = await fitAndScore(
+      corpus,
+      y,
+      classes.length,
+      withExtras(fold),
+      fitter,
+      config,
+      // One split, not a fold: no "fold 1 of 1" (the web page showed "Fold 2 of 1" for `balanced`).
+      (p) => progress.fit('holdout', null, null, p),
     );
     const yTest = Array.from(fold.test, (i) => y[i]!);
     if (config.model.kind === 'svm' && fold.test.length > 0) {

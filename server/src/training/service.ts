@@ -8,6 +8,7 @@ import { deadLocalOwner, Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
+import { combineWeighted } from './datasets.ts';
 import {
   type LabelledTexts,
   type LoadedModel,
@@ -22,14 +23,44 @@ import {
   resolveSearch,
   SearchSpecError,
 } from './search-space.ts';
-import { type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
+import { type RunLineage, type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** What a user asks of a training run (GraphQL input, CLI flags). */
-export const TrainingInputSchema = v.object({
-  datasetId: v.pipe(v.number(), v.integer(), v.minValue(1, 'datasetId must be a dataset id')),
+/** One dataset of a multi-dataset run and its weight (relative to the first's; see combineWeighted). */
+export const WeightedDatasetSchema = v.object({
+  id: v.pipe(v.number(), v.integer(), v.minValue(1, 'id must be a dataset id')),
+  weight: v.optional(
+    v.pipe(
+      v.number('weight must be a number'),
+      v.finite('weight must be a finite number'),
+      v.gtValue(0, 'weight must be greater than 0'),
+      v.maxValue(100, 'weight must be at most 100'),
+    ),
+    1,
+  ),
+});
+
+const TrainingInputBaseSchema = v.object({
+  /** The dataset to train on (and evaluate on). Optional when `datasets` is given: its first entry is then it. */
+  datasetId: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1, 'datasetId must be a dataset id')),
+  ),
+  /**
+   * Train on several datasets at once (e.g. real + synthetic): the first is the run's own data, which
+   * cross-validation and the hold-out split are computed on; the others join every training fold, repeated by
+   * their weight relative to the first's. With `datasetId` too, `datasetId` comes first (weight 1) unless it is
+   * in the list.
+   */
+  datasets: v.optional(
+    v.pipe(
+      v.array(WeightedDatasetSchema),
+      v.minLength(1, 'datasets must name at least one dataset'),
+      v.maxLength(20, 'datasets must name at most 20 datasets'),
+    ),
+  ),
   testDatasetId: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1, 'testDatasetId must be a dataset id')),
   ),
@@ -83,7 +114,24 @@ export const TrainingInputSchema = v.object({
   ),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 });
+
+export const TrainingInputSchema = v.pipe(
+  TrainingInputBaseSchema,
+  v.check(
+    (input) => input.datasetId !== undefined || (input.datasets?.length ?? 0) > 0,
+    'datasetId or datasets is required',
+  ),
+);
 export type TrainingInput = v.InferInput<typeof TrainingInputSchema>;
+
+/** The datasets of a run in order (the evaluated one first), from `datasetId` and `datasets`. */
+function trainingSets(input: v.InferOutput<typeof TrainingInputSchema>) {
+  const listed = (input.datasets ?? []).map((d, i) => ({ ...d, path: `datasets[${i}].id` }));
+  if (input.datasetId === undefined) return listed;
+  const at = listed.findIndex((d) => d.id === input.datasetId);
+  if (at < 0) return [{ id: input.datasetId, weight: 1, path: 'datasetId' }, ...listed];
+  return [listed[at]!, ...listed.filter((_, i) => i !== at)];
+}
 
 export interface Prediction {
   intent: string;
@@ -112,7 +160,9 @@ export async function datasetTexts(
   }
   const texts: string[] = [];
   const labels: string[] = [];
-  for await (const data of services.datasets(em).streamItems(datasetId)) {
+  // One snapshot: a dataset deleted while it is read is an error, not a smaller training set.
+  const repo = services.datasets(em);
+  for await (const data of repo.streamSnapshot(await repo.snapshot(datasetId))) {
     const d = data as {
       text?: string;
       intent?: string;
@@ -251,12 +301,46 @@ export class TrainingManager {
         },
       ]);
     }
-    // Load both datasets now, so a wrong id or kind is an input error rather than a failed run.
-    const train = await datasetTexts(this.services, input.datasetId, 'datasetId');
+    const sets = trainingSets(input);
+    const seen = new Set<number>();
+    for (const d of sets) {
+      if (seen.has(d.id)) {
+        throw new InputError([{ path: d.path, message: `dataset ${d.id} is listed twice` }]);
+      }
+      seen.add(d.id);
+    }
+    if (sets.length > 1 && (search || input.learningCurve)) {
+      throw new InputError([
+        {
+          path: search ? 'search' : 'learningCurve',
+          message: `${search ? 'a search' : 'a learning curve'} runs on one dataset; train on several without it`,
+        },
+      ]);
+    }
+    const primary = sets[0]!;
+    // Load every dataset now, so a wrong id or kind is an input error rather than a failed run.
+    const loaded = [];
+    for (const d of sets) {
+      loaded.push({ data: await datasetTexts(this.services, d.id, d.path), weight: d.weight });
+    }
+    const train = loaded.length > 1 ? combineWeighted(loaded, config.seed) : loaded[0]!.data;
     const test = input.testDatasetId
       ? await datasetTexts(this.services, input.testDatasetId, 'testDatasetId')
       : undefined;
     const em = this.services.em.fork();
+    const lineageOf = async (id: number) => {
+      const d = await em.findOne(DatasetSchema, id);
+      if (!d) throw new NotFoundError('Dataset', String(id));
+      return { id: d.id, name: d.name, kind: d.kind, itemCount: d.itemCount };
+    };
+    const lineage: RunLineage = {
+      dataset: await lineageOf(primary.id),
+      testDataset: input.testDatasetId ? await lineageOf(input.testDatasetId) : null,
+    };
+    if (sets.length > 1) {
+      lineage.datasets = [];
+      for (const d of sets) lineage.datasets.push({ ...(await lineageOf(d.id)), weight: d.weight });
+    }
     const extras = {
       learningCurve: input.learningCurve,
       ...(search
@@ -272,8 +356,9 @@ export class TrainingManager {
     };
     const run = em.create(TrainingRunSchema, {
       status: 'queued',
-      dataset: input.datasetId,
+      dataset: primary.id,
       testDataset: input.testDatasetId ?? null,
+      lineage,
       experiment: input.experiment ?? null,
       preset: input.preset,
       config: { ...config, ...extras } as unknown as Record<string, unknown>,

@@ -153,14 +153,110 @@ export function buildReferenceOracles(
   return { built, ...(notes.length ? { note: notes.join('; ') } : {}) };
 }
 
-interface Judged {
+/** One item judged by an oracle of its language. */
+export interface LabelJudgement {
+  /** The item's index in the list judged. */
   item: number;
   language: string;
   label: string;
+  /** 0-based rank of the item's label among the oracle's intents (0: the oracle's top-1). */
   rank: number;
+  /** The oracle's probability of the item's label: the item's label fidelity. */
   labelProbability: number;
   top: string;
   topProbability: number;
+}
+
+/** What {@link judgeLabels} found: the judged items, how many could be judged, and why the others were not. */
+export interface LabelJudgements {
+  judged: LabelJudgement[];
+  /** Items an oracle could judge (before any sample). */
+  covered: number;
+  /** Items not judged, by reason (`language es: no oracle`, `intent unknown to the oracle`, ...). */
+  notCovered: Record<string, number>;
+}
+
+/**
+ * Per-item label fidelity: each item an oracle of its language can judge gets the oracle's probability and rank
+ * of its intent label. The metric below and dataset curation (`--min-label-fidelity`) both judge through here.
+ * `sample` picks which covered items to judge (default: all of them).
+ */
+export function judgeLabels(
+  items: readonly TextItem[],
+  kind: 'conversations' | 'utterances',
+  oracles: readonly LabelOracle[],
+  sample: <T extends { index: number }>(candidates: T[]) => T[] = (c) => c,
+): LabelJudgements {
+  const byLanguage = new Map(oracles.map((o) => [o.json.language, o]));
+  const notCovered: Record<string, number> = {};
+  const skip = (why: string) => {
+    notCovered[why] = (notCovered[why] ?? 0) + 1;
+  };
+  const candidates: Array<{ index: number; language: string; text: string }> = [];
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (!item || typeof item !== 'object') {
+      skip('not an object');
+      continue;
+    }
+    const language = labelOf(item, 'language');
+    const oracle = language ? byLanguage.get(language) : undefined;
+    if (!language || !oracle) {
+      skip(`language ${language ?? '(none)'}: no oracle`);
+      continue;
+    }
+    const intent = labelOf(item, 'intent');
+    if (!intent) {
+      skip('no intent label');
+      continue;
+    }
+    if (!oracle.labels.includes(intent)) {
+      skip('intent unknown to the oracle');
+      continue;
+    }
+    const text = oracleText(item, kind);
+    if (!text.trim()) {
+      skip('no customer text');
+      continue;
+    }
+    candidates.push({ index, language, text });
+  }
+  const queued = new Map<string, { index: number[]; texts: string[] }>();
+  for (const { index, language, text } of sample(candidates)) {
+    const q = queued.get(language) ?? { index: [], texts: [] };
+    q.index.push(index);
+    q.texts.push(text);
+    queued.set(language, q);
+  }
+  const judged: LabelJudgement[] = [];
+  for (const [language, { index, texts }] of queued) {
+    const oracle = byLanguage.get(language)!;
+    const k = oracle.labels.length;
+    const probabilities = oracleProbabilities(oracle, texts);
+    index.forEach((itemIndex, r) => {
+      const label = labelOf(items[itemIndex]!, 'intent')!;
+      const c = oracle.labels.indexOf(label);
+      const o = r * k;
+      const p = probabilities[o + c]!;
+      let top = 0;
+      let rank = 0;
+      for (let d = 0; d < k; d++) {
+        const pd = probabilities[o + d]!;
+        if (pd > probabilities[o + top]!) top = d;
+        if (pd > p || (pd === p && d < c)) rank++;
+      }
+      judged.push({
+        item: itemIndex,
+        language,
+        label,
+        rank,
+        labelProbability: p,
+        top: oracle.labels[top]!,
+        topProbability: probabilities[o + top]!,
+      });
+    });
+  }
+  return { judged, covered: candidates.length, notCovered };
 }
 
 /** How many items a `label_fidelity` metric judged (its sample size). */
@@ -202,82 +298,14 @@ export function labelFidelityMetric(
   }
   const byLanguage = new Map(set.oracles.map((o) => [o.json.language, o]));
   const languages = [...byLanguage.keys()].sort();
-  const notCovered: Record<string, number> = {};
-  const skip = (why: string) => {
-    notCovered[why] = (notCovered[why] ?? 0) + 1;
-  };
-  const candidates: Array<{ index: number; language: string; text: string }> = [];
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    if (!item || typeof item !== 'object') {
-      skip('not an object');
-      continue;
-    }
-    const language = labelOf(item, 'language');
-    const oracle = language ? byLanguage.get(language) : undefined;
-    if (!language || !oracle) {
-      skip(`language ${language ?? '(none)'}: no oracle`);
-      continue;
-    }
-    const intent = labelOf(item, 'intent');
-    if (!intent) {
-      skip('no intent label');
-      continue;
-    }
-    if (!oracle.labels.includes(intent)) {
-      skip('intent unknown to the oracle');
-      continue;
-    }
-    const text = oracleText(item, kind);
-    if (!text.trim()) {
-      skip('no customer text');
-      continue;
-    }
-    candidates.push({ index, language, text });
-  }
-  const covered = candidates.length;
-  const sample =
-    covered > LABEL_FIDELITY_MAX_ITEMS
+  const { judged, covered, notCovered } = judgeLabels(items, kind, set.oracles, (candidates) =>
+    candidates.length > LABEL_FIDELITY_MAX_ITEMS
       ? new Random('label_fidelity')
           .shuffle(candidates)
           .slice(0, LABEL_FIDELITY_MAX_ITEMS)
           .sort((a, b) => a.index - b.index)
-      : candidates;
-  const queued = new Map<string, { index: number[]; texts: string[] }>();
-  for (const { index, language, text } of sample) {
-    const q = queued.get(language) ?? { index: [], texts: [] };
-    q.index.push(index);
-    q.texts.push(text);
-    queued.set(language, q);
-  }
-  const judged: Judged[] = [];
-  for (const [language, { index, texts }] of queued) {
-    const oracle = byLanguage.get(language)!;
-    const k = oracle.labels.length;
-    const probabilities = oracleProbabilities(oracle, texts);
-    index.forEach((itemIndex, r) => {
-      const label = labelOf(items[itemIndex]!, 'intent')!;
-      const c = oracle.labels.indexOf(label);
-      const o = r * k;
-      const p = probabilities[o + c]!;
-      let top = 0;
-      let rank = 0;
-      for (let d = 0; d < k; d++) {
-        const pd = probabilities[o + d]!;
-        if (pd > probabilities[o + top]!) top = d;
-        if (pd > p || (pd === p && d < c)) rank++;
-      }
-      judged.push({
-        item: itemIndex,
-        language,
-        label,
-        rank,
-        labelProbability: p,
-        top: oracle.labels[top]!,
-        topProbability: probabilities[o + top]!,
-      });
-    });
-  }
+      : candidates,
+  );
   const n = judged.length;
   const notCoveredCount = Object.values(notCovered).reduce((a, b) => a + b, 0);
   const coverage = { items: items.length, covered, judged: n, notCovered };
