@@ -12,7 +12,15 @@ export interface GenerationProgress {
   jobId: number;
   datasetId: number | null;
   kind: 'conversations' | 'timeseries';
-  status: 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+  /** `completed_short`: finished with fewer items than requested (see `message` and `rejectionReasons`). */
+  status:
+    | 'queued'
+    | 'running'
+    | 'paused'
+    | 'completed'
+    | 'completed_short'
+    | 'failed'
+    | 'cancelled';
   /** Why the job paused or failed, for people. */
   message: string | null;
   requested: number;

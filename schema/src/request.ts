@@ -23,6 +23,11 @@ export interface ConversationSlot {
   resolution: Resolution;
   /** Market of a Spanish conversation: Mexico or Spain (currency, payment rails, vocabulary). */
   region?: 'MX' | 'ES';
+  /**
+   * Contrastive guidance from a classifier's confusions (augmentation): intents this conversation must not be
+   * mistaken for, "about `intent`, not these". Absent on ordinary slots.
+   */
+  not_intents?: string[];
 }
 
 /** One wanted time series. */
@@ -36,6 +41,15 @@ export interface SeriesSlot {
   length: number;
   /** Language of the series' description. */
   language: Language;
+  /** IANA time zone of the series' clock (daily profiles, weekends, solar nights); default UTC. */
+  time_zone?: string;
+  /**
+   * Whether this series may carry anomalies (spikes, outages, level shifts...). `false`: the scenario must
+   * have none, and any it has are dropped. Absent: the writer decides (jobs from before this field).
+   */
+  anomalies?: boolean;
+  /** The engine renders this slot from fitted parameters: the scenario adds only its events on top. */
+  calibrated?: boolean;
 }
 
 /** A slot of either task. */

@@ -64,6 +64,20 @@ describe('trainClassifier', () => {
     expect(result.test?.labels).toContain('cancel_transfer');
   });
 
+  it('reports the hold-out stage of `balanced` as one split, never as a fold (no "fold 2 of 1")', async () => {
+    const events: { stage: string; fold: number | null; folds: number | null }[] = [];
+    await trainClassifier(data, presetConfig('balanced'), {
+      threads: 1,
+      onProgress: (p) => events.push(p),
+    });
+    const holdout = events.filter((e) => e.stage === 'holdout');
+    expect(holdout.length).toBeGreaterThan(0);
+    for (const e of holdout) expect(e).toMatchObject({ fold: null, folds: null });
+    // Wherever a fold is reported, it is 1-based and within its count.
+    for (const e of events)
+      if (e.fold !== null) expect(e.fold).toBeLessThanOrEqual(e.folds ?? Number.POSITIVE_INFINITY);
+  });
+
   it('reports progress with stages, folds and a fraction that only grows', async () => {
     const events: { stage: string; fold: number | null; fraction: number }[] = [];
     await trainClassifier(data, presetConfig('cross_validation', { cvFolds: 2 }), {

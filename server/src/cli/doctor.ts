@@ -1,20 +1,17 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { classifyBedrockError } from '../llm/bedrock.ts';
+import OpenAI from 'openai';
+import { checkBedrockAccess } from '../llm/bedrock.ts';
+import { checkOpenAIAccess } from '../llm/openai.ts';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
+import type { ProviderCheck } from '../llm/provider.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  /** What was found, or what to do about it. */
-  detail: string;
-  /** Failing optional checks warn instead of failing the whole doctor. */
-  optional?: boolean;
-}
+/** One check; failing optional checks warn instead of failing the whole doctor. */
+export type Check = ProviderCheck;
 
 const MIN_NODE = [20, 19];
 
@@ -99,42 +96,9 @@ async function bedrockChecks(config: Config): Promise<Check[]> {
     ...(config.bedrockEndpoint ? { endpoint: config.bedrockEndpoint } : {}),
   });
   try {
-    await client.config.credentials();
-    checks.push({
-      name: 'AWS credentials',
-      ok: true,
-      detail: 'found by the standard credential chain',
-    });
-  } catch {
-    checks.push({
-      name: 'AWS credentials',
-      ok: false,
-      detail:
-        'none found: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
-    });
-    client.destroy();
-    return checks;
-  }
-  try {
-    await client.send(
-      new ConverseCommand({
-        modelId: model,
-        messages: [{ role: 'user', content: [{ text: 'Reply with OK.' }] }],
-        inferenceConfig: { maxTokens: 1 },
-      }),
-    );
-    checks.push({ name: 'model access', ok: true, detail: `${model} answered a one-token call` });
-  } catch (err) {
-    const e = classifyBedrockError(err);
-    const hint =
-      e.kind === 'throttled'
-        ? 'throttled: the account may have a zero or exhausted quota for this model'
-        : /AccessDenied/.test(e.message)
-          ? 'access denied: enable the model in the Bedrock console (Model access) and check the IAM policy'
-          : /on-demand throughput|ValidationException/.test(e.message)
-            ? 'use an inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)'
-            : 'check GENESIS_BEDROCK_MODEL and the region';
-    checks.push({ name: 'model access', ok: false, detail: `${model}: ${e.message} (${hint})` });
+    const access = await checkBedrockAccess(client, model);
+    checks.push(...access.map(({ config: _config, ...c }) => c));
+    if (access.some((c) => c.name === 'AWS credentials' && !c.ok)) return checks;
   } finally {
     client.destroy();
   }
@@ -174,12 +138,37 @@ async function bedrockChecks(config: Config): Promise<Check[]> {
   return checks;
 }
 
+/**
+ * The OpenAI-compatible server (GENESIS_OPENAI_*): it answers, lists the model, and answers a one-token call.
+ * Only the base URL and model are shown; the key never is.
+ */
+async function openaiChecks(config: Config): Promise<Check[]> {
+  const { baseURL, apiKey, model } = config.openai;
+  if (!model) {
+    return [
+      {
+        name: 'OpenAI model',
+        ok: false,
+        detail:
+          'GENESIS_OPENAI_MODEL is not set: set it to a model the server lists (e.g. llama3.1:8b for Ollama, gpt-4.1-mini for OpenAI)',
+      },
+    ];
+  }
+  const client = new OpenAI({ baseURL, apiKey: apiKey || 'none', maxRetries: 0, timeout: 15_000 });
+  return (await checkOpenAIAccess(client, model, baseURL)).map(({ config: _c, ...c }) => ({
+    ...c,
+    name: `OpenAI ${c.name}`,
+  }));
+}
+
 /** `genesis doctor`: what is wrong with this installation, and how to fix it. Exit 1 when a required check fails. */
 export async function runDoctor(config: Config, opts: { json?: boolean }): Promise<number> {
   const checks: Check[] = [nodeCheck(), ...(await databaseChecks(config)), diskCheck(config)];
   checks.push({ name: 'provider', ok: true, detail: config.provider });
   if (config.provider === 'bedrock' || config.bedrockEndpoint)
     checks.push(...(await bedrockChecks(config)));
+  if (config.provider === 'openai' || config.openai.model)
+    checks.push(...(await openaiChecks(config)));
   const failed = checks.filter((c) => !c.ok && !c.optional);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, checks }, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCurationCommands } from '../curation/cli.ts';
 import { registerGenerationCommands } from '../generation/cli.ts';
 import {
   CliFailure,
@@ -95,6 +96,7 @@ export function buildProgram(): Command {
   registerGenerationCommands(program);
   registerTrainingCommands(program);
   registerValidationCommands(program);
+  registerCurationCommands(program);
 
   program
     .command('doctor')

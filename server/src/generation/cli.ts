@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
-import type { GenerationConfigInput } from '@genesis/schema/generation';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
@@ -16,17 +15,18 @@ import {
 } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
-import { InputError } from '../platform/errors.ts';
+import { InputError, ProviderConfigError } from '../platform/errors.ts';
 import { createAppPubSub } from '../platform/pubsub.ts';
 import { exportRecords } from '../registry/export.ts';
-import { parseGenerationInput, resolveConfig } from './config.ts';
+import { formatBytes, parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration } from './estimate.ts';
 import { GenerationManager } from './service.ts';
 
 export interface GenerateOptions {
   kind?: 'conversations' | 'timeseries';
   count?: number;
-  provider?: 'local' | 'bedrock';
+  length?: number;
+  provider?: 'local' | 'bedrock' | 'openai';
   model?: string;
   languages?: string[];
   intents?: string[];
@@ -60,6 +60,7 @@ function inputFrom(opts: GenerateOptions): unknown {
   const input: Record<string, unknown> = {
     kind: opts.kind,
     count: opts.count,
+    length: opts.length,
     provider: opts.provider,
     model: opts.model,
     targets,
@@ -76,9 +77,23 @@ function inputFrom(opts: GenerateOptions): unknown {
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
 
+/** `genesis generate`'s exit code for a job that finished with fewer items than requested (`completed_short`). */
+export const EXIT_COMPLETED_SHORT = 3;
+
 function usageError(message: string): number {
-  process.stderr.write(`error: ${message}\n(run \`genesis generate --help\` for usage)\n`);
+  process.stderr.write(`error: ${message}\n(run \`pnpm genesis generate --help\` for usage)\n`);
   return 2;
+}
+
+/** A duration for people: "under a second", "about 40 s", "3 min", "1 h 20 min" (never "0 min"). */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return 'under a second';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
 }
 
 function fmtMoney(n: number | null): string {
@@ -92,30 +107,31 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
   }
   const input = inputFrom(opts);
   if (opts.resume === undefined) {
-    let parsed: GenerationConfigInput;
+    let config: ReturnType<typeof resolveConfig>;
     try {
-      parsed = parseGenerationInput(input);
+      // The same checks as the job's start, the size cap included, before anything is opened.
+      config = resolveConfig(parseGenerationInput(input), server);
     } catch (err) {
       if (err instanceof InputError)
         return usageError(err.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
       throw err;
     }
     if (opts.dryRun) {
-      const config = resolveConfig(parsed, server);
       const e = estimateGeneration(config, server.prices, server.batch);
       if (opts.json) process.stdout.write(`${JSON.stringify({ config, estimate: e }, null, 2)}\n`);
       else {
         process.stdout.write(
           [
-            `Estimate for ${config.count} ${config.kind} with ${config.provider}${config.provider === 'bedrock' ? ` (${config.model})` : ''}:`,
+            `Estimate for ${config.count} ${config.kind} with ${config.provider}${config.provider !== 'local' ? ` (${config.model})` : ''}:`,
             e.mode === 'batch'
               ? `  batch records: ${e.calls} (${Math.min(config.slotsPerCall, 5)} items per record, Bedrock batch inference)`
               : `  model calls:   ${e.calls} (${config.slotsPerCall} items per call)`,
             `  tokens:        ${e.inputTokens.toLocaleString('en')} in (+${e.cacheReadTokens.toLocaleString('en')} cached), ${e.outputTokens.toLocaleString('en')} out`,
             `  cost:          ${fmtMoney(e.costUsd)}`,
+            `  size:          ${config.kind === 'timeseries' ? `${e.items.toLocaleString('en')} series x ${config.length.toLocaleString('en')} points = ${e.points.toLocaleString('en')} points` : `${e.items.toLocaleString('en')} items`}, about ${formatBytes(e.bytes)} (limit ${server.maxJobPoints.toLocaleString('en')} points per job, GENESIS_MAX_JOB_POINTS)`,
             e.mode === 'batch'
               ? `  time:          up to ${Math.round(e.seconds / 3600)} h (${e.limitedBy}; batch price, no per-minute quota)`
-              : `  time:          about ${Math.ceil(e.seconds / 60)} min (limited by ${e.limitedBy})`,
+              : `  time:          ${e.seconds < 1 ? '' : 'about '}${formatDuration(e.seconds)} (limited by ${e.limitedBy})`,
             '',
           ].join('\n'),
         );
@@ -155,6 +171,10 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
           : (await manager.start(input)).id;
     } catch (err) {
       if (err instanceof InputError) return usageError(err.message);
+      if (err instanceof ProviderConfigError) {
+        process.stderr.write(`error: ${err.message}\n`);
+        return 1;
+      }
       throw err;
     }
     const bar =
@@ -206,7 +226,15 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
       rejected: final.rejected,
       retries: final.retries,
       throttles: final.throttles,
+      /** Missing items of a `completed_short` job (requested minus accepted). */
+      shortfall: final.status === 'completed_short' ? final.requested - final.accepted : 0,
+      calls: final.calls,
+      inputTokens: final.inputTokens,
+      outputTokens: final.outputTokens,
+      cacheReadTokens: final.cacheReadTokens,
+      cacheWriteTokens: final.cacheWriteTokens,
       costUsd: final.costUsd,
+      itemsPerMinute: final.itemsPerMinute,
       rejectionReasons: final.rejectionReasons,
     };
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -217,13 +245,19 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
       ];
       if (final.message) lines.push(final.message);
       if (final.status !== 'completed')
-        lines.push(`Resume with: genesis generate --resume ${jobId}`);
+        lines.push(
+          final.status === 'completed_short'
+            ? `Top it up with: pnpm genesis generate --resume ${jobId}`
+            : `Resume with: pnpm genesis generate --resume ${jobId}`,
+        );
       for (const r of final.rejectionReasons.slice(0, 5))
         lines.push(`  rejected ${r.count}x: ${r.reason}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     if (interrupted) return 130;
     if (result?.status === 'queued') return 1; // another process holds the job (its message says so)
+    // Exit codes: 0 completed, 1 paused/failed/cancelled, 2 usage, 3 completed short of the count, 130 Ctrl+C.
+    if (final.status === 'completed_short') return EXIT_COMPLETED_SHORT;
     return final.status === 'completed' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -250,19 +284,27 @@ export function registerGenerationCommands(program: Command): void {
   program
     .command('generate')
     .description(
-      'generate a dataset with the local provider or Bedrock (progress bar and ETA on a terminal)',
+      'generate a dataset with the local provider, Bedrock or an OpenAI-compatible server (progress bar and ETA on a terminal)',
     )
     .addOption(
       new Option('--kind <kind>', 'what to generate').choices(['conversations', 'timeseries']),
     )
     .option('--count <n>', 'how many items', parseIntArg('--count', 1, 100_000))
+    .option(
+      '--length <n>',
+      'time series: points per series (default 336, two weeks hourly)',
+      parseIntArg('--length', 1, 100_000),
+    )
     .addOption(
       new Option(
         '--provider <name>',
         'model provider (default: GENESIS_PROVIDER or local)',
-      ).choices(['local', 'bedrock']),
+      ).choices(['local', 'bedrock', 'openai']),
     )
-    .option('--model <id>', 'Bedrock model id or inference profile')
+    .option(
+      '--model <id>',
+      "Bedrock model id or inference profile, or the OpenAI-compatible server's model (default GENESIS_OPENAI_MODEL)",
+    )
     .option('--languages <list>', 'languages, equally weighted (e.g. en,es)', (s) =>
       csvList(s, '--languages'),
     )
@@ -299,7 +341,10 @@ export function registerGenerationCommands(program: Command): void {
       ).choices(['on_demand', 'batch', 'auto']),
     )
     .option('--out <file>', 'also write the dataset to this JSONL file')
-    .option('--dry-run', 'print the estimate (calls, tokens, cost, time) without calling the model')
+    .option(
+      '--dry-run',
+      'print the estimate (calls, tokens, cost, time, size) without calling the model',
+    )
     .option('--resume <job>', 'resume an interrupted, paused or cancelled job', parseDatasetId)
     .option('--json', 'print the result as JSON')
     .action(async (opts: GenerateOptions) => {

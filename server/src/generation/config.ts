@@ -49,6 +49,15 @@ export const GenerationConfigSchema = v.object({
   frequency: v.picklist(FREQUENCIES),
   start: v.string(),
   length: Count,
+  /**
+   * Time series (jobs from before the calibrated engine lack these): the frequency was left to each type
+   * (financial daily trading days, the rest `frequency`), the series' time zone (null: each type's
+   * reference zone), the share of series with anomalies, and the engine.
+   */
+  frequencyByType: v.optional(v.boolean()),
+  timeZone: v.optional(Nullable(v.string())),
+  anomalyShare: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  engine: v.optional(v.picklist(['calibrated', 'original'])),
   maxConsecutiveFailures: Count,
   maxAttemptsPerSlot: Count,
   exampleDatasetId: Nullable(v.string()),
@@ -78,8 +87,94 @@ export function parseGenerationInput(raw: unknown): GenerationConfigInput {
   return parsed.output;
 }
 
-/** Fills the defaults of a validated input. Provider and model default from the server's configuration. */
+/**
+ * Typical stored size (JSON, as in the registry and a JSONL export), measured on generated data: a time series
+ * costs about 34 bytes per point (value and timestamp) plus 650 for its labels and description; a conversation
+ * about 1 KB.
+ */
+const BYTES_PER_POINT = 34;
+const BYTES_PER_SERIES = 650;
+const BYTES_PER_CONVERSATION = 1000;
+
+/** How big a job's dataset would be: items, points (series x length; one per conversation) and bytes. */
+export function jobSize(config: Pick<GenerationConfig, 'kind' | 'count' | 'length'>): {
+  items: number;
+  points: number;
+  bytes: number;
+} {
+  if (config.kind === 'timeseries') {
+    const points = config.count * config.length;
+    return {
+      items: config.count,
+      points,
+      bytes: points * BYTES_PER_POINT + config.count * BYTES_PER_SERIES,
+    };
+  }
+  return {
+    items: config.count,
+    points: config.count,
+    bytes: config.count * BYTES_PER_CONVERSATION,
+  };
+}
+
+/** A byte count for people: 1.2 GB, 340 MB, 12 KB. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value >= 100 ? Math.round(value) : value.toPrecision(2)} ${units[unit]}`;
+}
+
+/**
+ * Refuses a job bigger than the server allows (GENESIS_MAX_JOB_POINTS), before anything is created: located at
+ * `length` when the request set it (series too long for their number), else at `count`.
+ */
+function checkJobSize(config: GenerationConfig, input: GenerationConfigInput, server: Config) {
+  const size = jobSize(config);
+  if (size.points <= server.maxJobPoints) return;
+  const n = (x: number) => x.toLocaleString('en');
+  const what =
+    config.kind === 'timeseries'
+      ? `${n(config.count)} series x ${n(config.length)} points is ${n(size.points)} points`
+      : `${n(config.count)} ${config.kind}`;
+  throw new InputError([
+    {
+      path: config.kind === 'timeseries' && input.length !== undefined ? 'length' : 'count',
+      message: `${what} (about ${formatBytes(size.bytes)}); the limit is ${n(server.maxJobPoints)} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs`,
+    },
+  ]);
+}
+
+/**
+ * Fills the defaults of a validated input (provider and model default from the server's configuration) and
+ * refuses a job over the server's size cap.
+ */
 export function resolveConfig(input: GenerationConfigInput, server: Config): GenerationConfig {
+  const config = fillDefaults(input, server);
+  checkJobSize(config, input, server);
+  return config;
+}
+
+/** An OpenAI-compatible server has no default model: the request's, or GENESIS_OPENAI_MODEL. */
+function openaiModel(model: string | undefined, server: Config): string {
+  const chosen = model ?? server.openai.model;
+  if (!chosen) {
+    throw new InputError([
+      {
+        path: 'model',
+        message:
+          'provider openai needs a model: give one (the name the server lists, e.g. llama3.1:8b for Ollama) or set GENESIS_OPENAI_MODEL on the server',
+      },
+    ]);
+  }
+  return chosen;
+}
+
+function fillDefaults(input: GenerationConfigInput, server: Config): GenerationConfig {
   const provider = input.provider ?? server.provider;
   const t = input.targets ?? {};
   return {
@@ -91,7 +186,9 @@ export function resolveConfig(input: GenerationConfigInput, server: Config): Gen
     model:
       provider === 'local'
         ? 'local'
-        : (input.model ?? server.bedrockModel ?? DEFAULT_BEDROCK_MODEL),
+        : provider === 'openai'
+          ? openaiModel(input.model, server)
+          : (input.model ?? server.bedrockModel ?? DEFAULT_BEDROCK_MODEL),
     seed: input.seed ?? randomInt(0, 2 ** 31 - 1),
     targets: {
       intents: t.intents ?? null,
@@ -109,6 +206,10 @@ export function resolveConfig(input: GenerationConfigInput, server: Config): Gen
     tpm: input.tpm ?? null,
     budgetUsd: input.budgetUsd ?? null,
     frequency: input.frequency ?? '1H',
+    frequencyByType: input.frequency === undefined,
+    timeZone: input.timeZone ?? null,
+    anomalyShare: input.anomalyShare ?? 0,
+    engine: 'calibrated',
     start: input.start ?? '2025-01-06T00:00:00Z',
     length: input.length ?? 24 * 14,
     maxConsecutiveFailures: input.maxConsecutiveFailures ?? 25,

@@ -1,7 +1,7 @@
 import { estimateTokens } from '@genesis/schema/request';
 import { costOf, type ModelPrice, outputBurndown, priceOf, supportsBatch } from '../llm/prices.ts';
 import type { Config } from '../platform/config.ts';
-import type { GenerationConfig } from './config.ts';
+import { type GenerationConfig, jobSize } from './config.ts';
 import {
   CONVERSATION_EXAMPLES,
   CONVERSATION_SYSTEM_PROMPT,
@@ -22,6 +22,12 @@ export interface GenerationEstimate {
   ceilingItemsPerMinute: number | null;
   /** How the job would run: `batch` when Bedrock batch inference would be used (half price, no quota). */
   mode: 'on_demand' | 'batch';
+  /** Items the dataset would hold. */
+  items: number;
+  /** Points: series x length for time series, one per conversation (what GENESIS_MAX_JOB_POINTS caps). */
+  points: number;
+  /** Approximate size of the items as stored (JSON), about what a JSONL export of them weighs. */
+  bytes: number;
 }
 
 /** Bedrock's completion window for batch jobs (best effort): the time estimate of a batch job. */
@@ -54,7 +60,7 @@ function slotTokens(config: GenerationConfig) {
 }
 
 /** Typical seconds per call: the local provider is instant, LLM calls take a few seconds for a batch. */
-const LATENCY_S = { local: 0.01, bedrock: 8 };
+const LATENCY_S = { local: 0.01, bedrock: 8, openai: 8 };
 /** Share of slots asked again after a rejected answer, from the runner's behaviour under faults. */
 const REASK_RATE = 0.05;
 
@@ -113,6 +119,7 @@ export function estimateGeneration(
       ? Math.round((ceilingCallsPerMin * config.slotsPerCall) / (1 + REASK_RATE))
       : null,
     mode: 'on_demand',
+    ...jobSize(config),
   };
 }
 
@@ -144,5 +151,6 @@ function estimateBatch(
     limitedBy: 'batch (Bedrock finishes most jobs within 24 h)',
     ceilingItemsPerMinute: null,
     mode: 'batch',
+    ...jobSize(config),
   };
 }

@@ -8,6 +8,8 @@ export const JOB_STATUSES = [
   'running',
   'paused',
   'completed',
+  /** Finished, with fewer items than requested: slots rejected after every attempt (`rejections` says why). */
+  'completed_short',
   'failed',
   'cancelled',
 ] as const;
@@ -44,6 +46,11 @@ export const GenerationJobSchema = defineEntity({
     /** The server process running the job, and until when its claim holds unless renewed (heartbeat). */
     leaseOwner: p.string().length(120).nullable(),
     leaseExpiresAt: p.datetime().nullable().index(),
+    /** Top-ups run by `resumeGeneration` of a `completed_short` job: varies the re-asked slots' seeds. */
+    topUps: p.integer().default(0),
+    /** The rate (accepted items per minute) and concurrency of the job's last run, kept when it stops. */
+    finalItemsPerMinute: p.double().$type<number>().nullable(),
+    finalConcurrency: p.integer().nullable(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
   },

@@ -1,7 +1,7 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
-import { InputError, NotFoundError } from '../platform/errors.ts';
+import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
 import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
@@ -20,7 +20,14 @@ const GenerationKindEnum = builder.enumType('GenerationKind', {
   },
 });
 const ProviderEnum = builder.enumType('Provider', {
-  values: { LOCAL: { value: 'local' as const }, BEDROCK: { value: 'bedrock' as const } },
+  values: {
+    LOCAL: { value: 'local' as const },
+    BEDROCK: { value: 'bedrock' as const },
+    OPENAI: {
+      value: 'openai' as const,
+      description: 'An OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, LM Studio)',
+    },
+  },
 });
 const JobStatusEnum = builder.enumType('JobStatus', {
   values: Object.fromEntries(JOB_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {
@@ -256,6 +263,14 @@ const EstimateRef = builder
         description: 'BATCH when the job would use Bedrock batch inference (half price, no quota)',
         resolve: (e) => e.mode,
       }),
+      items: t.exposeInt('items', { description: 'Items the dataset would hold' }),
+      points: t.exposeFloat('points', {
+        description:
+          'Series points (count x length) for time series, one per conversation; at most GENESIS_MAX_JOB_POINTS',
+      }),
+      bytes: t.exposeFloat('bytes', {
+        description: 'Approximate size of the items as stored (JSON), about a JSONL export’s size',
+      }),
     }),
   });
 
@@ -321,8 +336,9 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   startGeneration: t.field({
     type: GenerationJobRef,
-    description: 'Creates a generation job and its dataset, and starts it',
-    errors: { types: [InputError] },
+    description:
+      'Creates a generation job and its dataset, and starts it. Refused with ProviderConfigError when the provider cannot be used as configured (checked first, as `genesis doctor` does)',
+    errors: { types: [InputError, ProviderConfigError] },
     args: { input: t.arg({ type: GenerationInput, required: true }) },
     resolve: (_root, args, ctx) =>
       locatedUnder('input', () => ctx.generation.start(toSchemaInput(args.input as RawInput))),
@@ -337,8 +353,8 @@ builder.mutationFields((t) => ({
   resumeGeneration: t.field({
     type: GenerationJobRef,
     description:
-      'Continues a paused, cancelled, failed or interrupted job: only missing items are generated',
-    errors: { types: [NotFoundError, InputError] },
+      'Continues a paused, cancelled, failed or interrupted job: only missing items are generated. Refused with ProviderConfigError while the provider cannot be used as configured',
+    errors: { types: [NotFoundError, InputError, ProviderConfigError] },
     args: {
       id: t.arg.id({ required: true }),
       budgetUsd: t.arg.float({

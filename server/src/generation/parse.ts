@@ -7,6 +7,7 @@ import { type ConversationSlot, extractJson, type SeriesSlot } from '@genesis/sc
 import { type TimeSeries, TimeSeriesSchema } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { clearLanguage } from '../language/language.ts';
+import type { TypeParams } from '../timeseries/calibrated.ts';
 import { ScenarioSchema } from '../timeseries/scenario.ts';
 
 /** What became of one slot in one answer. Rejections carry the reason, worded as feedback for a re-ask. */
@@ -155,10 +156,24 @@ export interface ItemMeta {
 export async function parseSeriesAnswer(
   answer: { text: string; toolInput?: unknown; stopReason: string },
   slots: readonly SeriesSlot[],
-  job: { id: number; seed: number | string },
+  job: {
+    id: number;
+    seed: number | string;
+    /**
+     * Fitted engine parameters by series type (the shipped ones, or those fitted to a user's dataset); `null`
+     * renders with the original models. Default: the shipped parameters.
+     */
+    calibration?: Record<string, TypeParams> | null;
+    /** Whether the job asked for anomalies; without, a scenario's anomalies and regime shifts are dropped. */
+    anomalies?: boolean;
+  },
   meta: (slot: SeriesSlot) => ItemMeta,
 ): Promise<SlotOutcome<TimeSeries>[]> {
   const { renderSeries } = await import('../timeseries/engine.ts');
+  const calibration =
+    job.calibration === undefined
+      ? (await import('../timeseries/params.ts')).shippedCalibration()
+      : job.calibration;
   const json = extractJson(answer) as { scenarios?: unknown } | unknown[] | null;
   const list = Array.isArray(json)
     ? json
@@ -188,11 +203,14 @@ export async function parseSeriesAnswer(
         .map((i) => `${i.path}: ${i.message}`);
       return { slot: slot.slot, ok: false, reason: `invalid scenario: ${problems.join('; ')}` };
     }
-    const rendered = renderSeries(
-      slot,
-      scenario.output,
-      new Random(`${job.seed}:${slot.slot}:render`),
-    );
+    // A dataset without requested anomalies has none, whatever the model wrote.
+    const wanted =
+      job.anomalies === false || slot.anomalies === false
+        ? { ...scenario.output, anomalies: [], regime_shift: null }
+        : scenario.output;
+    const rendered = renderSeries(slot, wanted, new Random(`${job.seed}:${slot.slot}:render`), {
+      calibration: calibration?.[slot.series_type] ?? null,
+    });
     const series = {
       ...rendered,
       series_id: `job${job.id}-${slot.slot}`,

@@ -57,13 +57,26 @@ Example (Spanish, transfer_not_received_by_recipient, neutral, simple, 2 turns, 
 export function buildPrompt(request: SlotRequest, feedback: string[] = []): string {
   const slots =
     request.task === 'conversations'
-      ? request.slots.map((s) => ({ ...s, about: getIntent(s.intent)?.description ?? '' }))
+      ? request.slots.map((s) => ({
+          ...s,
+          about: getIntent(s.intent)?.description ?? '',
+          ...(s.not_intents?.length
+            ? {
+                not_about: s.not_intents.map((n) => `${n}: ${getIntent(n)?.description ?? n}`),
+              }
+            : {}),
+        }))
       : request.slots;
+  // Augmentation slots name the intents a classifier confused theirs with: say so in words, not only in JSON.
+  const contrastive =
+    request.task === 'conversations' && request.slots.some((s) => s.not_intents?.length)
+      ? '\nSome slots have "not_about": the intents a classifier mistook this intent for. Write each of those conversations so it is clearly about its own intent ("about"), not about any intent in "not_about": the customer states what sets the matter apart, and avoids wording that would fit the other intents as well.\n'
+      : '';
   const corrections =
     feedback.length > 0
       ? `\nYour previous answer for some of these slots was rejected. Fix these problems:\n${feedback.map((f) => `- ${f}`).join('\n')}\n`
       : '';
-  return `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.${corrections}
+  return `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.${contrastive}${corrections}
 \`\`\`json
 ${JSON.stringify({ task: request.task, slots })}
 \`\`\``;

@@ -2,11 +2,12 @@ import { setMaxListeners } from 'node:events';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local/provider.ts';
+import { OpenAIProvider } from '../llm/openai.ts';
 import { priceOf } from '../llm/prices.ts';
 import type { ModelProvider } from '../llm/provider.ts';
 import type { Config } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
-import { InputError, NotFoundError } from '../platform/errors.ts';
+import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
 import { Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
@@ -25,12 +26,29 @@ import { LeaseLostError, ShutdownError } from './runner/slot-store.ts';
 
 export type ProviderFactory = (config: GenerationConfig) => ModelProvider;
 
-/** The default providers: the embedded one, or Bedrock (through GENESIS_BEDROCK_ENDPOINT when set). */
+/**
+ * The default providers: the embedded one, Bedrock (through GENESIS_BEDROCK_ENDPOINT when set), or an
+ * OpenAI-compatible server (GENESIS_OPENAI_BASE_URL).
+ */
 export function defaultProviderFactory(server: Config): ProviderFactory {
   const local = new LocalProvider();
   const bedrock = new Map<string, BedrockProvider>();
+  const openai = new Map<string, OpenAIProvider>();
   return (config) => {
     if (config.provider === 'local') return local;
+    if (config.provider === 'openai') {
+      let o = openai.get(config.model);
+      if (!o) {
+        o = new OpenAIProvider({
+          model: config.model,
+          baseURL: server.openai.baseURL,
+          apiKey: server.openai.apiKey,
+          requestTimeoutMs: server.bedrockTimeoutMs,
+        });
+        openai.set(config.model, o);
+      }
+      return o;
+    }
     let p = bedrock.get(config.model);
     if (!p) {
       p = new BedrockProvider({
@@ -46,6 +64,9 @@ export function defaultProviderFactory(server: Config): ProviderFactory {
   };
 }
 
+/** How long a passed provider check is trusted (a failed one is asked again at once, so a fix shows). */
+export const PROVIDER_CHECK_TTL_MS = 60_000;
+
 interface Running {
   runner: GenerationRunner;
   controller: AbortController;
@@ -60,6 +81,8 @@ export class GenerationManager {
   readonly #running = new Map<number, Running>();
   readonly #lease: Lease<GenerationJob>;
   #stopTakeover: (() => void) | null = null;
+  /** Provider checks that passed, by provider and model, until when they are trusted. */
+  readonly #checked = new Map<string, number>();
 
   constructor(
     private readonly services: Services,
@@ -103,6 +126,7 @@ export class GenerationManager {
         },
       ]);
     }
+    await this.#checkProvider(config);
     const em = this.services.em.fork();
     if (config.exampleDatasetId !== null) {
       const id = Number(config.exampleDatasetId);
@@ -157,6 +181,15 @@ export class GenerationManager {
     if (job.status === 'completed') {
       throw new InputError([{ path: 'id', message: `job ${jobId} is already completed` }]);
     }
+    if (job.status === 'completed_short') {
+      // A top-up: the slots given up on are asked again, with fresh attempts and new seeds. What is stored
+      // stays (keyed by slot), and the cost so far stays counted once.
+      job.rejections = null;
+      job.rejected = 0;
+      job.topUps += 1;
+      job.finishedAt = null;
+    }
+    await this.#checkProvider(readStoredConfig(job.id, job.config));
     if (changes.budgetUsd !== undefined) {
       job.config = { ...job.config, budgetUsd: changes.budgetUsd };
     }
@@ -164,6 +197,22 @@ export class GenerationManager {
     await em.flush();
     this.#launch(jobId);
     return job;
+  }
+
+  /**
+   * The doctor's checks of the job's provider (credentials, region, model access), before a job is created or
+   * resumed: a configuration problem refuses it with a ProviderConfigError that says what to fix. A pass is
+   * trusted for {@link PROVIDER_CHECK_TTL_MS}.
+   */
+  async #checkProvider(config: GenerationConfig): Promise<void> {
+    const provider = this.providers(config);
+    if (!provider.check) return;
+    const key = `${provider.name}:${provider.model}`;
+    if ((this.#checked.get(key) ?? 0) > Date.now()) return;
+    const checks = await provider.check();
+    if (checks.some((c) => !c.ok && !c.optional))
+      throw new ProviderConfigError(provider.name, provider.model, checks);
+    this.#checked.set(key, Date.now() + PROVIDER_CHECK_TTL_MS);
   }
 
   /** Cancels a running job; what it stored so far stays in its dataset. */
@@ -268,7 +317,7 @@ export class GenerationManager {
     entry.done = (async (): Promise<RunResult> => {
       try {
         const claimed = await this.#lease.claim(jobId, {
-          status: { $nin: ['completed', 'failed', 'cancelled'] },
+          status: { $nin: ['completed', 'completed_short', 'failed', 'cancelled'] },
         });
         if (!claimed) {
           return { status: 'queued', message: 'Another server process is running this job.' };
@@ -299,6 +348,8 @@ export class GenerationManager {
           ...(log ? { logger: log } : {}),
         });
         const result = await entry.runner.run(controller.signal);
+        // A job that paused (perhaps on a configuration problem) is checked afresh before it resumes.
+        if (result.status === 'paused') this.#checked.clear();
         log?.info({ status: result.status, message: result.message }, 'job ended');
         return result;
       } catch (err) {
@@ -369,9 +420,10 @@ function storedProgress(
   return buildProgress(job, {
     status: job.status,
     message: job.error ?? null,
-    concurrency: 0,
-    itemsPerMinute: 0,
-    etaSeconds: job.status === 'completed' ? 0 : null,
+    // The last run's figures (kept when it stopped); 0 for a job that never ran.
+    concurrency: job.finalConcurrency ?? 0,
+    itemsPerMinute: job.finalItemsPerMinute ?? 0,
+    etaSeconds: job.status === 'completed' || job.status === 'completed_short' ? 0 : null,
     rejectionReasons: reasons,
     perLabel,
     latest: [],

@@ -6,7 +6,13 @@ import {
   ConverseStreamCommand,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
-import { type ModelAnswer, type ModelCall, type ModelProvider, ProviderError } from './provider.ts';
+import {
+  type ModelAnswer,
+  type ModelCall,
+  type ModelProvider,
+  type ProviderCheck,
+  ProviderError,
+} from './provider.ts';
 
 export interface BedrockOptions {
   model: string;
@@ -43,6 +49,51 @@ const TIMEOUT = new Set([
   'RequestTimeoutException',
 ]);
 
+/**
+ * Configuration problems: no retry fixes them and no slot is to blame. Missing, invalid or expired credentials,
+ * access denied (model access not enabled, IAM policy), and a model id Bedrock does not know in this region.
+ */
+const CONFIG = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException',
+  'InvalidClientTokenId',
+  'AccessDeniedException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'TokenRefreshRequired',
+  'ResourceNotFoundException',
+]);
+/** ValidationExceptions about the model itself (unknown id, no on-demand throughput), not about one request. */
+const MODEL_INVALID =
+  /model identifier is invalid|provided model identifier|on-demand throughput|model id.*(not|invalid)|inference profile|model.*(not found|does not exist|is not supported)|unknown model/i;
+
+/** What to do about a Bedrock configuration problem (the doctor and a paused job say the same). */
+export function bedrockHint(message: string): string {
+  if (/CredentialsProviderError|Could not load credentials/i.test(message))
+    return 'no AWS credentials found: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  if (/Expired|TokenRefreshRequired/i.test(message))
+    return 'the AWS credentials have expired: refresh them (e.g. `aws sso login`)';
+  if (
+    /UnrecognizedClient|InvalidSignature|IncompleteSignature|InvalidClientTokenId|MissingAuthenticationToken/i.test(
+      message,
+    )
+  )
+    return 'the AWS credentials are not valid: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE';
+  if (/AccessDenied/i.test(message))
+    return 'access denied: enable the model in the Bedrock console (Model access) and check the IAM policy (bedrock:InvokeModel)';
+  if (/on-demand throughput|inference profile/i.test(message))
+    return 'use an inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)';
+  if (/ResourceNotFound|ValidationException/i.test(message))
+    return 'check the model id (GENESIS_BEDROCK_MODEL or --model) and that it is offered in AWS_REGION';
+  if (/Throttl|ServiceQuota|TooManyRequests/i.test(message))
+    return 'throttled: the account may have a zero or exhausted quota for this model (Service Quotas console)';
+  return 'check GENESIS_BEDROCK_MODEL and the region';
+}
+
 /** Maps an SDK error to what the runner can act on. */
 export function classifyBedrockError(err: unknown): ProviderError {
   const e = err as {
@@ -55,6 +106,13 @@ export function classifyBedrockError(err: unknown): ProviderError {
   const status = e?.$metadata?.httpStatusCode;
   const message = `${name}: ${e?.message ?? String(err)}`;
   if (name === 'AbortError') return new ProviderError(message, 'aborted');
+  if (
+    CONFIG.has(name) ||
+    status === 401 ||
+    status === 403 ||
+    (name === 'ValidationException' && MODEL_INVALID.test(e?.message ?? ''))
+  )
+    return new ProviderError(message, 'config');
   if (THROTTLED.has(name) || status === 429) return new ProviderError(message, 'throttled');
   if (TIMEOUT.has(name)) return new ProviderError(message, 'timeout');
   if (SERVER.has(name) || (status !== undefined && status >= 500))
@@ -63,6 +121,54 @@ export function classifyBedrockError(err: unknown): ProviderError {
     return new ProviderError(message, 'server');
   }
   return new ProviderError(message, 'client');
+}
+
+/**
+ * Whether Bedrock can be called as configured: credentials from the standard chain, then a one-token call to the
+ * model (access, region, model id). Shared by `genesis doctor` and the check before a Bedrock job starts.
+ * A throttled or failing one-token call is reported (the doctor fails it) but is transient: `config` on the
+ * model-access check says whether it is a configuration problem.
+ */
+export async function checkBedrockAccess(
+  client: BedrockRuntimeClient,
+  model: string,
+): Promise<(ProviderCheck & { config?: boolean })[]> {
+  const checks: (ProviderCheck & { config?: boolean })[] = [];
+  try {
+    await client.config.credentials();
+    checks.push({
+      name: 'AWS credentials',
+      ok: true,
+      detail: 'found by the standard credential chain',
+    });
+  } catch (err) {
+    checks.push({
+      name: 'AWS credentials',
+      ok: false,
+      config: true,
+      detail: `none found (${(err as Error).name}): set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+    });
+    return checks;
+  }
+  try {
+    await client.send(
+      new ConverseCommand({
+        modelId: model,
+        messages: [{ role: 'user', content: [{ text: 'Reply with OK.' }] }],
+        inferenceConfig: { maxTokens: 1 },
+      }),
+    );
+    checks.push({ name: 'model access', ok: true, detail: `${model} answered a one-token call` });
+  } catch (err) {
+    const e = classifyBedrockError(err);
+    checks.push({
+      name: 'model access',
+      ok: false,
+      config: e.kind === 'config',
+      detail: `${model}: ${e.message} (${bedrockHint(e.message)})`,
+    });
+  }
+  return checks;
 }
 
 /**
@@ -87,6 +193,15 @@ export class BedrockProvider implements ModelProvider {
         // An options object (not an instance) configures the default HTTP/2 handler.
         requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000 },
       });
+  }
+
+  /** Credentials and model access (see {@link checkBedrockAccess}); only configuration problems fail it. */
+  async check(): Promise<ProviderCheck[]> {
+    const checks = await checkBedrockAccess(this.#client, this.model);
+    // A throttle or a 5xx on the one-token call says nothing about the configuration: the job may start.
+    return checks.map(({ config, ...c }) =>
+      c.ok || config ? c : { ...c, ok: true, optional: true },
+    );
   }
 
   async call(request: ModelCall): Promise<ModelAnswer> {

@@ -36,20 +36,46 @@ export interface ModelAnswer {
   latencyMs: number;
 }
 
-export interface ModelProvider {
-  readonly name: 'local' | 'bedrock';
-  readonly model: string;
-  call(request: ModelCall): Promise<ModelAnswer>;
+/** One check of a provider's configuration (the doctor's checks): what was found, or what to fix. */
+export interface ProviderCheck {
+  name: string;
+  ok: boolean;
+  /** What was found, or what to do about it. */
+  detail: string;
+  /** Failing optional checks warn instead of failing. */
+  optional?: boolean;
 }
 
-/** Failures a provider reports in a way the runner can act on (retry, back off, give up). */
+export interface ModelProvider {
+  readonly name: 'local' | 'bedrock' | 'openai';
+  readonly model: string;
+  call(request: ModelCall): Promise<ModelAnswer>;
+  /** What to do about a `config` ProviderError's message (a paused job says it); Bedrock's hints by default. */
+  hint?(message: string): string;
+  /**
+   * Checks that calls can work at all (credentials, region, model access), before a job is created or resumed.
+   * Providers that need no configuration (local) leave it out.
+   */
+  check?(): Promise<ProviderCheck[]>;
+}
+
+/**
+ * Failures a provider reports in a way the runner can act on (retry, back off, give up). `config` is a problem
+ * no retry can fix and no slot is to blame for (no or expired credentials, access denied, an unknown model): the
+ * runner pauses the job with the message instead of rejecting items.
+ */
 export class ProviderError extends Error {
   override name = 'ProviderError';
   constructor(
     message: string,
-    readonly kind: 'throttled' | 'server' | 'timeout' | 'client' | 'aborted',
+    readonly kind: 'throttled' | 'server' | 'timeout' | 'client' | 'aborted' | 'config',
     readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** A provider's name for people: `Bedrock`, `the OpenAI-compatible server`, `local`. */
+export function providerLabel(name: string): string {
+  return name === 'bedrock' ? 'Bedrock' : name === 'openai' ? 'the OpenAI-compatible server' : name;
 }

@@ -4,6 +4,13 @@ import type { SlotOutcome } from '../parse.ts';
 export const REPEAT_REASON =
   'the customer side repeats a conversation already in the dataset; write a different one';
 
+/**
+ * How many times a slot rejected as a repeat is asked again, each with a new seed, on top of `maxAttemptsPerSlot`
+ * (docs/bedrock.md): a job fills its count unless a provider keeps repeating itself past this, and then ends
+ * `completed_short` (a resume asks those slots again).
+ */
+export const MAX_REPEAT_REASKS = 8;
+
 /** A conversation's customer side, case- and space-folded: equal keys are exact duplicates for a reader. */
 export function customerKey(item: Record<string, unknown>): string {
   const turns = (item as { turns?: { speaker: string; text: string }[] }).turns ?? [];

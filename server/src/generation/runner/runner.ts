@@ -7,8 +7,14 @@ import {
   type Slot,
   type SlotRequest,
 } from '@genesis/schema/request';
+import { bedrockHint } from '../../llm/bedrock.ts';
 import { costOf, type ModelPrice, outputBurndown } from '../../llm/prices.ts';
-import { type ModelAnswer, type ModelProvider, ProviderError } from '../../llm/provider.ts';
+import {
+  type ModelAnswer,
+  type ModelProvider,
+  ProviderError,
+  providerLabel,
+} from '../../llm/provider.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Services } from '../../platform/db/orm.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -34,7 +40,7 @@ import {
 import { maxOutputTokens, takeSlots } from '../slots.ts';
 import { affordableAtBatchPrice, batchWanted, runBatchPhase } from './batch-phase.ts';
 import { ProgressTracker } from './progress-tracker.ts';
-import { RepeatedConversations } from './repeats.ts';
+import { MAX_REPEAT_REASKS, REPEAT_REASON, RepeatedConversations } from './repeats.ts';
 import { type Item, LeaseLostError, ShutdownError, SlotStore } from './slot-store.ts';
 
 export interface RunnerDeps {
@@ -82,7 +88,10 @@ export class GenerationRunner {
   readonly #repeats = new RepeatedConversations();
   #consecutiveFailures = 0;
   #reservedUsd = 0;
+  /** Failed asks of each slot (every one varies the next ask's seed). */
   readonly #attempts = new Map<string, number>();
+  /** Of those, asks rejected as a repeat: they do not count against maxAttemptsPerSlot, up to MAX_REPEAT_REASKS. */
+  readonly #repeatAsks = new Map<string, number>();
   readonly #feedback = new Map<string, string>();
   #referenceExamples: string | null = null;
   #leaseLost = false;
@@ -184,12 +193,28 @@ export class GenerationRunner {
       result = { status: 'cancelled', message: 'Cancelled; the items generated so far are kept.' };
     else if (this.#tracker.status === 'paused')
       result = { status: 'paused', message: this.#tracker.message };
+    else if (job.accepted < job.requested)
+      result = { status: 'completed_short', message: this.#shortfall() };
     else result = { status: 'completed', message: null };
+    const final = this.#tracker.progress();
     this.#tracker.status = result.status;
     this.#tracker.message = result.message;
-    await this.#store.finish(result.status, result.message);
+    await this.#store.finish(result.status, result.message, {
+      itemsPerMinute: final.itemsPerMinute,
+      concurrency: final.concurrency,
+    });
     this.#tracker.publish(true);
     return result;
+  }
+
+  /** Why a finished job holds fewer items than requested, and what to do about it. */
+  #shortfall(): string {
+    const job = this.#job;
+    const reasons = new Map<string, number>();
+    for (const r of job.rejections ?? []) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+    const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const short = job.requested - job.accepted;
+    return `Completed short: ${job.accepted.toLocaleString('en')} of ${job.requested.toLocaleString('en')} items (${short.toLocaleString('en')} missing); ${job.rejected.toLocaleString('en')} slot${job.rejected === 1 ? ' was' : 's were'} rejected after every attempt (${top.map(([r, n]) => `${n}x ${r}`).join('; ')}). Resume the job to ask for ${short === 1 ? 'it' : 'them'} again with fresh attempts.`;
   }
 
   /** The job's live state. */
@@ -336,7 +361,8 @@ export class GenerationRunner {
         prompt,
         maxTokens,
         temperature: 0.9,
-        seed: `${config.seed}:${attempt}`,
+        // Each failed ask varies the seed; a top-up of a completed_short job starts a new series of seeds.
+        seed: job.topUps ? `${config.seed}:t${job.topUps}:${attempt}` : `${config.seed}:${attempt}`,
         signal,
       });
     } catch (err) {
@@ -352,6 +378,15 @@ export class GenerationRunner {
         { kind: e.kind, slots: batch.length, error: e.message },
         'model call failed',
       );
+      if (e.kind === 'config') {
+        // Credentials, access or the model id: no retry fixes it and no slot is to blame. Pause with what to fix;
+        // a resume (once fixed) asks these slots again.
+        pending.unshift(...batch);
+        this.#pause(
+          `Paused: ${providerLabel(this.#deps.provider.name)} cannot be used as configured (${e.message}): ${this.#deps.provider.hint?.(e.message) ?? bedrockHint(e.message)}. Fix it and resume the job.`,
+        );
+        return;
+      }
       job.retries++;
       if (e.kind === 'throttled') {
         job.throttles++;
@@ -420,7 +455,15 @@ export class GenerationRunner {
     return parseSeriesAnswer(
       answer,
       slots,
-      { id: this.#job.id, seed: this.#config.seed },
+      {
+        id: this.#job.id,
+        seed: this.#config.seed,
+        // Jobs from before the calibrated engine render as they did.
+        ...(this.#config.engine === undefined ? { calibration: null } : {}),
+        ...(this.#config.anomalyShare === undefined
+          ? {}
+          : { anomalies: this.#config.anomalyShare > 0 }),
+      },
       meta,
     ) as Promise<SlotOutcome<Item>[]>;
   }
@@ -459,7 +502,12 @@ export class GenerationRunner {
       }
       const attempts = (this.#attempts.get(o.slot) ?? 0) + 1;
       this.#attempts.set(o.slot, attempts);
-      if (attempts >= this.#config.maxAttemptsPerSlot) {
+      // A repeat of a stored conversation is no fault of the request: it is asked again (with a new seed) up to
+      // MAX_REPEAT_REASKS more times before it counts against the slot's attempts.
+      let repeats = this.#repeatAsks.get(o.slot) ?? 0;
+      if (o.reason === REPEAT_REASON && repeats < MAX_REPEAT_REASKS)
+        this.#repeatAsks.set(o.slot, ++repeats);
+      if (attempts - repeats >= this.#config.maxAttemptsPerSlot) {
         finalRejections.push({ slot: o.slot, reason: o.reason, attempts });
       } else {
         this.#feedback.set(o.slot, `slot ${o.slot}: ${o.reason}`);

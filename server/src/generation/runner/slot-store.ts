@@ -175,18 +175,32 @@ export class SlotStore {
   }
 
   /** Stores how the run ended and lets go of the job. */
-  async finish(status: JobStatus, message: string | null): Promise<void> {
+  async finish(
+    status: JobStatus,
+    message: string | null,
+    rate?: { itemsPerMinute: number; concurrency: number },
+  ): Promise<void> {
     await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), {
       leaseOwner: null,
       leaseExpiresAt: null,
       status,
       error: message,
+      // The last run's figures, so a finished job still shows them after a reload.
+      ...(rate
+        ? { finalItemsPerMinute: rate.itemsPerMinute, finalConcurrency: rate.concurrency }
+        : {}),
       retries: this.#job.retries,
       throttles: this.#job.throttles,
       finishedAt: status === 'paused' || status === 'queued' ? null : new Date(this.#now()),
       updatedAt: new Date(this.#now()),
     });
-    Object.assign(this.#job, { status, error: message });
+    Object.assign(this.#job, {
+      status,
+      error: message,
+      ...(rate
+        ? { finalItemsPerMinute: rate.itemsPerMinute, finalConcurrency: rate.concurrency }
+        : {}),
+    });
   }
 
   /** The job row, as long as this process holds it. */

@@ -345,5 +345,46 @@ class ConversationWriter {
 
 /** Writes one conversation for a slot, deterministically from the Random given. Always valid per ConversationSchema. */
 export function writeConversation(slot: ConversationSlot, rng: Random): WrittenConversation {
-  return new ConversationWriter(slot, rng).write();
+  const others = (slot.not_intents ?? []).filter((n) => n !== slot.intent);
+  if (others.length === 0) return new ConversationWriter(slot, rng).write();
+  // Contrastive slot ("about A, not B"): write a few drafts and keep the one whose customer side shares the
+  // fewest words with the phrase tables of the intents it must not be mistaken for.
+  const table = TABLES[slot.language].intents;
+  const avoid = new Set<string>();
+  for (const other of others) {
+    const phrases = table[other];
+    if (!phrases) continue;
+    for (const text of [...phrases.open, ...phrases.details]) {
+      for (const w of words(text)) avoid.add(w);
+    }
+  }
+  const own = new Set(
+    [...(table[slot.intent]?.open ?? []), ...(table[slot.intent]?.details ?? [])].flatMap(words),
+  );
+  let best: WrittenConversation | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (let draft = 0; draft < CONTRAST_DRAFTS; draft++) {
+    const written = new ConversationWriter(slot, rng.fork(`contrast-${draft}`)).write();
+    const customer = written.turns
+      .filter((t) => t.speaker === 'customer')
+      .flatMap((t) => words(t.text));
+    const shared = customer.filter((w) => avoid.has(w) && !own.has(w)).length;
+    const score = shared / Math.max(1, customer.length);
+    if (score < bestScore) {
+      best = written;
+      bestScore = score;
+    }
+  }
+  return best!;
+}
+
+/** Drafts written for a contrastive slot. */
+const CONTRAST_DRAFTS = 4;
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/\{[^}]*\}/g, ' ')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 3);
 }
