@@ -101,4 +101,10 @@ export class Quota {
     const bucket = this.#bucketsOf(modelId).tokens;
     if (bucket && consumed < reservation.tokens) bucket.give(reservation.tokens - consumed);
   }
+
+  /** What each bucket of a model holds now (null: unlimited), for rate-limit headers. */
+  levels(modelId: string): { requests: number | null; tokens: number | null } {
+    const { requests, tokens } = this.#bucketsOf(modelId);
+    return { requests: requests?.level() ?? null, tokens: tokens?.level() ?? null };
+  }
 }

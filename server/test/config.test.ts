@@ -27,7 +27,7 @@ describe('configuration', () => {
       loadConfig({
         PORT: 'eighty',
         DATABASE_URL: 'mysql://x',
-        GENESIS_PROVIDER: 'openai',
+        GENESIS_PROVIDER: 'gemini',
         GENESIS_API_TOKEN: 'short',
       }),
     ).toThrow(ConfigError);
@@ -35,14 +35,14 @@ describe('configuration', () => {
       loadConfig({
         PORT: 'eighty',
         DATABASE_URL: 'mysql://x',
-        GENESIS_PROVIDER: 'openai',
+        GENESIS_PROVIDER: 'gemini',
         GENESIS_API_TOKEN: 'short',
       });
     } catch (e) {
       const msg = (e as Error).message;
       expect(msg).toMatch(/PORT="eighty": must be a whole number/);
       expect(msg).toMatch(/DATABASE_URL="mysql:\/\/x": must be a postgres:\/\/ URL/);
-      expect(msg).toMatch(/GENESIS_PROVIDER="openai"/);
+      expect(msg).toMatch(/GENESIS_PROVIDER="gemini"/);
       expect(msg).toMatch(/GENESIS_API_TOKEN="short": must be at least 16 characters/);
     }
   });

@@ -29,6 +29,13 @@ const nova = (input: number, output: number): ModelPrice => ({
   cacheWrite: input,
 });
 
+const openai = (input: number, output: number, cached: number): ModelPrice => ({
+  input,
+  output,
+  cacheRead: cached,
+  cacheWrite: input,
+});
+
 /** Matched by substring of the model id, first match wins (so profiles `us.`, `eu.`, `global.` share a row). */
 const TABLE: [pattern: string, price: ModelPrice][] = [
   ['claude-sonnet-4-5', claude(3, 15)],
@@ -40,6 +47,13 @@ const TABLE: [pattern: string, price: ModelPrice][] = [
   ['nova-pro', nova(0.8, 3.2)],
   ['nova-lite', nova(0.06, 0.24)],
   ['nova-micro', nova(0.035, 0.14)],
+  // OpenAI's list prices (provider `openai`; cached input is billed at the read price, no write surcharge). Any
+  // other model on an OpenAI-compatible server (Ollama, vLLM, LM Studio) is not in the table and costs nothing.
+  ['gpt-4.1-nano', openai(0.1, 0.4, 0.025)],
+  ['gpt-4.1-mini', openai(0.4, 1.6, 0.1)],
+  ['gpt-4.1', openai(2, 8, 0.5)],
+  ['gpt-4o-mini', openai(0.15, 0.6, 0.075)],
+  ['gpt-4o', openai(2.5, 10, 1.25)],
   ['local', { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }],
 ];
 
