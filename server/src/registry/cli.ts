@@ -1,4 +1,11 @@
-import { createReadStream, createWriteStream, openSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { getSeriesType } from '@genesis/schema/catalog/series';
@@ -25,6 +32,7 @@ import { TrainingManager } from '../training/service.ts';
 import { datasetCard } from './card.ts';
 import { exportRecords } from './export.ts';
 import { formatImportIssue } from './import.ts';
+import { parseLabelList } from './import-parquet.ts';
 import { exportParquet } from './parquet.ts';
 import { deleteDataset, importDataset, openDatasetRead } from './service.ts';
 import { exportZip } from './zip.ts';
@@ -33,7 +41,7 @@ import { exportZip } from './zip.ts';
 export function registerRegistryCommands(program: Command): void {
   program
     .command('import')
-    .description('import a JSON, JSONL or CSV file as a new dataset (all or nothing)')
+    .description('import a JSON, JSONL, CSV or Parquet file as a new dataset (all or nothing)')
     .argument('<file>', 'the file to import')
     .addOption(kindOption())
     .option('--name <name>', 'dataset name (default: the file name)', validated(DatasetNameSchema))
@@ -52,6 +60,19 @@ export function registerRegistryCommands(program: Command): void {
         'language of utterances that give none (no language column or field; default en)',
       ).choices(['en', 'es']),
     )
+    .option(
+      '--labels <file>',
+      'Parquet: the names of integer labels in order, one per line or a JSON array (default: the names the file embeds)',
+      (f) => {
+        try {
+          return parseLabelList(readFileSync(resolve(f), 'utf8'));
+        } catch (err) {
+          throw new InvalidArgumentError(
+            `cannot read the label list ${f}: ${(err as Error).message}`,
+          );
+        }
+      },
+    )
     .option('--json', 'print the result as JSON')
     .action(
       async (
@@ -62,6 +83,7 @@ export function registerRegistryCommands(program: Command): void {
           tags?: string[];
           seriesType?: string;
           language?: 'en' | 'es';
+          labels?: string[];
           json?: boolean;
         },
       ) => {
@@ -102,6 +124,7 @@ export function registerRegistryCommands(program: Command): void {
               tags: opts.tags ?? [],
               seriesType: opts.seriesType ?? null,
               language: opts.language ?? null,
+              labels: opts.labels ?? null,
               bytes: size,
               onProgress: ({ bytesRead, stored }) => {
                 if (!bar) return;

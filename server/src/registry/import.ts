@@ -5,10 +5,11 @@ import { parseItem } from '@genesis/schema/dataset';
 import { FREQUENCIES, inferFrequency } from '@genesis/schema/timeseries';
 import { type CsvError, Parser as CsvParser } from 'csv-parse';
 import { type ItemColumns, type ItemData, itemColumns, itemKey } from './columns.ts';
+import { isParquetHead, PARQUET_MAGIC, ParquetBody } from './import-parquet.ts';
 import { isoString, parseTimestamp } from './timestamps.ts';
 
 /** The file formats a dataset can be imported from. */
-export type ImportFormat = 'json' | 'jsonl' | 'csv';
+export type ImportFormat = 'json' | 'jsonl' | 'csv' | 'parquet';
 
 /**
  * One problem found in an imported file. `line` is the file's 1-based line where the offending
@@ -54,6 +55,8 @@ export interface ImportOptions {
   language?: Language;
   /** Issues to keep (all are counted); default 50. */
   maxErrors?: number;
+  /** Parquet: the names of integer labels, in order (else the names the file embeds, if any). */
+  labels?: readonly string[];
 }
 
 /** A file's bytes as the importer takes them: the whole content, or a stream of chunks. */
@@ -86,6 +89,7 @@ function formatOfName(filename: string | undefined): ImportFormat | null {
   if (ext === 'json') return 'json';
   if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
   if (ext === 'csv') return 'csv';
+  if (ext === 'parquet') return 'parquet';
   return null;
 }
 
@@ -262,6 +266,15 @@ export class DatasetReader {
     }
   }
 
+  /**
+   * Readies the file's end: a Parquet file is decoded here, once all of it is written (its index is at the
+   * end, and decoding is asynchronous). Await it before {@link finish}; other formats need nothing.
+   */
+  async prepare(): Promise<void> {
+    if (this.#body === null && this.#head.length > 0) this.#sniff(true);
+    if (this.#body instanceof ParquetBody) await this.#body.prepare();
+  }
+
   /** The items validated since the last call (none once the file has failed). */
   take(): ParsedItem[] {
     const items = this.#ready;
@@ -277,6 +290,23 @@ export class DatasetReader {
   /** Decides the format from the head once its first character is in, then hands the head on. */
   #sniff(end: boolean): void {
     let head = this.#head;
+    // Parquet: its magic bytes (or the .parquet extension) decide before any text sniffing.
+    if (
+      !this.#bomChecked &&
+      head.length < 4 &&
+      !end &&
+      PARQUET_MAGIC.subarray(0, head.length).equals(head)
+    )
+      return;
+    if (isParquetHead(head) || formatOfName(this.#options.filename) === 'parquet') {
+      this.#bomChecked = true;
+      this.#sawContent = true;
+      this.#format = 'parquet';
+      this.#head = EMPTY;
+      this.#body = this.#makeBody('parquet');
+      this.#body.write(head);
+      return;
+    }
     if (!this.#bomChecked) {
       if (head.length < 3 && !end && UTF8_BOM.subarray(0, head.length).equals(head)) return;
       this.#bomChecked = true;
@@ -326,6 +356,16 @@ export class DatasetReader {
       nextRecord: () => this.#records + 1,
       record: (raw) => this.#record(raw),
     };
+    if (format === 'parquet') {
+      const issues = this.#issues;
+      return new ParquetBody({
+        options: sink.options,
+        nextRecord: sink.nextRecord,
+        record: sink.record,
+        problem: (tier, record, column, message) =>
+          issues.add(tier === 'read' ? READ : CELL, null, record, column, message),
+      });
+    }
     if (format === 'json') return new JsonArrayReader(sink);
     if (format === 'jsonl') return new JsonLinesReader(sink);
     return new CsvReader(sink);

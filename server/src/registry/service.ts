@@ -26,6 +26,8 @@ export interface ImportRequest {
   tags?: readonly string[] | null;
   seriesType?: string | null;
   language?: Language | null;
+  /** Parquet: the names of integer labels, in order (`--labels FILE`). */
+  labels?: readonly string[] | null;
   /** The file's size: recorded in the dataset's source, and the total that progress counts bytes against. */
   bytes?: number;
   /** Called as the file is read (after each chunk) and as its items are stored (after each insert). */
@@ -69,6 +71,7 @@ export async function importDataset(
     filename: request.fileName,
     ...(request.seriesType ? { seriesType: request.seriesType } : {}),
     ...(request.language ? { language: request.language } : {}),
+    ...(request.labels ? { labels: request.labels } : {}),
   });
   const chunks = sourceChunks(request.source);
   let stored = 0;
@@ -84,6 +87,8 @@ export async function importDataset(
         progress();
         return true;
       }
+      // A Parquet file is decoded once all of it is in (asynchronously); other formats need nothing.
+      await reader.prepare();
       ending = reader.finish();
     }
     return !ending.next().done;
