@@ -12,6 +12,7 @@ import {
 } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { clearLanguage } from '../src/language/language.ts';
 import { answerSeries } from '../src/llm/local/series/answer.ts';
 import { renderSeries } from '../src/timeseries/engine.ts';
 import {
@@ -22,7 +23,6 @@ import {
   ScenarioSchema,
 } from '../src/timeseries/scenario.ts';
 import { TYPE_SPECS } from '../src/timeseries/specs.ts';
-import { clearLanguage } from '../src/language/language.ts';
 
 function slotFor(
   typeId: string,

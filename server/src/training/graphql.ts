@@ -6,7 +6,6 @@ import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
 import { progressStream } from '../platform/graphql/progress-stream.ts';
-import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
 import {
   type ConfigDifference,
