@@ -8,7 +8,7 @@ import { POSTGRES_URL } from './helpers/databases.ts';
  * (GENESIS_TEST_REDIS_URL) and the real datasets in ../shared/data. Locally they skip and say so here; in CI
  * (`CI=true`, set by .ci/run) a missing one fails, so a misconfigured CI cannot pass by skipping them.
  */
-const SHARED = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 const NEEDS = {
   GENESIS_TEST_DATABASE_URL: POSTGRES_URL,
   GENESIS_TEST_REDIS_URL: process.env.GENESIS_TEST_REDIS_URL,
