@@ -20,6 +20,7 @@ import { createTempSqlite } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { startLocalBatchEmulator, startLocalEmulator } from '../test/helpers/emulators.ts';
+import { duplicatedContent } from './bench-content.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' } } });
 const COUNT = Number(values.count);
@@ -46,33 +47,6 @@ const server = loadConfig({
 const manager = new GenerationManager(services, createAppPubSub(), server, undefined, {
   backoffBaseMs: 50,
 });
-
-/**
- * What makes two items the same content: a conversation's customer turns, or a series' values (slot keys and
- * ids differ by construction, so they say nothing about duplicated content).
- */
-function contentKey(data: Record<string, unknown>): string {
-  if (Array.isArray(data.turns)) {
-    return JSON.stringify(
-      (data.turns as { speaker?: unknown; text?: unknown }[])
-        .filter((t) => t.speaker === 'customer')
-        .map((t) => String(t.text).toLowerCase().replace(/\s+/g, ' ').trim()),
-    );
-  }
-  if (Array.isArray(data.target)) return JSON.stringify(data.target);
-  throw new Error(`an item with neither turns nor target: ${JSON.stringify(data).slice(0, 200)}`);
-}
-/** Items whose content repeats an earlier item's. */
-function duplicatedContent(items: Iterable<Record<string, unknown>>): number {
-  let n = 0;
-  const seen = new Set<string>();
-  for (const item of items) {
-    const key = contentKey(item);
-    if (seen.has(key)) n++;
-    else seen.add(key);
-  }
-  return n;
-}
 
 async function run(mode: 'batch' | 'on_demand') {
   const started = Date.now();
