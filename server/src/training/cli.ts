@@ -130,7 +130,10 @@ export async function runTrain(
     bar?.stop();
     const run = await services.em.fork().findOneOrFail(TrainingRunSchema, runId);
     const m = (run.metrics ?? {}) as {
-      evaluation?: { kind: string; accuracy: Summary; macroF1: Summary } | null;
+      evaluation?:
+        | { kind: 'cv'; accuracy: Summary; macroF1: Summary }
+        | { kind: 'holdout'; testFraction: number; metrics: { accuracy: number; macroF1: number } }
+        | null;
       test?: { accuracy: number; macroF1: number; top3Accuracy: number | null } | null;
       learningCurve?: { perClass: number | null; accuracy: Summary }[] | null;
       search?: {
@@ -151,9 +154,14 @@ export async function runTrain(
       );
     } else {
       const lines = [`Run ${runId} ${run.status}${run.error ? `: ${run.error}` : ''}`];
-      if (m.evaluation)
+      if (m.evaluation?.kind === 'cv')
         lines.push(
-          `  ${m.evaluation.kind === 'cv' ? 'cross-validation' : 'hold-out'}: accuracy ${fmt(m.evaluation.accuracy)}, macro-F1 ${fmt(m.evaluation.macroF1)}`,
+          `  cross-validation: accuracy ${fmt(m.evaluation.accuracy)}, macro-F1 ${fmt(m.evaluation.macroF1)}`,
+        );
+      else if (m.evaluation?.kind === 'holdout')
+        // The hold-out split's figures live in its metrics (one split: no mean and spread).
+        lines.push(
+          `  hold-out (${Math.round(m.evaluation.testFraction * 100)}% of the data): accuracy ${fmt(m.evaluation.metrics.accuracy)}, macro-F1 ${fmt(m.evaluation.metrics.macroF1)}`,
         );
       if (m.test)
         lines.push(
@@ -167,7 +175,7 @@ export async function runTrain(
       for (const p of m.learningCurve ?? [])
         lines.push(`  learning curve, ${p.perClass ?? 'all'} per intent: ${fmt(p.accuracy)}`);
       if (run.status === 'completed')
-        lines.push(`Try it: genesis predict ${runId} "my card hasn't arrived"`);
+        lines.push(`Try it: pnpm genesis predict ${runId} "my card hasn't arrived"`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return run.status === 'completed' ? 0 : 1;
