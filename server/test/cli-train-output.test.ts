@@ -55,7 +55,9 @@ describe('genesis train output', { timeout: 180_000 }, () => {
     const r = await genesis(['train', datasetId, '--preset', 'balanced', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const line = r.stdout.split('\n').find((l) => l.includes('hold-out'));
-    expect(line).toMatch(/hold-out \(\d+% of the data\): accuracy [01]\.\d{4}, macro-F1 [01]\.\d{4}/);
+    expect(line).toMatch(
+      /hold-out \(\d+% of the data\): accuracy [01]\.\d{4}, macro-F1 [01]\.\d{4}/,
+    );
     expect(r.stdout).not.toContain('n/a');
     // The hint names a command that runs from the repository root.
     expect(r.stdout).toContain(`Try it: pnpm genesis predict`);
