@@ -8,13 +8,18 @@ import { tinyIntentData } from './training-fixtures.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
+/** The escape character every ANSI colour code starts with. */
+const ESC = String.fromCharCode(27);
 
-function genesis(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function genesis(
+  args: string[],
+  env: Record<string, string | undefined> = { NO_COLOR: '1' },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       TSX,
       ['src/cli/main.ts', ...args],
-      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
+      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', ...env } },
       (error, stdout, stderr) =>
         resolve({
           code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
@@ -61,5 +66,17 @@ describe('genesis train output', { timeout: 180_000 }, () => {
     expect(r.stdout).not.toContain('n/a');
     // The hint names a command that runs from the repository root.
     expect(r.stdout).toContain(`Try it: pnpm genesis predict`);
+  });
+
+  it('prints tables without colour codes when its output is not a terminal', async () => {
+    // NO_COLOR unset on purpose: a pipe alone must be enough (the tables used to carry ANSI colours here).
+    const env = { NO_COLOR: undefined, FORCE_COLOR: undefined };
+    const listed = await genesis(['datasets', '--db', db], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('utterances');
+    expect(listed.stdout).not.toContain(ESC);
+    const runs = await genesis(['runs', '--db', db], env);
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(runs.stdout).not.toContain(ESC);
   });
 });

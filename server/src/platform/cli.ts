@@ -1,4 +1,5 @@
 import { DATASET_KINDS, TagSchema } from '@genesis/schema/common';
+import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as v from 'valibot';
 import { type Config, loadConfig } from './config.ts';
@@ -108,4 +109,16 @@ export function print(json: boolean | undefined, value: unknown, human: () => st
 /** The server configuration for a command, honouring the global `--db` option. */
 export function commandConfig(program: Command): Config {
   return configFor(program.opts<GlobalOptions>());
+}
+
+/** Whether the CLI may colour its output: a terminal, and no NO_COLOR (no-color.org) or TERM=dumb. */
+export function colourAllowed(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
+
+/** A table whose borders and headings are coloured on a terminal only: never in a pipe, a file or with NO_COLOR. */
+export function newTable(options: Table.TableConstructorOptions): Table.Table {
+  return new Table(
+    colourAllowed() ? options : { ...options, style: { ...options.style, head: [], border: [] } },
+  );
 }

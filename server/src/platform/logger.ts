@@ -92,7 +92,7 @@ export function createLogger(
           transport: {
             target: 'pino-pretty',
             options: {
-              colorize: true,
+              colorize: !process.env.NO_COLOR,
               translateTime: 'HH:MM:ss',
               ignore: 'pid,hostname,service',
               ...(options.stderr ? { destination: 2 } : {}),

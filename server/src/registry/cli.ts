@@ -11,13 +11,13 @@ import { finished } from 'node:stream/promises';
 import { getSeriesType } from '@genesis/schema/catalog/series';
 import { DATASET_KINDS, type DatasetKind, DatasetNameSchema } from '@genesis/schema/common';
 import cliProgress from 'cli-progress';
-import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { GenerationManager } from '../generation/service.ts';
 import {
   CliFailure,
   commandConfig,
   kindOption,
+  newTable,
   parseDatasetId,
   parseIntArg,
   parseTags,
@@ -297,8 +297,8 @@ export function registerRegistryCommands(program: Command): void {
         }));
         print(opts.json, { totalCount: page.totalCount, datasets: rows }, () => {
           if (rows.length === 0)
-            return 'No datasets yet. Import one with `genesis import FILE --kind utterances`.';
-          const table = new Table({
+            return 'No datasets yet. Import one with `pnpm genesis import FILE --kind utterances`.';
+          const table = newTable({
             head: ['id', 'name', 'kind', 'origin', 'items', 'tags', 'created'],
           });
           for (const r of rows) {

@@ -1,7 +1,6 @@
 import cliProgress from 'cli-progress';
-import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { commandConfig, parseDatasetId, parseIntArg } from '../platform/cli.ts';
+import { commandConfig, newTable, parseDatasetId, parseIntArg } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { initORM } from '../platform/db/orm.ts';
 import { DomainError, InputError } from '../platform/errors.ts';
@@ -267,7 +266,7 @@ export async function runExperiments(server: Config, opts: { json?: boolean }): 
       );
       return 0;
     }
-    const table = new Table({
+    const table = newTable({
       head: ['experiment', 'runs', 'completed', 'best run', 'metric', 'value', 'last run'],
     });
     for (const r of rows) {
@@ -339,7 +338,7 @@ export async function runRuns(
       );
       return 0;
     }
-    const table = new Table({
+    const table = newTable({
       head: [
         'id',
         'status',

@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
-import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { commandConfig, parseDatasetId, withServices as withRegistry } from '../platform/cli.ts';
+import {
+  commandConfig,
+  newTable,
+  parseDatasetId,
+  withServices as withRegistry,
+} from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { DomainError, InputError } from '../platform/errors.ts';
@@ -64,7 +68,7 @@ export async function runValidate(
       );
       return 0;
     }
-    const table = new Table({
+    const table = newTable({
       head: ['group', 'metric', 'value', 'real-vs-real', 'verdict', 'note'],
       wordWrap: true,
       colWidths: [12, 40, 10, 14, 8, 40],
@@ -148,7 +152,7 @@ export async function runCompare(
       );
       return 0;
     }
-    const table = new Table({ head: ['metric', `#${a}`, `#${b}`, 'b - a', 'b vs a'] });
+    const table = newTable({ head: ['metric', `#${a}`, `#${b}`, 'b - a', 'b vs a'] });
     for (const m of c.metrics) {
       const equal = m.basis === 'equal_sample';
       table.push([
