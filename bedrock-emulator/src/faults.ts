@@ -1,6 +1,6 @@
 import { INTENTS } from '@genesis/schema/catalog/intents';
 import type { Random } from '@genesis/schema/random';
-import type { SlotRequest } from '@genesis/schema/request';
+import { estimateTokens, type SlotRequest } from '@genesis/schema/request';
 import type { FaultKind, FaultRates, ScriptedFault } from './options.ts';
 
 /** A fault drawn for one request. `status` is set for `server` faults. */
@@ -101,4 +101,29 @@ export function withWrongLanguage(request: SlotRequest, random: Random): SlotReq
   return request.task === 'conversations'
     ? { task: 'conversations', slots: request.slots.map(flip) }
     : { task: 'timeseries', slots: request.slots.map(flip) };
+}
+
+/**
+ * The answer text as the fault leaves it, and whether it ends cut off (a truncated fault, or longer than the
+ * call's maxTokens): Converse reports that as `max_tokens`, chat completions as `length`.
+ */
+export function shapeAnswer(
+  text: string,
+  fault: { kind: string } | null | undefined,
+  maxTokens: number,
+  random: Random,
+): { text: string; cut: boolean } {
+  let cut = false;
+  if (fault?.kind === 'malformed') text = malform(text);
+  if (fault?.kind === 'truncated') {
+    text = truncate(text, random);
+    cut = true;
+  }
+  if (estimateTokens(text) > maxTokens) {
+    text = Array.from(text)
+      .slice(0, maxTokens * 4)
+      .join('');
+    cut = true;
+  }
+  return { text, cut };
 }

@@ -8,8 +8,7 @@ import { defaultAnswer } from './default-answer.ts';
 import {
   type Fault,
   FaultPlan,
-  malform,
-  truncate,
+  shapeAnswer,
   withWrongIntent,
   withWrongLanguage,
 } from './faults.ts';
@@ -447,18 +446,9 @@ async function serve(
     );
     return;
   }
-  let finishReason = 'stop';
-  if (fault?.kind === 'malformed') text = malform(text);
-  if (fault?.kind === 'truncated') {
-    text = truncate(text, state.contentRandom);
-    finishReason = 'length';
-  }
-  if (estimateTokens(text) > maxTokens) {
-    text = Array.from(text)
-      .slice(0, maxTokens * 4)
-      .join('');
-    finishReason = 'length';
-  }
+  const shaped = shapeAnswer(text, fault, maxTokens, state.contentRandom);
+  text = shaped.text;
+  const finishReason = shaped.cut ? 'length' : 'stop';
   const outputTokens = estimateTokens(text);
   const latencyMs =
     typeof options.latency === 'function'

@@ -21,8 +21,7 @@ import { encodeEvent, encodeException, type StreamException } from './eventstrea
 import {
   type Fault,
   FaultPlan,
-  malform,
-  truncate,
+  shapeAnswer,
   withWrongIntent,
   withWrongLanguage,
 } from './faults.ts';
@@ -459,18 +458,9 @@ async function serve(
     return;
   }
 
-  let stopReason = 'end_turn';
-  if (fault?.kind === 'malformed') text = malform(text);
-  if (fault?.kind === 'truncated') {
-    text = truncate(text, state.contentRandom);
-    stopReason = 'max_tokens';
-  }
-  if (estimateTokens(text) > maxTokens) {
-    text = Array.from(text)
-      .slice(0, maxTokens * 4)
-      .join('');
-    stopReason = 'max_tokens';
-  }
+  const shaped = shapeAnswer(text, fault, maxTokens, state.contentRandom);
+  text = shaped.text;
+  let stopReason = shaped.cut ? 'max_tokens' : 'end_turn';
   let toolInput: unknown;
   if (facts.forcedTool) {
     // A forced tool call always carries an object; a cut or broken answer leaves it empty.
