@@ -31,7 +31,7 @@ test.describe('forms without JavaScript', () => {
 
   test('the Generate form shows located errors, then starts the job', async ({ page }) => {
     await page.goto('/generate');
-    const count = page.getByLabel('Count');
+    const count = page.getByLabel('Count', { exact: true });
     await count.fill('0');
     await page.getByLabel('English').fill('-1');
     await page.getByRole('button', { name: 'Start generation' }).click();

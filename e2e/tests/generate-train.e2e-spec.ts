@@ -31,7 +31,7 @@ test.describe('generate and train', () => {
 
   test('a bad form input shows its error beside the field', async ({ page }) => {
     await gotoHydrated(page, '/generate');
-    const count = page.getByLabel('Count');
+    const count = page.getByLabel('Count', { exact: true });
     await count.fill('0');
     await expect(page.getByTestId('error-err-count')).toHaveText('count must be at least 1');
     await expect(count).toHaveAttribute('aria-invalid', 'true');
@@ -92,7 +92,7 @@ test.describe('generate and train', () => {
     datasetName = uniqueName('E2E generated');
 
     await gotoHydrated(page, '/generate');
-    await page.getByLabel('Count').fill('100');
+    await page.getByLabel('Count', { exact: true }).fill('100');
     await page.getByLabel('Dataset name').fill(datasetName);
     await page.getByLabel('Local (offline)').check();
     // A small request quota: the local provider answers 8 calls (80 items) at once, then one

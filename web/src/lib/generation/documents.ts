@@ -97,9 +97,11 @@ export const GeneratePageQuery = graphql(`
       categories {
         id
         nameEn
+        nameEs
         intents {
           id
           nameEn
+          nameEs
         }
       }
       domains {
