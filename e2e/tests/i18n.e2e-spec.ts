@@ -1,5 +1,11 @@
 import { expect, type Page, test } from '@playwright/test';
-import { gotoHydrated, saveScreenshot } from '../utils.ts';
+import {
+  gotoHydrated,
+  importUtterances,
+  SAMPLE_UTTERANCES,
+  saveScreenshot,
+  uniqueName,
+} from '../utils.ts';
 
 // The language lives in a cookie: these tests switch it back and forth, so one at a time.
 test.describe.configure({ mode: 'serial' });
@@ -66,8 +72,8 @@ test.describe('English and Spanish', () => {
 
     await gotoHydratedEs(page, '/generate');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Generar');
-    await expect(page.getByLabel('Cantidad')).toBeVisible();
-    await page.getByLabel('Cantidad').fill('2000');
+    await expect(page.getByLabel('Cantidad', { exact: true })).toBeVisible();
+    await page.getByLabel('Cantidad', { exact: true }).fill('2000');
     // Token counts in the estimate: thousands grouped with a dot ("123.456 de entrada").
     await expect(page.getByTestId('estimate')).toContainText(/\d{1,3}(\.\d{3})+ de entrada/);
     await saveScreenshot(page, 'es-generate');
@@ -86,6 +92,29 @@ test.describe('English and Spanish', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Help');
+  });
+
+  test('a dataset page in Spanish: the item browser speaks Spanish and Spanish text is marked lang="es"', async ({
+    page,
+    request,
+  }) => {
+    const { id } = await importUtterances(request, uniqueName('E2E es items'), SAMPLE_UTTERANCES);
+    await page
+      .context()
+      .addCookies([
+        { name: 'genesis-lang', value: 'es', url: test.info().project.use.baseURL ?? '' },
+      ]);
+    await gotoHydratedEs(page, `/datasets/${id}`);
+    await expect(page.getByRole('heading', { name: 'Elementos', level: 2 })).toBeVisible();
+    await expect(page.getByLabel('Buscar elementos')).toBeVisible();
+    await expect(page.getByTestId('item-range')).toHaveText('Elementos 1–5 de 5');
+    const spanish = page.getByText('Mi tarjeta no ha llegado todavía');
+    await expect(spanish).toHaveAttribute('lang', 'es');
+    await expect(page.getByText('I lost my card yesterday')).toHaveAttribute('lang', 'en');
+    await page.getByLabel('Idioma', { exact: true }).selectOption('es');
+    await expect(page.getByTestId('item-range')).toHaveText(
+      'Elementos 1–2 de 2 que cumplen los filtros',
+    );
   });
 
   test.describe('on a phone', () => {

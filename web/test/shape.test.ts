@@ -143,6 +143,10 @@ describe('itemView', () => {
         { index: 11, type: 'spike' },
       ]),
     ).toBe('2 anomalies: Level shift at point 1, Spike at point 12.');
+    expect(describeAnomalies([{ index: 4, type: 'dip' }], 'es')).toBe(
+      '1 anomalía: Caída en el punto 5.',
+    );
+    expect(describeAnomalies([], 'es')).toBe('Sin anomalías.');
   });
 
   it('falls back to raw JSON when the data lacks the expected fields', () => {

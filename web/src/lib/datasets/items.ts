@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { DatasetKind } from '../graphql/graphql.ts';
+import type { Locale } from '../i18n/messages.ts';
 
 // Display-only views of an item's `data`: just the fields a page shows, read loosely, because the
 // server already validated items strictly (@genesis/schema) when they were stored.
@@ -81,23 +82,46 @@ export function itemView(kind: DatasetKind, data: unknown): ItemView {
   return { type: 'raw', json: JSON.stringify(data, null, 2) ?? 'null' };
 }
 
-const ANOMALY_LABELS: Record<string, string> = {
-  spike: 'Spike',
-  dip: 'Dip',
-  level_shift: 'Level shift',
-  dropout: 'Dropout',
-  drift: 'Drift',
+const ANOMALY_LABELS: Record<Locale, Record<string, string>> = {
+  en: {
+    spike: 'Spike',
+    dip: 'Dip',
+    level_shift: 'Level shift',
+    dropout: 'Dropout',
+    drift: 'Drift',
+  },
+  es: {
+    spike: 'Pico',
+    dip: 'Caída',
+    level_shift: 'Cambio de nivel',
+    dropout: 'Corte',
+    drift: 'Deriva',
+  },
 };
 
 /** The human name of an anomaly type ("Level shift"); unknown types are shown as they are. */
-export function anomalyLabel(type: string): string {
-  return ANOMALY_LABELS[type] ?? type;
+export function anomalyLabel(type: string, locale: Locale = 'en'): string {
+  return ANOMALY_LABELS[locale][type] ?? type;
+}
+
+/** "Spike at point 12" / "Pico en el punto 12": points are numbered from 1 for people. */
+export function anomalyAt(anomaly: SeriesAnomaly, locale: Locale = 'en'): string {
+  const n = anomaly.index + 1;
+  const label = anomalyLabel(anomaly.type, locale);
+  return locale === 'es' ? `${label} en el punto ${n}` : `${label} at point ${n}`;
 }
 
 /** One sentence listing a series' anomalies for screen readers and captions ("Spike at point 12"). */
-export function describeAnomalies(anomalies: readonly SeriesAnomaly[]): string {
+export function describeAnomalies(
+  anomalies: readonly SeriesAnomaly[],
+  locale: Locale = 'en',
+): string {
+  // Indexes stay 0-based in the data.
+  const parts = anomalies.map((a) => anomalyAt(a, locale)).join(', ');
+  if (locale === 'es') {
+    if (anomalies.length === 0) return 'Sin anomalías.';
+    return `${anomalies.length === 1 ? '1 anomalía' : `${anomalies.length} anomalías`}: ${parts}.`;
+  }
   if (anomalies.length === 0) return 'No anomalies.';
-  // Points are numbered from 1 for people; indexes stay 0-based in the data.
-  const parts = anomalies.map((a) => `${anomalyLabel(a.type)} at point ${a.index + 1}`);
-  return `${anomalies.length === 1 ? '1 anomaly' : `${anomalies.length} anomalies`}: ${parts.join(', ')}.`;
+  return `${anomalies.length === 1 ? '1 anomaly' : `${anomalies.length} anomalies`}: ${parts}.`;
 }
