@@ -78,6 +78,11 @@ test.describe('English and Spanish', () => {
     await expect(page.getByTestId('estimate')).toContainText(/\d{1,3}(\.\d{3})+ de entrada/);
     await saveScreenshot(page, 'es-generate');
 
+    await gotoHydratedEs(page, '/train');
+    await expect(page.getByRole('heading', { name: 'Nuevo entrenamiento' })).toBeVisible();
+    await expect(page.getByLabel('Entrenar con')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Iniciar entrenamiento' })).toBeVisible();
+
     for (const [path, heading] of [
       ['/validate', 'Validar'],
       ['/train', 'Entrenar'],
