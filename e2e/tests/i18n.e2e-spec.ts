@@ -86,6 +86,7 @@ test.describe('English and Spanish', () => {
     for (const [path, heading] of [
       ['/validate', 'Validar'],
       ['/train', 'Entrenar'],
+      ['/compare', 'Comparar'],
       ['/help', 'Ayuda'],
     ] as const) {
       await gotoHydratedEs(page, path);
