@@ -47,8 +47,12 @@ const TABLE: [pattern: string, price: ModelPrice][] = [
   ['nova-pro', nova(0.8, 3.2)],
   ['nova-lite', nova(0.06, 0.24)],
   ['nova-micro', nova(0.035, 0.14)],
-  // OpenAI's list prices (provider `openai`; cached input is billed at the read price, no write surcharge). Any
-  // other model on an OpenAI-compatible server (Ollama, vLLM, LM Studio) is not in the table and costs nothing.
+  // OpenAI's Standard-tier list prices (provider `openai`; cached input is billed at the read price, no write
+  // surcharge). Checked 2026-12-04: every figure (input, cached input, output) agrees with several dated copies of
+  // OpenAI's pricing page (https://developers.openai.com/api/docs/pricing) from March to November 2026; the
+  // official page itself could not be fetched from the build machine. Figures half these are the Batch tier, not
+  // used here. Any other model on an OpenAI-compatible server (Ollama, vLLM, LM Studio) is not in the table and
+  // costs nothing; price one with GENESIS_PRICES.
   ['gpt-4.1-nano', openai(0.1, 0.4, 0.025)],
   ['gpt-4.1-mini', openai(0.4, 1.6, 0.1)],
   ['gpt-4.1', openai(2, 8, 0.5)],

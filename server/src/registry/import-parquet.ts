@@ -1,6 +1,7 @@
 import { getIntent } from '@genesis/schema/catalog/intents';
 import type { DatasetKind, Language } from '@genesis/schema/common';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import * as v from 'valibot';
 
 /**
  * Parquet import: a Parquet file (our own export, or a Hugging Face dataset file downloaded by the user) read into
@@ -52,6 +53,40 @@ export function isParquetHead(head: Uint8Array): boolean {
 const STEP = 1000;
 
 type Row = Record<string, unknown>;
+
+/** Most label names a label list may hold (Banking77 has 77; a generous ceiling against a runaway list). */
+const MAX_LABELS = 10_000;
+
+/**
+ * A label list as the API takes it (`importDataset(labels:)`): names in label order, each non-empty, at most 200
+ * characters, no repeats. Issues are located by index (`labels[3]`).
+ */
+export const LabelListSchema = v.pipe(
+  v.array(v.unknown(), 'labels must be an array of strings'),
+  v.minLength(1, 'give at least one label name'),
+  v.maxLength(MAX_LABELS, (i) => `at most ${MAX_LABELS} labels; got ${i.input.length}`),
+  v.array(
+    v.pipe(
+      v.string('a label name must be a string'),
+      v.trim(),
+      v.nonEmpty('a label name must not be empty'),
+      v.maxLength(200, 'a label name has at most 200 characters'),
+    ),
+  ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const seen = new Map<string, number>();
+    dataset.value.forEach((name, index) => {
+      const first = seen.get(name);
+      if (first !== undefined)
+        addIssue({
+          message: `"${name}" is already label ${first}: each label number needs its own name`,
+          path: [{ type: 'array', origin: 'value', input: dataset.value, key: index, value: name }],
+        });
+      else seen.set(name, index);
+    });
+  }),
+);
 
 /** Reads label names: one per line, or a JSON array (what `--labels FILE` takes). */
 export function parseLabelList(text: string): string[] {

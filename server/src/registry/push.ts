@@ -1,0 +1,454 @@
+/**
+ * Push a dataset to the Hugging Face Hub (or any Hub-compatible server) with `@huggingface/hub`: the Parquet data
+ * in the Hub's split layout, the dataset card, the generation config, the latest validation report and the
+ * lineage. Only files whose content differs from what the repo holds are committed, so a push of unchanged content
+ * makes no commit. See README.md, "Push to the Hub".
+ */
+import { createHash } from 'node:crypto';
+import {
+  type CommitOperation,
+  commitIter,
+  createRepo,
+  downloadFile,
+  HubApiError,
+  type ListFileEntry,
+  listFiles,
+  repoExists,
+} from '@huggingface/hub';
+import * as v from 'valibot';
+import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
+import type { Services } from '../platform/db/orm.ts';
+import { DomainError, InputError, NotFoundError } from '../platform/errors.ts';
+import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
+import { datasetCard } from './card.ts';
+import { exportParquet } from './parquet.ts';
+import { openDatasetRead } from './service.ts';
+
+/** The one split's data file, named the way the Hub's viewer and `datasets` find splits. */
+export const HUB_DATA_FILE = 'data/train-00000-of-00001.parquet';
+/** Folders the push owns in the repo: a file there it no longer writes is deleted. */
+const OWNED_FOLDERS = ['data/', 'genesis/'];
+
+/** An `owner/name` repo id as the Hub accepts it (letters, digits, `-`, `_`, `.`; at most 96 characters each). */
+export const HubRepoSchema = v.pipe(
+  v.string(),
+  v.regex(
+    /^[\w.-]{1,96}\/[\w.-]{1,96}$/,
+    'must be OWNER/NAME (letters, digits, "-", "_" and "."), e.g. my-team/banking-conversations',
+  ),
+  v.check(
+    (s) => !s.split('/').some((p) => p.startsWith('.') || p.endsWith('.')),
+    'a part of OWNER/NAME cannot start or end with "."',
+  ),
+);
+
+/** A branch name for `revision`. */
+export const HubRevisionSchema = v.pipe(
+  v.string(),
+  v.regex(/^[\w.-][\w./-]{0,199}$/, 'must be a branch name, e.g. main'),
+);
+
+/** Why a push failed, for a caller that acts on it. */
+export type PushFailure =
+  | 'NO_TOKEN'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'REPO_NOT_FOUND'
+  | 'REVISION_NOT_FOUND'
+  | 'NETWORK'
+  | 'HUB_ERROR';
+
+/** A push that could not be done; nothing was committed (a commit is all or nothing on the Hub). */
+export class HubPushError extends DomainError {
+  override name = 'HubPushError';
+  constructor(
+    readonly reason: PushFailure,
+    message: string,
+    /** The Hub's HTTP status, when it answered. */
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface PushRequest {
+  datasetId: number;
+  /** `owner/name`; created as a dataset repo when it does not exist. */
+  repo: string;
+  /** Only for a repo this push creates. */
+  private?: boolean;
+  /** The branch to commit to (default main); it must exist. */
+  revision?: string;
+  /** The commit title (default: `Push dataset "<name>" from GENESIS-LAB`). */
+  message?: string;
+  /** A license id for the card's `license` field. */
+  license?: string;
+  /** The Hub: `HF_ENDPOINT` and `HF_TOKEN` from the configuration. */
+  hub: { endpoint: string; token: string | undefined };
+  onProgress?: (progress: PushProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** How far a push is: the phase, and bytes sent of the files that change. */
+export interface PushProgress {
+  phase: 'preparing' | 'comparing' | 'uploading' | 'committing';
+  bytesSent: number;
+  bytesTotal: number;
+}
+
+export type FileChange = 'added' | 'changed' | 'unchanged' | 'deleted';
+
+export interface PushResult {
+  repo: string;
+  revision: string;
+  /** The repo's page on the Hub. */
+  url: string;
+  /** True when this push created the repo. */
+  created: boolean;
+  /** The commit made, or null when nothing changed. */
+  commit: { oid: string; url: string } | null;
+  files: { path: string; bytes: number; change: FileChange }[];
+  itemCount: number;
+  /** The item count of the previous push to this repo and branch (from its `genesis/lineage.json`), if any. */
+  previousItemCount: number | null;
+  /** One line for people: what the push did. */
+  summary: string;
+}
+
+interface LocalFile {
+  path: string;
+  content: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const json = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** Git's blob id (what the Hub lists for a file kept in git rather than LFS). */
+const gitOid = (b: Uint8Array) =>
+  createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+
+/** Whether the repo's file holds these bytes: its LFS SHA-256, or its git blob id. */
+function sameContent(remote: ListFileEntry, content: Uint8Array): boolean {
+  if (remote.lfs) return remote.lfs.oid === sha256(content) && remote.lfs.size === content.length;
+  return remote.oid === gitOid(content);
+}
+
+/** The files a push writes, built from one snapshot of the dataset. */
+async function buildFiles(
+  services: Services,
+  datasetId: number,
+  license: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ files: LocalFile[]; itemCount: number; name: string }> {
+  const read = await openDatasetRead(services, datasetId, signal);
+  if (!read) throw new NotFoundError('Dataset', String(datasetId));
+  const { dataset, snapshot } = read;
+  const parquet = await exportParquet(dataset.kind, read.items() as never);
+  const { parquetMetadata } = await import('hyparquet');
+  const rows = Number(
+    parquetMetadata(
+      parquet.buffer.slice(
+        parquet.byteOffset,
+        parquet.byteOffset + parquet.byteLength,
+      ) as ArrayBuffer,
+    ).num_rows,
+  );
+  const card = await datasetCard(services, datasetId, {
+    dataFiles: [{ split: 'train', path: 'data/train-*' }],
+    files: [
+      `- \`${HUB_DATA_FILE}\`: the items, one row per item (time series in the long format, one row per point${dataset.kind === 'conversations' ? '; `turns` is a list of `{speaker, text}` records' : ''}).`,
+      '- `genesis/generation-config.json`: the generation job and its full configuration (generated datasets).',
+      '- `genesis/validation-report.json`: the latest validation report, with its verdict (validated datasets).',
+      '- `genesis/lineage.json`: where the dataset comes from (origin, source, the job that wrote it).',
+      '- `README.md`: this card.',
+    ],
+    parquet: { rows, bytes: parquet.length },
+    ...(license ? { license } : {}),
+  });
+  const em = services.em.fork();
+  const job = await em.findOne(
+    GenerationJobSchema,
+    { dataset: datasetId },
+    { orderBy: { id: 'desc' } },
+  );
+  const report = await em.findOne(
+    ValidationReportSchema,
+    { dataset: datasetId },
+    { orderBy: { version: 'desc' } },
+  );
+  const files: LocalFile[] = [
+    { path: HUB_DATA_FILE, content: parquet },
+    { path: 'README.md', content: encoder.encode(card) },
+    {
+      path: 'genesis/lineage.json',
+      content: json({
+        dataset: {
+          id: String(dataset.id),
+          name: dataset.name,
+          kind: dataset.kind,
+          origin: dataset.origin,
+          itemCount: snapshot.count,
+          createdAt: dataset.createdAt.toISOString(),
+          updatedAt: dataset.updatedAt.toISOString(),
+        },
+        source: dataset.source ?? null,
+        generationJob: job
+          ? {
+              id: String(job.id),
+              provider: job.provider,
+              model: job.model ?? null,
+              status: job.status,
+            }
+          : null,
+      }),
+    },
+  ];
+  if (job)
+    files.push({
+      path: 'genesis/generation-config.json',
+      content: json({
+        jobId: String(job.id),
+        provider: job.provider,
+        model: job.model ?? null,
+        config: job.config,
+      }),
+    });
+  if (report) {
+    const data = report.report as {
+      overall?: { verdict?: string; score?: number };
+      reason?: string;
+    };
+    files.push({
+      path: 'genesis/validation-report.json',
+      content: json({
+        version: report.version,
+        createdAt: report.createdAt.toISOString(),
+        verdict: data.overall?.verdict ?? null,
+        score: data.overall?.score ?? null,
+        reason: data.reason ?? null,
+        report: report.report,
+      }),
+    });
+  }
+  return { files, itemCount: snapshot.count, name: dataset.name };
+}
+
+/** A Hub failure as a message that says what to do; never includes the token. */
+function hubFailure(err: unknown, repo: string, revision: string, endpoint: string): never {
+  if (err instanceof HubPushError) throw err;
+  if (err instanceof HubApiError) {
+    const status = err.statusCode;
+    if (status === 401)
+      throw new HubPushError(
+        'UNAUTHORIZED',
+        `the Hub at ${endpoint} refused HF_TOKEN (401): check that the token is valid and not expired (${endpoint}/settings/tokens)`,
+        status,
+      );
+    if (status === 403)
+      throw new HubPushError(
+        'FORBIDDEN',
+        `HF_TOKEN may not write to ${repo} (403): use a token with write access to the "${repo.split('/')[0]}" namespace`,
+        status,
+      );
+    if (status === 404 && /revision|rev id/i.test(err.message))
+      throw new HubPushError(
+        'REVISION_NOT_FOUND',
+        `the branch "${revision}" does not exist in ${repo}: create it on the Hub first, or push to main`,
+        status,
+      );
+    if (status === 404)
+      throw new HubPushError(
+        'REPO_NOT_FOUND',
+        `the dataset repo ${repo} was not found on ${endpoint} (404), or HF_TOKEN cannot see it`,
+        status,
+      );
+    throw new HubPushError(
+      'HUB_ERROR',
+      `the Hub answered ${status}: ${err.message.replace(/\. URL: .*$/, '')}`,
+      status,
+    );
+  }
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  if (err instanceof TypeError && /fetch failed/i.test(err.message))
+    throw new HubPushError(
+      'NETWORK',
+      `cannot reach the Hub at ${endpoint}${cause?.code ? ` (${cause.code})` : ''}: check the network and HF_ENDPOINT`,
+    );
+  throw err;
+}
+
+/**
+ * Pushes a dataset to a Hub dataset repo: creates the repo if needed, compares the files it would write with what
+ * the branch holds (by SHA-256 for LFS files, git blob id for the rest), and commits only the ones that differ,
+ * deleting files under `data/` and `genesis/` it no longer writes. Nothing is kept on our side; a failed push leaves
+ * the repo as it was (the Hub applies a commit whole or not at all).
+ */
+export async function pushDataset(services: Services, request: PushRequest): Promise<PushResult> {
+  const { endpoint, token } = request.hub;
+  const revision = request.revision ?? 'main';
+  const issues = [
+    ...(v.safeParse(HubRepoSchema, request.repo).issues ?? []).map((i) => ({
+      path: 'repo',
+      message: i.message,
+    })),
+    ...(v.safeParse(HubRevisionSchema, revision).issues ?? []).map((i) => ({
+      path: 'revision',
+      message: i.message,
+    })),
+  ];
+  if (request.message !== undefined && !request.message.trim())
+    issues.push({ path: 'message', message: 'must not be empty' });
+  if (issues.length) throw new InputError(issues);
+  if (!token)
+    throw new HubPushError(
+      'NO_TOKEN',
+      `HF_TOKEN is not set: create a token with write access at ${endpoint}/settings/tokens and set HF_TOKEN to it`,
+    );
+  if (!token.startsWith('hf_'))
+    throw new HubPushError(
+      'NO_TOKEN',
+      'HF_TOKEN is not a Hugging Face token: tokens start with "hf_"',
+    );
+  const progress = (phase: PushProgress['phase'], bytesSent = 0, bytesTotal = 0) =>
+    request.onProgress?.({ phase, bytesSent, bytesTotal });
+
+  progress('preparing');
+  const built = await buildFiles(services, request.datasetId, request.license, request.signal);
+  const repoId = { type: 'dataset' as const, name: request.repo };
+  const credentials = { accessToken: token, hubUrl: endpoint };
+  let created = false;
+  try {
+    progress('comparing');
+    if (!(await repoExists({ repo: repoId, ...credentials }))) {
+      try {
+        await createRepo({ repo: repoId, private: request.private ?? false, ...credentials });
+        created = true;
+      } catch (err) {
+        if (err instanceof HubApiError && err.statusCode === 409)
+          throw new HubPushError(
+            'REPO_NOT_FOUND',
+            `the dataset repo ${request.repo} exists but HF_TOKEN cannot see it: use a token of its owner`,
+            409,
+          );
+        if (err instanceof HubApiError && (err.statusCode === 403 || err.statusCode === 404))
+          throw new HubPushError(
+            'REPO_NOT_FOUND',
+            `the dataset repo ${request.repo} does not exist and HF_TOKEN may not create it (${err.statusCode}): create it on the Hub, or use a token with write access to "${request.repo.split('/')[0]}"`,
+            err.statusCode,
+          );
+        throw err;
+      }
+    }
+    const remote = new Map<string, ListFileEntry>();
+    for await (const entry of listFiles({
+      repo: repoId,
+      recursive: true,
+      revision,
+      ...credentials,
+    }))
+      if (entry.type === 'file') remote.set(entry.path, entry);
+
+    const files: PushResult['files'] = [];
+    const operations: CommitOperation[] = [];
+    for (const f of built.files) {
+      const there = remote.get(f.path);
+      const change: FileChange = !there
+        ? 'added'
+        : sameContent(there, f.content)
+          ? 'unchanged'
+          : 'changed';
+      files.push({ path: f.path, bytes: f.content.length, change });
+      if (change !== 'unchanged')
+        operations.push({
+          operation: 'addOrUpdate',
+          path: f.path,
+          content: new Blob([f.content as BlobPart]),
+        });
+    }
+    const ours = new Set(built.files.map((f) => f.path));
+    for (const path of remote.keys()) {
+      if (ours.has(path) || !OWNED_FOLDERS.some((d) => path.startsWith(d))) continue;
+      files.push({ path, bytes: 0, change: 'deleted' });
+      operations.push({ operation: 'delete', path });
+    }
+
+    let previousItemCount: number | null = null;
+    if (remote.has('genesis/lineage.json')) {
+      const blob = await downloadFile({
+        repo: repoId,
+        path: 'genesis/lineage.json',
+        revision,
+        ...credentials,
+      });
+      try {
+        const previous = JSON.parse((await blob?.text()) ?? 'null') as {
+          dataset?: { itemCount?: unknown };
+        };
+        const n = previous?.dataset?.itemCount;
+        previousItemCount = typeof n === 'number' ? n : null;
+      } catch {
+        // A lineage file edited by hand: there is no previous count to compare with.
+      }
+    }
+    const url = `${endpoint}/datasets/${request.repo}`;
+    const changed = files.filter((f) => f.change !== 'unchanged');
+    const counts =
+      previousItemCount !== null && previousItemCount !== built.itemCount
+        ? `; items ${previousItemCount} → ${built.itemCount}`
+        : '';
+    if (operations.length === 0)
+      return {
+        repo: request.repo,
+        revision,
+        url,
+        created,
+        commit: null,
+        files,
+        itemCount: built.itemCount,
+        previousItemCount,
+        summary: `${request.repo}@${revision} already holds this dataset: nothing changed, no commit made`,
+      };
+    const describe = changed.map((f) => `${f.path} ${f.change}`).join(', ');
+    const sizes = new Map(changed.map((f) => [f.path, f.bytes]));
+    const bytesTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
+    const sent = new Map<string, number>();
+    const iterator = commitIter({
+      repo: repoId,
+      ...credentials,
+      branch: revision,
+      title: request.message ?? `Push dataset "${built.name}" from GENESIS-LAB`,
+      description: `Files: ${describe}${counts}.`,
+      operations,
+      ...(request.signal ? { abortSignal: request.signal } : {}),
+    });
+    let step = await iterator.next();
+    while (!step.done) {
+      const event = step.value;
+      if (event.event === 'phase' && event.phase === 'committing')
+        progress('committing', bytesTotal, bytesTotal);
+      if (event.event === 'fileProgress' && event.state === 'uploading') {
+        sent.set(event.path, event.progress * (sizes.get(event.path) ?? 0));
+        progress(
+          'uploading',
+          [...sent.values()].reduce((a, b) => a + b, 0),
+          bytesTotal,
+        );
+      }
+      step = await iterator.next();
+    }
+    const commit = step.value;
+    return {
+      repo: request.repo,
+      revision,
+      url,
+      created,
+      commit: commit ? { oid: commit.commit.oid, url: commit.commit.url } : null,
+      files,
+      itemCount: built.itemCount,
+      previousItemCount,
+      summary: `${created ? 'created ' : ''}${request.repo}@${revision}: ${describe}${counts}`,
+    };
+  } catch (err) {
+    hubFailure(err, request.repo, revision, endpoint);
+  }
+}
