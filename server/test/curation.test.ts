@@ -134,7 +134,7 @@ describe('curateDataset', () => {
     const judge = await curate(sourceId, { minJudgeScore: 3 });
     expect(judge.__typename).toBe('ValidationError');
     expect(judge.issues[0].path).toBe('rules.minJudgeScore');
-    expect(judge.issues[0].message).toMatch(/no judge scores exist/);
+    expect(judge.issues[0].message).toMatch(/no LLM-judge scores/);
     const range = await curate(sourceId, { minLabelFidelity: 2 });
     expect(range.issues[0].path).toBe('rules.minLabelFidelity');
     const missing = await curate('999999', { dropNearDuplicates: true });

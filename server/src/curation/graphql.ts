@@ -3,6 +3,7 @@ import { builder } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
 import { type CurationResult, curateDataset } from './service.ts';
+import './judge-graphql.ts';
 
 const CurationRulesInput = builder.inputType('CurationRulesInput', {
   description: 'What a curation drops; at least one rule',

@@ -31,6 +31,7 @@ import {
 } from '../validation/text/minhash.ts';
 import { type LabelOracle, parseOracle } from '../validation/text/oracle.ts';
 import { customerTexts, tokenize } from '../validation/text/tokens.ts';
+import { judgeScoresOf } from './judge.ts';
 
 /** The near-duplicate similarity (estimated Jaccard of character 5-gram shingles) the validation lab uses. */
 export const CURATION_NEAR_DUPLICATE = 0.8;
@@ -78,7 +79,11 @@ export const CurationRulesSchema = v.pipe(
 export type CurationRules = v.InferOutput<typeof CurationRulesSchema>;
 export type CurationRulesInput = v.InferInput<typeof CurationRulesSchema>;
 
-export type CurationRule = 'language_mismatch' | 'label_fidelity' | 'near_duplicate';
+export type CurationRule =
+  | 'language_mismatch'
+  | 'label_fidelity'
+  | 'judge_score'
+  | 'near_duplicate';
 
 /** What a curation dropped and why. */
 export interface CurationReport {
@@ -154,6 +159,7 @@ async function readRows(services: Services, datasetId: number): Promise<SourceRo
           language: r.language ?? null,
           sentiment: r.sentiment ?? null,
           complexity: r.complexity ?? null,
+          resolution: r.resolution ?? null,
           seriesType: r.seriesType ?? null,
           domain: r.domain ?? null,
         },
@@ -244,11 +250,14 @@ export async function curateDataset(
       },
     ]);
   }
-  if (rules.minJudgeScore !== undefined) {
+  // The LLM judge's stored scores (docs/curation.md, "LLM judge"): the latest of each item, any judge.
+  const judgeScores =
+    rules.minJudgeScore !== undefined ? await judgeScoresOf(services, sourceId) : null;
+  if (judgeScores && judgeScores.size === 0) {
     throw new InputError([
       {
         path: 'rules.minJudgeScore',
-        message: `no judge scores exist for dataset ${sourceId}: the LLM judge is not available yet, so items cannot be filtered by judge score`,
+        message: `dataset ${sourceId} has no LLM-judge scores: run \`pnpm genesis judge ${sourceId}\` (or judgeDataset) first`,
       },
     ]);
   }
@@ -259,6 +268,13 @@ export async function curateDataset(
     ...canonical,
     items: snapshot.count,
     maxItemId: snapshot.maxId,
+    // New scores (a later judge run) make a new curation.
+    ...(judgeScores
+      ? {
+          judgeScores: judgeScores.size,
+          maxJudgeScoreId: Math.max(...[...judgeScores.values()].map((j) => j.id)),
+        }
+      : {}),
   });
 
   // Idempotence: the curated datasets of this source, found by their lineage.
@@ -339,6 +355,36 @@ export async function curateDataset(
         );
       }
     }
+  }
+
+  if (judgeScores && rules.minJudgeScore !== undefined) {
+    const threshold = rules.minJudgeScore;
+    let notJudged = 0;
+    report.rules.judge_score = {
+      dropped: 0,
+      perIntent: {},
+      threshold,
+      note: 'the mean of the rubric criteria, latest score of each item; items without a score are kept',
+    };
+    rows.forEach((row, i) => {
+      if (dropped[i] !== null) return;
+      const score = judgeScores.get(row.key);
+      if (!score) {
+        notJudged++;
+        return;
+      }
+      if (score.overall < threshold) {
+        const worst = Object.entries(score.scores)
+          .filter(([, s]) => s !== null)
+          .sort((a, b) => (a[1] ?? 5) - (b[1] ?? 5))[0];
+        drop(
+          i,
+          'judge_score',
+          `judge score ${score.overall.toFixed(2)} (${score.judge})${worst ? `; lowest ${worst[0]} ${worst[1]}: ${score.reasons[worst[0]] ?? ''}` : ''}`,
+        );
+      }
+    });
+    if (notJudged > 0) report.rules.judge_score.note += ` (${notJudged} not judged)`;
   }
 
   if (rules.dropNearDuplicates) {

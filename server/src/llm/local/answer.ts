@@ -1,3 +1,4 @@
+import { extractJudgeRequest } from '@genesis/schema/judge';
 import type { SlotRequest } from '@genesis/schema/request';
 
 /**
@@ -10,6 +11,21 @@ export interface LocalAnswerRequest {
   slotRequest: SlotRequest | null;
   /** The same seed for the same prompt gives the same answer. */
   seed: string;
+  /** The request's messages (Converse or chat-completions shape): an LLM-judge prompt is found in the last. */
+  messages?: unknown[];
+}
+
+/** The text of the last user message, in Converse (`content: [{ text }]`) or chat-completions shape. */
+function lastUserText(messages: unknown[] | undefined): string {
+  const last = [...(messages ?? [])]
+    .reverse()
+    .find((m) => (m as { role?: string } | null)?.role === 'user') as
+    | { content?: unknown }
+    | undefined;
+  const content = last?.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((c) => (c as { text?: unknown })?.text ?? '').join('\n');
 }
 
 /** The answer to a prompt without a slot request: prose, as a model would give. */
@@ -23,7 +39,12 @@ export const LOCAL_REFUSAL =
  */
 export async function answerLocally(request: LocalAnswerRequest): Promise<string> {
   const { slotRequest, seed } = request;
-  if (!slotRequest) return LOCAL_REFUSAL;
+  if (!slotRequest) {
+    const judge = extractJudgeRequest(lastUserText(request.messages));
+    if (!judge) return LOCAL_REFUSAL;
+    const { answerJudge } = await import('./judge.ts');
+    return JSON.stringify(answerJudge(judge));
+  }
   if (slotRequest.task === 'conversations') {
     const { answerConversations } = await import('./conversations/answer.ts');
     return JSON.stringify(answerConversations(slotRequest.slots, seed));

@@ -1,3 +1,4 @@
+import { extractJudgeRequest } from '@genesis/schema/judge';
 import { estimateTokens, extractSlotRequest } from '@genesis/schema/request';
 import {
   type ModelAnswer,
@@ -19,15 +20,19 @@ export class LocalProvider implements ModelProvider {
     if (request.signal?.aborted) throw new ProviderError('aborted', 'aborted');
     const started = performance.now();
     const slotRequest = extractSlotRequest(request.prompt);
-    if (!slotRequest) throw new ProviderError('the prompt has no JSON slot request', 'client');
+    const judge = slotRequest ? null : extractJudgeRequest(request.prompt);
+    if (!slotRequest && !judge)
+      throw new ProviderError('the prompt has no JSON slot or judge request', 'client');
     // The writers are loaded on first use: their phrase tables are large and only local jobs need them.
-    const answer =
-      slotRequest.task === 'conversations'
-        ? (await import('./conversations/answer.ts')).answerConversations(
-            slotRequest.slots,
-            request.seed,
-          )
-        : (await import('./series/answer.ts')).answerSeries(slotRequest.slots, request.seed);
+    let answer: unknown;
+    if (judge) answer = (await import('./judge.ts')).answerJudge(judge);
+    else if (slotRequest?.task === 'conversations')
+      answer = (await import('./conversations/answer.ts')).answerConversations(
+        slotRequest.slots,
+        request.seed,
+      );
+    else if (slotRequest)
+      answer = (await import('./series/answer.ts')).answerSeries(slotRequest.slots, request.seed);
     const text = JSON.stringify(answer);
     // Yield to the event loop so a large local job never starves the API it runs beside.
     await new Promise((r) => setImmediate(r));
