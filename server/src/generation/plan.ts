@@ -61,8 +61,11 @@ export function slotKey(index: number): string {
 export function planConversations(config: GenerationConfig): ConversationSlot[] {
   const rng = new Random(`plan:${config.seed}`);
   const n = config.count;
+  // Exact counts (an augmentation plan) apportion to themselves: they add up to `count` (the input checks it).
   const intentWeights =
-    config.targets.intents ?? Object.fromEntries(INTENT_IDS.map((id) => [id, 1]));
+    config.intentCounts ??
+    config.targets.intents ??
+    Object.fromEntries(INTENT_IDS.map((id) => [id, 1]));
   // Intents in catalog order, each with its exact count; languages alternate within an intent.
   const intents: string[] = [];
   const languages: Language[] = [];
@@ -113,6 +116,7 @@ export function planConversations(config: GenerationConfig): ConversationSlot[] 
       ...(language === 'es'
         ? { region: spanish++ % 2 === 0 ? ('MX' as const) : ('ES' as const) }
         : {}),
+      ...(config.notIntents?.[intent]?.length ? { not_intents: config.notIntents[intent] } : {}),
     };
   });
 }
