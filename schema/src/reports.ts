@@ -86,6 +86,15 @@ export const CoveragePartSchema = v.object({
   referenced: v.boolean(),
 });
 
+/** One reference of a report and the languages (text) of the data it covered, with their item count. */
+export const CoverageReferenceSchema = v.object({
+  name: v.string(),
+  /** The languages of the data this reference measured (`en`, `es`). */
+  covers: v.array(v.string()),
+  /** Items of the data in those languages. */
+  items: v.number(),
+});
+
 /** What a report measured, and what it could not. */
 export const CoverageSchema = v.object({
   /** Share of the items measured against a reference (items of a referenced language, domain). */
@@ -95,6 +104,11 @@ export const CoverageSchema = v.object({
   /** Below this weight share the verdict is `incomplete`. */
   minimumWeight: v.number(),
   parts: v.array(CoveragePartSchema),
+  /**
+   * Text: each reference and the languages of the data it covered (several references: one per language).
+   * Absent in reports made before it existed.
+   */
+  references: v.optional(v.array(CoverageReferenceSchema)),
   /** Metrics that apply but were not computed, with their share of the weight and why. */
   notMeasured: v.array(
     v.object({ metricId: v.string(), name: v.string(), weight: v.number(), reason: v.string() }),

@@ -15,6 +15,7 @@ import {
   buildReferenceProfile,
   type ComparisonReference,
   profileArgument,
+  type ReferenceArgument,
   ValidationManager,
 } from './service.ts';
 
@@ -50,17 +51,30 @@ async function withServices(
 export async function runValidate(
   server: Config,
   datasetId: number,
-  opts: { reference?: number; profile?: string; json?: boolean },
+  opts: {
+    reference?: number | readonly number[];
+    profile?: string | readonly string[];
+    json?: boolean;
+  },
 ): Promise<number> {
   return withServices(server, async (services) => {
     if (process.stderr.isTTY && !opts.json)
       process.stderr.write('Validating (in a worker thread)...\n');
-    // --profile is a shipped id or a profile file written by `genesis profile`.
-    const profile = opts.profile ? profileArgument(opts.profile) : {};
-    const stored = await new ValidationManager(services).validate(datasetId, {
-      referenceDatasetId: opts.reference ?? null,
-      ...profile,
-    });
+    // Each --profile is a shipped id or a profile file written by `pnpm genesis profile`; each --reference a dataset.
+    // Several of them: one reference per language (text) or per domain (time series).
+    const list = <T>(x: T | readonly T[] | undefined): T[] =>
+      x === undefined ? [] : Array.isArray(x) ? [...(x as T[])] : [x as T];
+    const references: ReferenceArgument[] = [
+      ...list(opts.profile).map((value) => ({
+        ...profileArgument(value),
+        path: `--profile ${value}`,
+      })),
+      ...list(opts.reference).map((id) => ({
+        referenceDatasetId: id,
+        path: `--reference ${id}`,
+      })),
+    ];
+    const stored = await new ValidationManager(services).validate(datasetId, { references });
     const r = stored.report as unknown as ValidationReportData;
     if (opts.json) {
       process.stdout.write(
@@ -69,15 +83,18 @@ export async function runValidate(
       return 0;
     }
     const table = newTable({
-      head: ['group', 'metric', 'value', 'real-vs-real', 'verdict', 'note'],
+      head: ['group', 'metric', 'value [95%]', 'real-vs-real', 'verdict', 'note'],
       wordWrap: true,
-      colWidths: [12, 40, 10, 14, 8, 40],
+      colWidths: [12, 40, 13, 14, 8, 40],
     });
     for (const m of r.metrics) {
       table.push([
         m.group,
         m.name,
-        fmt(m.value),
+        // The 95% interval under the value, where the metric has one (rates, fidelity distances).
+        m.interval
+          ? `${fmt(m.value)} [${fmt(m.interval.low)}-${fmt(m.interval.high)}]`
+          : fmt(m.value),
         m.band ? `${fmt(m.band.low)}-${fmt(m.band.high)}` : '',
         MARK[m.verdict],
         m.reason ?? '',
@@ -116,6 +133,11 @@ export function verdictLines(r: ValidationReportData): string[] {
     lines.push(
       `Coverage: ${(c.items * 100).toFixed(0)}% of items and ${(c.weight * 100).toFixed(0)}% of the score's weight measured against a reference${parts ? ` (${parts})` : ''}`,
     );
+    for (const ref of c.references ?? []) {
+      lines.push(
+        `Reference ${ref.name}: ${ref.covers.length ? `covers ${ref.covers.join(', ')} (${ref.items} items)` : 'covers no language of the data'}`,
+      );
+    }
     if (c.notMeasured.length) {
       lines.push(
         `Not checked: ${c.notMeasured.map((m) => `${m.metricId} (${m.reason})`).join('; ')}`,
@@ -213,16 +235,20 @@ export function registerValidationCommands(program: Command): void {
     .argument('<dataset>', 'dataset id', parseDatasetId)
     .option(
       '--reference <dataset>',
-      'build the reference profile from this dataset',
-      parseDatasetId,
+      'build the reference profile from this dataset; repeat for one reference per language (text) or domain (series), e.g. `--profile banking77 --reference SPANISH_DATASET`',
+      (value: string, previous: number[] = []) => [...previous, parseDatasetId(value)],
     )
     .option(
       '--profile <id|file>',
-      'a shipped reference profile (banking77; electricity, energy, sensors, financial, or timeseries: each domain against its own, the default for series) or a profile file written by `genesis profile`',
+      'a shipped reference profile (banking77; electricity, energy, sensors, financial, or timeseries: each domain against its own, the default for series) or a profile file written by `pnpm genesis profile`; repeatable like --reference',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--json', 'print the report as JSON')
     .action(
-      async (dataset: number, opts: { reference?: number; profile?: string; json?: boolean }) => {
+      async (
+        dataset: number,
+        opts: { reference?: number[]; profile?: string[]; json?: boolean },
+      ) => {
         process.exitCode = await runValidate(commandConfig(program), dataset, opts);
       },
     );

@@ -75,6 +75,19 @@ const CoveragePartRef = builder.objectRef<CoverageData['parts'][number]>('Covera
   }),
 });
 
+const CoverageReferenceRef = builder
+  .objectRef<NonNullable<CoverageData['references']>[number]>('CoverageReference')
+  .implement({
+    description: 'A reference of the report and the languages of the data it measured',
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      covers: t.exposeStringList('covers', {
+        description: 'The languages of the data this reference measured (en, es)',
+      }),
+      items: t.exposeInt('items', { description: 'Items of the data in those languages' }),
+    }),
+  });
+
 const NotMeasuredRef = builder
   .objectRef<CoverageData['notMeasured'][number]>('NotMeasuredMetric')
   .implement({
@@ -106,6 +119,12 @@ const CoverageRef = builder.objectRef<CoverageData>('Coverage').implement({
     }),
     minimumWeight: t.exposeFloat('minimumWeight'),
     parts: t.field({ type: [CoveragePartRef], resolve: (c) => c.parts }),
+    references: t.field({
+      type: [CoverageReferenceRef],
+      description:
+        'Text: which reference covered which languages (several references: one per language); empty for time series and older reports',
+      resolve: (c) => c.references ?? [],
+    }),
     notMeasured: t.field({ type: [NotMeasuredRef], resolve: (c) => c.notMeasured }),
     missing: t.field({ type: [MissingPieceRef], resolve: (c) => c.missing }),
   }),
@@ -181,6 +200,48 @@ const BiasRef = builder
 
 const data = (r: ValidationReport) => r.report as unknown as ValidationReportData;
 
+/** One of the items label fidelity's oracle disagrees with most (`details.worst` of `label_fidelity`). */
+interface LabelDisagreement {
+  item: number;
+  id?: string;
+  language: string;
+  label: string;
+  labelProbability: number;
+  labelRank: number;
+  oracle: string;
+  probability: number;
+  excerpt: string;
+}
+
+const LabelDisagreementRef = builder.objectRef<LabelDisagreement>('LabelDisagreement').implement({
+  description:
+    "An item whose intent label the label-fidelity oracle strongly disagrees with: its label, the oracle's top intent, and both probabilities",
+  fields: (t) => ({
+    item: t.exposeInt('item', { description: "The item's 0-based position in the dataset" }),
+    itemId: t.string({
+      nullable: true,
+      description: "The item's own id (conversation_id), when it has one",
+      resolve: (d) => d.id ?? null,
+    }),
+    language: t.exposeString('language'),
+    intent: t.string({ description: "The item's intent label", resolve: (d) => d.label }),
+    intentProbability: t.float({
+      description: "The oracle's probability of the item's label (its label fidelity)",
+      resolve: (d) => d.labelProbability,
+    }),
+    intentRank: t.int({
+      description: "The label's rank among the oracle's intents (1: its top-1)",
+      resolve: (d) => d.labelRank,
+    }),
+    predicted: t.string({ description: "The oracle's top intent", resolve: (d) => d.oracle }),
+    predictedProbability: t.float({ resolve: (d) => d.probability }),
+    text: t.string({
+      description: "The customer's text, cut to 160 characters",
+      resolve: (d) => d.excerpt,
+    }),
+  }),
+});
+
 export const ValidationReportRef = builder
   .objectRef<ValidationReport>('ValidationReport')
   .implement({
@@ -226,6 +287,16 @@ export const ValidationReportRef = builder
       }),
       bias: t.field({ type: BiasRef, nullable: true, resolve: (r) => data(r).bias }),
       distributions: t.field({ type: [DistributionRef], resolve: (r) => data(r).distributions }),
+      labelDisagreements: t.field({
+        type: [LabelDisagreementRef],
+        description:
+          'Label fidelity: the items (at most 20) the oracle disagrees with most, worst first; empty when label fidelity was not judged',
+        resolve: (r) => {
+          const metric = data(r).metrics.find((m) => m.id === 'label_fidelity');
+          const worst = (metric?.details as { worst?: LabelDisagreement[] } | undefined)?.worst;
+          return Array.isArray(worst) ? worst : [];
+        },
+      }),
       computeSeconds: t.float({ resolve: (r) => data(r).computeSeconds }),
     }),
   });
@@ -347,7 +418,10 @@ const ComparisonReferenceRef = builder
         description: 'profile:<id>, dataset:<id> or sha256:<hex> (a profile file or upload)',
       }),
       name: t.exposeString('name'),
-      kind: t.exposeString('kind', { description: 'shipped, dataset, file or upload' }),
+      kind: t.exposeString('kind', {
+        description:
+          'shipped, dataset, file, upload, or multiple (one reference per language or domain)',
+      }),
       source: t.exposeString('source', {
         description:
           "given (the profile argument), a or b (the reference of that side's latest report), or default",
@@ -405,6 +479,11 @@ const ValidateInput = builder.inputType('ValidateInput', {
       required: false,
       description: 'Build the reference profile from this dataset',
     }),
+    references: t.idList({
+      required: false,
+      description:
+        'More reference datasets, with referenceDatasetId and profile: one reference per language for text (e.g. profile banking77 for en and a Spanish utterances dataset for es), one per domain for time series',
+    }),
     profile: t.string({
       required: false,
       description:
@@ -414,7 +493,7 @@ const ValidateInput = builder.inputType('ValidateInput', {
       type: 'File',
       required: false,
       description:
-        'A reference profile file written by `genesis profile DATASET --out FILE.json` (multipart upload)',
+        'A reference profile file written by `pnpm genesis profile DATASET --out FILE.json` (multipart upload)',
     }),
     targets: t.field({
       type: TargetsInput,
@@ -485,6 +564,10 @@ builder.mutationFields((t) => ({
         profile: i.profile ?? null,
         profileUpload,
         targets,
+        references: (i.references ?? []).map((id, k) => {
+          const path = `input.references[${k}]`;
+          return { referenceDatasetId: parseId(id, path), path };
+        }),
       });
     },
   }),

@@ -91,7 +91,7 @@ const medianOf = (xs: readonly number[]) => {
   return s.length === 0 ? null : s[Math.floor(s.length / 2)]!;
 };
 
-function strengthDistance(
+export function strengthDistance(
   dataset: readonly number[],
   reference: readonly number[],
   what: string,

@@ -13,6 +13,7 @@ import {
   verdictOf,
 } from '@genesis/schema/reports';
 import { decideVerdict, ksInterval, wilson, withMinimum } from '../verdict.ts';
+import { BOOTSTRAPPED, type BootstrappedKey, bootstrapIntervals } from './bootstrap.ts';
 import {
   compareGroups,
   FIDELITY_KEYS,
@@ -20,7 +21,14 @@ import {
   type GroupStats,
   groupStats,
 } from './compare.ts';
-import { ACF_LAGS, analyseSeries, FEATURE_NAMES, returnStats, transformOf } from './features.ts';
+import {
+  ACF_LAGS,
+  analyseSeries,
+  FEATURE_NAMES,
+  returnStats,
+  type SeriesAnalysis,
+  transformOf,
+} from './features.ts';
 import {
   type Band,
   byDomain,
@@ -176,6 +184,7 @@ export function validateSeries(
           members.length,
           views,
           `${seed}:${domain}`,
+          analyses,
         ),
       );
     }
@@ -273,7 +282,7 @@ function seriesCoverage(
   if (!profile && views.length > 0) {
     missing.push({
       what: 'a reference: no fidelity metric was measured',
-      how: 'validate against a shipped profile (`genesis validate DATASET --profile electricity`), a reference dataset of real series (`--reference DATASET`), or a profile file written by `genesis profile DATASET --out FILE.json`',
+      how: 'validate against a shipped profile (`pnpm genesis validate DATASET --profile electricity`), a reference dataset of real series (`--reference DATASET`), or a profile file written by `pnpm genesis profile DATASET --out FILE.json`',
     });
   } else if (profile) {
     for (const p of parts.filter((x) => !x.referenced)) {
@@ -283,7 +292,7 @@ function seriesCoverage(
           : `a reference for the series type ${p.key} (${p.items} series): the reference ${profile.name} holds no real ${p.key} series, so its fidelity was measured against other types of its domain, if any`;
       missing.push({
         what,
-        how: `import real ${p.key} series and validate against them (\`genesis validate DATASET --reference REFERENCE_DATASET\`), or build a profile with \`genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
+        how: `import real ${p.key} series and validate against them (\`pnpm genesis validate DATASET --reference REFERENCE_DATASET\`), or build a profile with \`pnpm genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
       });
     }
   }
@@ -386,6 +395,7 @@ function fidelityMetrics(
   cleanCount: number,
   views: readonly SeriesView[],
   seed: string,
+  analyses: readonly SeriesAnalysis[],
 ): ValidationMetric[] {
   const name = domainName(domain);
   const bases = FIDELITY_KEYS.map((key) => {
@@ -413,14 +423,23 @@ function fidelityMetrics(
   }
   if (missing !== null) return bases.map(({ base }) => metric(base, null, missing!));
 
-  const result = compareGroups(stats, groupStatsOfProfile(group!), seed);
+  const referenceStats = groupStatsOfProfile(group!);
+  const result = compareGroups(stats, referenceStats, seed);
+  const bootstrapped = bootstrapIntervals(
+    analyses,
+    referenceStats,
+    Object.fromEntries(BOOTSTRAPPED.map((key) => [key, result[key].value])),
+    seed,
+  );
   const featuresMatch = group!.features.names.join() === FEATURE_NAMES.join();
   return bases.map(({ key, base }) => {
     if (key === 'discriminator' && !featuresMatch) {
       return metric(base, null, 'the profile was built with other summary features; rebuild it');
     }
     const r = result[key];
-    const interval = fidelityInterval(key, r.value, r.details, cleanCount, group!.seriesCount);
+    const interval =
+      fidelityInterval(key, r.value, r.details, cleanCount, group!.seriesCount) ??
+      bootstrapped[key as BootstrappedKey];
     return withMinimum(
       metric(
         {
@@ -794,6 +813,7 @@ function typeFidelity(
       matching.length,
       views,
       `${seed}:${typeId}`,
+      analyses,
     )) {
       const key = m.id.slice(m.id.lastIndexOf('.') + 1) as FidelityKey;
       metrics.push({

@@ -87,31 +87,46 @@ export function loadShippedOracle(id: string): LabelOracle | null {
   return oracle;
 }
 
-/** Decodes what the worker was sent into an {@link OracleSet} (null: no oracle, with no reason to give). */
-export function resolveOracles(source: OracleSource | null | undefined): OracleSet | null {
+/**
+ * Decodes what the worker was sent into an {@link OracleSet} (null: no oracle, with no reason to give). Several
+ * sources (several references, one per language) pool their oracles and notes.
+ */
+export function resolveOracles(
+  source: OracleSource | readonly OracleSource[] | null | undefined,
+): OracleSet | null {
   if (!source) return null;
-  if ('shipped' in source) {
-    if (!SHIPPED_ORACLES[source.shipped]) {
+  if (Array.isArray(source)) {
+    const sets = source.map((one) => resolveOracles(one)).filter((x) => x !== null);
+    if (sets.length === 0) return null;
+    const notes = sets.flatMap((set) => (set.note ? [set.note] : []));
+    return {
+      oracles: sets.flatMap((set) => set.oracles),
+      ...(notes.length ? { note: notes.join('; ') } : {}),
+    };
+  }
+  const one = source as OracleSource;
+  if ('shipped' in one) {
+    if (!SHIPPED_ORACLES[one.shipped]) {
       return {
         oracles: [],
-        note: `the shipped ${source.shipped} profile comes with no label oracle`,
+        note: `the shipped ${one.shipped} profile comes with no label oracle`,
       };
     }
-    const oracle = loadShippedOracle(source.shipped);
+    const oracle = loadShippedOracle(one.shipped);
     return oracle
       ? { oracles: [oracle] }
       : {
           oracles: [],
-          note: `the shipped ${source.shipped} oracle (${SHIPPED_ORACLES[source.shipped]}) is missing; rebuild it with \`pnpm profiles:build\``,
+          note: `the shipped ${one.shipped} oracle (${SHIPPED_ORACLES[one.shipped]}) is missing; rebuild it with \`pnpm profiles:build\``,
         };
   }
-  if ('built' in source) {
+  if ('built' in one) {
     return {
-      oracles: source.built.map(parseOracle),
-      ...(source.note ? { note: source.note } : {}),
+      oracles: one.built.map(parseOracle),
+      ...(one.note ? { note: one.note } : {}),
     };
   }
-  return { oracles: [], note: source.none };
+  return { oracles: [], note: one.none };
 }
 
 /** The text an oracle reads of an item: its customer side, joined (as the training lab reads it). */

@@ -17,6 +17,7 @@ import * as v from 'valibot';
 import { detectLanguages } from '../../language/language.ts';
 import { decideVerdict, MIN_WEIGHT_COVERAGE, wilson, withMinimum } from '../verdict.ts';
 import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
+import { withJsdInterval } from './bootstrap.ts';
 import {
   buildCorpus,
   type Corpus,
@@ -120,6 +121,11 @@ export const REALISM_THRESHOLDS = {
 export interface ValidateTextOptions {
   /** The reference to measure realism and memorisation against; without one those are not computable. */
   profile?: TextProfile | null;
+  /**
+   * Several references, one per language (their languages must not overlap): each language's items are
+   * measured against the reference that holds it (see {@link validateText}). Takes the place of `profile`.
+   */
+  profiles?: readonly TextProfile[] | null;
   /** The job's (or given) targets for the bias report; missing ones default to the generation defaults. */
   targets?: TextTargets | null;
   /** Seed of the distinct-n sampling order (default 1): reports of the same data are identical. */
@@ -131,7 +137,15 @@ export interface ValidateTextOptions {
   oracles?: OracleSet | null;
 }
 
-/** Validates a dataset of conversations or utterances. Pure and synchronous. */
+/**
+ * Validates a dataset of conversations or utterances. Pure and synchronous.
+ *
+ * With one reference, realism's length and vocabulary compare the items in the reference's languages, and the
+ * intent, turn and memorisation checks every item. With several (`profiles`, one per language), every
+ * reference-dependent metric (realism, memorisation) is measured once per reference on the items of its
+ * languages, with the languages in its id (`realism.vocabulary_jsd.es`); the metrics of the whole dataset
+ * (diversity, language, PII) take their real-vs-real bands from the reference that covers the most items.
+ */
 export function validateText(
   items: ReadonlyArray<TextItem | object>,
   kind: TextKind,
@@ -139,25 +153,88 @@ export function validateText(
 ): ValidationReportData {
   const started = performance.now();
   const records = items as readonly TextItem[];
-  const profile = options.profile ?? null;
+  const references = options.profiles?.length
+    ? [...options.profiles]
+    : options.profile
+      ? [options.profile]
+      : [];
+  const several = references.length > 1;
+  if (several) assertOneReferencePerLanguage(references);
   const seed = options.seed ?? 1;
+  const corpus = buildCorpus(records, kind);
+  // The reference whose bands judge the whole-dataset metrics: the only one, or the one covering most items.
+  const profile = primaryReference(corpus, references);
   // Language ID is the slowest part: it starts first, on a second thread when the dataset is big.
   const language = startLanguageMetric(records, kind, profile?.bands['language.mismatch_rate']);
-  const corpus = buildCorpus(records, kind);
   const stats = statsOf(corpus);
-  // Text is compared only where the reference has it: Spanish conversations against English-only Banking77
-  // would measure the language, not the realism.
-  const textLanguages = profile ? referenceLanguages(profile) : [];
-  const textSubset = profile ? languageSubset(corpus, textLanguages) : null;
-  const textStats = textSubset ? statsOf(corpus, textSubset) : stats;
   const all = Array.from({ length: corpus.size }, (_, i) => i);
   const empty = corpus.size === 0;
+  // Items each metric was measured on, where that is not every item (for its minimum sample).
+  const sampleOf = new Map<string, number>();
 
+  const realism: ValidationMetric[] = [];
+  const memorisation: ValidationMetric[] = [];
+  const distributions: Distribution[] = [];
+  if (!several) {
+    // Text is compared only where the reference has it: Spanish conversations against English-only Banking77
+    // would measure the language, not the realism.
+    const textLanguages = profile ? referenceLanguages(profile) : [];
+    const textSubset = profile ? languageSubset(corpus, textLanguages) : null;
+    const textStats = textSubset ? statsOf(corpus, textSubset) : stats;
+    sampleOf.set('realism.length_jsd', textStats.itemCount);
+    sampleOf.set('realism.vocabulary_jsd', textStats.itemCount);
+    const textIndices = textSubset ?? all;
+    realism.push(
+      ...realismMetrics(stats, textStats, textLanguages, profile, kind, empty).map((m) =>
+        profile
+          ? withJsdInterval(
+              m,
+              corpus,
+              m.id === 'realism.length_jsd' || m.id === 'realism.vocabulary_jsd'
+                ? textIndices
+                : all,
+              referenceOf(profile),
+              String(seed),
+            )
+          : m,
+      ),
+    );
+    memorisation.push(memorisationMetric(records, corpus, all, profile));
+    distributions.push(...referenceDistributions(stats, textStats, profile));
+  } else {
+    for (const reference of references) {
+      const languages = referenceLanguages(reference);
+      const subset = languageSubset(corpus, languages) ?? all;
+      // A reference for a language the data does not hold measures nothing: no metrics, no gap.
+      if (subset.length === 0) continue;
+      const part = statsOf(corpus, subset);
+      const suffix = languages.join('+');
+      const own = (m: ValidationMetric): ValidationMetric => {
+        const id = `${m.id}.${suffix}`;
+        sampleOf.set(id, subset.length);
+        return { ...m, id, name: `${m.name} [${languages.join('/')}: ${reference.name}]` };
+      };
+      realism.push(
+        ...realismMetrics(part, part, languages, reference, kind, false)
+          .map(own)
+          .map((m) => withJsdInterval(m, corpus, subset, referenceOf(reference), String(seed))),
+      );
+      memorisation.push(own(memorisationMetric(records, corpus, subset, reference)));
+      distributions.push(
+        ...referenceDistributions(part, part, reference).map((d) => ({
+          ...d,
+          id: `${d.id}.${suffix}`,
+          name: `${d.name} [${languages.join('/')}]`,
+        })),
+      );
+    }
+  }
   const raw: ValidationMetric[] = [
     ...qualityMetrics(records, kind),
-    ...realismMetrics(stats, textStats, textLanguages, profile, kind, empty),
+    ...realism,
     ...diversityMetrics(corpus, all, profile, seed),
-    ...privacyMetrics(records, corpus, all, profile),
+    piiMetric(records, corpus, all, profile),
+    ...memorisation,
   ];
   const bias: BiasResult = biasReport(records, kind, options.targets);
   raw.push(...bias.metrics);
@@ -168,22 +245,15 @@ export function validateText(
   raw.push(labelFidelityMetric(records, kind, options.oracles ?? null));
   const metrics = raw.map((m) =>
     withMinimum(
-      withInterval(applicability(m, kind), corpus.size),
-      m.id === 'realism.length_jsd' || m.id === 'realism.vocabulary_jsd'
-        ? textStats.itemCount
-        : m.id === LABEL_FIDELITY_ID
-          ? labelFidelityJudged(m)
-          : corpus.size,
+      withInterval(applicability(m, kind), sampleOf.get(m.id) ?? corpus.size),
+      m.id === LABEL_FIDELITY_ID ? labelFidelityJudged(m) : (sampleOf.get(m.id) ?? corpus.size),
       minimumOf(m),
     ),
   );
 
-  const distributions: Distribution[] = [
-    ...bias.distributions,
-    ...referenceDistributions(stats, textStats, profile),
-  ];
+  distributions.unshift(...bias.distributions);
   const { score, weights } = overallScore(metrics);
-  const coverage = textCoverage(corpus, profile);
+  const coverage = textCoverage(corpus, references);
   const decided = decideVerdict({
     metrics,
     score: (list) => overallScore(list).score,
@@ -211,20 +281,67 @@ export function validateText(
     version: 1,
     kind,
     itemCount: corpus.size,
-    reference: profile
-      ? { name: profile.name, kind: profile.kind, itemCount: profile.itemCount }
-      : null,
+    reference: several
+      ? {
+          name: references.map((r) => r.name).join(' + '),
+          kind: [...new Set(references.map((r) => r.kind))].join('+'),
+          itemCount: references.reduce((sum, r) => sum + r.itemCount, 0),
+        }
+      : profile
+        ? { name: profile.name, kind: profile.kind, itemCount: profile.itemCount }
+        : null,
     overall: { score: round(score), verdict: decided.verdict },
     reason: decided.reason,
     ...(decided.scoreInterval ? { scoreInterval: decided.scoreInterval } : {}),
     gates: decided.gates,
-    coverage: decided.coverage,
+    coverage: { ...decided.coverage, references: coverage.references },
     weights,
     metrics,
     bias: bias.bias,
     distributions,
     computeSeconds: round((performance.now() - started) / 1000),
   };
+}
+
+/**
+ * Several references must split the languages between them: two that hold the same language would measure
+ * its items twice, against two different notions of real.
+ */
+export function assertOneReferencePerLanguage(references: readonly TextProfile[]): void {
+  const holder = new Map<string, string>();
+  for (const reference of references) {
+    const languages = referenceLanguages(reference);
+    if (languages.length === 0) {
+      throw new RangeError(
+        `the reference ${reference.name} holds no language-labelled items; several references are matched to the data by language`,
+      );
+    }
+    for (const language of languages) {
+      const other = holder.get(language);
+      if (other !== undefined) {
+        throw new RangeError(
+          `the references ${other} and ${reference.name} both hold language ${language}; give one reference per language`,
+        );
+      }
+      holder.set(language, reference.name);
+    }
+  }
+}
+
+/** The reference covering the most items of the data (the first on a tie), or the only one. */
+function primaryReference(corpus: Corpus, references: readonly TextProfile[]): TextProfile | null {
+  if (references.length <= 1) return references[0] ?? null;
+  let best = references[0]!;
+  let bestCount = -1;
+  for (const reference of references) {
+    const languages = referenceLanguages(reference);
+    const count = corpus.languages.filter((l) => l !== null && languages.includes(l)).length;
+    if (count > bestCount) {
+      best = reference;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 /** Score 0..100 and the group weights used; see {@link TEXT_SCORE_WEIGHTS}. */
@@ -284,10 +401,11 @@ function withInterval(m: ValidationMetric, items: number): ValidationMetric {
  */
 function textCoverage(
   corpus: Corpus,
-  profile: TextProfile | null,
+  references: readonly TextProfile[],
 ): {
   itemShare: number;
   parts: NonNullable<ValidationReportData['coverage']>['parts'];
+  references: NonNullable<NonNullable<ValidationReportData['coverage']>['references']>;
   missing: NonNullable<ValidationReportData['coverage']>['missing'];
 } {
   const counts = new Map<string, number>();
@@ -296,31 +414,48 @@ function textCoverage(
       counts.set(language, (counts.get(language) ?? 0) + 1);
     }
   }
-  const referenced = (language: string) => (profile?.languageCounts[language] ?? 0) > 0;
+  const holder = (language: string) =>
+    references.find((r) => (r.languageCounts[language] ?? 0) > 0);
   const parts = [...counts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, items]) => ({
       dimension: 'language' as const,
       key,
       items,
-      referenced: referenced(key),
+      referenced: holder(key) !== undefined,
     }));
+  const covered = references.map((r) => {
+    const covers = parts.filter((p) => holder(p.key) === r);
+    return {
+      name: r.name,
+      covers: covers.map((p) => p.key),
+      items: covers.reduce((sum, p) => sum + p.items, 0),
+    };
+  });
   const measured = parts.filter((p) => p.referenced).reduce((s, p) => s + p.items, 0);
   const missing: NonNullable<ValidationReportData['coverage']>['missing'] = [];
-  if (!profile && corpus.size > 0) {
+  if (references.length === 0 && corpus.size > 0) {
     missing.push({
       what: 'a reference: realism and memorisation were not measured',
-      how: 'validate against a shipped profile (`genesis validate DATASET --profile banking77`), a reference dataset (`--reference DATASET`), or a profile file written by `genesis profile DATASET --out FILE.json`',
+      how: 'validate against a shipped profile (`pnpm genesis validate DATASET --profile banking77`), a reference dataset (`--reference DATASET`), or a profile file written by `pnpm genesis profile DATASET --out FILE.json`',
     });
-  } else if (profile) {
+  } else if (references.length > 0) {
+    const held = references
+      .map((r) => `${r.name} holds ${referenceLanguages(r).join('/') || 'no language'}`)
+      .join(', ');
     for (const p of parts.filter((x) => !x.referenced)) {
       missing.push({
-        what: `a reference in language "${p.key}" for its ${p.items} items: their length and vocabulary realism were not measured (${profile.name} holds ${referenceLanguages(profile).join('/') || 'no language'} only)`,
-        how: `import real ${p.key} utterances and validate against them: \`genesis validate DATASET --reference REFERENCE_DATASET\`, or build a profile with \`genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
+        what: `a reference in language "${p.key}" for its ${p.items} items: their length and vocabulary realism were not measured (${held} only)`,
+        how: `import real ${p.key} utterances and add them as a reference for ${p.key}: \`pnpm genesis validate DATASET --reference REFERENCE_DATASET\` (repeat \`--reference\` for one reference per language, e.g. \`--profile banking77 --reference ${p.key.toUpperCase()}_DATASET\`), or build a profile with \`pnpm genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
       });
     }
   }
-  return { itemShare: corpus.size ? measured / corpus.size : 0, parts, missing };
+  return {
+    itemShare: corpus.size ? measured / corpus.size : 0,
+    parts,
+    references: covered,
+    missing,
+  };
 }
 
 const CONVERSATION_FIELDS = [
@@ -797,91 +932,95 @@ function languageMetric(
   );
 }
 
-function privacyMetrics(
+function piiMetric(
   items: readonly TextItem[],
   corpus: Corpus,
   all: number[],
   profile: TextProfile | null,
-): ValidationMetric[] {
+): ValidationMetric {
   const pii = scanPii(items, corpus.kind);
   const piiRate = rateOf(pii.flags, all);
-  const metrics = [
-    measuredWithBand(
-      'privacy.pii_rate',
-      'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
-      'privacy',
-      items.length ? piiRate : null,
-      { direction: 'lower_is_better', warn: 0, fail: 0.01 },
-      profile?.bands['privacy.pii_rate'],
-      {
-        unit: 'share',
-        reason: items.length
-          ? `${Math.round(piiRate * items.length)} of ${items.length} items hold one (${
-              Object.entries(pii.byKind)
-                .filter(([, c]) => c)
-                .map(([k, c]) => `${c} ${k}`)
-                .join(', ') || 'none found'
-            })`
-          : 'the dataset is empty',
-        details: { byKind: pii.byKind, examples: pii.examples },
-      },
-    ),
-  ];
+  return measuredWithBand(
+    'privacy.pii_rate',
+    'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
+    'privacy',
+    items.length ? piiRate : null,
+    { direction: 'lower_is_better', warn: 0, fail: 0.01 },
+    profile?.bands['privacy.pii_rate'],
+    {
+      unit: 'share',
+      reason: items.length
+        ? `${Math.round(piiRate * items.length)} of ${items.length} items hold one (${
+            Object.entries(pii.byKind)
+              .filter(([, c]) => c)
+              .map(([k, c]) => `${c} ${k}`)
+              .join(', ') || 'none found'
+          })`
+        : 'the dataset is empty',
+      details: { byKind: pii.byKind, examples: pii.examples },
+    },
+  );
+}
+
+/** Near-copies of the reference's utterances among the items `subset` (every item with one reference). */
+function memorisationMetric(
+  items: readonly TextItem[],
+  corpus: Corpus,
+  subset: number[],
+  profile: TextProfile | null,
+): ValidationMetric {
   const title = `Memorisation (items with a customer utterance that is a near-copy, estimated Jaccard >= ${MEMORISATION_SIMILARITY}, of a reference utterance)`;
   if (!profile) {
-    metrics.push(
-      notComputable(
-        'privacy.memorisation_rate',
-        title,
-        'privacy',
-        'no reference profile was given',
-      ),
-    );
-  } else if (profile.sketch.count === 0 || items.length === 0) {
-    metrics.push(
-      notComputable(
-        'privacy.memorisation_rate',
-        title,
-        'privacy',
-        items.length ? `the profile ${profile.name} has an empty sketch` : 'the dataset is empty',
-      ),
-    );
-  } else {
-    const flags = memorisedFlags(corpus, sketchIndex(sketchSignatures(profile)));
-    const rate = rateOf(flags, all);
-    const perIntent: Record<string, number> = {};
-    const examples: Array<{ item: number; id?: string }> = [];
-    for (const i of all) {
-      if (!flags[i]) continue;
-      const intent = corpus.intents[i] ?? '(none)';
-      perIntent[intent] = (perIntent[intent] ?? 0) + 1;
-      if (examples.length < 10) {
-        const id = labelOf(items[i]!, 'conversation_id');
-        examples.push({ item: i, ...(id ? { id } : {}) });
-      }
-    }
-    const scaled = memorisationBand(profile);
-    metrics.push(
-      measuredWithBand(
-        'privacy.memorisation_rate',
-        title,
-        'privacy',
-        rate,
-        { direction: 'lower_is_better', warn: 0.02, fail: 0.1 },
-        scaled?.band,
-        {
-          unit: 'share',
-          reason: `${Math.round(rate * items.length)} of ${items.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}${scaled?.note ? `; ${scaled.note}` : ''}`,
-          details: {
-            perIntent,
-            examples,
-            ...(scaled ? { bandAgainstHalf: scaled.measured, bandScale: scaled.scale } : {}),
-          },
-        },
-      ),
+    return notComputable(
+      'privacy.memorisation_rate',
+      title,
+      'privacy',
+      'no reference profile was given',
     );
   }
-  return metrics;
+  if (profile.sketch.count === 0 || subset.length === 0) {
+    return notComputable(
+      'privacy.memorisation_rate',
+      title,
+      'privacy',
+      subset.length ? `the profile ${profile.name} has an empty sketch` : 'the dataset is empty',
+    );
+  }
+  const flags = memorisedFlags(
+    corpus,
+    sketchIndex(sketchSignatures(profile)),
+    subset.length === corpus.size ? null : subset,
+  );
+  const rate = rateOf(flags, subset);
+  const perIntent: Record<string, number> = {};
+  const examples: Array<{ item: number; id?: string }> = [];
+  for (const i of subset) {
+    if (!flags[i]) continue;
+    const intent = corpus.intents[i] ?? '(none)';
+    perIntent[intent] = (perIntent[intent] ?? 0) + 1;
+    if (examples.length < 10) {
+      const id = labelOf(items[i]!, 'conversation_id');
+      examples.push({ item: i, ...(id ? { id } : {}) });
+    }
+  }
+  const scaled = memorisationBand(profile);
+  return measuredWithBand(
+    'privacy.memorisation_rate',
+    title,
+    'privacy',
+    rate,
+    { direction: 'lower_is_better', warn: 0.02, fail: 0.1 },
+    scaled?.band,
+    {
+      unit: 'share',
+      reason: `${Math.round(rate * subset.length)} of ${subset.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}${scaled?.note ? `; ${scaled.note}` : ''}`,
+      details: {
+        perIntent,
+        examples,
+        ...(scaled ? { bandAgainstHalf: scaled.measured, bandScale: scaled.scale } : {}),
+      },
+    },
+  );
 }
 
 /**

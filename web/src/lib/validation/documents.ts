@@ -32,6 +32,11 @@ export const ReportFields = graphql(`
         items
         referenced
       }
+      references {
+        name
+        covers
+        items
+      }
       notMeasured {
         metricId
         name
@@ -85,6 +90,17 @@ export const ReportFields = graphql(`
       dataset
       reference
       referenceName
+    }
+    labelDisagreements {
+      item
+      itemId
+      language
+      intent
+      intentProbability
+      intentRank
+      predicted
+      predictedProbability
+      text
     }
   }
 `);
