@@ -79,10 +79,17 @@ export const GenerationTargetsSchema = v.object({
 });
 export type GenerationTargets = v.InferOutput<typeof GenerationTargetsSchema>;
 
-/** Time series of a job: the defaults of `frequency`, `start` and `length` when a request leaves them out. */
+/**
+ * Time series of a job: the defaults of `frequency`, `start` and `length` when a request leaves them out. Three
+ * weeks of hourly points (504), so a series holds its weekly pattern three times over and the weekly seasonality
+ * can be measured; financial types default to daily trading days (504 of them, two years) instead of hourly.
+ */
 export const DEFAULT_SERIES_FREQUENCY: Frequency = '1H';
+export const DEFAULT_FINANCIAL_FREQUENCY: Frequency = '1D';
 export const DEFAULT_SERIES_START = '2025-01-06T00:00:00Z';
-export const DEFAULT_SERIES_LENGTH = 24 * 14;
+export const DEFAULT_SERIES_LENGTH = 24 * 21;
+/** Longest series a job may ask for (points). */
+export const MAX_JOB_SERIES_LENGTH = 100_000;
 
 /** Series start on or after 1970 and end before 2100: dates every store, chart and library handles. */
 export const SERIES_EARLIEST = '1970-01-01T00:00:00Z';
@@ -97,6 +104,73 @@ const positiveInt = (field: string, max: number) =>
     v.minValue(1, `${field} must be at least 1`),
     v.maxValue(max, `${field} must be at most ${max}`),
   );
+
+/** The most intents one intent's items may be contrasted with. */
+export const MAX_NOT_INTENTS = 5;
+
+const intentKeys = <T extends Record<string, unknown>>(field: string) =>
+  v.check<T, (issue: v.CheckIssue<T>) => string>(
+    (w) => Object.keys(w).every((k) => INTENT_IDS.includes(k)),
+    (issue) =>
+      `${field} keys must be intent ids; unknown: ${Object.keys(issue.input as object)
+        .filter((k) => !INTENT_IDS.includes(k))
+        .map((k) => `"${k}"`)
+        .join(', ')}`,
+  );
+
+/** Exact items per intent: whole numbers >= 0, at least one above 0. */
+export const IntentCountsSchema = v.pipe(
+  v.record(
+    v.string(),
+    v.pipe(
+      v.number('intentCounts values must be numbers'),
+      v.integer('intentCounts values must be whole numbers'),
+      v.minValue(0, 'intentCounts values must be >= 0'),
+      v.maxValue(
+        MAX_GENERATION_COUNT,
+        `intentCounts values must be at most ${MAX_GENERATION_COUNT}`,
+      ),
+    ),
+  ),
+  intentKeys<Record<string, number>>('intentCounts'),
+  v.check(
+    (w) => Object.values(w).some((x) => x > 0),
+    'intentCounts needs at least one count above 0',
+  ),
+);
+
+/** Per intent, the intents its items must be told apart from (known ids, not itself, at most 5). */
+export const NotIntentsSchema = v.pipe(
+  v.record(
+    v.string(),
+    v.pipe(
+      v.array(v.string('notIntents values must be lists of intent ids')),
+      v.maxLength(
+        MAX_NOT_INTENTS,
+        `notIntents lists at most ${MAX_NOT_INTENTS} intents per intent`,
+      ),
+      v.check(
+        (list) => list.every((n) => INTENT_IDS.includes(n)),
+        (issue) =>
+          `notIntents values must be intent ids; unknown: ${(issue.input as string[])
+            .filter((n) => !INTENT_IDS.includes(n))
+            .map((n) => `"${n}"`)
+            .join(', ')}`,
+      ),
+    ),
+  ),
+  intentKeys<Record<string, string[]>>('notIntents'),
+  v.check(
+    (w) => Object.entries(w).every(([k, list]) => !list.includes(k)),
+    (issue) =>
+      `an intent cannot be contrasted with itself: ${Object.entries(
+        issue.input as Record<string, string[]>,
+      )
+        .filter(([k, list]) => list.includes(k))
+        .map(([k]) => k)
+        .join(', ')}`,
+  ),
+);
 
 const GenerationInputObject = v.object({
   kind: v.picklist(GENERATION_KINDS, 'kind must be conversations or timeseries'),
@@ -129,7 +203,10 @@ const GenerationInputObject = v.object({
   seed: v.optional(v.pipe(v.number(), v.integer('seed must be a whole number'))),
   /** Time series: frequency, start and length of every series. */
   frequency: v.optional(
-    v.picklist(FREQUENCIES, `frequency must be one of ${FREQUENCIES.join(', ')}`),
+    v.picklist(
+      FREQUENCIES,
+      (issue) => `frequency must be one of ${FREQUENCIES.join(', ')}; got ${issue.received}`,
+    ),
   ),
   start: v.optional(
     v.pipe(
@@ -141,7 +218,7 @@ const GenerationInputObject = v.object({
       ),
     ),
   ),
-  length: v.optional(positiveInt('length', 100_000)),
+  length: v.optional(positiveInt('length', MAX_JOB_SERIES_LENGTH)),
   /** Time series: IANA time zone of the series' clock (daily profiles, weekends, solar nights); default per type. */
   timeZone: v.optional(
     v.pipe(
@@ -168,6 +245,21 @@ const GenerationInputObject = v.object({
       v.maxValue(1, 'anomalyShare must be within 0..1'),
     ),
   ),
+  /**
+   * Time series: calibrate the engine on this imported time-series dataset (its levels, profiles, noise and
+   * bounds, per series type) instead of the shipped reference parameters; the job records it as lineage.
+   */
+  likeDatasetId: v.optional(
+    v.pipe(
+      v.string('likeDatasetId must be a dataset id'),
+      v.trim(),
+      v.regex(
+        /^[1-9][0-9]{0,15}$/,
+        (issue) =>
+          `likeDatasetId must be a dataset id (a positive whole number); got ${JSON.stringify(issue.input)}`,
+      ),
+    ),
+  ),
   /** Failed calls in a row after which the job pauses itself. */
   maxConsecutiveFailures: v.optional(positiveInt('maxConsecutiveFailures', 1000)),
   /** Tries per slot (first ask plus re-asks) before it is recorded as rejected. */
@@ -179,6 +271,16 @@ const GenerationInputObject = v.object({
   ),
   /** Draw few-shot examples from this dataset (a reference set) instead of the built-in ones. */
   exampleDatasetId: v.optional(v.string()),
+  /**
+   * Conversations: exactly this many items of each intent (an augmentation plan), instead of `targets.intents`
+   * shares. The counts must add up to `count`; an intent left out gets none.
+   */
+  intentCounts: v.optional(IntentCountsSchema),
+  /**
+   * Conversations: contrastive guidance per intent, the intents its items must not be mistaken for ("about A,
+   * not B"): the Bedrock prompt states it and the local writer steers away from their wording.
+   */
+  notIntents: v.optional(NotIntentsSchema),
 });
 
 export const GenerationInputSchema = v.pipe(
@@ -202,6 +304,47 @@ export const GenerationInputSchema = v.pipe(
       },
     ),
     ['start'],
+  ),
+  // A plan's exact counts are the job's size: they must add up to `count`, and replace the intent shares.
+  v.forward(
+    v.partialCheck(
+      [['count'], ['intentCounts']],
+      (input) =>
+        input.intentCounts === undefined ||
+        Object.values(input.intentCounts).reduce((a, b) => a + b, 0) === input.count,
+      (issue) => {
+        const input = issue.input as v.InferOutput<typeof GenerationInputObject>;
+        const sum = Object.values(input.intentCounts ?? {}).reduce((a, b) => a + b, 0);
+        return `intentCounts add up to ${sum} but count is ${input.count}: they must be equal`;
+      },
+    ),
+    ['intentCounts'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['targets', 'intents'], ['intentCounts']],
+      (input) => input.intentCounts === undefined || input.targets?.intents === undefined,
+      'give either targets.intents (shares) or intentCounts (exact counts), not both',
+    ),
+    ['intentCounts'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['kind'], ['intentCounts'], ['notIntents']],
+      (input) =>
+        input.kind === 'conversations' ||
+        (input.intentCounts === undefined && input.notIntents === undefined),
+      'intentCounts and notIntents are for conversations (time series have no intents)',
+    ),
+    ['kind'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['kind'], ['likeDatasetId']],
+      (input) => input.kind === 'timeseries' || input.likeDatasetId === undefined,
+      'likeDatasetId calibrates time series: use it with kind timeseries',
+    ),
+    ['likeDatasetId'],
   ),
 );
 export type GenerationInput = v.InferInput<typeof GenerationInputSchema>;

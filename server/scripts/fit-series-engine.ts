@@ -4,7 +4,8 @@
  * Fits the calibrated series engine (`src/timeseries/calibrated.ts`) to the real reference data beside the repo
  * (`../shared/data/{electricity,energy,sensors,financial}/`) and writes the parameters of the 16 types to
  * `data/reference/series-engine.params.json`: per real series, its level, daily and weekly profiles, hourly
- * residual spread, residual quantiles and autocorrelation (or, for prices, its GARCH-t returns). Statistics
+ * residual spread, residual quantiles and autocorrelation (smooth fast noise and slow swings), the day-to-day
+ * variation of its daily cycle's amplitude (or, for prices, its GARCH-t returns). Statistics
  * only, never a series' values. Without the data it says so and exits 0, leaving the shipped file as it is.
  *
  * - electricity: the 203 clients have no type; every electricity type is fitted on all of them, its levels

@@ -95,7 +95,7 @@ describe('slot planning', () => {
     // Financial series default to daily trading days, the rest to hourly (issue 14).
     expect(
       slots.every(
-        (s) => s.frequency === (s.domain === 'financial' ? '1D' : '1H') && s.length === 336,
+        (s) => s.frequency === (s.domain === 'financial' ? '1D' : '1H') && s.length === 504,
       ),
     ).toBe(true);
   });

@@ -60,7 +60,7 @@ describe('the size cap of generation jobs', () => {
       {
         path: 'input.count',
         message: expect.stringMatching(
-          /^100,000 series x 336 points is 33,600,000 points \(about 1\.2 GB\); the limit is 20,000,000/,
+          /^100,000 series x 504 points is 50,400,000 points \(about 1\.8 GB\); the limit is 20,000,000/,
         ),
       },
     ]);

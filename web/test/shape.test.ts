@@ -51,7 +51,14 @@ describe('labelBars', () => {
 
 describe('labelGroups', () => {
   it('keeps only the dimensions that have labels, in display order', () => {
-    const empty = { intent: [], category: [], language: [], sentiment: [], complexity: [] };
+    const empty = {
+      intent: [],
+      category: [],
+      language: [],
+      sentiment: [],
+      complexity: [],
+      resolution: [],
+    };
     const groups = labelGroups({
       ...empty,
       language: [

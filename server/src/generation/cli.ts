@@ -2,9 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
+import { MAX_JOB_SERIES_LENGTH } from '@genesis/schema/generation';
 import type { GenerationProgress } from '@genesis/schema/progress';
+import { FREQUENCIES } from '@genesis/schema/timeseries';
 import cliProgress from 'cli-progress';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   commandConfig,
   csvList,
@@ -19,13 +21,19 @@ import { InputError, ProviderConfigError } from '../platform/errors.ts';
 import { createAppPubSub } from '../platform/pubsub.ts';
 import { exportRecords } from '../registry/export.ts';
 import { formatBytes, parseGenerationInput, resolveConfig } from './config.ts';
-import { estimateGeneration } from './estimate.ts';
+import { estimateGeneration, learnedFor } from './estimate.ts';
+import { GenerationJobSchema } from './generation-job.entity.ts';
 import { GenerationManager } from './service.ts';
 
 export interface GenerateOptions {
   kind?: 'conversations' | 'timeseries';
   count?: number;
   length?: number;
+  frequency?: string;
+  start?: string;
+  timeZone?: string;
+  anomalyShare?: number;
+  like?: number;
   provider?: 'local' | 'bedrock' | 'openai';
   model?: string;
   languages?: string[];
@@ -61,6 +69,11 @@ function inputFrom(opts: GenerateOptions): unknown {
     kind: opts.kind,
     count: opts.count,
     length: opts.length,
+    frequency: opts.frequency,
+    start: opts.start,
+    timeZone: opts.timeZone,
+    anomalyShare: opts.anomalyShare,
+    likeDatasetId: opts.like !== undefined ? String(opts.like) : undefined,
     provider: opts.provider,
     model: opts.model,
     targets,
@@ -75,6 +88,63 @@ function inputFrom(opts: GenerateOptions): unknown {
     mode: opts.mode,
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
+}
+
+/** The flag each request field comes from, so an input problem names what the user typed. */
+const FLAGS: Record<string, string> = {
+  kind: '--kind',
+  count: '--count',
+  length: '--length',
+  frequency: '--frequency',
+  start: '--start',
+  timeZone: '--time-zone',
+  anomalyShare: '--anomaly-share',
+  likeDatasetId: '--like',
+  provider: '--provider',
+  model: '--model',
+  'targets.languages': '--languages',
+  'targets.intents': '--intents',
+  'targets.seriesTypes': '--series-types',
+  concurrency: '--concurrency',
+  slotsPerCall: '--slots-per-call',
+  rpm: '--rpm',
+  tpm: '--tpm',
+  budgetUsd: '--budget',
+  seed: '--seed',
+  name: '--name',
+  exampleDatasetId: '--examples',
+  mode: '--mode',
+};
+
+/** "--length: length must be at most 100000" from an InputError's issues. */
+function flagIssues(err: InputError): string {
+  return err.issues.map((i) => `${FLAGS[i.path] ?? i.path}: ${i.message}`).join('; ');
+}
+
+/** Frequency names people type (hourly, daily, 15min, 1h) as the schema's aliases. */
+const FREQUENCY_NAMES: Record<string, (typeof FREQUENCIES)[number]> = {
+  hourly: '1H',
+  daily: '1D',
+  weekly: '1W',
+  ...Object.fromEntries(FREQUENCIES.map((f) => [f.toLowerCase(), f])),
+};
+
+export function parseFrequency(value: string): string {
+  const f = FREQUENCY_NAMES[value.trim().toLowerCase()];
+  if (!f) {
+    throw new InvalidArgumentError(
+      `--frequency must be one of hourly, daily, weekly, ${FREQUENCIES.join(', ')}; got '${value}'.`,
+    );
+  }
+  return f;
+}
+
+export function parseShare(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value.trim()) || !(n >= 0 && n <= 1)) {
+    throw new InvalidArgumentError(`--anomaly-share must be a number within 0..1; got '${value}'.`);
+  }
+  return n;
 }
 
 /** `genesis generate`'s exit code for a job that finished with fewer items than requested (`completed_short`). */
@@ -112,12 +182,19 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
       // The same checks as the job's start, the size cap included, before anything is opened.
       config = resolveConfig(parseGenerationInput(input), server);
     } catch (err) {
-      if (err instanceof InputError)
-        return usageError(err.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      if (err instanceof InputError) return usageError(flagIssues(err));
       throw err;
     }
     if (opts.dryRun) {
-      const e = estimateGeneration(config, server.prices, server.batch);
+      // Learns from this registry's finished jobs of the same provider, model and kind (estimate.ts).
+      const services = await initORM(server.db);
+      let e: ReturnType<typeof estimateGeneration>;
+      try {
+        const learned = await learnedFor(services.em.fork(), config);
+        e = estimateGeneration(config, server.prices, server.batch, learned);
+      } finally {
+        await services.close();
+      }
       if (opts.json) process.stdout.write(`${JSON.stringify({ config, estimate: e }, null, 2)}\n`);
       else {
         process.stdout.write(
@@ -132,6 +209,9 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
             e.mode === 'batch'
               ? `  time:          up to ${Math.round(e.seconds / 3600)} h (${e.limitedBy}; batch price, no per-minute quota)`
               : `  time:          ${e.seconds < 1 ? '' : 'about '}${formatDuration(e.seconds)} (limited by ${e.limitedBy})`,
+            e.basis
+              ? `  based on:      ${e.basis.jobs} finished ${e.basis.jobs === 1 ? 'job' : 'jobs'} (${e.basis.items.toLocaleString('en')} items) with this provider, model and kind`
+              : '  based on:      the documented prior (no finished job with this provider, model and kind yet)',
             '',
           ].join('\n'),
         );
@@ -170,7 +250,7 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
             ).id
           : (await manager.start(input)).id;
     } catch (err) {
-      if (err instanceof InputError) return usageError(err.message);
+      if (err instanceof InputError) return usageError(flagIssues(err));
       if (err instanceof ProviderConfigError) {
         process.stderr.write(`error: ${err.message}\n`);
         return 1;
@@ -236,6 +316,10 @@ export async function runGenerate(server: Config, opts: GenerateOptions): Promis
       costUsd: final.costUsd,
       itemsPerMinute: final.itemsPerMinute,
       rejectionReasons: final.rejectionReasons,
+      /** The estimate made when the job was created, to compare with the figures above. */
+      estimate:
+        (await services.em.fork().findOne(GenerationJobSchema, jobId, { fields: ['estimate'] }))
+          ?.estimate ?? null,
     };
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else {
@@ -292,8 +376,31 @@ export function registerGenerationCommands(program: Command): void {
     .option('--count <n>', 'how many items', parseIntArg('--count', 1, 100_000))
     .option(
       '--length <n>',
-      'time series: points per series (default 336, two weeks hourly)',
-      parseIntArg('--length', 1, 100_000),
+      'time series: points per series (default 504: three weeks hourly, two years of trading days for financial types)',
+      parseIntArg('--length', 1, MAX_JOB_SERIES_LENGTH),
+    )
+    .option(
+      '--frequency <f>',
+      'time series: hourly, daily, weekly or 1min, 5min, 10min, 15min, 30min (default hourly; financial types daily trading days)',
+      parseFrequency,
+    )
+    .option(
+      '--start <iso>',
+      'time series: first timestamp of every series, ISO-8601 (default 2025-01-06T00:00:00Z)',
+    )
+    .option(
+      '--time-zone <zone>',
+      "time series: IANA zone of the series' clock, e.g. Europe/Madrid (default each type's reference zone)",
+    )
+    .option(
+      '--anomaly-share <share>',
+      'time series: share of the series with anomalies, 0..1 (default 0: none)',
+      parseShare,
+    )
+    .option(
+      '--like <dataset>',
+      'time series: calibrate the engine on this imported time-series dataset (levels, profiles, noise)',
+      parseDatasetId,
     )
     .addOption(
       new Option(

@@ -4,6 +4,9 @@ import {
   DEFAULT_LANGUAGES,
   DEFAULT_RESOLUTIONS,
   DEFAULT_SENTIMENTS,
+  DEFAULT_SERIES_FREQUENCY,
+  DEFAULT_SERIES_LENGTH,
+  DEFAULT_SERIES_START,
   GENERATION_KINDS,
   type GenerationConfigInput,
   GenerationInputSchema,
@@ -58,10 +61,20 @@ export const GenerationConfigSchema = v.object({
   timeZone: v.optional(Nullable(v.string())),
   anomalyShare: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   engine: v.optional(v.picklist(['calibrated', 'original'])),
+  /** Time series: the imported dataset the engine was calibrated on (null: the shipped reference parameters). */
+  likeDatasetId: v.optional(Nullable(v.string())),
   maxConsecutiveFailures: Count,
   maxAttemptsPerSlot: Count,
   exampleDatasetId: Nullable(v.string()),
   mode: v.picklist(['on_demand', 'batch', 'auto']),
+  /**
+   * Conversations from an augmentation plan (absent on other jobs and on jobs from before plans): exact items per
+   * intent, which replace `targets.intents`, and the intents each intent's items must not be mistaken for.
+   */
+  intentCounts: v.optional(
+    Nullable(v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0)))),
+  ),
+  notIntents: v.optional(Nullable(v.record(v.string(), v.array(v.string())))),
 });
 export type GenerationConfig = v.InferOutput<typeof GenerationConfigSchema>;
 
@@ -191,7 +204,8 @@ function fillDefaults(input: GenerationConfigInput, server: Config): GenerationC
           : (input.model ?? server.bedrockModel ?? DEFAULT_BEDROCK_MODEL),
     seed: input.seed ?? randomInt(0, 2 ** 31 - 1),
     targets: {
-      intents: t.intents ?? null,
+      // Exact counts are also the shares, for what reads the targets (the bias report).
+      intents: t.intents ?? input.intentCounts ?? null,
       languages: t.languages ?? { ...DEFAULT_LANGUAGES },
       sentiments: t.sentiments ?? { ...DEFAULT_SENTIMENTS },
       complexities: t.complexities ?? { ...DEFAULT_COMPLEXITIES },
@@ -205,16 +219,19 @@ function fillDefaults(input: GenerationConfigInput, server: Config): GenerationC
     rpm: input.rpm ?? null,
     tpm: input.tpm ?? null,
     budgetUsd: input.budgetUsd ?? null,
-    frequency: input.frequency ?? '1H',
+    frequency: input.frequency ?? DEFAULT_SERIES_FREQUENCY,
     frequencyByType: input.frequency === undefined,
     timeZone: input.timeZone ?? null,
     anomalyShare: input.anomalyShare ?? 0,
     engine: 'calibrated',
-    start: input.start ?? '2025-01-06T00:00:00Z',
-    length: input.length ?? 24 * 14,
+    likeDatasetId: input.likeDatasetId ?? null,
+    start: input.start ?? DEFAULT_SERIES_START,
+    length: input.length ?? DEFAULT_SERIES_LENGTH,
     maxConsecutiveFailures: input.maxConsecutiveFailures ?? 25,
     maxAttemptsPerSlot: input.maxAttemptsPerSlot ?? 4,
     exampleDatasetId: input.exampleDatasetId ?? null,
     mode: input.mode ?? 'on_demand',
+    ...(input.intentCounts ? { intentCounts: input.intentCounts } : {}),
+    ...(input.notIntents ? { notIntents: input.notIntents } : {}),
   };
 }

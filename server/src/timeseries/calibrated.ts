@@ -42,11 +42,22 @@ export interface SeasonalSeriesParams {
   hsd: number[];
   /** Quantiles of the standardised residual at `QUANTILE_PROBS`. */
   q: number[];
-  /** Autocorrelation of the Gaussianised residual: weight w of the fast AR(1) a, slow AR(1) b. */
-  acf: [number, number, number];
+  /**
+   * Autocorrelation of the Gaussianised residual: weight w of the fast component, its AR(1) coefficient a, the
+   * slow AR(1) b, and (optional, 0 when absent) the autocorrelation c of the fast component's innovations.
+   * With c > 0 the fast swings are smooth (weather and demand move with momentum, not as white jumps): the
+   * differences of the series are positively autocorrelated, as in real data. See docs/timeseries.md.
+   */
+  acf: [number, number, number] | [number, number, number, number];
   /** Bounds of the common-scale value seen in the data (saturation, zeros). */
   lo: number;
   hi: number;
+  /**
+   * Day-to-day variation of the daily cycle's amplitude (optional, none when absent): the standard deviation of a
+   * day's amplitude factor around 1 and its day-to-day autocorrelation. A cloudy day flattens a solar bell or a
+   * temperature swing for the whole day; noise alone would not.
+   */
+  amp?: [number, number];
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -254,29 +265,88 @@ function quantiles(xs: ArrayLike<number>, probs: readonly number[]): number[] {
   });
 }
 
-const FAST = Array.from({ length: 19 }, (_, i) => 0.05 * i);
+// Negative fast coefficients: meters whose consecutive readings alternate (heat meters read in whole units).
+const FAST = [-0.6, -0.4, -0.2, ...Array.from({ length: 20 }, (_, i) => 0.05 * i), 0.975];
+const SMOOTH = [0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.87, 0.92, 0.96];
 const SLOW = [0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
 const ACF_FIT_LAGS = [...Array.from({ length: 48 }, (_, i) => i + 1), 72, 96, 168];
 
-/** Least-squares fit of rho(k) = w a^k + (1 - w) b^k to an autocorrelation (lags in `lags`). */
+/**
+ * Autocorrelation at lag k of an AR(1) with coefficient a driven by AR(1) innovations with coefficient c
+ * (an AR(2) with real roots a and c): [a^(k+1) (1 - c^2) - c^(k+1) (1 - a^2)] / [(a - c)(1 + a c)].
+ */
+export function smoothArAcf(a: number, c: number, k: number): number {
+  if (c === 0) return a ** k;
+  if (Math.abs(a - c) < 1e-9) return a ** k * (1 + (k * (1 - a * a)) / (1 + a * a));
+  return (a ** (k + 1) * (1 - c * c) - c ** (k + 1) * (1 - a * a)) / ((a - c) * (1 + a * c));
+}
+
+/** Weight of the differences' lag-1 autocorrelation in the ACF fit, against the squared errors of 51 lags. */
+const DIFF_WEIGHT = 0.05;
+
+/** Autocorrelation of first differences at lag 1 from the autocorrelation at lags 1 and 2. */
+const diffAcf1 = (r1: number, r2: number) => (r1 < 1 ? (2 * r1 - 1 - r2) / (2 * (1 - r1)) : 0);
+
+/** sum_{j=1}^{n-1} (1 - j/n) rho(j) of an autocorrelation function: how much the sample mean's variance grows. */
+function meanInflation(rho: (j: number) => number, n: number): number {
+  let sum = 0;
+  for (let j = 1; j < n; j++) {
+    const r = rho(j);
+    sum += (1 - j / n) * r;
+    if (Math.abs(r) < 1e-6) break;
+  }
+  return sum;
+}
+
+/**
+ * Least-squares fit of rho(k) = w rhoF(k; a, c) + (1 - w) b^k to an autocorrelation (lags in `lags`, which
+ * must start 1, 2), where rhoF is a smooth fast component ({@link smoothArAcf}). The lag-1 autocorrelation of
+ * the differences (how smooth the series is from one point to the next) is fitted too: it depends on the
+ * curvature at lags 1 and 2, which the sum over 51 lags would otherwise barely weigh.
+ *
+ * With `n` (the length of the series the autocorrelation was measured on), the model is compared as a sample
+ * autocorrelation of n points would read it: a persistent process's sample autocorrelation is biased low
+ * because its mean is estimated from the same points, E[r_k] ~ (rho_k - V/n) / (1 - V/n) with V = 1 + 2 sum
+ * (1 - j/n) rho_j. Fitting the unbiased model to biased estimates would make every series drawn from it less
+ * persistent than the real one it came from.
+ */
 export function fitAcfMixture(
   rho: readonly number[],
   lags: readonly number[],
-): [number, number, number] {
-  let best: [number, number, number] = [1, 0, 0.99];
+  n?: number,
+): [number, number, number, number] {
+  let best: [number, number, number, number] = [1, 0, 0.99, 0];
   let bestErr = Number.POSITIVE_INFINITY;
+  const target = lags[0] === 1 && lags[1] === 2 ? diffAcf1(rho[0]!, rho[1]!) : null;
+  const fast = new Float64Array(lags.length);
+  const slow = new Float64Array(lags.length);
+  const model = new Float64Array(lags.length);
+  const slowInflation = new Map<number, number>();
+  for (const b of SLOW) slowInflation.set(b, n ? meanInflation((j) => b ** j, n) : 0);
   for (const a of FAST) {
-    for (const b of SLOW) {
-      for (let wi = 0; wi <= 20; wi++) {
-        const w = wi / 20;
-        let err = 0;
-        for (let k = 0; k < lags.length; k++) {
-          const model = w * a ** lags[k]! + (1 - w) * b ** lags[k]!;
-          err += (rho[k]! - model) ** 2;
-        }
-        if (err < bestErr) {
-          bestErr = err;
-          best = [w, a, b];
+    for (const c of SMOOTH) {
+      if (c > 0 && a <= 0) continue;
+      for (let k = 0; k < lags.length; k++) fast[k] = smoothArAcf(a, c, lags[k]!);
+      const fastInflation = n ? meanInflation((j) => smoothArAcf(a, c, j), n) : 0;
+      for (const b of SLOW) {
+        for (let k = 0; k < lags.length; k++) slow[k] = b ** lags[k]!;
+        const sb = slowInflation.get(b)!;
+        for (let wi = 0; wi <= 20; wi++) {
+          const w = wi / 20;
+          const bias = n ? (1 + 2 * (w * fastInflation + (1 - w) * sb)) / n : 0;
+          if (bias >= 0.9) continue;
+          let err = 0;
+          for (let k = 0; k < lags.length; k++) {
+            model[k] = (w * fast[k]! + (1 - w) * slow[k]! - bias) / (1 - bias);
+            err += (rho[k]! - model[k]!) ** 2;
+          }
+          if (target !== null) {
+            err += DIFF_WEIGHT * (diffAcf1(model[0]!, model[1]!) - target) ** 2;
+          }
+          if (err < bestErr) {
+            bestErr = err;
+            best = [w, a, b, c];
+          }
         }
       }
     }
@@ -306,6 +376,8 @@ export interface FitOptions {
   /** Hourly (24 phases a day) or daily (one). */
   stepMs: number;
   timeZone: string;
+  /** Whether the type has a weekly cycle set by people's schedules: its weekday pattern is kept unshrunk. */
+  weekly?: boolean;
 }
 
 /**
@@ -397,7 +469,10 @@ export function fitSeasonal(
   const resid = new Float64Array(n);
   for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i) + level0);
 
-  // Shrink the weekend-vs-weekday difference and the weekday levels by the noise in their estimates.
+  // Shrink the weekend-vs-weekday difference and the weekday levels by the noise in their estimates, for types
+  // without a weekly cycle of people's schedules (weather: a chance weekday pattern must not be copied into every
+  // series drawn from it). Loads keep the pattern as measured: shrunk, generated loads were less weekly than
+  // real ones (the benchmark's weekly distance and discriminator showed it).
   const residVar = sd(resid) ** 2;
   const shrink = (signal: number, noise: number) =>
     signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
@@ -407,15 +482,16 @@ export function fitSeasonal(
     const nWk = mean(dCount[0]!);
     // Daily profile noise: day-to-day correlated, so each day counts once.
     const s = nWe > 0 && nWk > 0 ? shrink(diffVar, residVar * (1 / nWe + 1 / nWk)) : 0;
-    dWe = dWe.map((x, h) => dWk[h]! + s * (x - dWk[h]!));
+    dWe = dWe.map((x, h) => dWk[h]! + (options.weekly ? 1 : s) * (x - dWk[h]!));
   }
   const dayMeans = hourly ? movingAverage(resid, 24) : resid;
   const dmVar = sd(dayMeans) ** 2;
   const perDow = mean(Array.from(wCount)) / (hourly ? 24 : 1);
   const wVar = mean(w.map((x) => (x - neutral) ** 2));
   const sw = perDow > 0 ? shrink(wVar, (dmVar * (hourly ? 3 : 1)) / perDow) : 0;
-  w = w.map((x) => neutral + sw * (x - neutral));
+  w = w.map((x) => neutral + (options.weekly ? 1 : sw) * (x - neutral));
   for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i));
+  const amp = hourly ? dayAmplitudes(resid, hourOf, dowOf, dWk, dWe, relative ? w : null) : null;
 
   // Heteroscedasticity by hour, and the standardised residual.
   const hs = new Float64Array(phases);
@@ -443,7 +519,7 @@ export function fitSeasonal(
   const scores = normalScores(std);
   const lags = ACF_FIT_LAGS.filter((l) => l < scores.length / 3);
   const rho = acfAt(scores, lags);
-  const acf = fitAcfMixture(rho, lags);
+  const acf = fitAcfMixture(rho, lags, scores.length);
 
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -459,10 +535,88 @@ export function fitSeasonal(
     w: w.map(r4),
     hsd: hsd.map(r4),
     q: q.map(r4),
-    acf: [r4(acf[0]), r4(acf[1]), r4(acf[2])],
+    acf: [r4(acf[0]), r4(acf[1]), r4(acf[2]), r4(acf[3])],
     lo: r4(lo),
     hi: r4(hi),
+    ...(amp ? { amp: [r4(amp[0]), r4(amp[1])] as [number, number] } : {}),
   };
+}
+
+/**
+ * How much each local day's daily cycle is stronger or weaker than the profile: the residual of each full day
+ * projected on the day's profile deviation, its variance less that of a placebo projection (the profile shifted
+ * by 6 hours, which sample noise fills as much but a real amplitude change does not). Returns the amplitude's
+ * standard deviation and day-to-day autocorrelation, and removes the estimated amplitude term (shrunk by its
+ * reliability) from `resid`, so the noise model does not count it twice. Null when there are too few full days,
+ * or the amplitude's variation is mostly noise.
+ */
+function dayAmplitudes(
+  resid: Float64Array,
+  hourOf: Int32Array,
+  dowOf: Int32Array,
+  dWk: readonly number[],
+  dWe: readonly number[],
+  w: readonly number[] | null,
+): [number, number] | null {
+  const n = resid.length;
+  const days: { start: number; a: number; placebo: number }[] = [];
+  const weekend = (d: number) => d === 0 || d === 6;
+  const meanOf = (xs: readonly number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const centre = [meanOf(dWk), meanOf(dWe)];
+  const deviation = (i: number, shift = 0) => {
+    const k = weekend(dowOf[i]!) ? 1 : 0;
+    const profile = k ? dWe : dWk;
+    return (profile[(hourOf[i]! + shift) % 24]! - centre[k]!) * (w ? w[dowOf[i]!]! : 1);
+  };
+  for (let i = 0; i + 24 <= n; ) {
+    if (hourOf[i] !== 0) {
+      i++;
+      continue;
+    }
+    let full = true;
+    for (let h = 1; h < 24; h++) if (hourOf[i + h] !== h) full = false;
+    if (!full) {
+      i++;
+      continue;
+    }
+    let num = 0;
+    let den = 0;
+    let pNum = 0;
+    let pDen = 0;
+    for (let h = 0; h < 24; h++) {
+      const p = deviation(i + h);
+      const pp = deviation(i + h, 6);
+      num += resid[i + h]! * p;
+      den += p * p;
+      pNum += resid[i + h]! * pp;
+      pDen += pp * pp;
+    }
+    if (den > 1e-9 && pDen > 1e-9) days.push({ start: i, a: num / den, placebo: pNum / pDen });
+    i += 24;
+  }
+  if (days.length < 10) return null;
+  const am = meanOf(days.map((d) => d.a));
+  const pm = meanOf(days.map((d) => d.placebo));
+  const va = meanOf(days.map((d) => (d.a - am) ** 2));
+  const vp = meanOf(days.map((d) => (d.placebo - pm) ** 2));
+  const signal = va - vp;
+  if (!(signal > 0)) return null;
+  const reliability = signal / va;
+  // Mostly noise (a flat profile, as for wind or pressure, makes the projection meaningless): no amplitude.
+  if (reliability < 0.3) return null;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < days.length; k++) {
+    const day = days[k]!;
+    const a = reliability * (day.a - am);
+    for (let h = 0; h < 24; h++)
+      resid[day.start + h] = resid[day.start + h]! - a * deviation(day.start + h);
+    den += (day.a - am) ** 2;
+    const next = days[k + 1];
+    if (next && next.start === day.start + 24) num += (day.a - am) * (next.a - am);
+  }
+  const rho = den > 0 ? Math.min(0.95, Math.max(0, num / den)) : 0;
+  return [Math.min(1, Math.sqrt(signal)), rho];
 }
 
 /** Log-likelihood of a GARCH(1,1)-t with variance targeting, for the grid fit. */
@@ -587,26 +741,36 @@ export function calendarTimes(
   return times;
 }
 
-/** Standard-normal draws of the two-component AR(1) mixture (unit variance). */
+/**
+ * Standard-normal draws of the two-component mixture (unit variance): a fast AR(1) driven by AR(1) innovations
+ * (smooth when c > 0) and a slow AR(1).
+ */
 function mixtureNoise(
   n: number,
   acf: readonly number[],
   stepRatio: number,
   gauss: Gauss,
 ): Float64Array {
-  const [w, a0, b0] = acf as [number, number, number];
+  const [w, a0, b0, c0 = 0] = acf as [number, number, number, number?];
   const a = a0 ** stepRatio;
   const b = b0 ** stepRatio;
-  const ia = Math.sqrt(1 - a * a);
+  const c = c0 ** stepRatio;
+  const ic = Math.sqrt(1 - c * c);
   const ib = Math.sqrt(1 - b * b);
-  let u = gauss.next();
+  // Variance of the fast component for unit-variance innovations, to scale it back to 1.
+  const fastSd = Math.sqrt((1 + a * c) / ((1 - a * a) * (1 - a * c)));
+  let e = gauss.next();
+  // Start the fast component in its stationary state given e (its covariance with e is 1 / (1 - a c)).
+  const cov = 1 / (1 - a * c);
+  let u = cov * e + Math.sqrt(Math.max(0, fastSd * fastSd - cov * cov)) * gauss.next();
   let v = gauss.next();
   const out = new Float64Array(n);
-  const sw = Math.sqrt(w);
+  const sw = Math.sqrt(w) / fastSd;
   const sv = Math.sqrt(1 - w);
   for (let i = 0; i < n; i++) {
     out[i] = sw * u + sv * v;
-    u = a * u + ia * gauss.next();
+    e = c * e + ic * gauss.next();
+    u = a * u + e;
     v = b * v + ib * gauss.next();
   }
   return out;
@@ -684,7 +848,10 @@ export function renderCalibrated(
   const w = mix(a.w, b.w, t);
   const hsd = mix(a.hsd, b.hsd, t);
   const q = mix(a.q, b.q, t);
-  const acf = mix(a.acf, b.acf, t);
+  // The noise process is one real series' as fitted: a blend of two fits' coefficients is a process neither
+  // series has (mixing a smooth fast component with a rough one gives a series less persistent than both).
+  const acf = a.acf;
+  const [ampSd, ampRho] = mix(a.amp ?? [0, 0], b.amp ?? [0, 0], t) as [number, number];
   const lo = Math.min(a.lo, b.lo);
   const hi = t * a.hi + (1 - t) * b.hi;
   const relative = params.transform === 'relative';
@@ -700,14 +867,26 @@ export function renderCalibrated(
   const clock = localClock(request.timeZone);
   const noise = mixtureNoise(n * sub, acf, fineStep / params.stepMs, gauss);
   const weekend = (d: number) => d === 0 || d === 6;
+  const centre = (profile: number[]) => profile.reduce((x, y) => x + y, 0) / profile.length;
+  const centreWk = centre(dWk);
+  const centreWe = centre(dWe);
+  // The day's amplitude factor: an AR(1) across local days (a run of cloudy days, a heatwave's big swings).
+  let amplitude = ampSd > 0 ? ampSd * gauss.next() : 0;
+  let lastHour = -1;
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let k = 0; k < sub; k++) {
       const ms = times[i]! + k * fineStep;
       const { hour, dow } = clock(ms);
       const h = hourlyModel ? hour : 0;
-      const d = (weekend(dow) ? dWe : dWk)[h]!;
-      const seasonal = relative ? d * w[dow]! : d + w[dow]!;
+      if (ampSd > 0 && hour < lastHour) {
+        amplitude = ampRho * amplitude + Math.sqrt(1 - ampRho * ampRho) * ampSd * gauss.next();
+      }
+      lastHour = hour;
+      const we = weekend(dow);
+      const d = (we ? dWe : dWk)[h]!;
+      const swing = hourlyModel ? amplitude * (d - (we ? centreWe : centreWk)) : 0;
+      const seasonal = relative ? (d + swing) * w[dow]! : d + swing + w[dow]!;
       let y = seasonal + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
       y = Math.min(hi, Math.max(lo, y));
       // Hours whose typical value is under 2% of the mean are off (solar at night): exactly zero.
@@ -748,7 +927,11 @@ export function familyOf(type: {
  * constant or non-positive series are skipped). Returns null when no series could be fitted.
  */
 export function fitType(
-  type: { domain: string; bounds: { min: number | null; min_exclusive?: boolean } },
+  type: {
+    domain: string;
+    bounds: { min: number | null; min_exclusive?: boolean };
+    seasonality?: readonly string[];
+  },
   inputs: readonly FitInput[],
   options: {
     stepMs: number;
@@ -768,6 +951,12 @@ export function fitType(
             transform: transform as 'relative' | 'standardised',
             stepMs: options.stepMs,
             timeZone: input.timeZone,
+            // A weekly cycle set by people's schedules (electricity and gas loads) is kept as measured; air
+            // quality's and trading volume's are mostly chance in the few weeks or few series of data, and
+            // shrunk like weather's (kept, they put the weekly distance above its real-vs-real band).
+            weekly:
+              (type.domain === 'electricity' || type.domain === 'energy') &&
+              (type.seasonality?.includes('weekly') ?? false),
           });
     if (fitted) series.push(fitted);
   }

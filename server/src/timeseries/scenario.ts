@@ -270,7 +270,9 @@ export function defaultScenario(slot: SeriesSlot, rng: Random): Scenario {
     });
   }
   const clauses: string[] = [];
-  if (rng.chance(0.3)) {
+  // A slot that asks for anomalies (the job's anomalyShare) gets at least one; the draw happens either way,
+  // so the random stream, and every other slot's scenario, stays as it was.
+  if (rng.chance(0.3) || (slot.anomalies === true && anomalies.length === 0)) {
     const kinds = ANOMALY_TYPES.filter((t) => ANOMALY_WEIGHTS[type.domain][t] > 0);
     const extra = rng.weighted(
       kinds,

@@ -1,3 +1,4 @@
+import { DOMAIN_IDS, SERIES_TYPE_IDS } from '@genesis/schema/catalog/series';
 import { DATASET_KINDS, kindLabel } from '../datasets/labels.ts';
 import type { DatasetKind } from '../graphql/graphql.ts';
 import type { Locale } from '../i18n/messages.ts';
@@ -49,6 +50,7 @@ export const LABEL_DIMENSIONS = [
   ['language', 'Language'],
   ['sentiment', 'Sentiment'],
   ['complexity', 'Complexity'],
+  ['resolution', 'Resolution'],
   ['seriesType', 'Series type'],
   ['domain', 'Domain'],
 ] as const;
@@ -64,15 +66,28 @@ export interface LabelGroup {
   distinct: number;
 }
 
-/** The non-empty label dimensions of a dataset, each shaped into bars. */
+/**
+ * Dimensions shown whole, never folded into "Other": every series type (16) and domain of the
+ * catalog fits a readable chart, and a folded type would hide which types a dataset lacks.
+ */
+const UNFOLDED: Partial<Record<LabelDimension, number>> = {
+  seriesType: SERIES_TYPE_IDS.length,
+  domain: DOMAIN_IDS.length,
+};
+
+/**
+ * The non-empty label dimensions of a dataset, each shaped into bars: at most `limit` bars per
+ * dimension, except series types and domains, which always show every label.
+ */
 export function labelGroups(
   labelCounts: Record<LabelDimension, readonly { label: string; count: number }[]>,
   limit = 12,
 ): LabelGroup[] {
   return LABEL_DIMENSIONS.flatMap(([key, title]) => {
     const counts = labelCounts[key].filter((c) => c.count > 0);
+    const shown = Math.max(limit, UNFOLDED[key] ?? 0, key in UNFOLDED ? counts.length : 0);
     return counts.length > 0
-      ? [{ key, title, bars: labelBars(counts, limit), distinct: counts.length }]
+      ? [{ key, title, bars: labelBars(counts, shown), distinct: counts.length }]
       : [];
   });
 }

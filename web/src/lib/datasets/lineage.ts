@@ -15,6 +15,24 @@ export function sourceJobId(source: unknown): string | null {
   return parsed.success ? String(parsed.output.jobId) : null;
 }
 
+const CalibratedOnSchema = v.object({
+  calibratedOn: v.object({
+    datasetId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    name: v.string(),
+  }),
+});
+
+/**
+ * The imported dataset a generated time-series dataset was calibrated on (`--like`), read from its
+ * `source` JSON, or null.
+ */
+export function sourceCalibratedOn(source: unknown): { id: string; name: string } | null {
+  const parsed = v.safeParse(CalibratedOnSchema, source);
+  return parsed.success
+    ? { id: String(parsed.output.calibratedOn.datasetId), name: parsed.output.calibratedOn.name }
+    : null;
+}
+
 /** Export formats the API serves at `/datasets/:id/export?format=`, with button labels. */
 export const EXPORT_FORMATS = [
   ['jsonl', 'JSONL'],

@@ -12,6 +12,7 @@ import {
   PROVIDERS,
   type ProviderName,
 } from '@genesis/schema/generation';
+import { FREQUENCIES, type Frequency } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import type { graphql } from '../graphql/graphql.ts';
 
@@ -71,6 +72,14 @@ export interface GenerationForm {
   intents: string[];
   /** Chosen series types (time series); none means the catalog's domain shares. */
   seriesTypes: string[];
+  /** Time series: points per series, frequency ('' = each type's default), start, time zone, anomalies. */
+  length: NumberField;
+  frequency: Frequency | '';
+  start: string;
+  timeZone: string;
+  anomalyShare: NumberField;
+  /** Time series: the id of an imported time-series dataset to calibrate on ('' = the shipped parameters). */
+  likeDatasetId: string;
   concurrency: NumberField;
   rpm: NumberField;
   tpm: NumberField;
@@ -93,6 +102,12 @@ export function defaultGenerationForm(): GenerationForm {
     resolutions: { ...DEFAULT_RESOLUTIONS },
     intents: [],
     seriesTypes: [],
+    length: undefined,
+    frequency: '',
+    start: '',
+    timeZone: '',
+    anomalyShare: undefined,
+    likeDatasetId: '',
     concurrency: undefined,
     rpm: undefined,
     tpm: undefined,
@@ -155,7 +170,21 @@ export function formToSchemaInput(form: GenerationForm): GenerationInput {
     const value = form[key];
     if (present(value)) input[key] = value;
   }
+  if (!conversations) {
+    if (present(form.length)) input.length = form.length;
+    if (present(form.anomalyShare)) input.anomalyShare = form.anomalyShare;
+    if (form.frequency) input.frequency = form.frequency;
+    for (const key of ['start', 'timeZone', 'likeDatasetId'] as const) {
+      const value = form[key].trim();
+      if (value) input[key] = value;
+    }
+  }
   return input;
+}
+
+/** A frequency in the API's spelling: `1H` is `F_1H`. */
+function frequencyEnum(f: Frequency): NonNullable<GenerationInputGql['frequency']> {
+  return `F_${f.toUpperCase()}` as NonNullable<GenerationInputGql['frequency']>;
 }
 
 const toList = (weights: Record<string, number> | undefined) =>
@@ -177,6 +206,12 @@ export function toGraphQLInput(config: GenerationConfigInput): GenerationInputGq
     tpm: config.tpm ?? null,
     budgetUsd: config.budgetUsd ?? null,
     seed: config.seed ?? null,
+    length: config.length ?? null,
+    frequency: config.frequency ? frequencyEnum(config.frequency) : null,
+    start: config.start ?? null,
+    timeZone: config.timeZone ?? null,
+    anomalyShare: config.anomalyShare ?? null,
+    likeDatasetId: config.likeDatasetId ?? null,
     targets: {
       languages: toList(targets.languages) ?? null,
       sentiments: toList(targets.sentiments) ?? null,
@@ -289,6 +324,12 @@ export function generationFormFromData(data: FormData): GenerationForm {
   }
   form.intents = stringsOf(data, 'targets.intents');
   form.seriesTypes = stringsOf(data, 'targets.seriesTypes');
+  form.length = numberOf(data.get('length'));
+  form.anomalyShare = numberOf(data.get('anomalyShare'));
+  form.frequency = oneOf(data.get('frequency'), ['', ...FREQUENCIES] as const, '');
+  for (const key of ['start', 'timeZone', 'likeDatasetId'] as const) {
+    form[key] = String(data.get(key) ?? '');
+  }
   for (const key of ['concurrency', 'rpm', 'tpm', 'budgetUsd', 'seed'] as const) {
     form[key] = numberOf(data.get(key));
   }

@@ -11,11 +11,19 @@ export const load = (async ({ fetch, depends }) => {
     return {
       catalog: result.catalog,
       models: result.bedrockModels,
+      likeDatasets: result.likeDatasets.edges.map((e) => e.node),
       jobs: result.generationJobs.edges.map((e) => e.node),
       jobCount: result.generationJobs.totalCount,
       error: null,
     };
   } catch (error) {
-    return { catalog: null, models: [], jobs: [], jobCount: 0, error: errorMessage(error) };
+    return {
+      catalog: null,
+      models: [],
+      likeDatasets: [],
+      jobs: [],
+      jobCount: 0,
+      error: errorMessage(error),
+    };
   }
 }) satisfies PageLoad;
