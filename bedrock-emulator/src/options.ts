@@ -121,6 +121,11 @@ export const EmulatorOptionsSchema = v.object({
   rpm: v.optional(perMinute('rpm'), null),
   /** Tokens per minute per model id (null: unlimited): input + cache writes + output x burndown. */
   tpm: v.optional(perMinute('tpm'), null),
+  /**
+   * Count the TPM quota as strictly as Bedrock: a call's reservation includes its prompt tokens read from the
+   * cache (released when it settles). Off by default; the benchmarks turn it on (docs/bedrock.md §7).
+   */
+  strict: v.optional(v.boolean('strict must be true or false'), false),
   /** Output-token burndown for the TPM quota; default 5 for Claude 3.7 and 4.x models, else 1. */
   outputBurndown: v.optional(
     v.union([

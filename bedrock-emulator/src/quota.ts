@@ -46,6 +46,11 @@ export class TokenBucket {
 export interface QuotaLimits {
   rpm: number | null;
   tpm: number | null;
+  /**
+   * Count as strictly as Bedrock (docs/bedrock.md §7): the reservation at the start of a call includes the
+   * prompt tokens read from the cache, released when the call settles. Off, cache reads are never reserved.
+   */
+  strict?: boolean;
 }
 
 /** What a request reserved against the quota; settled when its answer is known. */
@@ -53,10 +58,37 @@ export interface Reservation {
   tokens: number;
 }
 
+/** A Converse call's token counts, as the quota sees them at its start. */
+export interface CallTokens {
+  /** Input tokens not read from the cache (cache writes included). */
+  inputTokens: number;
+  /** Input tokens read from the cache: reserved in strict mode, never charged. */
+  cacheReadTokens: number;
+  /** The request's maxTokens. */
+  maxTokens: number;
+  /** Quota tokens per output token (5 for Claude 3.7 and 4.x). */
+  burndown: number;
+}
+
+/** A call's reservation, with what settling it needs. */
+export interface CallReservation extends Reservation {
+  call: CallTokens;
+}
+
+/** Quota tokens a call reserves when it starts: input (+ cache reads when strict) + maxTokens x burndown. */
+export function reservedTokens(call: CallTokens, strict: boolean): number {
+  return call.inputTokens + (strict ? call.cacheReadTokens : 0) + call.maxTokens * call.burndown;
+}
+
+/** Quota tokens a call consumes once its output is known: input + output x burndown (cache reads free). */
+export function consumedTokens(call: CallTokens, outputTokens: number): number {
+  return call.inputTokens + outputTokens * call.burndown;
+}
+
 /**
  * Bedrock's on-demand quota per model id: requests per minute and tokens per minute. At the start of a call
  * Bedrock reserves the input plus `maxTokens` (times the output burndown), and adjusts at the end
- * (docs/bedrock.md §7, "Token quota semantics"); cache reads do not count.
+ * (docs/bedrock.md §7, "Token quota semantics"); cache reads are reserved (strict mode) but never charged.
  */
 export class Quota {
   readonly #limits: QuotaLimits;
@@ -100,6 +132,23 @@ export class Quota {
   settle(modelId: string, reservation: Reservation, consumed: number): void {
     const bucket = this.#bucketsOf(modelId).tokens;
     if (bucket && consumed < reservation.tokens) bucket.give(reservation.tokens - consumed);
+  }
+
+  /**
+   * Reserves a Converse call as Bedrock does when it starts: one request, and its input plus `maxTokens` times
+   * the output burndown (plus its cache reads in strict mode). Returns which limit refused when it does not fit.
+   */
+  reserveCall(modelId: string, call: CallTokens): CallReservation | 'requests' | 'tokens' {
+    const reservation = this.reserve(modelId, reservedTokens(call, this.#limits.strict ?? false));
+    return typeof reservation === 'string' ? reservation : { ...reservation, call };
+  }
+
+  /**
+   * Settles a call when it ends, to its input plus `outputTokens` times the burndown (0 output for a call that
+   * failed before answering): what it reserved beyond that goes back to the bucket.
+   */
+  settleCall(modelId: string, reservation: CallReservation, outputTokens: number): void {
+    this.settle(modelId, reservation, consumedTokens(reservation.call, outputTokens));
   }
 
   /** What each bucket of a model holds now (null: unlimited), for rate-limit headers. */

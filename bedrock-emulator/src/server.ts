@@ -67,6 +67,8 @@ export interface Emulator {
   /** `http://host:port`: give it to the SDK as `endpoint` (or GENESIS_BEDROCK_ENDPOINT). */
   url: string;
   stats(): EmulatorStats;
+  /** What a model's quota buckets hold now (null: unlimited): requests and tokens, refilled continuously. */
+  quotaLevels(modelId: string): { requests: number | null; tokens: number | null };
   /**
    * Starts afresh: clears the stats, quota buckets and prompt cache, restarts the fault script and seeds, and
    * applies `overrides` over the options the emulator was started with (not over earlier overrides).
@@ -176,7 +178,7 @@ function createState(options: ResolvedEmulatorOptions): State {
           : burndown,
     stats: emptyStats(),
     invocationIds: new Set(),
-    quota: new Quota({ rpm: options.rpm, tpm: options.tpm }),
+    quota: new Quota({ rpm: options.rpm, tpm: options.tpm, strict: options.strict }),
     cache: new PromptCache(options.cacheMinTokens),
     faults: new FaultPlan({
       script: options.script,
@@ -260,6 +262,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${host}:${address.port}`,
     stats: () => structuredClone(state.stats),
+    quotaLevels: (modelId) => state.quota.levels(modelId),
     reset: (overrides = {}) => {
       state = createState(resolveEmulatorOptions({ ...options, ...overrides }));
     },
@@ -395,12 +398,18 @@ async function serve(
     return;
   }
 
-  // Quota: reserve the uncached input plus maxTokens at the burndown rate; settle on the real output.
+  // Quota: reserve the input plus maxTokens at the burndown rate (and, strict, the cache reads); settle on the
+  // real output when the call ends (docs/bedrock.md §7).
   const maxTokens = request.inferenceConfig?.maxTokens ?? DEFAULT_MAX_TOKENS;
   const burndown = state.burndown(modelId);
   const cachePlan = state.cache.plan(modelId, facts.checkpoints);
   const uncachedInput = facts.inputTokens - cachePlan.readTokens;
-  const reservation = state.quota.reserve(modelId, uncachedInput + maxTokens * burndown);
+  const reservation = state.quota.reserveCall(modelId, {
+    inputTokens: uncachedInput,
+    cacheReadTokens: cachePlan.readTokens,
+    maxTokens,
+    burndown,
+  });
   if (typeof reservation === 'string') {
     stats.throttled++;
     sendError(
@@ -425,7 +434,7 @@ async function serve(
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    state.quota.settle(modelId, reservation, uncachedInput);
+    state.quota.settleCall(modelId, reservation, 0);
     return;
   }
 
@@ -447,7 +456,7 @@ async function serve(
       seed: `${options.seed}:${promptHash}`,
     });
   } catch (error) {
-    state.quota.settle(modelId, reservation, uncachedInput);
+    state.quota.settleCall(modelId, reservation, 0);
     sendError(
       state,
       res,
@@ -489,7 +498,7 @@ async function serve(
     cachePlan.details.length > 0 ? { ...usage, cacheDetails: cachePlan.details } : usage;
   const toolUseId = `tooluse_${randomUUID().replaceAll('-', '').slice(0, 22)}`;
   const settle = (output: number) => {
-    state.quota.settle(modelId, reservation, uncachedInput + output * burndown);
+    state.quota.settleCall(modelId, reservation, output);
     stats.tokensOut += output;
   };
 

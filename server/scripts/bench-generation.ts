@@ -2,7 +2,8 @@
  * pnpm bench:generation [--count 500] [--naive-count N] [--model ID]
  *
  * Generates conversations through the real AWS SDK against the in-repo Bedrock emulator, set up like a tight
- * account: 60 requests and 60,000 tokens per minute, 0.5-3 s latency, 10% faults. Prints, for our runner and in
+ * account: 60 requests and 60,000 tokens per minute counted as strictly as Bedrock (cache reads reserved at the
+ * start of a call), 0.5-3 s latency, 10% faults. Prints, for our runner and in
  * the same run for the original lab's schedule (one request, then a 5 s pause; one conversation per request, no
  * retries): accepted items per minute, the ceiling the quota allows for the tokens each item really costs, and
  * lost and duplicated items. "Duplicated" counts accepted items whose CONTENT repeats another's: the same
@@ -51,6 +52,8 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
 const emulatorOptions = {
   rpm: RPM,
   tpm: TPM,
+  // Counted as strictly as Bedrock: cache reads are reserved at the start of a call too (docs/bedrock.md §7).
+  strict: true,
   latency: { minMs: 500, maxMs: 3000 },
   faults: { throttle: 0.03, server: 0.03, malformed: 0.02, truncated: 0.01, wrongIntent: 0.01 },
   seed: Number(values.seed),
@@ -59,7 +62,7 @@ const emulator = await startLocalEmulator(emulatorOptions);
 const naiveEmulator = await startLocalEmulator(emulatorOptions);
 const burndown = outputBurndown(MODEL);
 console.log(
-  `emulator ${emulator.url}: ${RPM} rpm, ${TPM} tpm (output x${burndown}), 0.5-3 s latency, 10% faults; model ${MODEL}`,
+  `emulator ${emulator.url}: ${RPM} rpm, ${TPM} tpm (output x${burndown}, strict: cache reads reserved), 0.5-3 s latency, 10% faults; model ${MODEL}`,
 );
 
 /** Quota tokens the emulator charged, as Bedrock counts them. */
@@ -208,7 +211,7 @@ console.log(`\nours / original schedule: ${(oursRate / naiveRate).toFixed(1)}x i
 // minute, so no strategy can exceed 100% of it.
 const withBucket = (ceiling: number, mins: number) => (ceiling * (mins + 1)) / mins;
 console.log(
-  `of the ceiling counting the initial full bucket: ours ${((100 * oursRate) / withBucket(oursCeiling, minutes)).toFixed(1)}%, original ${((100 * naiveRate) / withBucket(naiveCeiling, naiveMinutes)).toFixed(1)}%`,
+  `of the ceiling counting the initial full bucket: ours ${((100 * oursRate) / withBucket(oursCeiling, minutes)).toFixed(1)}% (goal 97%), original ${((100 * naiveRate) / withBucket(naiveCeiling, naiveMinutes)).toFixed(1)}%`,
 );
 // A full bucket at the start is one minute of quota for free; the steady rate leaves it out.
 const headStart = Math.min(done.accepted, TPM / oursTokensPerItem);
@@ -217,7 +220,7 @@ console.log(
   `ours without the initial full bucket (${headStart.toFixed(0)} items): ${steady.toFixed(1)} items/min = ${((100 * steady) / oursCeiling).toFixed(1)}% of the ceiling (goal 90%)`,
 );
 console.log(
-  `emulator, ours: ${stats.requests} requests, ${stats.throttled} quota 429s, injected faults ${JSON.stringify(stats.faults)}`,
+  `emulator, ours: ${stats.requests} requests, ${stats.throttled} quota 429s (the pacer probes upward, so a few are expected), injected faults ${JSON.stringify(stats.faults)}`,
 );
 console.log(
   `quota tokens per accepted item: ours ${oursTokensPerItem.toFixed(0)}, original ${naiveTokensPerItem.toFixed(0)}`,

@@ -141,6 +141,17 @@ export interface TrainOptions {
 export const DEFAULT_SVM_TEMPERATURE = 6;
 
 /**
+ * Every model's probabilities are calibrated by temperature scaling (`fitTemperature` in models/linear.ts): the
+ * temperature is fitted on held-out scores (out-of-fold under CV, the hold-out split otherwise), so a model's
+ * confidence matches its measured accuracy (a model's own probabilities can be far off either way).
+ * Without held-out data the SVM keeps {@link DEFAULT_SVM_TEMPERATURE} and the probabilistic models their own
+ * probabilities (temperature 1).
+ */
+function defaultTemperature(kind: TrainingConfig['model']['kind']): number {
+  return kind === 'svm' ? DEFAULT_SVM_TEMPERATURE : 1;
+}
+
+/**
  * Trains an intent classifier: features and model as `config` says, evaluated as `config.evaluation` says
  * (the vectorizer is refitted inside each fold, so no test text leaks into the vocabulary or idf), then
  * fitted on all the data for the artifact. CPU-bound between awaits: run it in a worker (see run.ts).
@@ -198,7 +209,7 @@ async function train(
   const analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
 
   let summary: EvaluationSummary | null = null;
-  let temperature = DEFAULT_SVM_TEMPERATURE;
+  let temperature = defaultTemperature(config.model.kind);
   const evalStarted = performance.now();
   if (evaluation.kind === 'cv') {
     const { folds, singletonClasses } = stratifiedKFold(
@@ -235,7 +246,7 @@ async function train(
       progress.unitDone();
     }
     const yPrimary = y.subarray(0, primary);
-    if (config.model.kind === 'svm') temperature = fitTemperature(oof, yPrimary, classes.length);
+    temperature = fitTemperature(oof, yPrimary, classes.length);
     summary = {
       kind: 'cv',
       folds: folds.length,
@@ -258,9 +269,7 @@ async function train(
       (p) => progress.fit('holdout', null, null, p),
     );
     const yTest = Array.from(fold.test, (i) => y[i]!);
-    if (config.model.kind === 'svm' && fold.test.length > 0) {
-      temperature = fitTemperature(scores, yTest, classes.length);
-    }
+    if (fold.test.length > 0) temperature = fitTemperature(scores, yTest, classes.length);
     summary = {
       kind: 'holdout',
       testFraction: evaluation.testFraction,
@@ -281,7 +290,7 @@ async function train(
   );
   // Tokenising is shared with the evaluation but belongs to the cost of the deployable model too.
   const fitSeconds = analyzeSeconds + (performance.now() - fitStarted) / 1000;
-  if (model.kind === 'svm') model.temperature = temperature;
+  model.temperature = temperature;
   progress.unitDone();
 
   const artifact: ModelArtifact = {

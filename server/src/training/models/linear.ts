@@ -32,7 +32,7 @@ export type LinearModelJson = v.InferOutput<typeof LinearModelJsonSchema>;
 /**
  * A fitted linear classifier: every model here scores a row as `x · W + b` (complement naive Bayes included,
  * whose weights are its log complement probabilities). Probabilities are `softmax(temperature × scores)`;
- * the temperature is 1 for the probabilistic models and fitted on held-out scores for the SVM.
+ * the pipeline fits the temperature on held-out scores for every model kind (calibration, pipeline.ts).
  */
 export class LinearModel {
   readonly kind: LinearModelJson['kind'];
