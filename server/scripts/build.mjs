@@ -31,7 +31,7 @@ const ENTRIES = {
 };
 const WORKERS = {
   'training-worker': 'src/training/worker.ts', // training/run.ts
-  'validation-worker': 'src/validation/worker.ts', // validation/service.ts
+  'validation-worker': 'src/validation/worker.ts', // validation/run-worker.ts
   'svm-worker': 'src/training/models/svm-worker.ts', // training/models/svm-pool.ts
 };
 /** Plain JavaScript workers started as `new URL('./<file>', import.meta.url)`: copied as they are. */

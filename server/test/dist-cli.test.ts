@@ -53,7 +53,7 @@ describe('the built server (dist/bin)', { timeout: 180_000 }, () => {
   it('has a bundle for every worker the sources start', () => {
     const sources = {
       'training/run.ts': /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
-      'validation/service.ts': /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
+      'validation/run-worker.ts': /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
       'training/models/svm-pool.ts':
         /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
       'language/language.ts': /new Worker\(new URL\('\.\/([^']+)', import\.meta\.url\)/,

@@ -1,4 +1,10 @@
-import type { GenerationProgress, RunProgress } from '@genesis/schema/progress';
+import type { AugmentationProgress } from '@genesis/schema/augmentation';
+import type { JudgeProgress } from '@genesis/schema/judge';
+import {
+  type GenerationProgress,
+  isTerminalProgress,
+  type RunProgress,
+} from '@genesis/schema/progress';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -15,6 +21,8 @@ type Topics = {
   'registry:changed': [event: RegistryEvent];
   'generation:progress': [jobId: number, progress: GenerationProgress];
   'training:progress': [runId: number, progress: RunProgress];
+  'judge:progress': [runId: number, progress: JudgeProgress];
+  'augmentation:progress': [augmentationId: number, progress: AugmentationProgress];
 };
 type Topic = keyof Topics;
 type Payload<T extends Topic> = Topics[T] extends [infer P]
@@ -24,10 +32,57 @@ type Payload<T extends Topic> = Topics[T] extends [infer P]
     : never;
 
 /**
+ * One subscriber's undelivered events. On a coalescing topic (progress: each event is the whole state) a new
+ * event replaces the newest undelivered one, so a slow client gets the latest state, never a backlog; an event
+ * `keep` says must not be dropped (a terminal status) is never replaced. Other topics queue every event.
+ */
+class Mailbox<P> {
+  readonly #queue: P[] = [];
+  #wake: (() => void) | null = null;
+  #closed = false;
+  constructor(readonly keep: ((event: P) => boolean) | null) {}
+
+  put(event: P): void {
+    const last = this.#queue.length - 1;
+    if (this.keep && last >= 0 && !this.keep(this.#queue[last]!)) {
+      this.#queue[last] = event;
+    } else this.#queue.push(event);
+    this.#wake?.();
+    this.#wake = null;
+  }
+
+  /** The oldest undelivered event, waiting for one when there is none; null once closed. */
+  async take(): Promise<P | null> {
+    while (this.#queue.length === 0 && !this.#closed) {
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+    return this.#closed ? null : this.#queue.shift()!;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+    this.#wake = null;
+  }
+}
+
+/** Topics whose events are a whole state, so a slow subscriber may skip to the newest (see {@link Mailbox}). */
+const COALESCING: Partial<Record<Topic, (event: never) => boolean>> = {
+  'generation:progress': isTerminalProgress,
+  'training:progress': isTerminalProgress,
+};
+
+/**
  * The app's typed event bus: in-process, or yoga's Redis event target when GENESIS_REDIS_URL is set (several
- * server processes). It also counts
- * live subscribers per topic, for health reporting and so tests can wait for a subscription to be live
- * instead of sleeping.
+ * server processes). It also counts live subscribers per topic, for health reporting and so tests can wait for
+ * a subscription to be live instead of sleeping.
+ *
+ * Fan-out (see docs/architecture.md, "Live progress at scale"): the event target gets one listener per topic
+ * and id however many clients subscribe (no MaxListenersExceededWarning by design, and one Redis channel
+ * subscription per process). Publishing never waits for a subscriber: the listener queues the event and hands
+ * it to every subscriber's mailbox on the next turn of the event loop, all of them getting the same object (so
+ * GraphQL can execute a selection once per event, see `shared-execution.ts`). A slow subscriber's progress
+ * events are coalesced to the newest, its terminal event kept.
  */
 export function createAppPubSub(
   options: { redisUrl?: string | undefined; onError?: (err: Error) => void } = {},
@@ -48,14 +103,48 @@ export function createAppPubSub(
     };
     redis = { publish: connect(), subscribe: connect() };
   }
-  const inner = redis
-    ? createPubSub<Topics>({
-        eventTarget: createRedisEventTarget({
-          publishClient: redis.publish,
-          subscribeClient: redis.subscribe,
-        }),
+  const eventTarget = redis
+    ? createRedisEventTarget<CustomEvent>({
+        publishClient: redis.publish,
+        subscribeClient: redis.subscribe,
       })
-    : createPubSub<Topics>();
+    : new EventTarget();
+  const inner = createPubSub<Topics>({ eventTarget });
+
+  /** Per event-target topic (`generation:progress:3`): its one listener and the subscribers' mailboxes. */
+  interface Fanout {
+    boxes: Set<Mailbox<unknown>>;
+    listener: (event: Event) => void;
+  }
+  const fanouts = new Map<string, Fanout>();
+
+  function attach(key: string, box: Mailbox<unknown>): void {
+    let fan = fanouts.get(key);
+    if (!fan) {
+      const pending: unknown[] = [];
+      const boxes = new Set<Mailbox<unknown>>();
+      const deliver = () => {
+        for (const event of pending.splice(0)) for (const b of boxes) b.put(event);
+      };
+      const listener = (event: Event) => {
+        if (pending.push((event as CustomEvent).detail) === 1) setImmediate(deliver);
+      };
+      fan = { boxes, listener };
+      fanouts.set(key, fan);
+      eventTarget.addEventListener(key, listener);
+    }
+    fan.boxes.add(box);
+  }
+
+  function detach(key: string, box: Mailbox<unknown>): void {
+    const fan = fanouts.get(key);
+    if (!fan) return;
+    fan.boxes.delete(box);
+    if (fan.boxes.size > 0) return;
+    fanouts.delete(key);
+    eventTarget.removeEventListener(key, fan.listener);
+  }
+
   const live = new Map<string, number>();
   return {
     publish: inner.publish,
@@ -63,17 +152,25 @@ export function createAppPubSub(
       topic: T,
       ...id: Topics[T] extends [infer I, unknown] ? [I] : []
     ): AsyncGenerator<Payload<T>> {
-      const key = (id.length ? `${topic}:${String(id[0])}` : topic) as Topic;
-      // biome-ignore lint/suspicious/noExplicitAny: yoga's subscribe overloads don't accept a generic topic
-      const source = (inner.subscribe as any)(topic, ...id) as AsyncIterable<Payload<T>>;
+      const key = id.length ? `${topic}:${String(id[0])}` : topic;
+      const keep = (COALESCING[topic] as ((event: Payload<T>) => boolean) | undefined) ?? null;
       // A Repeater (not an async generator) so that return() while a next() is pending ends the stream at
       // once: graphql-js calls it when a client unsubscribes, and the listener must not leak.
       return new Repeater<Payload<T>>(async (push, stop) => {
+        const box = new Mailbox<Payload<T>>(keep);
+        attach(key, box as Mailbox<unknown>);
         live.set(key, (live.get(key) ?? 0) + 1);
-        void stop.then(() => (source as AsyncGenerator).return?.(undefined));
+        // Not a race against `stop` per event: every race would add a reaction to that long-lived promise.
+        void stop.then(() => box.close());
         try {
-          for await (const value of source) await push(value);
+          for (;;) {
+            const event = await box.take();
+            if (event === null) break;
+            // Resolves when the consumer has taken it: until then newer events wait (coalesced) in the box.
+            await push(event);
+          }
         } finally {
+          detach(key, box as Mailbox<unknown>);
           live.set(key, (live.get(key) ?? 1) - 1);
           stop();
         }
@@ -85,7 +182,9 @@ export function createAppPubSub(
     },
     /** Live subscribers of a topic (for a topic with ids, pass the id: `subscriberCount('generation:progress', 3)`). */
     subscriberCount: (topic: Topic, id?: unknown): number =>
-      live.get((id === undefined ? topic : `${topic}:${String(id)}`) as Topic) ?? 0,
+      live.get(id === undefined ? topic : `${topic}:${String(id)}`) ?? 0,
+    /** Listeners this bus holds on its event target (one per topic and id with subscribers). */
+    listenerCount: (): number => fanouts.size,
   };
 }
 

@@ -28,6 +28,7 @@ export const LABEL_COLUMNS = [
   'language',
   'sentiment',
   'complexity',
+  'resolution',
   'seriesType',
   'domain',
 ] as const;
@@ -129,31 +130,30 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     onProgress?: (stored: number) => void,
   ): Promise<Dataset> {
     return this.em.transactional(async (em) => {
-      const streamed = Symbol.asyncIterator in items;
       const dataset = em.create(this.entityName, {
         name: input.name,
         kind: input.kind,
         origin: input.origin,
         description: input.description ?? null,
         source: input.source ?? null,
-        itemCount: streamed ? 0 : items.length,
+        itemCount: 0,
       } as Dataset);
       for (const tag of new Set(input.tags ?? [])) em.create(DatasetTagSchema, { dataset, tag });
       await em.flush();
-      if (!streamed) {
-        await insertItemRows(em, dataset.id, items, { onProgress });
-        return dataset;
-      }
       let stored = 0;
-      for await (const batch of items) {
-        const first = stored;
-        stored += await insertItemRows(em, dataset.id, batch, {
-          firstPosition: first,
-          onProgress: onProgress && ((n) => onProgress(first + n)),
-        });
+      if (!(Symbol.asyncIterator in items)) {
+        stored = await insertItemRows(em, dataset.id, items, { onProgress });
+      } else {
+        for await (const batch of items) {
+          const first = stored;
+          stored += await insertItemRows(em, dataset.id, batch, {
+            firstPosition: first,
+            onProgress: onProgress && ((n) => onProgress(first + n)),
+          });
+        }
       }
+      // insertItemRows counted them on the row already; the entity follows (the flush writes the same value).
       dataset.itemCount = stored;
-      await em.flush();
       return dataset;
     });
   }
@@ -161,8 +161,9 @@ export class DatasetRepository extends EntityRepository<Dataset> {
   /**
    * Inserts items into a dataset in chunks, positions from `position` (default: their index). With
    * `ignoreExisting`, an item whose key the dataset already holds is skipped (a generation slot stored by an
-   * earlier run); otherwise a repeated key fails the statement. Returns how many rows were inserted. Runs in the
-   * repository's EntityManager: bind the repository to a transaction's to make it part of one.
+   * earlier run); otherwise a repeated key fails the statement. Returns how many rows were inserted, and adds
+   * them to the dataset's `itemCount` in the same statement sequence. Runs in the repository's EntityManager:
+   * bind the repository to a transaction's to make it part of one (the count then commits with the items).
    */
   insertItems(
     datasetId: number,
@@ -170,6 +171,24 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     options: InsertOptions = {},
   ): Promise<number> {
     return insertItemRows(this.em, datasetId, items, options);
+  }
+
+  /**
+   * Deletes the items of a dataset with these keys, in one transaction with the dataset's `itemCount` (lowered by
+   * the rows actually deleted, so a key that is not there changes nothing). Returns how many were deleted.
+   */
+  deleteItems(datasetId: number, keys: readonly string[]): Promise<number> {
+    return this.em.transactional(async (em) => {
+      let deleted = 0;
+      for (let start = 0; start < keys.length; start += INSERT_CHUNK) {
+        deleted += await em.nativeDelete(DatasetItemSchema, {
+          dataset: datasetId,
+          key: { $in: keys.slice(start, start + INSERT_CHUNK) },
+        });
+      }
+      if (deleted > 0) await addToItemCount(em, datasetId, -deleted);
+      return deleted;
+    });
   }
 
   /** Renames a dataset; returns null when it does not exist. */
@@ -224,16 +243,93 @@ export class DatasetRepository extends EntityRepository<Dataset> {
 
   /**
    * One page of a dataset's items in dataset order, filtered by label columns or text, forwards or backwards;
-   * the filter values are bound parameters (see {@link list}).
+   * the filter values are bound parameters (see {@link list}). `totalCount` comes from {@link countItems}.
    */
   async items(
     datasetId: number,
     filter: ItemFilter = {},
     args: PageArgs = {},
   ): Promise<Page<DatasetItem>> {
+    const { count, ...page } = await this.itemsPage(datasetId, filter, args);
+    return { ...page, totalCount: await count() };
+  }
+
+  /**
+   * {@link items} without counting: the page, and `count()` for its total, which runs only when called (GraphQL
+   * calls it when `totalCount` is selected). `dataset` is the dataset's row when the caller has it loaded.
+   */
+  async itemsPage(
+    datasetId: number,
+    filter: ItemFilter = {},
+    args: PageArgs = {},
+    dataset?: Pick<Dataset, 'itemCount' | 'updatedAt'>,
+  ): Promise<Omit<Page<DatasetItem>, 'totalCount'> & { count: () => Promise<number> }> {
     const window = keysetWindow(args, PAGE_LIMITS);
     const i = this.#table(DatasetItemSchema);
-    const where = (q: Knex.QueryBuilder) => {
+    const where = this.#itemWhere(datasetId, filter);
+    const rows = await this.#keysetRows(i, where, window, 'position', 'asc', false);
+    const items = rows.rows.map((row) => this.em.map(DatasetItemSchema, row));
+    const { totalCount: _none, ...page } = keysetPage(items, window, 0, (item) => item.position);
+    return { ...page, count: () => this.countItems(datasetId, filter, dataset) };
+  }
+
+  /**
+   * How many items of a dataset match a filter, without a `COUNT(*)` per request (see docs/benchmarks.md,
+   * "bench:load"): with no filter, the `itemCount` kept on the dataset's row in the transactions that insert and
+   * delete items; with one, a count cached per database, dataset, filter and the dataset's version (its
+   * `itemCount` and `updatedAt`, which every insert and delete changes), so it is exact, is counted once per
+   * change of the dataset, and concurrent requests for the same count share one query.
+   */
+  async countItems(
+    datasetId: number,
+    filter: ItemFilter = {},
+    dataset?: Pick<Dataset, 'itemCount' | 'updatedAt'>,
+  ): Promise<number> {
+    const row =
+      dataset ??
+      (await this.em.findOne(
+        this.entityName,
+        { id: datasetId },
+        { fields: ['itemCount', 'updatedAt'], disableIdentityMap: true },
+      ));
+    if (!row) return 0;
+    const filtered = LABEL_COLUMNS.some((c) => filter[c] != null) || !!filter.search;
+    if (!filtered) return row.itemCount;
+    const key = JSON.stringify([
+      datasetId,
+      row.itemCount,
+      new Date(row.updatedAt).getTime(),
+      LABEL_COLUMNS.map((c) => filter[c] ?? null),
+      filter.search ?? null,
+    ]);
+    const cache = countCacheOf(this.em);
+    let counted = cache.get(key);
+    if (counted) {
+      // Most recently used last: a Map iterates in insertion order, so the first key is the one to evict.
+      cache.delete(key);
+      cache.set(key, counted);
+      return counted;
+    }
+    const i = this.#table(DatasetItemSchema);
+    counted = (async () => {
+      const [n] = (await this.#itemWhere(
+        datasetId,
+        filter,
+      )(this.#knex()(i.name)).count({
+        n: '*',
+      })) as { n: number | string }[];
+      return Number(n?.n ?? 0);
+    })();
+    cache.set(key, counted);
+    if (cache.size > COUNT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    counted.catch(() => cache.delete(key));
+    return counted;
+  }
+
+  /** The WHERE of a dataset's items under a filter, values bound (see {@link list}). */
+  #itemWhere(datasetId: number, filter: ItemFilter) {
+    const i = this.#table(DatasetItemSchema);
+    return (q: Knex.QueryBuilder) => {
       q.where(i.column('dataset'), datasetId);
       for (const col of LABEL_COLUMNS) {
         const value = filter[col];
@@ -248,9 +344,6 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       }
       return q;
     };
-    const rows = await this.#keysetRows(i, where, window, 'position', 'asc');
-    const items = rows.rows.map((row) => this.em.map(DatasetItemSchema, row));
-    return keysetPage(items, window, rows.totalCount, (item) => item.position);
   }
 
   #knex(): Knex {
@@ -271,7 +364,7 @@ export class DatasetRepository extends EntityRepository<Dataset> {
   }
 
   /**
-   * The rows of one keyset window of a filtered table, and how many rows the filter matches, in two bound
+   * The rows of one keyset window of a filtered table, and (`count`) how many rows the filter matches, in bound
    * statements. The rows are raw rows, for `em.map`.
    */
   async #keysetRows(
@@ -280,9 +373,12 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     window: KeysetWindow,
     key: string,
     order: 'asc' | 'desc',
+    count = true,
   ): Promise<{ rows: Record<string, unknown>[]; totalCount: number }> {
     const knex = this.#knex();
-    const [counted] = (await where(knex(table.name)).count({ n: '*' })) as { n: number | string }[];
+    const [counted] = count
+      ? ((await where(knex(table.name)).count({ n: '*' })) as { n: number | string }[])
+      : [];
     const paged = where(knex(table.name).select(`${table.name}.*`));
     const bounds: Record<'after' | 'before', number | null> = {
       after: window.after,
@@ -472,6 +568,7 @@ async function insertItemRows(
       language: item.columns.language ?? null,
       sentiment: item.columns.sentiment ?? null,
       complexity: item.columns.complexity ?? null,
+      resolution: item.columns.resolution ?? null,
       seriesType: item.columns.seriesType ?? null,
       domain: item.columns.domain ?? null,
       createdAt: now,
@@ -490,5 +587,37 @@ async function insertItemRows(
     }
     options.onProgress?.(start + rows.length);
   }
+  if (inserted > 0) await addToItemCount(em, datasetId, inserted);
   return inserted;
+}
+
+/**
+ * Moves a dataset's `itemCount` by `delta` in one UPDATE (no read, so concurrent writers cannot lose a change),
+ * and its `updatedAt`, which versions the cached filtered counts ({@link DatasetRepository.countItems}).
+ */
+async function addToItemCount(em: EntityManager, datasetId: number, delta: number): Promise<void> {
+  const meta = em.getMetadata().get('Dataset');
+  const column = meta.properties.itemCount!.fieldNames[0]!;
+  await em.nativeUpdate(
+    meta.className,
+    { id: datasetId },
+    {
+      itemCount: raw(`${em.getPlatform().quoteIdentifier(column)} + ?`, [delta]),
+      updatedAt: new Date(),
+    },
+  );
+}
+
+/** Cached filtered counts, per database (tests open several in one process), most recently used last. */
+const COUNT_CACHE_SIZE = 1000;
+const countCaches = new WeakMap<object, Map<string, Promise<number>>>();
+
+function countCacheOf(em: EntityManager): Map<string, Promise<number>> {
+  const driver = em.getDriver();
+  let cache = countCaches.get(driver);
+  if (!cache) {
+    cache = new Map();
+    countCaches.set(driver, cache);
+  }
+  return cache;
 }

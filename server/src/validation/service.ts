@@ -8,12 +8,13 @@ import { REPO_ROOT } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError } from '../platform/errors.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
-import { startModuleWorker, workerModule } from '../training/threads.ts';
 import { type MetricPair, pairMetrics } from './compare-metrics.ts';
+import { readJsonCached } from './file-cache.ts';
+import { runValidationWorker } from './run-worker.ts';
 import type { EqualSampleDiversity } from './text/equal-sample.ts';
 import type { OracleSource } from './text/label-fidelity.ts';
 import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
-import type { ValidationTask } from './worker.ts';
+import type { ValidationTask, WorkerPhases } from './worker.ts';
 
 /** A reference profile the project ships: one file in data/reference, or several combined (`combines`). */
 export interface ShippedProfile {
@@ -87,23 +88,34 @@ const LEGACY_SERIES_PROFILE = 'electricity';
 export type ReferenceChoice =
   /** A shipped profile id (banking77, electricity, energy, sensors, financial, timeseries). */
   | { profile: string }
-  /** A profile file written by `genesis profile DATASET --out FILE.json`, read by this process (CLI, scripts). */
+  /** A profile file written by `pnpm genesis profile DATASET --out FILE.json`, read by this process (CLI, scripts). */
   | { profileFile: string }
   /** The content of such a file sent by a client (a GraphQL upload); `name` names it in messages. */
   | { profileUpload: { name: string; text: string } }
   /** A registry dataset whose profile is built on the fly. */
   | { referenceDatasetId: number };
 
+/**
+ * One of several references (`ValidateOptions.references`); `path` names the argument it came from in error
+ * messages (`input.references[1]`, `--reference 7`; default `references[i]`).
+ */
+export type ReferenceArgument = ReferenceChoice & { path?: string };
+
 export interface ValidateOptions {
   referenceDatasetId?: number | null;
   /** A shipped profile id; default: banking77 for text, `timeseries` (each domain's own) for time series. */
   profile?: string | null;
-  /** A profile file written by `genesis profile` (a path this process reads). */
+  /** A profile file written by `pnpm genesis profile` (a path this process reads). */
   profileFile?: string | null;
   /** A profile file's content sent by a client. */
   profileUpload?: { name: string; text: string } | null;
   /** Targets for the bias report; default: the generation job's targets, else the schema defaults. */
   targets?: Record<string, Record<string, number>> | null;
+  /**
+   * More references, with the ones above: text takes one per language (a bilingual dataset: an English and a
+   * Spanish one), time series one per domain. See docs/validation.md, "Several references".
+   */
+  references?: readonly ReferenceArgument[] | null;
 }
 
 /**
@@ -112,7 +124,7 @@ export interface ValidateOptions {
  * or upload (its content, so the same profile under two paths is one reference).
  */
 export interface StoredReference {
-  kind: 'shipped' | 'dataset' | 'file' | 'upload';
+  kind: 'shipped' | 'dataset' | 'file' | 'upload' | 'multiple';
   key: string;
   name: string;
   referenceDatasetId: number | null;
@@ -121,6 +133,8 @@ export interface StoredReference {
   profileFile: string | null;
   sha256: string | null;
   targets: Record<string, Record<string, number>> | null;
+  /** kind `multiple`: each reference used (key `<key>+<key>`, sorted). */
+  parts?: Omit<StoredReference, 'targets' | 'parts'>[];
 }
 
 /** The reference both sides of a comparison were measured against, and how it was chosen. */
@@ -181,8 +195,8 @@ function unknownProfile(id: string, commandLine = false): InputError {
   );
   return profileError(
     commandLine
-      ? `unknown profile "${id}"; shipped: ${first.map((p) => p.id).join(', ')}, or the path of a profile file written by \`genesis profile DATASET --out FILE.json\`${more.length > 0 ? `; more shipped time-series profiles: ${more.join(', ')}` : ''}`
-      : `unknown profile "${id}"; shipped: ${shipped} (upload a profile file written by \`genesis profile\` as profileFile)`,
+      ? `unknown profile "${id}"; shipped: ${first.map((p) => p.id).join(', ')}, or the path of a profile file written by \`pnpm genesis profile DATASET --out FILE.json\`${more.length > 0 ? `; more shipped time-series profiles: ${more.join(', ')}` : ''}`
+      : `unknown profile "${id}"; shipped: ${shipped} (upload a profile file written by \`pnpm genesis profile\` as profileFile)`,
   );
 }
 
@@ -237,7 +251,7 @@ async function loadShippedProfile(id: string): Promise<unknown> {
       `the ${id} profile is missing (${entry.file}); rebuild it with \`pnpm profiles:build\``,
     );
   }
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return readJsonCached(file);
 }
 
 /**
@@ -267,7 +281,7 @@ async function checkProfile(
   const holds = typeof format === 'string' ? PROFILE_FORMATS[format] : undefined;
   if (!holds) {
     throw profileError(
-      `${source} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with \`genesis profile DATASET --out FILE.json\``,
+      `${source} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with \`pnpm genesis profile DATASET --out FILE.json\``,
       path,
     );
   }
@@ -315,37 +329,52 @@ export function referenceKeyOf(stored: ValidationReport, datasetKind: string): s
   return `profile:${ref.profile ?? legacyProfileId(familyOf(datasetKind))}`;
 }
 
-function choiceOf(options: ValidateOptions): ReferenceChoice | null {
-  const given: ReferenceChoice[] = [];
-  if (options.referenceDatasetId) given.push({ referenceDatasetId: options.referenceDatasetId });
-  if (options.profile) given.push({ profile: options.profile });
-  if (options.profileFile) given.push({ profileFile: options.profileFile });
-  if (options.profileUpload) given.push({ profileUpload: options.profileUpload });
-  if (given.length > 1) {
-    throw profileError(
-      'give one reference: a reference dataset, a shipped profile or a profile file, not several',
-    );
-  }
-  return given[0] ?? null;
+/** Every reference a validation asks for, each with the argument it came from (for error messages). */
+function choicesOf(options: ValidateOptions): { choice: ReferenceChoice; path: string }[] {
+  const given: { choice: ReferenceChoice; path: string }[] = [];
+  if (options.referenceDatasetId)
+    given.push({
+      choice: { referenceDatasetId: options.referenceDatasetId },
+      path: 'referenceDatasetId',
+    });
+  if (options.profile) given.push({ choice: { profile: options.profile }, path: 'profile' });
+  if (options.profileFile)
+    given.push({ choice: { profileFile: options.profileFile }, path: 'profile' });
+  if (options.profileUpload)
+    given.push({ choice: { profileUpload: options.profileUpload }, path: 'profileFile' });
+  (options.references ?? []).forEach(({ path, ...choice }, i) => {
+    given.push({ choice: choice as ReferenceChoice, path: path ?? `references[${i}]` });
+  });
+  return given;
 }
 
 /** Runs one validation task in a worker thread, so a 100k-item report never blocks the API. */
-function inWorker<T>(task: ValidationTask): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = startModuleWorker(
-      workerModule(import.meta.url, './worker.ts', './validation-worker.js'),
-      task,
-    );
-    worker.once('message', (msg: { ok: true; result: T } | { ok: false; message: string }) => {
-      void worker.terminate();
-      if (msg.ok) resolvePromise(msg.result);
-      else reject(new Error(msg.message));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`validation worker exited with code ${code}`));
-    });
-  });
+async function inWorker<T>(task: ValidationTask): Promise<T> {
+  return (await runValidationWorker<T>(task)).result;
+}
+
+/** How {@link ValidationManager.validate} runs; the defaults are what the API and the CLI use. */
+export interface ValidationManagerOptions {
+  /**
+   * `worker` (default): the worker thread reads the items from the database itself. `main`: this thread reads
+   * them and sends a copy to the worker, the way validations ran before; kept for `pnpm bench:validation`'s
+   * same-run comparison, and used for an in-memory SQLite database, which a second connection can't see.
+   */
+  read?: 'worker' | 'main';
+  /** Told the seconds of each phase of every validation (`pnpm bench:validation` prints them). */
+  onPhases?: (phases: ValidationPhases) => void;
+}
+
+/** Seconds of each phase of one validation, as `pnpm bench:validation` prints them. */
+export interface ValidationPhases extends WorkerPhases {
+  /** Resolving the reference (reading and checking the profile) on the main thread. */
+  reference: number;
+  /** Reading the items on the main thread (the `main` read; 0 otherwise). */
+  mainRead: number;
+  /** Starting the worker, handing it the task and receiving the report, besides its own phases. */
+  handOff: number;
+  /** Storing the report as a new version. */
+  store: number;
 }
 
 /**
@@ -368,8 +397,10 @@ export async function buildReferenceProfile(
 interface ResolvedReference {
   /** The profile JSON (null when only checked, not built: see `build`). */
   profile: unknown;
+  /** Text with several references: their profiles, one per language (in place of `profile`). */
+  profiles?: unknown[];
   /** Text: the label oracles the worker judges `label_fidelity` with (label-fidelity.ts), or why there are none. */
-  oracles: OracleSource | null;
+  oracles: OracleSource | OracleSource[] | null;
   stored: Omit<StoredReference, 'targets'>;
 }
 
@@ -382,7 +413,10 @@ const NO_ORACLE_IN_FILES: OracleSource = {
  * Validates registry datasets against reference profiles and stores versioned reports; compares datasets.
  */
 export class ValidationManager {
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    private readonly options: ValidationManagerOptions = {},
+  ) {}
 
   /** All of a dataset's items, from one snapshot: a dataset deleted while it is read fails the validation. */
   async #items(datasetId: number, signal?: AbortSignal): Promise<unknown[]> {
@@ -398,7 +432,7 @@ export class ValidationManager {
     em: ReturnType<Services['em']['fork']>,
     dataset: { id: number; kind: string },
     choice: ReferenceChoice | null,
-    { build = true }: { build?: boolean } = {},
+    { build = true, path }: { build?: boolean; path?: string } = {},
   ): Promise<ResolvedReference> {
     const family = familyOf(dataset.kind);
     const label = `dataset ${dataset.id} holds ${dataset.kind}`;
@@ -409,7 +443,7 @@ export class ValidationManager {
       if (familyOf(ref.kind) !== family) {
         throw new InputError([
           {
-            path: 'referenceDatasetId',
+            path: path ?? 'referenceDatasetId',
             message: `dataset ${ref.id} holds ${ref.kind}; it can't be the reference of ${dataset.kind}`,
           },
         ]);
@@ -446,7 +480,8 @@ export class ValidationManager {
         text = readFileSync(path, 'utf8');
       } catch {
         throw profileError(
-          `cannot read the profile file ${file}: no such file (write one with \`genesis profile DATASET --out FILE.json\`, or use a shipped profile: ${REFERENCE_PROFILES.map((p) => p.id).join(', ')})`,
+          `cannot read the profile file ${file}: no such file (write one with \`pnpm genesis profile DATASET --out FILE.json\`, or use a shipped profile: ${REFERENCE_PROFILES.map((p) => p.id).join(', ')})`,
+          path,
         );
       }
       const checked = await checkProfile(
@@ -454,7 +489,7 @@ export class ValidationManager {
         text,
         family,
         label,
-        'profile',
+        path ?? 'profile',
       );
       return {
         profile: checked.json,
@@ -476,7 +511,7 @@ export class ValidationManager {
         text,
         family,
         label,
-        'profileFile',
+        path ?? 'profileFile',
       );
       return {
         profile: checked.json,
@@ -491,9 +526,17 @@ export class ValidationManager {
       };
     }
     const id = choice?.profile ?? defaultProfileId(family);
-    const entry = shippedEntry(id);
+    let entry: ShippedProfile;
+    try {
+      entry = shippedEntry(id);
+    } catch (error) {
+      if (path && error instanceof InputError) {
+        throw new InputError(error.issues.map((issue) => ({ ...issue, path })));
+      }
+      throw error;
+    }
     if (familyOf(entry.kind) !== family) {
-      throw profileError(`the ${id} profile describes ${entry.kind}, not ${dataset.kind}`);
+      throw profileError(`the ${id} profile describes ${entry.kind}, not ${dataset.kind}`, path);
     }
     const json = await loadShippedProfile(id);
     try {
@@ -511,12 +554,104 @@ export class ValidationManager {
     };
   }
 
+  /**
+   * Several references for one validation: each resolved and checked as one would be, then text references must
+   * hold different languages and time-series ones different domains (each named by the argument it came from).
+   * Text keeps the profiles apart (the report measures each language against its own); time series merges them
+   * into one profile, each domain keeping its own reference.
+   */
+  async #resolveSeveral(
+    em: ReturnType<Services['em']['fork']>,
+    dataset: { id: number; kind: string },
+    choices: readonly { choice: ReferenceChoice; path: string }[],
+  ): Promise<ResolvedReference> {
+    const family = familyOf(dataset.kind);
+    const resolved: { reference: ResolvedReference; path: string }[] = [];
+    for (const { choice, path } of choices) {
+      const reference = await this.#resolve(em, dataset, choice, { path });
+      const twice = resolved.find((r) => r.reference.stored.key === reference.stored.key);
+      if (twice) {
+        throw profileError(
+          `${reference.stored.name} is given twice (also as ${twice.path}); give each reference once`,
+          path,
+        );
+      }
+      resolved.push({ reference, path });
+    }
+    // What each reference holds: languages (text) or domains (time series), for the one-per-key rule.
+    const holds = async (json: unknown): Promise<string[]> => {
+      if (family === 'timeseries') {
+        const { parseSeriesProfile } = await import('./series/profile.ts');
+        return Object.keys(parseSeriesProfile(json).groups).sort();
+      }
+      const { parseTextProfile } = await import('./text/profile.ts');
+      return Object.entries(parseTextProfile(json).languageCounts)
+        .filter(([, count]) => count > 0)
+        .map(([language]) => language)
+        .sort();
+    };
+    const what = family === 'timeseries' ? 'domain' : 'language';
+    const holder = new Map<string, { name: string; path: string }>();
+    for (const { reference, path } of resolved) {
+      const keys = await holds(reference.profile);
+      if (keys.length === 0) {
+        throw profileError(
+          family === 'timeseries'
+            ? `${reference.stored.name} holds no series of a known domain`
+            : `${reference.stored.name} holds no items with a language label; with several references each covers the languages it holds, so give it alone or label its items' language`,
+          path,
+        );
+      }
+      for (const key of keys) {
+        const other = holder.get(key);
+        if (other) {
+          throw profileError(
+            `${reference.stored.name} holds ${what} ${key}, as does ${other.name} (${other.path}); give one reference per ${what}`,
+            path,
+          );
+        }
+        holder.set(key, { name: reference.stored.name, path });
+      }
+    }
+    const parts = resolved.map((r) => r.reference.stored);
+    const stored: ResolvedReference['stored'] = {
+      kind: 'multiple',
+      key: parts
+        .map((p) => p.key)
+        .sort()
+        .join('+'),
+      name: parts.map((p) => p.name).join(' + '),
+      referenceDatasetId: null,
+      profile: null,
+      profileFile: null,
+      sha256: null,
+      parts,
+    };
+    if (family === 'timeseries') {
+      const { mergeSeriesProfiles, parseSeriesProfile } = await import('./series/profile.ts');
+      return {
+        profile: mergeSeriesProfiles(
+          stored.name,
+          resolved.map((r) => parseSeriesProfile(r.reference.profile)),
+        ),
+        oracles: null,
+        stored,
+      };
+    }
+    return {
+      profile: null,
+      profiles: resolved.map((r) => r.reference.profile),
+      oracles: resolved.flatMap((r) => r.reference.oracles ?? []),
+      stored,
+    };
+  }
+
   async validate(datasetId: number, options: ValidateOptions = {}): Promise<ValidationReport> {
-    // In use while it runs: a delete of either dataset is refused, or (forced) stops it.
-    const use = this.services.usage.begin(
-      [datasetId, ...(options.referenceDatasetId != null ? [options.referenceDatasetId] : [])],
-      'validation',
+    // In use while it runs: a delete of this dataset or a reference one is refused, or (forced) stops it.
+    const referenceIds = choicesOf(options).flatMap(({ choice }) =>
+      'referenceDatasetId' in choice ? [choice.referenceDatasetId] : [],
     );
+    const use = this.services.usage.begin([datasetId, ...referenceIds], 'validation');
     try {
       return await this.#validate(datasetId, options, use.signal);
     } finally {
@@ -529,10 +664,15 @@ export class ValidationManager {
     options: ValidateOptions,
     signal: AbortSignal,
   ): Promise<ValidationReport> {
+    const started = performance.now();
     const em = this.services.em.fork();
     const dataset = await em.findOne(DatasetSchema, datasetId);
     if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
-    const reference = await this.#resolve(em, dataset, choiceOf(options));
+    const choices = choicesOf(options);
+    const reference =
+      choices.length > 1
+        ? await this.#resolveSeveral(em, dataset, choices)
+        : await this.#resolve(em, dataset, choices[0]?.choice ?? null, { path: choices[0]?.path });
     let targets = options.targets ?? null;
     if (!targets && dataset.origin === 'generated') {
       const job = await em.findOne(
@@ -548,18 +688,41 @@ export class ValidationManager {
           Object.entries(targets).filter(([, v]) => v !== null),
         ) as never;
     }
-    const report = await inWorker<ValidationReportData>({
-      op: 'validate',
-      kind: dataset.kind,
-      items: await this.#items(datasetId, signal),
-      profile: reference.profile,
-      oracles: reference.oracles,
-      targets,
+    const since = (mark: number) => (performance.now() - mark) / 1000;
+    const referenceSeconds = since(started);
+    let mark = performance.now();
+    // The worker reads the items itself, on its own connection (docs/validation.md, "Where the work runs"),
+    // except from an in-memory SQLite database, which no second connection sees.
+    const db = this.services.db;
+    const workerReads =
+      this.options.read !== 'main' && !(db.type === 'sqlite' && db.path === ':memory:');
+    const source = workerReads
+      ? { read: { db, snapshot: await this.services.datasets(em).snapshot(datasetId) } }
+      : { items: await this.#items(datasetId, signal) };
+    const mainRead = since(mark);
+    mark = performance.now();
+    const { result: report, phases } = await runValidationWorker<ValidationReportData>(
+      {
+        op: 'validate',
+        kind: dataset.kind,
+        ...source,
+        profile: reference.profile,
+        ...(reference.profiles ? { profiles: reference.profiles } : {}),
+        oracles: reference.oracles,
+        targets,
+      },
+      signal,
+    ).catch((error: unknown) => {
+      // Stopped by a forced delete of the dataset in this process: it is gone, as a delete after the report says.
+      if (signal.aborted) throw new NotFoundError('Dataset', String(datasetId));
+      throw error;
     });
+    const handOff = since(mark) - phases.read - phases.profile - phases.report;
     if (signal.aborted) throw new NotFoundError('Dataset', String(datasetId));
     const stored: StoredReference = { ...reference.stored, targets };
+    mark = performance.now();
     try {
-      return await em.transactional(async (tx) => {
+      const created = await em.transactional(async (tx) => {
         const last = await tx.findOne(
           ValidationReportSchema,
           { dataset: datasetId },
@@ -575,6 +738,14 @@ export class ValidationManager {
         await tx.flush();
         return created;
       });
+      this.options.onPhases?.({
+        reference: referenceSeconds,
+        mainRead,
+        ...phases,
+        handOff,
+        store: since(mark),
+      });
+      return created;
     } catch (err) {
       // Deleted after it was read, by a delete this process did not see (another process, the CLI): the
       // report has no dataset to belong to.
@@ -595,8 +766,24 @@ export class ValidationManager {
    * How to measure another dataset against the reference `report` was made against. A profile file must still
    * hold the same profile; an upload is not kept, so it cannot be reused.
    */
-  #choiceFromReport(report: ValidationReport, datasetId: number, side: 'a' | 'b'): ReferenceChoice {
+  #choicesFromReport(
+    report: ValidationReport,
+    datasetId: number,
+    side: 'a' | 'b',
+  ): ReferenceChoice[] {
     const ref = (report.reference ?? {}) as Partial<StoredReference>;
+    if (ref.kind === 'multiple' && ref.parts) {
+      return ref.parts.map((part) => this.#choiceFromStored(part, report, datasetId, side));
+    }
+    return [this.#choiceFromStored(ref, report, datasetId, side)];
+  }
+
+  #choiceFromStored(
+    ref: Partial<StoredReference>,
+    report: ValidationReport,
+    datasetId: number,
+    side: 'a' | 'b',
+  ): ReferenceChoice {
     const which = `the latest report (v${report.version}) of dataset ${datasetId} (${side})`;
     const advice = 'give a reference profile to compare both against';
     if (ref.kind === 'upload') {
@@ -667,14 +854,14 @@ export class ValidationManager {
             ? referenceKeyOf(latestB!, b.kind)
             : `profile:${defaultId}`;
     // How to validate a side against the chosen reference, asked only when one needs it.
-    const target = (): ReferenceChoice =>
+    const target = (): ReferenceChoice[] =>
       source === 'given'
-        ? choice!
+        ? [choice!]
         : source === 'a'
-          ? this.#choiceFromReport(latestA!, aId, 'a')
+          ? this.#choicesFromReport(latestA!, aId, 'a')
           : source === 'b'
-            ? this.#choiceFromReport(latestB!, bId, 'b')
-            : { profile: defaultId };
+            ? this.#choicesFromReport(latestB!, bId, 'b')
+            : [{ profile: defaultId }];
     const revalidated: number[] = [];
     const measure = async (
       id: number,
@@ -682,7 +869,7 @@ export class ValidationManager {
       latest: ValidationReport | null,
     ): Promise<ValidationReport> => {
       if (latest && referenceKeyOf(latest, kind) === key) return latest;
-      const report = await this.validate(id, target());
+      const report = await this.validate(id, { references: target() });
       revalidated.push(id);
       const now = referenceKeyOf(report, kind);
       if (now !== key) {

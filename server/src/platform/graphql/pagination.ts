@@ -23,8 +23,11 @@ export async function pageOrInputError<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A Relay connection result from a page. */
-export function toConnection<T>(page: Page<T>) {
+/**
+ * A Relay connection result from a page. `totalCount` is passed through as it is: a number, or a function a
+ * connection's field calls only when the count is selected (the items of a dataset).
+ */
+export function toConnection<T, C = number>(page: Omit<Page<T>, 'totalCount'> & { totalCount: C }) {
   const edges = page.nodes.map((node) => ({ node, cursor: page.cursorOf(node) }));
   return {
     edges,

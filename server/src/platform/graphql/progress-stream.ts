@@ -1,6 +1,5 @@
+import { isTerminalProgress } from '@genesis/schema/progress';
 import { Repeater } from 'graphql-yoga';
-
-const TERMINAL = new Set(['completed', 'completed_short', 'failed', 'cancelled']);
 
 /**
  * A progress subscription: the current state first, then every event, until a terminal status. It subscribes
@@ -24,7 +23,7 @@ export function progressStream<P extends { status: string }>(options: {
       return;
     }
     await push(last);
-    if (TERMINAL.has(last.status) && !isRunning()) {
+    if (isTerminalProgress(last) && !isRunning()) {
       stop();
       return;
     }
@@ -32,7 +31,7 @@ export function progressStream<P extends { status: string }>(options: {
       if (!isNewer(e, last)) continue;
       last = e;
       await push(e);
-      if (TERMINAL.has(e.status)) break;
+      if (isTerminalProgress(e)) break;
     }
     stop();
   });

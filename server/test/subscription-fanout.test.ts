@@ -1,0 +1,287 @@
+import type { GenerationProgress } from '@genesis/schema/progress';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ModelProvider } from '../src/llm/provider.ts';
+import { sharedExecutionStats } from '../src/platform/graphql/shared-execution.ts';
+import { createAppPubSub } from '../src/platform/pubsub.ts';
+import { startTestServer, type TestServer } from './helpers/app.ts';
+import { FakeProvider } from './helpers/fake-provider.ts';
+
+const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const START = `mutation($input: GenerationInput!) { startGeneration(input: $input) {
+  ... on MutationStartGenerationSuccess { data { id } } } }`;
+const PROGRESS = `subscription($id: ID!) { generationProgress(jobId: $id) {
+  sequence status accepted requested perLabel { label count } latest { key label preview } updatedAt } }`;
+
+/** A progress event as the runner publishes it, with only what these tests read filled in. */
+function progress(sequence: number, status: GenerationProgress['status']): GenerationProgress {
+  return { jobId: 1, sequence, status } as GenerationProgress;
+}
+
+describe('the pubsub fan-out', () => {
+  it('coalesces a slow subscriber to the newest progress and never drops the terminal event', async () => {
+    const pubsub = createAppPubSub();
+    const slow = pubsub.subscribe('generation:progress', 1);
+    const first = slow.next();
+    pubsub.publish('generation:progress', 1, progress(1, 'running'));
+    expect((await first).value.sequence).toBe(1);
+    // The subscriber takes nothing while 100 events and the terminal one are published.
+    for (let seq = 2; seq <= 101; seq++)
+      pubsub.publish('generation:progress', 1, progress(seq, 'running'));
+    pubsub.publish('generation:progress', 1, progress(102, 'completed'));
+    pubsub.publish('generation:progress', 1, progress(103, 'running'));
+    await new Promise((r) => setImmediate(r));
+    const got: number[] = [];
+    for (let i = 0; i < 2; i++) got.push((await slow.next()).value.sequence);
+    // The running states collapse into the newest state, the terminal event (which no later event replaces),
+    // then the newest state after it.
+    expect(got).toEqual([102, 103]);
+    await slow.return(undefined);
+    expect(pubsub.subscriberCount('generation:progress', 1)).toBe(0);
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+
+  it('queues every registry event for a slow subscriber (those are not states)', async () => {
+    const pubsub = createAppPubSub();
+    const slow = pubsub.subscribe('registry:changed');
+    const first = slow.next();
+    for (let id = 1; id <= 50; id++)
+      pubsub.publish('registry:changed', { type: 'CREATED', datasetId: id });
+    const ids = [(await first).value.datasetId];
+    for (let i = 0; i < 49; i++) ids.push((await slow.next()).value.datasetId);
+    expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await slow.return(undefined);
+  });
+
+  it('hands every subscriber the same event object through one listener, publishing without waiting', async () => {
+    const pubsub = createAppPubSub();
+    const subscribers = Array.from({ length: 50 }, () =>
+      pubsub.subscribe('generation:progress', 7),
+    );
+    const firsts = subscribers.map((s) => s.next());
+    await expect.poll(() => pubsub.subscriberCount('generation:progress', 7)).toBe(50);
+    expect(pubsub.listenerCount()).toBe(1);
+    const event = progress(1, 'running');
+    // Returns before any subscriber has the event: delivery happens on a later turn of the event loop.
+    pubsub.publish('generation:progress', 7, event);
+    const values = await Promise.all(firsts);
+    for (const v of values) expect(v.value).toBe(event);
+    await Promise.all(subscribers.map((s) => s.return(undefined)));
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+});
+
+describe('generationProgress with many subscribers', () => {
+  let s: TestServer;
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  // Model calls wait for the gate, so a test can have every subscriber live before the job publishes.
+  let openGate!: () => void;
+  let gate = Promise.resolve();
+  const closeGate = () => {
+    gate = new Promise((r) => {
+      openGate = r;
+    });
+  };
+  beforeAll(async () => {
+    process.on('warning', onWarning);
+    const fake = new FakeProvider(MODEL, [], 'ok', 40);
+    const gated: ModelProvider = {
+      name: fake.name,
+      model: fake.model,
+      call: async (request) => {
+        await gate;
+        return fake.call(request);
+      },
+    };
+    s = await startTestServer('sqlite', {}, { providers: () => gated });
+  });
+  afterAll(async () => {
+    process.off('warning', onWarning);
+    await s?.close();
+  });
+
+  it('executes each event once for 50 subscribers with one selection, with no MaxListeners warning', async () => {
+    closeGate();
+    const started = await s.gql<any>(START, {
+      input: {
+        kind: 'CONVERSATIONS',
+        count: 100,
+        provider: 'BEDROCK',
+        model: MODEL,
+        slotsPerCall: 2,
+        concurrency: 2,
+        seed: 9,
+      },
+    });
+    const jobId = started.data.startGeneration.data.id;
+    // What was published after the subscribers came: a subscriber of the bus itself, attached first.
+    const published: number[] = [];
+    const tap = s.app.pubsub.subscribe('generation:progress', Number(jobId));
+    void (async () => {
+      for await (const e of tap) published.push(e.sequence);
+    })();
+    const before = { ...sharedExecutionStats };
+    await expect
+      .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)))
+      .toBeGreaterThan(0);
+    // The tap, and whatever else of the server follows the job.
+    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+
+    const N = 50;
+    const clients = Array.from({ length: N }, () =>
+      createClient({
+        url: `${s.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      }),
+    );
+    const receiving = Promise.all(
+      clients.map(async (client) => {
+        const events: any[] = [];
+        for await (const e of client.iterate({ query: PROGRESS, variables: { id: jobId } })) {
+          events.push(e.data?.generationProgress);
+        }
+        return events;
+      }),
+    );
+    try {
+      // Connecting 50 clients can take seconds on a busy machine.
+      await expect
+        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
+          timeout: 20_000,
+        })
+        .toBe(others + N);
+    } finally {
+      openGate();
+    }
+    const received = await receiving;
+    await tap.return(undefined);
+    await Promise.all(clients.map((c) => c.dispose()));
+
+    const executed = sharedExecutionStats.executed - before.executed;
+    const reused = sharedExecutionStats.reused - before.reused;
+    // Each subscriber's first event (the state read for it) is its own; every published event after that is
+    // executed at most once whoever receives it. Unshared, it would be once per subscriber and event.
+    const delivered = received.reduce((n, events) => n + events.length, 0);
+    expect(executed).toBeLessThanOrEqual(N + published.length);
+    expect(executed + reused).toBeGreaterThanOrEqual(delivered);
+    expect(reused).toBeGreaterThan(delivered - executed - 1);
+    expect(executed).toBeLessThan(delivered / 3);
+    // Every subscriber ends with the terminal event, and a published event (all but each subscriber's first,
+    // the state read for it) carries the same data for every subscriber.
+    const bySequence = new Map<number, string>();
+    for (const events of received) {
+      expect(events.at(-1).status).toBe('COMPLETED');
+      expect(events.at(-1).accepted).toBe(100);
+      for (const e of events.slice(1)) {
+        const json = JSON.stringify(e);
+        expect(bySequence.get(e.sequence) ?? json).toBe(json);
+        bySequence.set(e.sequence, json);
+      }
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
+  it('serialises each event once for 20 SSE subscribers, and each gets the terminal event', async () => {
+    closeGate();
+    const started = await s.gql<any>(START, {
+      input: {
+        kind: 'CONVERSATIONS',
+        count: 60,
+        provider: 'BEDROCK',
+        model: MODEL,
+        slotsPerCall: 2,
+        concurrency: 2,
+        seed: 11,
+      },
+    });
+    const jobId = started.data.startGeneration.data.id;
+    const published: number[] = [];
+    const tap = s.app.pubsub.subscribe('generation:progress', Number(jobId));
+    void (async () => {
+      for await (const e of tap) published.push(e.sequence);
+    })();
+    await expect
+      .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)))
+      .toBeGreaterThan(0);
+    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    const before = { ...sharedExecutionStats };
+    const N = 20;
+    const receiving = Promise.all(
+      Array.from({ length: N }, async () => {
+        const res = await fetch(`${s.url}/graphql`, {
+          method: 'POST',
+          headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+          body: JSON.stringify({ query: PROGRESS, variables: { id: jobId } }),
+        });
+        const text = await res.text(); // the stream ends after the terminal event
+        return text
+          .split('\n\n')
+          .filter((block) => block.startsWith('event: next'))
+          .map(
+            (block) => JSON.parse(block.slice(block.indexOf('data:') + 5)).data.generationProgress,
+          );
+      }),
+    );
+    try {
+      // Connecting 50 clients can take seconds on a busy machine.
+      await expect
+        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
+          timeout: 20_000,
+        })
+        .toBe(others + N);
+    } finally {
+      openGate();
+    }
+    const received = await receiving;
+    await tap.return(undefined);
+    const serialised = sharedExecutionStats.serialised - before.serialised;
+    const delivered = received.reduce((n, events) => n + events.length, 0);
+    // The first event of each is its own (the state read for it); the others are serialised once per event,
+    // where unshared it would be once per subscriber and event.
+    expect(serialised).toBeGreaterThanOrEqual(N);
+    expect(serialised).toBeLessThanOrEqual(N + published.length);
+    expect(serialised).toBeLessThan(delivered / 2);
+    for (const events of received) {
+      expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', accepted: 60 });
+    }
+  });
+
+  it('lets subscribers with another selection get their own results', async () => {
+    const started = await s.gql<any>(START, {
+      input: {
+        kind: 'CONVERSATIONS',
+        count: 20,
+        provider: 'BEDROCK',
+        model: MODEL,
+        slotsPerCall: 2,
+        concurrency: 2,
+        seed: 4,
+      },
+    });
+    const jobId = started.data.startGeneration.data.id;
+    const client = createClient({
+      url: `${s.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    const read = async (query: string) => {
+      const events: any[] = [];
+      for await (const e of client.iterate({ query, variables: { id: jobId } }))
+        events.push(e.data?.generationProgress);
+      return events;
+    };
+    const [full, small] = await Promise.all([
+      read(PROGRESS),
+      read('subscription($id: ID!) { generationProgress(jobId: $id) { sequence status } }'),
+    ]);
+    await client.dispose();
+    expect(Object.keys(full.at(-1)).sort()).toEqual(
+      ['accepted', 'latest', 'perLabel', 'requested', 'sequence', 'status', 'updatedAt'].sort(),
+    );
+    expect(Object.keys(small.at(-1)).sort()).toEqual(['sequence', 'status']);
+    expect(small.at(-1).status).toBe('COMPLETED');
+  });
+});
