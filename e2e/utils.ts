@@ -53,7 +53,7 @@ export async function gql<T>(
 
 const IMPORT = /* GraphQL */ `
   mutation Import($file: File!, $name: String) {
-    importDataset(file: $file, kind: UTTERANCES, name: $name) {
+    importDataset(file: $file, kind: UTTERANCES, name: $name, allowDuplicate: true) {
       __typename
       ... on MutationImportDatasetSuccess {
         data {
@@ -78,7 +78,8 @@ export interface SeededDataset {
 
 /**
  * Seeds an utterances dataset through the API, the way a script would: a GraphQL multipart
- * upload of a CSV made here (no UI clicks, no files on disk).
+ * upload of a CSV made here (no UI clicks, no files on disk). Specs seed the same rows many times
+ * on one server, so it asks for a copy each time (`allowDuplicate`).
  */
 export async function importUtterances(
   request: APIRequestContext,

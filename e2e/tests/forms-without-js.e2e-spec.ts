@@ -87,12 +87,13 @@ test.describe('forms without JavaScript', () => {
     await expect(upload.getByLabel('Name (optional)')).toHaveValue(name);
     expect(await datasetsNamed(request, name)).toEqual([]);
 
-    // A good file: the dataset is created and selected for validation.
+    // A good file: the dataset is created and selected for validation. (Not the bytes another spec
+    // uploads: the same file twice would be asked about as a duplicate.)
     await file.setInputFiles({
       name: 'mini.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
-        'text,intent\nwhere is my card,card_arrival\nmy card has not arrived,card_arrival\n',
+        'text,intent\nwhere is my card now,card_arrival\nmy card has not arrived,card_arrival\n',
       ),
     });
     await upload.getByRole('button', { name: 'Upload' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importDatasetFile } from '../src/lib/datasets/upload.ts';
+import { checkImportForm, duplicateOf, importDatasetFile } from '../src/lib/datasets/upload.ts';
 import { GraphQLRequestError } from '../src/lib/graphql/client.ts';
 
 interface Call {
@@ -36,8 +36,15 @@ describe('importDatasetFile', () => {
     });
     const form = call?.init.body as FormData;
     const operations = JSON.parse(String(form.get('operations')));
-    expect(operations.query).toContain('importDataset(file: $file, kind: $kind, name: $name)');
-    expect(operations.variables).toEqual({ file: null, kind: 'UTTERANCES', name: 'Mini' });
+    expect(operations.query).toMatch(
+      /importDataset\(\s*file: \$file\s*kind: \$kind\s*name: \$name\s*allowDuplicate: \$allowDuplicate\s*\)/,
+    );
+    expect(operations.variables).toEqual({
+      file: null,
+      kind: 'UTTERANCES',
+      name: 'Mini',
+      allowDuplicate: false,
+    });
     expect(JSON.parse(String(form.get('map')))).toEqual({ 0: ['variables.file'] });
     const sent = form.get('0') as File;
     expect(sent.name).toBe('mini.csv');
@@ -58,6 +65,38 @@ describe('importDatasetFile', () => {
     expect(outcome).toEqual(failed);
     const form = calls[0]?.init.body as FormData;
     expect(JSON.parse(String(form.get('operations'))).variables.name).toBeNull();
+  });
+
+  it('names the dataset holding the same file, and asks again with allowDuplicate', async () => {
+    const calls: Call[] = [];
+    const duplicate = {
+      __typename: 'DuplicateImportError',
+      message: 'This file was already imported as dataset 3 ("Mini")',
+      existingDatasetId: '3',
+      existingDatasetName: 'Mini',
+    };
+    const outcome = await importDatasetFile(file(), 'UTTERANCES', null, {
+      fetch: fakeFetch({ data: { importDataset: duplicate } }, calls),
+    });
+    expect(duplicateOf(outcome)).toEqual({ id: '3', name: 'Mini' });
+    await importDatasetFile(file(), 'UTTERANCES', null, {
+      fetch: fakeFetch({ data: { importDataset: duplicate } }, calls),
+      allowDuplicate: true,
+    });
+    const body = calls[1]?.init.body as FormData | undefined;
+    const sent = JSON.parse(String(body?.get('operations')));
+    expect(sent.variables.allowDuplicate).toBe(true);
+
+    // The form's answer to the question: a posted `allowDuplicate=true`.
+    const form = new FormData();
+    form.set('file', file());
+    form.set('kind', 'UTTERANCES');
+    form.set('allowDuplicate', 'true');
+    const checked = checkImportForm(form);
+    expect(checked.success && checked.input.allowDuplicate).toBe(true);
+    form.delete('allowDuplicate');
+    const plain = checkImportForm(form);
+    expect(plain.success && plain.input.allowDuplicate).toBe(false);
   });
 
   it('throws readable errors for GraphQL errors and non-GraphQL answers', async () => {

@@ -42,7 +42,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
           detail:
             pending.length === 0
               ? 'all applied'
-              : `${pending.length} not applied yet (${pending.map((m) => m.name).join(', ')}): they run on the next \`genesis serve\``,
+              : `${pending.length} not applied yet (${pending.map((m) => m.name).join(', ')}): they run on the next \`pnpm genesis serve\``,
           optional: true,
         },
       ];

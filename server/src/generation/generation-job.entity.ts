@@ -2,6 +2,7 @@ import { DATASET_KINDS } from '@genesis/schema/common';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { baseProperties } from '../platform/db/base.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
+import type { AnswerSizes, GenerationEstimate } from './estimate.ts';
 
 export const JOB_STATUSES = [
   'queued',
@@ -14,6 +15,19 @@ export const JOB_STATUSES = [
   'cancelled',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** One point of a job's progress over time, for the job page's charts. */
+export interface ProgressSample {
+  /** Seconds since the job's first run started. */
+  t: number;
+  accepted: number;
+  itemsPerMinute: number;
+  costUsd: number;
+  throttles: number;
+}
+
+/** The most samples a job keeps: when full, every other one is dropped and the interval doubles. */
+export const MAX_SAMPLES = 120;
 
 /** A generation run: its full config, where it writes, and its counters. The generation engine fills it in. */
 export const GenerationJobSchema = defineEntity({
@@ -51,6 +65,12 @@ export const GenerationJobSchema = defineEntity({
     /** The rate (accepted items per minute) and concurrency of the job's last run, kept when it stops. */
     finalItemsPerMinute: p.double().$type<number>().nullable(),
     finalConcurrency: p.integer().nullable(),
+    /** The estimate made when the job was created (`estimate.ts`), to compare with what it used. */
+    estimate: p.json<GenerationEstimate>().nullable(),
+    /** Answer sizes of the accepted items per language and complexity, measured when the job finished. */
+    answerSizes: p.json<AnswerSizes>().nullable(),
+    /** Progress over time, at most {@link MAX_SAMPLES} points (thinned evenly), kept when a run stops. */
+    samples: p.json<ProgressSample[]>().nullable(),
     startedAt: p.datetime().nullable(),
     finishedAt: p.datetime().nullable(),
   },

@@ -1,6 +1,7 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
+import type { ProviderCheck } from '../llm/provider.ts';
 import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
 import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
@@ -9,8 +10,14 @@ import { newestFirst } from '../platform/graphql/pagination.ts';
 import { progressStream } from '../platform/graphql/progress-stream.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
 import { parseGenerationInput, resolveConfig } from './config.ts';
-import { estimateGeneration } from './estimate.ts';
-import { type GenerationJob, GenerationJobSchema, JOB_STATUSES } from './generation-job.entity.ts';
+import { estimateGeneration, learnedFor } from './estimate.ts';
+import {
+  type GenerationJob,
+  GenerationJobSchema,
+  JOB_STATUSES,
+  type ProgressSample,
+} from './generation-job.entity.ts';
+import type { BedrockCheckResult } from './service.ts';
 
 const GenerationKindEnum = builder.enumType('GenerationKind', {
   values: {
@@ -18,7 +25,7 @@ const GenerationKindEnum = builder.enumType('GenerationKind', {
     TIMESERIES: { value: 'timeseries' as const },
   },
 });
-const ProviderEnum = builder.enumType('Provider', {
+export const ProviderEnum = builder.enumType('Provider', {
   values: {
     LOCAL: { value: 'local' as const },
     BEDROCK: { value: 'bedrock' as const },
@@ -119,6 +126,11 @@ export const GenerationProgressRef = builder
       cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
       costUsd: t.exposeFloat('costUsd'),
       costPerItemUsd: t.exposeFloat('costPerItemUsd', { nullable: true }),
+      projectedCostUsd: t.exposeFloat('projectedCostUsd', {
+        nullable: true,
+        description:
+          "The final cost as it stands: spent so far plus the items left at a per-item cost that moves from the job's estimate to the measured one as answers come back; the cost itself once the job ended. Null when neither is known",
+      }),
       perLabel: t.field({
         type: [LabelCountRef],
         description: 'Accepted items per intent (conversations) or series type (time series)',
@@ -152,10 +164,40 @@ export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob'
       nullable: true,
       resolve: (j) => (j.dataset as { id: number } | null)?.id ?? null,
     }),
+    calibratedOn: t.field({
+      type: DatasetRef,
+      nullable: true,
+      description:
+        'Time series: the imported dataset the engine was calibrated on (likeDatasetId); null when it used the shipped reference parameters, or the dataset was deleted',
+      resolve: (j) => {
+        const id = Number((j.config as { likeDatasetId?: string | null }).likeDatasetId);
+        return Number.isSafeInteger(id) && id > 0 ? id : null;
+      },
+    }),
     requested: t.exposeInt('requested'),
     accepted: t.exposeInt('accepted'),
     rejected: t.exposeInt('rejected'),
-    costUsd: t.exposeFloat('costUsd'),
+    costUsd: t.exposeFloat('costUsd', { description: 'What the job has cost so far (USD)' }),
+    calls: t.exposeInt('calls', { description: 'Model calls whose answers were recorded' }),
+    inputTokens: t.exposeInt('inputTokens', {
+      description: 'Input tokens billed as input (cache reads and writes are apart)',
+    }),
+    outputTokens: t.exposeInt('outputTokens'),
+    cacheReadTokens: t.exposeInt('cacheReadTokens'),
+    cacheWriteTokens: t.exposeInt('cacheWriteTokens'),
+    estimate: t.field({
+      type: EstimateRef,
+      nullable: true,
+      description:
+        'The estimate made when the job was created, to compare with what it used (null for jobs from before estimates were kept)',
+      resolve: (j) => j.estimate ?? null,
+    }),
+    samples: t.field({
+      type: [ProgressSampleRef],
+      description:
+        'Progress over time (at most 120 points, thinned evenly): accepted items, items per minute, cost and throttles',
+      resolve: (j, _a, ctx) => ctx.generation.samples(j),
+    }),
     error: t.exposeString('error', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
@@ -209,9 +251,31 @@ const GenerationInput = builder.inputType('GenerationInput', {
     tpm: t.int({ required: false, description: 'Tokens per minute the runner paces itself to' }),
     budgetUsd: t.float({ required: false, description: 'Stop before the cost would exceed this' }),
     seed: t.int({ required: false }),
-    frequency: t.field({ type: FrequencyEnum, required: false }),
+    frequency: t.field({
+      type: FrequencyEnum,
+      required: false,
+      description: 'Default hourly, and daily trading days for financial types',
+    }),
     start: t.string({ required: false, description: 'ISO-8601 start of every series' }),
-    length: t.int({ required: false, description: 'Points per series' }),
+    length: t.int({
+      required: false,
+      description:
+        'Points per series (default 504: three weeks hourly, or two years of trading days for financial types)',
+    }),
+    timeZone: t.string({
+      required: false,
+      description:
+        "IANA time zone of the series' clock (daily profiles, weekends, solar nights); default each type's reference zone",
+    }),
+    anomalyShare: t.float({
+      required: false,
+      description: 'Share of the series that carry anomalies, 0..1 (default 0: none)',
+    }),
+    likeDatasetId: t.id({
+      required: false,
+      description:
+        'Calibrate the time-series engine on this imported time-series dataset (recorded as the job’s calibratedOn)',
+    }),
     maxConsecutiveFailures: t.int({ required: false }),
     maxAttemptsPerSlot: t.int({ required: false }),
     mode: t.field({ type: GenerationModeEnum, required: false, description: 'Default ON_DEMAND' }),
@@ -241,7 +305,18 @@ function toSchemaInput(input: RawInput): unknown {
   return out;
 }
 
-const EstimateRef = builder
+const ProgressSampleRef = builder.objectRef<ProgressSample>('GenerationSample').implement({
+  description: "One point of a job's progress over time",
+  fields: (t) => ({
+    t: t.exposeFloat('t', { description: "Seconds since the job's first run started" }),
+    accepted: t.exposeInt('accepted'),
+    itemsPerMinute: t.exposeFloat('itemsPerMinute'),
+    costUsd: t.exposeFloat('costUsd'),
+    throttles: t.exposeInt('throttles'),
+  }),
+});
+
+export const EstimateRef = builder
   .objectRef<ReturnType<typeof estimateGeneration>>('GenerationEstimate')
   .implement({
     description: 'What a job would take, computed without calling the model',
@@ -250,11 +325,24 @@ const EstimateRef = builder
       inputTokens: t.exposeInt('inputTokens'),
       outputTokens: t.exposeInt('outputTokens'),
       cacheReadTokens: t.exposeInt('cacheReadTokens'),
+      cacheWriteTokens: t.int({ resolve: (e) => e.cacheWriteTokens ?? 0 }),
       costUsd: t.exposeFloat('costUsd', {
         nullable: true,
         description: 'Null when the model has no known price',
       }),
-      seconds: t.exposeInt('seconds'),
+      seconds: t.int({
+        description: 'Wall-clock seconds, rounded up (so work that takes any time is never 0)',
+        resolve: (e) => Math.ceil(e.seconds),
+      }),
+      basedOnJobs: t.int({
+        description:
+          'Finished jobs of the same provider, model and kind the per-item figures were learned from; 0 when they are the documented prior (docs/benchmarks.md)',
+        resolve: (e) => e.basis?.jobs ?? 0,
+      }),
+      basedOnItems: t.int({
+        description: 'Accepted items of those jobs',
+        resolve: (e) => e.basis?.items ?? 0,
+      }),
       limitedBy: t.exposeString('limitedBy'),
       ceilingItemsPerMinute: t.exposeInt('ceilingItemsPerMinute', { nullable: true }),
       mode: t.field({
@@ -291,7 +379,43 @@ const ModelInfoRef = builder
     }),
   });
 
+const ProviderCheckRef = builder.objectRef<ProviderCheck>('ProviderCheck').implement({
+  description: "One of the doctor's checks of a model provider: what was found, or what to fix",
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    ok: t.exposeBoolean('ok'),
+    detail: t.exposeString('detail'),
+    optional: t.boolean({
+      description: 'A failing optional check warns instead of failing',
+      resolve: (c) => c.optional ?? false,
+    }),
+  }),
+});
+
+const BedrockCheckRef = builder.objectRef<BedrockCheckResult>('BedrockCheck').implement({
+  description:
+    'Whether Bedrock can be used with a model, as `pnpm genesis doctor` checks it: credentials, then a one-token call',
+  fields: (t) => ({
+    model: t.exposeString('model'),
+    ok: t.exposeBoolean('ok', { description: 'Every required check passed' }),
+    checks: t.field({ type: [ProviderCheckRef], resolve: (r) => r.checks }),
+    checkedAt: t.expose('checkedAt', {
+      type: 'DateTime',
+      description: 'When the checks ran (a result is reused for a minute, a failure for 5 s)',
+    }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  bedrockCheck: t.field({
+    type: BedrockCheckRef,
+    description:
+      'The doctor’s checks of Bedrock with this model (default: the server’s default model), cached briefly; a Bedrock job started while they fail is refused with ProviderConfigError',
+    errors: { types: [InputError] },
+    args: { model: t.arg.string({ required: false }) },
+    resolve: (_root, args, ctx) =>
+      locatedUnder('input', () => ctx.generation.bedrockCheck(args.model ?? null)),
+  }),
   bedrockModels: t.field({
     type: [ModelInfoRef],
     description:
@@ -322,13 +446,18 @@ builder.queryFields((t) => ({
     errors: { types: [InputError] },
     args: { input: t.arg({ type: GenerationInput, required: true }) },
     resolve: (_root, args, ctx) =>
-      locatedUnder('input', async () =>
-        estimateGeneration(
-          resolveConfig(parseGenerationInput(toSchemaInput(args.input as RawInput)), ctx.config),
+      locatedUnder('input', async () => {
+        const config = resolveConfig(
+          parseGenerationInput(toSchemaInput(args.input as RawInput)),
+          ctx.config,
+        );
+        return estimateGeneration(
+          config,
           ctx.config.prices,
           ctx.config.batch,
-        ),
-      ),
+          await learnedFor(ctx.em, config),
+        );
+      }),
   }),
 }));
 

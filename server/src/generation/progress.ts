@@ -1,4 +1,5 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
+import { type GenerationEstimate, projectCost } from './estimate.ts';
 
 let sequence = 0;
 
@@ -46,8 +47,12 @@ interface JobCounters {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   costUsd: number;
+  estimate?: GenerationEstimate | null;
   dataset?: unknown;
 }
+
+/** Statuses after which a job spends nothing more until it is resumed. */
+const ENDED = new Set(['completed', 'completed_short', 'failed', 'cancelled']);
 
 /**
  * One progress event from a job's stored counters and what is known live: the runner and the manager (for jobs
@@ -78,6 +83,7 @@ export function buildProgress(job: JobCounters, live: LiveFigures): GenerationPr
     cacheWriteTokens: job.cacheWriteTokens,
     costUsd: job.costUsd,
     costPerItemUsd: job.accepted > 0 ? job.costUsd / job.accepted : null,
+    projectedCostUsd: ENDED.has(live.status) ? job.costUsd : projectCost(job),
     perLabel: live.perLabel,
     latest: live.latest,
     batch: live.batch,

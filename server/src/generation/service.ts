@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { GenerationProgress } from '@genesis/schema/progress';
+import { raw } from '@mikro-orm/core';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local/provider.ts';
 import { OpenAIProvider } from '../llm/openai.ts';
 import { priceOf } from '../llm/prices.ts';
-import type { ModelProvider } from '../llm/provider.ts';
+import type { ModelProvider, ProviderCheck } from '../llm/provider.ts';
 import type { Config } from '../platform/config.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
@@ -12,6 +13,7 @@ import { Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
+import { DatasetItemSchema } from '../registry/dataset-item.entity.ts';
 import { DatasetTagSchema } from '../registry/dataset-tag.entity.ts';
 import {
   type GenerationConfig,
@@ -19,8 +21,15 @@ import {
   readStoredConfig,
   resolveConfig,
 } from './config.ts';
-import { type GenerationJob, GenerationJobSchema } from './generation-job.entity.ts';
+import { type AnswerSizes, estimateGeneration, learnedFor } from './estimate.ts';
+import {
+  type GenerationJob,
+  GenerationJobSchema,
+  type ProgressSample,
+} from './generation-job.entity.ts';
+import { calibrateOnDataset } from './like.ts';
 import { buildProgress, currentSequence } from './progress.ts';
+import { SampleSeries } from './runner/progress-tracker.ts';
 import { GenerationRunner, type RunResult } from './runner/runner.ts';
 import { LeaseLostError, ShutdownError } from './runner/slot-store.ts';
 
@@ -67,10 +76,23 @@ export function defaultProviderFactory(server: Config): ProviderFactory {
 /** How long a passed provider check is trusted (a failed one is asked again at once, so a fix shows). */
 export const PROVIDER_CHECK_TTL_MS = 60_000;
 
+/** How long the Generate page's Bedrock check is reused when it passed. */
+export const BEDROCK_CHECK_TTL_MS = 60_000;
+
+/** The doctor's checks of Bedrock with one model, as the Generate page shows them. */
+export interface BedrockCheckResult {
+  model: string;
+  ok: boolean;
+  checks: ProviderCheck[];
+  checkedAt: Date;
+}
+
 interface Running {
   runner: GenerationRunner;
   controller: AbortController;
   done: Promise<RunResult>;
+  /** Progress over time of this run (continuing what earlier runs stored), saved when the run stops. */
+  series?: SampleSeries;
 }
 
 /**
@@ -83,6 +105,8 @@ export class GenerationManager {
   #stopTakeover: (() => void) | null = null;
   /** Provider checks that passed, by provider and model, until when they are trusted. */
   readonly #checked = new Map<string, number>();
+  /** Bedrock checks shown on the Generate page, by model, until when they are reused. */
+  readonly #bedrockChecks = new Map<string, { result: BedrockCheckResult; until: number }>();
 
   constructor(
     private readonly services: Services,
@@ -140,13 +164,49 @@ export class GenerationManager {
         ]);
       }
     }
+    // Calibrated on a user's dataset: checked and fitted now, so a dataset that cannot be fitted is refused
+    // before anything is created; without chosen types, the job draws the dataset's types in its proportions.
+    let calibratedOn: { datasetId: number; name: string } | null = null;
+    if (config.kind === 'timeseries' && config.likeDatasetId) {
+      const { dataset, calibration } = await calibrateOnDataset(
+        em,
+        this.services.datasets(em),
+        config.likeDatasetId,
+        config.timeZone,
+      );
+      calibratedOn = { datasetId: dataset.id, name: dataset.name };
+      config.targets.seriesTypes ??= { ...calibration.fitted };
+      const missing = Object.keys(config.targets.seriesTypes).filter(
+        (type) => (config.targets.seriesTypes?.[type] ?? 0) > 0 && !calibration.types[type],
+      );
+      if (missing.length > 0) {
+        throw new InputError([
+          {
+            path: 'targets.seriesTypes',
+            message: `dataset ${dataset.id} ("${dataset.name}") has no fitted series of ${missing.join(', ')}; it can calibrate ${Object.keys(calibration.types).join(', ')}`,
+          },
+        ]);
+      }
+    }
+    // Kept on the job, so its outcome can be compared with it and its progress can start from it.
+    const estimate = estimateGeneration(
+      config,
+      this.server.prices,
+      this.server.batch,
+      await learnedFor(em, config),
+    );
     const job = await em.transactional(async (tx) => {
       const dataset = tx.create(DatasetSchema, {
         name: config.name,
         kind: config.kind,
         origin: 'generated',
         itemCount: 0,
-        source: { provider: config.provider, model: config.model, seed: config.seed },
+        source: {
+          provider: config.provider,
+          model: config.model,
+          seed: config.seed,
+          ...(calibratedOn ? { calibratedOn } : {}),
+        },
       });
       const created = tx.create(GenerationJobSchema, {
         kind: config.kind,
@@ -156,6 +216,7 @@ export class GenerationManager {
         config,
         dataset,
         requested: config.count,
+        estimate,
       });
       await tx.flush();
       for (const tag of config.tags) tx.create(DatasetTagSchema, { dataset, tag });
@@ -215,6 +276,36 @@ export class GenerationManager {
     this.#checked.set(key, Date.now() + PROVIDER_CHECK_TTL_MS);
   }
 
+  /**
+   * The doctor's checks of Bedrock with a model (credentials, then a one-token call), for the Generate page
+   * before a Bedrock job: a result is reused for {@link BEDROCK_CHECK_TTL_MS} (a failed one for a few seconds,
+   * so a fix shows soon), since each check calls the model.
+   */
+  async bedrockCheck(model?: string | null): Promise<BedrockCheckResult> {
+    const config = resolveConfig(
+      parseGenerationInput({
+        kind: 'conversations',
+        count: 1,
+        provider: 'bedrock',
+        ...(model ? { model } : {}),
+      }),
+      this.server,
+    );
+    const cached = this.#bedrockChecks.get(config.model);
+    if (cached && cached.until > Date.now()) return cached.result;
+    const provider = this.providers(config);
+    const checks = provider.check ? await provider.check() : [];
+    const ok = checks.every((c) => c.ok || c.optional);
+    const result = { model: config.model, ok, checks, checkedAt: new Date() };
+    this.#bedrockChecks.set(config.model, {
+      result,
+      until: Date.now() + (ok ? BEDROCK_CHECK_TTL_MS : 5_000),
+    });
+    if (ok)
+      this.#checked.set(`${provider.name}:${provider.model}`, Date.now() + PROVIDER_CHECK_TTL_MS);
+    return result;
+  }
+
   /** Cancels a running job; what it stored so far stays in its dataset. */
   async cancel(jobId: number): Promise<GenerationJob> {
     const running = this.#running.get(jobId);
@@ -260,6 +351,11 @@ export class GenerationManager {
 
   isRunning(jobId: number): boolean {
     return this.#running.has(jobId);
+  }
+
+  /** A job's progress over time: live while it runs here, else what its last run stored. */
+  samples(job: GenerationJob): ProgressSample[] {
+    return this.#running.get(job.id)?.series?.samples ?? job.samples ?? [];
   }
 
   /** Live progress of a running job, or the stored state of any other. */
@@ -347,7 +443,16 @@ export class GenerationManager {
           ...this.runnerOptions,
           ...(log ? { logger: log } : {}),
         });
-        const result = await entry.runner.run(controller.signal);
+        const series = new SampleSeries((job.startedAt ?? new Date()).getTime(), job.samples ?? []);
+        entry.series = series;
+        const sampling = this.#sample(jobId, series);
+        let result: RunResult;
+        try {
+          result = await entry.runner.run(controller.signal);
+        } finally {
+          await sampling.stop();
+        }
+        await this.#recordMeasurements(jobId, result.status, series);
         // A job that paused (perhaps on a configuration problem) is checked afresh before it resumes.
         if (result.status === 'paused') this.#checked.clear();
         log?.info({ status: result.status, message: result.message }, 'job ended');
@@ -372,6 +477,51 @@ export class GenerationManager {
         this.#running.delete(jobId);
       }
     })();
+  }
+
+  /** Samples the job's published progress until `stop()`, which records the last state too. */
+  #sample(jobId: number, series: SampleSeries): { stop(): Promise<void> } {
+    const events = this.pubsub.subscribe('generation:progress', jobId);
+    const reading = (async () => {
+      for await (const p of events) series.add(p);
+    })();
+    return {
+      stop: async () => {
+        await events.return?.(undefined);
+        await reading;
+        const last = this.#running.get(jobId)?.runner?.progress();
+        if (last) series.add(last, true);
+      },
+    };
+  }
+
+  /**
+   * After a run: stores its progress samples and, for a finished job, the size of its answers per language and
+   * complexity (one grouped query), which later estimates learn from (`estimate.ts` `learnFromJobs`). Written
+   * unless another process has taken the job over meanwhile (its lease owner is then that process; a run that
+   * ends lets go of the job, leaving none). A failure here is logged: the job itself is done.
+   */
+  async #recordMeasurements(jobId: number, status: string, series: SampleSeries): Promise<void> {
+    try {
+      const em = this.services.em.fork();
+      const changes: { samples: ProgressSample[]; answerSizes?: AnswerSizes } = {
+        samples: series.samples,
+      };
+      if (status === 'completed' || status === 'completed_short') {
+        const job = await em.findOne(GenerationJobSchema, jobId, { fields: ['dataset'] });
+        const datasetId = (job?.dataset as { id: number } | null | undefined)?.id;
+        if (datasetId !== undefined) changes.answerSizes = await answerSizesOf(em, datasetId);
+      }
+      await em.nativeUpdate(
+        GenerationJobSchema,
+        { id: jobId, $or: [{ leaseOwner: null }, { leaseOwner: this.owner }] },
+        changes,
+      );
+    } catch (err) {
+      this.runnerOptions.logger
+        ?.child({ jobId })
+        .warn({ err }, 'could not store the job’s progress samples and answer sizes');
+    }
   }
 
   /** Renews the job's lease; notices a takeover, or a cancel made through another process. */
@@ -431,4 +581,38 @@ function storedProgress(
     sequence: currentSequence(),
     updatedAt: job.updatedAt,
   });
+}
+
+/** Stored characters per language and complexity of a dataset's items: what later estimates learn from. */
+async function answerSizesOf(
+  em: ReturnType<Services['em']['fork']>,
+  datasetId: number,
+): Promise<AnswerSizes> {
+  // `cast(... as text)` reads the JSON column as text on SQLite and PostgreSQL (jsonb) alike.
+  const rows = await em
+    .createQueryBuilder(DatasetItemSchema, 'i')
+    .select([
+      'language',
+      'complexity',
+      raw('count(*) as n'),
+      raw('sum(length(cast(i.data as text))) as chars'),
+    ])
+    .where({ dataset: datasetId })
+    .groupBy(['language', 'complexity'])
+    .execute<
+      {
+        language: string | null;
+        complexity: string | null;
+        n: number | string;
+        chars: number | string;
+      }[]
+    >('all', false);
+  return {
+    groups: rows.map((r) => ({
+      language: r.language ?? null,
+      complexity: r.complexity ?? null,
+      items: Number(r.n),
+      chars: Number(r.chars),
+    })),
+  };
 }

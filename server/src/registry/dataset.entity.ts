@@ -19,6 +19,8 @@ export const DatasetSchema = defineEntity({
     itemCount: p.integer().default(0),
     /** Where the items came from: the imported file's name, or the generation job's id. */
     source: p.json<Record<string, unknown>>().nullable(),
+    /** SHA-256 (hex) of the imported file's bytes, so importing the same file again asks first. */
+    contentHash: p.string().length(64).nullable().index(),
     tags: () => p.oneToMany(DatasetTagSchema).mappedBy('dataset').orphanRemoval(),
     items: () => p.oneToMany(DatasetItemSchema).mappedBy('dataset'),
   },

@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { DatasetKind, Language } from '@genesis/schema/common';
 import type { EntityManager } from '@mikro-orm/knex';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
-import { DatasetInUseError, type DatasetUsers, NotFoundError } from '../platform/errors.ts';
+import {
+  DatasetInUseError,
+  type DatasetUsers,
+  DuplicateImportError,
+  NotFoundError,
+} from '../platform/errors.ts';
 import { TrainingRunSchema } from '../training/training-run.entity.ts';
 import { type Dataset, DatasetSchema } from './dataset.entity.ts';
 import type { DatasetRepository, ItemSnapshot } from './dataset.repository.ts';
@@ -30,6 +36,11 @@ export interface ImportRequest {
   labels?: readonly string[] | null;
   /** The file's size: recorded in the dataset's source, and the total that progress counts bytes against. */
   bytes?: number;
+  /**
+   * Store the file even when the same bytes were imported before as this kind (otherwise a
+   * DuplicateImportError names the dataset that holds them, and nothing is stored).
+   */
+  allowDuplicate?: boolean;
   /** Called as the file is read (after each chunk) and as its items are stored (after each insert). */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -54,6 +65,28 @@ export function nameFromFile(fileName: string): string {
 /** Thrown from the import's batches at the file's first problem: rolls the transaction back. */
 class ImportRejected extends Error {}
 
+/** Thrown from the import's batches when the whole file turns out to be a duplicate: rolls it back. */
+class DuplicateRejected extends Error {
+  constructor(readonly existing: { id: number; name: string }) {
+    super('duplicate import');
+  }
+}
+
+/** The source's chunks, feeding a SHA-256 of the file's bytes on the way. */
+async function* hashed(
+  chunks: AsyncGenerator<Uint8Array>,
+  hash: ReturnType<typeof createHash>,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  } finally {
+    await chunks.return(undefined);
+  }
+}
+
 /**
  * Imports a file as a new dataset, all or nothing, reading it as a stream with bounded memory: each record is
  * validated as it is read, and the items are stored in chunks as they come, all in one transaction. A problem
@@ -73,7 +106,27 @@ export async function importDataset(
     ...(request.language ? { language: request.language } : {}),
     ...(request.labels ? { labels: request.labels } : {}),
   });
-  const chunks = sourceChunks(request.source);
+  // The file's hash is known once it is read: a duplicate is found at the end, inside the transaction, and
+  // rolled back like a bad record. The datasets to compare with are read first (hashed imports of this kind), so
+  // no query runs while the transaction holds SQLite's one writer. Two imports of one file at the same moment can
+  // both pass.
+  const hash = createHash('sha256');
+  const chunks = hashed(sourceChunks(request.source), hash);
+  const earlier = request.allowDuplicate
+    ? []
+    : await datasets
+        .getEntityManager()
+        .find(
+          DatasetSchema,
+          { kind: request.kind, contentHash: { $ne: null } },
+          { fields: ['id', 'name', 'contentHash'] },
+        );
+  let contentHash: string | null = null;
+  const checkDuplicate = () => {
+    contentHash = hash.digest('hex');
+    const same = earlier.find((d) => d.contentHash === contentHash);
+    if (same) throw new DuplicateRejected({ id: same.id, name: same.name });
+  };
   let stored = 0;
   const progress = () =>
     request.onProgress?.({ bytesRead: reader.bytesRead, bytes: request.bytes ?? null, stored });
@@ -118,7 +171,10 @@ export async function importDataset(
         const batch = pending;
         pending = [];
         if (batch.length > 0) yield batch;
-        if (!more) return;
+        if (!more) {
+          checkDuplicate();
+          return;
+        }
         await pull();
       }
     }
@@ -140,8 +196,16 @@ export async function importDataset(
         progress();
       },
     );
+    if (contentHash) {
+      // Recorded after the commit: a dataset without its hash is only a duplicate the next import won't notice.
+      dataset.contentHash = contentHash;
+      await datasets
+        .getEntityManager()
+        .nativeUpdate(DatasetSchema, { id: dataset.id }, { contentHash });
+    }
     return { ok: true, dataset, format };
   } catch (error) {
+    if (error instanceof DuplicateRejected) throw new DuplicateImportError(error.existing);
     if (!(error instanceof ImportRejected)) throw error;
     // Read on to the end, so every problem is counted.
     while (more) await pull();
@@ -191,8 +255,8 @@ const ACTIVE_JOB = ['queued', 'running', 'paused'] as const;
 const ACTIVE_RUN = ['queued', 'running'] as const;
 
 /**
- * What uses a dataset now: generation jobs queued, running or paused that write into it or take their examples
- * from it, training runs queued or running on it (as dataset or test dataset), and the validations and exports
+ * What uses a dataset now: generation jobs queued, running or paused that write into it, take their examples
+ * from it or are calibrated on it, training runs queued or running on it (as dataset or test dataset), and the validations and exports
  * this process is running on it.
  */
 export async function datasetUsers(
@@ -218,9 +282,15 @@ export async function datasetUsers(
   return {
     jobs: jobs.flatMap((j): DatasetUsers['jobs'][number][] => {
       if (idOf(j.dataset) === datasetId) return [{ id: j.id, status: j.status, role: 'dataset' }];
-      const examples = (j.config as { exampleDatasetId?: string | null }).exampleDatasetId;
-      return examples === String(datasetId)
-        ? [{ id: j.id, status: j.status, role: 'examples' }]
+      const config = j.config as {
+        exampleDatasetId?: string | null;
+        likeDatasetId?: string | null;
+      };
+      if (config.exampleDatasetId === String(datasetId))
+        return [{ id: j.id, status: j.status, role: 'examples' }];
+      // A time-series job refits on its likeDatasetId whenever it (re)starts.
+      return config.likeDatasetId === String(datasetId)
+        ? [{ id: j.id, status: j.status, role: 'calibration' }]
         : [];
     }),
     runs: runs.map((r) => ({

@@ -1,6 +1,7 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
 import type { AppPubSub } from '../../platform/pubsub.ts';
-import type { GenerationJob } from '../generation-job.entity.ts';
+import { projectSeconds } from '../estimate.ts';
+import { type GenerationJob, MAX_SAMPLES, type ProgressSample } from '../generation-job.entity.ts';
 import { buildProgress, nextSequence } from '../progress.ts';
 
 const PROGRESS_INTERVAL_MS = 200;
@@ -8,8 +9,9 @@ const LATEST = 5;
 
 /**
  * What a running job shows: per-label counts, rejection reasons, the newest items, batch records, its status,
- * and the rate and ETA since this run started. Publishes at most every 200 ms (status changes at once), so a
- * big job does not flood its subscribers.
+ * and the rate and ETA since this run started. The ETA and the projected cost move from the job's estimate to
+ * what is measured as answers come back (`estimate.ts` `projectSeconds`, `projectCost`). Publishes at most every
+ * 200 ms (status changes at once), so a big job does not flood its subscribers.
  */
 export class ProgressTracker {
   readonly #job: GenerationJob;
@@ -65,11 +67,12 @@ export class ProgressTracker {
       message: this.message,
       concurrency: this.#concurrency(),
       itemsPerMinute: Math.round(rate * 10) / 10,
+      // From the job's estimate at first, converging to this run's measured rate as items come back.
       etaSeconds:
-        this.status === 'running' && rate > 0
-          ? Math.round((left / rate) * 60)
-          : left === 0
-            ? 0
+        left === 0
+          ? 0
+          : this.status === 'running'
+            ? projectSeconds(job, rate, job.accepted - this.#acceptedAtStart)
             : null,
       rejectionReasons: this.#reasons,
       perLabel: [...this.#perLabel]
@@ -99,5 +102,53 @@ export class ProgressTracker {
     const wait = PROGRESS_INTERVAL_MS - (this.#now() - this.#lastPublish);
     if (wait <= 0) emit();
     else this.#timer = setTimeout(emit, wait);
+  }
+}
+
+/**
+ * A job's progress over time for the job page's charts, bounded: one sample per interval (2 s at first); when
+ * {@link MAX_SAMPLES} are held, every other one is dropped and the interval doubles, so a long job keeps an
+ * even picture of its whole run in a fixed size. Continues the samples an earlier run stored.
+ */
+export class SampleSeries {
+  #samples: ProgressSample[];
+  #intervalS: number;
+  readonly #origin: number;
+
+  /** `origin`: when the job's first run started (ms since the epoch); `t` counts seconds from it. */
+  constructor(origin: number, stored: readonly ProgressSample[] = []) {
+    this.#origin = origin;
+    this.#samples = [...stored];
+    this.#intervalS = 2;
+    // Resume at the spacing the stored samples reached.
+    const span = stored.length > 1 ? stored[stored.length - 1]!.t - stored[0]!.t : 0;
+    while (span / this.#intervalS > MAX_SAMPLES) this.#intervalS *= 2;
+  }
+
+  /** Records an event when the interval has passed since the last sample (or the job's state ended). */
+  add(p: GenerationProgress, force = false): void {
+    const t = Math.max(0, (Date.parse(p.updatedAt) - this.#origin) / 1000);
+    const last = this.#samples[this.#samples.length - 1];
+    if (last && !force && t - last.t < this.#intervalS) return;
+    const sample: ProgressSample = {
+      t: Math.round(t * 10) / 10,
+      accepted: p.accepted,
+      itemsPerMinute: p.itemsPerMinute,
+      costUsd: p.costUsd,
+      throttles: p.throttles,
+    };
+    if (last && last.t === sample.t) this.#samples[this.#samples.length - 1] = sample;
+    else this.#samples.push(sample);
+    if (this.#samples.length > MAX_SAMPLES) {
+      // Keep the first and the newest, thin the rest evenly.
+      const newest = this.#samples[this.#samples.length - 1]!;
+      this.#samples = this.#samples.filter((_, i) => i % 2 === 0);
+      if (this.#samples[this.#samples.length - 1] !== newest) this.#samples.push(newest);
+      this.#intervalS *= 2;
+    }
+  }
+
+  get samples(): ProgressSample[] {
+    return [...this.#samples];
   }
 }

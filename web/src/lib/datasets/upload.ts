@@ -12,8 +12,13 @@ import { type DatasetKind, graphql } from '../graphql/graphql.ts';
 
 /** Imports one file as a dataset; the file travels as a GraphQL multipart request. */
 export const ImportDatasetMutation = graphql(`
-  mutation ImportDataset($file: File!, $kind: DatasetKind!, $name: String) {
-    importDataset(file: $file, kind: $kind, name: $name) {
+  mutation ImportDataset(
+    $file: File!
+    $kind: DatasetKind!
+    $name: String
+    $allowDuplicate: Boolean
+  ) {
+    importDataset(file: $file, kind: $kind, name: $name, allowDuplicate: $allowDuplicate) {
       __typename
       ... on MutationImportDatasetSuccess {
         data {
@@ -32,6 +37,11 @@ export const ImportDatasetMutation = graphql(`
           message
         }
       }
+      ... on DuplicateImportError {
+        message
+        existingDatasetId
+        existingDatasetName
+      }
       ... on ValidationError {
         issues {
           path
@@ -49,6 +59,18 @@ export const ImportDatasetMutation = graphql(`
 export type ImportOutcome = ResultOf<typeof ImportDatasetMutation>['importDataset'];
 /** A refused file: its problems, located by line, record and field. */
 export type ImportRefusal = Extract<ImportOutcome, { __typename: 'ImportFailedError' }>;
+/** The same file was imported before: the dataset that holds it (nothing was stored). */
+export interface ImportDuplicate {
+  id: string;
+  name: string;
+}
+
+/** The dataset a `DuplicateImportError` names, or null for any other outcome. */
+export function duplicateOf(outcome: ImportOutcome): ImportDuplicate | null {
+  return outcome.__typename === 'DuplicateImportError'
+    ? { id: outcome.existingDatasetId, name: outcome.existingDatasetName }
+    : null;
+}
 
 const IMPORT_KIND_VALUES = [
   'CONVERSATIONS',
@@ -81,6 +103,8 @@ export const ImportFormSchema = v.object({
     'Choose what the file holds: conversations, utterances or time series.',
   ),
   name: v.optional(DatasetNameSchema),
+  /** Import even when the same file was imported before (the answer to the duplicate question). */
+  allowDuplicate: v.optional(v.boolean()),
 });
 
 /** The upload form's text fields as typed (a file cannot be handed back to a file input). */
@@ -89,14 +113,21 @@ export interface ImportValues {
   name: string;
 }
 
-/** What the import action answers to a refused upload; `refusal` lists the file's problems. */
+/**
+ * What the import action answers to a refused upload; `refusal` lists the file's problems,
+ * `duplicate` names the dataset that already holds the same file.
+ */
 export interface ImportFailure extends FormFailure<ImportValues> {
   refusal: ImportRefusal | null;
+  duplicate?: ImportDuplicate | null;
 }
 
 /** The outcome of checking the upload form with {@link ImportFormSchema}. */
 export type ImportCheck =
-  | { success: true; input: { file: File; kind: DatasetKind; name: string | null } }
+  | {
+      success: true;
+      input: { file: File; kind: DatasetKind; name: string | null; allowDuplicate: boolean };
+    }
   | { success: false; errors: FieldErrors };
 
 /** The upload form's text fields from its posted data. */
@@ -111,10 +142,19 @@ export function checkImportForm(data: FormData): ImportCheck {
     file: data.get('file'),
     kind,
     ...(name.trim() ? { name } : {}),
+    allowDuplicate: textField(data, 'allowDuplicate') === 'true',
   });
   if (!parsed.success) return { success: false, errors: issueErrors(parsed.issues) };
-  const { file, kind: checkedKind, name: checkedName } = parsed.output;
-  return { success: true, input: { file, kind: checkedKind, name: checkedName ?? null } };
+  const { file, kind: checkedKind, name: checkedName, allowDuplicate } = parsed.output;
+  return {
+    success: true,
+    input: {
+      file,
+      kind: checkedKind,
+      name: checkedName ?? null,
+      allowDuplicate: allowDuplicate ?? false,
+    },
+  };
 }
 
 /** Options for {@link importDatasetFile}. */
@@ -125,6 +165,8 @@ export interface UploadOptions {
   endpoint?: string;
   /** Bearer token, when GENESIS_API_TOKEN is set. */
   token?: string;
+  /** Import even when the same file was imported before (otherwise a `DuplicateImportError`). */
+  allowDuplicate?: boolean;
 }
 
 /**
@@ -145,7 +187,12 @@ export async function importDatasetFile(
     'operations',
     JSON.stringify({
       query: print(ImportDatasetMutation),
-      variables: { file: null, kind, name: name?.trim() || null },
+      variables: {
+        file: null,
+        kind,
+        name: name?.trim() || null,
+        allowDuplicate: options.allowDuplicate ?? false,
+      },
     }),
   );
   body.set('map', JSON.stringify({ 0: ['variables.file'] }));

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import {
   checkImportForm,
+  duplicateOf,
   type ImportFailure,
   importDatasetFile,
   importValuesFromData,
@@ -28,11 +29,21 @@ export const actions = {
 
     let id: string;
     try {
-      const { file, kind, name } = check.input;
+      const { file, kind, name, allowDuplicate } = check.input;
       const outcome = await importDatasetFile(file, kind, name, {
         fetch: event.fetch,
         endpoint: API_PATH,
+        allowDuplicate,
       });
+      if (outcome.__typename === 'DuplicateImportError') {
+        // The form asks whether to import a second copy (the file must be chosen again).
+        return refused(409, {
+          errors: {},
+          message: null,
+          refusal: null,
+          duplicate: duplicateOf(outcome),
+        });
+      }
       if (outcome.__typename === 'ImportFailedError') {
         return refused(400, { errors: {}, message: null, refusal: outcome });
       }

@@ -21,6 +21,20 @@ const JobQuery = graphql(
         createdAt
         startedAt
         finishedAt
+        outputTokens
+        estimate {
+          outputTokens
+          costUsd
+          seconds
+          basedOnJobs
+        }
+        samples {
+          t
+          accepted
+          itemsPerMinute
+          costUsd
+          throttles
+        }
         dataset {
           id
           name

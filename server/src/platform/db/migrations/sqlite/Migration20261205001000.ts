@@ -1,0 +1,13 @@
+import { Migration } from '@mikro-orm/migrations';
+
+// A generation job's estimate at creation, its measured answer sizes and its progress samples; a dataset's
+// content hash (the imported file's SHA-256, to notice the same file imported twice).
+export class Migration20261205001000 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table `generation_job` add column `estimate` json null;');
+    this.addSql('alter table `generation_job` add column `answer_sizes` json null;');
+    this.addSql('alter table `generation_job` add column `samples` json null;');
+    this.addSql('alter table `dataset` add column `content_hash` text null;');
+    this.addSql('create index `dataset_content_hash_index` on `dataset` (`content_hash`);');
+  }
+}

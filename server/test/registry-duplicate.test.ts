@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/app.ts';
+import { TEST_DATABASES } from './helpers/databases.ts';
+
+const IMPORT = `mutation($file: File!, $kind: DatasetKind!, $name: String, $allow: Boolean) {
+  importDataset(file: $file, kind: $kind, name: $name, allowDuplicate: $allow) {
+    __typename
+    ... on MutationImportDatasetSuccess { data { id name itemCount } }
+    ... on DuplicateImportError { message existingDatasetId existingDatasetName }
+    ... on Error { message }
+  }
+}`;
+
+const CSV =
+  'text,category\nwhere is my card?,card_arrival\nI forgot my passcode,passcode_forgotten\n';
+
+describe.each(TEST_DATABASES)('importing the same file twice (%s)', (kind) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const upload = (name: string, content: string, extra: Record<string, unknown> = {}) =>
+    s.upload<any>(IMPORT, { kind: 'UTTERANCES', name, ...extra }, { name: 'b77.csv', content });
+  const datasetCount = async () =>
+    (await s.gql<any>('{ stats { datasetCount } }')).data.stats.datasetCount;
+
+  it('refuses the same bytes with a typed error naming the dataset that holds them', async () => {
+    const first = await upload('first', CSV);
+    expect(first.body.data.importDataset.__typename).toBe('MutationImportDatasetSuccess');
+    const firstId = first.body.data.importDataset.data.id;
+
+    const again = await upload('again', CSV);
+    expect(again.body.data.importDataset).toMatchObject({
+      __typename: 'DuplicateImportError',
+      existingDatasetId: firstId,
+      existingDatasetName: 'first',
+    });
+    expect(again.body.data.importDataset.message).toMatch(
+      new RegExp(`already imported as dataset ${firstId} \\("first"\\).*allowDuplicate`),
+    );
+    // Nothing half-written: the refused import left no dataset and no items.
+    expect(await datasetCount()).toBe(1);
+
+    // A different file (one more line) is not a duplicate.
+    const other = await upload('other', `${CSV}my card is lost,lost_or_stolen_card\n`);
+    expect(other.body.data.importDataset.data.itemCount).toBe(3);
+
+    // Asked for explicitly, a second copy is stored.
+    const copy = await upload('copy', CSV, { allow: true });
+    expect(copy.body.data.importDataset).toMatchObject({
+      __typename: 'MutationImportDatasetSuccess',
+      data: { name: 'copy', itemCount: 2 },
+    });
+    expect(await datasetCount()).toBe(3);
+  });
+});
