@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
+  generateDataset,
   gotoHydrated,
   importUtterances,
   type SeededDataset,
@@ -113,5 +114,42 @@ test.describe('dataset items', () => {
     await page.getByRole('link', { name: 'Clear filters' }).click();
     await expect(page).toHaveURL(new RegExp(`/datasets/${seeded.id}(#items)?$`));
     await expect(page.getByTestId('item-range')).toHaveText('Items 1–10 of 23');
+  });
+});
+
+test.describe('conversation items by resolution', () => {
+  let datasetId: string;
+
+  test.beforeAll(async ({ request }) => {
+    // 12 conversations at 2:1:1 resolved, unresolved, escalated: the plan meets the shares exactly.
+    ({ id: datasetId } = await generateDataset(request, {
+      kind: 'CONVERSATIONS',
+      count: 12,
+      seed: 11,
+      name: uniqueName('E2E resolutions'),
+      targets: {
+        resolutions: [
+          { key: 'resolved', weight: 2 },
+          { key: 'unresolved', weight: 1 },
+          { key: 'escalated', weight: 1 },
+        ],
+      },
+    }));
+  });
+
+  test('counts the resolutions and filtering by one narrows the list', async ({ page }) => {
+    await gotoHydrated(page, `/datasets/${datasetId}`);
+    await expect(page.getByRole('heading', { name: /^Resolution/, level: 3 })).toBeVisible();
+    const range = page.getByTestId('item-range');
+    await expect(range).toHaveText('Items 1–10 of 12');
+    const badges = page.getByRole('list', { name: 'Items' }).locator('[data-label="resolution"]');
+    await expect(badges).toHaveCount(10);
+
+    const resolution = page.getByLabel('Resolution', { exact: true });
+    await expect(resolution.locator('option', { hasText: 'escalated (3)' })).toHaveCount(1);
+    await resolution.selectOption('escalated');
+    await expect(page).toHaveURL(new RegExp(`/datasets/${datasetId}\\?resolution=escalated$`));
+    await expect(range).toHaveText('Items 1–3 of 3 matching the filters');
+    await expect(badges).toHaveText(['escalated', 'escalated', 'escalated']);
   });
 });

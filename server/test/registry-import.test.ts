@@ -102,6 +102,7 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       language: 'es',
       sentiment: 'negative',
       complexity: 'simple',
+      resolution: 'resolved',
       seriesType: null,
       domain: null,
     });

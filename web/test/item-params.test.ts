@@ -40,6 +40,17 @@ describe('parseItemListParams', () => {
       'Search text cut to 200 characters.',
     ]);
   });
+
+  it('filters by a known resolution and drops an unknown one, saying so', () => {
+    const known = parse('resolution=escalated');
+    expect(known.problems).toEqual([]);
+    expect(itemFilter(known.params)).toEqual({ resolution: 'escalated' });
+    const unknown = parse('resolution=abandoned&language=es');
+    expect(unknown.params).toEqual({ language: 'es', prev: [] });
+    expect(unknown.problems).toEqual([
+      'The resolution filter must be one of resolved, unresolved, escalated; "abandoned" ignored.',
+    ]);
+  });
 });
 
 describe('itemFilter', () => {

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { exportHref, parseTags, sourceJobId, tagChanges } from '../src/lib/datasets/lineage.ts';
-import { METRIC_SECTIONS, SAMPLE_SUBSCRIPTION } from '../src/lib/help/metrics.ts';
+import {
+  helpMessageKeys,
+  METRIC_SECTIONS,
+  messageParts,
+  SAMPLE_SUBSCRIPTION,
+} from '../src/lib/help/metrics.ts';
+import en from '../src/lib/i18n/en.json';
+import es from '../src/lib/i18n/es.json';
 
 describe('sourceJobId', () => {
   it('reads the generation job id from a generated dataset source', () => {
@@ -52,5 +59,23 @@ describe('help content', () => {
     for (const section of METRIC_SECTIONS) {
       for (const m of section.metrics) expect(m.id.startsWith(`${section.group}.`)).toBe(true);
     }
+  });
+
+  it('has every message it shows in English and in Spanish', () => {
+    const keys = helpMessageKeys();
+    expect(keys.length).toBeGreaterThan(100);
+    const missing = (catalogue: Record<string, string>) =>
+      keys.filter((k) => !catalogue[k]?.trim());
+    expect(missing(en)).toEqual([]);
+    expect(missing(es)).toEqual([]);
+  });
+
+  it('cuts a message at its placeholders, to show them as code', () => {
+    expect(messageParts('With {token} set, send {header}.')).toEqual([
+      { text: 'With ', hole: 'token' },
+      { text: ' set, send ', hole: 'header' },
+      { text: '.', hole: null },
+    ]);
+    expect(messageParts('plain')).toEqual([{ text: 'plain', hole: null }]);
   });
 });

@@ -18,6 +18,7 @@ export interface ItemColumns {
   language: string | null;
   sentiment: string | null;
   complexity: string | null;
+  resolution: string | null;
   seriesType: string | null;
   domain: string | null;
 }
@@ -28,14 +29,15 @@ const NO_COLUMNS: ItemColumns = {
   language: null,
   sentiment: null,
   complexity: null,
+  resolution: null,
   seriesType: null,
   domain: null,
 };
 
 /**
  * The indexed filter columns of one item: intent, category (from the intent catalog) and language for
- * utterances; intent, category, language, sentiment and complexity for conversations; series type
- * and domain for time series.
+ * utterances; intent, category, language, sentiment, complexity and resolution for conversations;
+ * series type and domain for time series.
  */
 export function itemColumns<K extends DatasetKind>(kind: K, data: ItemOfKind[K]): ItemColumns {
   switch (kind) {
@@ -59,6 +61,7 @@ export function itemColumns<K extends DatasetKind>(kind: K, data: ItemOfKind[K])
         language: c.language,
         sentiment: c.sentiment,
         complexity: c.complexity,
+        resolution: c.resolution_status,
       };
     }
     default: {

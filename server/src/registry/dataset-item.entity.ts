@@ -9,15 +9,18 @@ import { DatasetSchema } from './dataset.entity.ts';
 export const DatasetItemSchema = defineEntity({
   name: 'DatasetItem',
   uniques: [{ properties: ['dataset', 'key'] }],
+  // A filtered page reads one label's index range in position order; the same indexes serve the filtered counts
+  // and the label counts (their prefix). See docs/benchmarks.md, "bench:load", for the query plans.
   indexes: [
     { properties: ['dataset', 'position'] },
-    { properties: ['dataset', 'intent'] },
-    { properties: ['dataset', 'language'] },
-    { properties: ['dataset', 'seriesType'] },
-    { properties: ['dataset', 'category'] },
-    { properties: ['dataset', 'sentiment'] },
-    { properties: ['dataset', 'complexity'] },
-    { properties: ['dataset', 'domain'] },
+    { properties: ['dataset', 'intent', 'position'] },
+    { properties: ['dataset', 'language', 'position'] },
+    { properties: ['dataset', 'seriesType', 'position'] },
+    { properties: ['dataset', 'category', 'position'] },
+    { properties: ['dataset', 'sentiment', 'position'] },
+    { properties: ['dataset', 'complexity', 'position'] },
+    { properties: ['dataset', 'domain', 'position'] },
+    { properties: ['dataset', 'resolution', 'position'] },
   ],
   properties: {
     id: p.integer().primary().autoincrement(),
@@ -31,6 +34,8 @@ export const DatasetItemSchema = defineEntity({
     language: p.string().length(8).nullable(),
     sentiment: p.string().length(16).nullable(),
     complexity: p.string().length(16).nullable(),
+    /** A conversation's `resolution_status` (resolved, unresolved, escalated). */
+    resolution: p.string().length(16).nullable(),
     seriesType: p.string().length(40).nullable(),
     domain: p.string().length(40).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

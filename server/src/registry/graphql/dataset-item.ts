@@ -1,4 +1,4 @@
-import { SearchTextSchema } from '@genesis/schema/common';
+import { enumField, RESOLUTIONS, SearchTextSchema } from '@genesis/schema/common';
 import { builder } from '../../platform/graphql/builder.ts';
 import type { DatasetItem } from '../dataset-item.entity.ts';
 
@@ -19,6 +19,10 @@ export const DatasetItemRef = builder.objectRef<DatasetItem>('DatasetItem').impl
     language: t.exposeString('language', { nullable: true }),
     sentiment: t.exposeString('sentiment', { nullable: true }),
     complexity: t.exposeString('complexity', { nullable: true }),
+    resolution: t.exposeString('resolution', {
+      nullable: true,
+      description: "A conversation's resolution_status: resolved, unresolved or escalated",
+    }),
     seriesType: t.exposeString('seriesType', { nullable: true }),
     domain: t.exposeString('domain', { nullable: true }),
   }),
@@ -31,6 +35,11 @@ export const ItemFilterInput = builder.inputType('ItemFilter', {
     language: t.string({ required: false }),
     sentiment: t.string({ required: false }),
     complexity: t.string({ required: false }),
+    resolution: t.string({
+      required: false,
+      description: 'Conversations with this resolution_status: resolved, unresolved or escalated',
+      validate: enumField('resolution', RESOLUTIONS),
+    }),
     seriesType: t.string({ required: false }),
     domain: t.string({ required: false }),
     search: t.string({

@@ -1,3 +1,4 @@
+import { RESOLUTIONS } from '@genesis/schema/common';
 import * as v from 'valibot';
 import { LABEL_DIMENSIONS } from '../charts/shape.ts';
 import type { graphql } from '../graphql/graphql.ts';
@@ -16,6 +17,8 @@ export type ItemLabel = (typeof LABEL_DIMENSIONS)[number][0];
 export const ITEM_LABELS: readonly ItemLabel[] = LABEL_DIMENSIONS.map(([key]) => key);
 
 const LabelValueSchema = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(MAX_LABEL));
+/** The API refuses any other resolution, so a hand-edited one is dropped here instead of failing the page. */
+const ResolutionValueSchema = v.picklist(RESOLUTIONS);
 
 /**
  * The item list state of a dataset page that lives in the URL query
@@ -27,6 +30,7 @@ export const ItemListParamsSchema = v.object({
   language: v.optional(LabelValueSchema),
   sentiment: v.optional(LabelValueSchema),
   complexity: v.optional(LabelValueSchema),
+  resolution: v.optional(ResolutionValueSchema),
   seriesType: v.optional(LabelValueSchema),
   domain: v.optional(LabelValueSchema),
   /** Text anywhere in the record, case-insensitive. */
@@ -55,7 +59,13 @@ export function parseItemListParams(query: URLSearchParams): ParsedItemListParam
   for (const key of ITEM_LABELS) {
     const value = query.get(key)?.trim();
     if (!value) continue;
-    if (v.is(LabelValueSchema, value)) params[key] = value;
+    if (key === 'resolution') {
+      if (v.is(ResolutionValueSchema, value)) params.resolution = value;
+      else
+        problems.push(
+          `The resolution filter must be one of ${RESOLUTIONS.join(', ')}; "${value.slice(0, MAX_LABEL)}" ignored.`,
+        );
+    } else if (v.is(LabelValueSchema, value)) params[key] = value;
     else problems.push(`The ${key} filter is longer than ${MAX_LABEL} characters; ignored.`);
   }
   const q = query.get('q')?.trim();

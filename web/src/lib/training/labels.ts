@@ -16,13 +16,18 @@ const MODEL_NAMES: Record<string, string> = {
   nb: 'Naive Bayes',
 };
 
-/** The model family a run's stored config names ("Linear SVM"), or null when it names none. */
-export function modelOfConfig(config: unknown): string | null {
+/** The model kind a run's stored config names (`svm`, `logreg`, `nb`), or null when it names none. */
+export function modelKindOfConfig(config: unknown): string | null {
   if (typeof config !== 'object' || config === null || !('model' in config)) return null;
   const model = config.model;
   if (typeof model !== 'object' || model === null || !('kind' in model)) return null;
-  const kind = String(model.kind);
-  return MODEL_NAMES[kind] ?? kind;
+  return String(model.kind);
+}
+
+/** The model family a run's stored config names ("Linear SVM"), or null when it names none. */
+export function modelOfConfig(config: unknown): string | null {
+  const kind = modelKindOfConfig(config);
+  return kind === null ? null : (MODEL_NAMES[kind] ?? kind);
 }
 
 /** Whether a run is still queued or running (sends progress, can be cancelled). */

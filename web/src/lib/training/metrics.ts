@@ -63,6 +63,9 @@ export interface RunResults {
   source: 'test' | 'holdout' | 'cv';
   /** A sentence naming that source, e.g. "5-fold cross-validation (mean of folds)". */
   sourceLabel: string;
+  /** The share held out, for a hold-out split; the number of folds, for cross-validation. */
+  holdoutFraction: number | null;
+  folds: number | null;
   accuracy: number;
   macroF1: number;
   /** Spread over folds, for cross-validation. */
@@ -83,7 +86,12 @@ export function runResults(metrics: unknown): RunResults | null {
   const parsed = v.safeParse(MetricsSchema, metrics);
   if (!parsed.success) return null;
   const { evaluation, test, learningCurve, trainExamples } = parsed.output;
-  const common = { learningCurve: learningCurve ?? null, trainExamples: trainExamples ?? null };
+  const common = {
+    learningCurve: learningCurve ?? null,
+    trainExamples: trainExamples ?? null,
+    holdoutFraction: null,
+    folds: null,
+  };
   if (test) {
     return {
       ...common,
@@ -101,6 +109,7 @@ export function runResults(metrics: unknown): RunResults | null {
     return {
       ...common,
       source: 'holdout',
+      holdoutFraction: evaluation.testFraction,
       sourceLabel: `a ${Math.round(evaluation.testFraction * 100)}% hold-out split`,
       accuracy: m.accuracy,
       macroF1: m.macroF1,
@@ -113,6 +122,7 @@ export function runResults(metrics: unknown): RunResults | null {
     return {
       ...common,
       source: 'cv',
+      folds: evaluation.folds,
       sourceLabel: `${evaluation.folds}-fold cross-validation (mean over folds)`,
       accuracy: evaluation.accuracy.mean,
       macroF1: evaluation.macroF1.mean,

@@ -36,21 +36,16 @@ export const load = (async ({ fetch, url }) => {
     ...new Set(url.searchParams.getAll('ids').flatMap((s) => s.split(',').map((x) => x.trim()))),
   ].filter(Boolean);
   const bad = ids.filter((id) => !/^\d+$/.test(id));
-  if (ids.length < 2 || bad.length > 0) {
-    return {
-      ids,
-      runs: [],
-      error:
-        bad.length > 0
-          ? `Not run ids: ${bad.join(', ')}.`
-          : 'Choose at least two runs to compare on the Train page.',
-    };
-  }
+  // What went wrong, for the page to say in the chosen language (the API's message as it is).
+  let problem: { badIds: string[] } | { tooFew: true } | { message: string } | null = null;
+  if (bad.length > 0) problem = { badIds: bad };
+  else if (ids.length < 2) problem = { tooFew: true };
+  if (problem) return { ids, runs: [], problem };
   const client = createClient({ fetch, token: readBrowserToken });
   try {
     const { compareRuns } = await client.request(CompareQuery, { ids });
-    return { ids, runs: compareRuns.runs, error: null };
+    return { ids, runs: compareRuns.runs, problem };
   } catch (error) {
-    return { ids, runs: [], error: errorMessage(error) };
+    return { ids, runs: [], problem: { message: errorMessage(error) } };
   }
 }) satisfies PageLoad;
