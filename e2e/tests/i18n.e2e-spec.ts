@@ -1,9 +1,11 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
+  generateDataset,
   gotoHydrated,
   importUtterances,
   SAMPLE_UTTERANCES,
   saveScreenshot,
+  trainModel,
   uniqueName,
 } from '../utils.ts';
 
@@ -121,6 +123,48 @@ test.describe('English and Spanish', () => {
     await expect(page.getByTestId('item-range')).toHaveText(
       'Elementos 1–2 de 2 que cumplen los filtros',
     );
+  });
+
+  test('the Help page and the run comparison read in Spanish', async ({ page, request }) => {
+    test.setTimeout(90_000);
+    const { id } = await generateDataset(request, {
+      kind: 'CONVERSATIONS',
+      count: 60,
+      seed: 5,
+      name: uniqueName('E2E es compare'),
+    });
+    const a = await trainModel(request, id);
+    const b = await trainModel(request, id);
+    await page
+      .context()
+      .addCookies([
+        { name: 'genesis-lang', value: 'es', url: test.info().project.use.baseURL ?? '' },
+      ]);
+
+    await gotoHydratedEs(page, '/help');
+    await expect(page.getByRole('heading', { name: 'Calidad', level: 2 })).toBeVisible();
+    await expect(
+      page.getByText('Una métrica decisiva fija el veredicto sea cual sea la media', {
+        exact: false,
+      }),
+    ).toBeVisible();
+    await expect(page.locator('[id="metric-quality.completeness"]')).toContainText('Completitud');
+    await expect(page.getByRole('button', { name: 'Copiar la suscripción' })).toBeVisible();
+    await saveScreenshot(page, 'es-help');
+
+    await gotoHydratedEs(page, `/train/compare?ids=${a}&ids=${b}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Comparar ejecuciones');
+    const table = page.getByRole('table', { name: 'Ejecuciones comparadas' });
+    await expect(table.getByRole('columnheader', { name: 'Exactitud' })).toBeVisible();
+    await expect(table).toContainText(`Ejecución n.º ${b}`);
+    await expect(table).toContainText('medida con una partición reservada del');
+    await expect(table).toContainText('p. p.');
+    await saveScreenshot(page, 'es-train-compare');
+
+    await gotoHydratedEs(page, `/train/compare?ids=${a}`);
+    await expect(
+      page.getByText('Elige al menos dos ejecuciones en la página Entrenar para compararlas.'),
+    ).toBeVisible();
   });
 
   test.describe('on a phone', () => {

@@ -40,6 +40,11 @@ export interface GenerationProgress {
   cacheWriteTokens: number;
   costUsd: number;
   costPerItemUsd: number | null;
+  /**
+   * The final cost as it stands: the cost so far plus the items left at a per-item cost that moves from the
+   * job's estimate to the measured one as answers come back; the cost itself once the job has ended.
+   */
+  projectedCostUsd: number | null;
   /** Accepted items per intent (conversations) or series type (time series). */
   perLabel: { label: string; count: number }[];
   /** The newest accepted items (at most 5), newest first. */
@@ -55,6 +60,22 @@ export interface GenerationProgress {
   /** Increases with every event of this job, so clients can order and de-duplicate. */
   sequence: number;
   updatedAt: string;
+}
+
+/**
+ * The statuses after which a job or run publishes nothing more (until it is resumed): a progress stream ends
+ * there, and a slow subscriber's coalescing never drops an event with one of them.
+ */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+  'completed',
+  'completed_short',
+  'failed',
+  'cancelled',
+]);
+
+/** Whether a progress event (generation or training) is its stream's last. */
+export function isTerminalProgress(progress: { status: string }): boolean {
+  return TERMINAL_STATUSES.has(progress.status);
 }
 
 /** Live state of a run, streamed by `trainingProgress`. */

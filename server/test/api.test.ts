@@ -6,7 +6,7 @@ import { TEST_DATABASES } from './helpers/databases.ts';
 
 const IMPORT = /* GraphQL */ `
   mutation Import($file: File!, $kind: DatasetKind!, $name: String, $tags: [String!], $seriesType: String) {
-    importDataset(file: $file, kind: $kind, name: $name, tags: $tags, seriesType: $seriesType) {
+    importDataset(file: $file, kind: $kind, name: $name, tags: $tags, seriesType: $seriesType, allowDuplicate: true) {
       __typename
       ... on MutationImportDatasetSuccess { data { id name kind origin itemCount tags } }
       ... on ImportFailedError { message errorCount fileName issues { line record field message } }

@@ -167,20 +167,14 @@ describe('genesis CLI', { timeout: 180_000 }, () => {
   });
 
   it('exports Parquet, the dataset card and a zip, and refuses binary output to a terminal', async () => {
+    const args = ['import', join(dir, 'good.csv'), '--kind', 'utterances', '--name', 'Formats'];
+    // good.csv was imported before (as "Good"): the same file again is refused, naming that dataset.
+    const again = await genesis([...args, '--db', db]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already imported as dataset \d+ \("Good"\)/);
+    expect(again.stderr).toMatch(/--allow-duplicate/);
     const imported = JSON.parse(
-      (
-        await genesis([
-          'import',
-          join(dir, 'good.csv'),
-          '--kind',
-          'utterances',
-          '--name',
-          'Formats',
-          '--json',
-          '--db',
-          db,
-        ])
-      ).stdout,
+      (await genesis([...args, '--allow-duplicate', '--json', '--db', db])).stdout,
     );
     const parquet = join(dir, 'f.parquet');
     const p = await genesis([

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAugmentationCommands } from '../augmentation/cli.ts';
 import { registerCurationCommands } from '../curation/cli.ts';
 import { registerGenerationCommands } from '../generation/cli.ts';
 import {
@@ -97,6 +98,7 @@ export function buildProgram(): Command {
   registerTrainingCommands(program);
   registerValidationCommands(program);
   registerCurationCommands(program);
+  registerAugmentationCommands(program);
 
   program
     .command('doctor')

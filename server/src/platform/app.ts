@@ -6,10 +6,13 @@ import { pathToFileURL } from 'node:url';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import compression from 'compression';
 import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { AugmentationManager } from '../augmentation/service.ts';
+import { judgeManagerFor } from '../curation/judge.ts';
 import { GenerationManager, type ProviderFactory } from '../generation/service.ts';
 import { datasetCard } from '../registry/card.ts';
 import { type ExportFormat, exportContentType, exportRecords } from '../registry/export.ts';
@@ -33,6 +36,7 @@ import { initORM, type Services } from './db/orm.ts';
 import { DatasetChangedError, DomainError, InputError, NotFoundError } from './errors.ts';
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
+import { useSharedSubscriptionExecution } from './graphql/shared-execution.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { createOriginGuard } from './origin.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
@@ -52,6 +56,7 @@ export interface App {
   pubsub: AppPubSub;
   generation: GenerationManager;
   training: TrainingManager;
+  augmentation: AugmentationManager;
   yoga: ReturnType<typeof createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>>;
 }
 
@@ -73,6 +78,22 @@ export interface BuildAppOptions {
   /** Failed sign-ins allowed per client address and window (default 10 per minute; tests shorten the window). */
   loginLimit?: LoginLimit;
 }
+
+/**
+ * Compresses responses (gzip, or Brotli when the client accepts it; the `compression` middleware, which also
+ * leaves responses already encoded alone, like the web app's precompressed assets): pages, GraphQL responses,
+ * GraphiQL. Never an event stream (SSE subscriptions must reach the client event by event, and a compressor
+ * buffers) nor a dataset export (it streams as written, and Parquet and zip are compressed already).
+ */
+const compress = compression({
+  threshold: 1024,
+  filter: (req, res) => {
+    const type = String(res.getHeader('content-type') ?? '');
+    if (type.startsWith('text/event-stream')) return false;
+    if (/^\/datasets\/[^/]+\/export(?:\?|$)/.test(req.url ?? '')) return false;
+    return compression.filter(req, res);
+  },
+}) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
 function useBodyLimit(maxBytes: number): Plugin {
@@ -172,7 +193,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     await training.recoverInterrupted();
     training.startRecovery();
   }
+  // LLM-judge runs (docs/curation.md, "LLM judge"): the resolvers share this manager; `serve` resumes the runs a
+  // dead process left.
+  const judges = judgeManagerFor(services, pubsub, config);
+  if (options.resumeInterruptedJobs) await judges.resumeInterrupted();
   const validation = new ValidationManager(services);
+  const augmentation = new AugmentationManager(services, pubsub, config, generation, training, {
+    logger,
+  });
+  if (options.resumeInterruptedJobs) {
+    await augmentation.resumeInterrupted();
+    augmentation.startTakeover();
+  }
   const webHandler = await loadWebHandler(options.webBuildDir, config.maxUploadBytes);
 
   // The addresses `start` bound, for the Host check (every interface address when bound to 0.0.0.0 or ::).
@@ -238,10 +270,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       generation,
       training,
       validation,
+      augmentation,
     }),
     plugins: [
       useBodyLimit(config.maxUploadBytes),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      // Progress events: one execution per event and selection, shared by every subscriber (both transports).
+      useSharedSubscriptionExecution(['generationProgress', 'trainingProgress']),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },
@@ -255,10 +290,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      logger.error({ err, url: req.url }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
-      else res.destroy();
+    compress(req, res, () => {
+      handle(req, res).catch((err: unknown) => {
+        logger.error({ err, url: req.url }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
+        else res.destroy();
+      });
     });
   });
 
@@ -509,11 +546,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     pubsub,
     generation,
     training,
+    augmentation,
     yoga,
     start: (port = config.port, host = config.host) =>
       new Promise((resolvePromise, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        // Node's default accept queue (511) overflows when hundreds of clients connect at once (1,000 live
+        // subscribers reconnecting after a restart): the kernel drops their SYNs and they retry after 1, 3, 7 s...
+        // The kernel caps this at net.core.somaxconn (docs/benchmarks.md, "bench:load").
+        server.listen({ port, host, backlog: 4096 }, () => {
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           boundHosts = [host, addr.address];
@@ -523,7 +564,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       }),
     stop: async () => {
       // Running jobs stop where they are; their state stays resumable (and `serve` resumes them on start).
-      await Promise.all([generation.stopAll(), training.stopAll()]);
+      // Augmentations first: they wait on jobs and runs, and must not take their stop for a failure.
+      await augmentation.stopAll();
+      await Promise.all([generation.stopAll(), training.stopAll(), judges.stopAll()]);
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await new Promise<void>((r) => wss.close(() => r()));
       const closed = new Promise<void>((r) => server.close(() => r()));

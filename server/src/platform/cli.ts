@@ -91,7 +91,7 @@ export function parseMoney(value: string): number {
 export function parseDatasetId(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new InvalidArgumentError(
-      'a dataset id is a positive whole number (see `genesis datasets`).',
+      'a dataset id is a positive whole number (see `pnpm genesis datasets`).',
     );
   }
   return Number(value);

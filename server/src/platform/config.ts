@@ -127,6 +127,13 @@ export const EnvSchema = v.object({
   ),
   GENESIS_OPENAI_API_KEY: v.optional(v.string()),
   GENESIS_OPENAI_MODEL: v.optional(v.string()),
+  /**
+   * A Hugging Face access token with write access, for pushing datasets to the Hub (never stored or logged). Its
+   * shape is checked by the push, not here: a configuration error quotes the value, and a token must never be.
+   */
+  HF_TOKEN: v.optional(v.string()),
+  /** The Hub to push to: the public Hub, or a self-hosted or test one. */
+  HF_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL')), 'https://huggingface.co'),
   AWS_REGION: v.optional(v.string()),
   GENESIS_BEDROCK_MODEL: v.optional(v.string()),
   GENESIS_BEDROCK_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
@@ -199,6 +206,8 @@ export interface Config {
   provider: 'local' | 'bedrock' | 'openai';
   /** The OpenAI-compatible server (provider `openai`); the key is never logged or stored. */
   openai: { baseURL: string; apiKey: string | undefined; model: string | undefined };
+  /** The Hugging Face Hub that `pushDataset` / `genesis push` write to; the token is never logged or stored. */
+  hub: { endpoint: string; token: string | undefined };
   awsRegion: string | undefined;
   bedrockModel: string | undefined;
   bedrockEndpoint: string | undefined;
@@ -266,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.GENESIS_OPENAI_API_KEY,
       model: e.GENESIS_OPENAI_MODEL,
     },
+    hub: { endpoint: e.HF_ENDPOINT.replace(/\/+$/, ''), token: e.HF_TOKEN },
     awsRegion: e.AWS_REGION,
     bedrockModel: e.GENESIS_BEDROCK_MODEL,
     bedrockEndpoint: e.GENESIS_BEDROCK_ENDPOINT,

@@ -98,7 +98,7 @@ export class ImportFailedError extends DomainError {
 /** What keeps a dataset in use: active generation jobs and training runs, validations and exports in progress. */
 export interface DatasetUsers {
   /** Generation jobs writing into it (or reading it as their examples) while queued, running or paused. */
-  jobs: readonly { id: number; status: string; role: 'dataset' | 'examples' }[];
+  jobs: readonly { id: number; status: string; role: 'dataset' | 'examples' | 'calibration' }[];
   /** Training runs reading it while queued or running, as their dataset or their test dataset. */
   runs: readonly { id: number; status: string; role: 'dataset' | 'testDataset' }[];
   /** Validations reading it in this process (as the dataset validated or as the reference). */
@@ -121,7 +121,7 @@ export class DatasetInUseError extends DomainError {
     const parts = [
       ...users.jobs.map(
         (j) =>
-          `generation job ${j.id} (${j.status}${j.role === 'examples' ? ', as its examples' : ''})`,
+          `generation job ${j.id} (${j.status}${j.role === 'examples' ? ', as its examples' : j.role === 'calibration' ? ', calibrated on it' : ''})`,
       ),
       ...users.runs.map(
         (r) =>
@@ -132,6 +132,19 @@ export class DatasetInUseError extends DomainError {
     ];
     super(
       `Dataset ${datasetId} is in use by ${parts.join(', ')}; wait for them or cancel them, or delete with force to cancel them and delete the dataset`,
+    );
+  }
+}
+
+/**
+ * The file was imported before (the same bytes, as the same kind): nothing was stored. Importing it again is
+ * allowed when asked for explicitly (`allowDuplicate`, `--allow-duplicate`).
+ */
+export class DuplicateImportError extends DomainError {
+  override name = 'DuplicateImportError';
+  constructor(readonly existing: { id: number; name: string }) {
+    super(
+      `This file was already imported as dataset ${existing.id} ("${existing.name}"); nothing was stored. Use that dataset, or import it again with allowDuplicate (CLI: --allow-duplicate) to keep a second copy`,
     );
   }
 }

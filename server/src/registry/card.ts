@@ -1,9 +1,12 @@
+import type { DatasetKind } from '@genesis/schema/common';
 import type { ValidationReportData } from '@genesis/schema/reports';
+import YAML from 'yaml';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
 import { DatasetSchema } from './dataset.entity.ts';
+import { PARQUET_FIELDS, type ParquetField } from './parquet.ts';
 
 function sizeCategory(n: number): string {
   if (n < 1_000) return 'n<1K';
@@ -17,12 +20,53 @@ const pct = (x: number, total: number) => (total ? `${((100 * x) / total).toFixe
 const fmt = (x: number | null) =>
   x === null ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 
+/** The Hugging Face `datasets` feature of one Parquet column (dataset card, `dataset_info.features`). */
+function feature(f: ParquetField): Record<string, unknown> {
+  const dtype = (t: string) => (t === 'timestamp' ? 'timestamp[ms]' : t === 'json' ? 'string' : t); // JSON cells are UTF-8 text
+  return 'list' in f
+    ? { name: f.name, list: f.list.map((c) => ({ name: c.name, dtype: dtype(c.type) })) }
+    : { name: f.name, dtype: dtype(f.type) };
+}
+
+/** The `dataset_info.features` of a kind's Parquet file, in the card's YAML shape. */
+export function cardFeatures(kind: DatasetKind): Record<string, unknown>[] {
+  return PARQUET_FIELDS[kind].map(feature);
+}
+
+/** Where the card says the data is, and what it lists as the files beside it. */
+export interface CardLayout {
+  /** The data files, one entry per split (a path or a glob, relative to the card). */
+  dataFiles: { split: string; path: string }[];
+  /** The card's "Files" section, one line each. */
+  files: string[];
+  /** Rows and bytes of the one split's Parquet file, for `dataset_info` (given when the file is built already). */
+  parquet?: { rows: number; bytes: number };
+  /** A license id for the `license` field; default: cc-by-4.0 for imported utterances (Banking77), else none. */
+  license?: string | null;
+}
+
+/** The card of a zip or a single-file export: `data.parquet` and `data.jsonl` beside it. */
+export const EXPORT_LAYOUT: CardLayout = {
+  dataFiles: [{ split: 'train', path: 'data.parquet' }],
+  files: [
+    '- `data.parquet`, `data.jsonl`: the items (one row per item; time series in the long format, one row per point).',
+    '- `README.md`: this card.',
+  ],
+};
+
 /**
- * A dataset card (README.md in the Hugging Face dataset-card format: YAML metadata, then prose): provenance,
- * generation config, model, cost, label distributions, every metric of the latest validation with its verdict,
- * and known limitations.
+ * A dataset card (README.md in the Hugging Face dataset-card format: a YAML header the Hub reads, then prose):
+ * provenance and lineage, generation config, model, cost, label distributions, every metric of the latest
+ * validation with its verdict, and known limitations. The header (written with the `yaml` library) carries
+ * `pretty_name`, `language`, `license`, `size_categories`, `task_categories`, `tags` (with `synthetic` for
+ * generated data), `configs` (the data files per split) and `dataset_info.features`, derived from the same
+ * column table as the Parquet file (`PARQUET_FIELDS`), so the two always agree.
  */
-export async function datasetCard(services: Services, datasetId: number): Promise<string> {
+export async function datasetCard(
+  services: Services,
+  datasetId: number,
+  layout: CardLayout = EXPORT_LAYOUT,
+): Promise<string> {
   const em = services.em.fork();
   const dataset = await em.findOne(DatasetSchema, datasetId, { populate: ['tags'] });
   if (!dataset) throw new NotFoundError('Dataset', String(datasetId));
@@ -42,22 +86,50 @@ export async function datasetCard(services: Services, datasetId: number): Promis
   const seriesTypes = await repo.labelCounts(datasetId, 'seriesType');
   const n = dataset.itemCount;
   const textual = dataset.kind !== 'timeseries';
-  const tags = ['synthetic-data', 'genesis-lab', ...dataset.tags.getItems().map((t) => t.tag)];
-  if (dataset.origin === 'imported') tags.splice(0, 1);
-  const yaml = [
-    '---',
-    `pretty_name: ${JSON.stringify(dataset.name)}`,
-    `language:\n${(languages.length ? languages.map((l) => l.label) : ['en']).map((l) => `- ${l}`).join('\n')}`,
-    `size_categories:\n- ${sizeCategory(n)}`,
-    `task_categories:\n- ${textual ? 'text-classification' : 'time-series-forecasting'}`,
-    ...(textual ? ['task_ids:\n- intent-classification'] : []),
-    `tags:\n${tags.map((t) => `- ${t}`).join('\n')}`,
-    ...(dataset.origin === 'imported' && dataset.kind === 'utterances'
-      ? ['license: cc-by-4.0']
-      : []),
-    'configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data.parquet',
-    '---',
-  ];
+  const generated = dataset.origin !== 'imported';
+  const tags = [
+    ...(generated ? ['synthetic', 'synthetic-data'] : []),
+    'genesis-lab',
+    ...dataset.tags
+      .getItems()
+      .map((t) => t.tag)
+      .sort(),
+  ].filter((t, i, all) => all.indexOf(t) === i);
+  const license =
+    layout.license ??
+    (dataset.origin === 'imported' && dataset.kind === 'utterances' ? 'cc-by-4.0' : null);
+  const header: Record<string, unknown> = {
+    pretty_name: dataset.name,
+    language: languages.length ? languages.map((l) => l.label).sort() : ['en'],
+    ...(license ? { license } : {}),
+    size_categories: [sizeCategory(n)],
+    task_categories: [textual ? 'text-classification' : 'time-series-forecasting'],
+    ...(textual ? { task_ids: ['intent-classification'] } : {}),
+    tags,
+    configs: [{ config_name: 'default', data_files: layout.dataFiles }],
+    dataset_info: {
+      config_name: 'default',
+      features: cardFeatures(dataset.kind),
+      ...(layout.parquet
+        ? {
+            splits: [
+              {
+                name: layout.dataFiles[0]?.split ?? 'train',
+                num_bytes: layout.parquet.bytes,
+                num_examples: layout.parquet.rows,
+              },
+            ],
+            download_size: layout.parquet.bytes,
+            dataset_size: layout.parquet.bytes,
+          }
+        : {}),
+    },
+  };
+  const doc = new YAML.Document(header);
+  // The name is quoted whatever it holds: a name like "yes" or "1.0" stays a string for every YAML reader.
+  const name = doc.get('pretty_name', true) as YAML.Scalar;
+  name.type = 'QUOTE_DOUBLE';
+  const yaml = ['---', doc.toString({ lineWidth: 0, indentSeq: false }).trimEnd(), '---'];
   const body: string[] = [`# ${dataset.name}`, ''];
   body.push(
     `${n.toLocaleString('en')} ${dataset.kind} ${dataset.origin === 'generated' ? 'generated' : 'imported'} with GENESIS-LAB${dataset.description ? `: ${dataset.description}` : '.'}`,
@@ -66,7 +138,7 @@ export async function datasetCard(services: Services, datasetId: number): Promis
     '',
     `- Origin: ${dataset.origin}; created ${dataset.createdAt.toISOString()}, last changed ${dataset.updatedAt.toISOString()}.`,
   );
-  if (dataset.source) body.push(`- Source: \`${JSON.stringify(dataset.source)}\``);
+  if (dataset.source) body.push(`- Lineage (source): \`${JSON.stringify(dataset.source)}\``);
   if (job) {
     const config = job.config as Record<string, unknown>;
     body.push(
@@ -95,6 +167,7 @@ export async function datasetCard(services: Services, datasetId: number): Promis
   if (textual) {
     table('Sentiment', await repo.labelCounts(datasetId, 'sentiment'));
     table('Complexity', await repo.labelCounts(datasetId, 'complexity'));
+    table('Resolution', await repo.labelCounts(datasetId, 'resolution'));
   }
   body.push('## Validation', '');
   if (report) {
@@ -152,7 +225,7 @@ export async function datasetCard(services: Services, datasetId: number): Promis
       );
   } else {
     body.push(
-      'Not validated yet: run `genesis validate ' +
+      'Not validated yet: run `pnpm genesis validate ' +
         String(dataset.id) +
         '` or validate it in the web app.',
     );
@@ -171,13 +244,6 @@ export async function datasetCard(services: Services, datasetId: number): Promis
       '- Imported as is; GENESIS-LAB validated its records against the schema but did not review their content.',
     );
   }
-  body.push(
-    '',
-    '## Files',
-    '',
-    '- `data.parquet`, `data.jsonl`: the items (one row per item; time series in the long format, one row per point).',
-    '- `README.md`: this card.',
-    '',
-  );
+  body.push('', '## Files', '', ...layout.files, '');
   return `${yaml.join('\n')}\n\n${body.join('\n')}`;
 }

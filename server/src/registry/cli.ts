@@ -12,6 +12,7 @@ import { getSeriesType } from '@genesis/schema/catalog/series';
 import { DATASET_KINDS, type DatasetKind, DatasetNameSchema } from '@genesis/schema/common';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import * as v from 'valibot';
 import { GenerationManager } from '../generation/service.ts';
 import {
   CliFailure,
@@ -26,14 +27,21 @@ import {
   validated,
   withServices,
 } from '../platform/cli.ts';
-import { DatasetChangedError, DatasetInUseError, NotFoundError } from '../platform/errors.ts';
+import {
+  DatasetChangedError,
+  DatasetInUseError,
+  DuplicateImportError,
+  InputError,
+  NotFoundError,
+} from '../platform/errors.ts';
 import { createAppPubSub } from '../platform/pubsub.ts';
 import { TrainingManager } from '../training/service.ts';
 import { datasetCard } from './card.ts';
 import { exportRecords } from './export.ts';
 import { formatImportIssue } from './import.ts';
-import { parseLabelList } from './import-parquet.ts';
+import { LabelListSchema, parseLabelList } from './import-parquet.ts';
 import { exportParquet } from './parquet.ts';
+import { HubPushError, HubRepoSchema, HubRevisionSchema, pushDataset } from './push.ts';
 import { deleteDataset, importDataset, openDatasetRead } from './service.ts';
 import { exportZip } from './zip.ts';
 
@@ -64,20 +72,36 @@ export function registerRegistryCommands(program: Command): void {
       '--labels <file>',
       'Parquet: the names of integer labels in order, one per line or a JSON array (default: the names the file embeds)',
       (f) => {
+        let names: string[];
         try {
-          return parseLabelList(readFileSync(resolve(f), 'utf8'));
+          names = parseLabelList(readFileSync(resolve(f), 'utf8'));
         } catch (err) {
           throw new InvalidArgumentError(
             `cannot read the label list ${f}: ${(err as Error).message}`,
           );
         }
+        // The same rules as the API's `labels`; a problem names the label by its number (its line for a list).
+        const checked = v.safeParse(LabelListSchema, names);
+        if (!checked.success) {
+          const issue = checked.issues[0];
+          const index = issue.path?.[0]?.key;
+          throw new InvalidArgumentError(
+            `the label list ${f}${typeof index === 'number' ? `, label ${index}` : ''}: ${issue.message}`,
+          );
+        }
+        return checked.output;
       },
+    )
+    .option(
+      '--allow-duplicate',
+      'import even when the same file was imported before as this kind (refused by default, naming that dataset)',
     )
     .option('--json', 'print the result as JSON')
     .action(
       async (
         file: string,
         opts: {
+          allowDuplicate?: boolean;
           kind: DatasetKind;
           name?: string;
           tags?: string[];
@@ -126,6 +150,7 @@ export function registerRegistryCommands(program: Command): void {
               language: opts.language ?? null,
               labels: opts.labels ?? null,
               bytes: size,
+              allowDuplicate: opts.allowDuplicate ?? false,
               onProgress: ({ bytesRead, stored }) => {
                 if (!bar) return;
                 if (!barStarted) bar.start(size, 0, { size: megabytes, stored: 0 });
@@ -133,6 +158,13 @@ export function registerRegistryCommands(program: Command): void {
                 bar.update(bytesRead, { stored });
               },
             });
+          } catch (err) {
+            if (err instanceof DuplicateImportError) {
+              throw new CliFailure(
+                `${file} was not imported: it was already imported as dataset ${err.existing.id} ("${err.existing.name}"). Use that dataset, or pass --allow-duplicate to import a second copy.`,
+              );
+            }
+            throw err;
           } finally {
             if (barStarted) bar?.stop();
             source.destroy();
@@ -211,7 +243,7 @@ export function registerRegistryCommands(program: Command): void {
             // One snapshot of the items for the whole file: fewer found than it counted fails the export.
             const read = await openDatasetRead(s, id, use.signal);
             if (!read)
-              throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+              throw new CliFailure(`dataset ${id} does not exist (see \`pnpm genesis datasets\`)`);
             const { dataset, snapshot } = read;
             const items = () => read.items() as never;
             const sink: NodeJS.WritableStream = path ? createWriteStream(path) : process.stdout;
@@ -255,6 +287,96 @@ export function registerRegistryCommands(program: Command): void {
           } finally {
             use.end();
           }
+        });
+      },
+    );
+
+  program
+    .command('push')
+    .description(
+      'push a dataset to a Hugging Face Hub dataset repo (HF_TOKEN, HF_ENDPOINT): Parquet, card, config, report, lineage',
+    )
+    .argument('<id>', 'dataset id', parseDatasetId)
+    .requiredOption(
+      '--repo <owner/name>',
+      'the dataset repo; created when missing',
+      validated(HubRepoSchema),
+    )
+    .option('--private', 'create the repo private (only when this push creates it)')
+    .option('--revision <branch>', 'the branch to commit to', validated(HubRevisionSchema), 'main')
+    .option('--message <text>', 'the commit title')
+    .option('--license <id>', "a license id for the card's license field, e.g. cc-by-4.0")
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        id: number,
+        opts: {
+          repo: string;
+          private?: boolean;
+          revision: string;
+          message?: string;
+          license?: string;
+          json?: boolean;
+        },
+      ) => {
+        const config = commandConfig(program);
+        // A bar only for uploads big enough to watch, on a terminal, and never in JSON mode.
+        const bar =
+          process.stderr.isTTY && !opts.json
+            ? new cliProgress.SingleBar(
+                {
+                  format: 'uploading [{bar}] {percentage}% of {size} | ETA {eta_formatted}',
+                  stream: process.stderr,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
+        let barStarted = false;
+        const result = await withServices(config, async (s) => {
+          try {
+            return await pushDataset(s, {
+              datasetId: id,
+              repo: opts.repo,
+              revision: opts.revision,
+              hub: config.hub,
+              ...(opts.private ? { private: true } : {}),
+              ...(opts.message !== undefined ? { message: opts.message } : {}),
+              ...(opts.license ? { license: opts.license } : {}),
+              onProgress: ({ phase, bytesSent, bytesTotal }) => {
+                if (!bar || phase !== 'uploading' || bytesTotal < 4 << 20) return;
+                if (!barStarted)
+                  bar.start(bytesTotal, 0, { size: `${(bytesTotal / 1048576).toFixed(1)} MB` });
+                barStarted = true;
+                bar.update(Math.round(bytesSent));
+              },
+            });
+          } catch (err) {
+            if (err instanceof NotFoundError)
+              throw new CliFailure(`dataset ${id} does not exist (see \`pnpm genesis datasets\`)`);
+            if (err instanceof InputError) throw new UsageFailure(err.message);
+            if (err instanceof HubPushError) {
+              if (opts.json) {
+                print(
+                  true,
+                  { ok: false, reason: err.reason, status: err.status, error: err.message },
+                  () => '',
+                );
+                process.exitCode = 1;
+                return null;
+              }
+              throw new CliFailure(`not pushed: ${err.message}`);
+            }
+            throw err;
+          } finally {
+            if (barStarted) bar?.stop();
+          }
+        });
+        if (!result) return;
+        print(opts.json, { ok: true, ...result }, () => {
+          const lines = [result.summary];
+          if (result.commit) lines.push(`commit ${result.commit.oid}: ${result.commit.url}`);
+          lines.push(result.url);
+          return lines.join('\n');
         });
       },
     );
@@ -339,7 +461,7 @@ export function registerRegistryCommands(program: Command): void {
           await deleteDataset(s, controls, id, { force: opts.force ?? false });
         } catch (err) {
           if (err instanceof NotFoundError)
-            throw new CliFailure(`dataset ${id} does not exist (see \`genesis datasets\`)`);
+            throw new CliFailure(`dataset ${id} does not exist (see \`pnpm genesis datasets\`)`);
           if (err instanceof DatasetInUseError) {
             if (opts.json) {
               print(

@@ -50,7 +50,7 @@ const fmt = (x: Summary | undefined | null) =>
       ? x.toFixed(4)
       : `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
 
-/** `genesis train DATASET`: trains in a worker thread with a progress bar; prints the metrics and the run id. */
+/** `pnpm genesis train DATASET`: trains in a worker thread with a progress bar; prints the metrics and the run id. */
 export async function runTrain(
   server: Config,
   datasetId: number,
@@ -75,7 +75,7 @@ export async function runTrain(
   const services = await initORM(server.db);
   const pubsub = createAppPubSub();
   const manager = new TrainingManager(services, pubsub, { leaseSeconds: server.leaseSeconds });
-  // Runs left by a killed `genesis train` or server show as failed rather than running forever.
+  // Runs left by a killed `pnpm genesis train` or server show as failed rather than running forever.
   await manager.recoverInterrupted();
   const onSignal = () => void manager.stopAll('cancel');
   process.once('SIGINT', onSignal);
@@ -185,7 +185,7 @@ export async function runTrain(
   }
 }
 
-/** `genesis predict RUN "text"`. */
+/** `pnpm genesis predict RUN "text"`. */
 export async function runPredict(
   server: Config,
   runId: number,
@@ -242,7 +242,7 @@ function cliMessage(err: DomainError): string {
 const figure = (x: number | null | undefined) =>
   x === null || x === undefined ? '' : x.toFixed(4);
 
-/** `genesis experiments`: every experiment with its run count, best run and last run date. */
+/** `pnpm genesis experiments`: every experiment with its run count, best run and last run date. */
 export async function runExperiments(server: Config, opts: { json?: boolean }): Promise<number> {
   const services = await initORM(server.db);
   try {
@@ -262,7 +262,7 @@ export async function runExperiments(server: Config, opts: { json?: boolean }): 
     }
     if (rows.length === 0) {
       process.stdout.write(
-        'No experiments yet. Group runs with `genesis train DATASET --experiment NAME`.\n',
+        'No experiments yet. Group runs with `pnpm genesis train DATASET --experiment NAME`.\n',
       );
       return 0;
     }
@@ -281,7 +281,7 @@ export async function runExperiments(server: Config, opts: { json?: boolean }): 
       ]);
     }
     process.stdout.write(
-      `${table.toString()}\nSee the runs of one: genesis runs --experiment NAME\n`,
+      `${table.toString()}\nSee the runs of one: pnpm genesis runs --experiment NAME\n`,
     );
     return 0;
   } finally {
@@ -289,7 +289,7 @@ export async function runExperiments(server: Config, opts: { json?: boolean }): 
   }
 }
 
-/** `genesis runs [--experiment NAME]`: training runs, newest first. */
+/** `pnpm genesis runs [--experiment NAME]`: training runs, newest first. */
 export async function runRuns(
   server: Config,
   opts: { experiment?: string; limit: number; json?: boolean },
@@ -333,8 +333,8 @@ export async function runRuns(
     if (rows.length === 0) {
       process.stdout.write(
         opts.experiment
-          ? `No runs in experiment "${opts.experiment}" (see \`genesis experiments\`).\n`
-          : 'No training runs yet. Start one with `genesis train DATASET`.\n',
+          ? `No runs in experiment "${opts.experiment}" (see \`pnpm genesis experiments\`).\n`
+          : 'No training runs yet. Start one with `pnpm genesis train DATASET`.\n',
       );
       return 0;
     }

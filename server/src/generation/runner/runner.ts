@@ -21,9 +21,11 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AppPubSub } from '../../platform/pubsub.ts';
 import { DatasetSchema } from '../../registry/dataset.entity.ts';
 import { DatasetItemSchema } from '../../registry/dataset-item.entity.ts';
+import type { TypeParams } from '../../timeseries/calibrated.ts';
 import type { GenerationConfig } from '../config.ts';
 import type { GenerationJob, JobStatus } from '../generation-job.entity.ts';
-import { AimdLimit, backoffMs, QuotaPacer, sleep } from '../pacing.ts';
+import { calibrateOnDataset } from '../like.ts';
+import { AimdLimit, backoffMs, OutputTokenGauge, QuotaPacer, sleep } from '../pacing.ts';
 import {
   type ItemMeta,
   parseConversationAnswer,
@@ -83,6 +85,10 @@ export class GenerationRunner {
   readonly #random: () => number;
   readonly #limit: AimdLimit;
   readonly #pacer: QuotaPacer;
+  /** Keeps maxTokens tight from the answers' measured sizes (pacing.ts). */
+  readonly #outputGauge = new OutputTokenGauge();
+  /** Slots whose last answer was cut at a tightened maxTokens: asked again at the full one. */
+  readonly #fullMaxTokens = new Set<string>();
   readonly #store: SlotStore;
   readonly #tracker: ProgressTracker;
   readonly #repeats = new RepeatedConversations();
@@ -94,6 +100,8 @@ export class GenerationRunner {
   readonly #repeatAsks = new Map<string, number>();
   readonly #feedback = new Map<string, string>();
   #referenceExamples: string | null = null;
+  /** Engine parameters fitted to the job's `likeDatasetId`, read once per run. */
+  #likeCalibration: Record<string, TypeParams> | null = null;
   #leaseLost = false;
 
   constructor(job: GenerationJob, config: GenerationConfig, deps: RunnerDeps) {
@@ -139,6 +147,16 @@ export class GenerationRunner {
       for await (const data of this.#store.storedItems()) this.#repeats.add(data);
     }
     await this.#loadReferenceExamples();
+    if (config.kind === 'timeseries' && config.likeDatasetId) {
+      const em = this.#store.em;
+      const fitted = await calibrateOnDataset(
+        em,
+        this.#deps.services.datasets(em),
+        config.likeDatasetId,
+        config.timeZone,
+      );
+      this.#likeCalibration = fitted.calibration.types;
+    }
     let pending: Slot[] = plan.filter((s) => !done.has(s.slot));
     if (batchWanted(config, job, this.#deps.batch, pending.length, this.#deps.logger)) {
       pending = await this.#batchPhase(pending, signal);
@@ -345,8 +363,13 @@ export class GenerationRunner {
     const prompt = buildPrompt(request, feedback);
     const system = this.#systemPrompt(batch);
     const examples = this.#examples();
-    const maxTokens = this.#maxTokens(batch);
-    // Quota tokens as Bedrock counts them: input plus output times the model's burndown.
+    // The static ceiling (what the slots could need), tightened from measured answer sizes unless a slot's
+    // last answer was cut at a tightened one.
+    const ceiling = this.#maxTokens(batch);
+    const maxTokens = batch.some((s) => this.#fullMaxTokens.has(s.slot))
+      ? ceiling
+      : this.#outputGauge.limit(ceiling);
+    // Quota tokens as Bedrock reserves them: input (cache reads too) plus maxTokens times the burndown.
     const burndown = outputBurndown(this.#deps.provider.model);
     const estimate = estimateTokens(system + examples + prompt) + maxTokens * burndown;
     const attempt = Math.max(...batch.map((s) => this.#attempts.get(s.slot) ?? 0));
@@ -366,9 +389,9 @@ export class GenerationRunner {
         signal,
       });
     } catch (err) {
-      // A refused or failed call consumed no quota (Bedrock bills and counts only answers): give the
-      // reservation back, or every throttle would shrink our own budget further.
-      if (reserved) this.#pacer.settle(estimate, 0);
+      // A refused or failed call consumed no quota (Bedrock bills and counts only answers): settle it to 0,
+      // or every throttle would shrink our own budget further.
+      if (reserved) this.#pacer.settle(estimate, 0, false);
       if (signal.aborted) {
         pending.unshift(...batch);
         return;
@@ -404,9 +427,18 @@ export class GenerationRunner {
         // The request itself is wrong for this model: counts as an attempt of each slot.
         await this.#settleRejected(batch, pending, `the model refused the request: ${e.message}`);
       } else {
+        // A throttle is paced by the quota pacer (drained, probe credit halved) and the AIMD limit already, so
+        // its own backoff stays short (at most 2 s): growing it with a storm of 429s left the quota idle for
+        // tens of seconds at the end of a run. Other failures back off exponentially.
         const delay =
           e.retryAfterMs ??
-          backoffMs(this.#consecutiveFailures - 1, this.#random, this.#deps.backoffBaseMs ?? 1000);
+          backoffMs(
+            e.kind === 'throttled'
+              ? Math.min(1, this.#consecutiveFailures - 1)
+              : this.#consecutiveFailures - 1,
+            this.#random,
+            this.#deps.backoffBaseMs ?? 1000,
+          );
         this.#tracker.publish();
         try {
           await sleep(delay, signal);
@@ -425,7 +457,23 @@ export class GenerationRunner {
         answer.usage.cacheWriteTokens +
         answer.usage.outputTokens * burndown,
     );
-    const outcomes = await this.#parse(answer, batch);
+    for (const s of batch) this.#fullMaxTokens.delete(s.slot);
+    let outcomes = await this.#parse(answer, batch);
+    if (
+      answer.stopReason === 'max_tokens' &&
+      maxTokens < ceiling &&
+      answer.usage.outputTokens >= maxTokens * 0.95
+    ) {
+      // Cut at our tightened ceiling (the answer used all of it): no fault of the slots. What came through
+      // whole is kept; the rest is asked again at the full ceiling, without counting an attempt.
+      this.#outputGauge.cut();
+      const cut = outcomes.filter((o) => !o.ok).map((o) => o.slot);
+      for (const key of cut) this.#fullMaxTokens.add(key);
+      pending.unshift(...batch.filter((s) => cut.includes(s.slot)));
+      outcomes = outcomes.filter((o) => o.ok);
+    } else if (answer.stopReason !== 'max_tokens') {
+      this.#outputGauge.observe(ceiling, answer.usage.outputTokens);
+    }
     await this.#record(answer, outcomes, batch, pending);
   }
 
@@ -460,6 +508,7 @@ export class GenerationRunner {
         seed: this.#config.seed,
         // Jobs from before the calibrated engine render as they did.
         ...(this.#config.engine === undefined ? { calibration: null } : {}),
+        ...(this.#likeCalibration ? { calibration: this.#likeCalibration } : {}),
         ...(this.#config.anomalyShare === undefined
           ? {}
           : { anomalies: this.#config.anomalyShare > 0 }),

@@ -6,6 +6,9 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { AugmentationSchema } from '../../augmentation/augmentation.entity.ts';
+import { JudgeRunSchema } from '../../curation/judge-run.entity.ts';
+import { JudgeScoreSchema } from '../../curation/judge-score.entity.ts';
 import { GenerationJobSchema } from '../../generation/generation-job.entity.ts';
 import { DatasetSchema } from '../../registry/dataset.entity.ts';
 import type { DatasetRepository } from '../../registry/dataset.repository.ts';
@@ -25,6 +28,9 @@ export const ENTITIES = [
   GenerationJobSchema,
   ValidationReportSchema,
   TrainingRunSchema,
+  AugmentationSchema,
+  JudgeRunSchema,
+  JudgeScoreSchema,
 ];
 
 /** Migrations are generated per dialect (SQLite and PostgreSQL DDL differ), one folder each. */

@@ -4,6 +4,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
+import type { AugmentationManager } from '../../augmentation/service.ts';
 import type { GenerationManager } from '../../generation/service.ts';
 import type { TrainingManager } from '../../training/service.ts';
 import type { ValidationManager } from '../../validation/service.ts';
@@ -22,6 +23,7 @@ export interface Context {
   generation: GenerationManager;
   training: TrainingManager;
   validation: ValidationManager;
+  augmentation: AugmentationManager;
 }
 
 export const builder = new SchemaBuilder<{

@@ -1,6 +1,7 @@
 import {
   DatasetInUseError,
   DomainError,
+  DuplicateImportError,
   ImportFailedError,
   InputError,
   NotFoundError,
@@ -8,7 +9,7 @@ import {
 } from '../errors.ts';
 import { builder } from './builder.ts';
 
-const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description:
     'An expected failure, returned as data: the message says what went wrong and how to fix it',
   fields: (t) => ({ message: t.exposeString('message') }),
@@ -81,6 +82,17 @@ const DatasetUserRef = builder
       }),
     }),
   });
+
+builder.objectType(DuplicateImportError, {
+  name: 'DuplicateImportError',
+  description:
+    'The same file (same bytes, same kind) was imported before; nothing was stored. Import again with allowDuplicate: true to keep a second copy.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    existingDatasetId: t.id({ resolve: (e) => String(e.existing.id) }),
+    existingDatasetName: t.string({ resolve: (e) => e.existing.name }),
+  }),
+});
 
 builder.objectType(DatasetInUseError, {
   name: 'DatasetInUseError',

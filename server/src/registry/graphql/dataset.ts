@@ -3,6 +3,7 @@ import { DatasetNameSchema, SearchTextSchema, TagsSchema } from '@genesis/schema
 import * as v from 'valibot';
 import {
   DatasetInUseError,
+  DuplicateImportError,
   ImportFailedError,
   InputError,
   NotFoundError,
@@ -13,6 +14,7 @@ import { parseId } from '../../platform/graphql/ids.ts';
 import { pageOrInputError, toConnection } from '../../platform/graphql/pagination.ts';
 import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
 import { LABEL_COLUMNS } from '../dataset.repository.ts';
+import { LabelListSchema } from '../import-parquet.ts';
 import { deleteDataset, importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
 
@@ -69,11 +71,15 @@ DatasetRef.implement({
         type: DatasetItemRef,
         args: { filter: t.arg({ type: ItemFilterInput, required: false }) },
         resolve: (d, args, ctx) =>
-          pageOrInputError(async () =>
-            toConnection(await ctx.services.datasets(ctx.em).items(d.id, args.filter ?? {}, args)),
-          ),
+          pageOrInputError(async () => {
+            const { count, ...page } = await ctx.services
+              .datasets(ctx.em)
+              .itemsPage(d.id, args.filter ?? {}, args, d);
+            // Counted only when selected, from the kept or cached count (DatasetRepository.countItems).
+            return toConnection({ ...page, totalCount: count });
+          }),
       },
-      { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
+      { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount() }) }) },
     ),
   }),
 });
@@ -149,10 +155,15 @@ builder.mutationFields((t) => ({
   importDataset: t.field({
     type: DatasetRef,
     description:
-      'Imports a file (JSON array, JSONL, or CSV) as a new dataset. All or nothing: any invalid record rejects the whole file with errors naming line and field.',
-    errors: { types: [ImportFailedError, InputError] },
+      'Imports a file (JSON array, JSONL, CSV or Parquet) as a new dataset. All or nothing: any invalid record rejects the whole file with errors naming line and field.',
+    errors: { types: [ImportFailedError, InputError, DuplicateImportError] },
     args: {
       file: t.arg({ type: 'File', required: true }),
+      allowDuplicate: t.arg.boolean({
+        required: false,
+        description:
+          'Import even when the same file (same bytes, same kind) was imported before; otherwise that is refused with DuplicateImportError naming the dataset that holds it',
+      }),
       kind: t.arg({ type: DatasetKindEnum, required: true }),
       name: t.arg.string({ required: false, validate: v.optional(DatasetNameSchema) }),
       tags: t.arg.stringList({ required: false, validate: v.optional(TagsSchema) }),
@@ -170,6 +181,12 @@ builder.mutationFields((t) => ({
         type: LanguageEnum,
         required: false,
         description: 'For utterance files without a language column (default EN)',
+      }),
+      labels: t.arg.stringList({
+        required: false,
+        description:
+          'Parquet: the names of integer labels, in label order (label 0 first), for `text,label` layouts; default: the names the file embeds',
+        validate: v.optional(LabelListSchema),
       }),
     },
     resolve: async (_root, args, ctx) => {
@@ -191,7 +208,9 @@ builder.mutationFields((t) => ({
         tags: args.tags ?? [],
         seriesType: args.seriesType ?? null,
         language: args.language ?? null,
+        labels: args.labels ?? null,
         bytes: file.size,
+        allowDuplicate: args.allowDuplicate ?? false,
       });
       if (!outcome.ok)
         throw new ImportFailedError(outcome.errors, outcome.errorCount, file.name || null);

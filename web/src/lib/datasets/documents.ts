@@ -16,6 +16,7 @@ export const DatasetItemFields = graphql(`
     language
     sentiment
     complexity
+    resolution
     seriesType
     domain
   }
@@ -105,8 +106,8 @@ export const TagDatasetMutation = graphql(`
 
 /** Deletes a dataset with its items and reports. */
 export const DeleteDatasetMutation = graphql(`
-  mutation DeleteDataset($id: ID!) {
-    deleteDataset(id: $id) {
+  mutation DeleteDataset($id: ID!, $force: Boolean) {
+    deleteDataset(id: $id, force: $force) {
       __typename
       ... on Error {
         message
@@ -135,6 +136,10 @@ export const LabelCountsFields = graphql(`
       count
     }
     complexity {
+      label
+      count
+    }
+    resolution {
       label
       count
     }

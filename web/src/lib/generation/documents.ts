@@ -29,6 +29,7 @@ export const GenerationProgressFields = graphql(`
     outputTokens
     costUsd
     costPerItemUsd
+    projectedCostUsd
     perLabel {
       label
       count
@@ -114,6 +115,15 @@ export const GeneratePageQuery = graphql(`
         domain
       }
     }
+    likeDatasets: datasets(first: 100, filter: { kind: TIMESERIES }) {
+      edges {
+        node {
+          id
+          name
+          itemCount
+        }
+      }
+    }
     generationJobs(first: 15) {
       totalCount
       edges {
@@ -153,6 +163,8 @@ export const EstimateGenerationQuery = graphql(`
           limitedBy
           ceilingItemsPerMinute
           mode
+          basedOnJobs
+          basedOnItems
         }
       }
       ... on ValidationError {
@@ -203,4 +215,44 @@ export type RecentJob = ResultOf<
 export type GenerationEstimate = Extract<
   ResultOf<typeof EstimateGenerationQuery>['estimateGeneration'],
   { __typename: 'QueryEstimateGenerationSuccess' }
+>['data'];
+
+/**
+ * The doctor's checks of Bedrock with a model (credentials, then a one-token call), cached briefly
+ * by the server: shown on the Generate page before a Bedrock job, with what to fix.
+ */
+export const BedrockCheckQuery = graphql(`
+  query BedrockCheck($model: String) {
+    bedrockCheck(model: $model) {
+      __typename
+      ... on QueryBedrockCheckSuccess {
+        data {
+          model
+          ok
+          checkedAt
+          checks {
+            name
+            ok
+            detail
+            optional
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+/** What `bedrockCheck` answered when the model id was valid. */
+export type BedrockCheck = Extract<
+  ResultOf<typeof BedrockCheckQuery>['bedrockCheck'],
+  { __typename: 'QueryBedrockCheckSuccess' }
 >['data'];

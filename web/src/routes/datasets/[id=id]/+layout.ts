@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { ResultOf } from 'gql.tada';
 import { DatasetManageFields, LabelCountsFields } from '$lib/datasets/documents.ts';
-import { sourceJobId } from '$lib/datasets/lineage.ts';
+import { sourceCalibratedOn, sourceJobId } from '$lib/datasets/lineage.ts';
 import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
@@ -36,6 +36,16 @@ const DatasetQuery = graphql(
         labelCounts {
           ...LabelCountsFields
         }
+        judgeSummary {
+          items
+          overall
+          runs
+          costUsd
+          means {
+            criterion
+            mean
+          }
+        }
       }
       trainingRuns(datasetId: $id, first: 20) {
         totalCount
@@ -69,6 +79,7 @@ export const load = (async ({ fetch, params, depends }) => {
   return {
     dataset: result.dataset,
     jobId: sourceJobId(result.dataset.source),
+    calibratedOn: sourceCalibratedOn(result.dataset.source),
     runs: result.trainingRuns.edges.map((e) => e.node),
     runCount: result.trainingRuns.totalCount,
   };

@@ -18,6 +18,7 @@ import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
 import { serverClient } from '$lib/server/api.ts';
 import type { Actions } from './$types';
+import { PushDatasetMutation, type PushResult, pushValues } from './push-form.ts';
 
 type Outcome =
   | ResultOf<typeof RenameDatasetMutation>['renameDataset']
@@ -107,11 +108,53 @@ export const actions = {
     });
   },
 
-  /** Deletes the dataset and moves on to the datasets list. */
+  /**
+   * Pushes the dataset to the Hugging Face Hub with the server's HF_TOKEN and stays on the page with
+   * what the push did (or why it was refused). A blank repo is refused here; the rest is the API's
+   * check.
+   */
+  push: async (event) => {
+    const values = pushValues(await event.request.formData());
+    const answer = (status: number, errors: PushResult['errors'], message: string | null) =>
+      fail(status, { form: 'push', values, errors, message, done: null } satisfies PushResult);
+    if (!values.repo) return answer(400, { repo: ['Give the repo as OWNER/NAME.'] }, null);
+    try {
+      const { pushDataset: outcome } = await serverClient(event).request(PushDatasetMutation, {
+        id: event.params.id,
+        repo: values.repo,
+        private: values.private,
+        message: values.message || null,
+      });
+      if (outcome.__typename === 'MutationPushDatasetSuccess') {
+        const { summary, url } = outcome.data;
+        return {
+          form: 'push',
+          values,
+          errors: {},
+          message: null,
+          done: { summary, url },
+        } satisfies PushResult;
+      }
+      return answer(
+        outcome.__typename === 'NotFoundError' ? 404 : 400,
+        'issues' in outcome ? fieldErrors(outcome.issues) : {},
+        outcome.message,
+      );
+    } catch (error) {
+      return answer(502, {}, errorMessage(error));
+    }
+  },
+
+  /**
+   * Deletes the dataset and moves on to the datasets list. With `force` (the dialog's checkbox),
+   * the generation jobs, training runs, validations and exports using it are cancelled first.
+   */
   delete: async (event) => {
+    const force = (await event.request.formData()).get('force') === 'true';
     const outcome = await attempt('delete', '', async () => {
       const { deleteDataset: result } = await serverClient(event).request(DeleteDatasetMutation, {
         id: event.params.id,
+        force,
       });
       return result.__typename === 'MutationDeleteDatasetSuccess'
         ? null

@@ -9,6 +9,11 @@ import { Migration20261202120000 } from './Migration20261202120000.ts';
 import { Migration20261202130000 } from './Migration20261202130000.ts';
 import { Migration20261204210502 } from './Migration20261204210502.ts';
 import { Migration20261204213916 } from './Migration20261204213916.ts';
+import { Migration20261204232100 } from './Migration20261204232100.ts';
+import { Migration20261204234500 } from './Migration20261204234500.ts';
+import { Migration20261205001000 } from './Migration20261205001000.ts';
+import { Migration20261205003000 } from './Migration20261205003000.ts';
+import { Migration20261205004000 } from './Migration20261205004000.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
@@ -20,4 +25,9 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202130000', class: Migration20261202130000 },
   { name: 'Migration20261204210502', class: Migration20261204210502 },
   { name: 'Migration20261204213916', class: Migration20261204213916 },
+  { name: 'Migration20261204232100', class: Migration20261204232100 },
+  { name: 'Migration20261204234500', class: Migration20261204234500 },
+  { name: 'Migration20261205001000', class: Migration20261205001000 },
+  { name: 'Migration20261205003000', class: Migration20261205003000 },
+  { name: 'Migration20261205004000', class: Migration20261205004000 },
 ];
