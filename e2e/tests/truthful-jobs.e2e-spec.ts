@@ -11,7 +11,15 @@ test.describe('truthful jobs', () => {
     page,
     request,
   }) => {
-    const { jobId } = await generateDataset(request, { kind: 'CONVERSATIONS', count: 60 });
+    test.setTimeout(90_000);
+    // Paced so the job has a course over time: 36 calls at 30 a minute, the last six after the first burst, about
+    // 12 s. An unpaced local job ends within a second, and its charts then have one point per figure.
+    const { jobId } = await generateDataset(request, {
+      kind: 'CONVERSATIONS',
+      count: 72,
+      slotsPerCall: 2,
+      rpm: 30,
+    });
     await gotoHydrated(page, `/generate/${jobId}`);
     const charts = page.getByTestId('job-charts');
     await expect(charts.getByRole('heading', { name: 'Over time' })).toBeVisible();

@@ -479,8 +479,13 @@ export class GenerationManager {
     })();
   }
 
-  /** Samples the job's published progress until `stop()`, which records the last state too. */
+  /**
+   * Samples the job's published progress from the state it starts in until `stop()`, which records the last state
+   * too: even a job that ends within one sampling interval has its start and its end on the charts.
+   */
   #sample(jobId: number, series: SampleSeries): { stop(): Promise<void> } {
+    const first = this.#running.get(jobId)?.runner?.progress();
+    if (first) series.add(first, true);
     const events = this.pubsub.subscribe('generation:progress', jobId);
     const reading = (async () => {
       for await (const p of events) series.add(p);

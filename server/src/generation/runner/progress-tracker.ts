@@ -131,7 +131,7 @@ export class SampleSeries {
     const last = this.#samples[this.#samples.length - 1];
     if (last && !force && t - last.t < this.#intervalS) return;
     const sample: ProgressSample = {
-      t: Math.round(t * 10) / 10,
+      t: Math.round(t * 100) / 100,
       accepted: p.accepted,
       itemsPerMinute: p.itemsPerMinute,
       costUsd: p.costUsd,
