@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Bar } from '../charts/shape.ts';
+import type { I18n } from '../i18n/i18n.svelte.ts';
 
 // Display views of a run's `metrics` JSON (server/src/training: evaluation, test, learningCurve).
 // Read loosely: the server wrote them; a run whose metrics do not fit shows "no results" instead of
@@ -135,6 +136,15 @@ export function runResults(metrics: unknown): RunResults | null {
 }
 
 /** Per-intent metrics of the intents actually tested (support > 0). */
+/** Where a run's figures were measured, in the chosen language ("5-fold cross-validation (mean over folds)"). */
+export function measuredSource(r: RunResults, i18n: Pick<I18n, 't' | 'percent'>): string {
+  if (r.source === 'holdout' && r.holdoutFraction !== null)
+    return i18n.t('runcmp.source.holdout', { pct: i18n.percent(r.holdoutFraction, 0) });
+  if (r.source === 'cv' && r.folds !== null) return i18n.t('runcmp.source.cv', { folds: r.folds });
+  if (r.source === 'test') return i18n.t('runcmp.source.test');
+  return r.sourceLabel;
+}
+
 export function testedClasses(c: Classification): Classification['perClass'] {
   return c.perClass.filter((m) => m.support > 0);
 }
