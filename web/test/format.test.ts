@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPercent, formatUsd } from '../src/lib/format.ts';
+import { formatDuration, formatFixed, formatPercent, formatUsd } from '../src/lib/format.ts';
 
 describe('formatDuration', () => {
   it('shows the two largest units', () => {
@@ -38,5 +38,14 @@ describe('codeSpans', () => {
       { text: ', with a hold-out.', code: false },
     ]);
     expect(codeSpans('no code')).toEqual([{ text: 'no code', code: false }]);
+  });
+});
+
+describe('formatFixed', () => {
+  it('keeps every decimal of a score, zero included, in the locale', () => {
+    expect(formatFixed(0)).toBe('0.000');
+    expect(formatFixed(0.8734)).toBe('0.873');
+    expect(formatFixed(0.5, 'es', 2)).toBe('0,50');
+    expect(formatFixed(Number.NaN)).toBe('—');
   });
 });

@@ -47,6 +47,15 @@ export function formatCount(n: number, locale: Locale = 'en'): string {
   return numberFormat(locale, 'count', {}).format(n);
 }
 
+/** A score with exactly `digits` decimals ("0.000", "0.873"; "0,873" in Spanish), so a column of scores lines up. */
+export function formatFixed(n: number, locale: Locale = 'en', digits = 3): string {
+  if (!Number.isFinite(n)) return '—';
+  return numberFormat(locale, `fixed${digits}`, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(n);
+}
+
 /**
  * A number for people: thousands separators and at most `digits` decimals, fewer for big numbers
  * ("12,345", "3.14", "0.0042").

@@ -4,6 +4,7 @@ import {
   formatDate,
   formatDecimal,
   formatDuration,
+  formatFixed,
   formatNumber,
   formatPercent,
   formatUsd,
@@ -39,6 +40,8 @@ export class I18n {
   count = (n: number): string => formatCount(n, this.locale);
   /** A number with at most `digits` decimals, fewer for big numbers. */
   number = (n: number, digits = 2): string => formatNumber(n, this.locale, digits);
+  /** A score with exactly `digits` decimals. */
+  fixed = (n: number, digits = 3): string => formatFixed(n, this.locale, digits);
   /** A number with at most one decimal. */
   decimal = (n: number): string => formatDecimal(n, this.locale);
   /** A share 0..1 as a percentage. */
