@@ -37,6 +37,7 @@ test.describe('English and Spanish', () => {
 
   test('the switch translates the pages, formats numbers the Spanish way, and is remembered', async ({
     page,
+    request,
   }) => {
     test.setTimeout(60_000);
     await gotoHydrated(page, '/');
@@ -84,6 +85,11 @@ test.describe('English and Spanish', () => {
     await expect(page.getByRole('heading', { name: 'Nuevo entrenamiento' })).toBeVisible();
     await expect(page.getByLabel('Entrenar con')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Iniciar entrenamiento' })).toBeVisible();
+
+    // With a dataset in the registry, the validate form is the one shown.
+    await importUtterances(request, uniqueName('E2E es validate'), SAMPLE_UTTERANCES);
+    await gotoHydratedEs(page, '/validate');
+    await expect(page.getByRole('combobox', { name: 'Conjunto', exact: true })).toBeVisible();
 
     for (const [path, heading] of [
       ['/validate', 'Validar'],
