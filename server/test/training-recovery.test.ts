@@ -139,8 +139,9 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
   it('leases runs to their process: another process sees them live, cancels them through the database', async () => {
     const dataset1 = await services.datasets(services.em.fork()).createWithItems(
       { name: 'big', kind: 'utterances', origin: 'imported', tags: [] },
-      // Big enough that 10-fold CV outlasts the lease wait below on a fast, idle machine.
-      utteranceItems(4000),
+      // Big enough that 10-fold CV outlasts the lease wait below on a fast, idle machine (4,000 no longer did once
+      // the SVM got faster: the run then completed while the cancel was on its way).
+      utteranceItems(10000),
     );
     // Two server processes on one database, played by two managers with their own owners.
     const a = new TrainingManager(services, createAppPubSub(), { leaseSeconds: 1 });

@@ -493,30 +493,50 @@ export class TrainingManager {
         }
         const json = Buffer.from(JSON.stringify(artifact));
         const model = await gzipAsync(json);
-        await em.nativeUpdate(TrainingRunSchema, mine, {
-          status: 'completed',
-          metrics: {
-            evaluation,
-            test: testMetrics,
-            learningCurve: curve,
-            search: searched,
-            timings,
-            trainExamples: train.texts.length,
-          } as unknown as Record<string, unknown>,
-          artifact: {
-            format: artifact.format,
-            version: artifact.version,
-            classes: artifact.classes.length,
-            bytes: json.length,
-            gzipBytes: model.length,
+        // Only while the run is still active: a cancel made through another process just as the last fit ended
+        // stands (the user asked for it), and this process lets go of the run.
+        const completed = await em.nativeUpdate(
+          TrainingRunSchema,
+          { ...mine, status: { $in: ACTIVE } },
+          {
+            status: 'completed',
+            metrics: {
+              evaluation,
+              test: testMetrics,
+              learningCurve: curve,
+              search: searched,
+              timings,
+              trainExamples: train.texts.length,
+            } as unknown as Record<string, unknown>,
+            artifact: {
+              format: artifact.format,
+              version: artifact.version,
+              classes: artifact.classes.length,
+              bytes: json.length,
+              gzipBytes: model.length,
+            },
+            model,
+            durationMs: Date.now() - started,
+            finishedAt: new Date(),
+            progress: null,
+            leaseOwner: null,
+            leaseExpiresAt: null,
           },
-          model,
-          durationMs: Date.now() - started,
-          finishedAt: new Date(),
-          progress: null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        });
+        );
+        if (completed === 0) {
+          await em.nativeUpdate(TrainingRunSchema, mine, {
+            leaseOwner: null,
+            leaseExpiresAt: null,
+          });
+          const run = await em
+            .fork()
+            .findOne(TrainingRunSchema, runId, { fields: ['status', 'error'] });
+          Object.assign(progress, {
+            status: run?.status ?? 'cancelled',
+            message: run?.error ?? 'Cancelled.',
+          });
+          return;
+        }
         Object.assign(progress, {
           status: 'completed',
           stage: 'done',
