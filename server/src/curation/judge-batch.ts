@@ -22,6 +22,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { JudgedItem, JudgeItem } from '@genesis/schema/judge';
+import { sleep } from '../generation/pacing.ts';
 import type { Config } from '../platform/config.ts';
 import { parseJudgeAnswer } from './judge.ts';
 import type { JudgeRun } from './judge-run.entity.ts';
@@ -56,21 +57,6 @@ function s3Location(uri: string): { bucket: string; key: string } {
   if (!match) throw new Error(`not an S3 URI: "${uri}"`);
   const key = match[2] ?? '';
   return { bucket: match[1]!, key: key && !key.endsWith('/') ? `${key}/` : key };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Runs (or re-attaches to) the batch jobs of a judge run and returns the scores they produced. */

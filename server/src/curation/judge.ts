@@ -23,6 +23,7 @@ import {
 import { Random } from '@genesis/schema/random';
 import { estimateTokens, extractJson } from '@genesis/schema/request';
 import * as v from 'valibot';
+import { sleep } from '../generation/pacing.ts';
 import { BedrockProvider } from '../llm/bedrock.ts';
 import { LocalProvider } from '../llm/local/provider.ts';
 import { OpenAIProvider } from '../llm/openai.ts';
@@ -189,21 +190,6 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Locates input issues under the argument that carries them (`rubric.sample`). */

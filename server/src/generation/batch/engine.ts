@@ -21,6 +21,7 @@ import {
 } from '@genesis/schema/request';
 import { costOf, type ModelPrice, priceOf } from '../../llm/prices.ts';
 import type { ModelAnswer, TokenUsage } from '../../llm/provider.ts';
+import { sleep } from '../pacing.ts';
 import { parseConversationAnswer, type SlotOutcome } from '../parse.ts';
 import {
   buildPrompt,
@@ -182,21 +183,6 @@ export function splitIntoRecords<S>(
   const records: S[][] = [];
   for (let i = 0; i < slots.length; i += per) records.push(slots.slice(i, i + per));
   return records;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
