@@ -1,17 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
 import { Random } from '@genesis/schema/random';
 import { estimateTokens, extractSlotRequest, type SlotRequest } from '@genesis/schema/request';
 import * as v from 'valibot';
 import { defaultAnswer } from './default-answer.ts';
-import {
-  type Fault,
-  FaultPlan,
-  shapeAnswer,
-  withWrongIntent,
-  withWrongLanguage,
-} from './faults.ts';
+import { type Fault, FaultPlan, shapeAnswer } from './faults.ts';
 import {
   type AnswerFunction,
   type EmulatorOptions,
@@ -21,6 +15,7 @@ import {
   resolveEmulatorOptions,
 } from './options.ts';
 import { Quota } from './quota.ts';
+import { askModel, bump, drawLatency, sleep, untilAborted } from './serving.ts';
 
 /**
  * An OpenAI-compatible chat-completions server for tests and development (what Ollama, vLLM, LM Studio and OpenAI
@@ -141,23 +136,6 @@ function createState(options: OpenAIEmulatorOptions): State {
     latencyRandom: new Random(`${seed}:latency`),
     contentRandom: new Random(`${seed}:content`),
   };
-}
-
-function bump(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** OpenAI's duration format in reset headers: `1s`, `6m0s`, `120ms`. */
@@ -411,29 +389,21 @@ async function serve(
     return;
   }
   if (fault?.kind === 'stall') {
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(signal);
     state.quota.settle(model, reservation, inputTokens);
     return;
   }
-  let asked = slotRequest;
-  if (asked && fault?.kind === 'wrongIntent') asked = withWrongIntent(asked, state.contentRandom);
-  if (asked && fault?.kind === 'wrongLanguage')
-    asked = withWrongLanguage(asked, state.contentRandom);
-  const promptHash = createHash('sha256')
-    .update(`${model}\u0000${system}\u0000${userText}`)
-    .digest('hex')
-    .slice(0, 16);
   let text: string;
   try {
-    text = await state.answer({
+    text = await askModel(state.answer, {
       modelId: model,
       system,
+      lastUserText: userText,
       messages: request.messages,
-      slotRequest: asked,
-      seed: `${options.seed}:${promptHash}`,
+      slotRequest,
+      fault,
+      seed: options.seed,
+      contentRandom: state.contentRandom,
     });
   } catch (error) {
     state.quota.settle(model, reservation, inputTokens);
@@ -450,11 +420,7 @@ async function serve(
   text = shaped.text;
   const finishReason = shaped.cut ? 'length' : 'stop';
   const outputTokens = estimateTokens(text);
-  const latencyMs =
-    typeof options.latency === 'function'
-      ? options.latency({ modelId: model, outputTokens, random: state.latencyRandom })
-      : options.latency.minMs +
-        (options.latency.maxMs - options.latency.minMs) * state.latencyRandom.next();
+  const latencyMs = drawLatency(options.latency, model, outputTokens, state.latencyRandom);
   await sleep(latencyMs, signal);
   if (signal.aborted) {
     state.quota.settle(model, reservation, inputTokens);

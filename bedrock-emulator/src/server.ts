@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import http2, { type Http2ServerRequest } from 'node:http2';
 import net from 'node:net';
@@ -18,13 +18,7 @@ import {
 } from './converse.ts';
 import { defaultAnswer } from './default-answer.ts';
 import { encodeEvent, encodeException, type StreamException } from './eventstream.ts';
-import {
-  type Fault,
-  FaultPlan,
-  shapeAnswer,
-  withWrongIntent,
-  withWrongLanguage,
-} from './faults.ts';
+import { type Fault, FaultPlan, shapeAnswer } from './faults.ts';
 import {
   type AnswerFunction,
   defaultOutputBurndown,
@@ -35,6 +29,7 @@ import {
   resolveEmulatorOptions,
 } from './options.ts';
 import { Quota } from './quota.ts';
+import { askModel, bump, drawLatency, sleep, untilAborted } from './serving.ts';
 
 /** What the emulator has seen since it started or was last reset. */
 export interface EmulatorStats {
@@ -122,24 +117,6 @@ function emptyStats(): EmulatorStats {
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
   };
-}
-
-function bump(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
-}
-
-/** Waits `ms`, or less when the signal fires (client gone, emulator stopped). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function chunksOf(text: string, size: number): string[] {
@@ -430,30 +407,22 @@ async function serve(
 
   if (fault?.kind === 'stall') {
     // No byte until the client gives up (its request timeout) or the emulator stops.
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilAborted(signal);
     state.quota.settleCall(modelId, reservation, 0);
     return;
   }
 
-  let asked = slotRequest;
-  if (asked && fault?.kind === 'wrongIntent') asked = withWrongIntent(asked, state.contentRandom);
-  if (asked && fault?.kind === 'wrongLanguage')
-    asked = withWrongLanguage(asked, state.contentRandom);
-  const promptHash = createHash('sha256')
-    .update(`${modelId}\u0000${facts.system}\u0000${facts.lastUserText}`)
-    .digest('hex')
-    .slice(0, 16);
   let text: string;
   try {
-    text = await state.answer({
+    text = await askModel(state.answer, {
       modelId,
       system: facts.system,
+      lastUserText: facts.lastUserText,
       messages: request.messages,
-      slotRequest: asked,
-      seed: `${options.seed}:${promptHash}`,
+      slotRequest,
+      fault,
+      seed: options.seed,
+      contentRandom: state.contentRandom,
     });
   } catch (error) {
     state.quota.settleCall(modelId, reservation, 0);
@@ -479,11 +448,7 @@ async function serve(
   }
   const outputText = facts.forcedTool ? JSON.stringify(toolInput) : text;
   const outputTokens = estimateTokens(outputText);
-  const latencyMs =
-    typeof options.latency === 'function'
-      ? options.latency({ modelId, outputTokens, random: state.latencyRandom })
-      : options.latency.minMs +
-        (options.latency.maxMs - options.latency.minMs) * state.latencyRandom.next();
+  const latencyMs = drawLatency(options.latency, modelId, outputTokens, state.latencyRandom);
 
   const usage: Record<string, number> = {
     inputTokens: uncachedInput - cachePlan.writeTokens,
