@@ -131,11 +131,9 @@ export class SlotStore {
             })),
             { ignoreExisting: true },
           );
-          await em.nativeUpdate(
-            DatasetSchema,
-            { id: datasetId },
-            { itemCount: job.accepted + count, updatedAt: new Date(this.#now()) },
-          );
+          // insertItems adds the rows it inserted to the dataset's itemCount in this transaction; only the
+          // job's clock is stamped here.
+          await em.nativeUpdate(DatasetSchema, { id: datasetId }, { updatedAt: new Date(this.#now()) });
         }
         const usage = effect.usage;
         const next = {
