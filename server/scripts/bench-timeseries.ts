@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     types: { type: 'string' },
     engine: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '14' },
+    explain: { type: 'boolean', default: false },
     data: { type: 'string', default: resolve(root, '../shared/data') },
   },
 });
@@ -174,8 +175,31 @@ function richFeatures(item: Item): number[] {
   ];
 }
 
-/** 5-fold CV accuracy of gradient-boosted decision stumps (logistic loss, 150 rounds, shrinkage 0.1). */
-function boostedAccuracy(real: number[][], synth: number[][], seedText: string): number {
+const RICH_NAMES = [
+  ...FEATURE_NAMES,
+  'acf_2',
+  'acf_3',
+  'acf_6',
+  'acf_12',
+  'q05',
+  'q25',
+  'q50',
+  'q75',
+  'q95',
+  'mean_abs_step',
+  'arch_1',
+  'longest_run',
+];
+
+/**
+ * 5-fold CV accuracy of gradient-boosted decision stumps (logistic loss, 150 rounds, shrinkage 0.1), and how
+ * much each feature was used (the summed gain of the stumps that split on it, over the folds).
+ */
+function boostedAccuracy(
+  real: number[][],
+  synth: number[][],
+  seedText: string,
+): { accuracy: number; usage: number[] } {
   const rng = new Random(seedText);
   const per = Math.min(real.length, synth.length);
   const rows = [...rng.shuffle(real).slice(0, per), ...rng.shuffle(synth).slice(0, per)].map((r) =>
@@ -186,6 +210,7 @@ function boostedAccuracy(real: number[][], synth: number[][], seedText: string):
   const folds = 5;
   let correct = 0;
   const width = rows[0]!.length;
+  const usage = new Array<number>(width).fill(0);
   for (let f = 0; f < folds; f++) {
     const test = order.filter((_, k) => k % folds === f);
     const train = order.filter((_, k) => k % folds !== f);
@@ -226,6 +251,10 @@ function boostedAccuracy(real: number[][], synth: number[][], seedText: string):
         }
       }
       if (best.gain < 0) break;
+      // The gain over a no-split stump, so usage reads as how much the feature separated.
+      let g = 0;
+      for (const v of grad) g += v;
+      usage[best.j]! += Math.max(0, best.gain - (g * g) / train.length);
       const stump = { j: best.j, cut: best.cut, left: 4 * best.left, right: 4 * best.right };
       stumps.push(stump);
       for (let i = 0; i < rows.length; i++) {
@@ -234,7 +263,17 @@ function boostedAccuracy(real: number[][], synth: number[][], seedText: string):
     }
     for (const i of test) if ((score[i]! > 0 ? 1 : 0) === labels[i]) correct++;
   }
-  return correct / rows.length;
+  return { accuracy: correct / rows.length, usage };
+}
+
+/** Area under the ROC curve of one feature (real vs synthetic): 0.5 when it does not separate them. */
+function featureAuc(real: number[], synth: number[]): number {
+  const r = real.filter(Number.isFinite);
+  const s = synth.filter(Number.isFinite);
+  if (!r.length || !s.length) return 0.5;
+  let wins = 0;
+  for (const a of s) for (const b of r) wins += a > b ? 1 : a === b ? 0.5 : 0;
+  return wins / (r.length * s.length);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -334,11 +373,29 @@ for (const engine of engines) {
       FEATURE_NAMES,
       `bench:${typeId}`,
     );
-    const boosted = boostedAccuracy(
-      real.items.map(richFeatures),
-      synth.map(richFeatures),
-      `boost:${typeId}`,
-    );
+    const realRich = real.items.map(richFeatures);
+    const synthRich = synth.map(richFeatures);
+    const { accuracy: boosted, usage } = boostedAccuracy(realRich, synthRich, `boost:${typeId}`);
+    if (args.explain) {
+      // The features the boosted stumps split on most, with their real and synthetic medians.
+      const total = usage.reduce((x, y) => x + y, 0) || 1;
+      const median = (xs: number[]) => {
+        const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
+        return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
+      };
+      const top = usage
+        .map((u, j) => ({ j, u }))
+        .sort((x, y) => y.u - x.u)
+        .slice(0, 6);
+      console.log(`  ${typeId}: the boosted stumps' most used features`);
+      for (const { j, u } of top) {
+        const r = realRich.map((row) => row[j]!);
+        const s = synthRich.map((row) => row[j]!);
+        console.log(
+          `    ${RICH_NAMES[j]!.padEnd(16)} share=${(u / total).toFixed(2)} auc=${featureAuc(r, s).toFixed(2)} real=${median(r).toPrecision(3)} synth=${median(s).toPrecision(3)}`,
+        );
+      }
+    }
     const nn = nnRatio(real.items, synth);
     const row: Row = {
       engine,

@@ -1,11 +1,12 @@
 /**
- * pnpm --filter @genesis/server exec tsx scripts/fit-series-engine.ts [--data DIR] [--output JSON]
+ * pnpm --filter @genesis/server exec tsx scripts/fit-series-engine.ts [--data DIR] [--output JSON] [--types a,b]
  *
  * Fits the calibrated series engine (`src/timeseries/calibrated.ts`) to the real reference data beside the repo
  * (`../shared/data/{electricity,energy,sensors,financial}/`) and writes the parameters of the 16 types to
  * `data/reference/series-engine.params.json`: per real series, its level, daily and weekly profiles, hourly
  * residual spread, residual quantiles and autocorrelation (smooth fast noise and slow swings), the day-to-day
- * variation of its daily cycle's amplitude (or, for prices, its GARCH-t returns). Statistics
+ * variation of its daily cycle's amplitude, its meter's resolution or share of held values, the shares of values at
+ * its bounds and the volatility of its steps (or, for prices, its GARCH-t returns). Statistics
  * only, never a series' values. Without the data it says so and exits 0, leaving the shipped file as it is.
  *
  * - electricity: the 203 clients have no type; every electricity type is fitted on all of them, its levels
@@ -14,16 +15,21 @@
  * - energy, sensors: each series' hours are read in its site's time zone (Europe for OPSD, Cambridge and the
  *   Danish meters; Beijing or Bedford for the sensors), so profiles are in local time.
  * - financial: daily; stocks, exchange rates and volumes on trading days, crypto every day.
+ *
+ * `--types a,b` refits only those types and keeps the others as the output file has them (the four electricity
+ * types are fitted together: name any of them).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getSeriesType, SERIES_TYPES } from '@genesis/schema/catalog/series';
 import {
+  type EngineParams,
   type FitInput,
   fitType,
   paramsFile,
   type TypeParams,
+  typesOf,
 } from '../src/timeseries/calibrated.ts';
 import { typeSpec } from '../src/timeseries/specs.ts';
 import { aqiOfPm25, readLong } from '../src/validation/series/reference-data.ts';
@@ -38,8 +44,10 @@ const { values: args } = parseArgs({
       type: 'string',
       default: resolve(root, 'data/reference/series-engine.params.json'),
     },
+    types: { type: 'string' },
   },
 });
+const only = args.types ? new Set(args.types.split(',')) : null;
 const dataDir = resolve(args.data!);
 const output = resolve(args.output!);
 if (!existsSync(resolve(dataDir, 'energy/energy.csv'))) {
@@ -129,9 +137,20 @@ const TYPE_ZONES: Record<string, string> = {
 
 const types: Record<string, TypeParams> = {};
 let electricityPopulation: TypeParams['series'] | null = null;
+const kept = only
+  ? typesOf(JSON.parse(readFileSync(output, 'utf8')) as EngineParams)
+  : ({} as Record<string, TypeParams>);
+const electricityIds = SERIES_TYPES.filter((t) => t.domain === 'electricity').map((t) => t.id);
+const refit = (id: string) =>
+  !only || only.has(id) || (electricityIds.includes(id) && electricityIds.some((e) => only.has(e)));
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const info of SERIES_TYPES) {
   const type = getSeriesType(info.id)!;
+  if (!refit(type.id)) {
+    types[type.id] = kept[type.id]!;
+    if (type.domain === 'electricity') electricityPopulation ??= kept[type.id]!.series;
+    continue;
+  }
   const financial = type.domain === 'financial';
   const inputs = type.domain === 'electricity' ? electricity : (byType.get(type.id) ?? []);
   let levelScale = 1;

@@ -9,14 +9,16 @@
  *   daily profile, times or plus a day-of-week level) plus a residual whose spread depends on the hour
  *   (heteroscedasticity; zero at night for solar), whose marginal is the fitted quantile function (fat tails,
  *   zeros, saturation) and whose dependence is a Gaussian copula with a two-component AR(1) autocorrelation
- *   (fast noise and slow weather or demand swings);
+ *   (fast noise and slow weather or demand swings), with calm and active spells in its steps, checked by drawing
+ *   series from the fit and comparing their autocorrelation with the real one's; values are read at the real
+ *   meter's resolution or held as often as real ones, and bounds the data sits on clamp while others reflect;
  * - `price` (stocks, crypto, exchange rates): log returns from a GARCH(1,1) with Student-t innovations (fat
  *   tails, volatility clustering), a drift, and the share of days the price does not move.
  *
  * `fitSeries` fits one series; `renderCalibrated` draws one. The shipped parameters
  * (`data/reference/series-engine.params.json`) are written by `scripts/fit-series-engine.ts`.
  */
-import type { Random } from '@genesis/schema/random';
+import { Random } from '@genesis/schema/random';
 import { Gauss, normalCdf } from './noise.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 
@@ -58,6 +60,31 @@ export interface SeasonalSeriesParams {
    * temperature swing for the whole day; noise alone would not.
    */
   amp?: [number, number];
+  /**
+   * The meter's resolution on the common scale (optional, none when absent): the real values all lie on a grid
+   * of this step (whole degrees, whole hPa, 0.1 kWh), so drawn values are rounded to it and repeat as real
+   * readings do.
+   */
+  res?: number;
+  /**
+   * Shares of the real values at `lo` and at `hi` (optional, [0, 0] when absent). A bound the data sits on
+   * (zeros, humidity saturated at 100%) is kept by clamping; one it only touches is a reflecting edge, so a
+   * drawn series does not stick to its minimum for hours as no real one did.
+   */
+  atoms?: [number, number];
+  /**
+   * Volatility of the noise's steps (optional, none when absent): the standard deviation of the log of a slowly
+   * varying factor that scales the innovations, and its AR(1) coefficient per fitted step. Real weather and
+   * demand alternate calm spells (tiny steps) with active ones (large steps): their steps are heavy-tailed, so
+   * the mean step is smaller than a Gaussian process of the same autocorrelation would take.
+   */
+  vol?: [number, number];
+  /**
+   * Share of points that repeat the previous value (optional, none when absent), for series that are not on a
+   * coarse grid yet stand still as often as read ones: relative humidity computed from whole-degree temperature
+   * and dew point keeps its value until one of them moves, then jumps.
+   */
+  hold?: number;
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -209,6 +236,41 @@ function acfAt(xs: ArrayLike<number>, lags: readonly number[]): number[] {
   });
 }
 
+/** Lag-1 autocorrelation of a series' first differences. */
+function diffLag1(xs: ArrayLike<number>): number {
+  const d = new Float64Array(Math.max(0, xs.length - 1));
+  for (let i = 1; i < xs.length; i++) d[i - 1] = xs[i]! - xs[i - 1]!;
+  return acfAt(d, [1])[0]!;
+}
+
+/** Autocorrelation at `lags` of a series with gaps (NaN), over the pairs of points that are both present. */
+function gappedAcf(xs: Float64Array, lags: readonly number[]): number[] {
+  let sum = 0;
+  let count = 0;
+  for (const x of xs) {
+    if (!Number.isNaN(x)) {
+      sum += x;
+      count++;
+    }
+  }
+  const m = count ? sum / count : 0;
+  let den = 0;
+  for (const x of xs) if (!Number.isNaN(x)) den += (x - m) ** 2;
+  den /= Math.max(1, count);
+  return lags.map((lag) => {
+    let num = 0;
+    let pairs = 0;
+    for (let i = lag; i < xs.length; i++) {
+      const a = xs[i]!;
+      const b = xs[i - lag]!;
+      if (Number.isNaN(a) || Number.isNaN(b)) continue;
+      num += (a - m) * (b - m);
+      pairs++;
+    }
+    return pairs > 10 && den > 0 ? num / pairs / den : 0;
+  });
+}
+
 /** Inverse normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
   const a = [
@@ -283,6 +345,12 @@ export function smoothArAcf(a: number, c: number, k: number): number {
 
 /** Weight of the differences' lag-1 autocorrelation in the ACF fit, against the squared errors of 51 lags. */
 const DIFF_WEIGHT = 0.05;
+/**
+ * Weight of the short-lag variogram, log(1 - rho) at lags 1 and 2, in the ACF fit. How far a series moves from
+ * one point to the next is 1 - rho(1), a small number whose absolute error the sum over 51 lags barely weighs:
+ * a fit 0.003 off at lag 1 of a pressure series (rho 0.995) draws series whose steps are 30% larger.
+ */
+const STEP_WEIGHT = 0.02;
 
 /** Autocorrelation of first differences at lag 1 from the autocorrelation at lags 1 and 2. */
 const diffAcf1 = (r1: number, r2: number) => (r1 < 1 ? (2 * r1 - 1 - r2) / (2 * (1 - r1)) : 0);
@@ -314,10 +382,15 @@ export function fitAcfMixture(
   rho: readonly number[],
   lags: readonly number[],
   n?: number,
+  /** The differences' lag-1 autocorrelation to fit, when not the one `rho` implies (see `fitSeasonal`). */
+  diffTarget?: number,
 ): [number, number, number, number] {
   let best: [number, number, number, number] = [1, 0, 0.99, 0];
   let bestErr = Number.POSITIVE_INFINITY;
-  const target = lags[0] === 1 && lags[1] === 2 ? diffAcf1(rho[0]!, rho[1]!) : null;
+  const shortLags = lags[0] === 1 && lags[1] === 2;
+  const target = shortLags ? (diffTarget ?? diffAcf1(rho[0]!, rho[1]!)) : null;
+  const logStep = (r: number) => Math.log(Math.max(1e-4, 1 - r));
+  const steps = shortLags ? [logStep(rho[0]!), logStep(rho[1]!)] : null;
   const fast = new Float64Array(lags.length);
   const slow = new Float64Array(lags.length);
   const model = new Float64Array(lags.length);
@@ -342,6 +415,11 @@ export function fitAcfMixture(
           }
           if (target !== null) {
             err += DIFF_WEIGHT * (diffAcf1(model[0]!, model[1]!) - target) ** 2;
+          }
+          if (steps) {
+            err +=
+              STEP_WEIGHT *
+              ((logStep(model[0]!) - steps[0]!) ** 2 + (logStep(model[1]!) - steps[1]!) ** 2);
           }
           if (err < bestErr) {
             bestErr = err;
@@ -369,6 +447,37 @@ function movingAverage(xs: ArrayLike<number>, window: number): Float64Array {
     out[i] = (prefix[b]! - prefix[a]!) / (b - a);
   }
   return out;
+}
+
+/** Candidate meter resolutions, coarsest first. */
+const GRID_STEPS = [100, 50, 20, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
+
+/**
+ * The coarsest of `GRID_STEPS` that every value is a whole multiple of (the resolution the series was read or
+ * stored at: whole degrees, 0.1 kWh), or 0 when none is.
+ */
+export function gridStep(values: ArrayLike<number>): number {
+  for (const d of GRID_STEPS) {
+    let ok = true;
+    for (let i = 0; i < values.length && ok; i++) {
+      const k = values[i]! / d;
+      if (Math.abs(k - Math.round(k)) > 1e-6 + 1e-9 * Math.abs(k)) ok = false;
+    }
+    if (ok) return d;
+  }
+  return 0;
+}
+
+/** A bound holding at least this share of a series' values is one it sits on (clamped), not a reflecting edge. */
+const ATOM = 0.02;
+
+/** The 1-2-5 number nearest to x on a log scale (a meter's resolution in the drawn series' own unit). */
+export function niceStep(x: number): number {
+  if (!(x > 0)) return 0;
+  const e = Math.floor(Math.log10(x));
+  const m = x / 10 ** e;
+  const pick = m < Math.sqrt(2) ? 1 : m < Math.sqrt(10) ? 2 : m < Math.sqrt(50) ? 5 : 10;
+  return Number((pick * 10 ** e).toPrecision(1));
 }
 
 export interface FitOptions {
@@ -459,6 +568,35 @@ export function fitSeasonal(
   dWk = dWk.map((x, h) => (Number.isFinite(x) ? x : all[h]!));
   dWe = dWe.map((x, h) => (Number.isFinite(x) ? x : all[h]!));
 
+  // The daily profile itself is shrunk toward flat by how much of its shape the noise within days could have
+  // drawn (each hour's mean is over a few weeks of days): a weak daily cycle, as of a smoothed heat meter or wind
+  // power, must not come out of every drawn series stronger than its source's. Not for series that are off at
+  // night (the night is not noise), nor for loads with a weekly cycle of people's schedules (kept as measured,
+  // as their weekday pattern is below); weather's strong cycles keep nearly all of theirs.
+  if (hourly && !options.weekly && !(relative && Math.min(...dWk) < NIGHT)) {
+    let within = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const k = weekend(dowOf[i]!) ? 1 : 0;
+      const dev = relative ? (dayTrend[i]! > 0 ? y[i]! / dayTrend[i]! : 1) : y[i]! - dayTrend[i]!;
+      within += (dev - (k ? dWe : dWk)[hourOf[i]!]!) ** 2;
+      count++;
+    }
+    const centreOf = (p: number[]) => mean(p);
+    for (const k of [0, 1]) {
+      const p = k ? dWe : dWk;
+      const c = centreOf(p);
+      const signal = mean(p.map((x) => (x - c) ** 2));
+      const perHour = mean(dCount[k]!);
+      if (!(perHour > 0)) continue;
+      const noise = within / Math.max(1, count) / perHour;
+      const factor = signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
+      const shrunk = p.map((x) => c + factor * (x - c));
+      if (k) dWe = shrunk;
+      else dWk = shrunk;
+    }
+  }
+
   // The seasonal expectation and the residual.
   const expected = (i: number) => {
     const d = (weekend(dowOf[i]!) ? dWe : dWk)[hourOf[i]!]!;
@@ -507,19 +645,41 @@ export function fitSeasonal(
   const stdIdx: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = hsd[hourOf[i]!]!;
-    if (s > 1e-6 * typical && s > 0) {
+    // Hours the drawn series is off (a relative profile under NIGHT: solar at night) carry no noise.
+    const off = relative && (weekend(dowOf[i]!) ? dWe : dWk)[hourOf[i]!]! < NIGHT;
+    if (s > 1e-6 * typical && s > 0 && !off) {
       std.push(resid[i]! / s);
       stdIdx.push(i);
     }
   }
   if (std.length < 24) return null;
   const q = quantiles(std, QUANTILE_PROBS);
-  // Dependence: the autocorrelation of the normal scores, on the points with a residual (consecutive in time
-  // for everything but solar nights, whose gaps the fit tolerates).
+  // Dependence: the autocorrelation of the normal scores at time lags, over the pairs of points that both have a
+  // residual (all of them but solar's nights: counting daylight points as consecutive would read a night as one
+  // hour, and the noise drawn hour by hour would be rougher than the real daylight).
   const scores = normalScores(std);
   const lags = ACF_FIT_LAGS.filter((l) => l < scores.length / 3);
-  const rho = acfAt(scores, lags);
-  const acf = fitAcfMixture(rho, lags, scores.length);
+  let rho: number[];
+  if (stdIdx.length === n) rho = acfAt(scores, lags);
+  else {
+    const full = new Float64Array(n).fill(Number.NaN);
+    stdIdx.forEach((i, k) => {
+      full[i] = scores[k]!;
+    });
+    rho = gappedAcf(full, lags);
+  }
+  // A series read at a coarse resolution carries rounding noise (variance step^2 / 12), white and independent
+  // of the process: the process's own autocorrelation is the measured one over 1 - that share of the variance.
+  // Drawn series are rounded again (see `res`), so the noise is added back once, not twice.
+  const grid = gridStep(values);
+  const res = grid > 0 ? grid / (relative ? level : scale) : 0;
+  const hsdMs = mean(hsd.map((x) => x * x));
+  const noiseShare = res > 0 && hsdMs > 0 ? (res * res) / 12 / hsdMs : 0;
+  if (noiseShare > 0 && noiseShare < 0.5) {
+    rho = rho.map((r) => Math.min(0.9999, r / (1 - noiseShare)));
+  }
+  let acf = fitAcfMixture(rho, lags, scores.length);
+  const vol = fitVolatility(scores, acf);
 
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -527,7 +687,26 @@ export function fitSeasonal(
     lo = Math.min(lo, x);
     hi = Math.max(hi, x);
   }
-  return {
+  // Points repeating the previous value (a zero that follows a zero is an "off" hour, not a reading standing still).
+  let repeats = 0;
+  let moves = 0;
+  for (let i = 1; i < n; i++) {
+    if (values[i] === 0 && values[i - 1] === 0) continue;
+    moves++;
+    if (values[i] === values[i - 1]) repeats++;
+  }
+  // A resolution is kept unless it is lost in the data's own digits; one coarse against the spread (at least
+  // 1/200 of it) explains the repeats, a finer one does not, and the repeats are then held values.
+  const stored = res > 0 && grid / scale >= 1e-4;
+  const coarse = res > 0 && grid / scale >= 0.005;
+  const hold = !coarse && moves > 0 && repeats / moves >= 0.03 ? repeats / moves : 0;
+  let atLo = 0;
+  let atHi = 0;
+  for (const x of y) {
+    if (x === lo) atLo++;
+    if (x === hi) atHi++;
+  }
+  const fitted: SeasonalSeriesParams = {
     level: r4(level),
     scale: relative ? 0 : r4(scale),
     dWk: dWk.map(r4),
@@ -539,7 +718,133 @@ export function fitSeasonal(
     lo: r4(lo),
     hi: r4(hi),
     ...(amp ? { amp: [r4(amp[0]), r4(amp[1])] as [number, number] } : {}),
+    ...(stored ? { res: r4(res) } : {}),
+    ...(hold > 0 ? { hold: r4(hold) } : {}),
+    atoms: [r4(atLo / n), r4(atHi / n)],
+    ...(vol ? { vol: [r4(vol[0]), r4(vol[1])] as [number, number] } : {}),
   };
+  // The autocorrelation is fitted on the residual's normal scores, but what a reader sees is the series: its
+  // profile, hourly spread, marginal and resolution map the noise's dependence onto the values in ways a
+  // Gaussian copula only approximates (real wind and pressure are more persistent in their values than in their
+  // ranks). So the fit is checked by simulation: series are drawn from it (the same four draws each round, so
+  // the rounds compare like with like), their values' autocorrelation is compared with the real series' own, the
+  // gap is added to the noise's target, and the noise refitted (twice at most). Hourly series only; solar's
+  // noise lags count daylight points, so there the gap at a time lag corrects in the right direction, if not by
+  // exactly the right amount.
+  if (hourly) {
+    const real = acfAt(y, lags);
+    const drawn: TypeParams = {
+      kind: 'seasonal',
+      transform: options.transform,
+      stepMs: options.stepMs,
+      calendar: 'always',
+      timeZone: options.timeZone,
+      levelScale: 1,
+      source: 'fit',
+      series: [fitted],
+    };
+    let target = rho;
+    // The smoothness of the steps (lag-1 autocorrelation of the differences) is checked the same way.
+    const realDiff = diffLag1(y);
+    let diffTarget = lags[0] === 1 && lags[1] === 2 ? diffAcf1(rho[0]!, rho[1]!) : undefined;
+    for (let round = 0; round < 2; round++) {
+      let simDiff = 0;
+      const sim = new Float64Array(lags.length);
+      const draws = 4;
+      for (let k = 0; k < draws; k++) {
+        const series = renderCalibrated(
+          drawn,
+          {
+            length: n,
+            startMs: times[0]!,
+            stepMs: options.stepMs,
+            timeZone: options.timeZone,
+            extensive: false,
+          },
+          new Random(`fit:${k}`),
+        );
+        const step = series.resolution;
+        const values =
+          step > 0 ? series.values.map((v) => Math.round(v / step) * step) : series.values;
+        acfAt(values, lags).forEach((r, j) => {
+          sim[j]! += r / draws;
+        });
+        simDiff += diffLag1(values) / draws;
+      }
+      const gap = real.map((r, j) => r - sim[j]!);
+      const diffGap = realDiff - simDiff;
+      if (Math.max(...gap.map(Math.abs)) < 0.005 && Math.abs(diffGap) < 0.02) break;
+      target = target.map((r, j) => Math.min(0.9995, Math.max(-0.99, r + gap[j]!)));
+      if (diffTarget !== undefined)
+        diffTarget = Math.min(0.99, Math.max(-0.99, diffTarget + diffGap));
+      acf = fitAcfMixture(target, lags, scores.length, diffTarget);
+      fitted.acf = [r4(acf[0]), r4(acf[1]), r4(acf[2]), r4(acf[3])];
+    }
+  }
+  return fitted;
+}
+
+/**
+ * The step volatility to draw with so that drawn series show the measured one: the renderer maps its noise back
+ * onto normal scores (see `mixtureNoise`), which tames the steps' tails a little (more for rough noise), so the
+ * volatility is found by drawing the noise of `acf` at a grid of values and keeping the one whose measured
+ * volatility is nearest the series'.
+ */
+function fitVolatility(scores: ArrayLike<number>, acf: readonly number[]): [number, number] | null {
+  const measured = stepVolatility(scores);
+  if (!measured) return null;
+  let best = measured;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (let k = 1; k <= 20; k++) {
+    const s = k / 10;
+    const draw = mixtureNoise(
+      Math.max(scores.length, 1000),
+      acf,
+      1,
+      new Gauss(new Random('volatility')),
+      [s, measured[1]],
+    );
+    const seen = stepVolatility(draw)?.[0] ?? 0;
+    const err = Math.abs(seen - measured[0]);
+    if (err < bestErr) {
+      bestErr = err;
+      best = [s, measured[1]];
+    }
+  }
+  return best;
+}
+
+/**
+ * The volatility of a Gaussianised series' steps: with innovations scaled by exp(s v) (v a unit-variance AR(1)
+ * of coefficient r), a step is a Gaussian times that factor, so E|d| / sqrt(E d^2) = sqrt(2 / pi) exp(-s^2 / 2)
+ * gives s, and the autocorrelation of log|d| at lag k, s^2 r^k / (s^2 + pi^2 / 8), gives r (the log of a
+ * squared Gaussian has variance pi^2 / 2, so of |g| pi^2 / 8). Null when the steps are as Gaussian as noise
+ * allows.
+ */
+export function stepVolatility(scores: ArrayLike<number>): [number, number] | null {
+  const d: number[] = [];
+  for (let i = 1; i < scores.length; i++) d.push(scores[i]! - scores[i - 1]!);
+  if (d.length < 100) return null;
+  let abs = 0;
+  let sq = 0;
+  for (const x of d) {
+    abs += Math.abs(x);
+    sq += x * x;
+  }
+  if (!(sq > 0)) return null;
+  const ratio = abs / d.length / Math.sqrt(sq / d.length);
+  const s2 = Math.min(2, -2 * Math.log(ratio / Math.sqrt(2 / Math.PI)));
+  // Below s = 0.25 the ratio is within what sampling and the fit's residual make of Gaussian steps.
+  if (!(s2 > 0.0625)) return null;
+  const logs = d.filter((x) => Math.abs(x) > 1e-9).map((x) => Math.log(Math.abs(x)));
+  const share = s2 / (s2 + (Math.PI * Math.PI) / 8);
+  const estimates: number[] = [];
+  const lagged = [6, 24];
+  acfAt(logs, lagged).forEach((r, i) => {
+    if (r > 0) estimates.push(Math.min(1, r / share) ** (1 / lagged[i]!));
+  });
+  const r = estimates.length ? Math.exp(mean(estimates.map(Math.log))) : 0.9;
+  return [Math.sqrt(s2), Math.min(0.999, Math.max(0.5, r))];
 }
 
 /**
@@ -562,7 +867,9 @@ function dayAmplitudes(
   const days: { start: number; a: number; placebo: number }[] = [];
   const weekend = (d: number) => d === 0 || d === 6;
   const meanOf = (xs: readonly number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-  const centre = [meanOf(dWk), meanOf(dWe)];
+  // A series that is off at night (solar) scales its whole bell (a cloudy day makes less, a clear one more); any
+  // other scales its swing around the day's mean.
+  const centre = hasNight(dWk, w) ? [0, 0] : [meanOf(dWk), meanOf(dWe)];
   const deviation = (i: number, shift = 0) => {
     const k = weekend(dowOf[i]!) ? 1 : 0;
     const profile = k ? dWe : dWk;
@@ -718,6 +1025,8 @@ export interface CalibratedSeries {
   times: number[];
   /** The level drawn for the series, in the type's unit per point. */
   level: number;
+  /** The resolution the values are read at, in the type's unit per point (0: none); see `res`. */
+  resolution: number;
 }
 
 function mix(a: number[], b: number[], t: number): number[] {
@@ -750,6 +1059,7 @@ function mixtureNoise(
   acf: readonly number[],
   stepRatio: number,
   gauss: Gauss,
+  vol?: readonly [number, number],
 ): Float64Array {
   const [w, a0, b0, c0 = 0] = acf as [number, number, number, number?];
   const a = a0 ** stepRatio;
@@ -767,17 +1077,31 @@ function mixtureNoise(
   const out = new Float64Array(n);
   const sw = Math.sqrt(w) / fastSd;
   const sv = Math.sqrt(1 - w);
+  // The step volatility: innovations scaled by exp(s x - s^2), x a unit AR(1), so their mean square stays 1.
+  const [s = 0, r0 = 0] = vol ?? [];
+  const r = r0 ** stepRatio;
+  const ir = Math.sqrt(1 - r * r);
+  let x = s > 0 ? gauss.next() : 0;
   for (let i = 0; i < n; i++) {
     out[i] = sw * u + sv * v;
-    e = c * e + ic * gauss.next();
+    const f = s > 0 ? Math.exp(s * x - s * s) : 1;
+    if (s > 0) x = r * x + ir * gauss.next();
+    e = c * e + ic * f * gauss.next();
     u = a * u + e;
-    v = b * v + ib * gauss.next();
+    v = b * v + ib * f * gauss.next();
   }
-  return out;
+  // With a varying volatility the draws are a scale mixture of normals; mapped back onto normal scores by rank,
+  // the quantile function then gives the fitted marginal, and the order (the dynamics) is kept.
+  return s > 0 ? normalScores(out) : out;
 }
 
 /** A relative daily profile below this reads as "off": solar plants at night. */
 const NIGHT = 0.02;
+
+/** Whether a relative profile has hours that are off (solar's nights); `w` is null for standardised series. */
+function hasNight(dWk: readonly number[], w: readonly number[] | null): boolean {
+  return w !== null && Math.min(...dWk) < NIGHT;
+}
 
 function quantileMap(q: readonly number[], z: number): number {
   const p = normalCdf(z);
@@ -837,7 +1161,7 @@ export function renderCalibrated(
       s2 = omega + (alpha * (r * r)) / ratio + beta * s2;
       price *= Math.exp(r);
     }
-    return { values, times, level };
+    return { values, times, level, resolution: 0 };
   }
 
   const a = pick() as SeasonalSeriesParams;
@@ -852,24 +1176,32 @@ export function renderCalibrated(
   // series has (mixing a smooth fast component with a rough one gives a series less persistent than both).
   const acf = a.acf;
   const [ampSd, ampRho] = mix(a.amp ?? [0, 0], b.amp ?? [0, 0], t) as [number, number];
-  const lo = Math.min(a.lo, b.lo);
-  const hi = t * a.hi + (1 - t) * b.hi;
+  const hold = a.hold ?? 0;
   const relative = params.transform === 'relative';
   const level =
     (relative ? a.level * params.levelScale : a.level) *
     Math.exp(relative ? 0.1 * gauss.next() : 0);
   const scale = relative ? 0 : t * a.scale + (1 - t) * b.scale;
+  // The bounds are the first series' own, where they are in its unit (humidity saturates at 100%, whatever the
+  // drawn level), put on this series' common scale. Without `atoms` (parameters fitted before they were), the
+  // bounds are blended and every bound clamps.
+  const toScale = relative ? (a.level * params.levelScale) / level : a.scale / scale;
+  const lo = a.atoms ? a.lo * toScale : Math.min(a.lo, b.lo);
+  const hi = a.atoms ? a.hi * toScale : t * a.hi + (1 - t) * b.hi;
+  const reflectLo = a.atoms !== undefined && a.atoms[0] < ATOM;
+  const reflectHi = a.atoms !== undefined && a.atoms[1] < ATOM;
   const hourlyModel = params.stepMs < DAY_MS;
   // Sub-steps per point when the request is coarser than the fitted step (a daily point averages 24 hours).
   const sub =
     request.stepMs > params.stepMs ? Math.min(168, Math.round(request.stepMs / params.stepMs)) : 1;
   const fineStep = request.stepMs / sub;
   const clock = localClock(request.timeZone);
-  const noise = mixtureNoise(n * sub, acf, fineStep / params.stepMs, gauss);
+  const noise = mixtureNoise(n * sub, acf, fineStep / params.stepMs, gauss, a.vol);
   const weekend = (d: number) => d === 0 || d === 6;
   const centre = (profile: number[]) => profile.reduce((x, y) => x + y, 0) / profile.length;
-  const centreWk = centre(dWk);
-  const centreWe = centre(dWe);
+  const night = hasNight(dWk, relative ? w : null);
+  const centreWk = night ? 0 : centre(dWk);
+  const centreWe = night ? 0 : centre(dWe);
   // The day's amplitude factor: an AR(1) across local days (a run of cloudy days, a heatwave's big swings).
   let amplitude = ampSd > 0 ? ampSd * gauss.next() : 0;
   let lastHour = -1;
@@ -888,6 +1220,8 @@ export function renderCalibrated(
       const swing = hourlyModel ? amplitude * (d - (we ? centreWe : centreWk)) : 0;
       const seasonal = relative ? (d + swing) * w[dow]! : d + swing + w[dow]!;
       let y = seasonal + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+      if (y < lo && reflectLo) y = 2 * lo - y;
+      if (y > hi && reflectHi) y = 2 * hi - y;
       y = Math.min(hi, Math.max(lo, y));
       // Hours whose typical value is under 2% of the mean are off (solar at night): exactly zero.
       if (relative && d < NIGHT) y = 0;
@@ -895,12 +1229,13 @@ export function renderCalibrated(
     }
     const y = sum / sub;
     values[i] = relative ? y * level : level + y * scale;
+    if (hold > 0 && i > 0 && rng.next() < hold) values[i] = values[i - 1]!;
   }
-  if (relative && request.extensive) {
-    const factor = request.stepMs / params.stepMs;
-    for (let i = 0; i < n; i++) values[i] = values[i]! * factor;
-  }
-  return { values, times, level: relative ? level : level };
+  const factor = relative && request.extensive ? request.stepMs / params.stepMs : 1;
+  if (factor !== 1) for (let i = 0; i < n; i++) values[i] = values[i]! * factor;
+  // The meter of the first series: its step in this series' unit (a sum over hours keeps the hourly step).
+  const resolution = a.res ? niceStep(a.res * (relative ? level * Math.min(1, factor) : scale)) : 0;
+  return { values, times, level, resolution };
 }
 
 // ---------------------------------------------------------------------------------------------------------

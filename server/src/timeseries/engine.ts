@@ -225,7 +225,7 @@ function renderFromCalibration(
   });
   let typical = 0;
   for (const x of values) typical += Math.abs(x) / n;
-  const target = roundAll(values, bounds, typical);
+  const target = roundAll(values, bounds, typical, drawn.resolution);
   const timestamps = drawn.times.map((t) => new Date(t).toISOString());
   const spanMs = drawn.times[n - 1]! - drawn.times[0]! + stepMs;
   return {
@@ -440,17 +440,23 @@ function clip(values: Float64Array, bounds: Bounds): void {
 }
 
 /**
- * Rounds to about five significant digits of the level (keeps JSON compact), without stepping outside the
- * bounds: a value that would round onto an exclusive floor keeps its precision.
+ * Rounds to the meter's resolution when the calibration has one, else to about five significant digits of the
+ * level (keeps JSON compact), without stepping outside the bounds: a value that would round onto an exclusive
+ * floor keeps its precision.
  */
-function roundAll(values: Float64Array, bounds: Bounds, level: number): number[] {
+function roundAll(values: Float64Array, bounds: Bounds, level: number, resolution = 0): number[] {
   const magnitude = Math.abs(level) > 0 ? Math.floor(Math.log10(Math.abs(level))) : 0;
-  const decimals = Math.min(12, Math.max(0, 4 - magnitude));
+  const decimals =
+    resolution > 0
+      ? Math.max(0, -Math.floor(Math.log10(resolution) + 1e-9))
+      : Math.min(12, Math.max(0, 4 - magnitude));
   const factor = 10 ** decimals;
   const out = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
-    const rounded = Math.round(value * factor) / factor;
+    // A calibrated series is read at its meter's resolution (whole degrees, 0.1 kWh): docs/timeseries.md.
+    const onGrid = resolution > 0 ? Math.round(value / resolution) * resolution : value;
+    const rounded = Math.round(onGrid * factor) / factor;
     out[i] = rounded >= bounds.min && rounded <= bounds.max ? rounded : value;
   }
   return out;
