@@ -15,11 +15,15 @@
  *
  * All are scored by 5-fold stratified CV on the SAME folds (ours, passed to scikit-learn as a PredefinedSplit),
  * and timed fitting vectorizer + model on all 10,003 texts (median of --repeats; ours includes booting its
- * worker threads when it has more than one). The timed fits take turns (a round fits each side once, the
- * order rotating from round to round), so load from other work on a shared machine falls on all sides alike.
- * One extra fit of ours on all texts counts the features and the solver's passes over the data per class
- * (scikit-learn's, from its timed fits: `n_iter_` is the largest over the classes). Speed is only ever printed
- * here, never asserted in tests.
+ * worker threads when it has more than one: t threads are the calling thread and t − 1 workers). The timed fits
+ * take turns (a round fits each side once, the order rotating from round to round), so load from other work on
+ * a shared machine falls on all sides alike. One extra fit of ours on all texts counts the features and the
+ * solver's passes over the data per class (scikit-learn's, from its timed fits: `n_iter_` is the largest over
+ * the classes). Speed is only ever printed here, never asserted in tests.
+ *
+ * Old vs new in the same process: the SVM solver on the `best` features of all texts, one thread, at the
+ * preset's tolerance, with its WebAssembly inner loops and with the JavaScript ones they replaced (CPU time,
+ * alternating, median of --repeats), and whether both give every training text the same top class.
  *
  * Usage: tsx scripts/bench-training.ts [--csv PATH] [--repeats N] [--threads N]
  */
@@ -36,6 +40,7 @@ import { Vectorizer } from '../src/training/features.ts';
 import { fitLinearSvm } from '../src/training/models/svm.ts';
 import { trainClassifier } from '../src/training/pipeline.ts';
 import { presetConfig } from '../src/training/presets.ts';
+import { linearScores } from '../src/training/sparse.ts';
 import { defaultThreads } from '../src/training/threads.ts';
 
 const { values: args } = parseArgs({
@@ -95,6 +100,8 @@ interface Side {
   /** Wall-clock seconds of each timed fit on all texts; `fitSeconds` is their median. */
   fitTimes: number[];
   fitSeconds: number;
+  /** CPU seconds (every thread of the process) of each timed fit: steadier than wall clock on a busy machine. */
+  fitCpu: number[];
   /** Features per block (word, char_wb) on all texts. */
   features: number[];
   /** Largest and mean passes over the data per class, fitting on all texts. */
@@ -133,6 +140,7 @@ async function ours(name: string, config: TrainingConfig, threads: number): Prom
     cvSeconds: cv.timings.evaluationSeconds,
     fitTimes: [],
     fitSeconds: Number.NaN,
+    fitCpu: [],
     features: vectorizer.toJSON().blocks.map((b) => b.terms.length),
     maxPasses: Math.max(...passes),
     meanPasses: passes.reduce((a, b) => a + b, 0) / passes.length,
@@ -140,10 +148,15 @@ async function ours(name: string, config: TrainingConfig, threads: number): Prom
 }
 
 /** One timed fit of ours on all texts: vectorizer + model, as the deployable model is fitted. */
-async function oursFit(config: TrainingConfig, threads: number): Promise<number> {
+async function oursFit(
+  config: TrainingConfig,
+  threads: number,
+): Promise<{ seconds: number; cpu: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await trainClassifier(data, { ...config, evaluation: { kind: 'none' } }, { threads });
-  return (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6 };
 }
 
 const preset = await ours('genesis `best` preset', best, presetThreads);
@@ -173,9 +186,10 @@ if args['task'] == 'cv':
         'cvStd': float(cv['test_accuracy'].std()), 'macroF1': float(cv['test_f1_macro'].mean()),
         'cvSeconds': time.perf_counter() - t}))
 else:
-    t = time.perf_counter(); fitted = pipe().fit(df.text, df.category); seconds = time.perf_counter() - t
+    t = time.perf_counter(); c = time.process_time(); fitted = pipe().fit(df.text, df.category)
+    seconds = time.perf_counter() - t; cpu = time.process_time() - c
     union = fitted.steps[0][1]
-    print(json.dumps({'fitSeconds': seconds,
+    print(json.dumps({'fitSeconds': seconds, 'fitCpu': cpu,
         'features': [len(v.vocabulary_) for _, v in union.transformer_list],
         'maxPasses': int(fitted.steps[-1][1].n_iter_)}))
 `;
@@ -211,6 +225,7 @@ try {
     threads: 1,
     fitTimes: [],
     fitSeconds: Number.NaN,
+    fitCpu: [],
     features: [],
     maxPasses: Number.NaN,
   };
@@ -222,7 +237,7 @@ try {
 }
 
 // --- timed fits, taking turns ---------------------------------------------------------------------------
-const timers: [Side, () => Promise<number>][] = [
+const timers: [Side, () => Promise<{ seconds: number; cpu: number }>][] = [
   [preset, () => oursFit(best, presetThreads)],
   [equalSide, () => oursFit(equal, 1)],
 ];
@@ -231,20 +246,54 @@ if (sk) {
   timers.push([
     sk,
     async () => {
-      const out = runSklearn('fit') as Pick<Side, 'fitSeconds' | 'features' | 'maxPasses'>;
+      const out = runSklearn('fit') as Pick<Side, 'fitSeconds' | 'features' | 'maxPasses'> & {
+        fitCpu: number;
+      };
       sk.features = out.features;
       sk.maxPasses = out.maxPasses;
-      return out.fitSeconds;
+      return { seconds: out.fitSeconds, cpu: out.fitCpu };
     },
   ]);
 }
 for (let r = 0; r < repeats; r++) {
   for (let k = 0; k < timers.length; k++) {
     const [side, fit] = timers[(r + k) % timers.length]!;
-    side.fitTimes.push(await fit());
+    const { seconds, cpu } = await fit();
+    side.fitTimes.push(seconds);
+    side.fitCpu.push(cpu);
   }
 }
 for (const [side] of timers) side.fitSeconds = median(side.fitTimes);
+
+// --- old vs new solver, same process -------------------------------------------------------------------
+const solver = (() => {
+  if (best.model.kind !== 'svm') throw new Error('expected an SVM');
+  const vectorizer = Vectorizer.fit(data.texts, best.features);
+  const x = vectorizer.transform(data.texts);
+  const classes = [...new Set(data.labels)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const y = Int32Array.from(data.labels, (l) => index.get(l)!);
+  const times = { wasm: [] as number[], js: [] as number[] };
+  const top = { wasm: new Int32Array(0), js: new Int32Array(0) };
+  for (let r = 0; r < repeats; r++) {
+    for (const kernels of r % 2 ? (['js', 'wasm'] as const) : (['wasm', 'js'] as const)) {
+      const before = process.cpuUsage();
+      const model = fitLinearSvm(x, y, classes.length, { ...best.model, seed: best.seed, kernels });
+      const cpu = process.cpuUsage(before);
+      times[kernels].push((cpu.user + cpu.system) / 1e6);
+      const scores = linearScores(x, model.weights, model.bias, classes.length);
+      top[kernels] = Int32Array.from({ length: x.nRows }, (_, i) => {
+        let arg = 0;
+        for (let c = 1; c < classes.length; c++) {
+          if (scores[i * classes.length + c]! > scores[i * classes.length + arg]!) arg = c;
+        }
+        return arg;
+      });
+    }
+  }
+  const same = top.wasm.filter((c, i) => c === top.js[i]).length;
+  return { wasm: median(times.wasm), js: median(times.js), same, rows: x.nRows, times };
+})();
 
 // --- report -------------------------------------------------------------------------------------------
 const pct = (x: number) => x.toFixed(4);
@@ -260,6 +309,7 @@ const table = [
     'macro-F1',
     'CV time',
     `fit time (median of ${repeats})`,
+    'fit CPU (all threads)',
   ],
   ...sides.map((s) => [
     s.name,
@@ -271,6 +321,7 @@ const table = [
     pct(s.macroF1),
     `${s.cvSeconds.toFixed(1)} s`,
     `${s.fitSeconds.toFixed(2)} s`,
+    `${median(s.fitCpu).toFixed(2)} s`,
   ]),
 ];
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
@@ -285,25 +336,32 @@ console.log(
   `max iterations: ${sides.map((s) => `${s.name} ${s.maxIter}`).join(', ')}; ` +
     'scikit-learn reports only the largest passes over its classes (n_iter_)',
 );
+console.log(
+  `old vs new, same process (SVM solver, best features, tol ${best.model.kind === 'svm' ? best.model.tol : '?'}, ` +
+    `one thread, CPU time, median of ${repeats}): WebAssembly inner loops ${solver.wasm.toFixed(2)} s, ` +
+    `JavaScript ${solver.js.toFixed(2)} s, ratio ${(solver.wasm / solver.js).toFixed(2)}; ` +
+    `same top class for ${solver.same} of ${solver.rows} training texts`,
+);
 if (sklearn) {
   const base = sklearn;
   const ratios = [preset, equalSide].map((s) => ({
     name: s.name,
     accuracyRatio: s.cvAccuracy / base.cvAccuracy,
     fitRatio: s.fitSeconds / base.fitSeconds,
+    fitCpuRatio: median(s.fitCpu) / median(base.fitCpu),
     cvRatio: s.cvSeconds / base.cvSeconds,
   }));
   for (const r of ratios) {
     console.log(
       `ratios (${r.name} / scikit-learn): accuracy ${r.accuracyRatio.toFixed(4)}, fit time ${r.fitRatio.toFixed(2)} ` +
-        `(${(1 / r.fitRatio).toFixed(2)}× faster), CV time ${r.cvRatio.toFixed(2)}`,
+        `(${(1 / r.fitRatio).toFixed(2)}× faster), fit CPU ${r.fitCpuRatio.toFixed(2)}, CV time ${r.cvRatio.toFixed(2)}`,
     );
   }
   console.log(
     'times are wall clock on a machine that may be shared with other work: compare the ratios of this run, ' +
       'not times across runs',
   );
-  console.log(JSON.stringify({ preset, equal: equalSide, sklearn, ratios }));
+  console.log(JSON.stringify({ preset, equal: equalSide, sklearn, ratios, solver }));
 }
 
 function median(values: number[]): number {

@@ -112,6 +112,8 @@ describe('Vectorizer', () => {
       'card not arrived',
       'where is my card?',
       'tarjeta perdida',
+      // Words repeated within a text and across texts: analyzeCorpus cuts each distinct word once.
+      'my card card, my  card',
     ];
     const config = features(word(1, 2), charWb(2, 5));
     const corpus = analyzeCorpus(texts, config);
@@ -119,8 +121,9 @@ describe('Vectorizer', () => {
     expect(vec.featureNames()).toEqual(
       Vectorizer.fit([texts[0]!, texts[2]!, texts[3]!], config).featureNames(),
     );
-    const fromCorpus = csrToDense(vec.transformAnalyzed(corpus, [1, 3]));
-    const fromTexts = csrToDense(vec.transform([texts[1]!, texts[3]!]));
+    const fromCorpus = csrToDense(vec.transformAnalyzed(corpus, [1, 3, 4]));
+    const fromTexts = csrToDense(vec.transform([texts[1]!, texts[3]!, texts[4]!]));
+    expect(fromCorpus).toHaveLength(3);
     fromCorpus.forEach((row, i) => {
       row.forEach((v, j) => {
         expect(v).toBeCloseTo(fromTexts[i]![j]!, 6);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { assembleSvmKernels } from '../scripts/build-svm-kernels.ts';
 import { fitTemperature, LinearModel, softmaxRows } from '../src/training/models/linear.ts';
 import { fitLogisticRegression, softmaxObjective } from '../src/training/models/logreg.ts';
 import { fitComplementNaiveBayes } from '../src/training/models/naive-bayes.ts';
 import { fitLinearSvm } from '../src/training/models/svm.ts';
+import { SVM_KERNELS_WASM } from '../src/training/models/svm-kernels.wasm.ts';
 import { SvmThreadPool } from '../src/training/models/svm-pool.ts';
 import { ModelFitter } from '../src/training/pipeline.ts';
 import { Rng } from '../src/training/random.ts';
-import { csrFromDense } from '../src/training/sparse.ts';
+import { type CsrMatrix, csrFromDense } from '../src/training/sparse.ts';
 
 // Three well-separated clusters in 3-D: any linear model must get them all right.
 const clusters = csrFromDense([
@@ -82,6 +84,97 @@ describe('linear SVM (one-vs-rest, squared hinge, dual coordinate descent)', () 
       const options = { C: 1, seed: 7, tol: 1e-6 };
       const pooled = await pool.fit(clusters, clusterLabels, 3, options);
       const local = fitLinearSvm(clusters, clusterLabels, 3, options);
+      expect([...pooled.weights]).toEqual([...local.weights]);
+      expect([...pooled.bias]).toEqual([...local.bias]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives the same model with its WebAssembly and its JavaScript inner loops', () => {
+    // Rows of 0-9 entries (lengths that are and are not multiples of the unrolling), over few columns (16-bit
+    // indices in the WebAssembly memory) and over more than 65,536 (32-bit).
+    for (const nCols of [50, 70_000]) {
+      const rng = new Rng(11);
+      const indptr = new Int32Array(301);
+      const indices: number[] = [];
+      const values: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const cols = new Set<number>();
+        for (let k = rng.below(10); k > 0; k--) cols.add(rng.below(50) * Math.floor(nCols / 50));
+        for (const col of [...cols].sort((a, b) => a - b)) {
+          indices.push(col);
+          values.push(rng.float() * 2 - 1);
+        }
+        indptr[i + 1] = indices.length;
+      }
+      const x: CsrMatrix = {
+        nRows: 300,
+        nCols,
+        indptr,
+        indices: Int32Array.from(indices),
+        values: Float32Array.from(values),
+      };
+      const labels = Array.from({ length: 300 }, (_, i) => i % 5);
+      const fit = (kernels: 'wasm' | 'js') => {
+        const passes: number[] = [];
+        const model = fitLinearSvm(x, labels, 5, {
+          tol: 1e-3,
+          seed: 4,
+          kernels,
+          onProgress: (p) => passes.push(p.iterations!),
+        });
+        return { model, passes };
+      };
+      const wasm = fit('wasm');
+      const js = fit('js');
+      expect(wasm.passes).toEqual(js.passes);
+      expect(js.model.weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0)).toBeGreaterThan(0.1);
+      for (let i = 0; i < js.model.weights.length; i++) {
+        expect(wasm.model.weights[i]).toBeCloseTo(js.model.weights[i]!, 5);
+      }
+      expect([...wasm.model.predict(x)]).toEqual([...js.model.predict(x)]);
+    }
+  });
+
+  it('ships the WebAssembly assembled from svm-kernels.wat (pnpm run wasm:svm)', async () => {
+    expect(await assembleSvmKernels()).toBe(SVM_KERNELS_WASM);
+  });
+
+  it('shares the classes between the calling thread and a worker, with the same result', async () => {
+    const rng = new Rng(5);
+    const k = 12;
+    const labels = Array.from({ length: 600 }, (_, i) => i % k);
+    const x: CsrMatrix = csrFromDense(
+      labels.map((label) =>
+        Array.from({ length: 40 }, (_, j) => (j % k === label ? 1 : 0) + rng.float() - 0.5),
+      ),
+    );
+    const pool = new SvmThreadPool(2);
+    try {
+      await pool.ready();
+      let returned = false;
+      const byThread = { caller: 0, worker: 0 };
+      const options = { C: 1, seed: 3, tol: 1e-3 };
+      const pending = pool.fit(x, labels, k, {
+        ...options,
+        onProgress: () => {
+          if (returned) {
+            byThread.worker++;
+            return;
+          }
+          // The calling thread reports its classes synchronously: hold it up so the worker takes some too.
+          byThread.caller++;
+          const until = Date.now() + 50;
+          while (Date.now() < until);
+        },
+      });
+      returned = true;
+      const pooled = await pending;
+      expect(byThread.caller + byThread.worker).toBe(k);
+      expect(byThread.worker).toBeGreaterThan(0);
+      expect(byThread.caller).toBeGreaterThan(0);
+      const local = fitLinearSvm(x, labels, k, options);
       expect([...pooled.weights]).toEqual([...local.weights]);
       expect([...pooled.bias]).toEqual([...local.bias]);
     } finally {

@@ -47,16 +47,25 @@ export function forEachNgram(
     return;
   }
   for (const raw of folded.split(WHITESPACE)) {
-    if (raw === '') continue;
-    const w = ` ${raw} `;
-    for (let n = minN; n <= maxN; n++) {
-      if (w.length <= n) {
-        // scikit-learn emits the whole padded word once and skips the longer n: mirror it exactly.
-        emit(w);
-        break;
-      }
-      for (let i = 0; i + n <= w.length; i++) emit(w.slice(i, i + n));
+    if (raw !== '') forEachWordCharNgram(raw, minN, maxN, emit);
+  }
+}
+
+/** The `char_wb` n-grams of one whitespace-separated word, in scikit-learn's order (see {@link forEachNgram}). */
+function forEachWordCharNgram(
+  raw: string,
+  minN: number,
+  maxN: number,
+  emit: (gram: string) => void,
+): void {
+  const w = ` ${raw} `;
+  for (let n = minN; n <= maxN; n++) {
+    if (w.length <= n) {
+      // scikit-learn emits the whole padded word once and skips the longer n: mirror it exactly.
+      emit(w);
+      break;
     }
+    for (let i = 0; i + n <= w.length; i++) emit(w.slice(i, i + n));
   }
 }
 
@@ -100,18 +109,48 @@ export function analyzeCorpus(texts: readonly string[], config: FeatureConfig): 
     let counts = new Float32Array(termIds.length);
     let buffer = new Int32Array(256);
     let nnz = 0;
+    const termId = (gram: string) => {
+      let id = dictionary.get(gram);
+      if (id === undefined) {
+        id = terms.length;
+        dictionary.set(gram, id);
+        terms.push(gram);
+      }
+      return id;
+    };
+    // char_wb n-grams depend on the word alone, and words repeat across texts: each distinct word is cut into
+    // n-grams once (its term ids kept), which takes most of the tokenising time off a large corpus. The ids are
+    // the same as without the cache (a word's n-grams get their ids at its first occurrence either way).
+    const wordGrams = new Map<string, Int32Array>();
+    const [minN, maxN] = block.ngramRange;
+    const gramsOfWord = (raw: string) => {
+      let ids = wordGrams.get(raw);
+      if (ids === undefined) {
+        const list: number[] = [];
+        forEachWordCharNgram(raw, minN, maxN, (gram) => list.push(termId(gram)));
+        ids = Int32Array.from(list);
+        wordGrams.set(raw, ids);
+      }
+      return ids;
+    };
     folded.forEach((text, d) => {
       let len = 0;
-      forEachNgram(text, block, (gram) => {
-        let id = dictionary.get(gram);
-        if (id === undefined) {
-          id = terms.length;
-          dictionary.set(gram, id);
-          terms.push(gram);
+      if (block.analyzer === 'char_wb') {
+        for (const raw of text.split(WHITESPACE)) {
+          if (raw === '') continue;
+          const ids = gramsOfWord(raw);
+          if (len + ids.length > buffer.length) {
+            buffer = grow(buffer, Math.max(buffer.length * 2, len + ids.length));
+          }
+          buffer.set(ids, len);
+          len += ids.length;
         }
-        if (len === buffer.length) buffer = grow(buffer, len * 2);
-        buffer[len++] = id;
-      });
+      } else {
+        forEachNgram(text, block, (gram) => {
+          if (len === buffer.length) buffer = grow(buffer, len * 2);
+          buffer[len++] = termId(gram);
+        });
+      }
       const ids = buffer.subarray(0, len).sort();
       if (nnz + len > termIds.length) {
         const size = Math.max(termIds.length * 2, nnz + len);
@@ -324,7 +363,8 @@ class RowBuilder {
   }
 
   add(fitted: FittedBlock, col: number, count: number): void {
-    const tf = fitted.block.sublinearTf ? 1 + Math.log(count) : count;
+    // ln(1) = 0: most counts are 1, and the logarithm is most of this method's time.
+    const tf = fitted.block.sublinearTf ? (count === 1 ? 1 : 1 + Math.log(count)) : count;
     const value = tf * fitted.idf[col]!;
     if (this.#nnz === this.#indices.length) {
       this.#indices = grow(this.#indices, this.#nnz * 2);

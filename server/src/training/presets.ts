@@ -121,7 +121,17 @@ export function presetConfig(name: string, overrides: PresetOverrides = {}): Tra
       `Unknown preset "${name}"; choose one of ${PresetNameSchema.options.join(', ')}`,
     );
   }
-  const base = PRESETS[parsedName.output].config;
+  return withOverrides(PRESETS[parsedName.output].config, overrides);
+}
+
+/**
+ * `base` (a preset's config, or a stored run's, e.g. one tuned by a search) with overrides applied, validated.
+ * A model override of the same kind keeps `base`'s hyperparameters (a tuned C stays tuned).
+ */
+export function withOverrides(
+  base: TrainingConfig,
+  overrides: PresetOverrides = {},
+): TrainingConfig {
   const model =
     overrides.model === undefined
       ? base.model

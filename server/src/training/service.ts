@@ -8,6 +8,7 @@ import { deadLocalOwner, Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
+import { parseTrainingConfig } from './config.ts';
 import { combineWeighted } from './datasets.ts';
 import {
   type LabelledTexts,
@@ -15,7 +16,7 @@ import {
   loadModel,
   type TrainingProgress,
 } from './pipeline.ts';
-import { PresetNameSchema, presetConfig } from './presets.ts';
+import { PresetNameSchema, presetConfig, withOverrides } from './presets.ts';
 import { runTrainingJob, TrainingCancelledError } from './run.ts';
 import {
   MAX_SEARCH_TRIALS,
@@ -203,6 +204,16 @@ class LeaseLostSignal extends Error {
   override name = 'LeaseLostSignal';
 }
 
+/** Server-side options of {@link TrainingManager.start}, not part of the API's input. */
+export interface StartOptions {
+  /**
+   * Train as this stored run was trained: its config (features, seed, and the model with the hyperparameters its
+   * search chose, if it had one) instead of the preset's defaults. The input's model kind (the same kind keeps
+   * the run's hyperparameters), `cvFolds` and `seed` still apply. The new run records it as `basedOnRun`.
+   */
+  readonly basedOn?: Pick<TrainingRun, 'id' | 'config'>;
+}
+
 export interface TrainingManagerOptions {
   /** How long a run's claim holds without a heartbeat (GENESIS_LEASE_SECONDS; default 30). */
   readonly leaseSeconds?: number;
@@ -259,17 +270,21 @@ export class TrainingManager {
     return this.#lease.owner;
   }
 
-  async start(raw: unknown): Promise<TrainingRun> {
+  async start(raw: unknown, options: StartOptions = {}): Promise<TrainingRun> {
     const parsed = v.safeParse(TrainingInputSchema, raw);
     if (!parsed.success) throw InputError.fromIssues(parsed.issues);
     const input = parsed.output;
     let config: ReturnType<typeof presetConfig>;
     try {
-      config = presetConfig(input.preset, {
+      const overrides = {
         ...(input.model ? { model: input.model } : {}),
         ...(input.cvFolds ? { cvFolds: input.cvFolds } : {}),
         ...(input.seed !== undefined ? { seed: input.seed } : {}),
-      });
+      };
+      // The stored config holds the run's extras (search, learningCurve) too; parsing drops them.
+      config = options.basedOn
+        ? withOverrides(parseTrainingConfig(options.basedOn.config), overrides)
+        : presetConfig(input.preset, overrides);
     } catch (err) {
       throw new InputError([{ path: 'preset', message: (err as Error).message }]);
     }
@@ -343,6 +358,7 @@ export class TrainingManager {
     }
     const extras = {
       learningCurve: input.learningCurve,
+      ...(options.basedOn ? { basedOnRun: options.basedOn.id } : {}),
       ...(search
         ? {
             search: {

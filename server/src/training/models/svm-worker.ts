@@ -9,6 +9,8 @@ const post = (msg: SvmWorkerMessage) => port.postMessage(msg);
 
 port.on('message', (msg: SvmFitMessage) => {
   try {
+    // The other threads may have taken every class while this one booted: skip copying the data then.
+    if (Atomics.load(msg.next, 0) >= (msg.nClasses === 2 ? 1 : msg.nClasses)) return;
     const problem = new SvmProblem(msg.x, msg.y, msg.nClasses, msg.options);
     for (;;) {
       const c = Atomics.add(msg.next, 0, 1);
@@ -16,7 +18,6 @@ port.on('message', (msg: SvmFitMessage) => {
       const { loss, iterations } = problem.solve(c, msg.weights, msg.bias);
       post({ type: 'solved', id: msg.id, loss, iterations });
     }
-    post({ type: 'done', id: msg.id });
   } catch (error) {
     post({
       type: 'error',
