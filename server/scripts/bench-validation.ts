@@ -11,11 +11,14 @@
  * 2. End to end (what `genesis validate` and `validateDataset` cost a user): the `--e2e-size` conversations
  *    (default: the largest size; 0 skips) are stored in a temporary SQLite registry, then timed through
  *    `ValidationManager.validate` both ways, alternating, `--repeat` times each: the old path (the main thread
- *    reads the items and copies them into the worker thread) and the new one (the worker reads them itself on
- *    its own connection). Prints the phases of each (reference, reads, profile parse in the worker, report,
- *    hand-off, store), the best of each, and the ratio new / old of the same run.
- *    `--groups`: the report's parts timed one after the other on one thread at the e2e size (corpus, language
- *    ID, label fidelity, PII, bias, and the whole report), to see which dominate.
+ *    reads the items and copies them into one worker thread, which computes the whole report) and the new one
+ *    (two worker threads each read them on their own connection and compute one half of the report; one
+ *    thread on a one-core machine). Prints the phases of each (reference, reads, profile parse in the worker,
+ *    report, hand-off, store; each half's), the process's CPU seconds, the best of each, and the ratio
+ *    new / old of the same run.
+ *    `--groups`: the report's parts timed one after the other on one thread at the e2e size, wall and CPU time
+ *    (corpus, language ID with ELD's own detect and with the en/es-restricted scorer and their ratio, label
+ *    fidelity, PII, bias, each half and the whole report), to see which dominate.
  * 3. Time-series fidelity: `--series SERIESxPOINTS` electricity loads from the local engine (default
  *    1000x1000; 0 skips) through the full series report against the shipped electricity profile, in process.
  */
@@ -29,7 +32,7 @@ import type { ValidationReportData } from '@genesis/schema/reports';
 import type { TimeSeries } from '@genesis/schema/timeseries';
 import { resolveConfig } from '../src/generation/config.ts';
 import { planConversations } from '../src/generation/plan.ts';
-import { detectLanguages } from '../src/language/language.ts';
+import { detectLanguages, eldLanguage } from '../src/language/language.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
 import { loadConfig, REPO_ROOT } from '../src/platform/config.ts';
 import { initORM } from '../src/platform/db/orm.ts';
@@ -45,7 +48,7 @@ import { buildCorpus } from '../src/validation/text/corpus.ts';
 import { labelFidelityMetric, resolveOracles } from '../src/validation/text/label-fidelity.ts';
 import { scanPii } from '../src/validation/text/pii.ts';
 import { parseTextProfile } from '../src/validation/text/profile.ts';
-import { validateText } from '../src/validation/text/report.ts';
+import { textCorpusPart, textItemsPart, validateText } from '../src/validation/text/report.ts';
 import { customerTexts } from '../src/validation/text/tokens.ts';
 
 const { values } = parseArgs({
@@ -156,7 +159,14 @@ if (e2eSize > 0) {
     const options = values.profile!.endsWith('/data/reference/banking77.profile.json')
       ? { profile: 'banking77' }
       : { profileFile: values.profile! };
-    type Run = { seconds: number; phases: ValidationPhases; score: number | null; version: number };
+    type Run = {
+      seconds: number;
+      /** CPU seconds of the whole process (every thread) during the validation: its work, whatever the load. */
+      cpu: number;
+      phases: ValidationPhases;
+      score: number | null;
+      version: number;
+    };
     const runs: Record<'main' | 'worker', Run[]> = { main: [], worker: [] };
     // Alternating old and new in one process, so both see the same machine load and caches.
     for (let r = 0; r < repeat; r++) {
@@ -164,9 +174,12 @@ if (e2eSize > 0) {
         let phases: ValidationPhases | null = null;
         const manager = new ValidationManager(services, { read, onPhases: (p) => (phases = p) });
         t = performance.now();
+        const cpu = process.cpuUsage();
         const stored = await manager.validate(dataset.id, options);
+        const used = process.cpuUsage(cpu);
         runs[read].push({
           seconds: (performance.now() - t) / 1000,
+          cpu: (used.user + used.system) / 1e6,
           phases: phases!,
           score: stored.overallScore ?? null,
           version: stored.version,
@@ -182,8 +195,13 @@ if (e2eSize > 0) {
       console.log(
         `  ${label.padEnd(44)} ${f(run.seconds).padStart(8)}: reference ${f(p.reference)}, read on main ${f(p.mainRead)}, ` +
           `read in worker ${f(p.read)}, profile parse ${f(p.profile)}, report ${f(p.report)}, ` +
-          `hand-off ${f(p.handOff)}, store ${f(p.store)} (score ${run.score}, v${run.version})`,
+          `hand-off ${f(p.handOff)}, store ${f(p.store)}; process CPU ${f(run.cpu)} (score ${run.score}, v${run.version})`,
       );
+      for (const [half, h] of Object.entries(p.halves ?? {})) {
+        console.log(
+          `    ${`${half} half`.padEnd(42)}: read ${f(h.read)}, profile parse ${f(h.profile)}, report ${f(h.report)}`,
+        );
+      }
     };
     console.log(
       `${String(e2eSize).padStart(7)} conversations end to end (temp SQLite registry -> ValidationManager.validate), best of ${repeat} each, alternating:`,
@@ -191,7 +209,7 @@ if (e2eSize > 0) {
     line('old: main thread reads, copies to the worker', old);
     line('new: the worker reads the items itself', now);
     console.log(
-      `  ratio new / old: ${(now.seconds / old.seconds).toFixed(2)} (${(old.seconds / now.seconds).toFixed(2)}x faster); ` +
+      `  ratio new / old: ${(now.seconds / old.seconds).toFixed(2)} (${(old.seconds / now.seconds).toFixed(2)}x faster; process CPU ${(now.cpu / old.cpu).toFixed(2)}); ` +
         `${Math.round(e2eSize / now.seconds)} items/s; storing the items first took ${storeSeconds.toFixed(1)} s; goal <= 3 s`,
     );
     if (now.score !== old.score) {
@@ -201,26 +219,42 @@ if (e2eSize > 0) {
       // One thread, one after the other: which parts of the report cost what (validateText runs language ID
       // on a second thread beside the rest, so its wall time is less than this sum).
       const textItems = items as never[];
-      const timed = <T>(label: string, fn: () => T): T => {
+      // CPU seconds beside the wall time: on a shared machine the wall time grows with the load, the CPU time
+      // (of this process, which runs nothing else meanwhile) much less.
+      const timed = <T>(label: string, fn: () => T): { out: T; seconds: number; cpu: number } => {
         const started = performance.now();
+        const cpuStart = process.cpuUsage();
         const out = fn();
-        console.log(`    ${label.padEnd(40)} ${f((performance.now() - started) / 1000)}`);
-        return out;
+        const used = process.cpuUsage(cpuStart);
+        const seconds = (performance.now() - started) / 1000;
+        const cpu = (used.user + used.system) / 1e6;
+        console.log(`    ${label.padEnd(48)} ${f(seconds).padStart(8)} (CPU ${f(cpu)})`);
+        return { out, seconds, cpu };
       };
-      console.log(`  the report's parts at ${e2eSize} items, on one thread:`);
+      console.log(`  the report's parts at ${e2eSize} items, on one thread (wall, and CPU):`);
       timed('corpus (tokens, n-grams)', () => buildCorpus(textItems, 'conversations'));
-      timed('language ID (ELD) of the customer texts', () =>
-        detectLanguages(
-          textItems.map((it) => customerTexts(it, 'conversations').join('\n')),
-          { parallel: false },
-        )(),
+      const languageTexts = textItems.map((it) => customerTexts(it, 'conversations').join('\n'));
+      const eldSeconds = timed('language ID, ELD detect (subset en/es; before)', () =>
+        languageTexts.map(eldLanguage),
+      );
+      const ourSeconds = timed('language ID, ELD restricted to en/es (now)', () =>
+        detectLanguages(languageTexts),
+      );
+      console.log(
+        `    language ID ratio now / before: ${(ourSeconds.seconds / eldSeconds.seconds).toFixed(2)} (CPU ${(ourSeconds.cpu / eldSeconds.cpu).toFixed(2)}; same answers: ${eldSeconds.out.every((x, i) => x === ourSeconds.out[i])})`,
       );
       timed('label fidelity (oracle)', () =>
         labelFidelityMetric(textItems, 'conversations', oracles),
       );
       timed('PII scan', () => scanPii(textItems, 'conversations'));
       timed('bias', () => biasReport(textItems, 'conversations', null));
-      timed('whole report (validateText, 2 threads)', () =>
+      timed('corpus half (textCorpusPart)', () =>
+        textCorpusPart(items, 'conversations', { profile, oracles }),
+      );
+      timed('items half (textItemsPart)', () =>
+        textItemsPart(items, 'conversations', { profile, oracles }),
+      );
+      timed('whole report (validateText, one thread)', () =>
         validateText(items, 'conversations', { profile, oracles }),
       );
     }

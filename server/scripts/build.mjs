@@ -35,7 +35,7 @@ const WORKERS = {
   'svm-worker': 'src/training/models/svm-worker.ts', // training/models/svm-pool.ts
 };
 /** Plain JavaScript workers started as `new URL('./<file>', import.meta.url)`: copied as they are. */
-const COPIED = ['src/language/language-worker.mjs'];
+const COPIED = [];
 
 /** Bare imports (`graphql`, `node:fs`) stay imports, except the workspace's own TypeScript packages. */
 const externalPackages = {

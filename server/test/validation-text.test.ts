@@ -1,15 +1,17 @@
 import { getIntent, INTENT_IDS } from '@genesis/schema/catalog/intents';
 import type { Conversation } from '@genesis/schema/conversation';
+import { Random } from '@genesis/schema/random';
 import { type ValidationMetric, ValidationReportSchema } from '@genesis/schema/reports';
 import type { Utterance } from '@genesis/schema/utterance';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/generation/config.ts';
 import { planConversations } from '../src/generation/plan.ts';
-import { detectLanguage, detectLanguages } from '../src/language/language.ts';
+import { detectLanguage, detectLanguages, eldLanguage } from '../src/language/language.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { coveringBand } from '../src/validation/text/metric.ts';
+import { LSH_BANDS, LshIndex, SIGNATURE_BINS } from '../src/validation/text/minhash.ts';
 import { clabeValid, findPii, ibanValid, luhnValid, scanPii } from '../src/validation/text/pii.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
 import {
@@ -26,6 +28,7 @@ import {
   jensenShannon,
   totalVariation,
 } from '../src/validation/text/stats.ts';
+import { foldText } from '../src/validation/text/tokens.ts';
 
 /** Conversations from the local writer: realistic, bilingual, on target by construction. */
 function generated(count: number, seed = 3): Conversation[] {
@@ -188,12 +191,56 @@ describe('language check', () => {
     expect(detectLanguage('12345 !!!')).toBeNull();
   });
 
-  it('gives the same answers on the worker thread as inline', () => {
-    const texts = generated(300).map((c) => c.turns.map((t) => t.text).join('\n'));
-    const inline = detectLanguages(texts, { parallel: false })();
-    const threaded = detectLanguages(texts, { parallel: true })();
-    expect(threaded).toEqual(inline);
-    expect(inline.filter((x) => x === 'es').length).toBeGreaterThan(100);
+  it("gives ELD's own answer (subset en/es) on generated conversations and odd texts", () => {
+    const texts = generated(400).map((c) => c.turns.map((t) => t.text).join('\n'));
+    // Edge cases of ELD's text processing: accents, apostrophes, emoji and other scripts, a lone surrogate,
+    // words past 70 characters, texts past ELD's 350/380-byte cuts and its 1,000-character limit.
+    const pieces = [
+      'the ',
+      'card ',
+      'tarjeta ',
+      'qué ',
+      '¿',
+      '¡',
+      'niño ',
+      'don’t ',
+      "it's ",
+      '`x` ',
+      '😀',
+      '𝔘',
+      '\ud800',
+      'ß',
+      'ПРИВЕТ ',
+      '中文',
+      '12345 ',
+      '!!! ',
+      '\n',
+      '  ',
+      'Ñandú ',
+      'über ',
+      'café',
+      'a',
+      'ab ',
+      'abc ',
+      'abcd ',
+      `${'supercalifragilistic'.repeat(5)} `,
+      'x'.repeat(400),
+      ' hello world '.repeat(40),
+      'mi cuenta está bloqueada y necesito ayuda '.repeat(8),
+      'Iİı',
+      'ﬁ',
+    ];
+    const random = new Random('eld-edges');
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      for (let j = random.int(0, 30); j > 0; j--) text += random.pick(pieces);
+      texts.push(text);
+    }
+    const ours = detectLanguages(texts);
+    expect(ours).toEqual(texts.map(eldLanguage));
+    expect(ours.filter((x) => x === 'es').length).toBeGreaterThan(150);
+    expect(ours.filter((x) => x === 'en').length).toBeGreaterThan(150);
+    expect(ours.filter((x) => x === null).length).toBeGreaterThan(10);
   });
 
   it('counts conversations written in another language than labelled', () => {
@@ -267,6 +314,102 @@ describe('diversity', () => {
     expect(metric(report, 'diversity.exact_duplicate_rate').details).toMatchObject({
       perIntent: { card_arrival: 0.2 },
     });
+  });
+});
+
+describe('text folding', () => {
+  it('folds Latin-1 text character by character exactly as the full Unicode path does', () => {
+    const full = (t: string) =>
+      t
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[\u2018\u2019\u02bc]/g, "'")
+        .toLowerCase();
+    expect(foldText('¿Dónde está mi TARJETA? Ñandú, pingüino’s')).toBe(
+      "¿donde esta mi tarjeta? nandu, pinguino's",
+    );
+    const random = new Random('fold');
+    for (let k = 0; k < 5000; k++) {
+      let text = '';
+      for (let j = random.int(0, 40); j > 0; j--) {
+        const p = random.next();
+        const code =
+          p < 0.6
+            ? random.int(32, 126)
+            : p < 0.95
+              ? random.int(128, 255)
+              : p < 0.97
+                ? random.pick([0x2018, 0x2019, 0x02bc])
+                : random.int(0, 0x3000);
+        text += String.fromCharCode(code);
+      }
+      expect(foldText(text)).toBe(full(text));
+    }
+  });
+});
+
+describe('the LSH index', () => {
+  /** The index as a Map of bucket arrays, each checked newest first, at most 16 entries: the reference. */
+  function referenceIndex(signatures: Uint16Array) {
+    const bands = Array.from({ length: LSH_BANDS }, () => new Map<string, number[]>());
+    const rows = SIGNATURE_BINS / LSH_BANDS;
+    const keyOf = (id: number, band: number) =>
+      signatures
+        .subarray(id * SIGNATURE_BINS + band * rows, id * SIGNATURE_BINS + (band + 1) * rows)
+        .join(',');
+    return {
+      add(id: number) {
+        for (let band = 0; band < LSH_BANDS; band++) {
+          const bucket = bands[band]!.get(keyOf(id, band)) ?? [];
+          bucket.push(id);
+          bands[band]!.set(keyOf(id, band), bucket);
+        }
+      },
+      find(query: number, threshold: number) {
+        const allowed = Math.floor((1 - threshold) * SIGNATURE_BINS + 1e-9);
+        for (let band = 0; band < LSH_BANDS; band++) {
+          const bucket = bands[band]!.get(keyOf(query, band)) ?? [];
+          for (let k = bucket.length - 1; k >= Math.max(0, bucket.length - 16); k--) {
+            let differ = 0;
+            for (let i = 0; i < SIGNATURE_BINS; i++) {
+              const a = signatures[query * SIGNATURE_BINS + i];
+              if (a !== signatures[bucket[k]! * SIGNATURE_BINS + i]) differ++;
+            }
+            if (differ <= allowed) return bucket[k]!;
+          }
+        }
+        return -1;
+      },
+    };
+  }
+
+  it('finds what a Map of buckets, newest first and 16 per bucket, finds', () => {
+    const random = new Random('lsh');
+    const count = 600;
+    const signatures = new Uint16Array(count * SIGNATURE_BINS);
+    for (let id = 0; id < count; id++) {
+      const base = id < 40 ? 0 : id < 300 ? random.int(0, 30) : id;
+      for (let i = 0; i < SIGNATURE_BINS; i++) {
+        // Families sharing most bins (near duplicates), 40 identical copies (a bucket past 16), and loners.
+        signatures[id * SIGNATURE_BINS + i] =
+          id >= 40 && random.next() < 0.25
+            ? random.int(0, 0xffff)
+            : (base * 7919 + i * 31) & 0xffff;
+      }
+    }
+    const index = new LshIndex(signatures);
+    const reference = referenceIndex(signatures);
+    let found = 0;
+    for (let id = 0; id < count; id++) {
+      for (const threshold of [0.7, 0.8]) {
+        const ours = index.findSimilar(signatures, id * SIGNATURE_BINS, threshold);
+        expect(ours).toBe(reference.find(id, threshold));
+        if (ours >= 0) found++;
+      }
+      index.add(id);
+      reference.add(id);
+    }
+    expect(found).toBeGreaterThan(100);
   });
 });
 

@@ -1,4 +1,5 @@
 import { renameSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Conversation } from '@genesis/schema/conversation';
 import type { ValidationReportData } from '@genesis/schema/reports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,13 @@ describe.each(TEST_DATABASES)('validation with the worker reading the items (%s)
     // The worker read the items on its own connection; the main thread read none.
     expect(viaWorker.phases.read).toBeGreaterThan(0);
     expect(viaMain.phases.read).toBe(0);
+    // On two cores the worker path computes the report's two halves on two threads, each reading the items.
+    if (availableParallelism() > 1) {
+      expect(Object.keys(viaWorker.phases.halves ?? {}).sort()).toEqual(['corpus', 'items']);
+      expect(viaWorker.phases.halves?.items.read).toBeGreaterThan(0);
+      expect(viaWorker.phases.halves?.corpus.read).toBeGreaterThan(0);
+    }
+    expect(viaMain.phases.halves).toBeUndefined();
   });
 
   it('gives the same report against a reference dataset, built on the fly', async () => {

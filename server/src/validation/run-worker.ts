@@ -1,7 +1,15 @@
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { DatasetChangedError } from '../platform/errors.ts';
 import { startModuleWorker, workerModule } from '../training/threads.ts';
-import type { ValidationTask, WorkerPhases, WorkerReply } from './worker.ts';
+import type { TextKind } from './text/corpus.ts';
+import {
+  assembleTextReport,
+  type ReferenceSummary,
+  type TextCorpusPart,
+  type TextItemsPart,
+} from './text/report.ts';
+import type { TextReportPart, ValidationTask, WorkerPhases, WorkerReply } from './worker.ts';
 
 /** A worker task's result with the seconds of each of its phases in the worker. */
 export interface WorkerResult<T> {
@@ -51,11 +59,83 @@ function release(worker: Worker): void {
  * API. A failed read of the items in the worker comes back as the error the main thread's read would have thrown
  * (a dataset deleted or emptied meanwhile: {@link DatasetChangedError}), or as an error that says which dataset
  * could not be read. `signal` (a forced delete of the dataset) stops the thread and rejects with its reason.
+ *
+ * A text validation whose worker reads the items itself runs on two threads when the machine has two cores:
+ * one computes the corpus half of the report, the other the items half, each reading the same snapshot on its
+ * own connection, and this thread assembles the two (text/report.ts; docs/validation.md, "Where the work
+ * runs"). The report is the one a single thread computes.
  */
 export function runValidationWorker<T>(
   task: ValidationTask,
   signal?: AbortSignal,
 ): Promise<WorkerResult<T>> {
+  if (
+    task.op === 'validate' &&
+    task.kind !== 'timeseries' &&
+    task.read &&
+    !task.part &&
+    availableParallelism() > 1
+  ) {
+    return runTextHalves(task, signal) as Promise<WorkerResult<T>>;
+  }
+  return runOne(task, signal);
+}
+
+/** Both halves of a text report side by side; the first failure stops the other half. */
+async function runTextHalves(
+  task: Extract<ValidationTask, { op: 'validate' }>,
+  signal?: AbortSignal,
+): Promise<WorkerResult<unknown>> {
+  if (signal?.aborted) throw signal.reason;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const half = <T>(part: TextReportPart) =>
+    runOne<T>({ ...task, part }, stop.signal).catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
+  try {
+    const [corpus, items] = await Promise.all([
+      half<TextCorpusPart>('corpus'),
+      half<TextItemsPart>('items'),
+    ]);
+    const started = performance.now();
+    // The half that took longer is the one the validation waited for: its phases are the validation's.
+    const total = (p: WorkerPhases) => p.read + p.profile + p.report;
+    const longer = total(corpus.phases) >= total(items.phases) ? corpus.phases : items.phases;
+    const report = assembleTextReport(
+      task.kind as TextKind,
+      references(task),
+      corpus.result,
+      items.result,
+      Math.max(corpus.phases.report, items.phases.report) * 1000,
+    );
+    const assembly = (performance.now() - started) / 1000;
+    return {
+      result: report,
+      phases: {
+        read: longer.read,
+        profile: longer.profile,
+        report: longer.report + assembly,
+        halves: { corpus: corpus.phases, items: items.phases },
+      },
+    };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** What the assembly needs of the task's references: their names, kinds and sizes. */
+function references(task: Extract<ValidationTask, { op: 'validate' }>): ReferenceSummary[] {
+  const list = (
+    task.profiles?.length ? task.profiles : task.profile ? [task.profile] : []
+  ) as ReferenceSummary[];
+  return list.map(({ name, kind, itemCount }) => ({ name, kind, itemCount }));
+}
+
+/** One task on one pooled thread. */
+function runOne<T>(task: ValidationTask, signal?: AbortSignal): Promise<WorkerResult<T>> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

@@ -34,13 +34,26 @@ export type ValidationTask =
       /** Text only: the label oracles, one source per reference (absent: `label_fidelity` is not computable). */
       oracles?: OracleSource | OracleSource[] | null;
       targets: Record<string, Record<string, number>> | null;
+      /**
+       * Text only: compute one half of the report (text/report.ts, `textCorpusPart` or `textItemsPart`) for
+       * run-worker.ts to assemble; absent, the whole report.
+       */
+      part?: TextReportPart;
     };
+
+/** The two halves of a text report that two threads compute side by side. */
+export type TextReportPart = 'corpus' | 'items';
 
 /** Seconds spent in each phase of a task in the worker (`read` is 0 when the items came with the task). */
 export interface WorkerPhases {
   read: number;
   profile: number;
   report: number;
+  /**
+   * A text report computed in two halves on two threads (run-worker.ts): the phases above are those of the half
+   * that took longer (the halves run side by side; its report includes assembling the two), these each half's.
+   */
+  halves?: Record<TextReportPart, WorkerPhases>;
 }
 
 /** What the worker posts back: the result and its phases, or a failure that the main thread can rebuild. */
@@ -144,19 +157,25 @@ async function run(t: ValidationTask): Promise<unknown> {
     return report;
   }
   const { buildTextProfile, parseTextProfile } = await import('./text/profile.ts');
-  const { validateText } = await import('./text/report.ts');
+  const { validateText, textCorpusPart, textItemsPart } = await import('./text/report.ts');
   if (t.op === 'profile') return buildTextProfile(t.name, items as never, t.kind);
   const { resolveOracles } = await import('./text/label-fidelity.ts');
   let started = performance.now();
   const options = {
     profile: t.profile ? parseTextProfile(t.profile) : null,
     profiles: t.profiles?.map((p) => parseTextProfile(p)) ?? null,
-    oracles: resolveOracles(t.oracles),
+    // Only the items half judges labels: the corpus half leaves the oracles unparsed.
+    oracles: t.part === 'corpus' ? null : resolveOracles(t.oracles),
     targets: t.targets as never,
   };
   phases.profile = seconds(started);
   started = performance.now();
-  const report = validateText(items as never, t.kind, options);
+  const report =
+    t.part === 'corpus'
+      ? textCorpusPart(items as never, t.kind, options)
+      : t.part === 'items'
+        ? textItemsPart(items as never, t.kind, options)
+        : validateText(items as never, t.kind, options);
   phases.report = seconds(started);
   return report;
 }

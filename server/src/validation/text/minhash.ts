@@ -134,15 +134,43 @@ function bandKey(sig: Uint16Array, offset: number, band: number): number {
 /**
  * Banded LSH over signatures stored in one array (signature `id` at `id * SIGNATURE_BINS`). Each bucket is
  * checked newest first, at most `maxChecks` entries, so a dataset of identical copies stays linear.
+ *
+ * Buckets are linked lists in typed arrays rather than a Map of arrays (100k signatures make 800k entries):
+ * per band, an open-addressing table from band key to the newest id in the bucket, and per id and band the
+ * next-older id in the same bucket.
  */
 export class LshIndex {
   readonly #signatures: Uint16Array;
-  readonly #bands: Map<number, number[]>[] = Array.from({ length: LSH_BANDS }, () => new Map());
   readonly #maxChecks: number;
+  /** Per band: `mask + 1` slots of band key (-1: empty) and the newest id with that key. */
+  readonly #keys: Int32Array;
+  readonly #heads: Int32Array;
+  readonly #mask: number;
+  /** `#next[id * LSH_BANDS + band]`: the next-older id in the bucket, or -1. */
+  readonly #next: Int32Array;
 
   constructor(signatures: Uint16Array, maxChecks = 16) {
     this.#signatures = signatures;
     this.#maxChecks = maxChecks;
+    const capacity = Math.max(1, Math.floor(signatures.length / SIGNATURE_BINS));
+    // A table at most half full per band: short probe runs.
+    let slots = 16;
+    while (slots < capacity * 2) slots *= 2;
+    this.#mask = slots - 1;
+    this.#keys = new Int32Array(slots * LSH_BANDS).fill(-1);
+    this.#heads = new Int32Array(slots * LSH_BANDS);
+    this.#next = new Int32Array(capacity * LSH_BANDS).fill(-1);
+  }
+
+  /** The slot of `key` in `band`'s table: where it is, or the empty slot where it goes. */
+  #slot(band: number, key: number): number {
+    const base = band * (this.#mask + 1);
+    let i = key & this.#mask;
+    for (;;) {
+      const at = this.#keys[base + i]!;
+      if (at === key || at === -1) return base + i;
+      i = (i + 1) & this.#mask;
+    }
   }
 
   /** Indexes the stored signature `id`. */
@@ -150,9 +178,10 @@ export class LshIndex {
     const offset = id * SIGNATURE_BINS;
     for (let band = 0; band < LSH_BANDS; band++) {
       const key = bandKey(this.#signatures, offset, band);
-      const bucket = this.#bands[band]!.get(key);
-      if (bucket) bucket.push(id);
-      else this.#bands[band]!.set(key, [id]);
+      const slot = this.#slot(band, key);
+      if (this.#keys[slot] === key) this.#next[id * LSH_BANDS + band] = this.#heads[slot]!;
+      else this.#keys[slot] = key;
+      this.#heads[slot] = id;
     }
   }
 
@@ -165,17 +194,18 @@ export class LshIndex {
     const allowed = Math.floor((1 - threshold) * SIGNATURE_BINS + 1e-9);
     const stored = this.#signatures;
     for (let band = 0; band < LSH_BANDS; band++) {
-      const bucket = this.#bands[band]!.get(bandKey(sig, offset, band));
-      if (!bucket) continue;
-      const stop = Math.max(0, bucket.length - this.#maxChecks);
-      for (let k = bucket.length - 1; k >= stop; k--) {
-        const id = bucket[k]!;
+      const key = bandKey(sig, offset, band);
+      const slot = this.#slot(band, key);
+      if (this.#keys[slot] !== key) continue;
+      let id = this.#heads[slot]!;
+      for (let checked = 0; id >= 0 && checked < this.#maxChecks; checked++) {
         const other = id * SIGNATURE_BINS;
         let differ = 0;
         for (let i = 0; i < SIGNATURE_BINS && differ <= allowed; i++) {
           if (sig[offset + i] !== stored[other + i]) differ++;
         }
         if (differ <= allowed) return id;
+        id = this.#next[id * LSH_BANDS + band]!;
       }
     }
     return -1;

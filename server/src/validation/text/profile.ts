@@ -155,7 +155,7 @@ function languageMismatchFlags(
 ): { flags: Uint8Array; checked: Uint8Array } {
   const flags = new Uint8Array(items.length);
   const checked = new Uint8Array(items.length);
-  const detected = detectLanguages(items.map((item) => customerTexts(item, kind).join('\n')))();
+  const detected = detectLanguages(items.map((item) => customerTexts(item, kind).join('\n')));
   items.forEach((item, i) => {
     const label = labelOf(item, 'language');
     const found = detected[i];

@@ -145,6 +145,11 @@ export interface ValidateTextOptions {
  * reference-dependent metric (realism, memorisation) is measured once per reference on the items of its
  * languages, with the languages in its id (`realism.vocabulary_jsd.es`); the metrics of the whole dataset
  * (diversity, language, PII) take their real-vs-real bands from the reference that covers the most items.
+ *
+ * The report is the assembly of two halves that need nothing of each other: {@link textCorpusPart} (the
+ * metrics of the tokenised corpus, with the resolution check, PII and bias) and {@link textItemsPart}
+ * (completeness, schema, language, label fidelity). The validation worker computes them on two threads, each reading the same rows
+ * (docs/validation.md, "Where the work runs"); here they run one after the other.
  */
 export function validateText(
   items: ReadonlyArray<TextItem | object>,
@@ -152,24 +157,67 @@ export function validateText(
   options: ValidateTextOptions = {},
 ): ValidationReportData {
   const started = performance.now();
-  const records = items as readonly TextItem[];
+  const corpusPart = textCorpusPart(items, kind, options);
+  const itemsPart = textItemsPart(items, kind, options);
+  return assembleTextReport(
+    kind,
+    referencesOf(options),
+    corpusPart,
+    itemsPart,
+    performance.now() - started,
+  );
+}
+
+/** The references of a report: several, the one profile, or none. */
+function referencesOf(options: ValidateTextOptions): TextProfile[] {
   const references = options.profiles?.length
     ? [...options.profiles]
     : options.profile
       ? [options.profile]
       : [];
+  if (references.length > 1) assertOneReferencePerLanguage(references);
+  return references;
+}
+
+/**
+ * What {@link textCorpusPart} computes: every metric that reads the tokenised corpus, the coverage, and (to
+ * balance the two halves' work) the resolution check, PII and bias.
+ */
+export interface TextCorpusPart {
+  itemCount: number;
+  realism: ValidationMetric[];
+  memorisation: ValidationMetric[];
+  diversity: ValidationMetric[];
+  resolution: ValidationMetric;
+  pii: ValidationMetric;
+  bias: BiasResult;
+  distributions: Distribution[];
+  /** Items each metric was measured on, where that is not every item (for its minimum sample). */
+  sampleOf: Array<[string, number]>;
+  coverage: ReturnType<typeof textCoverage>;
+}
+
+/**
+ * The corpus half of a text report: the items cut into tokens and MinHash signatures once (corpus.ts), then
+ * realism against each reference (with its bootstrap intervals), memorisation, diversity and the reference
+ * distributions, and the coverage; then the resolution check, PII and bias, which read the items themselves
+ * but balance the halves' work (docs/validation.md, "Where the work runs").
+ */
+export function textCorpusPart(
+  items: ReadonlyArray<TextItem | object>,
+  kind: TextKind,
+  options: ValidateTextOptions = {},
+): TextCorpusPart {
+  const records = items as readonly TextItem[];
+  const references = referencesOf(options);
   const several = references.length > 1;
-  if (several) assertOneReferencePerLanguage(references);
   const seed = options.seed ?? 1;
   const corpus = buildCorpus(records, kind);
   // The reference whose bands judge the whole-dataset metrics: the only one, or the one covering most items.
-  const profile = primaryReference(corpus, references);
-  // Language ID is the slowest part: it starts first, on a second thread when the dataset is big.
-  const language = startLanguageMetric(records, kind, profile?.bands['language.mismatch_rate']);
+  const profile = primaryReference(corpus.languages, references);
   const stats = statsOf(corpus);
   const all = Array.from({ length: corpus.size }, (_, i) => i);
   const empty = corpus.size === 0;
-  // Items each metric was measured on, where that is not every item (for its minimum sample).
   const sampleOf = new Map<string, number>();
 
   const realism: ValidationMetric[] = [];
@@ -229,47 +277,110 @@ export function validateText(
       );
     }
   }
+  return {
+    itemCount: corpus.size,
+    realism,
+    memorisation,
+    diversity: diversityMetrics(corpus, all, profile, seed),
+    resolution: resolutionMetric(records, kind),
+    pii: piiMetric(records, kind, profile),
+    bias: biasReport(records, kind, options.targets),
+    distributions,
+    sampleOf: [...sampleOf],
+    coverage: textCoverage(corpus, references),
+  };
+}
+
+/** What {@link textItemsPart} computes: metrics that read each item on its own. */
+export interface TextItemsPart {
+  quality: ValidationMetric[];
+  language: ValidationMetric;
+  labelFidelity: ValidationMetric;
+}
+
+/**
+ * The items half of a text report: completeness and schema checks, the language check and label fidelity. It
+ * reads no corpus; the reference only lends its bands.
+ */
+export function textItemsPart(
+  items: ReadonlyArray<TextItem | object>,
+  kind: TextKind,
+  options: ValidateTextOptions = {},
+): TextItemsPart {
+  const records = items as readonly TextItem[];
+  const references = referencesOf(options);
+  const profile = primaryReference(
+    records.map((item) => labelOf(item, 'language')),
+    references,
+  );
+  return {
+    quality: qualityMetrics(records, kind),
+    language: languageMetric(records, kind, profile?.bands['language.mismatch_rate']),
+    labelFidelity: labelFidelityMetric(records, kind, options.oracles ?? null),
+  };
+}
+
+/** What the assembly of a report needs of each reference. */
+export type ReferenceSummary = Pick<TextProfile, 'name' | 'kind' | 'itemCount'>;
+
+/**
+ * The report from its two halves (computed on the same items against `references`, in the order given): the
+ * metrics in the report's order, each with its interval and minimum sample, the score, the coverage and the
+ * verdict. `milliseconds` is the report's compute time.
+ */
+export function assembleTextReport(
+  kind: TextKind,
+  references: readonly ReferenceSummary[],
+  corpusPart: TextCorpusPart,
+  itemsPart: TextItemsPart,
+  milliseconds: number,
+): ValidationReportData {
+  const several = references.length > 1;
+  const size = corpusPart.itemCount;
+  const sampleOf = new Map(corpusPart.sampleOf);
+  const profile = several ? null : (references[0] ?? null);
+  const bias = corpusPart.bias;
   const raw: ValidationMetric[] = [
-    ...qualityMetrics(records, kind),
-    ...realism,
-    ...diversityMetrics(corpus, all, profile, seed),
-    piiMetric(records, corpus, all, profile),
-    ...memorisation,
+    ...itemsPart.quality,
+    corpusPart.resolution,
+    ...corpusPart.realism,
+    ...corpusPart.diversity,
+    corpusPart.pii,
+    ...corpusPart.memorisation,
+    ...bias.metrics,
+    itemsPart.language,
   ];
-  const bias: BiasResult = biasReport(records, kind, options.targets);
-  raw.push(...bias.metrics);
-  raw.push(language());
   // Keep the report's order by group: the language metric sits after diversity.
   raw.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
   // A gate in its own group (`labels`), outside the score's weights: last.
-  raw.push(labelFidelityMetric(records, kind, options.oracles ?? null));
+  raw.push(itemsPart.labelFidelity);
   const metrics = raw.map((m) =>
     withMinimum(
-      withInterval(applicability(m, kind), sampleOf.get(m.id) ?? corpus.size),
-      m.id === LABEL_FIDELITY_ID ? labelFidelityJudged(m) : (sampleOf.get(m.id) ?? corpus.size),
+      withInterval(applicability(m, kind), sampleOf.get(m.id) ?? size),
+      m.id === LABEL_FIDELITY_ID ? labelFidelityJudged(m) : (sampleOf.get(m.id) ?? size),
       minimumOf(m),
     ),
   );
 
-  distributions.unshift(...bias.distributions);
+  const distributions = [...bias.distributions, ...corpusPart.distributions];
   const { score, weights } = overallScore(metrics);
-  const coverage = textCoverage(corpus, references);
+  const coverage = corpusPart.coverage;
   const decided = decideVerdict({
     metrics,
     score: (list) => overallScore(list).score,
     groupWeights: TEXT_SCORE_WEIGHTS,
     thresholds: OVERALL_THRESHOLDS,
-    itemCount: corpus.size,
+    itemCount: size,
     minItems: MIN_TEXT_ITEMS,
     unit: 'items',
     itemShare: coverage.itemShare,
     parts: coverage.parts,
     missing: [
       ...coverage.missing,
-      ...(corpus.size > 0 && corpus.size < MIN_TEXT_ITEMS
+      ...(size > 0 && size < MIN_TEXT_ITEMS
         ? [
             {
-              what: `more items: ${corpus.size} is fewer than the ${MIN_TEXT_ITEMS} a verdict needs`,
+              what: `more items: ${size} is fewer than the ${MIN_TEXT_ITEMS} a verdict needs`,
               how: 'generate or import more items into the dataset and validate it again',
             },
           ]
@@ -280,7 +391,7 @@ export function validateText(
     format: 'genesis-lab/validation-report',
     version: 1,
     kind,
-    itemCount: corpus.size,
+    itemCount: size,
     reference: several
       ? {
           name: references.map((r) => r.name).join(' + '),
@@ -299,7 +410,7 @@ export function validateText(
     metrics,
     bias: bias.bias,
     distributions,
-    computeSeconds: round((performance.now() - started) / 1000),
+    computeSeconds: round(milliseconds / 1000),
   };
 }
 
@@ -329,13 +440,16 @@ export function assertOneReferencePerLanguage(references: readonly TextProfile[]
 }
 
 /** The reference covering the most items of the data (the first on a tie), or the only one. */
-function primaryReference(corpus: Corpus, references: readonly TextProfile[]): TextProfile | null {
+function primaryReference(
+  languagesOfItems: readonly (string | null)[],
+  references: readonly TextProfile[],
+): TextProfile | null {
   if (references.length <= 1) return references[0] ?? null;
   let best = references[0]!;
   let bestCount = -1;
   for (const reference of references) {
     const languages = referenceLanguages(reference);
-    const count = corpus.languages.filter((l) => l !== null && languages.includes(l)).length;
+    const count = languagesOfItems.filter((l) => l !== null && languages.includes(l)).length;
     if (count > bestCount) {
       best = reference;
       bestCount = count;
@@ -487,19 +601,15 @@ function present(value: unknown): boolean {
   return value !== null && value !== undefined;
 }
 
-/** Completeness, schema violations and (conversations) resolution consistency, in one pass. */
+/** Completeness and schema violations, in one pass. */
 function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationMetric[] {
   const fields = kind === 'conversations' ? CONVERSATION_FIELDS : UTTERANCE_FIELDS;
   const schema = kind === 'conversations' ? ConversationSchema : UtteranceSchema;
   const missing: Record<string, number> = {};
   const problems = new Map<string, number>();
-  const mismatches = new Map<string, number>();
-  const mismatchExamples: Array<{ item: number; id?: string; reason: string }> = [];
   let complete = 0;
   let invalid = 0;
-  let judged = 0;
-  let mismatched = 0;
-  items.forEach((item, index) => {
+  items.forEach((item) => {
     let ok = item !== null && typeof item === 'object';
     for (const field of fields) {
       if (!ok || !present(item[field])) {
@@ -517,22 +627,6 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
         ? `${first.path ? `${first.path.replace(/\[\d+\]/g, '[]')}: ` : ''}${first.message.replace(/'[^']*'|"[^"]*"|; got .*$/g, '…')}`
         : 'invalid';
       problems.set(key, (problems.get(key) ?? 0) + 1);
-    }
-    if (kind === 'conversations' && item && typeof item === 'object') {
-      const status = labelOf(item, 'resolution_status');
-      const turns = turnsOf(item);
-      if (status && turns.length > 0) {
-        judged++;
-        const why = resolutionMismatch(status, turns);
-        if (why) {
-          mismatched++;
-          mismatches.set(why, (mismatches.get(why) ?? 0) + 1);
-          if (mismatchExamples.length < 10) {
-            const id = labelOf(item, 'conversation_id');
-            mismatchExamples.push({ item: index, ...(id ? { id } : {}), reason: why });
-          }
-        }
-      }
     }
   });
   const n = items.length;
@@ -568,36 +662,63 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
       },
     ),
   ];
+  return metrics;
+}
+
+/** Resolution consistency of conversations: does the ending agree with `resolution_status`? */
+function resolutionMetric(items: readonly TextItem[], kind: TextKind): ValidationMetric {
+  const mismatches = new Map<string, number>();
+  const mismatchExamples: Array<{ item: number; id?: string; reason: string }> = [];
+  let judged = 0;
+  let mismatched = 0;
+  if (kind === 'conversations') {
+    items.forEach((item, index) => {
+      if (!item || typeof item !== 'object') return;
+      const status = labelOf(item, 'resolution_status');
+      const turns = turnsOf(item);
+      if (status && turns.length > 0) {
+        judged++;
+        const why = resolutionMismatch(status, turns);
+        if (why) {
+          mismatched++;
+          mismatches.set(why, (mismatches.get(why) ?? 0) + 1);
+          if (mismatchExamples.length < 10) {
+            const id = labelOf(item, 'conversation_id');
+            mismatchExamples.push({ item: index, ...(id ? { id } : {}), reason: why });
+          }
+        }
+      }
+    });
+  }
+  const top = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([message, count]) => ({ message, count }));
   const resolutionTitle =
     'Resolution status vs how the conversation ends (keyword heuristic, en/es)';
   if (kind === 'utterances') {
-    metrics.push(
-      notComputable(
-        'consistency.resolution_mismatch_rate',
-        resolutionTitle,
-        'consistency',
-        'utterances have no turns or resolution status',
-      ),
-    );
-  } else {
-    metrics.push(
-      measured(
-        'consistency.resolution_mismatch_rate',
-        resolutionTitle,
-        'consistency',
-        judged ? mismatched / judged : null,
-        { direction: 'lower_is_better', warn: 0.05, fail: 0.15 },
-        {
-          reason: judged
-            ? `${mismatched} of ${judged} conversations end in a way their resolution_status contradicts`
-            : 'no conversation has both a resolution_status and turns',
-          details: { reasons: top(mismatches), examples: mismatchExamples, judged },
-          unit: 'share',
-        },
-      ),
+    return notComputable(
+      'consistency.resolution_mismatch_rate',
+      resolutionTitle,
+      'consistency',
+      'utterances have no turns or resolution status',
     );
   }
-  return metrics;
+  return measured(
+    'consistency.resolution_mismatch_rate',
+    resolutionTitle,
+    'consistency',
+    judged ? mismatched / judged : null,
+    { direction: 'lower_is_better', warn: 0.05, fail: 0.15 },
+    {
+      reason: judged
+        ? `${mismatched} of ${judged} conversations end in a way their resolution_status contradicts`
+        : 'no conversation has both a resolution_status and turns',
+      details: { reasons: top(mismatches), examples: mismatchExamples, judged },
+      unit: 'share',
+    },
+  );
 }
 
 function jsdMetric(
@@ -856,14 +977,14 @@ function diversityMetrics(
 }
 
 /**
- * Starts language detection of every labelled item's customer text (on a second thread for big datasets) and
- * returns the function that joins it into the metric.
+ * The language check: every item with a valid language label has its customer text's language detected
+ * (language.ts) and compared with the label.
  */
-function startLanguageMetric(
+function languageMetric(
   items: readonly TextItem[],
   kind: TextKind,
   band: Band | undefined,
-): () => ValidationMetric {
+): ValidationMetric {
   const labelled: number[] = [];
   const texts: string[] = [];
   items.forEach((item, index) => {
@@ -873,19 +994,7 @@ function startLanguageMetric(
       texts.push(customerTexts(item, kind).join('\n'));
     }
   });
-  const join = detectLanguages(texts);
-  return () => {
-    const detected = join();
-    return languageMetric(items, labelled, detected, band);
-  };
-}
-
-function languageMetric(
-  items: readonly TextItem[],
-  labelled: readonly number[],
-  detections: readonly (string | null)[],
-  band: Band | undefined,
-): ValidationMetric {
+  const detections = detectLanguages(texts);
   const confusion: Record<string, number> = {};
   const perIntent: Record<string, number> = {};
   const examples: Array<{ item: number; id?: string; label: string; detected: string }> = [];
@@ -934,12 +1043,13 @@ function languageMetric(
 
 function piiMetric(
   items: readonly TextItem[],
-  corpus: Corpus,
-  all: number[],
+  kind: TextKind,
   profile: TextProfile | null,
 ): ValidationMetric {
-  const pii = scanPii(items, corpus.kind);
-  const piiRate = rateOf(pii.flags, all);
+  const pii = scanPii(items, kind);
+  let flagged = 0;
+  for (const flag of pii.flags) flagged += flag;
+  const piiRate = items.length ? flagged / items.length : 0;
   return measuredWithBand(
     'privacy.pii_rate',
     'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
