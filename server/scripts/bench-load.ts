@@ -1,5 +1,6 @@
 /**
- * pnpm bench:load [--quick] [--only fanout|queries] [--sizes 100,500,1000] [--items 100000]
+ * pnpm bench:load [--quick] [--only fanout|queries] [--sizes 100,500,1000] [--items 100000] [--cpu-prof DIR]
+ *   [--transports graphql-ws,sse] [--queries list,items] [--rates 50,100,200] [--job yes|no]
  *
  * The server under load, on loopback only. The server runs in a child process (its own event loop and CPU
  * figures); the clients run here.
@@ -43,6 +44,11 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     items: { type: 'string' },
     serve: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    queries: { type: 'string' },
+    rates: { type: 'string' },
+    job: { type: 'string' },
+    transports: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -142,6 +148,8 @@ class ServerProcess {
     this.#child = spawn(
       process.execPath,
       [
+        // A V8 CPU profile of the server, written to this folder when it exits (open it in Chrome's DevTools).
+        ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
         '--import',
         'tsx',
         SCRIPT,
@@ -216,6 +224,8 @@ async function measureServer(server: ServerProcess) {
     const overflowsAfter = listenOverflows();
     return {
       cpu,
+      /** CPU time the server spent over the phase (ms): robust to a shared machine, unlike latencies. */
+      cpuMs: (last.cpuUs.user + last.cpuUs.system - first.cpuUs.user - first.cpuUs.system) / 1000,
       peakRssMb: Math.max(peak, last.rss) / 1048576,
       warnings: last.maxListenerWarnings,
       // Machine-wide: another process's full listen queue counts too (rare on loopback).
@@ -402,17 +412,21 @@ async function fanout(server: ServerProcess, sizes: number[]) {
     `\n## Fan-out: generationProgress, full selection (job: ${count} conversations, 2 per call, 4 calls at a time, ${CALL_LATENCY_MS} ms per call)\n`,
   );
   console.log(
-    '| transport | subscribers | first event p50 / p99 / max (ms) | lag p50 / p99 / max (ms) | skipped | lost | server CPU | peak RSS (MB) | job items/s | vs none | SYN drops | load |',
+    '| transport | subscribers | first event p50 / p99 / max (ms) | lag p50 / p99 / max (ms) | skipped | lost | server CPU | CPU ms per 1k events | peak RSS (MB) | job items/s | vs none | SYN drops | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const idleStop = await measureServer(server);
   const baseJob = await startJob(server.url, count);
   const base = await jobRun(server.url, baseJob, JOB_LIMIT_S);
   const idle = await idleStop();
   console.log(
-    `| none | 0 | | | | | ${fmt(idle.cpu * 100)}% | ${fmt(idle.peakRssMb)} | ${fmt(base.perSecond, 1)}${base.cancelled ? ' (cut)' : ''} | 1.00 | ${idle.overflows ?? 'n/a'} | ${load()} |`,
+    `| none | 0 | | | | | ${fmt(idle.cpu * 100)}% | | ${fmt(idle.peakRssMb)} | ${fmt(base.perSecond, 1)}${base.cancelled ? ' (cut)' : ''} | 1.00 | ${idle.overflows ?? 'n/a'} | ${load()} |`,
   );
-  for (const transport of ['graphql-ws', 'sse'] as const) {
+  const transports = (values.transports?.split(',') ?? ['graphql-ws', 'sse']) as (
+    | 'graphql-ws'
+    | 'sse'
+  )[];
+  for (const transport of transports) {
     for (const n of sizes) {
       const stop = await measureServer(server);
       const jobId = await startJob(server.url, count);
@@ -434,8 +448,11 @@ async function fanout(server: ServerProcess, sizes: number[]) {
       const union = new Set(all.flatMap((l) => [...l.sequences]));
       const skipped = all.reduce((s, l) => s + (union.size - l.sequences.size), 0) / all.length;
       const lost = all.filter((l) => !l.terminal).length;
+      // Every event any subscriber received, its first included: the server's CPU per thousand of them (the
+      // job's own CPU included, as in the "none" row).
+      const events = all.reduce((n, l) => n + l.sequences.size, 0);
       console.log(
-        `| ${transport} | ${n} | ${fmt(quantile(firsts, 0.5))} / ${fmt(quantile(firsts, 0.99))} / ${fmt(firsts.at(-1) ?? Number.NaN)} | ${fmt(quantile(lags, 0.5))} / ${fmt(quantile(lags, 0.99))} / ${fmt(lags.at(-1) ?? Number.NaN)} | ${fmt(skipped, 1)} of ${union.size} | ${lost} | ${fmt(stats.cpu * 100)}% | ${fmt(stats.peakRssMb)} | ${fmt(times.perSecond, 1)}${times.cancelled ? ' (cut)' : ''} | ${fmt(times.perSecond / base.perSecond, 2)} | ${stats.overflows ?? 'n/a'} | ${load()} |`,
+        `| ${transport} | ${n} | ${fmt(quantile(firsts, 0.5))} / ${fmt(quantile(firsts, 0.99))} / ${fmt(firsts.at(-1) ?? Number.NaN)} | ${fmt(quantile(lags, 0.5))} / ${fmt(quantile(lags, 0.99))} / ${fmt(lags.at(-1) ?? Number.NaN)} | ${fmt(skipped, 1)} of ${union.size} | ${lost} | ${fmt(stats.cpu * 100)}% | ${fmt((stats.cpuMs / events) * 1000)} | ${fmt(stats.peakRssMb)} | ${fmt(times.perSecond, 1)}${times.cancelled ? ' (cut)' : ''} | ${fmt(times.perSecond / base.perSecond, 2)} | ${stats.overflows ?? 'n/a'} | ${load()} |`,
       );
     }
   }
@@ -492,21 +509,27 @@ async function queries(server: ServerProcess, items: number) {
   console.log(
     `\n## Query rates (${seconds} s per row, open loop, 10 s timeout; items page of ${items} items)\n`,
   );
-  console.log('| query | job running | req/s | p50 (ms) | p99 (ms) | errors | server CPU | load |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const withJob of [false, true]) {
+  console.log(
+    '| query | job running | req/s | p50 (ms) | p99 (ms) | errors | server CPU | CPU ms per request | load |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const rates = values.rates ? values.rates.split(',').map(Number) : [50, 100, 200];
+  const halves = values.job === 'yes' ? [true] : values.job === 'no' ? [false] : [false, true];
+  const names = values.queries?.split(',') ?? ['list', 'items'];
+  for (const withJob of halves) {
     // A job long enough to run through every row of this half, cancelled after it.
     const jobId = withJob ? await startJob(server.url, 100_000) : null;
-    for (const [name, query, variables] of [
-      ['datasets(first: 20)', LIST, {}],
-      ['items(first: 50)', ITEMS, { id: String(server.datasetId) }],
+    for (const [key, name, query, variables] of [
+      ['list', 'datasets(first: 20)', LIST, {}],
+      ['items', 'items(first: 50)', ITEMS, { id: String(server.datasetId) }],
     ] as const) {
-      for (const rate of [50, 100, 200]) {
+      if (!names.includes(key)) continue;
+      for (const rate of rates) {
         const stop = await measureServer(server);
         const r = await openLoop(server.url, rate, seconds, query, variables);
         const stats = await stop();
         console.log(
-          `| ${name} | ${withJob ? 'yes' : 'no'} | ${rate} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} of ${r.total} | ${fmt(stats.cpu * 100)}% | ${load()} |`,
+          `| ${name} | ${withJob ? 'yes' : 'no'} | ${rate} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} of ${r.total} | ${fmt(stats.cpu * 100)}% | ${fmt(stats.cpuMs / r.total, 2)} | ${load()} |`,
         );
       }
     }

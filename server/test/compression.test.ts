@@ -78,6 +78,15 @@ describe('compressed responses', () => {
     expect(json.data.__schema.types.some((t: { name: string }) => t.name === 'Dataset')).toBe(true);
   });
 
+  it('leaves a response under 8 KiB uncompressed (it fits the first round trip either way)', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const headers = { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' };
+    const small = await raw(`${s.url}/graphql`, { method: 'POST', headers, body });
+    expect(small.status).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(small.body.toString())).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it.skipIf(!existsSync(resolve(WEB_BUILD, 'handler.js')))(
     'compresses the web app’s pages (skipped without a web build: pnpm run build)',
     async () => {

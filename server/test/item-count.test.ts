@@ -139,4 +139,48 @@ describe.each(TEST_DATABASES)('dataset item counts on %s', (kind) => {
     expect(search.data.dataset.filtered.totalCount).toBe(3);
     expect(search.data.dataset.filtered.edges).toHaveLength(2);
   });
+
+  it('reads an items page as plain rows, with the same values an entity would have, none of them managed', async () => {
+    const em = s.app.services.em.fork();
+    const dataset = await s.app.services.datasets(em).createWithItems(
+      { name: `plain-rows-${kind}`, kind: 'utterances', origin: 'imported' },
+      Array.from({ length: 5 }, (_, i) => ({
+        key: `k-${i}`,
+        data: { text: `text ${i}`, intent: i % 2 ? 'b' : 'a', nested: { n: i } },
+        columns: { intent: i % 2 ? 'b' : 'a', language: 'en' },
+      })),
+    );
+    const reader = s.app.services.em.fork();
+    const { count, ...page } = await s.app.services
+      .datasets(reader)
+      .itemsPage(dataset.id, {}, { first: 3, after: null });
+    // Nothing entered the request's identity map (merging entities was most of a page's cost).
+    expect(reader.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+    const entities = await reader.find(
+      DatasetItemSchema,
+      { dataset: dataset.id },
+      { orderBy: { position: 'asc' }, limit: 3 },
+    );
+    expect(page.nodes).toHaveLength(3);
+    page.nodes.forEach((row, i) => {
+      const entity = entities[i]!;
+      expect(row).toEqual({
+        id: entity.id,
+        key: entity.key,
+        position: entity.position,
+        data: entity.data,
+        intent: entity.intent,
+        category: entity.category,
+        language: entity.language,
+        sentiment: entity.sentiment,
+        complexity: entity.complexity,
+        resolution: entity.resolution,
+        seriesType: entity.seriesType,
+        domain: entity.domain,
+        createdAt: entity.createdAt,
+      });
+    });
+    expect(page.nodes[1]!.data).toEqual({ text: 'text 1', intent: 'b', nested: { n: 1 } });
+    expect(await count()).toBe(5);
+  });
 });

@@ -37,6 +37,7 @@ import { DatasetChangedError, DomainError, InputError, NotFoundError } from './e
 import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-execution.ts';
+import { SharedFrameSocket, shareNextPayload } from './graphql/shared-frames.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { createOriginGuard } from './origin.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
@@ -83,10 +84,13 @@ export interface BuildAppOptions {
  * Compresses responses (gzip, or Brotli when the client accepts it; the `compression` middleware, which also
  * leaves responses already encoded alone, like the web app's precompressed assets): pages, GraphQL responses,
  * GraphiQL. Never an event stream (SSE subscriptions must reach the client event by event, and a compressor
- * buffers) nor a dataset export (it streams as written, and Parquet and zip are compressed already).
+ * buffers) nor a dataset export (it streams as written, and Parquet and zip are compressed already). Nor a
+ * response under 8 KiB: it fits a TCP connection's first round trip (ten segments) compressed or not, and a
+ * compression stream per small response was a tenth of the server's CPU at 200 items pages per second
+ * (docs/benchmarks.md, "bench:load").
  */
 const compress = compression({
-  threshold: 1024,
+  threshold: 8192,
   filter: (req, res) => {
     const type = String(res.getHeader('content-type') ?? '');
     if (type.startsWith('text/event-stream')) return false;
@@ -482,7 +486,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Sockets that send a shared progress event's JSON, made once, to every subscriber (graphql/shared-frames.ts).
+  const wss = new WebSocketServer({ noServer: true, WebSocket: SharedFrameSocket });
   server.on('upgrade', (req, socket, head) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname !== GRAPHQL_PATH) return void socket.destroy();
@@ -518,6 +523,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       execute: (args: any) => args.rootValue.execute(args),
       // biome-ignore lint/suspicious/noExplicitAny: see above
       subscribe: (args: any) => args.rootValue.subscribe(args),
+      onNext: shareNextPayload,
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -17,8 +17,21 @@ export interface RegistryEvent {
   datasetId: number;
 }
 
+/**
+ * How far a push of a dataset to the Hub is (`registry/push.ts`): its phase, and bytes sent of the files that
+ * change; `done` and `failed` end it, with the push's summary or error.
+ */
+export interface PushProgressEvent {
+  repo: string;
+  phase: 'preparing' | 'comparing' | 'uploading' | 'committing' | 'done' | 'failed';
+  bytesSent: number;
+  bytesTotal: number;
+  message: string | null;
+}
+
 type Topics = {
   'registry:changed': [event: RegistryEvent];
+  'push:progress': [datasetId: number, progress: PushProgressEvent];
   'generation:progress': [jobId: number, progress: GenerationProgress];
   'training:progress': [runId: number, progress: RunProgress];
   'judge:progress': [runId: number, progress: JudgeProgress];
@@ -66,6 +79,13 @@ class Mailbox<P> {
   }
 }
 
+/**
+ * Subscribers handed an event per turn of the event loop. Each one's delivery runs on from there (its GraphQL
+ * result, its frame, its socket write) before the turn ends, so 1,000 subscribers in one turn would hold the
+ * job that publishes (its timers, its database writes) for the whole fan-out.
+ */
+const DELIVERY_SLICE = 100;
+
 /** Topics whose events are a whole state, so a slow subscriber may skip to the newest (see {@link Mailbox}). */
 const COALESCING: Partial<Record<Topic, (event: never) => boolean>> = {
   'generation:progress': isTerminalProgress,
@@ -80,8 +100,9 @@ const COALESCING: Partial<Record<Topic, (event: never) => boolean>> = {
  * Fan-out (see docs/architecture.md, "Live progress at scale"): the event target gets one listener per topic
  * and id however many clients subscribe (no MaxListenersExceededWarning by design, and one Redis channel
  * subscription per process). Publishing never waits for a subscriber: the listener queues the event and hands
- * it to every subscriber's mailbox on the next turn of the event loop, all of them getting the same object (so
- * GraphQL can execute a selection once per event, see `shared-execution.ts`). A slow subscriber's progress
+ * it to every subscriber's mailbox on the next turns of the event loop, {@link DELIVERY_SLICE} subscribers per turn
+ * so the publisher's own work goes on between slices, all of them getting the same object (so GraphQL can
+ * execute a selection once per event, see `shared-execution.ts`). A slow subscriber's progress
  * events are coalesced to the newest, its terminal event kept.
  */
 export function createAppPubSub(
@@ -123,11 +144,31 @@ export function createAppPubSub(
     if (!fan) {
       const pending: unknown[] = [];
       const boxes = new Set<Mailbox<unknown>>();
+      // The events being handed out, to the subscribers there were when their turn came, from `next` on: every
+      // subscriber gets the same events in one go (so coalescing treats them all alike), events published
+      // meanwhile waiting for the next round.
+      let round: { events: unknown[]; to: Mailbox<unknown>[]; next: number } | null = null;
+      let scheduled = false;
       const deliver = () => {
-        for (const event of pending.splice(0)) for (const b of boxes) b.put(event);
+        scheduled = false;
+        if (!round) round = { events: pending.splice(0), to: [...boxes], next: 0 };
+        const end = Math.min(round.to.length, round.next + DELIVERY_SLICE);
+        for (; round.next < end; round.next++) {
+          for (const event of round.events) round.to[round.next]!.put(event);
+        }
+        if (round.next === round.to.length) round = null;
+        // More to hand out: on a later turn, after the timers and I/O waiting now (the job's own).
+        if (round || pending.length > 0) {
+          scheduled = true;
+          setImmediate(deliver);
+        }
       };
       const listener = (event: Event) => {
-        if (pending.push((event as CustomEvent).detail) === 1) setImmediate(deliver);
+        pending.push((event as CustomEvent).detail);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(deliver);
+        }
       };
       fan = { boxes, listener };
       fanouts.set(key, fan);

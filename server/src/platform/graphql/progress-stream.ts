@@ -36,3 +36,33 @@ export function progressStream<P extends { status: string }>(options: {
     stop();
   });
 }
+
+/**
+ * The current state of a job, shared by the subscribers that ask for it within `maxAgeMs` while it has not
+ * changed (same sequence and status): they get the same object, so `shared-execution.ts` executes and serialises
+ * their first event once instead of once each (1,000 clients subscribing to one job at the same moment). The
+ * state handed out is at most `maxAgeMs` older than a fresh read, and an event with a higher sequence follows.
+ */
+export function sharedCurrentState<K, P extends { sequence: number; status: string }>(
+  maxAgeMs = 1000,
+): (key: K, read: () => Promise<P | null>) => Promise<P | null> {
+  const recent = new Map<K, { at: number; state: P }>();
+  return async (key, read) => {
+    const state = await read();
+    if (!state) return null;
+    const now = Date.now();
+    const known = recent.get(key);
+    if (
+      known &&
+      now - known.at < maxAgeMs &&
+      known.state.sequence === state.sequence &&
+      known.state.status === state.status
+    ) {
+      return known.state;
+    }
+    recent.set(key, { at: now, state });
+    // Forget the states of jobs nobody asked about lately.
+    if (recent.size > 64) for (const [k, v] of recent) if (now - v.at >= maxAgeMs) recent.delete(k);
+    return state;
+  };
+}

@@ -16,24 +16,38 @@ import { type Plugin, Repeater } from 'graphql-yoga';
  */
 export const sharedExecutionStats = { executed: 0, reused: 0, serialised: 0 };
 
+/** The JSON of each shared result, made on first use (see {@link sharedJson}). */
+const jsonOf = new WeakMap<object, () => string>();
+
 /**
  * Yoga serialises a result with its `stringify` when it has one (its HTTP and SSE result processors): a shared
  * result is then turned into JSON once, whoever sends it. graphql-ws serialises each message itself (the
- * message carries the subscriber's id), so there it saves the execution only.
+ * message carries the subscriber's id); `shared-frames.ts` splices the same JSON into its frames instead.
  */
 function serialisedOnce(result: ExecutionResult): ExecutionResult {
   let json: string | undefined;
-  Object.defineProperty(result, 'stringify', {
-    enumerable: false,
-    value: (value: unknown) => {
-      if (json === undefined) {
-        sharedExecutionStats.serialised++;
-        json = JSON.stringify(value);
-      }
-      return json;
-    },
-  });
+  // Yoga passes the result itself, or a copy without internal error extensions when it has errors (the same
+  // copy for every subscriber): either way the same JSON.
+  const once = (value: unknown = result) => {
+    if (json === undefined) {
+      sharedExecutionStats.serialised++;
+      json = JSON.stringify(value);
+    }
+    return json;
+  };
+  // graphql-ws sends errors as each GraphQLError's toJSON, which keeps the internal extensions yoga drops: a
+  // result with errors or extensions is left to graphql-ws, so neither transport sends what the other would not.
+  if (!result.errors?.length && !result.extensions) jsonOf.set(result, once);
+  Object.defineProperty(result, 'stringify', { enumerable: false, value: once });
   return result;
+}
+
+/**
+ * The JSON of a result this plugin shares among subscribers, serialised once whoever asks first; undefined for
+ * any other result (a subscriber's first event, a query's result, a result with errors).
+ */
+export function sharedJson(result: object): string | undefined {
+  return jsonOf.get(result)?.();
 }
 
 type Results = Map<string, Promise<ExecutionResult>>;

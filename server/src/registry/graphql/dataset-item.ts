@@ -1,8 +1,8 @@
 import { enumField, RESOLUTIONS, SearchTextSchema } from '@genesis/schema/common';
 import { builder } from '../../platform/graphql/builder.ts';
-import type { DatasetItem } from '../dataset-item.entity.ts';
+import type { ItemRow } from '../dataset.repository.ts';
 
-export const DatasetItemRef = builder.objectRef<DatasetItem>('DatasetItem').implement({
+export const DatasetItemRef = builder.objectRef<ItemRow>('DatasetItem').implement({
   description: 'One item of a dataset: its record and the label columns it is filtered by',
   fields: (t) => ({
     id: t.exposeID('id'),
