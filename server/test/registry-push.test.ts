@@ -83,7 +83,8 @@ function featuresFromParquet(file: ArrayBuffer): unknown[] {
   });
 }
 
-describe('push to a Hub-compatible server', { timeout: 180_000 }, () => {
+// The CLI test spawns tsx eight times: minutes on a loaded machine.
+describe('push to a Hub-compatible server', { timeout: 300_000 }, () => {
   let hub: HubServer;
   let s: TestServer;
   let dir: string;
@@ -276,13 +277,38 @@ describe('push to a Hub-compatible server', { timeout: 180_000 }, () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     const out = JSON.parse(ok.stdout);
-    expect(out).toMatchObject({ ok: true, repo: 'alice/from-cli', created: true, itemCount: 12 });
+    expect(out).toMatchObject({
+      ok: true,
+      repo: 'alice/from-cli',
+      created: true,
+      private: true,
+      itemCount: 12,
+      changes: { added: 5, changed: 0, unchanged: 0, deleted: 0 },
+    });
+    // The push is recorded in the registry, and the JSON says which record.
+    expect(out.record.id).toEqual(expect.any(Number));
+    expect(Number.isNaN(Date.parse(out.record.at))).toBe(false);
     expect(hub.repos.get('alice/from-cli')?.private).toBe(true);
     expect(hub.commits('alice/from-cli').at(-1)?.title).toBe('first');
 
     const again = await genesis(['push', datasetId, '--repo', 'alice/from-cli', '--db', db], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/nothing changed, no commit made/);
+    expect(again.stdout).toMatch(/\(private\); recorded as push \d+/);
+    expect(hub.commits('alice/from-cli')).toHaveLength(2);
+
+    // --public on the existing private repo goes through its settings; nothing else changes, no commit.
+    const opened = await genesis(
+      ['push', datasetId, '--repo', 'alice/from-cli', '--public', '--json', '--db', db],
+      env,
+    );
+    expect(opened.code).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({
+      private: false,
+      visibilityChanged: true,
+      commit: null,
+    });
+    expect(hub.repos.get('alice/from-cli')?.private).toBe(false);
     expect(hub.commits('alice/from-cli')).toHaveLength(2);
 
     const noToken = await genesis(['push', datasetId, '--repo', 'alice/x', '--db', db], {

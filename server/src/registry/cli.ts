@@ -302,7 +302,16 @@ export function registerRegistryCommands(program: Command): void {
       'the dataset repo; created when missing',
       validated(HubRepoSchema),
     )
-    .option('--private', 'create the repo private (only when this push creates it)')
+    .addOption(
+      new Option(
+        '--private',
+        'make the repo private: on creation, or an existing repo through its settings',
+      ).conflicts('public'),
+    )
+    .option(
+      '--public',
+      'make an existing private repo public (without either, a new repo is public and an existing one keeps its visibility)',
+    )
     .option('--revision <branch>', 'the branch to commit to', validated(HubRevisionSchema), 'main')
     .option('--message <text>', 'the commit title')
     .option('--license <id>', "a license id for the card's license field, e.g. cc-by-4.0")
@@ -313,6 +322,7 @@ export function registerRegistryCommands(program: Command): void {
         opts: {
           repo: string;
           private?: boolean;
+          public?: boolean;
           revision: string;
           message?: string;
           license?: string;
@@ -339,11 +349,12 @@ export function registerRegistryCommands(program: Command): void {
               repo: opts.repo,
               revision: opts.revision,
               hub: config.hub,
-              ...(opts.private ? { private: true } : {}),
+              ...(opts.private ? { private: true } : opts.public ? { private: false } : {}),
               ...(opts.message !== undefined ? { message: opts.message } : {}),
               ...(opts.license ? { license: opts.license } : {}),
               onProgress: ({ phase, bytesSent, bytesTotal }) => {
-                if (!bar || phase !== 'uploading' || bytesTotal < 4 << 20) return;
+                if (!bar || (phase !== 'uploading' && phase !== 'committing')) return;
+                if (bytesTotal < 4 << 20) return;
                 if (!barStarted)
                   bar.start(bytesTotal, 0, { size: `${(bytesTotal / 1048576).toFixed(1)} MB` });
                 barStarted = true;
@@ -375,7 +386,9 @@ export function registerRegistryCommands(program: Command): void {
         print(opts.json, { ok: true, ...result }, () => {
           const lines = [result.summary];
           if (result.commit) lines.push(`commit ${result.commit.oid}: ${result.commit.url}`);
-          lines.push(result.url);
+          lines.push(
+            `${result.url} (${result.private ? 'private' : 'public'}); recorded as push ${result.record.id}`,
+          );
           return lines.join('\n');
         });
       },

@@ -2,13 +2,16 @@
  * Push a dataset to the Hugging Face Hub (or any Hub-compatible server) with `@huggingface/hub`: the Parquet data
  * in the Hub's split layout, the dataset card, the generation config, the latest validation report and the
  * lineage. Only files whose content differs from what the repo holds are committed, so a push of unchanged content
- * makes no commit. See README.md, "Push to the Hub".
+ * makes no commit. Large files take the client's LFS path (single or multipart uploads, as the Hub answers). Every
+ * successful push is recorded (`dataset-push.entity.ts`). See docs/hub.md.
  */
 import { createHash } from 'node:crypto';
 import {
   type CommitOperation,
   commitIter,
   createRepo,
+  datasetInfo,
+  deleteRepo,
   downloadFile,
   HubApiError,
   type ListFileEntry,
@@ -21,6 +24,7 @@ import type { Services } from '../platform/db/orm.ts';
 import { DomainError, InputError, NotFoundError } from '../platform/errors.ts';
 import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
 import { datasetCard } from './card.ts';
+import { type DatasetPush, DatasetPushSchema, type PushedFile } from './dataset-push.entity.ts';
 import { exportParquet } from './parquet.ts';
 import { openDatasetRead } from './service.ts';
 
@@ -55,10 +59,15 @@ export type PushFailure =
   | 'FORBIDDEN'
   | 'REPO_NOT_FOUND'
   | 'REVISION_NOT_FOUND'
+  | 'VISIBILITY'
   | 'NETWORK'
   | 'HUB_ERROR';
 
-/** A push that could not be done; nothing was committed (a commit is all or nothing on the Hub). */
+/**
+ * A push that could not be done: nothing was committed (a commit is all or nothing on the Hub), a repo the push
+ * created is deleted again and a visibility it changed is put back (the message says if that failed), and nothing
+ * is recorded.
+ */
 export class HubPushError extends DomainError {
   override name = 'HubPushError';
   constructor(
@@ -75,7 +84,10 @@ export interface PushRequest {
   datasetId: number;
   /** `owner/name`; created as a dataset repo when it does not exist. */
   repo: string;
-  /** Only for a repo this push creates. */
+  /**
+   * The repo's visibility: true makes it private, false public, on creation or on an existing repo (its settings;
+   * the token must be allowed to change them). Left out, a new repo is public and an existing one stays as it is.
+   */
   private?: boolean;
   /** The branch to commit to (default main); it must exist. */
   revision?: string;
@@ -96,23 +108,33 @@ export interface PushProgress {
   bytesTotal: number;
 }
 
-export type FileChange = 'added' | 'changed' | 'unchanged' | 'deleted';
+export type FileChange = PushedFile['change'];
 
 export interface PushResult {
   repo: string;
   revision: string;
   /** The repo's page on the Hub. */
   url: string;
+  /** The Hub's host (`huggingface.co`, or `host:port` of HF_ENDPOINT). */
+  host: string;
   /** True when this push created the repo. */
   created: boolean;
+  /** The repo's visibility after the push. */
+  private: boolean;
+  /** This push changed an existing repo's visibility. */
+  visibilityChanged: boolean;
   /** The commit made, or null when nothing changed. */
   commit: { oid: string; url: string } | null;
-  files: { path: string; bytes: number; change: FileChange }[];
+  files: PushedFile[];
+  /** How many files the push added, changed, left unchanged and deleted. */
+  changes: Record<FileChange, number>;
   itemCount: number;
   /** The item count of the previous push to this repo and branch (from its `genesis/lineage.json`), if any. */
   previousItemCount: number | null;
   /** One line for people: what the push did. */
   summary: string;
+  /** The registry's record of this push. */
+  record: { id: number; at: Date };
 }
 
 interface LocalFile {
@@ -233,36 +255,36 @@ async function buildFiles(
   return { files, itemCount: snapshot.count, name: dataset.name };
 }
 
-/** A Hub failure as a message that says what to do; never includes the token. */
-function hubFailure(err: unknown, repo: string, revision: string, endpoint: string): never {
-  if (err instanceof HubPushError) throw err;
+/** A Hub failure as a message that says what to do (never with the token), or the error itself if it is not one. */
+function pushError(err: unknown, repo: string, revision: string, endpoint: string): unknown {
+  if (err instanceof HubPushError) return err;
   if (err instanceof HubApiError) {
     const status = err.statusCode;
     if (status === 401)
-      throw new HubPushError(
+      return new HubPushError(
         'UNAUTHORIZED',
         `the Hub at ${endpoint} refused HF_TOKEN (401): check that the token is valid and not expired (${endpoint}/settings/tokens)`,
         status,
       );
     if (status === 403)
-      throw new HubPushError(
+      return new HubPushError(
         'FORBIDDEN',
         `HF_TOKEN may not write to ${repo} (403): use a token with write access to the "${repo.split('/')[0]}" namespace`,
         status,
       );
     if (status === 404 && /revision|rev id/i.test(err.message))
-      throw new HubPushError(
+      return new HubPushError(
         'REVISION_NOT_FOUND',
         `the branch "${revision}" does not exist in ${repo}: create it on the Hub first, or push to main`,
         status,
       );
     if (status === 404)
-      throw new HubPushError(
+      return new HubPushError(
         'REPO_NOT_FOUND',
         `the dataset repo ${repo} was not found on ${endpoint} (404), or HF_TOKEN cannot see it`,
         status,
       );
-    throw new HubPushError(
+    return new HubPushError(
       'HUB_ERROR',
       `the Hub answered ${status}: ${err.message.replace(/\. URL: .*$/, '')}`,
       status,
@@ -270,18 +292,71 @@ function hubFailure(err: unknown, repo: string, revision: string, endpoint: stri
   }
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   if (err instanceof TypeError && /fetch failed/i.test(err.message))
-    throw new HubPushError(
+    return new HubPushError(
       'NETWORK',
       `cannot reach the Hub at ${endpoint}${cause?.code ? ` (${cause.code})` : ''}: check the network and HF_ENDPOINT`,
     );
-  throw err;
+  return err;
 }
 
 /**
- * Pushes a dataset to a Hub dataset repo: creates the repo if needed, compares the files it would write with what
- * the branch holds (by SHA-256 for LFS files, git blob id for the rest), and commits only the ones that differ,
- * deleting files under `data/` and `genesis/` it no longer writes. Nothing is kept on our side; a failed push leaves
- * the repo as it was (the Hub applies a commit whole or not at all).
+ * A `fetch` for the Hub client that reports the bytes of every upload body (LFS single PUTs and multipart parts)
+ * as they are sent, so large uploads show progress under Node (the client's own upload progress needs
+ * XMLHttpRequest). The body is streamed with its Content-Length, as storage URLs require.
+ */
+function countingFetch(onBytes: (n: number) => void): typeof fetch {
+  return (input, init) => {
+    const body = init?.body;
+    if (init?.method !== 'PUT' || !(body instanceof Blob)) return fetch(input, init);
+    const counted = body.stream().pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          onBytes(chunk.byteLength);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const headers = new Headers(init.headers);
+    headers.set('content-length', String(body.size));
+    return fetch(input, { ...init, headers, body: counted, duplex: 'half' } as RequestInit);
+  };
+}
+
+/** Changes a repo's visibility through its settings (`PUT /api/datasets/:id/settings`, as `huggingface_hub`). */
+async function setVisibility(
+  endpoint: string,
+  token: string,
+  repo: string,
+  makePrivate: boolean,
+): Promise<void> {
+  const res = await fetch(`${endpoint}/api/datasets/${repo}/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ private: makePrivate }),
+  });
+  if (res.ok) return;
+  const detail = (await res.text()).slice(0, 200);
+  const want = makePrivate ? 'private' : 'public';
+  if (res.status === 401 || res.status === 403)
+    throw new HubPushError(
+      res.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      `HF_TOKEN may not change the visibility of ${repo} (${res.status}): use a token of its owner or an admin of "${repo.split('/')[0]}", or push without --${want}`,
+      res.status,
+    );
+  throw new HubPushError(
+    'VISIBILITY',
+    `the Hub at ${endpoint} did not make ${repo} ${want} (${res.status}${detail ? `: ${detail}` : ''}): change its visibility on the Hub, or push without --${want}; nothing was committed`,
+    res.status,
+  );
+}
+
+/**
+ * Pushes a dataset to a Hub dataset repo: creates the repo if needed (or applies `private` to an existing one),
+ * compares the files it would write with what the branch holds (by SHA-256 for LFS files, git blob id for the
+ * rest), and commits only the ones that differ, deleting files under `data/` and `genesis/` it no longer writes.
+ * The push is then recorded in the registry. On failure the repo is left as it was: the Hub applies a commit whole
+ * or not at all, a repo this push created is deleted again, a visibility it changed is put back, and nothing is
+ * recorded.
  */
 export async function pushDataset(services: Services, request: PushRequest): Promise<PushResult> {
   const { endpoint, token } = request.hub;
@@ -316,13 +391,19 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
   const built = await buildFiles(services, request.datasetId, request.license, request.signal);
   const repoId = { type: 'dataset' as const, name: request.repo };
   const credentials = { accessToken: token, hubUrl: endpoint };
+  const host = new URL(endpoint).host;
   let created = false;
+  /** The visibility to put back if the push fails after changing it. */
+  let restoreVisibility: boolean | null = null;
+  let isPrivate = false;
+  let pushed: Omit<PushResult, 'record'>;
   try {
     progress('comparing');
     if (!(await repoExists({ repo: repoId, ...credentials }))) {
       try {
         await createRepo({ repo: repoId, private: request.private ?? false, ...credentials });
         created = true;
+        isPrivate = request.private ?? false;
       } catch (err) {
         if (err instanceof HubApiError && err.statusCode === 409)
           throw new HubPushError(
@@ -338,6 +419,13 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
           );
         throw err;
       }
+    } else {
+      isPrivate = (await datasetInfo({ name: request.repo, ...credentials })).private;
+      if (request.private !== undefined && request.private !== isPrivate) {
+        await setVisibility(endpoint, token, request.repo, request.private);
+        restoreVisibility = isPrivate;
+        isPrivate = request.private;
+      }
     }
     const remote = new Map<string, ListFileEntry>();
     for await (const entry of listFiles({
@@ -348,7 +436,7 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
     }))
       if (entry.type === 'file') remote.set(entry.path, entry);
 
-    const files: PushResult['files'] = [];
+    const files: PushedFile[] = [];
     const operations: CommitOperation[] = [];
     for (const f of built.files) {
       const there = remote.get(f.path);
@@ -396,59 +484,123 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
       previousItemCount !== null && previousItemCount !== built.itemCount
         ? `; items ${previousItemCount} → ${built.itemCount}`
         : '';
-    if (operations.length === 0)
-      return {
-        repo: request.repo,
-        revision,
-        url,
-        created,
-        commit: null,
-        files,
-        itemCount: built.itemCount,
-        previousItemCount,
-        summary: `${request.repo}@${revision} already holds this dataset: nothing changed, no commit made`,
-      };
+    const visibility =
+      restoreVisibility !== null ? `; made ${isPrivate ? 'private' : 'public'}` : '';
     const describe = changed.map((f) => `${f.path} ${f.change}`).join(', ');
-    const sizes = new Map(changed.map((f) => [f.path, f.bytes]));
-    const bytesTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
-    const sent = new Map<string, number>();
-    const iterator = commitIter({
-      repo: repoId,
-      ...credentials,
-      branch: revision,
-      title: request.message ?? `Push dataset "${built.name}" from GENESIS-LAB`,
-      description: `Files: ${describe}${counts}.`,
-      operations,
-      ...(request.signal ? { abortSignal: request.signal } : {}),
-    });
-    let step = await iterator.next();
-    while (!step.done) {
-      const event = step.value;
-      if (event.event === 'phase' && event.phase === 'committing')
-        progress('committing', bytesTotal, bytesTotal);
-      if (event.event === 'fileProgress' && event.state === 'uploading') {
-        sent.set(event.path, event.progress * (sizes.get(event.path) ?? 0));
-        progress(
-          'uploading',
-          [...sent.values()].reduce((a, b) => a + b, 0),
-          bytesTotal,
-        );
+    let commit: PushResult['commit'] = null;
+    if (operations.length > 0) {
+      const sizes = new Map(changed.map((f) => [f.path, f.bytes]));
+      const bytesTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
+      let bytesSent = 0;
+      const iterator = commitIter({
+        repo: repoId,
+        ...credentials,
+        branch: revision,
+        title: request.message ?? `Push dataset "${built.name}" from GENESIS-LAB`,
+        description: `Files: ${describe}${counts}.`,
+        operations,
+        fetch: countingFetch((n) => {
+          bytesSent = Math.min(bytesTotal, bytesSent + n);
+          progress('uploading', bytesSent, bytesTotal);
+        }),
+        ...(request.signal ? { abortSignal: request.signal } : {}),
+      });
+      let step = await iterator.next();
+      while (!step.done) {
+        const event = step.value;
+        if (event.event === 'phase' && event.phase === 'committing')
+          progress('committing', bytesTotal, bytesTotal);
+        step = await iterator.next();
       }
-      step = await iterator.next();
+      if (step.value) commit = { oid: step.value.commit.oid, url: step.value.commit.url };
     }
-    const commit = step.value;
-    return {
+    const tally = { added: 0, changed: 0, unchanged: 0, deleted: 0 };
+    for (const f of files) tally[f.change]++;
+    const summary = commit
+      ? `${created ? 'created ' : ''}${request.repo}@${revision}: ${describe}${counts}${visibility}`
+      : `${request.repo}@${revision} already holds this dataset: nothing changed, no commit made${visibility}`;
+    const result: Omit<PushResult, 'record'> = {
       repo: request.repo,
       revision,
       url,
+      host,
       created,
-      commit: commit ? { oid: commit.commit.oid, url: commit.commit.url } : null,
+      private: isPrivate,
+      visibilityChanged: restoreVisibility !== null,
+      commit,
       files,
+      changes: tally,
       itemCount: built.itemCount,
       previousItemCount,
-      summary: `${created ? 'created ' : ''}${request.repo}@${revision}: ${describe}${counts}`,
+      summary,
     };
+    pushed = result;
   } catch (err) {
-    hubFailure(err, request.repo, revision, endpoint);
+    const failure = pushError(err, request.repo, revision, endpoint);
+    const undone = await undo(created, restoreVisibility);
+    if (failure instanceof HubPushError && undone)
+      throw new HubPushError(failure.reason, `${failure.message}; ${undone}`, failure.status);
+    throw failure;
   }
+  // Recorded once the Hub holds the push (outside the undo above: a failed write must not undo a commit).
+  const record = await recordPush(services, request.datasetId, pushed);
+  return { ...pushed, record: { id: record.id, at: record.createdAt } };
+
+  /** Puts the repo back as it was before this push; says what it did, or what the user must do. */
+  async function undo(createdRepo: boolean, visibility: boolean | null): Promise<string> {
+    if (createdRepo)
+      try {
+        await deleteRepo({ repo: repoId, ...credentials });
+        return `the repo ${request.repo} this push created was deleted again`;
+      } catch {
+        return `the empty repo ${request.repo} this push created could not be deleted: delete it on the Hub`;
+      }
+    if (visibility !== null)
+      try {
+        await setVisibility(endpoint, token as string, request.repo, visibility);
+        return `${request.repo} is ${visibility ? 'private' : 'public'} again`;
+      } catch {
+        return `${request.repo} could not be made ${visibility ? 'private' : 'public'} again: change its visibility on the Hub`;
+      }
+    return '';
+  }
+}
+
+/** Writes the record of a successful push. */
+async function recordPush(
+  services: Services,
+  datasetId: number,
+  result: Omit<PushResult, 'record'>,
+): Promise<DatasetPush> {
+  const em = services.em.fork();
+  const record = em.create(DatasetPushSchema, {
+    dataset: datasetId,
+    host: result.host,
+    repo: result.repo,
+    revision: result.revision,
+    url: result.url,
+    commitOid: result.commit?.oid ?? null,
+    commitUrl: result.commit?.url ?? null,
+    private: result.private,
+    created: result.created,
+    visibilityChanged: result.visibilityChanged,
+    filesAdded: result.changes.added,
+    filesChanged: result.changes.changed,
+    filesUnchanged: result.changes.unchanged,
+    filesDeleted: result.changes.deleted,
+    files: result.files,
+    itemCount: result.itemCount,
+    summary: result.summary,
+  });
+  await em.flush();
+  return record;
+}
+
+/** A dataset's pushes, newest first. */
+export function listPushes(
+  em: Services['em'],
+  datasetId: number,
+  limit: number,
+): Promise<DatasetPush[]> {
+  return em.find(DatasetPushSchema, { dataset: datasetId }, { orderBy: { id: 'desc' }, limit });
 }

@@ -2,19 +2,27 @@
  * A local Hugging Face Hub-compatible server for tests: the HTTP endpoints `@huggingface/hub` uses to create a
  * dataset repo, push a commit and read a repo back (README.md, "Push to the Hub"):
  *
- * - `GET  /api/datasets/:owner/:name` (repoExists), `POST /api/repos/create` (createRepo);
+ * - `GET  /api/datasets/:owner/:name` (repoExists), `GET /api/datasets/:owner/:name/revision/:rev` (datasetInfo:
+ *   whether the repo is private), `POST /api/repos/create` (createRepo), `DELETE /api/repos/delete` (deleteRepo),
+ *   `PUT /api/datasets/:owner/:name/settings` (`{ private }`: the repo's visibility, its owner only);
  * - `POST /api/datasets/:owner/:name/preupload/:rev`: which files go through LFS (`*.parquet` by the repo's
- *   `.gitattributes`, binary samples, files over 10 MB) and which are sent inline;
- * - `POST /datasets/:owner/:name.git/info/lfs/objects/batch` (the Git LFS batch API, `basic` transfer only: the
- *   client falls back to it when the server does not offer xet) and `PUT /lfs/:oid` (the upload, checked against
- *   its SHA-256);
+ *   `.gitattributes`, binary samples, files over `lfsThreshold`) and which are sent inline;
+ * - `POST /datasets/:owner/:name.git/info/lfs/objects/batch` (the Git LFS batch API with the `basic` and the Hub's
+ *   `multipart` transfers; the client falls back to them when the server does not offer xet): an object under
+ *   `multipartThreshold` gets one upload URL, `PUT /lfs/:owner/:name/:oid` (checked against its SHA-256); a larger one, when the
+ *   client offers `multipart`, gets a `chunk_size` and one URL per part, `PUT /lfs/multipart/:upload/:part` (each
+ *   answered with an ETag), and a completion URL, `POST /lfs/multipart/:upload/complete` (the parts' ETags; the
+ *   assembled object is checked against its SHA-256 and size). Upload URLs carry no token, like the Hub's signed
+ *   storage URLs;
  * - `POST /api/datasets/:owner/:name/commit/:rev` (NDJSON: header, file, lfsFile, deletedFile);
  * - `GET  /api/datasets/:owner/:name/tree/:rev[/:path]` (listFiles, with git blob ids and LFS pointers);
  * - `GET  /datasets/:owner/:name/resolve/:rev/:path` (downloadFile, with ranges).
  *
  * Tokens are given up front with the user they belong to and whether they may write; a missing or unknown token
  * is a 401, a read token writing (or a user writing outside their namespace) a 403, as on the Hub. Every commit is
- * recorded with its operations and the repo's files after it.
+ * recorded with its operations and the repo's files after it, every finished LFS upload with its transfer and
+ * parts. `failUploads` makes the next LFS uploads (single or part) answer an error, to test a push that fails
+ * half-way.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -50,7 +58,33 @@ interface Repo {
   commits: HubCommit[];
 }
 
-const LFS_THRESHOLD = 10 * 1024 * 1024;
+export interface HubLfsUpload {
+  oid: string;
+  size: number;
+  transfer: 'basic' | 'multipart';
+  /** How many parts were uploaded (1 for a basic upload). */
+  parts: number;
+}
+
+export interface HubServerOptions {
+  onCommit?: (repo: string, commit: HubCommit) => void;
+  /** Files larger than this go through LFS even when their name and content would not (default 10 MiB). */
+  lfsThreshold?: number;
+  /** LFS objects of at least this size are uploaded in parts when the client offers `multipart` (default 20 MiB). */
+  multipartThreshold?: number;
+  /** The part size the server asks for (default 8 MiB); every part but the last must have exactly this size. */
+  chunkSize?: number;
+  /** Serve the repo settings endpoint (default true); false answers it 404, like a server without it. */
+  settings?: boolean;
+}
+
+interface PendingMultipart {
+  repo: string;
+  oid: string;
+  size: number;
+  chunkSize: number;
+  parts: Map<number, { content: Uint8Array; etag: string }>;
+}
 const GITATTRIBUTES =
   '*.parquet filter=lfs diff=lfs merge=lfs -text\n*.arrow filter=lfs diff=lfs merge=lfs -text\n';
 
@@ -71,20 +105,30 @@ export class HubServer {
   readonly repos = new Map<string, Repo>();
   /** Every request, method and path, in order (no bodies, no headers). */
   readonly requests: string[] = [];
+  /** Every LFS object stored, in order. */
+  readonly lfsUploads: HubLfsUpload[] = [];
   #server: Server;
+  /** LFS objects by `repo oid`: each repo has its own storage, as on the Hub. */
   #lfs = new Map<string, Uint8Array>();
+  #multipart = new Map<string, PendingMultipart>();
   #tokens: Record<string, HubToken>;
   #commitCount = 0;
+  #uploadCount = 0;
+  #failUploads: { status: number; count: number } = { status: 500, count: 0 };
+  #options: Required<Omit<HubServerOptions, 'onCommit'>>;
   url = '';
 
   #onCommit: ((repo: string, commit: HubCommit) => void) | undefined;
 
-  constructor(
-    tokens: Record<string, HubToken>,
-    options: { onCommit?: (repo: string, commit: HubCommit) => void } = {},
-  ) {
+  constructor(tokens: Record<string, HubToken>, options: HubServerOptions = {}) {
     this.#tokens = tokens;
     this.#onCommit = options.onCommit;
+    this.#options = {
+      lfsThreshold: options.lfsThreshold ?? 10 * 1024 * 1024,
+      multipartThreshold: options.multipartThreshold ?? 20 * 1024 * 1024,
+      chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
+      settings: options.settings ?? true,
+    };
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: Error) => {
         if (!res.headersSent) this.#json(res, 500, { error: err.message });
@@ -122,6 +166,11 @@ export class HubServer {
     this.repos.set(id, repo);
   }
 
+  /** The next `count` LFS uploads (a single PUT or one part) answer `status` and store nothing. */
+  failUploads(status: number, count = 1): void {
+    this.#failUploads = { status, count };
+  }
+
   /** The commits of a repo, oldest first (the initial one included). */
   commits(id: string): HubCommit[] {
     return this.repos.get(id)?.commits ?? [];
@@ -152,6 +201,24 @@ export class HubServer {
     repo.commits.push(commit);
     this.#onCommit?.(repo.id, commit);
     return commit;
+  }
+
+  /** Whether this upload is one `failUploads` asked to fail (and counts it). */
+  #failing(): boolean {
+    if (this.#failUploads.count <= 0) return false;
+    this.#failUploads.count--;
+    return true;
+  }
+
+  #store(
+    repo: string,
+    oid: string,
+    content: Uint8Array,
+    transfer: HubLfsUpload['transfer'],
+    parts: number,
+  ) {
+    this.#lfs.set(`${repo} ${oid}`, content);
+    this.lfsUploads.push({ oid, size: content.length, transfer, parts });
   }
 
   #json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -194,14 +261,99 @@ export class HubServer {
         { 'x-error-code': 'RepoNotFound' },
       );
 
-    // PUT /lfs/:oid: an LFS upload (basic transfer), checked against its oid.
-    let m = /^\/lfs\/([0-9a-f]{64})$/.exec(path);
+    // PUT /lfs/:owner/:name/:oid: an LFS upload (basic transfer), checked against its oid.
+    let m = /^\/lfs\/(?!multipart\/)([^/]+\/[^/]+)\/([0-9a-f]{64})$/.exec(path);
     if (m && req.method === 'PUT') {
       const body = new Uint8Array(await this.#body(req));
-      if (sha256(body) !== m[1])
+      if (this.#failing())
+        return this.#json(res, this.#failUploads.status, { error: 'storage failure' });
+      if (sha256(body) !== m[2])
         return this.#json(res, 400, { error: 'content does not match oid' });
-      this.#lfs.set(m[1]!, body);
+      this.#store(m[1]!, m[2]!, body, 'basic', 1);
       return void res.writeHead(200).end();
+    }
+
+    // PUT /lfs/multipart/:upload/:part: one part of a multipart upload, answered with its ETag.
+    m = /^\/lfs\/multipart\/([0-9a-f]+)\/(\d+)$/.exec(path);
+    if (m && req.method === 'PUT') {
+      const upload = this.#multipart.get(m[1]!);
+      const body = new Uint8Array(await this.#body(req));
+      if (!upload) return this.#json(res, 404, { error: 'no such upload' });
+      if (this.#failing())
+        return this.#json(res, this.#failUploads.status, { error: 'storage failure' });
+      const part = Number(m[2]);
+      const count = Math.ceil(upload.size / upload.chunkSize);
+      const expected =
+        part < count ? upload.chunkSize : upload.size - (count - 1) * upload.chunkSize;
+      if (part < 1 || part > count || body.length !== expected)
+        return this.#json(res, 400, {
+          error: `part ${part} must be ${expected} bytes (got ${body.length})`,
+        });
+      const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+      upload.parts.set(part, { content: body, etag });
+      res.writeHead(200, { etag });
+      return void res.end();
+    }
+
+    // POST /lfs/multipart/:upload/complete: assembles the parts in order and checks the object.
+    m = /^\/lfs\/multipart\/([0-9a-f]+)\/complete$/.exec(path);
+    if (m && req.method === 'POST') {
+      const upload = this.#multipart.get(m[1]!);
+      const body = JSON.parse((await this.#body(req)).toString('utf8')) as {
+        oid: string;
+        parts: { partNumber: number; etag: string }[];
+      };
+      if (!upload || body.oid !== upload.oid)
+        return this.#json(res, 404, { error: 'no such upload' });
+      const count = Math.ceil(upload.size / upload.chunkSize);
+      const listed = [...body.parts].sort((a, b) => a.partNumber - b.partNumber);
+      if (
+        listed.length !== count ||
+        listed.some((p, i) => p.partNumber !== i + 1 || upload.parts.get(i + 1)?.etag !== p.etag)
+      )
+        return this.#json(res, 400, { error: 'the parts listed do not match the parts uploaded' });
+      const content = new Uint8Array(
+        Buffer.concat(listed.map((p) => upload.parts.get(p.partNumber)!.content)),
+      );
+      if (content.length !== upload.size || sha256(content) !== upload.oid)
+        return this.#json(res, 400, {
+          error: 'the assembled object does not match its oid and size',
+        });
+      this.#multipart.delete(m[1]!);
+      this.#store(upload.repo, upload.oid, content, 'multipart', count);
+      return this.#json(res, 200, {});
+    }
+
+    if (path === '/api/repos/delete' && req.method === 'DELETE') {
+      if (!who) return unauthorized();
+      const body = JSON.parse((await this.#body(req)).toString('utf8')) as {
+        name: string;
+        organization?: string;
+      };
+      const id = `${body.organization ?? who.user}/${body.name}`;
+      const repo = this.#visible(id, who);
+      if (!repo) return notFound(id);
+      if (!who.write || who.user !== repo.owner)
+        return this.#json(res, 403, { error: `You don't have the rights to delete ${id}` });
+      this.repos.delete(id);
+      for (const key of [...this.#lfs.keys()]) if (key.startsWith(`${id} `)) this.#lfs.delete(key);
+      return void res.writeHead(200).end();
+    }
+
+    m = /^\/api\/datasets\/([^/]+\/[^/]+)\/settings$/.exec(path);
+    if (m && req.method === 'PUT' && this.#options.settings) {
+      if (!who) return unauthorized();
+      const repo = this.#visible(m[1]!, who);
+      if (!repo) return notFound(m[1]!);
+      if (!who.write || who.user !== repo.owner)
+        return this.#json(res, 403, {
+          error: `You don't have the rights to change the settings of ${m[1]}`,
+        });
+      const body = JSON.parse((await this.#body(req)).toString('utf8')) as { private?: unknown };
+      if (body.private !== undefined && typeof body.private !== 'boolean')
+        return this.#json(res, 400, { error: '"private" must be a boolean' });
+      if (typeof body.private === 'boolean') repo.private = body.private;
+      return this.#json(res, 200, { private: repo.private });
     }
 
     if (path === '/api/repos/create' && req.method === 'POST') {
@@ -233,20 +385,58 @@ export class HubServer {
       if (!who.write || who.user !== repo.owner)
         return this.#json(res, 403, { message: 'write access required' });
       const body = JSON.parse((await this.#body(req)).toString('utf8')) as {
+        operation?: string;
+        transfers?: string[];
         objects: { oid: string; size: number }[];
       };
+      if (body.operation !== 'upload')
+        return this.#json(res, 422, { message: 'only the upload operation is supported' });
+      const multipart = body.transfers?.includes('multipart') ?? false;
+      const { multipartThreshold, chunkSize } = this.#options;
+      const objects = body.objects.map((o) => {
+        if (this.#lfs.has(`${repo.id} ${o.oid}`)) return { oid: o.oid, size: o.size };
+        if (!/^[0-9a-f]{64}$/.test(o.oid))
+          return { oid: o.oid, size: o.size, error: { code: 422, message: 'invalid oid' } };
+        if (!multipart || o.size < multipartThreshold)
+          return {
+            oid: o.oid,
+            size: o.size,
+            authenticated: true,
+            actions: {
+              upload: { href: `${this.url}/lfs/${repo.id}/${o.oid}`, expires_in: 3600 },
+            },
+          };
+        const upload = createHash('sha1')
+          .update(`${o.oid}:${++this.#uploadCount}`)
+          .digest('hex');
+        this.#multipart.set(upload, {
+          repo: repo.id,
+          oid: o.oid,
+          size: o.size,
+          chunkSize,
+          parts: new Map(),
+        });
+        const header: Record<string, string> = { chunk_size: String(chunkSize) };
+        for (let i = 1; i <= Math.ceil(o.size / chunkSize); i++)
+          header[String(i).padStart(5, '0')] = `${this.url}/lfs/multipart/${upload}/${i}`;
+        return {
+          oid: o.oid,
+          size: o.size,
+          authenticated: true,
+          actions: {
+            upload: {
+              href: `${this.url}/lfs/multipart/${upload}/complete`,
+              header,
+              expires_in: 3600,
+            },
+          },
+        };
+      });
       return this.#json(res, 200, {
-        transfer: 'basic',
-        objects: body.objects.map((o) =>
-          this.#lfs.has(o.oid)
-            ? { oid: o.oid, size: o.size }
-            : {
-                oid: o.oid,
-                size: o.size,
-                authenticated: true,
-                actions: { upload: { href: `${this.url}/lfs/${o.oid}`, expires_in: 3600 } },
-              },
-        ),
+        transfer: objects.some((o) => 'actions' in o && o.actions?.upload.header)
+          ? 'multipart'
+          : 'basic',
+        objects,
       });
     }
 
@@ -279,9 +469,10 @@ export class HubServer {
       return void res.end(req.method === 'HEAD' ? undefined : content);
     }
 
-    m = /^\/api\/datasets\/([^/]+\/[^/]+)(?:\/(preupload|commit|tree)\/([^/]+)(?:\/(.*))?)?$/.exec(
-      path,
-    );
+    m =
+      /^\/api\/datasets\/([^/]+\/[^/]+)(?:\/(preupload|commit|tree|revision)\/([^/]+)(?:\/(.*))?)?$/.exec(
+        path,
+      );
     if (!m) return this.#json(res, 404, { error: `no route ${req.method} ${path}` });
     const [, id, action, branchName, subPath] = m as unknown as [
       string,
@@ -294,6 +485,20 @@ export class HubServer {
     if (action === undefined && req.method === 'GET') {
       if (!repo) return who ? notFound(id) : unauthorized();
       return this.#json(res, 200, { id, private: repo.private, likes: 0 });
+    }
+    if (action === 'revision' && req.method === 'GET') {
+      if (!repo) return who ? notFound(id) : unauthorized();
+      const last = repo.commits.at(-1);
+      return this.#json(res, 200, {
+        _id: createHash('sha1').update(id).digest('hex').slice(0, 24),
+        id,
+        private: repo.private,
+        downloads: 0,
+        likes: 0,
+        gated: false,
+        lastModified: new Date().toISOString(),
+        sha: last?.oid,
+      });
     }
     if (action === 'preupload' || action === 'commit') {
       if (!who) return unauthorized();
@@ -320,7 +525,10 @@ export class HubServer {
       return this.#json(res, 200, {
         files: body.files.map((f) => {
           const sample = Buffer.from(f.sample, 'base64');
-          const lfs = f.path.endsWith('.parquet') || f.size > LFS_THRESHOLD || sample.includes(0);
+          const lfs =
+            f.path.endsWith('.parquet') ||
+            f.size > this.#options.lfsThreshold ||
+            sample.includes(0);
           return { path: f.path, uploadMode: lfs ? 'lfs' : 'regular', shouldIgnore: false };
         }),
       });
@@ -344,7 +552,7 @@ export class HubServer {
           });
           operations.push({ path: p, op: 'add' });
         } else if (key === 'lfsFile') {
-          const content = this.#lfs.get(String(value.oid));
+          const content = this.#lfs.get(`${repo.id} ${String(value.oid)}`);
           if (!content || content.length !== value.size)
             return this.#json(res, 422, { error: `LFS object of ${p} was not uploaded` });
           next.set(p, { content, lfs: true });

@@ -13,6 +13,7 @@ import { GenerationJobSchema } from '../../generation/generation-job.entity.ts';
 import { DatasetSchema } from '../../registry/dataset.entity.ts';
 import type { DatasetRepository } from '../../registry/dataset.repository.ts';
 import { DatasetItemSchema } from '../../registry/dataset-item.entity.ts';
+import { DatasetPushSchema } from '../../registry/dataset-push.entity.ts';
 import { DatasetTagSchema } from '../../registry/dataset-tag.entity.ts';
 import { DatasetUsage } from '../../registry/usage.ts';
 import { TrainingRunSchema } from '../../training/training-run.entity.ts';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   AugmentationSchema,
   JudgeRunSchema,
   JudgeScoreSchema,
+  DatasetPushSchema,
 ];
 
 /** Migrations are generated per dialect (SQLite and PostgreSQL DDL differ), one folder each. */

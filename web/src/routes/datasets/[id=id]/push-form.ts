@@ -1,6 +1,30 @@
 import type { FieldErrors } from '$lib/forms.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 
+/** The dataset's latest pushes to the Hub, newest first, for the "Pushed to the Hub" history. */
+export const DatasetPushesFields = graphql(`
+  fragment DatasetPushesFields on Dataset @_unmask {
+    id
+    pushes(first: 5) {
+      id
+      at
+      repo
+      revision
+      url
+      host
+      commitOid
+      commitUrl
+      private
+      created
+      visibilityChanged
+      filesAdded
+      filesChanged
+      filesUnchanged
+      filesDeleted
+    }
+  }
+`);
+
 /**
  * Pushes the dataset to the Hub with the server's HF_TOKEN. The server checks every argument
  * (`repo` as OWNER/NAME, the branch, the message) and answers a `ValidationError` located by
@@ -30,11 +54,33 @@ export const PushDatasetMutation = graphql(`
   }
 `);
 
+/**
+ * The progress of the next push of the dataset, until it is DONE or FAILED: the form subscribes
+ * before it posts, and shows the upload's bytes while a large push runs.
+ */
+export const PushProgressSubscription = graphql(`
+  subscription PushProgress($datasetId: ID!) {
+    pushProgress(datasetId: $datasetId) {
+      phase
+      bytesSent
+      bytesTotal
+    }
+  }
+`);
+
+/** The visibility asked for: leave it (a new repo is public), or make the repo private or public. */
+export type PushVisibility = '' | 'private' | 'public';
+
 /** What was typed in the push form. */
 export interface PushValues {
   repo: string;
-  private: boolean;
+  visibility: PushVisibility;
   message: string;
+}
+
+/** The mutation's `private` argument for a visibility: true, false, or null to leave it. */
+export function privateArgument(visibility: PushVisibility): boolean | null {
+  return visibility === 'private' ? true : visibility === 'public' ? false : null;
 }
 
 /**
@@ -56,5 +102,10 @@ export function pushValues(data: FormData): PushValues {
     const value = data.get(name);
     return typeof value === 'string' ? value.trim() : '';
   };
-  return { repo: text('repo'), private: data.get('private') === 'on', message: text('message') };
+  const visibility = text('visibility');
+  return {
+    repo: text('repo'),
+    visibility: visibility === 'private' || visibility === 'public' ? visibility : '',
+    message: text('message'),
+  };
 }

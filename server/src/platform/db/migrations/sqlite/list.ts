@@ -14,6 +14,7 @@ import { Migration20261204234500 } from './Migration20261204234500.ts';
 import { Migration20261205001000 } from './Migration20261205001000.ts';
 import { Migration20261205003000 } from './Migration20261205003000.ts';
 import { Migration20261205004000 } from './Migration20261205004000.ts';
+import { Migration20261205034055 } from './Migration20261205034055.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205001000', class: Migration20261205001000 },
   { name: 'Migration20261205003000', class: Migration20261205003000 },
   { name: 'Migration20261205004000', class: Migration20261205004000 },
+  { name: 'Migration20261205034055', class: Migration20261205034055 },
 ];
