@@ -41,7 +41,12 @@ export const AugmentationInputSchema = v.object({
   model: v.optional(
     v.pipe(v.string(), v.trim(), v.nonEmpty('model must not be empty'), v.maxLength(200)),
   ),
-  /** Curate the synthetic data before training on it (language, label fidelity, near-duplicates). */
+  /**
+   * Seeded generation: each intent's slots carry up to 20 of the run's own real texts of that intent as few-shot
+   * examples (the Bedrock prompt shows them; the local writer varies some first messages from them).
+   */
+  seeds: v.optional(v.boolean(), false),
+  /** Curate the synthetic data before training on it (language, near-duplicates, opening exchange). */
   curate: v.optional(v.boolean(), false),
   /** Weight of the synthetic data relative to the real data in training (see docs/curation.md). */
   weight: v.optional(

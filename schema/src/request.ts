@@ -28,6 +28,11 @@ export interface ConversationSlot {
    * mistaken for, "about `intent`, not these". Absent on ordinary slots.
    */
   not_intents?: string[];
+  /**
+   * Real customer messages of this intent to vary (seeded augmentation, docs/curation.md "Augment"): the writer
+   * keeps their vocabulary and register and recombines them, never copying one as it is. Absent on ordinary slots.
+   */
+  examples?: string[];
 }
 
 /** One wanted time series. */

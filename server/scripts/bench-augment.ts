@@ -11,13 +11,18 @@
  * - real + untargeted synthetic: a generation job of --count items over every intent equally, then a run on
  *   real + synthetic (same preset, folds and seed);
  * - real + targeted: `AugmentationManager` (plan from the baseline's CV, exact per-intent counts, contrasts);
- * - both again with curation (the curated copy trained on instead);
+ * - both again with curation (the curated copy trained on instead): the augmentation's own rules
+ *   (`augmentationCurationRules`: language mismatch, near-duplicates, opening exchange only), or with
+ *   --min-label-fidelity P / --label-check the label-fidelity oracle or the confident-learning check on top;
+ * - real + targeted, seeded (`--rows seeded`): the augmentation with `seeds`, each intent's k real texts as
+ *   few-shot seeds of the local writer;
  * - synthetic only, before and after curation (the untargeted set).
+ * Untargeted generation is in the languages of the real set, as the augmentation's is.
  * Each row's model (fitted on all of its training data) is scored on the development set: accuracy and macro-F1,
  * and the wall time of its generation (+ curation) and training. Runs one after another in this process.
  *
  * Usage: tsx scripts/bench-augment.ts [--csv PATH] [--k 5,10] [--count N] [--weight W] [--seed S]
- *   [--min-label-fidelity P] [--rows untargeted,targeted,curated,synthetic]
+ *   [--min-label-fidelity P] [--label-check] [--rows untargeted,targeted,curated,seeded,synthetic]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -28,8 +33,9 @@ import { Random } from '@genesis/schema/random';
 import { parse } from 'csv-parse/sync';
 import {
   AUGMENT_DEFAULT_FLOOR,
-  AUGMENT_MIN_LABEL_FIDELITY,
   AugmentationManager,
+  augmentationCurationRules,
+  languagesOf,
 } from '../src/augmentation/service.ts';
 import { curateDataset } from '../src/curation/service.ts';
 import { GenerationManager } from '../src/generation/service.ts';
@@ -51,8 +57,9 @@ const { values: args } = parseArgs({
     weight: { type: 'string', default: '1' },
     seed: { type: 'string', default: '77' },
     'min-label-fidelity': { type: 'string' },
+    'label-check': { type: 'boolean', default: false },
     floor: { type: 'string' },
-    /** Which rows besides "real only" (for trying settings on one row): untargeted, targeted, curated, synthetic. */
+    /** Which rows besides "real only" (for trying settings on one row): untargeted, targeted, curated, seeded, synthetic. */
     rows: { type: 'string', default: 'untargeted,targeted,curated,synthetic' },
   },
 });
@@ -66,9 +73,7 @@ const count = Number(args.count);
 const weight = Number(args.weight);
 const seed = Number(args.seed);
 const minLabelFidelity =
-  args['min-label-fidelity'] === undefined
-    ? AUGMENT_MIN_LABEL_FIDELITY
-    : Number(args['min-label-fidelity']);
+  args['min-label-fidelity'] === undefined ? undefined : Number(args['min-label-fidelity']);
 
 const wanted = new Set(args.rows!.split(','));
 const want = (name: string) => wanted.has(name);
@@ -161,12 +166,15 @@ async function devScore(runId: number) {
 }
 
 async function generateUntargeted(k: number): Promise<number> {
+  const texts = [...realPool.values()].flatMap((pool) => pool.slice(0, k));
+  const languages = languagesOf(texts);
   const job = await generation.start({
     kind: 'conversations',
     count,
     provider: 'local',
     seed,
     name: `untargeted k=${k}`,
+    ...(languages ? { targets: { languages } } : {}),
   });
   await generation.wait(job.id);
   return (job.dataset as { id: number }).id;
@@ -174,12 +182,27 @@ async function generateUntargeted(k: number): Promise<number> {
 
 async function curate(datasetId: number, realId: number): Promise<number> {
   const r = await curateDataset(services, datasetId, {
-    dropLanguageMismatch: true,
-    dropNearDuplicates: true,
-    minLabelFidelity,
-    referenceDatasetId: realId,
+    ...augmentationCurationRules('utterances'),
+    ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}),
+    ...(args['label-check'] ? { dropLabelDisagreement: true } : {}),
+    ...(minLabelFidelity !== undefined || args['label-check']
+      ? { referenceDatasetId: realId }
+      : {}),
   });
+  console.log(`  curation of dataset ${datasetId}: ${curationSummary(r.report)}`);
   return r.dataset.id;
+}
+
+function curationSummary(report: {
+  kept: number;
+  dropped: number;
+  rules: Record<string, { dropped: number }>;
+  trimmedTurns?: number;
+}): string {
+  const perRule = Object.entries(report.rules)
+    .map(([rule, x]) => `${rule} ${x.dropped}`)
+    .join(', ');
+  return `kept ${report.kept}, dropped ${report.dropped} (${perRule})${report.trimmedTurns !== undefined ? `; ${report.trimmedTurns} later customer turns trimmed` : ''}`;
 }
 
 interface Row {
@@ -225,7 +248,7 @@ async function row(
 
 const started = performance.now();
 console.log(
-  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts; ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, min label fidelity ${minLabelFidelity}, seed ${seed}; ${cpus().length} cores, load ${loadavg()
+  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts; ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, curation ${JSON.stringify({ ...augmentationCurationRules('utterances'), ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}), ...(args['label-check'] ? { dropLabelDisagreement: true } : {}) })}, seed ${seed}; ${cpus().length} cores, load ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
@@ -263,7 +286,13 @@ try {
         });
       }
     }
-    for (const curated of want('targeted') ? [false, ...(want('curated') ? [true] : [])] : []) {
+    const variants: { curated: boolean; seeded: boolean }[] = [];
+    for (const seeded of [false, true]) {
+      if (!want(seeded ? 'seeded' : 'targeted')) continue;
+      variants.push({ curated: false, seeded });
+      if (want('curated')) variants.push({ curated: true, seeded });
+    }
+    for (const { curated, seeded } of variants) {
       const t0 = performance.now();
       const a = await augmentation.start({
         runId: baselineRun,
@@ -272,17 +301,24 @@ try {
         weight,
         seed,
         curate: curated,
+        seeds: seeded,
         ...(args.floor !== undefined ? { floor: Number(args.floor) } : {}),
       });
       await augmentation.wait(a.id);
       const done = await augmentation.get(a.id);
       if (done?.status !== 'completed') throw new Error(`augmentation ${a.id}: ${done?.error}`);
       const runId = (done.run as { id: number }).id;
+      const curatedId = (done.curatedDataset as { id: number } | null)?.id;
+      if (curatedId) {
+        const d = await services.datasets(services.em.fork()).findOneOrFail(curatedId);
+        const report = (d.source as { report?: Parameters<typeof curationSummary>[0] }).report;
+        if (report) console.log(`  curation of dataset ${curatedId}: ${curationSummary(report)}`);
+      }
       const score = await devScore(runId);
       const run = await services.em.fork().findOneOrFail(TrainingRunSchema, runId);
       const r: Row = {
         k,
-        row: `real + targeted${curated ? ', curated' : ''}`,
+        row: `real + targeted${seeded ? ', seeded' : ''}${curated ? ', curated' : ''}`,
         items: (run.lineage?.datasets ?? []).reduce((n, d) => n + d.itemCount, 0),
         ...score,
         dataSeconds: (performance.now() - t0) / 1000 - (run.durationMs ?? 0) / 1000,
@@ -312,7 +348,11 @@ try {
       `| ${r.k} | ${r.row} | ${r.items} | ${r.accuracy.toFixed(4)} | ${r.macroF1.toFixed(4)} | ${(r.accuracy / base.accuracy).toFixed(3)}x | ${r.dataSeconds.toFixed(1)} | ${r.trainSeconds.toFixed(1)} |`,
     );
   }
-  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s; load at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   await augmentation.stopAll();
   await generation.stopAll();

@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AugmentationSchema } from '../src/augmentation/augmentation.entity.ts';
 import { planFromRunMetrics } from '../src/augmentation/plan.ts';
-import { AUGMENT_DEFAULT_FLOOR, AugmentationManager } from '../src/augmentation/service.ts';
+import {
+  AUGMENT_DEFAULT_FLOOR,
+  AugmentationManager,
+  languagesOf,
+  seedsOf,
+} from '../src/augmentation/service.ts';
 import { parseGenerationInput, readStoredConfig } from '../src/generation/config.ts';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { planConversations } from '../src/generation/plan.ts';
@@ -35,7 +40,7 @@ const START = `mutation($input: AugmentationInput!) { startAugmentation(input: $
   ... on ValidationError { issues { path message } }
 } }`;
 const GET = `query($id: ID!) { augmentation(id: $id) {
-  status step error count curate
+  status step error count curate seeds
   sourceRun { id } baselineRun { id } run { id trainedOn }
   job { id status }
   syntheticDataset { id itemCount } curatedDataset { id itemCount }
@@ -228,6 +233,11 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
     expect(config.notIntents?.[withContrast.intent]).toEqual(withContrast.notIntents);
     const slots = planConversations(config).filter((x) => x.intent === withContrast.intent);
     expect(slots.every((x) => x.not_intents?.join() === withContrast.notIntents.join())).toBe(true);
+    // In the languages of the run's real data; no seeds unless asked.
+    expect(config.targets.languages).toEqual(languagesOf(realData().texts));
+    expect(config.intentExamples).toBeUndefined();
+    expect(slots.every((x) => x.examples === undefined)).toBe(true);
+    expect(a.seeds).toBe(false);
 
     // Trained on real + synthetic, same folds; the lift compares the two CV figures.
     expect(a.run.trainedOn.map((d: any) => String(d.id))).toEqual([realId, a.syntheticDataset.id]);
@@ -256,6 +266,55 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
     expect(a.curatedDataset).not.toBeNull();
     expect(a.curatedDataset.itemCount).toBeLessThanOrEqual(12);
     expect(a.run.trainedOn.map((d: any) => String(d.id))).toEqual([realId, a.curatedDataset.id]);
+    // The run's data are single messages: each curated conversation keeps its opening exchange only.
+    const curated = await s.gql<any>(
+      'query($id: ID!) { dataset(id: $id) { source items(first: 50) { edges { node { data } } } } }',
+      { id: a.curatedDataset.id },
+    );
+    expect(curated.data.dataset.source.rules).toEqual({
+      dropLanguageMismatch: true,
+      dropNearDuplicates: true,
+      openingOnly: true,
+    });
+    for (const e of curated.data.dataset.items.edges) {
+      expect(e.node.data.turns.length).toBeLessThanOrEqual(2);
+      expect(e.node.data.turn_count).toBe(e.node.data.turns.length);
+    }
+  });
+
+  it('seeds the generation with the run’s own real texts when asked, and records it', async () => {
+    const r = await s.gql<any>(START, {
+      input: { runId: cvRun, count: 24, provider: 'LOCAL', seed: 5, seeds: true },
+    });
+    const id = r.data.startAugmentation.data.id;
+    await s.app.augmentation.wait(Number(id));
+    const a = (await s.gql<any>(GET, { id })).data.augmentation;
+    expect(a.error).toBeNull();
+    expect(a.status).toBe('COMPLETED');
+    expect(a.seeds).toBe(true);
+    const job = await s.app.services.em.fork().findOneOrFail(GenerationJobSchema, Number(a.job.id));
+    const config = readStoredConfig(job.id, job.config);
+    // The seeds are the run's own training texts of each planned intent, never the test set's.
+    const real = realData();
+    const test = new Set(tinyIntentData(3).texts);
+    const planned = a.plan.perIntent.filter((p: any) => p.count > 0).map((p: any) => p.intent);
+    expect(Object.keys(config.intentExamples ?? {}).sort()).toEqual([...planned].sort());
+    for (const [intent, seeds] of Object.entries(config.intentExamples ?? {})) {
+      const own = new Set(real.texts.filter((_, i) => real.labels[i] === intent));
+      expect(seeds.length).toBeGreaterThan(0);
+      expect(seeds.every((t) => own.has(t))).toBe(true);
+      expect(seeds.some((t) => test.has(t) && !own.has(t))).toBe(false);
+    }
+    expect(config.intentExamples).toEqual(
+      Object.fromEntries(
+        Object.entries(seedsOf(real, `seeds:${cvRun}`)).filter(([i]) => planned.includes(i)),
+      ),
+    );
+    // Every slot carries its intent's seeds, which the prompt shows as few-shot examples.
+    for (const slot of planConversations(config)) {
+      expect(slot.examples).toEqual(config.intentExamples?.[slot.intent]);
+    }
+    expect(a.syntheticDataset.itemCount).toBe(24);
   });
 });
 

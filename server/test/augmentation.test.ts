@@ -231,3 +231,97 @@ describe('contrastive guidance', () => {
     expect(a.intent).toBe('card_arrival');
   });
 });
+
+describe('seeded generation', () => {
+  const seeds = [
+    'my new card still has not arrived',
+    'when will my card arrive? i ordered it two weeks ago',
+    'the card you sent has not arrived at my address',
+    'I am still waiting for the card to arrive.',
+  ];
+  const slot = {
+    slot: 's1',
+    intent: 'card_arrival',
+    category: 'card_management',
+    language: 'en' as const,
+    sentiment: 'neutral' as const,
+    complexity: 'simple' as const,
+    turns: 2,
+    resolution: 'resolved' as const,
+    examples: seeds,
+  };
+
+  it('the Bedrock prompt shows the seeds as examples and says not to copy them', async () => {
+    const { buildPrompt } = await import('../src/generation/prompts.ts');
+    const prompt = buildPrompt({ task: 'conversations', slots: [slot] });
+    expect(prompt).toContain(`"examples":${JSON.stringify(seeds)}`);
+    expect(prompt).toMatch(/never copy one/);
+    const { examples: _e, ...plainSlot } = slot;
+    expect(buildPrompt({ task: 'conversations', slots: [plainSlot] })).not.toMatch(/examples/);
+  });
+
+  it('the local writer varies some first messages from the seeds, recombining their phrases', async () => {
+    const { writeConversation, SEEDED_SHARE } = await import(
+      '../src/llm/local/conversations/writer.ts'
+    );
+    const { seededAsk } = await import('../src/llm/local/conversations/seeds.ts');
+    const { Random } = await import('@genesis/schema/random');
+    const { ConversationSchema } = await import('@genesis/schema/conversation');
+    const v = await import('valibot');
+    const seedWords = new Set(seeds.flatMap((t) => t.toLowerCase().match(/[a-z]+/g) ?? []));
+    const n = 400;
+    let seeded = 0;
+    for (let i = 0; i < n; i++) {
+      const c = writeConversation(slot, new Random(`s${i}`));
+      expect(v.safeParse(ConversationSchema, { ...c, generation: undefined }).success).toBe(true);
+      expect(c.intent).toBe('card_arrival');
+      const words = c.turns[0]!.text.toLowerCase().match(/[a-z]+/g) ?? [];
+      // A seeded opening is made of the seeds' words (a table ask brings its own).
+      if (words.filter((w) => !seedWords.has(w)).length <= 1 && words.length >= 4) seeded++;
+    }
+    // About SEEDED_SHARE of the openings (the rest are phrase-table asks); never zero, never all.
+    expect(seeded / n).toBeGreaterThan(SEEDED_SHARE / 2);
+    expect(seeded / n).toBeLessThan(Math.min(1, SEEDED_SHARE * 2));
+    // An empty seed list draws nothing extra: the conversation is the one written without seeds.
+    const { examples: _e, ...plainSlot } = slot;
+    expect(writeConversation({ ...plainSlot, examples: [] }, new Random('x'))).toEqual(
+      writeConversation(plainSlot, new Random('x')),
+    );
+
+    // The moves: crossovers at a shared word join the start of one seed to the end of another.
+    const moves = new Map<string, string[]>();
+    for (let i = 0; i < 200; i++) {
+      const { text, move } = seededAsk(seeds, 'en', new Random(`m${i}`));
+      moves.set(move, [...(moves.get(move) ?? []), text]);
+    }
+    expect(moves.get('crossover')?.length).toBeGreaterThan(0);
+    for (const text of moves.get('crossover') ?? []) {
+      expect(seeds).not.toContain(text);
+      expect(seeds.some((s) => text.startsWith(s.split(' ')[0]!))).toBe(true);
+    }
+    expect(moves.get('substitute')?.every((t) => !seeds.includes(t))).toBe(true);
+    expect(() => seededAsk([], 'en', new Random('e'))).toThrow(/at least one seed/);
+  });
+
+  it('languagesOf and seedsOf read only the texts given', async () => {
+    const { languagesOf, seedsOf } = await import('../src/augmentation/service.ts');
+    expect(
+      languagesOf([
+        'my card has still not arrived and I ordered it two weeks ago',
+        'what exchange rate do you use when I pay in dollars abroad',
+      ]),
+    ).toEqual({ en: 2 });
+    expect(languagesOf(['ok', '?'])).toBeUndefined();
+    const texts = Array.from({ length: 30 }, (_, i) => `card text ${i}`);
+    const seedsA = seedsOf(
+      { texts: [...texts, 'rate'], labels: [...texts.map(() => 'card_arrival'), 'exchange_rate'] },
+      's',
+    );
+    expect(seedsA.card_arrival).toHaveLength(20);
+    expect(seedsA.card_arrival!.every((t) => texts.includes(t))).toBe(true);
+    expect(seedsA.exchange_rate).toEqual(['rate']);
+    expect(seedsOf({ texts, labels: texts.map(() => 'card_arrival') }, 's').card_arrival).toEqual(
+      seedsA.card_arrival,
+    );
+  });
+});

@@ -15,6 +15,7 @@ export interface AugmentOptions {
   provider?: (typeof PROVIDERS)[number];
   model?: string;
   curate?: boolean;
+  seeds?: boolean;
   weight?: number;
   computeCv?: boolean;
   floor?: number;
@@ -106,6 +107,7 @@ export async function runAugment(
           ...(opts.provider ? { provider: opts.provider } : {}),
           ...(opts.model ? { model: opts.model } : {}),
           ...(opts.curate ? { curate: true } : {}),
+          ...(opts.seeds ? { seeds: true } : {}),
           ...(opts.weight !== undefined ? { weight: opts.weight } : {}),
           ...(opts.computeCv ? { computeCv: true } : {}),
           ...(opts.floor !== undefined ? { floor: opts.floor } : {}),
@@ -195,6 +197,10 @@ export function registerAugmentationCommands(program: Command): void {
     .addOption(new Option('--provider <name>', 'model provider').choices([...PROVIDERS]))
     .option('--model <id>', 'model id (bedrock) or name (openai)')
     .option('--curate', 'curate the synthetic data before training on it')
+    .option(
+      '--seeds',
+      "seeded generation: each intent's slots get up to 20 of the run's own real texts of it as few-shot examples",
+    )
     .option(
       '--weight <w>',
       'weight of the synthetic data relative to the real data (default 1)',

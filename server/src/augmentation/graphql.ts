@@ -114,6 +114,10 @@ export const AugmentationRef = builder.objectRef<Augmentation>('Augmentation').i
     options: t.expose('options', { type: 'JSON' }),
     count: t.int({ resolve: (a) => Number(a.options.count) }),
     curate: t.boolean({ resolve: (a) => a.options.curate === true }),
+    seeds: t.boolean({
+      description: 'The generation was seeded with the run’s own real texts',
+      resolve: (a) => a.options.seeds === true,
+    }),
     plan: t.field({
       type: PlanRef,
       nullable: true,
@@ -203,7 +207,12 @@ const AugmentationInput = builder.inputType('AugmentationInput', {
     curate: t.boolean({
       required: false,
       description:
-        'Curate the synthetic data first (language, label fidelity from an oracle trained on the run’s data, near-duplicates)',
+        'Curate the synthetic data first (language mismatches, near-duplicates, and, when the run’s data are single messages, each conversation cut to its opening exchange)',
+    }),
+    seeds: t.boolean({
+      required: false,
+      description:
+        'Seeded generation: give each intent’s slots up to 20 of the run’s own real texts of it as few-shot examples (default false)',
     }),
     weight: t.float({
       required: false,
@@ -234,6 +243,7 @@ function toSchemaInput(i: RawInput) {
     ...(i.provider ? { provider: i.provider } : {}),
     ...(i.model != null ? { model: i.model } : {}),
     ...(i.curate != null ? { curate: i.curate } : {}),
+    ...(i.seeds != null ? { seeds: i.seeds } : {}),
     ...(i.weight != null ? { weight: i.weight } : {}),
     ...(i.computeCv != null ? { computeCv: i.computeCv } : {}),
     ...(i.floor != null ? { floor: i.floor } : {}),

@@ -15,6 +15,8 @@ interface CurateOptions {
   minLabelFidelity?: number;
   dropNearDuplicates?: boolean;
   dropLanguageMismatch?: boolean;
+  dropLabelDisagreement?: boolean;
+  openingOnly?: boolean;
   minJudgeScore?: number;
   reference?: number;
   json?: boolean;
@@ -23,6 +25,7 @@ interface CurateOptions {
 const FLAGS: Record<string, string> = {
   'rules.minLabelFidelity': '--min-label-fidelity',
   'rules.minJudgeScore': '--min-judge-score',
+  'rules.openingOnly': '--opening-only',
   'rules.referenceDatasetId': '--reference',
   rules: 'rules',
   id: 'DATASET',
@@ -234,13 +237,21 @@ export function registerCurationCommands(program: Command): void {
       'drop items clearly written in another language than their label',
     )
     .option(
+      '--drop-label-disagreement',
+      'drop items whose label out-of-fold predictions confidently contradict (confident learning; trains on the items plus --reference)',
+    )
+    .option(
+      '--opening-only',
+      "conversations: keep each kept item's opening exchange (the customer's first message and the reply)",
+    )
+    .option(
       '--min-judge-score <s>',
       'drop items the LLM judge scored under S (1..5); needs judge scores',
       number('--min-judge-score'),
     )
     .option(
       '--reference <dataset>',
-      'train the label oracle on this dataset instead of the shipped Banking77 oracle',
+      'real texts: the label oracle trains on them instead of the shipped Banking77 oracle, and --drop-label-disagreement beside the items',
       parseDatasetId,
     )
     .option('--json', 'print the result as JSON')
@@ -257,6 +268,8 @@ export function registerCurationCommands(program: Command): void {
               : {}),
             ...(opts.dropNearDuplicates ? { dropNearDuplicates: true } : {}),
             ...(opts.dropLanguageMismatch ? { dropLanguageMismatch: true } : {}),
+            ...(opts.dropLabelDisagreement ? { dropLabelDisagreement: true } : {}),
+            ...(opts.openingOnly ? { openingOnly: true } : {}),
             ...(opts.minJudgeScore !== undefined ? { minJudgeScore: opts.minJudgeScore } : {}),
             ...(opts.reference !== undefined ? { referenceDatasetId: opts.reference } : {}),
           });
@@ -271,6 +284,9 @@ export function registerCurationCommands(program: Command): void {
                 ([rule, r]) =>
                   `  ${rule}: ${r.dropped} dropped${r.threshold !== undefined ? ` (threshold ${r.threshold})` : ''}`,
               ),
+              ...(report.trimmedTurns !== undefined
+                ? [`  opening only: ${report.trimmedTurns} later customer turns removed`]
+                : []),
             ];
             process.stdout.write(`${lines.join('\n')}\n`);
           }

@@ -25,10 +25,20 @@ const CurationRulesInput = builder.inputType('CurationRulesInput', {
       required: false,
       description: 'Drop items the LLM judge scored under this (1..5); needs judge scores',
     }),
+    dropLabelDisagreement: t.boolean({
+      required: false,
+      description:
+        'Confident learning: drop items whose label out-of-fold predictions of a classifier trained on the items (plus the reference dataset) confidently contradict',
+    }),
+    openingOnly: t.boolean({
+      required: false,
+      description:
+        "Conversations: keep each kept item's opening exchange (the customer's first message and the agent's reply)",
+    }),
     referenceDatasetId: t.id({
       required: false,
       description:
-        'Train the label oracle on this dataset instead of using the shipped Banking77 oracle',
+        'Real texts: the label oracle trains on them instead of the shipped Banking77 oracle, and the label-disagreement check beside the items',
     }),
   }),
 });
@@ -68,6 +78,10 @@ builder.mutationFields((t) => ({
         ...(r.dropNearDuplicates != null ? { dropNearDuplicates: r.dropNearDuplicates } : {}),
         ...(r.dropLanguageMismatch != null ? { dropLanguageMismatch: r.dropLanguageMismatch } : {}),
         ...(r.minJudgeScore != null ? { minJudgeScore: r.minJudgeScore } : {}),
+        ...(r.dropLabelDisagreement != null
+          ? { dropLabelDisagreement: r.dropLabelDisagreement }
+          : {}),
+        ...(r.openingOnly != null ? { openingOnly: r.openingOnly } : {}),
         ...(r.referenceDatasetId
           ? { referenceDatasetId: parseId(r.referenceDatasetId, 'referenceDatasetId') }
           : {}),

@@ -32,6 +32,7 @@ import {
 import { type LabelOracle, parseOracle } from '../validation/text/oracle.ts';
 import { customerTexts, tokenize } from '../validation/text/tokens.ts';
 import { judgeScoresOf } from './judge.ts';
+import { checkLabels } from './label-check.ts';
 
 /** The near-duplicate similarity (estimated Jaccard of character 5-gram shingles) the validation lab uses. */
 export const CURATION_NEAR_DUPLICATE = 0.8;
@@ -62,7 +63,21 @@ export const CurationRulesSchema = v.pipe(
         v.maxValue(5, 'minJudgeScore must be between 1 and 5'),
       ),
     ),
-    /** Train the label oracle on this dataset's labelled texts instead of the shipped Banking77 oracle. */
+    /**
+     * Confident learning: drop items whose label the out-of-fold predictions of a classifier trained on the dataset
+     * itself (plus the reference dataset's texts, when given) confidently contradict (label-check.ts).
+     */
+    dropLabelDisagreement: v.optional(v.boolean(), false),
+    /**
+     * Conversations: keep each kept item's opening exchange only (the customer's first message and the agent's
+     * reply): later customer turns (details, reactions) are dropped from the item, which then reads like the
+     * single messages an intent classifier is asked about.
+     */
+    openingOnly: v.optional(v.boolean(), false),
+    /**
+     * The real texts of this dataset: the label oracle is trained on them instead of the shipped Banking77 oracle,
+     * and the label-disagreement check trains on them beside the items.
+     */
     referenceDatasetId: v.optional(
       v.pipe(v.number(), v.integer(), v.minValue(1, 'referenceDatasetId must be a dataset id')),
     ),
@@ -72,8 +87,10 @@ export const CurationRulesSchema = v.pipe(
       r.minLabelFidelity !== undefined ||
       r.dropNearDuplicates ||
       r.dropLanguageMismatch ||
+      r.dropLabelDisagreement ||
+      r.openingOnly ||
       r.minJudgeScore !== undefined,
-    'give at least one rule: minLabelFidelity, dropNearDuplicates, dropLanguageMismatch or minJudgeScore',
+    'give at least one rule: minLabelFidelity, dropLabelDisagreement, dropNearDuplicates, dropLanguageMismatch, minJudgeScore or openingOnly',
   ),
 );
 export type CurationRules = v.InferOutput<typeof CurationRulesSchema>;
@@ -82,6 +99,7 @@ export type CurationRulesInput = v.InferInput<typeof CurationRulesSchema>;
 export type CurationRule =
   | 'language_mismatch'
   | 'label_fidelity'
+  | 'label_disagreement'
   | 'judge_score'
   | 'near_duplicate';
 
@@ -106,6 +124,8 @@ export interface CurationReport {
     excerpt: string;
     detail: string;
   }>;
+  /** openingOnly: customer turns removed from kept items (with the agent replies after them). */
+  trimmedTurns?: number;
   /** Label fidelity: items the oracle could not judge (kept), by reason. */
   notJudged?: Record<string, number>;
   oracle?: string;
@@ -129,10 +149,53 @@ function canonicalRules(rules: CurationRules): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (rules.dropLanguageMismatch) out.dropLanguageMismatch = true;
   if (rules.minLabelFidelity !== undefined) out.minLabelFidelity = rules.minLabelFidelity;
+  if (rules.dropLabelDisagreement) out.dropLabelDisagreement = true;
   if (rules.dropNearDuplicates) out.dropNearDuplicates = true;
   if (rules.minJudgeScore !== undefined) out.minJudgeScore = rules.minJudgeScore;
-  if (rules.referenceDatasetId !== undefined && rules.minLabelFidelity !== undefined) {
+  if (rules.openingOnly) out.openingOnly = true;
+  if (
+    rules.referenceDatasetId !== undefined &&
+    (rules.minLabelFidelity !== undefined || rules.dropLabelDisagreement)
+  ) {
     out.referenceDatasetId = rules.referenceDatasetId;
+  }
+  return out;
+}
+
+/**
+ * A conversation cut to its opening exchange: the customer's first message and the turn after it (the agent's
+ * reply), with `turn_count` to match. `trimmed` counts the customer turns removed.
+ */
+export function openingOf(data: Record<string, unknown>): {
+  data: Record<string, unknown>;
+  trimmed: number;
+} {
+  const turns = data.turns as { speaker: string }[] | undefined;
+  if (!Array.isArray(turns) || turns.length <= 2) return { data, trimmed: 0 };
+  const kept = turns.slice(0, 2);
+  const trimmed = turns.slice(2).filter((t) => t.speaker === 'customer').length;
+  return { data: { ...data, turns: kept, turn_count: kept.length }, trimmed };
+}
+
+/** The labelled texts of a reference dataset (its customer side, for conversations). */
+async function referenceTexts(
+  services: Services,
+  referenceId: number,
+): Promise<{ texts: string[]; labels: string[] }> {
+  const ref = await services.em.fork().findOne(DatasetSchema, referenceId);
+  if (!ref) throw new NotFoundError('Dataset', String(referenceId));
+  if (ref.kind === 'timeseries') {
+    throw new InputError([
+      { path: 'rules.referenceDatasetId', message: 'the reference must hold labelled texts' },
+    ]);
+  }
+  const out = { texts: [] as string[], labels: [] as string[] };
+  for (const r of await readRows(services, referenceId)) {
+    const text = customerTexts(r.data, ref.kind).join(' ');
+    if (text.trim() && r.columns.intent) {
+      out.texts.push(text);
+      out.labels.push(r.columns.intent);
+    }
   }
   return out;
 }
@@ -222,7 +285,8 @@ async function oraclesFor(
 /**
  * Curates a dataset: a new dataset of the items that pass `rules`, in source order and with their keys, and the
  * report of what was dropped. Rules apply in this order, each to the items the previous ones kept: language
- * mismatch, label fidelity, near-duplicates (the first of a group of near-duplicates is kept). The same rules on
+ * mismatch, label fidelity, label disagreement, judge score, near-duplicates (the first of a group of
+ * near-duplicates is kept); then `openingOnly` trims the kept conversations to their opening exchange. The same rules on
  * the same source (same items) return the dataset made the first time.
  */
 export async function curateDataset(
@@ -247,6 +311,14 @@ export async function curateDataset(
       {
         path: 'id',
         message: `dataset ${sourceId} holds time series; curation applies to conversations and utterances`,
+      },
+    ]);
+  }
+  if (rules.openingOnly && source.kind !== 'conversations') {
+    throw new InputError([
+      {
+        path: 'rules.openingOnly',
+        message: `dataset ${sourceId} holds ${source.kind}, which have no turns to trim: openingOnly is for conversations`,
       },
     ]);
   }
@@ -357,6 +429,34 @@ export async function curateDataset(
     }
   }
 
+  if (rules.dropLabelDisagreement) {
+    report.rules.label_disagreement = {
+      dropped: 0,
+      perIntent: {},
+      note: 'confident learning on out-of-fold predictions (5 folds) of a classifier trained on the items kept so far plus the reference texts',
+    };
+    const live = rows
+      .map((_, i) => i)
+      .filter((i) => dropped[i] === null && rows[i]!.columns.intent);
+    const reference =
+      rules.referenceDatasetId !== undefined
+        ? await referenceTexts(services, rules.referenceDatasetId)
+        : { texts: [], labels: [] };
+    const check = await checkLabels(
+      { texts: live.map((i) => texts[i]!), labels: live.map((i) => rows[i]!.columns.intent!) },
+      reference,
+    );
+    live.forEach((row, j) => {
+      if (check.flagged[j]) {
+        drop(
+          row,
+          'label_disagreement',
+          `read as ${check.readAs[j]} out of fold; ${rows[row]!.columns.intent} has probability ${check.ownProbability[j]!.toFixed(3)}`,
+        );
+      }
+    });
+  }
+
   if (judgeScores && rules.minJudgeScore !== undefined) {
     const threshold = rules.minJudgeScore;
     let notJudged = 0;
@@ -411,6 +511,7 @@ export async function curateDataset(
   }
 
   const keep: NewItem[] = [];
+  if (rules.openingOnly) report.trimmedTurns = 0;
   rows.forEach((row, i) => {
     const intent = row.columns.intent ?? '(none)';
     report.perIntent[intent] ??= { items: 0, kept: 0, dropped: 0 };
@@ -418,7 +519,13 @@ export async function curateDataset(
     stats.items++;
     if (dropped[i] === null) {
       stats.kept++;
-      keep.push({ key: row.key, data: row.data, columns: row.columns });
+      let data = row.data;
+      if (rules.openingOnly) {
+        const opened = openingOf(data);
+        report.trimmedTurns! += opened.trimmed;
+        data = opened.data;
+      }
+      keep.push({ key: row.key, data, columns: row.columns });
     } else stats.dropped++;
   });
   report.kept = keep.length;
