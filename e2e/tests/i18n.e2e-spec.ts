@@ -7,6 +7,7 @@ import {
   saveScreenshot,
   trainModel,
   uniqueName,
+  validateDataset,
 } from '../utils.ts';
 
 // The language lives in a cookie: these tests switch it back and forth, so one at a time.
@@ -171,6 +172,94 @@ test.describe('English and Spanish', () => {
     await expect(
       page.getByText('Elige al menos dos ejecuciones en la página Entrenar para compararlas.'),
     ).toBeVisible();
+  });
+
+  test('no English left on the pages of a generated dataset, its job, a training run and Train', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(90_000);
+    const { id, jobId } = await generateDataset(request, {
+      kind: 'CONVERSATIONS',
+      count: 60,
+      seed: 9,
+      name: uniqueName('E2E es sweep'),
+    });
+    const run = await trainModel(request, id);
+    await page
+      .context()
+      .addCookies([
+        { name: 'genesis-lang', value: 'es', url: test.info().project.use.baseURL ?? '' },
+      ]);
+
+    // Words of the English UI that never appear in its Spanish one (item text aside, which is data).
+    const english =
+      /\b(Manage|Rename|Save tags|Delete dataset|Label|Count|Other \(|accepted|rejected|Time left|Model calls|Open the dataset|Try the model|Predict|Actual|Rows:|Columns:|Quick test|Smoke test|Cross validation|Custom|ignored)\b/;
+    /** The page's own words: everything but the items' text (conversations are data, in either language). */
+    const uiText = () =>
+      page.evaluate(() => {
+        const clone = document.body.cloneNode(true) as HTMLElement;
+        for (const node of clone.querySelectorAll('[lang], script, style')) node.remove();
+        // Visually hidden text (chart tables, live regions) counts: screen readers read it.
+        return clone.textContent ?? '';
+      });
+
+    // A dataset page with hand-edited filters in its URL: the notes about them are Spanish too.
+    await gotoHydratedEs(page, `/datasets/${id}?resolution=abandoned&intent=${'x'.repeat(101)}`);
+    await expect(
+      page.getByText('El filtro de resolución debe ser uno de resolved, unresolved, escalated'),
+    ).toBeVisible();
+    await expect(
+      page.getByText('El filtro intent supera los 100 caracteres; ignorado.'),
+    ).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Gestionar' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Guardar etiquetas' })).toBeVisible();
+    expect(await uiText()).not.toMatch(english);
+    await saveScreenshot(page, 'es-dataset-manage');
+
+    // A dataset that does not exist: the 404 page says so in Spanish.
+    const missing = await page.goto('/datasets/999999');
+    expect(missing?.status()).toBe(404);
+    await expect(page.getByRole('alert')).toHaveText('No hay ningún conjunto con el id «999999».');
+
+    await gotoHydratedEs(page, '/datasets?kind=images&view=grid');
+    await expect(page.getByText('Tipo desconocido «images» ignorado')).toBeVisible();
+    await expect(page.getByText('Vista desconocida «grid» ignorada')).toBeVisible();
+
+    await gotoHydratedEs(page, `/generate/${jobId}`);
+    await expect(page.getByTestId('progress-text')).toHaveText(
+      '100% · 60 aceptados, 0 rechazados de 60',
+    );
+    await expect(page.getByRole('link', { name: 'Abrir el conjunto' })).toBeVisible();
+    expect(await uiText()).not.toMatch(english);
+    await saveScreenshot(page, 'es-job');
+
+    // Presets: Spanish names and descriptions (the API's are English).
+    await gotoHydratedEs(page, '/train');
+    await expect(page.getByRole('radio', { name: /^Prueba rápida/ })).toBeVisible();
+    await expect(
+      page.getByText('Prueba de humo: como mucho 20 ejemplos por intención'),
+    ).toBeVisible();
+    await expect(page.getByRole('radio', { name: /^Validación cruzada El modelo/ })).toBeVisible();
+    expect(await uiText()).not.toMatch(english);
+
+    // A validation report: the page's own words are Spanish (the API's details stay as they come).
+    await validateDataset(request, id, 'banking77');
+    await gotoHydratedEs(page, `/validate?dataset=${id}`);
+    await expect(page.getByRole('heading', { name: 'Por qué este veredicto' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Lo que no se comprobó' })).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Sesgo' })).toBeVisible();
+    const completeness = page.locator('[data-metric="quality.completeness"]');
+    await expect(completeness).toContainText('Completitud');
+    await expect(completeness).toContainText('cuanto más alto, mejor');
+    await expect(completeness).toContainText('intervalo del 95 %');
+    await saveScreenshot(page, 'es-report');
+
+    await gotoHydratedEs(page, `/train/${run}`);
+    await expect(page.getByRole('heading', { name: 'Prueba el modelo' })).toBeVisible();
+    await expect(page.getByText('Prueba rápida · Naive Bayes complementario')).toBeVisible();
+    expect(await uiText()).not.toMatch(english);
+    await saveScreenshot(page, 'es-run');
   });
 
   test.describe('on a phone', () => {

@@ -118,14 +118,17 @@ const intentKeys = <T extends Record<string, unknown>>(field: string) =>
         .join(', ')}`,
   );
 
-/** Exact items per intent: whole numbers >= 0, at least one above 0. */
+/**
+ * Exact items per intent: whole numbers of at least 1 (an intent left out gets none), at least one intent, and
+ * together at most a job's size.
+ */
 export const IntentCountsSchema = v.pipe(
   v.record(
     v.string(),
     v.pipe(
       v.number('intentCounts values must be numbers'),
       v.integer('intentCounts values must be whole numbers'),
-      v.minValue(0, 'intentCounts values must be >= 0'),
+      v.minValue(1, 'intentCounts values must be at least 1 (leave an intent out to give it none)'),
       v.maxValue(
         MAX_GENERATION_COUNT,
         `intentCounts values must be at most ${MAX_GENERATION_COUNT}`,
@@ -133,9 +136,11 @@ export const IntentCountsSchema = v.pipe(
     ),
   ),
   intentKeys<Record<string, number>>('intentCounts'),
+  v.check((w) => Object.keys(w).length > 0, 'intentCounts needs at least one intent'),
   v.check(
-    (w) => Object.values(w).some((x) => x > 0),
-    'intentCounts needs at least one count above 0',
+    (w) => Object.values(w).reduce((a, b) => a + b, 0) <= MAX_GENERATION_COUNT,
+    (issue) =>
+      `intentCounts add up to ${Object.values(issue.input as Record<string, number>).reduce((a, b) => a + b, 0)}, over the most one job may hold (${MAX_GENERATION_COUNT}): split them over several jobs`,
   ),
 );
 
@@ -170,6 +175,36 @@ export const NotIntentsSchema = v.pipe(
         .map(([k]) => k)
         .join(', ')}`,
   ),
+);
+
+/** Seeds one intent may carry, and the longest seed (characters). */
+export const MAX_INTENT_EXAMPLES = 20;
+export const MAX_INTENT_EXAMPLE_LENGTH = 500;
+
+/** Per intent, real customer messages to vary (seeded augmentation): known ids, 1-20 short texts each. */
+export const IntentExamplesSchema = v.pipe(
+  v.record(
+    v.string(),
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string('intentExamples values must be lists of texts'),
+          v.trim(),
+          v.nonEmpty('intentExamples texts must not be empty'),
+          v.maxLength(
+            MAX_INTENT_EXAMPLE_LENGTH,
+            `intentExamples texts must be at most ${MAX_INTENT_EXAMPLE_LENGTH} characters`,
+          ),
+        ),
+      ),
+      v.minLength(1, 'intentExamples lists need at least one text'),
+      v.maxLength(
+        MAX_INTENT_EXAMPLES,
+        `intentExamples lists at most ${MAX_INTENT_EXAMPLES} texts per intent`,
+      ),
+    ),
+  ),
+  intentKeys<Record<string, string[]>>('intentExamples'),
 );
 
 const GenerationInputObject = v.object({
@@ -281,6 +316,12 @@ const GenerationInputObject = v.object({
    * not B"): the Bedrock prompt states it and the local writer steers away from their wording.
    */
   notIntents: v.optional(NotIntentsSchema),
+  /**
+   * Conversations: real customer messages per intent (an augmentation's seeds, docs/curation.md "Augment"). Each
+   * slot of the intent carries them as few-shot `examples`: the Bedrock prompt shows them, the local writer varies
+   * some of its first messages from them.
+   */
+  intentExamples: v.optional(IntentExamplesSchema),
 });
 
 export const GenerationInputSchema = v.pipe(
@@ -311,6 +352,9 @@ export const GenerationInputSchema = v.pipe(
       [['count'], ['intentCounts']],
       (input) =>
         input.intentCounts === undefined ||
+        // A count below 1, or a sum over the limit, is reported by its own check.
+        Object.values(input.intentCounts).some((n) => !(n >= 1)) ||
+        Object.values(input.intentCounts).reduce((a, b) => a + b, 0) > MAX_GENERATION_COUNT ||
         Object.values(input.intentCounts).reduce((a, b) => a + b, 0) === input.count,
       (issue) => {
         const input = issue.input as v.InferOutput<typeof GenerationInputObject>;
@@ -330,11 +374,13 @@ export const GenerationInputSchema = v.pipe(
   ),
   v.forward(
     v.partialCheck(
-      [['kind'], ['intentCounts'], ['notIntents']],
+      [['kind'], ['intentCounts'], ['notIntents'], ['intentExamples']],
       (input) =>
         input.kind === 'conversations' ||
-        (input.intentCounts === undefined && input.notIntents === undefined),
-      'intentCounts and notIntents are for conversations (time series have no intents)',
+        (input.intentCounts === undefined &&
+          input.notIntents === undefined &&
+          input.intentExamples === undefined),
+      'intentCounts, notIntents and intentExamples are for conversations (time series have no intents)',
     ),
     ['kind'],
   ),

@@ -130,6 +130,40 @@ export const DistributionSchema = v.object({
 });
 export type Distribution = v.InferOutput<typeof DistributionSchema>;
 
+/**
+ * The LLM judge's scores of the dataset as they stood when the report was made: an optional metric group that
+ * takes no part in the score, the gates or the verdict (docs/validation.md, "The judge group"). Absent in
+ * time-series reports and in reports made before it existed.
+ */
+export const JudgeGroupSchema = v.object({
+  /** `not_run`: the dataset had no judge run when the report was made. */
+  status: v.picklist(['scored', 'not_run']),
+  /** Items with a judge score (the latest of each item, any judge), and their share of the dataset's items. */
+  scored: v.number(),
+  share: v.number(),
+  /** Mean score (1-5) per rubric criterion and the items it averages (agent quality: items with an agent side). */
+  dimensions: v.array(
+    v.object({ criterion: v.string(), mean: v.nullable(v.number()), scored: v.number() }),
+  ),
+  /** Mean of the items' overall scores (null when none was scored). */
+  overall: v.nullable(v.number()),
+  /** The latest judge run: which model judged, its status and cost (null when none). */
+  run: v.nullable(
+    v.object({
+      id: v.string(),
+      provider: v.string(),
+      model: v.string(),
+      mode: v.string(),
+      status: v.string(),
+      costUsd: v.number(),
+    }),
+  ),
+  /** Every judge run of the dataset: how many, and what they cost together (USD). */
+  runs: v.number(),
+  costUsd: v.number(),
+});
+export type JudgeGroup = v.InferOutput<typeof JudgeGroupSchema>;
+
 export const ValidationReportSchema = v.object({
   format: v.literal('genesis-lab/validation-report'),
   version: v.literal(1),
@@ -159,6 +193,8 @@ export const ValidationReportSchema = v.object({
     }),
   ),
   distributions: v.array(DistributionSchema),
+  /** The LLM judge's scores (text datasets), outside the verdict; see `JudgeGroupSchema`. */
+  judge: v.optional(JudgeGroupSchema),
   computeSeconds: v.number(),
 });
 export type ValidationReportData = v.InferOutput<typeof ValidationReportSchema>;

@@ -143,6 +143,73 @@ describe('a generation process killed mid-job (SIGKILL)', () => {
       await services?.close();
     }
   });
+  it('the job page keeps the progress samples from before the kill', async () => {
+    // A slower model of its own: the job runs long enough to gather samples (one per 2 s) before the kill.
+    const slow = await startLocalEmulator({ latency: { minMs: 100, maxMs: 150 }, seed: 2 });
+    const db = join(dir, 'samples.sqlite');
+    // A 1 s lease: the heartbeat (which stores the samples) beats every third of a second.
+    const env = {
+      ...emulatorEnv(db),
+      GENESIS_BEDROCK_ENDPOINT: slow.url,
+      GENESIS_LEASE_SECONDS: '1',
+    };
+    const first = cli(
+      [
+        'generate',
+        '--kind',
+        'conversations',
+        '--count',
+        '80',
+        '--provider',
+        'bedrock',
+        '--model',
+        MODEL,
+        '--concurrency',
+        '1',
+        '--slots-per-call',
+        '1',
+        '--seed',
+        '6',
+        '--json',
+      ],
+      env,
+    );
+    let services: Services | null = null;
+    try {
+      services = await initORM({ type: 'sqlite', path: db });
+      const s = services;
+      // Stored while the job runs, not only when it ends.
+      const storedWhileRunning = async () => {
+        const job = await s.em.fork().findOne(GenerationJobSchema, { id: { $gt: 0 } });
+        return job?.status === 'running' ? (job.samples?.length ?? 0) : 0;
+      };
+      await expect
+        .poll(storedWhileRunning, { timeout: 60_000, interval: 100 })
+        .toBeGreaterThanOrEqual(3);
+      first.child.kill('SIGKILL');
+      await first.done;
+      const killed = await s.em.fork().findOneOrFail(GenerationJobSchema, { id: { $gt: 0 } });
+      expect(killed.status).toBe('running');
+      const before = killed.samples ?? [];
+      expect(before.length).toBeGreaterThanOrEqual(3);
+      expect(before[before.length - 1]!.accepted).toBeGreaterThan(0);
+
+      const resumed = await cli(['generate', '--resume', String(killed.id), '--json'], env).done;
+      expect(resumed.code, resumed.out).toBe(0);
+      const job = await s.em.fork().findOneOrFail(GenerationJobSchema, killed.id);
+      expect(job.status).toBe('completed');
+      // The resumed run continues the series: what was stored before the kill is still its beginning.
+      const after = job.samples ?? [];
+      expect(after.slice(0, before.length)).toEqual(before);
+      expect(after.length).toBeGreaterThan(before.length);
+      expect(after[after.length - 1]!.accepted).toBe(80);
+    } finally {
+      first.child.kill('SIGKILL');
+      await services?.close();
+      await slow.stop();
+    }
+  });
+
   it('a server starting after the kill takes the job at once (its holder is gone), not when the lease runs out', async () => {
     const db = join(dir, 'takeover.sqlite');
     // A lease far longer than the test: only the dead-holder check can free the job in time.

@@ -57,4 +57,20 @@ describe.each(TEST_DATABASES)('importing the same file twice (%s)', (kind) => {
     });
     expect(await datasetCount()).toBe(3);
   });
+
+  it('two imports of the same bytes at the same moment: one is stored, the other names it', async () => {
+    // Big enough that both uploads are being read and stored at once.
+    const lines = Array.from({ length: 4000 }, (_, i) => `where is card ${i}?,card_arrival\n`);
+    const file = `text,category\n${lines.join('')}`;
+    const before = await datasetCount();
+    const outcomes = (
+      await Promise.all([upload('race a', file), upload('race b', file), upload('race c', file)])
+    ).map((r) => r.body.data.importDataset);
+    const stored = outcomes.filter((o) => o.__typename === 'MutationImportDatasetSuccess');
+    const refused = outcomes.filter((o) => o.__typename === 'DuplicateImportError');
+    expect(stored).toHaveLength(1);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) expect(r.existingDatasetId).toBe(stored[0].data.id);
+    expect(await datasetCount()).toBe(before + 1);
+  });
 });

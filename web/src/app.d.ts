@@ -4,7 +4,11 @@ import type { IncomingMessage } from 'node:http';
 declare global {
   namespace App {
     interface Error {
+      /** In English (logs, API clients). */
       message: string;
+      /** The same in the catalogues (`error.*`), for the error page to show in the reader's language. */
+      key?: import('$lib/i18n/messages.ts').MessageKey;
+      values?: import('$lib/i18n/messages.ts').MessageValues;
     }
     interface Locals {
       /** The UI language of this request (hooks.server.ts). */

@@ -3,6 +3,7 @@ import { formatCount, formatDecimal, formatNumber, formatPercent } from '../src/
 import en from '../src/lib/i18n/en.json';
 import es from '../src/lib/i18n/es.json';
 import { parseLocale, translate } from '../src/lib/i18n/messages.ts';
+import { formatMetricValue } from '../src/lib/validation/report.ts';
 
 describe('the message catalogues', () => {
   it('have the same keys and placeholders in both languages', () => {
@@ -31,5 +32,11 @@ describe('numbers in the chosen locale', () => {
     expect(formatNumber(12.3456)).toBe('12.35');
     expect(formatNumber(0.00421)).toBe('0.0042');
     expect(formatNumber(123456.7)).toBe('123,457');
+  });
+
+  it('writes a validation metric the local way too', () => {
+    expect(formatMetricValue(0.767, 'share')).toBe('76.7%');
+    expect(formatMetricValue(0.767, 'share', 'es')).toBe('76,7\u00a0%');
+    expect(formatMetricValue(0.09812, 'bits', 'es')).toBe('0,0981 bits');
   });
 });

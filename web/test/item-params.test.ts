@@ -8,8 +8,13 @@ import {
   parseItemListParams,
 } from '../src/lib/datasets/item-params.ts';
 import { nextPage, previousPage } from '../src/lib/datasets/params.ts';
+import { type Locale, translate } from '../src/lib/i18n/messages.ts';
 
-const parse = (query: string) => parseItemListParams(new URLSearchParams(query));
+/** The params of a query, with its notes in words (English unless asked). */
+const parse = (query: string, locale: Locale = 'en') => {
+  const parsed = parseItemListParams(new URLSearchParams(query));
+  return { ...parsed, problems: parsed.problems.map((p) => translate(locale, p.key, p.values)) };
+};
 
 describe('parseItemListParams', () => {
   it('reads label filters, trimmed search text and the cursor', () => {
@@ -49,6 +54,9 @@ describe('parseItemListParams', () => {
     expect(unknown.params).toEqual({ language: 'es', prev: [] });
     expect(unknown.problems).toEqual([
       'The resolution filter must be one of resolved, unresolved, escalated; "abandoned" ignored.',
+    ]);
+    expect(parse('resolution=abandoned', 'es').problems).toEqual([
+      'El filtro de resolución debe ser uno de resolved, unresolved, escalated; «abandoned» ignorado.',
     ]);
   });
 });

@@ -7,8 +7,13 @@ import {
   previousPage,
   withView,
 } from '../src/lib/datasets/params.ts';
+import { type Locale, translate } from '../src/lib/i18n/messages.ts';
 
-const parse = (query: string) => parseDatasetListParams(new URLSearchParams(query));
+/** The params of a query, with its notes in words (English unless asked). */
+const parse = (query: string, locale: Locale = 'en') => {
+  const parsed = parseDatasetListParams(new URLSearchParams(query));
+  return { ...parsed, problems: parsed.problems.map((p) => translate(locale, p.key, p.values)) };
+};
 
 describe('parseDatasetListParams', () => {
   it('reads kind, origin (any case), trimmed search and cursor', () => {
@@ -54,7 +59,16 @@ describe('tag filter', () => {
     const { params, problems } = parse('tag=%21bad');
     expect(params).toEqual({ prev: [] });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^Tag filter ignored: tag "!bad" must be lowercase .*\.$/);
+    expect(problems[0]).toMatch(
+      /^Tag filter ignored: "!bad" is not a tag \(1-40 lowercase .*\)\.$/,
+    );
+  });
+
+  it('writes its notes in the reader’s language, quoting at most 40 characters back', () => {
+    expect(parse(`kind=images&tag=${'x'.repeat(60)}`, 'es').problems).toEqual([
+      'Tipo desconocido «images» ignorado (usa CONVERSATIONS, TIMESERIES, UTTERANCES).',
+      `Filtro de etiqueta ignorado: «${'x'.repeat(40)}…» no es una etiqueta (de 1 a 40 minúsculas, dígitos y _ . : -, empezando por una letra o un dígito).`,
+    ]);
   });
 });
 

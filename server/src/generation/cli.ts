@@ -1,8 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
-import { MAX_JOB_SERIES_LENGTH } from '@genesis/schema/generation';
+import { MAX_GENERATION_COUNT, MAX_JOB_SERIES_LENGTH } from '@genesis/schema/generation';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import cliProgress from 'cli-progress';
@@ -38,6 +38,8 @@ export interface GenerateOptions {
   model?: string;
   languages?: string[];
   intents?: string[];
+  intentCounts?: Record<string, number>;
+  notIntents?: Record<string, string[]>;
   seriesTypes?: string[];
   concurrency?: number;
   slotsPerCall?: number;
@@ -65,9 +67,22 @@ function inputFrom(opts: GenerateOptions): unknown {
       seriesTypes: equal(opts.seriesTypes),
     }).filter(([, w]) => w !== undefined),
   );
+  // Without --count, a job with exact per-intent counts is their sum (capped: a sum over the limit is reported
+  // once, at --intent-counts).
+  const count =
+    opts.count ??
+    (opts.intentCounts
+      ? Math.max(
+          1,
+          Math.min(
+            MAX_GENERATION_COUNT,
+            Object.values(opts.intentCounts).reduce((a, b) => a + b, 0),
+          ),
+        )
+      : undefined);
   const input: Record<string, unknown> = {
     kind: opts.kind,
-    count: opts.count,
+    count,
     length: opts.length,
     frequency: opts.frequency,
     start: opts.start,
@@ -86,6 +101,8 @@ function inputFrom(opts: GenerateOptions): unknown {
     name: opts.name,
     exampleDatasetId: opts.examples !== undefined ? String(opts.examples) : undefined,
     mode: opts.mode,
+    intentCounts: opts.intentCounts,
+    notIntents: opts.notIntents,
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
@@ -114,11 +131,128 @@ const FLAGS: Record<string, string> = {
   name: '--name',
   exampleDatasetId: '--examples',
   mode: '--mode',
+  intentCounts: '--intent-counts',
+  notIntents: '--not-intents',
 };
+
+/** The flag of an issue's path, or of its nearest parent (`intentCounts.card_arrival` is --intent-counts). */
+function flagOf(path: string): string {
+  for (let p = path; p; p = p.slice(0, Math.max(0, p.lastIndexOf('.')))) {
+    const flag = FLAGS[p];
+    if (flag) return flag;
+  }
+  return path;
+}
 
 /** "--length: length must be at most 100000" from an InputError's issues. */
 function flagIssues(err: InputError): string {
-  return err.issues.map((i) => `${FLAGS[i.path] ?? i.path}: ${i.message}`).join('; ');
+  return err.issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('; ');
+}
+
+/**
+ * A per-intent option's value: inline (`a=3,b=5`), or a JSON file holding an object keyed by intent or a list
+ * of `{ intent, ... }` entries (the GraphQL input's shape). Returns the entries in order; an intent given twice
+ * is refused.
+ */
+function perIntentEntries(value: string, flag: string, field: string): [string, unknown][] {
+  const raw = value.trim();
+  let entries: [string, unknown][];
+  if (raw.includes('=')) {
+    entries = raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const at = part.indexOf('=');
+        const intent = part.slice(0, at).trim();
+        if (at <= 0 || !intent) {
+          throw new InvalidArgumentError(
+            `${flag}: expected intent=value pairs separated by commas; got '${part}'.`,
+          );
+        }
+        return [intent, part.slice(at + 1).trim()];
+      });
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(resolve(raw), 'utf8'));
+    } catch (err) {
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new InvalidArgumentError(
+        `${flag}: '${raw}' is neither intent=value pairs nor a readable JSON file (${why}).`,
+      );
+    }
+    if (Array.isArray(json)) {
+      entries = json.map((entry, i) => {
+        const e = entry as Record<string, unknown> | null;
+        if (!e || typeof e.intent !== 'string' || !(field in e)) {
+          throw new InvalidArgumentError(
+            `${flag}: entry ${i + 1} of ${raw} must be an object with "intent" and "${field}".`,
+          );
+        }
+        return [e.intent, e[field]];
+      });
+    } else if (json && typeof json === 'object') {
+      entries = Object.entries(json);
+    } else {
+      throw new InvalidArgumentError(
+        `${flag}: ${raw} must hold a JSON object keyed by intent or a list of { "intent", "${field}" }.`,
+      );
+    }
+  }
+  if (entries.length === 0) throw new InvalidArgumentError(`${flag} needs at least one intent.`);
+  const twice = entries.map(([k]) => k).filter((k, i, all) => all.indexOf(k) !== i);
+  if (twice.length > 0) {
+    throw new InvalidArgumentError(
+      `${flag} gives ${[...new Set(twice)].join(', ')} more than once.`,
+    );
+  }
+  return entries;
+}
+
+/**
+ * `--intent-counts card_arrival=30,exchange_rate=10`, or a JSON file (`{ "card_arrival": 30 }` or
+ * `[{ "intent": "card_arrival", "count": 30 }]`). Whole numbers only here; the job's checks (intent ids, at least
+ * 1 each, the sum) are the API's.
+ */
+export function parseIntentCounts(value: string): Record<string, number> {
+  return Object.fromEntries(
+    perIntentEntries(value, '--intent-counts', 'count').map(([intent, count]) => {
+      const n = typeof count === 'string' && /^-?\d+$/.test(count) ? Number(count) : count;
+      if (typeof n !== 'number' || !Number.isInteger(n)) {
+        throw new InvalidArgumentError(
+          `--intent-counts: the count of ${intent} must be a whole number; got ${JSON.stringify(count)}.`,
+        );
+      }
+      return [intent, n];
+    }),
+  );
+}
+
+/**
+ * `--not-intents card_arrival=card_delivery_estimate+card_linking,exchange_rate=exchange_charge` (the intents
+ * after `=` joined by `+`), or a JSON file (`{ "card_arrival": ["card_linking"] }` or
+ * `[{ "intent": "card_arrival", "notIntents": ["card_linking"] }]`).
+ */
+export function parseNotIntents(value: string): Record<string, string[]> {
+  return Object.fromEntries(
+    perIntentEntries(value, '--not-intents', 'notIntents').map(([intent, list]) => {
+      const ids =
+        typeof list === 'string'
+          ? list
+              .split('+')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : list;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string')) {
+        throw new InvalidArgumentError(
+          `--not-intents: ${intent} needs one or more intent ids (a+b inline, a list of strings in a file).`,
+        );
+      }
+      return [intent, ids as string[]];
+    }),
+  );
 }
 
 /** Frequency names people type (hourly, daily, 15min, 1h) as the schema's aliases. */
@@ -172,8 +306,10 @@ function fmtMoney(n: number | null): string {
 
 /** `genesis generate`: runs a job in this process with a progress bar; Ctrl+C leaves it resumable. */
 export async function runGenerate(server: Config, opts: GenerateOptions): Promise<number> {
-  if (opts.resume === undefined && (!opts.kind || !opts.count)) {
-    return usageError('--kind and --count are required (or --resume JOB)');
+  if (opts.resume === undefined && (!opts.kind || (!opts.count && !opts.intentCounts))) {
+    return usageError(
+      '--kind and --count are required (or --intent-counts, whose sum is the count; or --resume JOB)',
+    );
   }
   const input = inputFrom(opts);
   if (opts.resume === undefined) {
@@ -417,6 +553,16 @@ export function registerGenerationCommands(program: Command): void {
     )
     .option('--intents <list>', 'only these intents, equally weighted', (s) =>
       csvList(s, '--intents'),
+    )
+    .option(
+      '--intent-counts <spec>',
+      'conversations: exactly this many items per intent, inline (card_arrival=30,exchange_rate=10) or a JSON file ({"card_arrival": 30} or [{"intent": "card_arrival", "count": 30}]); --count defaults to their sum',
+      parseIntentCounts,
+    )
+    .option(
+      '--not-intents <spec>',
+      'conversations: per intent, the intents its items must not be mistaken for, inline (card_arrival=card_linking+card_delivery_estimate,...) or a JSON file ({"card_arrival": ["card_linking"]})',
+      parseNotIntents,
     )
     .option('--series-types <list>', 'only these series types, equally weighted', (s) =>
       csvList(s, '--series-types'),

@@ -75,6 +75,8 @@ export const GenerationConfigSchema = v.object({
     Nullable(v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0)))),
   ),
   notIntents: v.optional(Nullable(v.record(v.string(), v.array(v.string())))),
+  /** Seeded augmentation: real customer messages per intent, carried by its slots as `examples`. */
+  intentExamples: v.optional(Nullable(v.record(v.string(), v.array(v.string())))),
 });
 export type GenerationConfig = v.InferOutput<typeof GenerationConfigSchema>;
 
@@ -233,5 +235,6 @@ function fillDefaults(input: GenerationConfigInput, server: Config): GenerationC
     mode: input.mode ?? 'on_demand',
     ...(input.intentCounts ? { intentCounts: input.intentCounts } : {}),
     ...(input.notIntents ? { notIntents: input.notIntents } : {}),
+    ...(input.intentExamples ? { intentExamples: input.intentExamples } : {}),
   };
 }

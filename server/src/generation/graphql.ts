@@ -1,3 +1,4 @@
+import { MAX_GENERATION_COUNT } from '@genesis/schema/generation';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
@@ -7,7 +8,7 @@ import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
-import { progressStream } from '../platform/graphql/progress-stream.ts';
+import { progressStream, sharedCurrentState } from '../platform/graphql/progress-stream.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
 import { parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration, learnedFor } from './estimate.ts';
@@ -232,10 +233,36 @@ export const TargetsInput = builder.inputType('GenerationTargetsInput', {
   }),
 });
 
+const IntentCountInput = builder.inputType('IntentCountInput', {
+  description: 'Exactly this many items of one intent, e.g. { intent: "card_arrival", count: 30 }',
+  fields: (t) => ({
+    intent: t.string({ required: true }),
+    count: t.int({
+      required: true,
+      description: 'At least 1 (leave an intent out to give it none)',
+    }),
+  }),
+});
+
+const NotIntentsInput = builder.inputType('NotIntentsInput', {
+  description:
+    'Contrastive guidance for one intent: the intents its items must not be mistaken for ("about A, not B")',
+  fields: (t) => ({
+    intent: t.string({ required: true }),
+    notIntents: t.stringList({
+      required: true,
+      description: 'At most 5 intent ids, other than `intent`',
+    }),
+  }),
+});
+
 const GenerationInput = builder.inputType('GenerationInput', {
   fields: (t) => ({
     kind: t.field({ type: GenerationKindEnum, required: true }),
-    count: t.int({ required: true }),
+    count: t.int({
+      required: false,
+      description: 'Items to generate; required unless intentCounts is given (then their sum)',
+    }),
     name: t.string({ required: false }),
     tags: t.stringList({ required: false }),
     provider: t.field({
@@ -283,14 +310,32 @@ const GenerationInput = builder.inputType('GenerationInput', {
       required: false,
       description: 'Draw few-shot examples from this dataset (e.g. imported Banking77 utterances)',
     }),
+    intentCounts: t.field({
+      type: [IntentCountInput],
+      required: false,
+      description:
+        'Conversations: exactly this many items per intent, instead of targets.intents shares (an intent left out gets none); count, when given, must equal their sum',
+    }),
+    notIntents: t.field({
+      type: [NotIntentsInput],
+      required: false,
+      description:
+        'Conversations: per intent, the intents its items must not be mistaken for; the Bedrock prompt states it and the local writer steers away from their wording',
+    }),
   }),
 });
 
 type RawInput = Record<string, unknown> & {
   targets?: Record<string, { key: string; weight: number }[] | null> | null;
+  intentCounts?: { intent: string; count: number }[] | null;
+  notIntents?: { intent: string; notIntents: string[] }[] | null;
 };
 
-/** GraphQL's weight lists become the schema's weight maps; nulls become absent. */
+/**
+ * GraphQL's weight lists become the schema's weight maps, and the per-intent lists its per-intent maps (the
+ * shape the augmentation plan gives `GenerationManager.start`); nulls become absent. An intent listed twice is
+ * refused here, since a map cannot hold it twice.
+ */
 function toSchemaInput(input: RawInput): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, value] of Object.entries(input))
@@ -300,6 +345,36 @@ function toSchemaInput(input: RawInput): unknown {
       Object.entries(input.targets)
         .filter(([, list]) => Array.isArray(list))
         .map(([k, list]) => [k, Object.fromEntries(list!.map((w) => [w.key, w.weight]))]),
+    );
+  }
+  const perIntent = <T>(field: string, list: { intent: string }[], value: (x: never) => T) => {
+    const twice = list.map((x) => x.intent).filter((id, i, all) => all.indexOf(id) !== i);
+    if (twice.length > 0) {
+      throw new InputError([
+        { path: field, message: `${field} lists ${[...new Set(twice)].join(', ')} more than once` },
+      ]);
+    }
+    return Object.fromEntries(list.map((x) => [x.intent, value(x as never)]));
+  };
+  if (input.intentCounts) {
+    const counts = perIntent('intentCounts', input.intentCounts, (x: { count: number }) => x.count);
+    out.intentCounts = counts;
+    // Without a count the job is the counts' sum (capped, so a sum over the limit is reported once, there).
+    if (out.count === undefined) {
+      const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+      out.count = Math.max(1, Math.min(sum, MAX_GENERATION_COUNT));
+    }
+  }
+  if (out.count === undefined) {
+    throw new InputError([
+      { path: 'count', message: 'count is required (or give intentCounts: the job is their sum)' },
+    ]);
+  }
+  if (input.notIntents) {
+    out.notIntents = perIntent(
+      'notIntents',
+      input.notIntents,
+      (x: { notIntents: string[] }) => x.notIntents,
     );
   }
   return out;
@@ -498,6 +573,23 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+/**
+ * Subscribers arriving together share the state read for their first event (docs/architecture.md), per server
+ * (its manager: job ids are per database).
+ */
+const currentProgress = new WeakMap<
+  object,
+  ReturnType<typeof sharedCurrentState<number, GenerationProgress>>
+>();
+function currentProgressOf(manager: object) {
+  let shared = currentProgress.get(manager);
+  if (!shared) {
+    shared = sharedCurrentState<number, GenerationProgress>();
+    currentProgress.set(manager, shared);
+  }
+  return shared;
+}
+
 builder.subscriptionField('generationProgress', (t) =>
   t.field({
     type: GenerationProgressRef,
@@ -508,7 +600,7 @@ builder.subscriptionField('generationProgress', (t) =>
       const id = parseId(args.jobId, 'jobId');
       return progressStream<GenerationProgress>({
         events: ctx.pubsub.subscribe('generation:progress', id),
-        current: () => ctx.generation.progress(id),
+        current: () => currentProgressOf(ctx.generation)(id, () => ctx.generation.progress(id)),
         isRunning: () => ctx.generation.isRunning(id),
         notFound: () => new NotFoundError('GenerationJob', String(id)),
         isNewer: (e, last) => e.sequence > last.sequence,

@@ -117,6 +117,9 @@ export function planConversations(config: GenerationConfig): ConversationSlot[] 
         ? { region: spanish++ % 2 === 0 ? ('MX' as const) : ('ES' as const) }
         : {}),
       ...(config.notIntents?.[intent]?.length ? { not_intents: config.notIntents[intent] } : {}),
+      ...(config.intentExamples?.[intent]?.length
+        ? { examples: config.intentExamples[intent] }
+        : {}),
     };
   });
 }

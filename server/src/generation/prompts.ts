@@ -72,11 +72,16 @@ export function buildPrompt(request: SlotRequest, feedback: string[] = []): stri
     request.task === 'conversations' && request.slots.some((s) => s.not_intents?.length)
       ? '\nSome slots have "not_about": the intents a classifier mistook this intent for. Write each of those conversations so it is clearly about its own intent ("about"), not about any intent in "not_about": the customer states what sets the matter apart, and avoids wording that would fit the other intents as well.\n'
       : '';
+  // Seeded augmentation: real first messages of the slot's intent, as few-shot examples.
+  const seeded =
+    request.task === 'conversations' && request.slots.some((s) => s.examples?.length)
+      ? '\nSome slots have "examples": real first messages customers wrote about that intent. Write the customer\'s first message in their register (length, wording, typos, casing) with new wording of your own; recombine their phrases freely, but never copy one.\n'
+      : '';
   const corrections =
     feedback.length > 0
       ? `\nYour previous answer for some of these slots was rejected. Fix these problems:\n${feedback.map((f) => `- ${f}`).join('\n')}\n`
       : '';
-  return `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.${contrastive}${corrections}
+  return `Write one ${request.task === 'conversations' ? 'conversation' : 'scenario'} for each of these ${request.slots.length} slots.${contrastive}${seeded}${corrections}
 \`\`\`json
 ${JSON.stringify({ task: request.task, slots })}
 \`\`\``;

@@ -105,6 +105,8 @@ export class GenerationManager {
   #stopTakeover: (() => void) | null = null;
   /** Provider checks that passed, by provider and model, until when they are trusted. */
   readonly #checked = new Map<string, number>();
+  /** The newest progress sample the lease heartbeat has stored, by running job (to skip unchanged writes). */
+  readonly #storedSample = new Map<number, ProgressSample>();
   /** Bedrock checks shown on the Generate page, by model, until when they are reused. */
   readonly #bedrockChecks = new Map<string, { result: BedrockCheckResult; until: number }>();
 
@@ -418,8 +420,9 @@ export class GenerationManager {
         if (!claimed) {
           return { status: 'queued', message: 'Another server process is running this job.' };
         }
-        // Renew the lease well before it expires; notice a cancel made through another process.
-        stopHeartbeat = this.#lease.heartbeat(() => this.#renew(jobId, controller));
+        // Renew the lease well before it expires (storing the progress samples with it, so a killed process
+        // loses at most one heartbeat of the job page's charts); notice a cancel made through another process.
+        stopHeartbeat = this.#lease.heartbeat(() => this.#renew(jobId, controller, entry.series));
         const job = await this.#load(jobId);
         const config = readStoredConfig(job.id, job.config);
         const log = this.runnerOptions.logger?.child({ jobId });
@@ -474,6 +477,7 @@ export class GenerationManager {
         return { status: 'failed', message };
       } finally {
         stopHeartbeat?.();
+        this.#storedSample.delete(jobId);
         this.#running.delete(jobId);
       }
     })();
@@ -529,10 +533,18 @@ export class GenerationManager {
     }
   }
 
-  /** Renews the job's lease; notices a takeover, or a cancel made through another process. */
-  async #renew(jobId: number, controller: AbortController): Promise<void> {
-    if (!(await this.#lease.renew(jobId)))
+  /**
+   * Renews the job's lease, writing the run's progress samples with it when there are new ones; notices a
+   * takeover, or a cancel made through another process.
+   */
+  async #renew(jobId: number, controller: AbortController, series?: SampleSeries): Promise<void> {
+    const samples = series?.samples;
+    const last = samples?.[samples.length - 1];
+    const changed =
+      samples !== undefined && last !== undefined && last !== this.#storedSample.get(jobId);
+    if (!(await this.#lease.renew(jobId, changed ? { samples } : {})))
       return controller.abort(new LeaseLostError('lease lost'));
+    if (changed) this.#storedSample.set(jobId, last);
     try {
       const job = await this.services.em
         .fork()

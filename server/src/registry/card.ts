@@ -1,5 +1,5 @@
 import type { DatasetKind } from '@genesis/schema/common';
-import type { ValidationReportData } from '@genesis/schema/reports';
+import type { JudgeGroup, ValidationReportData } from '@genesis/schema/reports';
 import YAML from 'yaml';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
@@ -19,6 +19,27 @@ function sizeCategory(n: number): string {
 const pct = (x: number, total: number) => (total ? `${((100 * x) / total).toFixed(1)}%` : '0%');
 const fmt = (x: number | null) =>
   x === null ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
+
+/** The card's "LLM judge" part of the validation: the report's judge group, outside the verdict. */
+function judgeSection(g: JudgeGroup, datasetId: number): string[] {
+  const lines = ['### LLM judge', ''];
+  if (g.status === 'not_run' || !g.run) {
+    lines.push(
+      `Not run when this report was made: \`pnpm genesis judge ${datasetId}\` scores each item against the rubric (not part of the verdict).`,
+    );
+    return lines;
+  }
+  lines.push(
+    `${g.scored.toLocaleString('en')} items scored (${(g.share * 100).toFixed(1)}% of the dataset), mean overall ${g.overall === null ? 'n/a' : g.overall.toFixed(2)}/5; latest run by \`${g.run.model}\` (${g.run.provider}, ${g.run.mode}, ${g.run.status}); ${g.runs} ${g.runs === 1 ? 'run' : 'runs'} cost $${g.costUsd.toFixed(4)}. Not part of the verdict.`,
+    '',
+    '| criterion | mean (1-5) | items scored |',
+    '|---|---|---|',
+  );
+  for (const d of g.dimensions) {
+    lines.push(`| ${d.criterion} | ${d.mean === null ? 'n/a' : d.mean.toFixed(2)} | ${d.scored} |`);
+  }
+  return lines;
+}
 
 /** The Hugging Face `datasets` feature of one Parquet column (dataset card, `dataset_info.features`). */
 function feature(f: ParquetField): Record<string, unknown> {
@@ -223,6 +244,7 @@ export async function datasetCard(
         '',
         `Bias severity: **${r.bias.severity}**${r.bias.reasons.length ? ` (${r.bias.reasons.join('; ')})` : ''}.`,
       );
+    if (r.judge) body.push('', ...judgeSection(r.judge, dataset.id));
   } else {
     body.push(
       'Not validated yet: run `pnpm genesis validate ' +

@@ -34,6 +34,25 @@ export const LABEL_COLUMNS = [
 ] as const;
 export type LabelColumn = (typeof LABEL_COLUMNS)[number];
 
+/** An item as a page of items shows it: its columns as plain values (see {@link DatasetRepository.itemsPage}). */
+export type ItemRow = Pick<
+  DatasetItem,
+  'id' | 'key' | 'position' | 'data' | LabelColumn | 'createdAt'
+>;
+
+/** A row mapped to property names as an {@link ItemRow}, its record (JSON text on SQLite) parsed when first read. */
+function itemRow(mapped: Record<string, unknown>): ItemRow {
+  const { dataset: _dataset, data, ...row } = mapped;
+  let record = data;
+  return Object.defineProperty(row, 'data', {
+    enumerable: true,
+    get: () => {
+      if (typeof record === 'string') record = JSON.parse(record);
+      return record;
+    },
+  }) as ItemRow;
+}
+
 export type ItemFilter = Partial<Record<LabelColumn, string | null>> & {
   /** Case-insensitive substring of the item's JSON (text of turns, utterance text, description). */
   search?: string | null;
@@ -122,12 +141,14 @@ export class DatasetRepository extends EntityRepository<Dataset> {
    * `items` is an array, or batches that arrive over time (an import read as a stream): they are stored as they
    * come, in the same transaction, positions continuing from batch to batch, and the item count is set at the
    * end; when the batches throw (a file found invalid at its end), the transaction rolls back and the error
-   * propagates. Returns the new dataset (with tags loaded).
+   * propagates. `beforeCommit` runs last inside the transaction, with its EntityManager (an import's duplicate
+   * check); when it throws, nothing is kept. Returns the new dataset (with tags loaded).
    */
   async createWithItems(
     input: NewDataset,
     items: readonly NewItem[] | AsyncIterable<readonly NewItem[]>,
     onProgress?: (stored: number) => void,
+    beforeCommit?: (em: EntityManager, dataset: Dataset) => Promise<void>,
   ): Promise<Dataset> {
     return this.em.transactional(async (em) => {
       const dataset = em.create(this.entityName, {
@@ -154,6 +175,7 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       }
       // insertItemRows counted them on the row already; the entity follows (the flush writes the same value).
       dataset.itemCount = stored;
+      await beforeCommit?.(em, dataset);
       return dataset;
     });
   }
@@ -249,7 +271,7 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     datasetId: number,
     filter: ItemFilter = {},
     args: PageArgs = {},
-  ): Promise<Page<DatasetItem>> {
+  ): Promise<Page<ItemRow>> {
     const { count, ...page } = await this.itemsPage(datasetId, filter, args);
     return { ...page, totalCount: await count() };
   }
@@ -263,12 +285,18 @@ export class DatasetRepository extends EntityRepository<Dataset> {
     filter: ItemFilter = {},
     args: PageArgs = {},
     dataset?: Pick<Dataset, 'itemCount' | 'updatedAt'>,
-  ): Promise<Omit<Page<DatasetItem>, 'totalCount'> & { count: () => Promise<number> }> {
+  ): Promise<Omit<Page<ItemRow>, 'totalCount'> & { count: () => Promise<number> }> {
     const window = keysetWindow(args, PAGE_LIMITS);
     const i = this.#table(DatasetItemSchema);
     const where = this.#itemWhere(datasetId, filter);
     const rows = await this.#keysetRows(i, where, window, 'position', 'asc', false);
-    const items = rows.rows.map((row) => this.em.map(DatasetItemSchema, row));
+    // Plain rows, not entities: a page is only read, and merging 50 entities into the identity map cost more than
+    // the rest of the request (docs/benchmarks.md, "bench:load").
+    const meta = this.em.getMetadata().get(DatasetItemSchema.meta.className);
+    const driver = this.em.getDriver();
+    const items = rows.rows.map((row) =>
+      itemRow(driver.mapResult(row, meta) as Record<string, unknown>),
+    );
     const { totalCount: _none, ...page } = keysetPage(items, window, 0, (item) => item.position);
     return { ...page, count: () => this.countItems(datasetId, filter, dataset) };
   }

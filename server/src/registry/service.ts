@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetKind, Language } from '@genesis/schema/common';
 import type { EntityManager } from '@mikro-orm/knex';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
 import {
@@ -72,6 +73,21 @@ class DuplicateRejected extends Error {
   }
 }
 
+/** The advisory-lock class of imports (PostgreSQL's two-key form: this class, then a part of the file's hash). */
+const IMPORT_LOCK_CLASS = 0x6e5e;
+
+/**
+ * Makes the imports of one file take turns at their duplicate check, until their transactions end. PostgreSQL
+ * runs transactions side by side, so the later one waits on an advisory lock keyed by the file's hash, then
+ * (read committed) sees what the earlier one committed. SQLite has one writer: an import's transaction holds it
+ * from its first insert to its commit, so the checks already take turns.
+ */
+async function lockContent(em: EntityManager, contentHash: string): Promise<void> {
+  if (!(em.getDriver() instanceof PostgreSqlDriver)) return;
+  const key = Number.parseInt(contentHash.slice(0, 8), 16) | 0;
+  await em.execute('select pg_advisory_xact_lock(?, ?)', [IMPORT_LOCK_CLASS, key]);
+}
+
 /** The source's chunks, feeding a SHA-256 of the file's bytes on the way. */
 async function* hashed(
   chunks: AsyncGenerator<Uint8Array>,
@@ -106,26 +122,23 @@ export async function importDataset(
     ...(request.language ? { language: request.language } : {}),
     ...(request.labels ? { labels: request.labels } : {}),
   });
-  // The file's hash is known once it is read: a duplicate is found at the end, inside the transaction, and
-  // rolled back like a bad record. The datasets to compare with are read first (hashed imports of this kind), so
-  // no query runs while the transaction holds SQLite's one writer. Two imports of one file at the same moment can
-  // both pass.
+  // The file's hash is known once it is read: the duplicate check runs at the end, inside the import's
+  // transaction, and records the hash in that same transaction, so whichever of two imports of one file commits
+  // second sees the first (docs/architecture.md, "Duplicate imports").
   const hash = createHash('sha256');
   const chunks = hashed(sourceChunks(request.source), hash);
-  const earlier = request.allowDuplicate
-    ? []
-    : await datasets
-        .getEntityManager()
-        .find(
-          DatasetSchema,
-          { kind: request.kind, contentHash: { $ne: null } },
-          { fields: ['id', 'name', 'contentHash'] },
-        );
-  let contentHash: string | null = null;
-  const checkDuplicate = () => {
-    contentHash = hash.digest('hex');
-    const same = earlier.find((d) => d.contentHash === contentHash);
-    if (same) throw new DuplicateRejected({ id: same.id, name: same.name });
+  const claimContent = async (em: EntityManager, dataset: Dataset) => {
+    const contentHash = hash.digest('hex');
+    if (!request.allowDuplicate) {
+      await lockContent(em, contentHash);
+      const same = await em.findOne(
+        DatasetSchema,
+        { kind: request.kind, contentHash, id: { $ne: dataset.id } },
+        { fields: ['id', 'name'] },
+      );
+      if (same) throw new DuplicateRejected({ id: same.id, name: same.name });
+    }
+    dataset.contentHash = contentHash;
   };
   let stored = 0;
   const progress = () =>
@@ -171,10 +184,7 @@ export async function importDataset(
         const batch = pending;
         pending = [];
         if (batch.length > 0) yield batch;
-        if (!more) {
-          checkDuplicate();
-          return;
-        }
+        if (!more) return;
         await pull();
       }
     }
@@ -195,14 +205,8 @@ export async function importDataset(
         stored = n;
         progress();
       },
+      claimContent,
     );
-    if (contentHash) {
-      // Recorded after the commit: a dataset without its hash is only a duplicate the next import won't notice.
-      dataset.contentHash = contentHash;
-      await datasets
-        .getEntityManager()
-        .nativeUpdate(DatasetSchema, { id: dataset.id }, { contentHash });
-    }
     return { ok: true, dataset, format };
   } catch (error) {
     if (error instanceof DuplicateRejected) throw new DuplicateImportError(error.existing);

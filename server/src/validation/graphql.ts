@@ -2,6 +2,7 @@ import type {
   Distribution,
   GateResult,
   Interval,
+  JudgeGroup,
   ValidationMetric,
   ValidationReportData,
 } from '@genesis/schema/reports';
@@ -242,6 +243,52 @@ const LabelDisagreementRef = builder.objectRef<LabelDisagreement>('LabelDisagree
   }),
 });
 
+const JudgeDimensionRef = builder
+  .objectRef<JudgeGroup['dimensions'][number]>('JudgeDimension')
+  .implement({
+    description:
+      'One rubric criterion of the judge group: its mean score and the items it averages',
+    fields: (t) => ({
+      criterion: t.exposeString('criterion'),
+      mean: t.exposeFloat('mean', {
+        nullable: true,
+        description: 'Mean 1-5; null when none scored',
+      }),
+      scored: t.exposeInt('scored'),
+    }),
+  });
+
+const JudgeGroupRunRef = builder
+  .objectRef<NonNullable<JudgeGroup['run']>>('JudgeGroupRun')
+  .implement({
+    description: 'The latest judge run of the dataset when the report was made',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      provider: t.exposeString('provider'),
+      model: t.exposeString('model'),
+      mode: t.exposeString('mode'),
+      status: t.exposeString('status'),
+      costUsd: t.exposeFloat('costUsd'),
+    }),
+  });
+
+const JudgeGroupRef = builder.objectRef<JudgeGroup>('JudgeGroup').implement({
+  description:
+    "The LLM judge's scores of the dataset when the report was made: an optional metric group outside the score, the gates and the verdict (docs/validation.md)",
+  fields: (t) => ({
+    status: t.exposeString('status', {
+      description: 'scored, or not_run when the dataset had no judge run',
+    }),
+    scored: t.exposeInt('scored', { description: 'Items with a judge score' }),
+    share: t.exposeFloat('share', { description: "Share of the dataset's items scored, 0..1" }),
+    overall: t.exposeFloat('overall', { nullable: true, description: 'Mean overall score (1-5)' }),
+    dimensions: t.field({ type: [JudgeDimensionRef], resolve: (g) => g.dimensions }),
+    run: t.field({ type: JudgeGroupRunRef, nullable: true, resolve: (g) => g.run }),
+    runs: t.exposeInt('runs'),
+    costUsd: t.exposeFloat('costUsd', { description: 'What every judge run cost together (USD)' }),
+  }),
+});
+
 export const ValidationReportRef = builder
   .objectRef<ValidationReport>('ValidationReport')
   .implement({
@@ -296,6 +343,13 @@ export const ValidationReportRef = builder
           const worst = (metric?.details as { worst?: LabelDisagreement[] } | undefined)?.worst;
           return Array.isArray(worst) ? worst : [];
         },
+      }),
+      judge: t.field({
+        type: JudgeGroupRef,
+        nullable: true,
+        description:
+          "The LLM judge's scores when the report was made (not part of the verdict); null for time series and reports made before the group existed",
+        resolve: (r) => data(r).judge ?? null,
       }),
       computeSeconds: t.float({ resolve: (r) => data(r).computeSeconds }),
     }),

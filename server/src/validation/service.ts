@@ -10,6 +10,7 @@ import { InputError, NotFoundError } from '../platform/errors.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
 import { type MetricPair, pairMetrics } from './compare-metrics.ts';
 import { readJsonCached } from './file-cache.ts';
+import { judgeGroup } from './judge-group.ts';
 import { runValidationWorker } from './run-worker.ts';
 import type { EqualSampleDiversity } from './text/equal-sample.ts';
 import type { OracleSource } from './text/label-fidelity.ts';
@@ -719,6 +720,9 @@ export class ValidationManager {
     });
     const handOff = since(mark) - phases.read - phases.profile - phases.report;
     if (signal.aborted) throw new NotFoundError('Dataset', String(datasetId));
+    // The LLM judge's scores as they stand now: beside the metrics, outside the verdict (judge-group.ts).
+    if (dataset.kind !== 'timeseries')
+      report.judge = await judgeGroup(this.services, datasetId, report.itemCount);
     const stored: StoredReference = { ...reference.stored, targets };
     mark = performance.now();
     try {

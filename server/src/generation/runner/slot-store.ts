@@ -133,7 +133,11 @@ export class SlotStore {
           );
           // insertItems adds the rows it inserted to the dataset's itemCount in this transaction; only the
           // job's clock is stamped here.
-          await em.nativeUpdate(DatasetSchema, { id: datasetId }, { updatedAt: new Date(this.#now()) });
+          await em.nativeUpdate(
+            DatasetSchema,
+            { id: datasetId },
+            { updatedAt: new Date(this.#now()) },
+          );
         }
         const usage = effect.usage;
         const next = {

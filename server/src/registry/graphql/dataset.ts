@@ -114,8 +114,8 @@ builder.queryFields((t) => ({
     type: DatasetRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) =>
-      ctx.em.findOne(DatasetSchema, parseId(args.id), { populate: ['tags'] }),
+    // Tags load only when selected (the `tags` field): an items page does not pay a query for them.
+    resolve: (_root, args, ctx) => ctx.em.findOne(DatasetSchema, parseId(args.id)),
   }),
 }));
 

@@ -25,10 +25,15 @@ export function kindBars(
 
 /**
  * Label counts as bars, largest first (ties by label), at most `limit` bars: the rest are summed
- * into one "Other (n labels)" bar so 77 intents still fit a readable chart.
+ * into one "Other (n labels)" bar (`other` words it, in the page's language) so 77 intents still fit a
+ * readable chart.
  * @throws {RangeError} when `limit` is below 2 (one real bar plus "Other" is the minimum).
  */
-export function labelBars(counts: readonly { label: string; count: number }[], limit = 12): Bar[] {
+export function labelBars(
+  counts: readonly { label: string; count: number }[],
+  limit = 12,
+  other: (labels: number) => string = (n) => `Other (${n} labels)`,
+): Bar[] {
   if (!Number.isInteger(limit) || limit < 2) {
     throw new RangeError(`labelBars: limit must be an integer of at least 2, got ${limit}`);
   }
@@ -39,8 +44,10 @@ export function labelBars(counts: readonly { label: string; count: number }[], l
   if (sorted.length <= limit) return sorted;
   const shown = sorted.slice(0, limit - 1);
   const rest = sorted.slice(limit - 1);
-  const other = rest.reduce((sum, bar) => sum + bar.value, 0);
-  return [...shown, { label: `Other (${rest.length} labels)`, value: other }];
+  return [
+    ...shown,
+    { label: other(rest.length), value: rest.reduce((sum, bar) => sum + bar.value, 0) },
+  ];
 }
 
 /** The label dimensions a dataset can have, in display order, with their headings. */
@@ -82,12 +89,13 @@ const UNFOLDED: Partial<Record<LabelDimension, number>> = {
 export function labelGroups(
   labelCounts: Record<LabelDimension, readonly { label: string; count: number }[]>,
   limit = 12,
+  other?: (labels: number) => string,
 ): LabelGroup[] {
   return LABEL_DIMENSIONS.flatMap(([key, title]) => {
     const counts = labelCounts[key].filter((c) => c.count > 0);
     const shown = Math.max(limit, UNFOLDED[key] ?? 0, key in UNFOLDED ? counts.length : 0);
     return counts.length > 0
-      ? [{ key, title, bars: labelBars(counts, shown), distinct: counts.length }]
+      ? [{ key, title, bars: labelBars(counts, shown, other), distinct: counts.length }]
       : [];
   });
 }

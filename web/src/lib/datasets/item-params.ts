@@ -2,7 +2,7 @@ import { RESOLUTIONS } from '@genesis/schema/common';
 import * as v from 'valibot';
 import { LABEL_DIMENSIONS } from '../charts/shape.ts';
 import type { graphql } from '../graphql/graphql.ts';
-import { type CursorParams, withCursor } from './params.ts';
+import { type CursorParams, type ParamProblem, quoted, withCursor } from './params.ts';
 
 /** Items per page on a dataset's page (conversations are tall, so pages stay short). */
 export const ITEMS_PAGE_SIZE = 10;
@@ -42,10 +42,10 @@ export const ItemListParamsSchema = v.object({
 });
 export type ItemListParams = v.InferOutput<typeof ItemListParamsSchema>;
 
-/** Parsed item list params plus readable notes about query values that were ignored. */
+/** Parsed item list params plus notes about query values that were ignored. */
 export interface ParsedItemListParams {
   params: ItemListParams;
-  problems: string[];
+  problems: ParamProblem[];
 }
 
 /**
@@ -54,7 +54,7 @@ export interface ParsedItemListParams {
  * labels here; one it does not have simply matches no item.
  */
 export function parseItemListParams(query: URLSearchParams): ParsedItemListParams {
-  const problems: string[] = [];
+  const problems: ParamProblem[] = [];
   const params: ItemListParams = { prev: query.getAll('prev') };
   for (const key of ITEM_LABELS) {
     const value = query.get(key)?.trim();
@@ -62,15 +62,17 @@ export function parseItemListParams(query: URLSearchParams): ParsedItemListParam
     if (key === 'resolution') {
       if (v.is(ResolutionValueSchema, value)) params.resolution = value;
       else
-        problems.push(
-          `The resolution filter must be one of ${RESOLUTIONS.join(', ')}; "${value.slice(0, MAX_LABEL)}" ignored.`,
-        );
+        problems.push({
+          key: 'params.badResolution',
+          values: { value: quoted(value), allowed: RESOLUTIONS.join(', ') },
+        });
     } else if (v.is(LabelValueSchema, value)) params[key] = value;
-    else problems.push(`The ${key} filter is longer than ${MAX_LABEL} characters; ignored.`);
+    else problems.push({ key: 'params.longLabel', values: { filter: key, max: MAX_LABEL } });
   }
   const q = query.get('q')?.trim();
   if (q) {
-    if (q.length > MAX_SEARCH) problems.push(`Search text cut to ${MAX_SEARCH} characters.`);
+    if (q.length > MAX_SEARCH)
+      problems.push({ key: 'params.searchCut', values: { max: MAX_SEARCH } });
     params.q = q.slice(0, MAX_SEARCH);
   }
   const after = query.get('after');

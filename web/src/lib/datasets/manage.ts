@@ -1,6 +1,7 @@
 import { DatasetNameSchema, TagsSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
 import { type FieldErrors, issueErrors } from '../forms.ts';
+import { type Locale, translate } from '../i18n/messages.ts';
 import { parseTags } from './lineage.ts';
 
 /** The three forms of a dataset's Manage panel, each a form action of the dataset page. */
@@ -20,8 +21,10 @@ export const TagFormSchema = v.object({ tags: TagsSchema });
 /** The outcome of checking one Manage form. */
 export type ManageCheck<T> = { success: true; output: T } | { success: false; errors: FieldErrors };
 
-/** Checks the rename form's `name`. */
-export function checkRename(name: string): ManageCheck<{ name: string }> {
+/** Checks the rename form's `name`; a blank one is refused in `locale`. */
+export function checkRename(name: string, locale: Locale = 'en'): ManageCheck<{ name: string }> {
+  if (name.trim() === '')
+    return { success: false, errors: { name: [translate(locale, 'manage.nameEmpty')] } };
   const parsed = v.safeParse(RenameFormSchema, { name });
   return parsed.success
     ? { success: true, output: parsed.output }

@@ -1,6 +1,7 @@
 import { TagSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
 import type { graphql } from '../graphql/graphql.ts';
+import type { MessageKey, MessageValues } from '../i18n/messages.ts';
 import { DATASET_KINDS, DATASET_ORIGINS } from './labels.ts';
 
 /** Datasets per page on the datasets list. */
@@ -40,10 +41,24 @@ export const DatasetListParamsSchema = v.object({
 });
 export type DatasetListParams = v.InferOutput<typeof DatasetListParamsSchema>;
 
-/** Parsed list params plus readable notes about query values that were ignored. */
+/**
+ * A note about a query value that was ignored, as a catalogue message (`params.*`) and its values, so the page
+ * shows it in the reader's language.
+ */
+export interface ParamProblem {
+  key: MessageKey;
+  values: MessageValues;
+}
+
+/** Parsed list params plus notes about query values that were ignored. */
 export interface ParsedDatasetListParams {
   params: DatasetListParams;
-  problems: string[];
+  problems: ParamProblem[];
+}
+
+/** A query value quoted back in a note: at most 40 characters (a hand-edited URL may hold anything). */
+export function quoted(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
 /**
@@ -51,35 +66,40 @@ export interface ParsedDatasetListParams {
  * dropped and reported in `problems`, so a hand-edited or stale link still shows datasets.
  */
 export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetListParams {
-  const problems: string[] = [];
+  const problems: ParamProblem[] = [];
   const params: DatasetListParams = { prev: query.getAll('prev') };
 
   const kind = query.get('kind');
   if (kind) {
     const parsed = v.safeParse(DatasetListParamsSchema.entries.kind, kind.toUpperCase());
     if (parsed.success && parsed.output) params.kind = parsed.output;
-    else problems.push(`Unknown kind "${kind}" ignored (use ${DATASET_KINDS.join(', ')}).`);
+    else
+      problems.push({
+        key: 'params.unknownKind',
+        values: { value: quoted(kind), allowed: DATASET_KINDS.join(', ') },
+      });
   }
   const origin = query.get('origin');
   if (origin) {
     const parsed = v.safeParse(DatasetListParamsSchema.entries.origin, origin.toUpperCase());
     if (parsed.success && parsed.output) params.origin = parsed.output;
-    else problems.push(`Unknown origin "${origin}" ignored (use ${DATASET_ORIGINS.join(', ')}).`);
+    else
+      problems.push({
+        key: 'params.unknownOrigin',
+        values: { value: quoted(origin), allowed: DATASET_ORIGINS.join(', ') },
+      });
   }
   const tag = query.get('tag')?.trim();
   if (tag) {
     // Tags are stored lower case, so "Gold" finds "gold"; anything else a tag can't be is dropped.
     const parsed = v.safeParse(DatasetListParamsSchema.entries.tag, tag.toLowerCase());
     if (parsed.success && parsed.output) params.tag = parsed.output;
-    else
-      problems.push(
-        `Tag filter ignored: ${parsed.issues?.[0]?.message ?? `"${tag}" is not a tag`}.`,
-      );
+    else problems.push({ key: 'params.badTag', values: { value: quoted(tag) } });
   }
   const q = query.get('q')?.trim();
   if (q) {
     if (q.length > MAX_SEARCH) {
-      problems.push(`Search text cut to ${MAX_SEARCH} characters.`);
+      problems.push({ key: 'params.searchCut', values: { max: MAX_SEARCH } });
     }
     params.q = q.slice(0, MAX_SEARCH);
   }
@@ -88,7 +108,11 @@ export function parseDatasetListParams(query: URLSearchParams): ParsedDatasetLis
     const parsed = v.safeParse(DatasetListParamsSchema.entries.view, view.toLowerCase());
     if (parsed.success && parsed.output) {
       if (parsed.output !== 'table') params.view = parsed.output;
-    } else problems.push(`Unknown view "${view}" ignored (use ${DATASET_VIEWS.join(', ')}).`);
+    } else
+      problems.push({
+        key: 'params.unknownView',
+        values: { value: quoted(view), allowed: DATASET_VIEWS.join(', ') },
+      });
   }
   const after = query.get('after');
   if (after) params.after = after;

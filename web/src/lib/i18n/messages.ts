@@ -49,3 +49,11 @@ export function translate(locale: Locale, key: MessageKey, values?: MessageValue
     name in values ? String(values[name]) : whole,
   );
 }
+
+/**
+ * A load's 404 for `error()`: the English message (logs, API clients) plus its key and values, which the
+ * error page shows in the reader's language.
+ */
+export function notFound(key: MessageKey, id: string): App.Error {
+  return { message: translate('en', key, { id }), key, values: { id } };
+}

@@ -1,13 +1,34 @@
 import type { RunStatus } from '../graphql/graphql.ts';
+import { isMessageKey, type Locale, translate } from '../i18n/messages.ts';
+
+/** A preset's catalogue id from its enum value or stored name ("QUICK_TEST" or "quick_test" → "quick_test"). */
+function presetId(name: string): string {
+  return name.toLowerCase();
+}
 
 /**
- * A preset's human name from its enum value or stored name ("QUICK_TEST" or "quick_test" →
- * "Quick test", "CROSS_VALIDATION" → "Cross validation").
+ * A preset's human name in `locale` from its enum value or stored name ("QUICK_TEST" or "quick_test" →
+ * "Quick test" / "Prueba rápida"); a preset the catalogues do not know yet reads as its id in words.
  */
-export function presetLabel(name: string | null | undefined): string {
-  if (!name) return 'Custom';
-  const words = name.toLowerCase().replaceAll('_', ' ');
+export function presetLabel(name: string | null | undefined, locale: Locale = 'en'): string {
+  if (!name) return translate(locale, 'preset.custom');
+  const key = `preset.${presetId(name)}.name`;
+  if (isMessageKey(key)) return translate(locale, key);
+  const words = presetId(name).replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A preset's description in `locale`: the catalogue's, or the API's own text (`fallback`, English) for a
+ * preset the catalogues do not know yet.
+ */
+export function presetDescription(
+  name: string,
+  fallback: string | null | undefined,
+  locale: Locale = 'en',
+): string | null {
+  const key = `preset.${presetId(name)}.description`;
+  return isMessageKey(key) ? translate(locale, key) : (fallback ?? null);
 }
 
 const MODEL_NAMES: Record<string, string> = {

@@ -102,6 +102,27 @@ export const ReportFields = graphql(`
       predictedProbability
       text
     }
+    judge {
+      status
+      scored
+      share
+      overall
+      dimensions {
+        criterion
+        mean
+        scored
+      }
+      run {
+        id
+        provider
+        model
+        mode
+        status
+        costUsd
+      }
+      runs
+      costUsd
+    }
   }
 `);
 

@@ -1,4 +1,5 @@
 import type { DatasetKind, EnumOf } from '../graphql/graphql.ts';
+import type { Locale } from '../i18n/messages.ts';
 
 /** The verdicts a metric or report can have, as the API spells them. */
 export type Verdict = EnumOf<'Verdict'>;
@@ -82,15 +83,20 @@ export function groupTitle(group: string): string {
 }
 
 /**
- * A metric value for display: shares as percentages, other numbers with up to 4 significant
- * digits, and "—" when the metric could not be computed.
+ * A metric value for display in `locale`: shares as percentages, other numbers with up to 4
+ * significant digits, and "—" when the metric could not be computed.
  */
-export function formatMetricValue(value: number | null | undefined, unit?: string | null): string {
+export function formatMetricValue(
+  value: number | null | undefined,
+  unit?: string | null,
+  locale: Locale = 'en',
+): string {
   if (value === null || value === undefined) return '—';
   if (unit === 'share' || unit?.startsWith('share ')) {
-    return `${(value * 100).toLocaleString('en', { maximumFractionDigits: 1 })}%`;
+    const pct = (value * 100).toLocaleString(locale, { maximumFractionDigits: 1 });
+    return locale === 'en' ? `${pct}%` : `${pct}\u00a0%`;
   }
-  const text = Number(value.toPrecision(4)).toLocaleString('en', { maximumFractionDigits: 4 });
+  const text = Number(value.toPrecision(4)).toLocaleString(locale, { maximumFractionDigits: 4 });
   return unit && unit !== 'share' ? `${text} ${unit}` : text;
 }
 

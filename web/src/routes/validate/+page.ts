@@ -3,6 +3,7 @@ import type { ResultOf } from 'gql.tada';
 import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
+import { notFound } from '$lib/i18n/messages.ts';
 import { PickerQuery, ReportFields } from '$lib/validation/documents.ts';
 import { defaultProfile, positiveInt } from '$lib/validation/report.ts';
 import type { PageLoad } from './$types';
@@ -39,7 +40,7 @@ export const load = (async ({ fetch, url, depends }) => {
     const status = cause instanceof GraphQLRequestError && cause.kind === 'network' ? 503 : 502;
     error(status, errorMessage(cause));
   }
-  if (datasetId && !reports?.dataset) error(404, `No dataset with id "${datasetId}".`);
+  if (datasetId && !reports?.dataset) error(404, notFound('error.noDataset', datasetId));
   const dataset = reports?.dataset ?? null;
   const profiles = pickers.referenceProfiles;
   return {

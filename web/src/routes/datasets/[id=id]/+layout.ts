@@ -5,7 +5,9 @@ import { sourceCalibratedOn, sourceJobId } from '$lib/datasets/lineage.ts';
 import { createClient, errorMessage, GraphQLRequestError } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
+import { notFound } from '$lib/i18n/messages.ts';
 import type { LayoutLoad } from './$types';
+import { DatasetPushesFields } from './push-form.ts';
 
 // The dataset itself, loaded here rather than in the page so that browsing and filtering its
 // items (the page's URL query) re-runs only the page's load, not the label counts and lineage.
@@ -14,6 +16,7 @@ const DatasetQuery = graphql(
     query Dataset($id: ID!) {
       dataset(id: $id) {
         ...DatasetManageFields
+        ...DatasetPushesFields
         id
         name
         kind
@@ -62,7 +65,7 @@ const DatasetQuery = graphql(
       }
     }
   `,
-  [DatasetManageFields, LabelCountsFields],
+  [DatasetManageFields, DatasetPushesFields, LabelCountsFields],
 );
 
 export const load = (async ({ fetch, params, depends }) => {
@@ -75,7 +78,7 @@ export const load = (async ({ fetch, params, depends }) => {
     const status = cause instanceof GraphQLRequestError && cause.kind === 'network' ? 503 : 502;
     error(status, errorMessage(cause));
   }
-  if (!result.dataset) error(404, `No dataset with id "${params.id}".`);
+  if (!result.dataset) error(404, notFound('error.noDataset', params.id));
   return {
     dataset: result.dataset,
     jobId: sourceJobId(result.dataset.source),

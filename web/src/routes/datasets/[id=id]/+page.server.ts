@@ -16,9 +16,10 @@ import {
 import { textField } from '$lib/forms.ts';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
+import { translate } from '$lib/i18n/messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import type { Actions } from './$types';
-import { PushDatasetMutation, type PushResult, pushValues } from './push-form.ts';
+import { PushDatasetMutation, type PushResult, privateArgument, pushValues } from './push-form.ts';
 
 type Outcome =
   | ResultOf<typeof RenameDatasetMutation>['renameDataset']
@@ -75,7 +76,7 @@ export const actions = {
   /** Renames the dataset; the page reloads with the new name. */
   rename: async (event) => {
     const value = textField(await event.request.formData(), 'name');
-    const check = checkRename(value);
+    const check = checkRename(value, event.locals.locale);
     if (!check.success) return refused(400, 'rename', value, check.errors, null);
     const { name } = check.output;
     return attempt('rename', value, async () => {
@@ -86,7 +87,7 @@ export const actions = {
       if (outcome.__typename !== 'MutationRenameDatasetSuccess') {
         return refusal('rename', value, outcome);
       }
-      return done('rename', name, `Renamed to “${name}”.`);
+      return done('rename', name, translate(event.locals.locale, 'manage.renamed', { name }));
     });
   },
 
@@ -99,12 +100,15 @@ export const actions = {
       const client = serverClient(event);
       const id = event.params.id;
       const { dataset } = await client.request(DatasetTagsQuery, { id });
-      if (!dataset) return refused(404, 'tag', value, {}, `No dataset with id "${id}".`);
+      const locale = event.locals.locale;
+      if (!dataset)
+        return refused(404, 'tag', value, {}, translate(locale, 'manage.notFound', { id }));
       const { add, remove } = tagChanges(dataset.tags, check.output.tags);
-      if (add.length === 0 && remove.length === 0) return done('tag', value, 'No change.');
+      if (add.length === 0 && remove.length === 0)
+        return done('tag', value, translate(locale, 'manage.noChange'));
       const { tagDataset: outcome } = await client.request(TagDatasetMutation, { id, add, remove });
       if (outcome.__typename !== 'MutationTagDatasetSuccess') return refusal('tag', value, outcome);
-      return done('tag', value, 'Tags saved.');
+      return done('tag', value, translate(locale, 'manage.tagsSaved'));
     });
   },
 
@@ -122,7 +126,7 @@ export const actions = {
       const { pushDataset: outcome } = await serverClient(event).request(PushDatasetMutation, {
         id: event.params.id,
         repo: values.repo,
-        private: values.private,
+        private: privateArgument(values.visibility),
         message: values.message || null,
       });
       if (outcome.__typename === 'MutationPushDatasetSuccess') {

@@ -4,6 +4,7 @@ import { GenerationProgressFields } from '$lib/generation/documents.ts';
 import { createClient, errorMessage } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
+import { notFound } from '$lib/i18n/messages.ts';
 import type { PageLoad } from './$types';
 
 const JobQuery = graphql(
@@ -40,6 +41,10 @@ const JobQuery = graphql(
           name
           itemCount
         }
+        calibratedOn {
+          id
+          name
+        }
         progress {
           ...GenerationProgressFields
         }
@@ -64,7 +69,7 @@ const JobQuery = graphql(
 
 export const load = (async ({ fetch, params, depends }) => {
   depends('app:job');
-  if (!/^\d+$/.test(params.jobId)) error(404, `There is no generation job "${params.jobId}".`);
+  if (!/^\d+$/.test(params.jobId)) error(404, notFound('error.noJobId', params.jobId));
   const client = createClient({ fetch, token: readBrowserToken });
   let result: ResultOf<typeof JobQuery>;
   try {
@@ -73,6 +78,6 @@ export const load = (async ({ fetch, params, depends }) => {
     // An unreachable API is shown in place (with a retry), not as an error page.
     return { job: null, catalog: null, error: errorMessage(cause) };
   }
-  if (!result.generationJob) error(404, `Generation job ${params.jobId} does not exist.`);
+  if (!result.generationJob) error(404, notFound('error.noJob', params.jobId));
   return { job: result.generationJob, catalog: result.catalog, error: null };
 }) satisfies PageLoad;

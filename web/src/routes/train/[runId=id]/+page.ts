@@ -3,6 +3,7 @@ import type { ResultOf } from 'gql.tada';
 import { createClient, errorMessage } from '$lib/graphql/client.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import { readBrowserToken } from '$lib/graphql/token.ts';
+import { notFound } from '$lib/i18n/messages.ts';
 import { TrainingProgressFields } from '$lib/training/documents.ts';
 import type { PageLoad } from './$types';
 
@@ -43,7 +44,7 @@ const RunQuery = graphql(
 
 export const load = (async ({ fetch, params, depends }) => {
   depends('app:run');
-  if (!/^\d+$/.test(params.runId)) error(404, `There is no training run "${params.runId}".`);
+  if (!/^\d+$/.test(params.runId)) error(404, notFound('error.noRunId', params.runId));
   const client = createClient({ fetch, token: readBrowserToken });
   let result: ResultOf<typeof RunQuery>;
   try {
@@ -52,6 +53,6 @@ export const load = (async ({ fetch, params, depends }) => {
     // An unreachable API is shown in place (with a retry), not as an error page.
     return { run: null, error: errorMessage(cause) };
   }
-  if (!result.trainingRun) error(404, `Training run ${params.runId} does not exist.`);
+  if (!result.trainingRun) error(404, notFound('error.noRun', params.runId));
   return { run: result.trainingRun, error: null };
 }) satisfies PageLoad;
