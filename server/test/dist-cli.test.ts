@@ -56,7 +56,6 @@ describe('the built server (dist/bin)', { timeout: 180_000 }, () => {
       'validation/run-worker.ts': /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
       'training/models/svm-pool.ts':
         /workerModule\(\s*import\.meta\.url,\s*'[^']+',\s*'\.\/([^']+)'/,
-      'language/language.ts': /new Worker\(new URL\('\.\/([^']+)', import\.meta\.url\)/,
     };
     for (const [file, pattern] of Object.entries(sources)) {
       const name = readFileSync(join(SERVER_DIR, 'src', file), 'utf8').match(pattern)?.[1];
