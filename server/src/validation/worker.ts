@@ -101,8 +101,6 @@ async function readItems({ db, snapshot }: ItemRead): Promise<unknown[]> {
     // One connection is all a sequential read needs; the migrations were applied by the main thread.
     const orm = await MikroORM.init(ormOptions(db, { pool: { min: 0, max: 1 } }));
     try {
-      // As on the main connection (platform/db/orm.ts): wait for a writer's lock instead of failing at once.
-      if (db.type === 'sqlite') await orm.em.getConnection().execute('pragma busy_timeout = 5000');
       items = await readSnapshotItems(orm.em.fork() as never, snapshot);
     } finally {
       await orm.close(true);
