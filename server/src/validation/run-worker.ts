@@ -81,7 +81,11 @@ export function runValidationWorker<T>(
   return runOne(task, signal);
 }
 
-/** Both halves of a text report side by side; the first failure stops the other half. */
+/**
+ * Both halves of a text report side by side. The first failure fails the validation at once; the other half is
+ * left to finish in its thread and its result dropped, since terminating a thread inside the SQLite driver's
+ * native code aborts the whole process. A cancel from the caller still stops both.
+ */
 async function runTextHalves(
   task: Extract<ValidationTask, { op: 'validate' }>,
   signal?: AbortSignal,
@@ -90,11 +94,7 @@ async function runTextHalves(
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const half = <T>(part: TextReportPart) =>
-    runOne<T>({ ...task, part }, stop.signal).catch((error: unknown) => {
-      stop.abort(error);
-      throw error;
-    });
+  const half = <T>(part: TextReportPart) => runOne<T>({ ...task, part }, stop.signal);
   try {
     const [corpus, items] = await Promise.all([
       half<TextCorpusPart>('corpus'),
