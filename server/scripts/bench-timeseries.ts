@@ -1,5 +1,5 @@
 /**
- * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N]
+ * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -9,6 +9,8 @@
  * against a profile built from the same real series), the nearest-neighbour distance ratio to real series
  * (synthetic-to-nearest-real over real-to-nearest-other-real; copies counted), and series per second. Both
  * the calibrated engine and the original one (`--engine both`, the default) run in the same process.
+ * `--params FILE` draws the calibrated engine from another parameter file than the shipped one (an earlier fit,
+ * to compare with it on the same seeds).
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,6 +23,7 @@ import type { TimeSeries } from '@genesis/schema/timeseries';
 import { parseSeriesAnswer } from '../src/generation/parse.ts';
 import { answerSeries } from '../src/llm/local/series/answer.ts';
 import { formatImportIssue, parseDatasetFile } from '../src/registry/import.ts';
+import { type EngineParams, typesOf } from '../src/timeseries/calibrated.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '14' },
     explain: { type: 'boolean', default: false },
     data: { type: 'string', default: resolve(root, '../shared/data') },
+    params: { type: 'string' },
   },
 });
 const wantedTypes = args.types ? args.types.split(',') : SERIES_TYPES.map((t) => t.id);
@@ -81,6 +85,11 @@ const realByType = new Map<string, { items: Item[]; sources: string[] }>();
 // ---------------------------------------------------------------------------------------------------------
 // Generation, through the job's parse-and-render path
 
+const calibrationOf = () =>
+  args.params
+    ? typesOf(JSON.parse(readFileSync(resolve(args.params), 'utf8')) as EngineParams)
+    : shippedCalibration();
+
 async function generate(
   typeId: string,
   count: number,
@@ -88,7 +97,7 @@ async function generate(
   engine: 'original' | 'calibrated',
 ): Promise<{ series: TimeSeries[]; seconds: number }> {
   const type = getSeriesType(typeId)!;
-  const calibration = engine === 'calibrated' ? shippedCalibration() : null;
+  const calibration = engine === 'calibrated' ? calibrationOf() : null;
   const params = calibration?.[typeId];
   const slots: SeriesSlot[] = Array.from({ length: count }, (_, i) => ({
     slot: `s${String(i).padStart(5, '0')}`,

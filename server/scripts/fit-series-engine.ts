@@ -5,9 +5,10 @@
  * (`../shared/data/{electricity,energy,sensors,financial}/`) and writes the parameters of the 16 types to
  * `data/reference/series-engine.params.json`: per real series, its level, daily and weekly profiles, hourly
  * residual spread, residual quantiles and autocorrelation (smooth fast noise and slow swings), the day-to-day
- * variation of its daily cycle's amplitude, its meter's resolution or share of held values, the shares of values at
- * its bounds and the volatility of its steps (or, for prices, its GARCH-t returns). Statistics
- * only, never a series' values. Without the data it says so and exits 0, leaving the shipped file as it is.
+ * variation of its daily cycle's amplitude (or, for solar, the modes of its day shapes), its meter's resolution or
+ * share of held values, the shares of values at its bounds, the volatility of its steps and the quantiles of its
+ * values (or, for prices, its GARCH-t returns). Statistics only, never a series' values. Without the data it says
+ * so and exits 0, leaving the shipped file as it is.
  *
  * - electricity: the 203 clients have no type; every electricity type is fitted on all of them, its levels
  *   rescaled to the type's typical level (a household's kWh, a grid's MW). The placeholder timestamps are

@@ -12,6 +12,8 @@
  *   (fast noise and slow weather or demand swings), with calm and active spells in its steps, checked by drawing
  *   series from the fit and comparing their autocorrelation with the real one's; values are read at the real
  *   meter's resolution or held as often as real ones, and bounds the data sits on clamp while others reflect;
+ *   series off at night (solar) vary their day's shape in a few smooth modes, and other hourly series' values are
+ *   put on the real series' quantiles by rank;
  * - `price` (stocks, crypto, exchange rates): log returns from a GARCH(1,1) with Student-t innovations (fat
  *   tails, volatility clustering), a drift, and the share of days the price does not move.
  *
@@ -85,6 +87,21 @@ export interface SeasonalSeriesParams {
    * and dew point keeps its value until one of them moves, then jumps.
    */
   hold?: number;
+  /**
+   * How the shape of a day varies (optional, none when absent; fitted for series that are off at night): the main
+   * modes of the days' deviations from the daily profile, each [standard deviation of its daily score, the
+   * score's day-to-day autocorrelation, then its 24 hourly loadings (unit length)]. A real solar day is the bell
+   * scaled, shifted or narrowed as a whole (clouds over a whole region, the day lengthening over the season), so
+   * it stays smooth from hour to hour; hourly noise alone would make it rough. See docs/timeseries.md.
+   */
+  modes?: number[][];
+  /**
+   * Quantiles of the series' own values on the common scale at `QUANTILE_PROBS` (optional, none when absent). The
+   * sum of profile, daily swing and noise is a mixture whose tails come out heavier than the real values' (relative
+   * humidity is flat and bounded), so a drawn series' values are put back onto these quantiles by rank: the order
+   * of its points, and so its dynamics, stays; its distribution is the fitted one.
+   */
+  vq?: number[];
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -629,7 +646,11 @@ export function fitSeasonal(
   const sw = perDow > 0 ? shrink(wVar, (dmVar * (hourly ? 3 : 1)) / perDow) : 0;
   w = w.map((x) => neutral + (options.weekly ? 1 : sw) * (x - neutral));
   for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i));
-  const amp = hourly ? dayAmplitudes(resid, hourOf, dowOf, dWk, dWe, relative ? w : null) : null;
+  // Series off at night vary their day's shape in a few smooth modes (which subsume the amplitude); others scale
+  // their daily swing.
+  const modes = hourly && hasNight(dWk, relative ? w : null) ? dayModes(resid, hourOf) : null;
+  const amp =
+    hourly && !modes ? dayAmplitudes(resid, hourOf, dowOf, dWk, dWe, relative ? w : null) : null;
 
   // Heteroscedasticity by hour, and the standardised residual.
   const hs = new Float64Array(phases);
@@ -658,6 +679,7 @@ export function fitSeasonal(
   // residual (all of them but solar's nights: counting daylight points as consecutive would read a night as one
   // hour, and the noise drawn hour by hour would be rougher than the real daylight).
   const scores = normalScores(std);
+  const night = relative && hasNight(dWk, w);
   const lags = ACF_FIT_LAGS.filter((l) => l < scores.length / 3);
   let rho: number[];
   if (stdIdx.length === n) rho = acfAt(scores, lags);
@@ -666,7 +688,14 @@ export function fitSeasonal(
     stdIdx.forEach((i, k) => {
       full[i] = scores[k]!;
     });
-    rho = gappedAcf(full, lags);
+    // Off at night (solar): the residual's own dependence over daylight, not its ranks' (its spread is largest
+    // at noon and the noise's dependence matters where the spread is; standardised, the dawn and dusk hours, tiny
+    // in value, weigh as much as noon).
+    if (night) {
+      const own = new Float64Array(n).fill(Number.NaN);
+      for (const i of stdIdx) own[i] = resid[i]!;
+      rho = gappedAcf(own, lags);
+    } else rho = gappedAcf(full, lags);
   }
   // A series read at a coarse resolution carries rounding noise (variance step^2 / 12), white and independent
   // of the process: the process's own autocorrelation is the measured one over 1 - that share of the variance.
@@ -679,7 +708,8 @@ export function fitSeasonal(
     rho = rho.map((r) => Math.min(0.9999, r / (1 - noiseShare)));
   }
   let acf = fitAcfMixture(rho, lags, scores.length);
-  const vol = fitVolatility(scores, acf);
+  // Steps across a gap (solar's night) are not steps of the noise.
+  const vol = fitVolatility(scores, acf, stdIdx);
 
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -700,12 +730,18 @@ export function fitSeasonal(
   const stored = res > 0 && grid / scale >= 1e-4;
   const coarse = res > 0 && grid / scale >= 0.005;
   const hold = !coarse && moves > 0 && repeats / moves >= 0.03 ? repeats / moves : 0;
+  // Shares at the bounds, over the hours the series is on: solar's zeros are its nights (drawn as zeros anyway);
+  // in daylight it is rarely exactly off, so there its lower bound reflects rather than clamps.
   let atLo = 0;
   let atHi = 0;
-  for (const x of y) {
-    if (x === lo) atLo++;
-    if (x === hi) atHi++;
+  let on = 0;
+  for (let i = 0; i < n; i++) {
+    if (night && (weekend(dowOf[i]!) ? dWe : dWk)[hourOf[i]!]! < NIGHT) continue;
+    on++;
+    if (y[i] === lo) atLo++;
+    if (y[i] === hi) atHi++;
   }
+  on = Math.max(1, on);
   const fitted: SeasonalSeriesParams = {
     level: r4(level),
     scale: relative ? 0 : r4(scale),
@@ -720,8 +756,9 @@ export function fitSeasonal(
     ...(amp ? { amp: [r4(amp[0]), r4(amp[1])] as [number, number] } : {}),
     ...(stored ? { res: r4(res) } : {}),
     ...(hold > 0 ? { hold: r4(hold) } : {}),
-    atoms: [r4(atLo / n), r4(atHi / n)],
+    atoms: [r4(atLo / on), r4(atHi / on)],
     ...(vol ? { vol: [r4(vol[0]), r4(vol[1])] as [number, number] } : {}),
+    ...(modes ? { modes: modes.map((m) => m.map(r4)) } : {}),
   };
   // The autocorrelation is fitted on the residual's normal scores, but what a reader sees is the series: its
   // profile, hourly spread, marginal and resolution map the noise's dependence onto the values in ways a
@@ -743,6 +780,9 @@ export function fitSeasonal(
       source: 'fit',
       series: [fitted],
     };
+    // The values are put on the real series' own quantiles (see `vq`), before the autocorrelation check, which
+    // then sees the remapped series.
+    if (!night) fitted.vq = quantiles(y, QUANTILE_PROBS).map(r4);
     let target = rho;
     // The smoothness of the steps (lag-1 autocorrelation of the differences) is checked the same way.
     const realDiff = diffLag1(y);
@@ -790,8 +830,12 @@ export function fitSeasonal(
  * volatility is found by drawing the noise of `acf` at a grid of values and keeping the one whose measured
  * volatility is nearest the series'.
  */
-function fitVolatility(scores: ArrayLike<number>, acf: readonly number[]): [number, number] | null {
-  const measured = stepVolatility(scores);
+function fitVolatility(
+  scores: ArrayLike<number>,
+  acf: readonly number[],
+  at?: readonly number[],
+): [number, number] | null {
+  const measured = stepVolatility(scores, at);
   if (!measured) return null;
   let best = measured;
   let bestErr = Number.POSITIVE_INFINITY;
@@ -821,9 +865,14 @@ function fitVolatility(scores: ArrayLike<number>, acf: readonly number[]): [numb
  * squared Gaussian has variance pi^2 / 2, so of |g| pi^2 / 8). Null when the steps are as Gaussian as noise
  * allows.
  */
-export function stepVolatility(scores: ArrayLike<number>): [number, number] | null {
+export function stepVolatility(
+  scores: ArrayLike<number>,
+  at?: readonly number[],
+): [number, number] | null {
   const d: number[] = [];
-  for (let i = 1; i < scores.length; i++) d.push(scores[i]! - scores[i - 1]!);
+  for (let i = 1; i < scores.length; i++) {
+    if (!at || at[i]! - at[i - 1]! === 1) d.push(scores[i]! - scores[i - 1]!);
+  }
   if (d.length < 100) return null;
   let abs = 0;
   let sq = 0;
@@ -845,6 +894,98 @@ export function stepVolatility(scores: ArrayLike<number>): [number, number] | nu
   });
   const r = estimates.length ? Math.exp(mean(estimates.map(Math.log))) : 0.9;
   return [Math.sqrt(s2), Math.min(0.999, Math.max(0.5, r))];
+}
+
+/** Most modes of a day's shape kept (see `modes`). */
+const MAX_MODES = 3;
+
+/**
+ * The main modes of the full local days' residual curves (24 hours each): the leading eigenvectors of their
+ * covariance across days, kept while a mode's variance stands above what noise of the remaining variance spread
+ * over the day's active hours would give (the Marchenko-Pastur edge s^2 (1 + sqrt(p / m))^2 for m days of p
+ * hours). Each mode's daily score has its standard deviation (less that noise) and its day-to-day
+ * autocorrelation; the scores' projections are removed from `resid`, so the noise model does not count them
+ * twice. Null with fewer than 10 full days or no mode above the noise.
+ */
+export function dayModes(resid: Float64Array, hourOf: Int32Array): number[][] | null {
+  const n = resid.length;
+  const starts: number[] = [];
+  for (let i = 0; i + 24 <= n; ) {
+    let full = true;
+    for (let h = 0; h < 24 && full; h++) if (hourOf[i + h] !== h) full = false;
+    if (full) {
+      starts.push(i);
+      i += 24;
+    } else i++;
+  }
+  const m = starts.length;
+  if (m < 10) return null;
+  const centre = new Float64Array(24);
+  for (const s of starts) for (let h = 0; h < 24; h++) centre[h]! += resid[s + h]! / m;
+  const cov = Array.from({ length: 24 }, () => new Float64Array(24));
+  for (const s of starts) {
+    for (let h = 0; h < 24; h++) {
+      const a = resid[s + h]! - centre[h]!;
+      for (let g = 0; g < 24; g++) cov[h]![g]! += (a * (resid[s + g]! - centre[g]!)) / m;
+    }
+  }
+  let trace = 0;
+  let top = 0;
+  for (let h = 0; h < 24; h++) {
+    trace += cov[h]![h]!;
+    top = Math.max(top, cov[h]![h]!);
+  }
+  // Active hours: those whose residual varies at all (solar's nights do not).
+  let p = 0;
+  for (let h = 0; h < 24; h++) if (cov[h]![h]! > 1e-4 * top) p++;
+  if (!(trace > 0) || p < 4) return null;
+  const modes: number[][] = [];
+  let explained = 0;
+  const edge = (1 + Math.sqrt(p / m)) ** 2;
+  for (let k = 0; k < Math.min(MAX_MODES, p - 1); k++) {
+    // Power iteration on the deflated covariance.
+    let v: Float64Array = Float64Array.from(
+      { length: 24 },
+      (_, h) => Math.sqrt(cov[h]![h]!) + 1e-9,
+    );
+    let lambda = 0;
+    for (let it = 0; it < 200; it++) {
+      const next = new Float64Array(24);
+      for (let h = 0; h < 24; h++) for (let g = 0; g < 24; g++) next[h]! += cov[h]![g]! * v[g]!;
+      const norm = Math.hypot(...next);
+      if (!(norm > 0)) break;
+      for (let h = 0; h < 24; h++) next[h]! /= norm;
+      const change = Math.abs(norm - lambda);
+      lambda = norm;
+      v = next;
+      if (change < 1e-10 * trace) break;
+    }
+    const noise = (trace - explained - lambda) / Math.max(1, p - k - 1);
+    if (!(lambda > noise * edge)) break;
+    // Sign: the mode adds where it loads most (so a mode that scales the bell reads as "a sunnier day").
+    let sum = 0;
+    for (let h = 0; h < 24; h++) sum += v[h]!;
+    if (sum < 0) for (let h = 0; h < 24; h++) v[h] = -v[h]!;
+    const scores = starts.map((s) => {
+      let x = 0;
+      for (let h = 0; h < 24; h++) x += (resid[s + h]! - centre[h]!) * v[h]!;
+      return x;
+    });
+    let num = 0;
+    let den = 0;
+    for (let d = 0; d < m; d++) {
+      den += scores[d]! ** 2;
+      if (d + 1 < m && starts[d + 1] === starts[d]! + 24) num += scores[d]! * scores[d + 1]!;
+    }
+    const rho = den > 0 ? Math.min(0.98, Math.max(0, num / den)) : 0;
+    modes.push([Math.sqrt(Math.max(0, lambda - noise)), rho, ...v]);
+    starts.forEach((s, d) => {
+      for (let h = 0; h < 24; h++) resid[s + h] = resid[s + h]! - scores[d]! * v[h]!;
+    });
+    for (let h = 0; h < 24; h++) for (let g = 0; g < 24; g++) cov[h]![g]! -= lambda * v[h]! * v[g]!;
+    explained += lambda;
+  }
+  return modes.length ? modes : null;
 }
 
 /**
@@ -1103,8 +1244,8 @@ function hasNight(dWk: readonly number[], w: readonly number[] | null): boolean 
   return w !== null && Math.min(...dWk) < NIGHT;
 }
 
-function quantileMap(q: readonly number[], z: number): number {
-  const p = normalCdf(z);
+/** The value at probability p of a quantile function stored at `QUANTILE_PROBS` (its ends beyond them). */
+function quantileAt(q: readonly number[], p: number): number {
   const probs = QUANTILE_PROBS;
   if (p <= probs[0]) return q[0]!;
   const last = probs.length - 1;
@@ -1113,6 +1254,10 @@ function quantileMap(q: readonly number[], z: number): number {
   while (probs[k]! < p) k++;
   const t = (p - probs[k - 1]!) / (probs[k]! - probs[k - 1]!);
   return q[k - 1]! + t * (q[k]! - q[k - 1]!);
+}
+
+function quantileMap(q: readonly number[], z: number): number {
+  return quantileAt(q, normalCdf(z));
 }
 
 /**
@@ -1204,7 +1349,11 @@ export function renderCalibrated(
   const centreWe = night ? 0 : centre(dWe);
   // The day's amplitude factor: an AR(1) across local days (a run of cloudy days, a heatwave's big swings).
   let amplitude = ampSd > 0 ? ampSd * gauss.next() : 0;
+  // The day's shape modes (the first series' own): each score an AR(1) across local days.
+  const modes = hourlyModel ? (a.modes ?? []) : [];
+  const scores = modes.map((mode) => mode[0]! * gauss.next());
   let lastHour = -1;
+  const ys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let k = 0; k < sub; k++) {
@@ -1214,12 +1363,20 @@ export function renderCalibrated(
       if (ampSd > 0 && hour < lastHour) {
         amplitude = ampRho * amplitude + Math.sqrt(1 - ampRho * ampRho) * ampSd * gauss.next();
       }
+      if (hour < lastHour) {
+        modes.forEach((mode, j) => {
+          const [sdj, rj] = mode as [number, number];
+          scores[j] = rj * scores[j]! + Math.sqrt(1 - rj * rj) * sdj * gauss.next();
+        });
+      }
+      let shape = 0;
+      for (let j = 0; j < modes.length; j++) shape += scores[j]! * modes[j]![2 + h]!;
       lastHour = hour;
       const we = weekend(dow);
       const d = (we ? dWe : dWk)[h]!;
       const swing = hourlyModel ? amplitude * (d - (we ? centreWe : centreWk)) : 0;
       const seasonal = relative ? (d + swing) * w[dow]! : d + swing + w[dow]!;
-      let y = seasonal + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+      let y = seasonal + shape + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
       if (y < lo && reflectLo) y = 2 * lo - y;
       if (y > hi && reflectHi) y = 2 * hi - y;
       y = Math.min(hi, Math.max(lo, y));
@@ -1227,7 +1384,21 @@ export function renderCalibrated(
       if (relative && d < NIGHT) y = 0;
       sum += y;
     }
-    const y = sum / sub;
+    ys[i] = sum / sub;
+  }
+  // At the fitted step only: a daily point averages 24 hours, whose spread is not an hour's.
+  if (a.vq && hourlyModel && sub === 1) {
+    // Blended with the second series' quantiles, except where the first's sit on its bounds (zeros, saturation).
+    const vq = a.vq.map((x, k) => (b.vq && x > a.lo && x < a.hi ? t * x + (1 - t) * b.vq[k]! : x));
+    // The fitted values' quantiles in this series' common scale (the bounds' conversion, see above).
+    const target = vq.map((x) => x * toScale);
+    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => ys[i]! - ys[j]!);
+    order.forEach((i, r) => {
+      ys[i] = Math.min(hi, Math.max(lo, quantileAt(target, (r + 0.5) / n)));
+    });
+  }
+  for (let i = 0; i < n; i++) {
+    const y = ys[i]!;
     values[i] = relative ? y * level : level + y * scale;
     if (hold > 0 && i > 0 && rng.next() < hold) values[i] = values[i - 1]!;
   }

@@ -1,0 +1,166 @@
+import { Random } from '@genesis/schema/random';
+import { describe, expect, it } from 'vitest';
+import {
+  fitSeasonal,
+  QUANTILE_PROBS,
+  renderCalibrated,
+  type SeasonalSeriesParams,
+  type TypeParams,
+} from '../src/timeseries/calibrated.ts';
+
+/**
+ * The calibrated engine's day-shape modes and value quantiles (docs/timeseries.md, "The calibrated
+ * engine"): series drawn with known values of them are fitted back to those values, within stated tolerances.
+ */
+
+const HOUR = 3_600_000;
+const START = Date.parse('2025-01-06T00:00:00Z');
+
+/** A solar-like bell (off from 18:00 to 06:00), with mean 1 over the day. */
+const BELL = (() => {
+  const raw = Array.from({ length: 24 }, (_, h) =>
+    h > 6 && h < 18 ? Math.sin((Math.PI * (h - 6)) / 12) : 0,
+  );
+  const m = raw.reduce((a, b) => a + b, 0) / 24;
+  return raw.map((x) => x / m);
+})();
+const unit = (v: number[]) => {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+/** The two modes drawn: the bell scaled (a sunnier day), and the day's output moved toward the morning. */
+const SCALE_MODE = unit(BELL);
+const SHIFT_MODE = unit(BELL.map((x, h) => (x > 0 ? x * Math.cos((Math.PI * (h - 6)) / 12) : 0)));
+const GAUSS_Q = [
+  -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64, 1.96, 2.3,
+  3.1,
+];
+
+function typeOf(series: SeasonalSeriesParams, transform: TypeParams['transform']): TypeParams {
+  return {
+    kind: 'seasonal',
+    transform,
+    stepMs: HOUR,
+    calendar: 'always',
+    timeZone: 'UTC',
+    levelScale: 1,
+    source: 'test',
+    series: [series],
+  };
+}
+
+function solar(extra: Partial<SeasonalSeriesParams>): TypeParams {
+  return typeOf(
+    {
+      level: 100,
+      scale: 0,
+      dWk: BELL,
+      dWe: BELL,
+      w: [1, 1, 1, 1, 1, 1, 1],
+      hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
+      q: GAUSS_Q,
+      acf: [1, 0.6, 0.9, 0.5],
+      lo: 0,
+      hi: 10,
+      atoms: [0, 0],
+      ...extra,
+    },
+    'relative',
+  );
+}
+
+function draw(p: TypeParams, seed: string, days: number) {
+  return renderCalibrated(
+    p,
+    { length: 24 * days, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
+    new Random(seed),
+  );
+}
+
+const fit = (
+  d: { values: Float64Array; times: number[] },
+  transform: 'relative' | 'standardised',
+) => fitSeasonal(d.values, d.times, { transform, stepMs: HOUR, timeZone: 'UTC' })!;
+
+const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+
+describe('day-shape modes (series off at night)', () => {
+  it('recovers the leading mode: loadings (|cosine| > 0.95), sd within 25%, day-to-day autocorrelation within 0.25', () => {
+    const truth = [
+      [0.8, 0.6, ...SCALE_MODE],
+      [0.3, 0.3, ...SHIFT_MODE],
+    ];
+    const fitted = fit(draw(solar({ modes: truth }), 'recover-modes', 120), 'relative');
+    expect(fitted.modes).toBeDefined();
+    const [sd, rho, ...loadings] = fitted.modes![0]!;
+    expect(Math.abs(dot(loadings, SCALE_MODE))).toBeGreaterThan(0.95);
+    expect(Math.abs(sd! - 0.8) / 0.8).toBeLessThan(0.25);
+    expect(Math.abs(rho! - 0.6)).toBeLessThan(0.25);
+    // The second mode is found too, orthogonal to the first and close to the drawn shift.
+    const second = fitted.modes![1]!.slice(2);
+    const shift = unit(SHIFT_MODE.map((x, h) => x - dot(SHIFT_MODE, SCALE_MODE) * SCALE_MODE[h]!));
+    expect(Math.abs(dot(second, shift))).toBeGreaterThan(0.8);
+  });
+
+  it('finds no mode in a series whose days vary only by hourly noise', () => {
+    const fitted = fit(draw(solar({ acf: [1, 0.2, 0.9, 0] }), 'no-modes', 60), 'relative');
+    // A mode above the noise edge may appear by chance; it must then carry little of the day.
+    const sd = fitted.modes?.[0]?.[0] ?? 0;
+    expect(sd).toBeLessThan(0.1);
+  });
+});
+
+describe('night zeros', () => {
+  it('keeps every hour under the night line at exactly zero, whatever its modes', () => {
+    const drawn = draw(solar({ modes: [[0.8, 0.6, ...SCALE_MODE]] }), 'night', 10);
+    for (let i = 0; i < drawn.values.length; i++) {
+      if (BELL[i % 24] === 0) expect(drawn.values[i]).toBe(0);
+    }
+  });
+});
+
+describe('value quantiles', () => {
+  // A flat, bounded marginal (as of relative humidity): uniform on [-1.7, 1.7] on the common scale.
+  const flat = QUANTILE_PROBS.map((p) => -1.7 + 3.4 * p);
+  const weather = (vq?: number[]) =>
+    typeOf(
+      {
+        level: 60,
+        scale: 15,
+        dWk: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
+        dWe: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
+        w: [0, 0, 0, 0, 0, 0, 0],
+        hsd: Array(24).fill(0.9),
+        q: GAUSS_Q,
+        acf: [0.6, 0.8, 0.99, 0.3],
+        lo: -3,
+        hi: 3,
+        atoms: [0, 0],
+        ...(vq ? { vq } : {}),
+      },
+      'standardised',
+    );
+  const tailRatio = (values: Float64Array) => {
+    const s = Float64Array.from(values).sort();
+    const q = (p: number) => s[Math.floor(p * (s.length - 1))]!;
+    return (q(0.99) - q(0.01)) / (q(0.75) - q(0.25));
+  };
+
+  it("puts a drawn series' values on the fitted quantiles (tail ratio of a uniform, 1.96 +- 0.1)", () => {
+    const drawn = draw(weather(flat), 'vq', 42).values;
+    expect(Math.abs(tailRatio(drawn) - 1.96)).toBeLessThan(0.1);
+    // Without them, the same model's values have about a normal's tails (4.65 / 1.35 = 3.45).
+    expect(tailRatio(draw(weather(), 'vq', 42).values)).toBeGreaterThan(2.3);
+  });
+
+  it('recovers the value quantiles from a drawn series (each within 0.15 on the common scale)', () => {
+    const fitted = fit(draw(weather(flat), 'recover-vq', 60), 'standardised');
+    expect(fitted.vq).toHaveLength(QUANTILE_PROBS.length);
+    // The fit standardises by the drawn series' own mean and spread: uniform on [-1.7, 1.7] has sd 0.98.
+    const expected = flat.map((x) => x / 0.98);
+    QUANTILE_PROBS.forEach((p, k) => {
+      if (p < 0.01 || p > 0.99) return;
+      expect(Math.abs(fitted.vq![k]! - expected[k]!)).toBeLessThan(0.15);
+    });
+  });
+});
