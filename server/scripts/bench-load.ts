@@ -1,17 +1,20 @@
 /**
  * pnpm bench:load [--quick] [--only fanout|queries] [--sizes 100,500,1000] [--items 100000] [--cpu-prof DIR]
- *   [--transports graphql-ws,sse] [--queries list,items] [--rates 50,100,200] [--job yes|no]
+ *   [--transports graphql-ws,sse] [--queries list,items] [--rates 50,100,200] [--job yes|no] [--clients 2]
  *
  * The server under load, on loopback only. The server runs in a child process (its own event loop and CPU
- * figures); the clients run here.
+ * figures); a fan-out's subscribers run in `--clients` processes of their own (2), apart from this script, which
+ * drives the phases and sends the query rates.
  *
  * 1. Fan-out: a generation job (the local writer, each call held 250 ms like a remote model, so the job's length
  *    does not depend on the CPU it gets) with N subscribers on `generationProgress` and its full selection, over
  *    graphql-ws and over SSE, N = 100, 500, 1,000 (`--sizes`). Printed per row: time to each subscriber's first
- *    event (p50, p99, max), event lag (receipt time minus the event's `updatedAt`, p50/p99/max), events a
+ *    event (p50, p99, max), event lag (from the moment the server produced the state, the event's `updatedAt`,
+ *    to the moment a client's event loop read the frame, both on this machine's clock: p50/p99/max), events a
  *    subscriber did not get out of those any subscriber got ("skipped": coalesced for a slow client), subscribers
- *    that never got the terminal event ("lost"), the server's CPU (share of one core) and peak RSS over the
- *    phase, the job's speed (accepted items per second; the job is cancelled after 20 s, "cut") against the same
+ *    that never got the terminal event ("lost"), the server's CPU (share of one core, and ms per 1,000 events
+ *    received) and peak RSS over the phase, the client processes' CPU (the same two figures: on a 2-core machine
+ *    the clients compete with the server, and their share of the lag shows here), the job's speed (accepted items per second; the job is cancelled after 20 s, "cut") against the same
  *    job with no subscriber (first row), and connections the kernel
  *    dropped because the server's listen queue was full ("SYN drops", from /proc/net/netstat: such a client
  *    retries after 1, 3, 7 s...).
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     items: { type: 'string' },
     serve: { type: 'boolean', default: false },
+    client: { type: 'boolean', default: false },
+    clients: { type: 'string' },
     'cpu-prof': { type: 'string' },
     queries: { type: 'string' },
     rates: { type: 'string' },
@@ -54,6 +59,8 @@ const { values } = parseArgs({
 });
 
 const QUICK = values.quick;
+/** Processes the subscribers of a fan-out phase are spread over. */
+const CLIENTS = Math.max(1, Number(values.clients ?? 2));
 const CALL_LATENCY_MS = 250;
 /** A fan-out phase's job is cancelled after this long (its speed is measured either way). */
 const JOB_LIMIT_S = 20;
@@ -188,6 +195,92 @@ class ServerProcess {
   }
 }
 
+/** What a client process reports for its subscribers at the end of a phase. */
+interface ClientReport {
+  type: 'report';
+  logs: { first: number | null; lags: number[]; sequences: number[]; terminal: boolean }[];
+  /** CPU the client process used from opening its subscribers to its report (microseconds). */
+  cpuUs: number;
+}
+
+/**
+ * A process of subscribers (`--client`): the clients get cores of their own scheduling, apart from the script
+ * that drives the phases, and their CPU is counted apart from the server's. Started before the job, it opens its
+ * subscribers on `open`, and on `finish` (or when every subscriber has had its terminal event) reports.
+ */
+class ClientProcess {
+  #child: ChildProcess;
+  constructor() {
+    this.#child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--client'], {
+      cwd: SERVER_DIR,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  }
+  ready(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#child.once('exit', (code) => reject(new Error(`a client process exited (${code})`)));
+      this.#child.once('message', () => resolve());
+    });
+  }
+  /** Opens `n` subscribers and resolves with their logs once they have all ended, or `finish` was called. */
+  run(
+    transport: 'graphql-ws' | 'sse',
+    url: string,
+    jobId: string,
+    n: number,
+  ): Promise<ClientReport> {
+    return new Promise((resolve, reject) => {
+      let reported = false;
+      this.#child.on('message', (m: ClientReport) => {
+        if (m.type !== 'report') return;
+        reported = true;
+        resolve(m);
+      });
+      // A client that dies fails the run rather than leave it waiting.
+      this.#child.once('exit', (code) => {
+        if (!reported) reject(new Error(`a client process exited (${code}) before reporting`));
+      });
+      this.#child.send({ type: 'open', transport, url, jobId, n });
+    });
+  }
+  finish(): void {
+    if (this.#child.connected) this.#child.send({ type: 'finish' });
+  }
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#child.exitCode !== null) return resolve();
+      this.#child.once('exit', () => resolve());
+      this.#child.kill();
+    });
+  }
+}
+
+/** The client process's side: opens subscribers when told, reports their logs and its CPU. */
+async function clientMain(): Promise<void> {
+  process.send!({ type: 'ready' });
+  let release!: () => void;
+  const done = new Promise<void>((r) => {
+    release = r;
+  });
+  process.on(
+    'message',
+    async (m: { type: string; transport: string; url: string; jobId: string; n: number }) => {
+      if (m.type === 'finish') release();
+      if (m.type !== 'open') return;
+      const cpu = process.cpuUsage();
+      const open = m.transport === 'sse' ? sseSubscriber : wsSubscriber;
+      const logs = await Promise.all(Array.from({ length: m.n }, () => open(m.url, m.jobId, done)));
+      const used = process.cpuUsage(cpu);
+      const report: ClientReport = {
+        type: 'report',
+        logs: logs.map((l) => ({ ...l, sequences: [...l.sequences] })),
+        cpuUs: used.user + used.system,
+      };
+      process.send!(report, () => process.exit(0));
+    },
+  );
+}
+
 /** The kernel's count of connections dropped because a listen queue was full (Linux; null elsewhere). */
 function listenOverflows(): number | null {
   try {
@@ -311,16 +404,20 @@ interface SubscriberLog {
   terminal: boolean;
 }
 
-function onEvent(log: SubscriberLog, opened: number, payload: unknown) {
+/**
+ * Records an event. Its lag is the time from the moment the server produced the state (the job's clock when it
+ * built the event, `updatedAt`, the same machine's clock) to `receivedAt`, when this client's event loop read
+ * the frame (before parsing it): the server's delivery and the client's own queueing both count.
+ */
+function onEvent(log: SubscriberLog, opened: number, payload: unknown, receivedAt: number) {
   const p = (
     payload as {
       data?: { generationProgress?: { sequence: number; status: string; updatedAt: string } };
     }
   )?.data?.generationProgress;
   if (!p) return;
-  const now = Date.now();
   if (log.first === null) log.first = performance.now() - opened;
-  else log.lags.push(now - Date.parse(p.updatedAt));
+  else log.lags.push(receivedAt - Date.parse(p.updatedAt));
   log.sequences.add(p.sequence);
   if (TERMINAL.has(p.status)) log.terminal = true;
 }
@@ -339,6 +436,7 @@ function wsSubscriber(url: string, jobId: string, done: Promise<void>): Promise<
     ws.on('error', finish);
     ws.on('close', finish);
     ws.on('message', (raw) => {
+      const receivedAt = Date.now();
       const m = JSON.parse(String(raw));
       if (m.type === 'connection_ack') {
         ws.send(
@@ -348,7 +446,7 @@ function wsSubscriber(url: string, jobId: string, done: Promise<void>): Promise<
             payload: { query: PROGRESS, variables: { id: jobId } },
           }),
         );
-      } else if (m.type === 'next') onEvent(log, opened, m.payload);
+      } else if (m.type === 'next') onEvent(log, opened, m.payload, receivedAt);
       else if (m.type === 'complete' || m.type === 'error') finish();
     });
   });
@@ -376,6 +474,7 @@ function sseSubscriber(url: string, jobId: string, done: Promise<void>): Promise
       res.setEncoding('utf8');
       let buffer = '';
       res.on('data', (chunk: string) => {
+        const receivedAt = Date.now();
         buffer += chunk;
         let idx = buffer.indexOf('\n\n');
         while (idx >= 0) {
@@ -387,7 +486,7 @@ function sseSubscriber(url: string, jobId: string, done: Promise<void>): Promise
             .filter((l) => l.startsWith('data:'))
             .map((l) => l.slice(5))
             .join('');
-          if (data) onEvent(log, opened, JSON.parse(data));
+          if (data) onEvent(log, opened, JSON.parse(data), receivedAt);
           idx = buffer.indexOf('\n\n');
         }
       });
@@ -412,15 +511,15 @@ async function fanout(server: ServerProcess, sizes: number[]) {
     `\n## Fan-out: generationProgress, full selection (job: ${count} conversations, 2 per call, 4 calls at a time, ${CALL_LATENCY_MS} ms per call)\n`,
   );
   console.log(
-    '| transport | subscribers | first event p50 / p99 / max (ms) | lag p50 / p99 / max (ms) | skipped | lost | server CPU | CPU ms per 1k events | peak RSS (MB) | job items/s | vs none | SYN drops | load |',
+    '| transport | subscribers | first event p50 / p99 / max (ms) | lag p50 / p99 / max (ms) | skipped | lost | server CPU | server CPU ms per 1k events | client CPU | client CPU ms per 1k events | peak RSS (MB) | job items/s | vs none | SYN drops | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const idleStop = await measureServer(server);
   const baseJob = await startJob(server.url, count);
   const base = await jobRun(server.url, baseJob, JOB_LIMIT_S);
   const idle = await idleStop();
   console.log(
-    `| none | 0 | | | | | ${fmt(idle.cpu * 100)}% | | ${fmt(idle.peakRssMb)} | ${fmt(base.perSecond, 1)}${base.cancelled ? ' (cut)' : ''} | 1.00 | ${idle.overflows ?? 'n/a'} | ${load()} |`,
+    `| none | 0 | | | | | ${fmt(idle.cpu * 100)}% | | | | ${fmt(idle.peakRssMb)} | ${fmt(base.perSecond, 1)}${base.cancelled ? ' (cut)' : ''} | 1.00 | ${idle.overflows ?? 'n/a'} | ${load()} |`,
   );
   const transports = (values.transports?.split(',') ?? ['graphql-ws', 'sse']) as (
     | 'graphql-ws'
@@ -428,31 +527,40 @@ async function fanout(server: ServerProcess, sizes: number[]) {
   )[];
   for (const transport of transports) {
     for (const n of sizes) {
+      // The subscribers, in client processes of their own (started before the phase is measured).
+      const clients = Array.from({ length: CLIENTS }, () => new ClientProcess());
+      await Promise.all(clients.map((c) => c.ready()));
       const stop = await measureServer(server);
+      const phaseStarted = performance.now();
       const jobId = await startJob(server.url, count);
-      let release!: () => void;
-      const done = new Promise<void>((r) => {
-        release = r;
-      });
-      const open = transport === 'sse' ? sseSubscriber : wsSubscriber;
-      const logs = Promise.all(Array.from({ length: n }, () => open(server.url, jobId, done)));
+      const reports = Promise.all(
+        clients.map((c, i) =>
+          c.run(transport, server.url, jobId, Math.floor(n / CLIENTS) + (i < n % CLIENTS ? 1 : 0)),
+        ),
+      );
       const times = await jobRun(server.url, jobId, JOB_LIMIT_S);
       // Every subscriber ends at the terminal event (graphql-ws `complete`, SSE `event: complete`); those that
       // have not 10 s after the job ends are cut off.
-      const cutoff = setTimeout(release, 10_000);
-      const all = await logs;
+      const cutoff = setTimeout(() => {
+        for (const c of clients) c.finish();
+      }, 10_000);
+      const done = await reports;
       clearTimeout(cutoff);
       const stats = await stop();
+      const phaseMs = performance.now() - phaseStarted;
+      await Promise.all(clients.map((c) => c.stop()));
+      const all = done.flatMap((r) => r.logs);
+      const clientCpuMs = done.reduce((t, r) => t + r.cpuUs, 0) / 1000;
       const firsts = all.map((l) => l.first ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
       const lags = all.flatMap((l) => l.lags).sort((a, b) => a - b);
-      const union = new Set(all.flatMap((l) => [...l.sequences]));
-      const skipped = all.reduce((s, l) => s + (union.size - l.sequences.size), 0) / all.length;
+      const union = new Set(all.flatMap((l) => l.sequences));
+      const skipped = all.reduce((s, l) => s + (union.size - l.sequences.length), 0) / all.length;
       const lost = all.filter((l) => !l.terminal).length;
       // Every event any subscriber received, its first included: the server's CPU per thousand of them (the
       // job's own CPU included, as in the "none" row).
-      const events = all.reduce((n, l) => n + l.sequences.size, 0);
+      const events = all.reduce((n, l) => n + l.sequences.length, 0);
       console.log(
-        `| ${transport} | ${n} | ${fmt(quantile(firsts, 0.5))} / ${fmt(quantile(firsts, 0.99))} / ${fmt(firsts.at(-1) ?? Number.NaN)} | ${fmt(quantile(lags, 0.5))} / ${fmt(quantile(lags, 0.99))} / ${fmt(lags.at(-1) ?? Number.NaN)} | ${fmt(skipped, 1)} of ${union.size} | ${lost} | ${fmt(stats.cpu * 100)}% | ${fmt((stats.cpuMs / events) * 1000)} | ${fmt(stats.peakRssMb)} | ${fmt(times.perSecond, 1)}${times.cancelled ? ' (cut)' : ''} | ${fmt(times.perSecond / base.perSecond, 2)} | ${stats.overflows ?? 'n/a'} | ${load()} |`,
+        `| ${transport} | ${n} | ${fmt(quantile(firsts, 0.5))} / ${fmt(quantile(firsts, 0.99))} / ${fmt(firsts.at(-1) ?? Number.NaN)} | ${fmt(quantile(lags, 0.5))} / ${fmt(quantile(lags, 0.99))} / ${fmt(lags.at(-1) ?? Number.NaN)} | ${fmt(skipped, 1)} of ${union.size} | ${lost} | ${fmt(stats.cpu * 100)}% | ${fmt((stats.cpuMs / events) * 1000)} | ${fmt((clientCpuMs / phaseMs) * 100)}% | ${fmt((clientCpuMs / events) * 1000)} | ${fmt(stats.peakRssMb)} | ${fmt(times.perSecond, 1)}${times.cancelled ? ' (cut)' : ''} | ${fmt(times.perSecond / base.perSecond, 2)} | ${stats.overflows ?? 'n/a'} | ${load()} |`,
       );
     }
   }
@@ -565,4 +673,5 @@ async function main() {
 
 // Classes are not hoisted: dispatch once everything above is defined.
 if (values.serve) await serve(Number(values.items ?? (QUICK ? 20_000 : 100_000)));
+else if (values.client) await clientMain();
 else await main();

@@ -3,9 +3,10 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ModelProvider } from '../src/llm/provider.ts';
-import { sharedCurrentState } from '../src/platform/graphql/progress-stream.ts';
+import { progressStream, sharedCurrentState } from '../src/platform/graphql/progress-stream.ts';
 import { sharedExecutionStats } from '../src/platform/graphql/shared-execution.ts';
 import { sharedFrameStats } from '../src/platform/graphql/shared-frames.ts';
+import { sharedSseStats } from '../src/platform/graphql/shared-sse.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { FakeProvider } from './helpers/fake-provider.ts';
@@ -69,13 +70,57 @@ describe('the pubsub fan-out', () => {
     pubsub.publish('generation:progress', 1, progress(103, 'running'));
     await new Promise((r) => setImmediate(r));
     const got: number[] = [];
-    for (let i = 0; i < 2; i++) got.push((await slow.next()).value.sequence);
-    // The running states collapse into the newest state, the terminal event (which no later event replaces),
+    for (let i = 0; i < 3; i++) got.push((await slow.next()).value.sequence);
+    // The running states collapse into the newest one, then the terminal event (which no later event replaces),
     // then the newest state after it.
-    expect(got).toEqual([102, 103]);
+    expect(got).toEqual([101, 102, 103]);
     await slow.return(undefined);
     expect(pubsub.subscriberCount('generation:progress', 1)).toBe(0);
     expect(pubsub.listenerCount()).toBe(0);
+  });
+
+  it('keeps every status change for a slow subscriber, coalescing only states of one status', async () => {
+    const pubsub = createAppPubSub();
+    const slow = pubsub.subscribe('generation:progress', 1);
+    const first = slow.next();
+    pubsub.publish('generation:progress', 1, progress(1, 'running'));
+    await first;
+    // Published while the subscriber takes nothing: it pauses, resumes and completes.
+    const statuses: [number, GenerationProgress['status']][] = [
+      [2, 'running'],
+      [3, 'running'],
+      [4, 'paused'],
+      [5, 'paused'],
+      [6, 'running'],
+      [7, 'running'],
+      [8, 'completed'],
+    ];
+    for (const [seq, status] of statuses)
+      pubsub.publish('generation:progress', 1, progress(seq, status));
+    await new Promise((r) => setImmediate(r));
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { value } = await slow.next();
+      got.push(`${value.sequence} ${value.status}`);
+    }
+    // The newest state of each status in turn: the pause is never coalesced away.
+    expect(got).toEqual(['3 running', '5 paused', '7 running', '8 completed']);
+    await slow.return(undefined);
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+
+  it('ends a pending next() at once when the subscriber leaves, and lets go of the listener', async () => {
+    const pubsub = createAppPubSub();
+    const events = pubsub.subscribe('generation:progress', 2);
+    const pending = events.next();
+    await expect.poll(() => pubsub.subscriberCount('generation:progress', 2)).toBe(1);
+    await events.return(undefined);
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(pubsub.subscriberCount('generation:progress', 2)).toBe(0);
+    expect(pubsub.listenerCount()).toBe(0);
+    // Published after it left: nothing is queued for it.
+    pubsub.publish('generation:progress', 2, progress(1, 'running'));
+    expect(await events.next()).toEqual({ value: undefined, done: true });
   });
 
   it('queues every registry event for a slow subscriber (those are not states)', async () => {
@@ -104,6 +149,65 @@ describe('the pubsub fan-out', () => {
     const values = await Promise.all(firsts);
     for (const v of values) expect(v.value).toBe(event);
     await Promise.all(subscribers.map((s) => s.return(undefined)));
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+});
+
+describe('a progress stream', () => {
+  it('has the events published while it read the current state, so a job ending then is not missed', async () => {
+    const pubsub = createAppPubSub();
+    const stream = progressStream<GenerationProgress>({
+      events: pubsub.subscribe('generation:progress', 4),
+      current: async () => {
+        // The job ends while its state is being read: the terminal event is published before the read returns.
+        await expect.poll(() => pubsub.subscriberCount('generation:progress', 4)).toBe(1);
+        pubsub.publish('generation:progress', 4, progress(2, 'completed'));
+        await new Promise((r) => setImmediate(r));
+        return progress(1, 'running');
+      },
+      isRunning: () => true,
+      isNewer: (e, last) => e.sequence > last.sequence,
+    });
+    const got: string[] = [];
+    for await (const p of stream) got.push(`${p.sequence} ${p.status}`);
+    expect(got).toEqual(['1 running', '2 completed']);
+    expect(pubsub.listenerCount()).toBe(0);
+  });
+
+  it('drops events the client already has, fails for an unknown id, and ends a stored terminal state at once', async () => {
+    const pubsub = createAppPubSub();
+    const newer = (e: GenerationProgress, last: GenerationProgress) => e.sequence > last.sequence;
+    const stream = progressStream<GenerationProgress>({
+      events: pubsub.subscribe('generation:progress', 5),
+      current: async () => progress(3, 'running'),
+      isRunning: () => true,
+      isNewer: newer,
+    });
+    expect((await stream.next()).value?.sequence).toBe(3);
+    const next = stream.next();
+    await expect.poll(() => pubsub.subscriberCount('generation:progress', 5)).toBe(1);
+    pubsub.publish('generation:progress', 5, progress(2, 'running'));
+    pubsub.publish('generation:progress', 5, progress(4, 'completed'));
+    expect((await next).value?.sequence).toBe(4);
+    expect((await stream.next()).done).toBe(true);
+    expect(pubsub.listenerCount()).toBe(0);
+
+    const unknown = progressStream<GenerationProgress>({
+      events: pubsub.subscribe('generation:progress', 6),
+      current: async () => null,
+      notFound: () => new Error('no job 6'),
+    });
+    await expect(unknown.next()).rejects.toThrow('no job 6');
+    expect(pubsub.listenerCount()).toBe(0);
+
+    const ended = progressStream<GenerationProgress>({
+      events: pubsub.subscribe('generation:progress', 7),
+      current: async () => progress(9, 'failed'),
+      isRunning: () => false,
+    });
+    const all: number[] = [];
+    for await (const p of ended) all.push(p.sequence);
+    expect(all).toEqual([9]);
     expect(pubsub.listenerCount()).toBe(0);
   });
 });
@@ -195,32 +299,56 @@ describe('generationProgress with many subscribers', () => {
     await s?.close();
   });
 
-  it('executes each event once for 50 subscribers with one selection, with no MaxListeners warning', async () => {
+  /**
+   * Starts a job whose model calls wait until `live(n)` has seen `n` more subscribers of its progress than it
+   * had at the start (and run `beforeTheJobGoesOn`) (connecting dozens of clients can take seconds on a busy machine), so every subscriber is
+   * there before the job publishes. `tap()` subscribes to the bus itself and keeps the sequence of every event
+   * published from then on.
+   */
+  async function gatedJob(count: number, seed: number) {
     closeGate();
     const started = await s.gql<any>(START, {
       input: {
         kind: 'CONVERSATIONS',
-        count: 100,
+        count,
         provider: 'BEDROCK',
         model: MODEL,
         slotsPerCall: 2,
         concurrency: 2,
-        seed: 9,
+        seed,
       },
     });
-    const jobId = started.data.startGeneration.data.id;
+    const jobId: string = started.data.startGeneration.data.id;
+    const subscribers = () => s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    const others = subscribers();
+    return {
+      jobId,
+      live: async (n: number, beforeTheJobGoesOn?: () => void) => {
+        try {
+          await expect.poll(subscribers, { timeout: 20_000 }).toBeGreaterThanOrEqual(others + n);
+          beforeTheJobGoesOn?.();
+        } finally {
+          openGate();
+        }
+      },
+      tap: () => {
+        const published: number[] = [];
+        const events = s.app.pubsub.subscribe('generation:progress', Number(jobId));
+        void (async () => {
+          for await (const e of events) published.push(e.sequence);
+        })();
+        return { published, stop: () => events.return(undefined) };
+      },
+    };
+  }
+
+  it('executes each event once for 50 subscribers with one selection, with no MaxListeners warning', async () => {
+    const job = await gatedJob(100, 9);
+    const jobId = job.jobId;
     // What was published after the subscribers came: a subscriber of the bus itself, attached first.
-    const published: number[] = [];
-    const tap = s.app.pubsub.subscribe('generation:progress', Number(jobId));
-    void (async () => {
-      for await (const e of tap) published.push(e.sequence);
-    })();
+    const tap = job.tap();
+    const published = tap.published;
     const before = { ...sharedExecutionStats };
-    await expect
-      .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)))
-      .toBeGreaterThan(0);
-    // The tap, and whatever else of the server follows the job.
-    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
 
     const N = 50;
     const clients = Array.from({ length: N }, () =>
@@ -239,18 +367,9 @@ describe('generationProgress with many subscribers', () => {
         return events;
       }),
     );
-    try {
-      // Connecting 50 clients can take seconds on a busy machine.
-      await expect
-        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
-          timeout: 20_000,
-        })
-        .toBe(others + N);
-    } finally {
-      openGate();
-    }
+    await job.live(N + 1);
     const received = await receiving;
-    await tap.return(undefined);
+    await tap.stop();
     await Promise.all(clients.map((c) => c.dispose()));
 
     const executed = sharedExecutionStats.executed - before.executed;
@@ -278,29 +397,12 @@ describe('generationProgress with many subscribers', () => {
   });
 
   it('serialises each event once for 20 SSE subscribers, and each gets the terminal event', async () => {
-    closeGate();
-    const started = await s.gql<any>(START, {
-      input: {
-        kind: 'CONVERSATIONS',
-        count: 60,
-        provider: 'BEDROCK',
-        model: MODEL,
-        slotsPerCall: 2,
-        concurrency: 2,
-        seed: 11,
-      },
-    });
-    const jobId = started.data.startGeneration.data.id;
-    const published: number[] = [];
-    const tap = s.app.pubsub.subscribe('generation:progress', Number(jobId));
-    void (async () => {
-      for await (const e of tap) published.push(e.sequence);
-    })();
-    await expect
-      .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)))
-      .toBeGreaterThan(0);
-    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    const job = await gatedJob(60, 11);
+    const jobId = job.jobId;
+    const tap = job.tap();
+    const published = tap.published;
     const before = { ...sharedExecutionStats };
+    const sseBefore = { ...sharedSseStats };
     const N = 20;
     const receiving = Promise.all(
       Array.from({ length: N }, async () => {
@@ -318,18 +420,9 @@ describe('generationProgress with many subscribers', () => {
           );
       }),
     );
-    try {
-      // Connecting 50 clients can take seconds on a busy machine.
-      await expect
-        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
-          timeout: 20_000,
-        })
-        .toBe(others + N);
-    } finally {
-      openGate();
-    }
+    await job.live(N + 1);
     const received = await receiving;
-    await tap.return(undefined);
+    await tap.stop();
     const serialised = sharedExecutionStats.serialised - before.serialised;
     const delivered = received.reduce((n, events) => n + events.length, 0);
     // The first event of each is the state read for it (shared by those arriving within a second while it has
@@ -338,6 +431,12 @@ describe('generationProgress with many subscribers', () => {
     expect(serialised).toBeGreaterThanOrEqual(1);
     expect(serialised).toBeLessThanOrEqual(N + published.length);
     expect(serialised).toBeLessThan(delivered / 2);
+    // And each shared event's SSE chunk is encoded once, the other subscribers sent the same bytes.
+    const encoded = sharedSseStats.encoded - sseBefore.encoded;
+    const reused = sharedSseStats.reused - sseBefore.reused;
+    expect(encoded).toBeGreaterThanOrEqual(1);
+    expect(encoded).toBeLessThanOrEqual(serialised);
+    expect(reused).toBeGreaterThan(delivered / 2);
     for (const events of received) {
       expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', accepted: 60 });
     }
@@ -380,20 +479,8 @@ describe('generationProgress with many subscribers', () => {
   });
 
   it('sends one JSON per event and selection in every graphql-ws frame, each with its subscriber id', async () => {
-    closeGate();
-    const started = await s.gql<any>(START, {
-      input: {
-        kind: 'CONVERSATIONS',
-        count: 40,
-        provider: 'BEDROCK',
-        model: MODEL,
-        slotsPerCall: 2,
-        concurrency: 2,
-        seed: 5,
-      },
-    });
-    const jobId = started.data.startGeneration.data.id;
-    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    const job = await gatedJob(40, 5);
+    const jobId = job.jobId;
     const before = { ...sharedFrameStats };
     const beforeSerialised = sharedExecutionStats.serialised;
     // Two connections; the first has two subscriptions of one selection (one id needing JSON escapes), the
@@ -401,15 +488,7 @@ describe('generationProgress with many subscribers', () => {
     const odd = 'q"\\é\u2028';
     const a = await rawConnection(s.url, jobId, { a: PROGRESS, [odd]: PROGRESS });
     const b = await rawConnection(s.url, jobId, { '1': PROGRESS, '2': SMALL });
-    try {
-      await expect
-        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
-          timeout: 20_000,
-        })
-        .toBeGreaterThanOrEqual(others + 4);
-    } finally {
-      openGate();
-    }
+    await job.live(4);
     await Promise.all([a.done, b.done]);
     a.ws.close();
     b.ws.close();
@@ -469,33 +548,12 @@ describe('generationProgress with many subscribers', () => {
   });
 
   it('a graphql-ws client that stops reading still gets the terminal event when it reads again', async () => {
-    closeGate();
-    const started = await s.gql<any>(START, {
-      input: {
-        kind: 'CONVERSATIONS',
-        count: 40,
-        provider: 'BEDROCK',
-        model: MODEL,
-        slotsPerCall: 2,
-        concurrency: 2,
-        seed: 6,
-      },
-    });
-    const jobId = started.data.startGeneration.data.id;
-    const others = s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    const job = await gatedJob(40, 6);
+    const jobId = job.jobId;
     const slow = await rawConnection(s.url, jobId, { s: PROGRESS });
     const quick = await rawConnection(s.url, jobId, { q: PROGRESS });
-    try {
-      await expect
-        .poll(() => s.app.pubsub.subscriberCount('generation:progress', Number(jobId)), {
-          timeout: 20_000,
-        })
-        .toBeGreaterThanOrEqual(others + 2);
-      // The slow client reads nothing until the job has ended.
-      slow.ws.pause();
-    } finally {
-      openGate();
-    }
+    // The slow client reads nothing until the job has ended.
+    await job.live(2, () => slow.ws.pause());
     await quick.done;
     const status = await s.gql<any>('query($id: ID!) { generationJob(id: $id) { status } }', {
       id: jobId,

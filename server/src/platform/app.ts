@@ -38,6 +38,7 @@ import type { Context } from './graphql/builder.ts';
 import { schema } from './graphql/schema.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-execution.ts';
 import { SharedFrameSocket, shareNextPayload } from './graphql/shared-frames.ts';
+import { useSharedSse } from './graphql/shared-sse.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { createOriginGuard } from './origin.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
@@ -281,6 +282,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       // Progress events: one execution per event and selection, shared by every subscriber (both transports).
       useSharedSubscriptionExecution(['generationProgress', 'trainingProgress']),
+      // Subscriptions over SSE: one chunk per event, a shared result's bytes encoded once.
+      useSharedSse(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },

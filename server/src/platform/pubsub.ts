@@ -6,7 +6,7 @@ import {
   type RunProgress,
 } from '@genesis/schema/progress';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, Repeater } from 'graphql-yoga';
+import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
 export type RegistryEventType = 'CREATED' | 'UPDATED' | 'DELETED';
@@ -45,39 +45,76 @@ type Payload<T extends Topic> = Topics[T] extends [infer P]
     : never;
 
 /**
- * One subscriber's undelivered events. On a coalescing topic (progress: each event is the whole state) a new
- * event replaces the newest undelivered one, so a slow client gets the latest state, never a backlog; an event
- * `keep` says must not be dropped (a terminal status) is never replaced. Other topics queue every event.
+ * One subscriber's stream of events, and its undelivered ones. On a coalescing topic (progress: each event is the
+ * whole state) a new event replaces the newest undelivered one when `replaces` allows it, so a slow client gets
+ * the latest state, never a backlog; a progress event is replaced only by one of the same status, so a terminal
+ * event and every status change reach the client. Other topics queue every event.
+ *
+ * It is the subscriber's async iterator itself (no generator or Repeater in between: one fewer promise chain per
+ * event and subscriber, see docs/architecture.md, "Live progress at scale"). It joins its topic's fan-out on the
+ * first `next()`, as a Repeater's executor would, and leaves it on `return()`, which ends a pending `next()` at
+ * once (graphql-js calls it when a client unsubscribes; the listener must not leak).
  */
-class Mailbox<P> {
+class Mailbox<P> implements AsyncGenerator<P, undefined> {
   readonly #queue: P[] = [];
-  #wake: (() => void) | null = null;
-  #closed = false;
-  constructor(readonly keep: ((event: P) => boolean) | null) {}
+  /** `next()` calls waiting for an event, oldest first. */
+  readonly #waiting: ((result: IteratorResult<P, undefined>) => void)[] = [];
+  #state: 'new' | 'open' | 'closed' = 'new';
+  constructor(
+    readonly replaces: ((next: P, undelivered: P) => boolean) | null,
+    readonly hooks: { open(box: Mailbox<P>): void; close(box: Mailbox<P>): void },
+  ) {}
 
   put(event: P): void {
+    if (this.#state !== 'open') return;
+    const waiting = this.#waiting.shift();
+    if (waiting) {
+      waiting({ value: event, done: false });
+      return;
+    }
     const last = this.#queue.length - 1;
-    if (this.keep && last >= 0 && !this.keep(this.#queue[last]!)) {
+    if (this.replaces && last >= 0 && this.replaces(event, this.#queue[last]!)) {
       this.#queue[last] = event;
     } else this.#queue.push(event);
-    this.#wake?.();
-    this.#wake = null;
   }
 
-  /** The oldest undelivered event, waiting for one when there is none; null once closed. */
-  async take(): Promise<P | null> {
-    while (this.#queue.length === 0 && !this.#closed) {
-      await new Promise<void>((r) => (this.#wake = r));
+  /** The oldest undelivered event, waiting for one when there is none; done once closed. */
+  next(): Promise<IteratorResult<P, undefined>> {
+    if (this.#state === 'new') {
+      this.#state = 'open';
+      this.hooks.open(this);
     }
-    return this.#closed ? null : this.#queue.shift()!;
+    if (this.#queue.length > 0)
+      return Promise.resolve({ value: this.#queue.shift()!, done: false });
+    if (this.#state === 'closed') return Promise.resolve(done());
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  return(): Promise<IteratorResult<P, undefined>> {
+    this.close();
+    return Promise.resolve(done());
+  }
+
+  throw(err: unknown): Promise<IteratorResult<P, undefined>> {
+    this.close();
+    return Promise.reject(err);
   }
 
   close(): void {
-    this.#closed = true;
-    this.#wake?.();
-    this.#wake = null;
+    const was = this.#state;
+    this.#state = 'closed';
+    this.#queue.length = 0;
+    for (const waiting of this.#waiting.splice(0)) waiting(done());
+    if (was === 'open') this.hooks.close(this);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
+
+/** A fresh end-of-stream result (consumers may keep or change the objects they get). */
+const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
 
 /**
  * Subscribers handed an event per turn of the event loop. Each one's delivery runs on from there (its GraphQL
@@ -86,10 +123,18 @@ class Mailbox<P> {
  */
 const DELIVERY_SLICE = 100;
 
+/**
+ * A progress event a slow subscriber may skip for a newer one: not a terminal one, and not the last of its status
+ * (the newer one has the same status), so only counters and rates are coalesced.
+ */
+function progressReplaces(next: { status: string }, undelivered: { status: string }): boolean {
+  return !isTerminalProgress(undelivered) && next.status === undelivered.status;
+}
+
 /** Topics whose events are a whole state, so a slow subscriber may skip to the newest (see {@link Mailbox}). */
-const COALESCING: Partial<Record<Topic, (event: never) => boolean>> = {
-  'generation:progress': isTerminalProgress,
-  'training:progress': isTerminalProgress,
+const COALESCING: Partial<Record<Topic, (next: never, undelivered: never) => boolean>> = {
+  'generation:progress': progressReplaces,
+  'training:progress': progressReplaces,
 };
 
 /**
@@ -103,7 +148,7 @@ const COALESCING: Partial<Record<Topic, (event: never) => boolean>> = {
  * it to every subscriber's mailbox on the next turns of the event loop, {@link DELIVERY_SLICE} subscribers per turn
  * so the publisher's own work goes on between slices, all of them getting the same object (so GraphQL can
  * execute a selection once per event, see `shared-execution.ts`). A slow subscriber's progress
- * events are coalesced to the newest, its terminal event kept.
+ * events are coalesced to the newest, its terminal event and status changes kept.
  */
 export function createAppPubSub(
   options: { redisUrl?: string | undefined; onError?: (err: Error) => void } = {},
@@ -194,28 +239,18 @@ export function createAppPubSub(
       ...id: Topics[T] extends [infer I, unknown] ? [I] : []
     ): AsyncGenerator<Payload<T>> {
       const key = id.length ? `${topic}:${String(id[0])}` : topic;
-      const keep = (COALESCING[topic] as ((event: Payload<T>) => boolean) | undefined) ?? null;
-      // A Repeater (not an async generator) so that return() while a next() is pending ends the stream at
-      // once: graphql-js calls it when a client unsubscribes, and the listener must not leak.
-      return new Repeater<Payload<T>>(async (push, stop) => {
-        const box = new Mailbox<Payload<T>>(keep);
-        attach(key, box as Mailbox<unknown>);
-        live.set(key, (live.get(key) ?? 0) + 1);
-        // Not a race against `stop` per event: every race would add a reaction to that long-lived promise.
-        void stop.then(() => box.close());
-        try {
-          for (;;) {
-            const event = await box.take();
-            if (event === null) break;
-            // Resolves when the consumer has taken it: until then newer events wait (coalesced) in the box.
-            await push(event);
-          }
-        } finally {
+      const replaces =
+        (COALESCING[topic] as ((next: Payload<T>, old: Payload<T>) => boolean) | undefined) ?? null;
+      return new Mailbox<Payload<T>>(replaces, {
+        open: (box) => {
+          attach(key, box as Mailbox<unknown>);
+          live.set(key, (live.get(key) ?? 0) + 1);
+        },
+        close: (box) => {
           detach(key, box as Mailbox<unknown>);
           live.set(key, (live.get(key) ?? 1) - 1);
-          stop();
-        }
-      }) as unknown as AsyncGenerator<Payload<T>>;
+        },
+      });
     },
     /** Closes the Redis connections (when there are any). */
     close: async () => {

@@ -63,7 +63,35 @@ export function ormOptions(db: DbConfig, extra: Partial<Options> = {}): Options 
     debug: false,
   };
   if (db.type === 'sqlite') {
-    return { ...common, driver: LibSqlDriver, dbName: db.path, ...extra } as Options;
+    return {
+      ...common,
+      driver: LibSqlDriver,
+      dbName: db.path,
+      // Every connection waits up to 5 s for another's lock instead of failing with SQLITE_BUSY at once. Set on
+      // each connection the pool opens: the libsql dialect replaces a connection older than 10 s by a fresh one,
+      // on which a `pragma busy_timeout` run once would be lost (docs/validation.md, "Stopping a validation").
+      driverOptions: {
+        connection: { timeout: 5000 },
+        pool: {
+          // WAL with `synchronous = normal`: a commit no longer waits for the WAL's fsync, which blocked the event
+          // loop (libsql runs in the main thread) for up to 100 ms per commit of a running job. A crash of the
+          // process loses nothing committed; a power loss or OS crash may roll back the last commits
+          // (docs/deployment.md, "SQLite durability"). Per connection, as the setting is not stored in the file.
+          afterCreate(
+            conn: { exec(sql: string): unknown },
+            done: (err: Error | null, conn: unknown) => void,
+          ) {
+            try {
+              conn.exec('pragma synchronous = normal');
+              done(null, conn);
+            } catch (err) {
+              done(err as Error, conn);
+            }
+          },
+        },
+      },
+      ...extra,
+    } as Options;
   }
   return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, ...extra } as Options;
 }

@@ -1,40 +1,101 @@
 import { isTerminalProgress } from '@genesis/schema/progress';
-import { Repeater } from 'graphql-yoga';
 
 /**
- * A progress subscription: the current state first, then every event, until a terminal status. It subscribes
- * before reading the current state so no event falls between the two, and closes its source when the client
- * leaves (Repeater return works even while a next() is pending).
+ * A progress subscription: the current state first (when there is one: `current`), then every event, until a
+ * terminal one (`isTerminal`, by default a terminal status). The generation, training, judge and augmentation
+ * progress subscriptions and the registry's push progress are built here.
+ *
+ * It joins the event stream before reading the current state (its first `next()` is asked for at once), so no
+ * event falls between the two, and drops events a client already has (`isNewer`). It is a plain async iterator,
+ * not a generator or a Repeater: one fewer promise chain per event and subscriber (docs/architecture.md, "Live
+ * progress at scale"); `return()` ends the event stream, which ends a pending `next()` at once (the pubsub's
+ * streams do), so a client that leaves never leaks a listener.
  */
-export function progressStream<P extends { status: string }>(options: {
+export function progressStream<P>(options: {
   events: AsyncGenerator<P>;
-  current: () => Promise<P | null>;
-  isRunning: () => boolean;
-  notFound: () => Error;
+  /** The state now; null when there is nothing of that id (the stream then fails with `notFound`). */
+  current?: () => Promise<P | null>;
+  /** Whether the job still runs: a terminal current state of a job that does not ends the stream at once. */
+  isRunning?: () => boolean;
+  notFound?: () => Error;
   /** Drop events a client already has (e.g. by sequence number). */
   isNewer?: (event: P, last: P) => boolean;
-}): Repeater<P> {
-  const { events, current, isRunning, notFound, isNewer = () => true } = options;
-  return new Repeater<P>(async (push, stop) => {
-    void stop.then(() => events.return(undefined));
-    let last = await current();
-    if (!last) {
-      stop(notFound());
-      return;
+  isTerminal?: (event: P) => boolean;
+}): AsyncGenerator<P, undefined> {
+  const {
+    events,
+    current,
+    isRunning = () => false,
+    notFound = () => new Error('not found'),
+    isNewer = () => true,
+    isTerminal = (event: P) => isTerminalProgress(event as { status: string }),
+  } = options;
+  const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
+  let last: P | null = null;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    void events.return(undefined);
+  };
+  // Joined now, before the current state is read: its first event is what the loop below reads first.
+  let pending: Promise<IteratorResult<P>> | null = current ? events.next() : null;
+  let first = current !== undefined;
+
+  async function step(): Promise<IteratorResult<P, undefined>> {
+    if (ended) return done();
+    if (first) {
+      first = false;
+      let state: P | null;
+      try {
+        state = await current!();
+      } catch (err) {
+        end();
+        throw err;
+      }
+      if (ended) return done();
+      if (state === null) {
+        end();
+        throw notFound();
+      }
+      last = state;
+      if (isTerminal(state) && !isRunning()) end();
+      return { value: state, done: false };
     }
-    await push(last);
-    if (isTerminalProgress(last) && !isRunning()) {
-      stop();
-      return;
+    for (;;) {
+      const next = pending ?? events.next();
+      pending = null;
+      const r = await next;
+      if (ended || r.done) {
+        end();
+        return done();
+      }
+      if (last !== null && !isNewer(r.value, last)) continue;
+      last = r.value;
+      if (isTerminal(r.value)) end();
+      return { value: r.value, done: false };
     }
-    for await (const e of events) {
-      if (!isNewer(e, last)) continue;
-      last = e;
-      await push(e);
-      if (isTerminalProgress(e)) break;
-    }
-    stop();
-  });
+  }
+
+  // next() calls run one after the other, as a generator's would.
+  let queue: Promise<unknown> = Promise.resolve();
+  const iterator: AsyncGenerator<P, undefined> = {
+    next: () => {
+      const result = queue.then(step);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    return: () => {
+      end();
+      return Promise.resolve(done());
+    },
+    throw: (err: unknown) => {
+      end();
+      return Promise.reject(err);
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   getOperationAST,
   Kind,
 } from 'graphql';
-import { type Plugin, Repeater } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 
 /**
  * How often a subscription event's selection was executed, how often a subscriber got a result another
@@ -113,16 +113,40 @@ export function useSharedSubscriptionExecution(fields: readonly string[]): Plugi
         // An ExecutionResult: the subscribe resolver failed (an unknown job id), nothing to share.
         if (!(Symbol.asyncIterator in source)) return source;
         const key = keyOf(subscribeArgs);
-        const events = source as AsyncGenerator<unknown>;
-        // A Repeater, like the pubsub's: return() while a next() is pending closes the source at once.
-        return new Repeater<ExecutionResult>(async (push, stop) => {
-          void stop.then(() => events.return?.(undefined));
-          for await (const payload of events) await push(await run(payload, subscribeArgs, key));
-          stop();
-        });
+        return mapEvents(source as AsyncGenerator<unknown>, (payload) =>
+          run(payload, subscribeArgs, key),
+        );
       });
     },
   };
+}
+
+/**
+ * The source's events mapped to results: a plain iterator, not a generator or Repeater (one fewer promise chain
+ * per event and subscriber, see docs/architecture.md, "Live progress at scale"). `return()` goes straight to the
+ * source, which ends a pending `next()` at once (the subscription's stream, itself ended by the pubsub's).
+ */
+function mapEvents<T>(
+  events: AsyncGenerator<unknown>,
+  map: (payload: unknown) => Promise<T>,
+): AsyncGenerator<T, undefined> {
+  const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
+  const iterator: AsyncGenerator<T, undefined> = {
+    next: () =>
+      events
+        .next()
+        .then((r) => (r.done ? done() : map(r.value).then((value) => ({ value, done: false })))),
+    return: async () => {
+      await events.return?.(undefined);
+      return done();
+    },
+    throw: async (err: unknown) => {
+      await events.return?.(undefined);
+      throw err;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 const texts = new WeakMap<DocumentNode, string>();

@@ -1,9 +1,9 @@
-import { Repeater } from 'graphql-yoga';
 import * as v from 'valibot';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { builder } from '../../platform/graphql/builder.ts';
 import { ErrorInterface } from '../../platform/graphql/errors.ts';
 import { parseId } from '../../platform/graphql/ids.ts';
+import { progressStream } from '../../platform/graphql/progress-stream.ts';
 import type { PushProgressEvent } from '../../platform/pubsub.ts';
 import { type DatasetPush, DatasetPushSchema } from '../dataset-push.entity.ts';
 import {
@@ -209,18 +209,11 @@ builder.subscriptionField('pushProgress', (t) =>
     description:
       'The progress of the next push of this dataset to the Hub, until it is DONE or FAILED: subscribe, then call pushDataset (a push is not resumable, so there is no current state to catch up on)',
     args: { datasetId: t.arg.id({ required: true }) },
-    subscribe: (_root, args, ctx) => {
-      const events = ctx.pubsub.subscribe('push:progress', parseId(args.datasetId, 'datasetId'));
-      // A Repeater, so that a client unsubscribing ends the inner stream at once (see platform/pubsub.ts).
-      return new Repeater<PushProgressEvent>(async (push, stop) => {
-        void stop.then(() => events.return(undefined));
-        for await (const event of events) {
-          await push(event);
-          if (event.phase === 'done' || event.phase === 'failed') break;
-        }
-        stop();
-      });
-    },
+    subscribe: (_root, args, ctx) =>
+      progressStream<PushProgressEvent>({
+        events: ctx.pubsub.subscribe('push:progress', parseId(args.datasetId, 'datasetId')),
+        isTerminal: (event) => event.phase === 'done' || event.phase === 'failed',
+      }),
     resolve: (p) => p,
   }),
 );
