@@ -52,8 +52,8 @@ export async function gql<T>(
 }
 
 const IMPORT = /* GraphQL */ `
-  mutation Import($file: File!, $name: String) {
-    importDataset(file: $file, kind: UTTERANCES, name: $name, allowDuplicate: true) {
+  mutation Import($file: File!, $kind: DatasetKind!, $name: String, $allowDuplicate: Boolean) {
+    importDataset(file: $file, kind: $kind, name: $name, allowDuplicate: $allowDuplicate) {
       __typename
       ... on MutationImportDatasetSuccess {
         data {
@@ -76,27 +76,33 @@ export interface SeededDataset {
   itemCount: number;
 }
 
+/** What {@link uploadFile} imports: a file made in the spec (no file on disk) as a dataset of `kind`. */
+export interface Upload {
+  kind: 'CONVERSATIONS' | 'UTTERANCES' | 'TIMESERIES';
+  name: string;
+  file: { name: string; mimeType: string; buffer: Buffer };
+  /** Import a copy even when the same bytes were imported before (specs seed the same rows many times). */
+  allowDuplicate?: boolean;
+}
+
 /**
- * Seeds an utterances dataset through the API, the way a script would: a GraphQL multipart
- * upload of a CSV made here (no UI clicks, no files on disk). Specs seed the same rows many times
- * on one server, so it asks for a copy each time (`allowDuplicate`).
+ * Imports a file as a dataset through the API, the way a script would: a GraphQL multipart upload
+ * (no UI clicks). Every spec that seeds a dataset from a file goes through here.
  */
-export async function importUtterances(
+export async function uploadFile(
   request: APIRequestContext,
-  name: string,
-  rows: readonly UtteranceRow[] = SAMPLE_UTTERANCES,
+  { kind, name, file, allowDuplicate = false }: Upload,
 ): Promise<SeededDataset> {
   const response = await request.post('/graphql', {
     // Yoga's CSRF prevention asks non-browser multipart clients for this header.
     headers: { 'x-graphql-yoga-csrf': '1' },
     multipart: {
-      operations: JSON.stringify({ query: IMPORT, variables: { file: null, name } }),
+      operations: JSON.stringify({
+        query: IMPORT,
+        variables: { file: null, kind, name, allowDuplicate },
+      }),
       map: JSON.stringify({ 0: ['variables.file'] }),
-      0: {
-        name: 'utterances.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(utterancesCsv(rows)),
-      },
+      0: file,
     },
   });
   const data = await readGraphQL<{
@@ -107,6 +113,24 @@ export async function importUtterances(
     throw new Error(`importDataset failed: ${result.__typename}: ${result.message ?? '?'}`);
   }
   return result.data;
+}
+
+/** Seeds an utterances dataset from a CSV made here ({@link uploadFile}), a new copy each time. */
+export function importUtterances(
+  request: APIRequestContext,
+  name: string,
+  rows: readonly UtteranceRow[] = SAMPLE_UTTERANCES,
+): Promise<SeededDataset> {
+  return uploadFile(request, {
+    kind: 'UTTERANCES',
+    name,
+    file: {
+      name: 'utterances.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(utterancesCsv(rows)),
+    },
+    allowDuplicate: true,
+  });
 }
 
 /** The registry totals, as the API reports them. */

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { gotoHydrated, gql, uniqueName } from '../utils.ts';
+import { gotoHydrated, gql, uniqueName, uploadFile } from '../utils.ts';
 
 /**
  * The Generate page's series fields (points per series, frequency, start, time zone, share with
@@ -49,46 +49,22 @@ function stockSeries(id: string, level: number, seed: number) {
   };
 }
 
-const IMPORT = /* GraphQL */ `
-  mutation Import($file: File!, $name: String) {
-    importDataset(file: $file, kind: TIMESERIES, name: $name, allowDuplicate: true) {
-      __typename
-      ... on MutationImportDatasetSuccess {
-        data {
-          id
-        }
-      }
-      ... on Error {
-        message
-      }
-    }
-  }
-`;
-
 /** Imports a time-series dataset of stock prices through the API, as a script would. */
 async function importStocks(request: APIRequestContext, name: string): Promise<string> {
   const lines = [0, 1, 2, 3].map((i) =>
     JSON.stringify(stockSeries(`stock-${i}`, 50 + 40 * i, i + 1)),
   );
-  const response = await request.post('/graphql', {
-    headers: { 'x-graphql-yoga-csrf': '1' },
-    multipart: {
-      operations: JSON.stringify({ query: IMPORT, variables: { file: null, name } }),
-      map: JSON.stringify({ 0: ['variables.file'] }),
-      0: {
-        name: 'stocks.jsonl',
-        mimeType: 'application/jsonl',
-        buffer: Buffer.from(lines.join('\n')),
-      },
+  const dataset = await uploadFile(request, {
+    kind: 'TIMESERIES',
+    name,
+    file: {
+      name: 'stocks.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from(lines.join('\n')),
     },
+    allowDuplicate: true,
   });
-  const body = (await response.json()) as {
-    data?: { importDataset: { data?: { id: string }; message?: string } };
-    errors?: unknown;
-  };
-  const id = body.data?.importDataset.data?.id;
-  if (!id) throw new Error(`importDataset failed: ${JSON.stringify(body)}`);
-  return id;
+  return dataset.id;
 }
 
 interface Job {

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { gotoHydrated, gql, startGenerationJob, uniqueName } from '../utils.ts';
+import { gotoHydrated, gql, startGenerationJob, uniqueName, uploadFile } from '../utils.ts';
 
 // The time-series dataset generated first is what the later specs look at.
 test.describe.configure({ mode: 'serial' });
@@ -31,17 +31,7 @@ interface SeriesItems {
   } | null;
 }
 
-const IMPORT_SERIES = /* GraphQL */ `
-  mutation ImportSeries($file: File!, $name: String) {
-    importDataset(file: $file, kind: TIMESERIES, name: $name) {
-      __typename
-      ... on MutationImportDatasetSuccess { data { id } }
-      ... on Error { message }
-    }
-  }
-`;
-
-/** Seeds a one-series dataset with two known anomalies (a multipart upload of a JSONL file). */
+/** Seeds a one-series dataset with two known anomalies (an upload of a JSONL file). */
 async function importSeriesWithAnomalies(request: APIRequestContext, name: string) {
   const target = Array.from({ length: 24 }, (_, i) => 10 + (i % 6));
   target[4] = 40;
@@ -63,25 +53,16 @@ async function importSeriesWithAnomalies(request: APIRequestContext, name: strin
       { index: 4, type: 'spike', magnitude: 3 },
     ],
   };
-  const response = await request.post('/graphql', {
-    // Yoga's CSRF prevention asks non-browser multipart clients for this header.
-    headers: { 'x-graphql-yoga-csrf': '1' },
-    multipart: {
-      operations: JSON.stringify({ query: IMPORT_SERIES, variables: { file: null, name } }),
-      map: JSON.stringify({ 0: ['variables.file'] }),
-      0: {
-        name: 'series.jsonl',
-        mimeType: 'application/x-ndjson',
-        buffer: Buffer.from(`${JSON.stringify(record)}\n`),
-      },
+  const dataset = await uploadFile(request, {
+    kind: 'TIMESERIES',
+    name,
+    file: {
+      name: 'series.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(`${JSON.stringify(record)}\n`),
     },
   });
-  const body = (await response.json()) as {
-    data?: { importDataset: { __typename: string; data?: { id: string }; message?: string } };
-  };
-  const id = body.data?.importDataset.data?.id;
-  if (!id) throw new Error(`importDataset failed: ${JSON.stringify(body)}`);
-  return id;
+  return dataset.id;
 }
 
 test.describe('live views', () => {

@@ -5,10 +5,9 @@ import WebSocket from 'ws';
 import { DatasetPushSchema } from '../src/registry/dataset-push.entity.ts';
 import { type PushProgress, pushDataset } from '../src/registry/push.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+import { generateConversations, type HubApp, READ, startHubApp, WRITE } from './helpers/hub.ts';
 import { HubServer } from './support/hub-server.ts';
 
-const WRITE = 'hf_write_alice_0123456789';
-const READ = 'hf_read_alice_0123456789';
 const DATA = 'data/train-00000-of-00001.parquet';
 // The test server's thresholds, lowered so a dataset of 150 conversations takes the large-file path: every file
 // over 2 KiB goes through LFS, and LFS objects of 16 KiB or more are uploaded in parts of 8 KiB.
@@ -31,39 +30,31 @@ const PUSHES = `query($id: ID!) { dataset(id: $id) { pushes {
 const bytesOf = (b: Uint8Array) =>
   b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
+/** Imports a one-utterance dataset on `server`; returns its id. */
+async function importOneUtterance(server: TestServer): Promise<string> {
+  const imported = await server.upload<any>(
+    'mutation($file: File!) { importDataset(file: $file, kind: UTTERANCES) { __typename ... on MutationImportDatasetSuccess { data { id } } } }',
+    {},
+    { name: 'u.csv', content: 'text,intent\nwhere is my card?,card_arrival\n' },
+  );
+  return imported.body.data!.importDataset.data.id;
+}
+
 describe('push of a large dataset through the LFS path', { timeout: 240_000 }, () => {
+  let fixture: HubApp;
   let hub: HubServer;
   let s: TestServer;
   let datasetId: string;
 
   beforeAll(async () => {
-    hub = new HubServer(
-      { [WRITE]: { user: 'alice', write: true }, [READ]: { user: 'alice', write: false } },
-      { lfsThreshold: 2048, multipartThreshold: 16 * 1024, chunkSize: CHUNK },
-    );
-    await hub.start();
-    s = await startTestServer('sqlite', { HF_ENDPOINT: hub.url, HF_TOKEN: WRITE });
-    const started = await s.gql<any>(
-      `mutation($input: GenerationInput!) { startGeneration(input: $input) {
-        __typename ... on MutationStartGenerationSuccess { data { id dataset { id } } } } }`,
-      { input: { kind: 'CONVERSATIONS', count: 150, provider: 'LOCAL', seed: 11 } },
-    );
-    expect(started.errors).toBeUndefined();
-    const job = started.data.startGeneration.data;
-    datasetId = job.dataset.id;
-    // Wait on the job's own state (no fixed sleep).
-    for (let i = 0; ; i++) {
-      const status = (
-        await s.gql<any>('query($id: ID!) { generationJob(id: $id) { status } }', { id: job.id })
-      ).data.generationJob.status;
-      if (status === 'COMPLETED') break;
-      if (!/QUEUED|RUNNING/.test(status) || i > 1200) throw new Error(`generation ended ${status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    fixture = await startHubApp({
+      hub: { lfsThreshold: 2048, multipartThreshold: 16 * 1024, chunkSize: CHUNK },
+    });
+    ({ hub, s } = fixture);
+    datasetId = await generateConversations(s, 150, 11);
   });
   afterAll(async () => {
-    await s?.close();
-    await hub?.stop();
+    await fixture?.close();
   });
 
   it('uploads the Parquet in parts with progress, and the file the Hub recorded holds every item', async () => {
@@ -212,12 +203,7 @@ describe('push of a large dataset through the LFS path', { timeout: 240_000 }, (
     hub.createRepo('alice/readonly');
     const other = await startTestServer('sqlite', { HF_ENDPOINT: hub.url, HF_TOKEN: READ });
     try {
-      const imported = await other.upload<any>(
-        'mutation($file: File!) { importDataset(file: $file, kind: UTTERANCES) { __typename ... on MutationImportDatasetSuccess { data { id } } } }',
-        {},
-        { name: 'u.csv', content: 'text,intent\nwhere is my card?,card_arrival\n' },
-      );
-      const id = imported.body.data!.importDataset.data.id;
+      const id = await importOneUtterance(other);
       const r = await other.gql<any>(PUSH, { id, repo: 'alice/readonly', private: true });
       expect(r.data.pushDataset).toMatchObject({
         __typename: 'HubPushError',
@@ -239,12 +225,7 @@ describe('push of a large dataset through the LFS path', { timeout: 240_000 }, (
     const third = await startTestServer('sqlite', { HF_ENDPOINT: bare.url, HF_TOKEN: WRITE });
     try {
       bare.createRepo('alice/plain');
-      const imported = await third.upload<any>(
-        'mutation($file: File!) { importDataset(file: $file, kind: UTTERANCES) { __typename ... on MutationImportDatasetSuccess { data { id } } } }',
-        {},
-        { name: 'u.csv', content: 'text,intent\nwhere is my card?,card_arrival\n' },
-      );
-      const id = imported.body.data!.importDataset.data.id;
+      const id = await importOneUtterance(third);
       const r = await third.gql<any>(PUSH, { id, repo: 'alice/plain', private: true });
       expect(r.data.pushDataset).toMatchObject({
         __typename: 'HubPushError',

@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
-import { HubServer } from './support/hub-server.ts';
+import { generateConversations, type HubApp, READ, startHubApp, WRITE } from './helpers/hub.ts';
+import type { HubServer } from './support/hub-server.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
-const WRITE = 'hf_write_alice_0123456789';
-const READ = 'hf_read_alice_0123456789';
 
 interface Run {
   code: number;
@@ -40,9 +39,6 @@ function genesis(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-const START = `mutation($input: GenerationInput!) {
-  startGeneration(input: $input) { __typename ... on MutationStartGenerationSuccess { data { id dataset { id } } } }
-}`;
 const PUSH = `mutation($id: ID!, $repo: String!, $revision: String, $message: String) {
   pushDataset(id: $id, repo: $repo, revision: $revision, message: $message) {
     __typename
@@ -85,38 +81,18 @@ function featuresFromParquet(file: ArrayBuffer): unknown[] {
 
 // The CLI test spawns tsx eight times: minutes on a loaded machine.
 describe('push to a Hub-compatible server', { timeout: 300_000 }, () => {
+  let fixture: HubApp;
   let hub: HubServer;
   let s: TestServer;
   let dir: string;
   let datasetId: string;
 
   beforeAll(async () => {
-    hub = new HubServer({
-      [WRITE]: { user: 'alice', write: true },
-      [READ]: { user: 'alice', write: false },
-    });
-    await hub.start();
     dir = mkdtempSync(join(tmpdir(), 'genesis-push-'));
-    s = await startTestServer('sqlite', {
-      HF_ENDPOINT: hub.url,
-      HF_TOKEN: WRITE,
-      GENESIS_DB: join(dir, 'push.sqlite'),
-    });
-    const started = await s.gql<any>(START, {
-      input: { kind: 'CONVERSATIONS', count: 12, provider: 'LOCAL', seed: 7 },
-    });
-    expect(started.errors).toBeUndefined();
-    const job = started.data.startGeneration.data;
-    datasetId = job.dataset.id;
-    // Wait on the job's own state (no fixed sleep): the local provider finishes 12 items quickly.
-    for (let i = 0; ; i++) {
-      const status = (
-        await s.gql<any>('query($id: ID!) { generationJob(id: $id) { status } }', { id: job.id })
-      ).data.generationJob.status;
-      if (status === 'COMPLETED') break;
-      if (!/QUEUED|RUNNING/.test(status) || i > 600) throw new Error(`generation ended ${status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    fixture = await startHubApp({ env: { GENESIS_DB: join(dir, 'push.sqlite') } });
+    ({ hub, s } = fixture);
+    // The local provider finishes 12 items quickly.
+    datasetId = await generateConversations(s, 12, 7);
     const validated = await s.gql<any>(
       `mutation($id: ID!) { validateDataset(input: { datasetId: $id, profile: "banking77" }) { __typename } }`,
       { id: datasetId },
@@ -124,8 +100,7 @@ describe('push to a Hub-compatible server', { timeout: 300_000 }, () => {
     expect(validated.errors).toBeUndefined();
   });
   afterAll(async () => {
-    await s?.close();
-    await hub?.stop();
+    await fixture?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -387,16 +362,15 @@ describe('push to a Hub-compatible server', { timeout: 300_000 }, () => {
 });
 
 describe.each(TEST_DATABASES)('push of time series on %s', { timeout: 120_000 }, (kind) => {
+  let fixture: HubApp;
   let hub: HubServer;
   let s: TestServer;
   beforeAll(async () => {
-    hub = new HubServer({ [WRITE]: { user: 'alice', write: true } });
-    await hub.start();
-    s = await startTestServer(kind, { HF_ENDPOINT: hub.url, HF_TOKEN: WRITE });
+    fixture = await startHubApp({ kind });
+    ({ hub, s } = fixture);
   });
   afterAll(async () => {
-    await s?.close();
-    await hub?.stop();
+    await fixture?.close();
   });
 
   it('pushes the long format with timestamps, and a card whose features match the file', async () => {

@@ -1,45 +1,19 @@
 import { renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Conversation } from '@genesis/schema/conversation';
 import type { ValidationReportData } from '@genesis/schema/reports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/generation/config.ts';
-import { planConversations } from '../src/generation/plan.ts';
-import { answerConversations } from '../src/llm/local/conversations/answer.ts';
-import { loadConfig } from '../src/platform/config.ts';
 import { initORM, type Services } from '../src/platform/db/orm.ts';
 import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { DatasetChangedError, NotFoundError } from '../src/platform/errors.ts';
-import { itemColumns, itemKey } from '../src/registry/columns.ts';
 import {
   ValidationManager,
   type ValidationManagerOptions,
   type ValidationPhases,
 } from '../src/validation/service.ts';
 import { ValidationReportSchema } from '../src/validation/validation-report.entity.ts';
-import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
-
-/** Conversations from the local writer, seeded: the same data on every run. */
-function generated(count: number, seed = 11): Conversation[] {
-  const config = resolveConfig(
-    { kind: 'conversations', count, provider: 'local', seed, targets: {} },
-    loadConfig({}),
-  );
-  return answerConversations(planConversations(config), String(seed)).conversations.map(
-    ({ slot: _slot, ...c }) => c,
-  );
-}
-
-async function store(services: Services, name: string, items: Conversation[]) {
-  return services.datasets(services.em.fork()).createWithItems(
-    { name, kind: 'conversations', origin: 'imported' },
-    items.map((c, i) => ({
-      key: itemKey('conversations', c, i),
-      data: c,
-      columns: itemColumns('conversations', c),
-    })),
-  );
-}
+import { generatedConversations, storeConversations } from './helpers/conversations.ts';
+import { TEST_DATABASES } from './helpers/databases.ts';
+import { useServices } from './helpers/services.ts';
 
 /** The report without the one field that is a measured time. */
 function comparable(report: unknown): Omit<ValidationReportData, 'computeSeconds'> {
@@ -60,21 +34,12 @@ async function validate(
 }
 
 describe.each(TEST_DATABASES)('validation with the worker reading the items (%s)', (kind) => {
-  let temp: TempDatabase;
-  let services: Services;
-  beforeAll(async () => {
-    temp = await createTempDatabase(kind);
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-  });
+  const db = useServices(kind);
 
   it('stores the same report as reading on the main thread and copying the items', async () => {
-    const dataset = await store(services, 'seeded', generated(240));
-    const viaWorker = await validate(services, dataset.id, { read: 'worker' });
-    const viaMain = await validate(services, dataset.id, { read: 'main' });
+    const dataset = await storeConversations(db.services, 'seeded', generatedConversations(240));
+    const viaWorker = await validate(db.services, dataset.id, { read: 'worker' });
+    const viaMain = await validate(db.services, dataset.id, { read: 'main' });
     const report = viaWorker.stored.report as unknown as ValidationReportData;
     expect(report.itemCount).toBe(240);
     expect(report.metrics.length).toBeGreaterThan(10);
@@ -94,11 +59,19 @@ describe.each(TEST_DATABASES)('validation with the worker reading the items (%s)
   });
 
   it('gives the same report against a reference dataset, built on the fly', async () => {
-    const reference = await store(services, 'reference', generated(120, 5));
-    const dataset = await store(services, 'measured', generated(90, 6));
+    const reference = await storeConversations(
+      db.services,
+      'reference',
+      generatedConversations(120, 5),
+    );
+    const dataset = await storeConversations(
+      db.services,
+      'measured',
+      generatedConversations(90, 6),
+    );
     const choice = { referenceDatasetId: reference.id };
-    const viaWorker = await validate(services, dataset.id, {}, choice);
-    const viaMain = await validate(services, dataset.id, { read: 'main' }, choice);
+    const viaWorker = await validate(db.services, dataset.id, {}, choice);
+    const viaMain = await validate(db.services, dataset.id, { read: 'main' }, choice);
     expect(comparable(viaWorker.stored.report)).toEqual(comparable(viaMain.stored.report));
     expect((viaWorker.stored.report as unknown as ValidationReportData).reference?.name).toBe(
       'reference',
@@ -106,30 +79,36 @@ describe.each(TEST_DATABASES)('validation with the worker reading the items (%s)
   });
 
   it('ends with NotFoundError and stores nothing when a forced delete stops it', async () => {
-    const dataset = await store(services, 'force-deleted', generated(60));
-    const running = new ValidationManager(services).validate(dataset.id).catch((e) => e);
+    const dataset = await storeConversations(
+      db.services,
+      'force-deleted',
+      generatedConversations(60),
+    );
+    const running = new ValidationManager(db.services).validate(dataset.id).catch((e) => e);
     // What a forced delete does to the validations of this process before it deletes the rows.
-    services.usage.abort(dataset.id, new Error('the dataset was deleted'));
+    db.services.usage.abort(dataset.id, new Error('the dataset was deleted'));
     const outcome = await running;
     expect(outcome).toBeInstanceOf(NotFoundError);
     expect((outcome as Error).message).toBe(`Dataset ${dataset.id} does not exist`);
-    const reports = await services.em.fork().count(ValidationReportSchema, { dataset: dataset.id });
+    const reports = await db.services.em
+      .fork()
+      .count(ValidationReportSchema, { dataset: dataset.id });
     expect(reports).toBe(0);
   });
 
   it('fails like the main thread read when the dataset is emptied after its snapshot', async () => {
-    const dataset = await store(services, 'emptied', generated(30));
-    const em = services.em.fork();
-    const snapshot = await services.datasets(em).snapshot(dataset.id);
+    const dataset = await storeConversations(db.services, 'emptied', generatedConversations(30));
+    const em = db.services.em.fork();
+    const snapshot = await db.services.datasets(em).snapshot(dataset.id);
     const { runValidationWorker } = await import('../src/validation/run-worker.ts');
-    await services.em
+    await db.services.em
       .fork()
       .getConnection()
       .execute('delete from dataset_item where dataset_id = ?', [dataset.id]);
     const outcome = await runValidationWorker({
       op: 'validate',
       kind: 'conversations',
-      read: { db: services.db, snapshot },
+      read: { db: db.services.db, snapshot },
       profile: null,
       targets: null,
     }).catch((e) => e);
@@ -151,7 +130,7 @@ describe('a read that fails in the validation worker', () => {
   });
 
   it('says which dataset could not be read and stores no report version', async () => {
-    const dataset = await store(services, 'moved away', generated(40));
+    const dataset = await storeConversations(services, 'moved away', generatedConversations(40));
     if (temp.db.type !== 'sqlite') throw new Error('unreachable');
     // The database file moves after this process opened it: this connection keeps working, but the worker's
     // own connection opens a new, empty file at the configured path and finds no registry there.

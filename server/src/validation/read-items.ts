@@ -8,17 +8,21 @@ import { DatasetItemSchema } from '../registry/dataset-item.entity.ts';
  * registry's `DatasetRepository.streamSnapshot` (items stored after the snapshot left out; fewer items than it
  * counted fail with {@link DatasetChangedError}), without hydrating an entity per row. Hand-written for speed:
  * the validation worker reads 100k items, and entity hydration made the read about 6x slower than the query
- * and the JSON parse (docs/benchmarks.md, "`pnpm bench:validation`").
+ * and the JSON parse (docs/benchmarks.md, "`pnpm bench:validation`"). `beforeChunk` runs before each chunk's
+ * query: the validation worker checks there whether it was asked to stop, and throws to end the read
+ * (docs/validation.md, "Stopping a validation").
  */
 export async function readSnapshotItems(
   em: EntityManager,
   snapshot: ItemSnapshot,
   chunk = 5000,
+  beforeChunk?: () => void,
 ): Promise<unknown[]> {
   const { datasetId, count, maxId } = snapshot;
   const items: unknown[] = [];
   let after = -1;
   for (;;) {
+    beforeChunk?.();
     const rows = await em
       .createQueryBuilder(DatasetItemSchema, 'i')
       .select(['i.position', 'i.data'])

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { DatasetChangedError } from '../platform/errors.ts';
@@ -9,13 +10,38 @@ import {
   type TextCorpusPart,
   type TextItemsPart,
 } from './text/report.ts';
-import type { TextReportPart, ValidationTask, WorkerPhases, WorkerReply } from './worker.ts';
+import type {
+  TextReportPart,
+  ValidationTask,
+  WorkerPhases,
+  WorkerReply,
+  WorkerRequest,
+} from './worker.ts';
 
 /** A worker task's result with the seconds of each of its phases in the worker. */
 export interface WorkerResult<T> {
   result: T;
   phases: WorkerPhases;
 }
+
+/**
+ * How long a thread asked to stop (a cancel, or the other half's failure) has to reach a stop point before it is
+ * terminated. Stop points sit between the read's chunks and the task's phases; the longest stretch without one
+ * is a half's report, about 2 s for 100k items on a quiet machine (docs/benchmarks.md) and several times that on
+ * a loaded one. Terminating is the last resort: inside the SQLite driver's native code it aborts the process.
+ */
+export const STOP_GRACE_MS = 30_000;
+
+/**
+ * Events of the validation threads: `task` when one is given a task, `stopped` when one asked to stop has
+ * answered (`terminated`: it had not within {@link STOP_GRACE_MS}), `exited` when one has ended, with its exit
+ * code (1 when it was terminated, 0 when it ended on its own).
+ */
+export const validationWorkerEvents = new EventEmitter<{
+  task: [{ threadId: number }];
+  stopped: [{ threadId: number; terminated: boolean }];
+  exited: [{ threadId: number; code: number }];
+}>();
 
 /**
  * Idle validation threads kept for the next task: starting one costs its module loading (MikroORM, the report's
@@ -37,17 +63,23 @@ function acquire(): Worker {
   );
   // While idle nobody listens: a thread that fails then is forgotten, not an uncaught error.
   started.on('error', () => {});
-  started.on('exit', () => {
+  const threadId = started.threadId;
+  started.on('exit', (code) => {
     const at = idle.indexOf(started);
     if (at >= 0) idle.splice(at, 1);
+    validationWorkerEvents.emit('exited', { threadId, code });
   });
   return started;
 }
 
-/** Keeps a thread that finished its task cleanly for the next one; an idle thread never holds the process. */
+/**
+ * Keeps a thread that finished its task cleanly for the next one; an idle thread never holds the process. One
+ * the pool has no room for is asked to exit and ends on its own, never terminated.
+ */
 function release(worker: Worker): void {
   if (idle.length >= MAX_IDLE) {
-    void worker.terminate();
+    worker.postMessage({ exit: true } satisfies WorkerRequest);
+    worker.unref();
     return;
   }
   worker.unref();
@@ -58,7 +90,8 @@ function release(worker: Worker): void {
  * Runs one validation task in a worker thread (validation/worker.ts), so a 100k-item report never blocks the
  * API. A failed read of the items in the worker comes back as the error the main thread's read would have thrown
  * (a dataset deleted or emptied meanwhile: {@link DatasetChangedError}), or as an error that says which dataset
- * could not be read. `signal` (a forced delete of the dataset) stops the thread and rejects with its reason.
+ * could not be read. `signal` (a forced delete of the dataset) asks the threads to stop, waits for them and
+ * rejects with its reason (docs/validation.md, "Stopping a validation").
  *
  * A text validation whose worker reads the items itself runs on two threads when the machine has two cores:
  * one computes the corpus half of the report, the other the items half, each reading the same snapshot on its
@@ -82,9 +115,9 @@ export function runValidationWorker<T>(
 }
 
 /**
- * Both halves of a text report side by side. The first failure fails the validation at once; the other half is
- * left to finish in its thread and its result dropped, since terminating a thread inside the SQLite driver's
- * native code aborts the whole process. A cancel from the caller still stops both.
+ * Both halves of a text report side by side. The first failure, or a cancel from the caller, asks the other half
+ * to stop and waits for it (docs/validation.md, "Stopping a validation"); the validation then fails with that
+ * failure, or the cancel's reason.
  */
 async function runTextHalves(
   task: Extract<ValidationTask, { op: 'validate' }>,
@@ -94,12 +127,17 @@ async function runTextHalves(
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const half = <T>(part: TextReportPart) => runOne<T>({ ...task, part }, stop.signal);
+  const half = <T>(part: TextReportPart) =>
+    runOne<T>({ ...task, part }, stop.signal).catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
   try {
-    const [corpus, items] = await Promise.all([
-      half<TextCorpusPart>('corpus'),
-      half<TextItemsPart>('items'),
-    ]);
+    const halves = [half<TextCorpusPart>('corpus'), half<TextItemsPart>('items')] as const;
+    await Promise.allSettled(halves);
+    // Both threads are done or stopped: the first failure or the cancel is the validation's.
+    if (stop.signal.aborted) throw stop.signal.reason;
+    const [corpus, items] = await Promise.all(halves);
     const started = performance.now();
     // The half that took longer is the one the validation waited for: its phases are the validation's.
     const total = (p: WorkerPhases) => p.read + p.profile + p.report;
@@ -134,7 +172,11 @@ function references(task: Extract<ValidationTask, { op: 'validate' }>): Referenc
   return list.map(({ name, kind, itemCount }) => ({ name, kind, itemCount }));
 }
 
-/** One task on one pooled thread. */
+/**
+ * One task on one pooled thread. `signal` raises the task's stop flag; the thread stops at its next stop point,
+ * closing its connection, and this waits for it ({@link STOP_GRACE_MS} at most, then terminates it and warns)
+ * before it rejects with the signal's reason.
+ */
 function runOne<T>(task: ValidationTask, signal?: AbortSignal): Promise<WorkerResult<T>> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) {
@@ -142,24 +184,47 @@ function runOne<T>(task: ValidationTask, signal?: AbortSignal): Promise<WorkerRe
       return;
     }
     const worker = acquire();
+    const threadId = worker.threadId;
+    const stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     let settled = false;
+    let grace: NodeJS.Timeout | undefined;
     const finish = (keep: boolean) => {
       settled = true;
+      clearTimeout(grace);
       signal?.removeEventListener('abort', onAbort);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      // A thread that failed or exited is gone already; terminating it only frees its handle.
       if (keep) release(worker);
       else void worker.terminate();
     };
-    const onAbort = () => {
-      if (settled) return;
-      finish(false);
+    /** Ends a task that was asked to stop, however the thread answered. */
+    const stopped = (terminated: boolean) => {
+      validationWorkerEvents.emit('stopped', { threadId, terminated });
       reject(signal?.reason);
+    };
+    const onAbort = () => {
+      if (settled || grace) return;
+      Atomics.store(stop, 0, 1);
+      grace = setTimeout(() => {
+        if (settled) return;
+        process.emitWarning(
+          `validation worker thread ${threadId} did not stop within ${STOP_GRACE_MS / 1000} s of being asked to; it was terminated`,
+          { code: 'GENESIS_VALIDATION_WORKER_TERMINATED' },
+        );
+        finish(false);
+        stopped(true);
+      }, STOP_GRACE_MS);
     };
     const onMessage = (msg: WorkerReply) => {
       if (settled) return;
       finish(true);
+      // Asked to stop: whatever the thread answered (stopped, or done just before it looked), it is dropped.
+      if (grace) {
+        stopped(false);
+        return;
+      }
       if (msg.ok) {
         resolvePromise({ result: msg.result as T, phases: msg.phases });
         return;
@@ -176,17 +241,20 @@ function runOne<T>(task: ValidationTask, signal?: AbortSignal): Promise<WorkerRe
     const onError = (error: Error) => {
       if (settled) return;
       finish(false);
-      reject(error);
+      if (grace) stopped(false);
+      else reject(error);
     };
     const onExit = (code: number) => {
       if (settled) return;
       finish(false);
-      reject(new Error(`validation worker exited with code ${code}`));
+      if (grace) stopped(false);
+      else reject(new Error(`validation worker exited with code ${code}`));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(task);
+    worker.postMessage({ task, stop } satisfies WorkerRequest);
+    validationWorkerEvents.emit('task', { threadId });
   });
 }

@@ -56,12 +56,21 @@ export interface WorkerPhases {
   halves?: Record<TextReportPart, WorkerPhases>;
 }
 
+/**
+ * What run-worker.ts posts to the worker: a task with its stop flag (a shared `Int32Array` of one element that
+ * the caller sets to 1 to ask the worker to stop; docs/validation.md, "Stopping a validation"), or `exit` to end
+ * an idle thread the pool does not keep.
+ */
+export type WorkerRequest = { task: ValidationTask; stop: Int32Array } | { exit: true };
+
 /** What the worker posts back: the result and its phases, or a failure that the main thread can rebuild. */
 export type WorkerReply =
   | { ok: true; result: unknown; phases: WorkerPhases }
   | {
       ok: false;
       message: string;
+      /** Set when the worker stopped because its stop flag was raised (nothing was computed to the end). */
+      stopped?: true;
       /** Set when reading the items failed: where, and (for a dataset that changed) the counts. */
       read?: { name: string; datasetId: number; expected?: number; found?: number };
       /** What the database said, kept out of `message`. */
@@ -86,6 +95,21 @@ class ReadFailure extends Error {
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
+/** Thrown at a stop point once the caller raised the task's stop flag; the task ends with a `stopped` reply. */
+class Stopped extends Error {}
+
+/** The running task's stop flag (run-worker.ts raises it on a cancel). */
+let stopFlag: Int32Array | null = null;
+
+/**
+ * A stop point: throws {@link Stopped} when the caller asked this task to stop. Checked between the read's chunks
+ * and between the task's phases, so a cancelled validation leaves the SQLite driver's native code on its own and
+ * closes its connection, instead of being terminated inside it (docs/validation.md, "Stopping a validation").
+ */
+function stopPoint(): void {
+  if (stopFlag && Atomics.load(stopFlag, 0) !== 0) throw new Stopped('stopped');
+}
+
 /**
  * The snapshot's items, read on a connection of this thread with the registry's snapshot rule (read-items.ts),
  * so a dataset deleted or emptied meanwhile fails the read as it does on the main thread.
@@ -101,11 +125,12 @@ async function readItems({ db, snapshot }: ItemRead): Promise<unknown[]> {
     // One connection is all a sequential read needs; the migrations were applied by the main thread.
     const orm = await MikroORM.init(ormOptions(db, { pool: { min: 0, max: 1 } }));
     try {
-      items = await readSnapshotItems(orm.em.fork() as never, snapshot);
+      items = await readSnapshotItems(orm.em.fork() as never, snapshot, undefined, stopPoint);
     } finally {
       await orm.close(true);
     }
   } catch (error) {
+    if (error instanceof Stopped) throw error;
     if (error instanceof DatasetChangedError) {
       throw new ReadFailure(error.message, {
         name: 'DatasetChangedError',
@@ -125,6 +150,7 @@ async function readItems({ db, snapshot }: ItemRead): Promise<unknown[]> {
 }
 
 async function run(t: ValidationTask): Promise<unknown> {
+  stopPoint();
   if (t.op === 'oracle') {
     if (t.kind === 'timeseries') return null;
     const { buildReferenceOracles } = await import('./text/label-fidelity.ts');
@@ -144,6 +170,7 @@ async function run(t: ValidationTask): Promise<unknown> {
     for (const loading of modules) loading.catch(() => {});
   }
   const items = t.op === 'validate' && t.read ? await readItems(t.read) : (t.items ?? []);
+  stopPoint();
   if (t.kind === 'timeseries') {
     const { buildSeriesProfile, parseSeriesProfile } = await import('./series/profile.ts');
     const { validateSeries } = await import('./series/report.ts');
@@ -151,6 +178,7 @@ async function run(t: ValidationTask): Promise<unknown> {
     let started = performance.now();
     const profile = t.profile ? parseSeriesProfile(t.profile) : null;
     phases.profile = seconds(started);
+    stopPoint();
     started = performance.now();
     const report = validateSeries(items as never, { profile });
     phases.report = seconds(started);
@@ -169,6 +197,7 @@ async function run(t: ValidationTask): Promise<unknown> {
     targets: t.targets as never,
   };
   phases.profile = seconds(started);
+  stopPoint();
   started = performance.now();
   const report =
     t.part === 'corpus'
@@ -180,21 +209,33 @@ async function run(t: ValidationTask): Promise<unknown> {
   return report;
 }
 
-port.on('message', async (task: ValidationTask) => {
+port.on('message', async (request: WorkerRequest) => {
+  if ('exit' in request) {
+    // Nothing left to run: closing the port lets the thread end on its own (exit code 0), never terminated.
+    port.close();
+    return;
+  }
   phases = { read: 0, profile: 0, report: 0 };
+  stopFlag = request.stop;
   let reply: WorkerReply;
   try {
-    reply = { ok: true, result: await run(task), phases };
+    const result = await run(request.task);
+    // Asked to stop while the report was computed: the caller has dropped it, say so.
+    stopPoint();
+    reply = { ok: true, result, phases };
   } catch (error) {
     reply =
-      error instanceof ReadFailure
-        ? {
-            ok: false,
-            message: error.message,
-            read: error.read,
-            ...(error.detail ? { cause: error.detail } : {}),
-          }
-        : { ok: false, message: error instanceof Error ? error.message : String(error) };
+      error instanceof Stopped
+        ? { ok: false, stopped: true, message: 'the validation was stopped' }
+        : error instanceof ReadFailure
+          ? {
+              ok: false,
+              message: error.message,
+              read: error.read,
+              ...(error.detail ? { cause: error.detail } : {}),
+            }
+          : { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  stopFlag = null;
   port.postMessage(reply);
 });
