@@ -20,6 +20,9 @@
  * Untargeted generation is in the languages of the real set, as the augmentation's is.
  * Each row's model (fitted on all of its training data) is scored on the development set: accuracy and macro-F1,
  * and the wall time of its generation (+ curation) and training. Runs one after another in this process.
+ * The accuracy is also given on two fixed halves of the development set (A and B, by a hash of each text): when
+ * the local writer's phrase tables are revised from the errors on the development set, read only half A's
+ * errors and quote half B's accuracy as the figure nothing was tuned on (docs/curation.md, "Augment").
  *
  * Usage: tsx scripts/bench-augment.ts [--csv PATH] [--k 5,10] [--count N] [--weight W] [--seed S]
  *   [--min-label-fidelity P] [--label-check] [--rows untargeted,targeted,curated,seeded,synthetic]
@@ -82,6 +85,11 @@ const rows = parse(readFileSync(csvPath), { columns: true }) as {
   category: string;
 }[];
 
+/** The half of the development set a text is in: fixed by the text alone, so the same for every split seed. */
+function devHalf(text: string): 'A' | 'B' {
+  return new Random(`half:${text}`).chance(0.5) ? 'A' : 'B';
+}
+
 // The split: per intent, a seeded shuffle; the first max(k) are the real sets' pool, the rest the dev set.
 const byIntent = new Map<string, string[]>();
 for (const r of rows) {
@@ -91,13 +99,14 @@ for (const r of rows) {
 }
 const maxK = Math.max(...ks);
 const realPool = new Map<string, string[]>();
-const dev = { texts: [] as string[], labels: [] as string[] };
+const dev = { texts: [] as string[], labels: [] as string[], half: [] as ('A' | 'B')[] };
 for (const [intent, texts] of [...byIntent].sort(([a], [b]) => (a < b ? -1 : 1))) {
   const shuffled = new Random(`split:${seed}:${intent}`).shuffle([...texts]);
   realPool.set(intent, shuffled.slice(0, maxK));
   for (const t of shuffled.slice(maxK)) {
     dev.texts.push(t);
     dev.labels.push(intent);
+    dev.half.push(devHalf(t));
   }
 }
 
@@ -152,8 +161,12 @@ async function devScore(runId: number) {
   const index = new Map(labels.map((l, i) => [l, i]));
   const confusion = labels.map(() => labels.map(() => 0));
   const predicted = model.predictMany(dev.texts, 1);
+  const halves = { A: { n: 0, right: 0 }, B: { n: 0, right: 0 } };
   dev.labels.forEach((truth, i) => {
     confusion[index.get(truth)!]![index.get(predicted[i]![0]!.intent)!]!++;
+    const half = halves[dev.half[i]!];
+    half.n++;
+    if (predicted[i]![0]!.intent === truth) half.right++;
   });
   const m = metricsFromConfusion(confusion, labels);
   const cv = (run.metrics as { evaluation?: { kind: string; accuracy?: { mean: number } } })
@@ -161,6 +174,8 @@ async function devScore(runId: number) {
   return {
     accuracy: m.accuracy,
     macroF1: m.macroF1,
+    accuracyA: halves.A.right / Math.max(1, halves.A.n),
+    accuracyB: halves.B.right / Math.max(1, halves.B.n),
     cvAccuracy: cv?.kind === 'cv' ? cv.accuracy!.mean : null,
   };
 }
@@ -211,6 +226,8 @@ interface Row {
   items: number;
   accuracy: number;
   macroF1: number;
+  accuracyA: number;
+  accuracyB: number;
   cvAccuracy: number | null;
   dataSeconds: number;
   trainSeconds: number;
@@ -242,13 +259,13 @@ async function row(
   };
   results.push(r);
   console.log(
-    `k=${k} ${name}: dev accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macroF1.toFixed(4)} (${items} training items; data ${r.dataSeconds.toFixed(1)} s, training ${r.trainSeconds.toFixed(1)} s)`,
+    `k=${k} ${name}: dev accuracy ${r.accuracy.toFixed(4)} (A ${r.accuracyA.toFixed(4)}, B ${r.accuracyB.toFixed(4)}), macro-F1 ${r.macroF1.toFixed(4)} (${items} training items; data ${r.dataSeconds.toFixed(1)} s, training ${r.trainSeconds.toFixed(1)} s)`,
   );
 }
 
 const started = performance.now();
 console.log(
-  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts; ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, curation ${JSON.stringify({ ...augmentationCurationRules('utterances'), ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}), ...(args['label-check'] ? { dropLabelDisagreement: true } : {}) })}, seed ${seed}; ${cpus().length} cores, load ${loadavg()
+  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts (half A ${dev.half.filter((h) => h === 'A').length}); ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, curation ${JSON.stringify({ ...augmentationCurationRules('utterances'), ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}), ...(args['label-check'] ? { dropLabelDisagreement: true } : {}) })}, seed ${seed}; ${cpus().length} cores, load ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
@@ -326,7 +343,7 @@ try {
       };
       results.push(r);
       console.log(
-        `k=${k} ${r.row}: dev accuracy ${r.accuracy.toFixed(4)}, macro-F1 ${r.macroF1.toFixed(4)} (${r.items} training items; augmentation ${(r.dataSeconds + r.trainSeconds).toFixed(1)} s)`,
+        `k=${k} ${r.row}: dev accuracy ${r.accuracy.toFixed(4)} (A ${r.accuracyA.toFixed(4)}, B ${r.accuracyB.toFixed(4)}), macro-F1 ${r.macroF1.toFixed(4)} (${r.items} training items; augmentation ${(r.dataSeconds + r.trainSeconds).toFixed(1)} s)`,
       );
     }
     if (k === ks[ks.length - 1] && want('synthetic') && untargeted) {
@@ -339,13 +356,13 @@ try {
     }
   }
   console.log(
-    '\n| k | training data | items | dev accuracy | dev macro-F1 | vs real only | data s | train s |',
+    '\n| k | training data | items | dev accuracy | dev A | dev B | dev macro-F1 | vs real only | data s | train s |',
   );
-  console.log('| - | - | - | - | - | - | - | - |');
+  console.log('| - | - | - | - | - | - | - | - | - | - |');
   for (const r of results) {
     const base = results.find((x) => x.k === r.k && x.row === 'real only')!;
     console.log(
-      `| ${r.k} | ${r.row} | ${r.items} | ${r.accuracy.toFixed(4)} | ${r.macroF1.toFixed(4)} | ${(r.accuracy / base.accuracy).toFixed(3)}x | ${r.dataSeconds.toFixed(1)} | ${r.trainSeconds.toFixed(1)} |`,
+      `| ${r.k} | ${r.row} | ${r.items} | ${r.accuracy.toFixed(4)} | ${r.accuracyA.toFixed(4)} | ${r.accuracyB.toFixed(4)} | ${r.macroF1.toFixed(4)} | ${(r.accuracy / base.accuracy).toFixed(3)}x | ${r.dataSeconds.toFixed(1)} | ${r.trainSeconds.toFixed(1)} |`,
     );
   }
   console.log(

@@ -12,7 +12,12 @@ import {
   languagesOf,
   seedsOf,
 } from '../src/augmentation/service.ts';
-import { parseGenerationInput, readStoredConfig } from '../src/generation/config.ts';
+import { curateDataset } from '../src/curation/service.ts';
+import {
+  parseGenerationInput,
+  readStoredConfig,
+  SEEDS_PER_SLOT,
+} from '../src/generation/config.ts';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { planConversations } from '../src/generation/plan.ts';
 import { GenerationManager } from '../src/generation/service.ts';
@@ -21,6 +26,8 @@ import { initORM } from '../src/platform/db/orm.ts';
 import { InputError } from '../src/platform/errors.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { importDataset } from '../src/registry/service.ts';
+import { stratifiedKFold } from '../src/training/evaluate.ts';
+import { seedKey } from '../src/training/pipeline.ts';
 import { datasetTexts, TrainingManager } from '../src/training/service.ts';
 import { TrainingRunSchema } from '../src/training/training-run.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
@@ -45,7 +52,8 @@ const GET = `query($id: ID!) { augmentation(id: $id) {
   job { id status }
   syntheticDataset { id itemCount } curatedDataset { id itemCount }
   plan { total folds perIntent { intent f1 count notIntents } contrasts { intent notIntent count } }
-  lift { folds accuracy { before after delta } macroF1 { before after delta } perIntent { intent planned before after delta } }
+  lift { folds accuracy { before after delta } macroF1 { before after delta } perIntent { intent planned before after delta }
+    seeded { rows excludedPerFold } }
 } }`;
 
 const csv = (d: { texts: readonly string[]; labels: readonly string[] }) =>
@@ -249,6 +257,9 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
     expect(a.lift.macroF1.after).toBeCloseTo(afterCv.macroF1.mean, 10);
     expect(a.lift.macroF1.before).toBeCloseTo((metrics.evaluation as any).macroF1.mean, 10);
     expect(a.lift.perIntent).toHaveLength(3);
+    // Nothing seeded, nothing left out of any fold.
+    expect(a.lift.seeded).toBeNull();
+    expect(afterCv.seededExcluded).toBeUndefined();
   });
 
   it('cross-validates a hold-out run first when asked, and curates when asked', async () => {
@@ -310,11 +321,56 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
         Object.entries(seedsOf(real, `seeds:${cvRun}`)).filter(([i]) => planned.includes(i)),
       ),
     );
-    // Every slot carries its intent's seeds, which the prompt shows as few-shot examples.
-    for (const slot of planConversations(config)) {
-      expect(slot.examples).toEqual(config.intentExamples?.[slot.intent]);
+    // Every slot carries SEEDS_PER_SLOT of its intent's seeds, which the prompt shows as few-shot examples.
+    expect(config.seedsPerSlot).toBe(SEEDS_PER_SLOT);
+    const slots = planConversations(config);
+    for (const slot of slots) {
+      const all = config.intentExamples?.[slot.intent] ?? [];
+      expect(slot.examples).toHaveLength(Math.min(SEEDS_PER_SLOT, all.length));
+      expect(slot.examples!.every((t) => all.includes(t))).toBe(true);
     }
+    expect(new Set(slots.map((x) => x.examples!.join('|'))).size).toBeGreaterThan(1);
     expect(a.syntheticDataset.itemCount).toBe(24);
+
+    // Each synthetic item is seeded from its slot's texts, and the CV of the lift left out of each fold the
+    // items seeded from a text that fold tests (the same folds as the baseline's).
+    const synthetic = await datasetTexts(
+      s.app.services,
+      Number(a.syntheticDataset.id),
+      'datasetId',
+      { seeds: true },
+    );
+    expect(synthetic.seededFrom).toHaveLength(24);
+    const bySlot = new Map(slots.map((x) => [x.slot, x.examples]));
+    const items = await s.gql<any>(
+      'query($id: ID!) { dataset(id: $id) { items(first: 50) { edges { node { data } } } } }',
+      { id: a.syntheticDataset.id },
+    );
+    const itemSeeds = items.data.dataset.items.edges.map(
+      (e: any) => bySlot.get(e.node.data.generation.slot) ?? null,
+    );
+    expect([...synthetic.seededFrom!].sort()).toEqual([...itemSeeds].sort());
+    const after = await s.app.services.em.fork().findOneOrFail(TrainingRunSchema, Number(a.run.id));
+    const own = await datasetTexts(s.app.services, Number(realId));
+    const { folds } = stratifiedKFold(own.labels, 3, (after.config as any).seed);
+    const expected = folds.map((fold) => {
+      const tested = new Set(Array.from(fold.test, (i) => seedKey(own.texts[i]!)));
+      return synthetic.seededFrom!.filter((seeds) => seeds?.some((t) => tested.has(seedKey(t))))
+        .length;
+    });
+    expect(a.lift.seeded).toEqual({ rows: 24, excludedPerFold: expected });
+    const total = expected.reduce((x, y) => x + y, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(24 * 3);
+    expect((after.metrics as any).evaluation.seededExcluded).toEqual(expected);
+    // A curated copy keeps the provenance: its items are seeded from the same texts.
+    const curated = await curateDataset(s.app.services, Number(a.syntheticDataset.id), {
+      openingOnly: true,
+    });
+    const curatedTexts = await datasetTexts(s.app.services, curated.dataset.id, 'datasetId', {
+      seeds: true,
+    });
+    expect([...curatedTexts.seededFrom!].sort()).toEqual([...itemSeeds].sort());
   });
 });
 

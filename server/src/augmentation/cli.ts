@@ -62,8 +62,13 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
 function humanLift(lift: AugmentationLift): string[] {
   const lines = [
     `  ${lift.folds}-fold CV on the real data: accuracy ${pct(lift.accuracy.before)}% -> ${pct(lift.accuracy.after)}% (${signed(lift.accuracy.delta)} points), macro-F1 ${pct(lift.macroF1.before)}% -> ${pct(lift.macroF1.after)}% (${signed(lift.macroF1.delta)})`,
-    '  weakest intents (F1 before -> after, synthetic items):',
   ];
+  if (lift.seeded) {
+    lines.push(
+      `  seeded: ${lift.seeded.rows} synthetic items came from real texts; the CV left out of each fold those seeded from its test texts (${lift.seeded.excludedPerFold.join(', ')} per fold)`,
+    );
+  }
+  lines.push('  weakest intents (F1 before -> after, synthetic items):');
   for (const i of lift.perIntent.slice(0, 10)) {
     lines.push(
       `    ${i.intent}: ${pct(i.before)} -> ${pct(i.after)} (${signed(i.delta)}), ${i.planned} items${i.notIntents.length ? `, not ${i.notIntents.join(', ')}` : ''}`,

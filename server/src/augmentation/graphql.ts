@@ -84,6 +84,16 @@ const IntentLiftRef = builder.objectRef<IntentLift>('AugmentationIntentLift').im
     delta: t.exposeFloat('delta'),
   }),
 });
+const SeededLiftRef = builder
+  .objectRef<NonNullable<AugmentationLift['seeded']>>('AugmentationSeededExclusion')
+  .implement({
+    description:
+      'Synthetic items seeded from real texts, and how many of them each fold left out of its training because that fold tests one of their seeds',
+    fields: (t) => ({
+      rows: t.exposeInt('rows', { description: 'Seeded synthetic rows (each copy a weight made)' }),
+      excludedPerFold: t.exposeIntList('excludedPerFold'),
+    }),
+  });
 const LiftRef = builder.objectRef<AugmentationLift>('AugmentationLift').implement({
   description:
     'Before and after, cross-validated on the same real data with the same folds (the synthetic items only join the training folds)',
@@ -95,6 +105,13 @@ const LiftRef = builder.objectRef<AugmentationLift>('AugmentationLift').implemen
       type: [IntentLiftRef],
       description: 'Weakest intents (before) first',
       resolve: (l) => l.perIntent,
+    }),
+    seeded: t.field({
+      type: SeededLiftRef,
+      nullable: true,
+      description:
+        'Seeded augmentations: the CV left each fold without the synthetic items seeded from its test texts; null when none was seeded',
+      resolve: (l) => l.seeded ?? null,
     }),
   }),
 });

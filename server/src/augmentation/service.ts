@@ -3,6 +3,7 @@
  * planned generation, an optional curation, a run trained on real + synthetic with the same preset, and the lift
  * per intent and overall, cross-validated on the same real data with the same folds. Never reads a test set.
  */
+
 import {
   AugmentationInputSchema,
   type AugmentationOptions,
@@ -10,6 +11,7 @@ import {
   type AugmentationStep,
 } from '@genesis/schema/augmentation';
 import { MAX_INTENT_EXAMPLE_LENGTH, MAX_INTENT_EXAMPLES } from '@genesis/schema/generation';
+import { codedMessage } from '@genesis/schema/messages';
 import { Random } from '@genesis/schema/random';
 import * as v from 'valibot';
 import { type CurationRulesInput, curateDataset } from '../curation/service.ts';
@@ -119,6 +121,12 @@ export interface AugmentationLift {
   macroF1: { before: number; after: number; delta: number };
   /** Per intent, pooled out-of-fold F1, weakest first (before). */
   perIntent: IntentLift[];
+  /**
+   * Seeded augmentations: the synthetic rows seeded from real texts, and per fold how many of them the CV left
+   * out of its training because they were seeded from a text that fold tests (docs/curation.md, "Augment").
+   * Absent when no synthetic item was seeded.
+   */
+  seeded?: { rows: number; excludedPerFold: number[] };
 }
 
 export interface AugmentationPreview {
@@ -168,6 +176,9 @@ export function liftOf(
     accuracy: d(before.accuracy.mean, after.accuracy.mean),
     macroF1: d(before.macroF1.mean, after.macroF1.mean),
     perIntent,
+    ...(after.seededExcluded && after.seededRows
+      ? { seeded: { rows: after.seededRows, excludedPerFold: [...after.seededExcluded] } }
+      : {}),
   };
 }
 
@@ -257,14 +268,14 @@ export class AugmentationManager {
     const run = await em.findOne(TrainingRunSchema, options.runId);
     if (!run) {
       throw new InputError([
-        { path: 'runId', message: `training run ${options.runId} does not exist` },
+        { path: 'runId', ...codedMessage('augmentation.runMissing', { id: options.runId }) },
       ]);
     }
     if (run.status !== 'completed') {
       throw new InputError([
         {
           path: 'runId',
-          message: `training run ${run.id} is ${run.status}; augment a completed run`,
+          ...codedMessage('augmentation.runNotCompleted', { id: run.id, status: run.status }),
         },
       ]);
     }
@@ -272,7 +283,7 @@ export class AugmentationManager {
       throw new InputError([
         {
           path: 'runId',
-          message: `the dataset training run ${run.id} was trained on has been deleted`,
+          ...codedMessage('augmentation.datasetDeleted', { id: run.id }),
         },
       ]);
     }
@@ -281,7 +292,7 @@ export class AugmentationManager {
       throw new InputError([
         {
           path: 'runId',
-          message: `training run ${run.id} has no cross-validated figures (it was evaluated on a hold-out split), and the plan reads only out-of-fold figures on the run's own training data: set computeCv (genesis augment --compute-cv) to cross-validate it first with the same preset, or train it with --cv 5`,
+          ...codedMessage('augmentation.noCv', { id: run.id }),
         },
       ]);
     }

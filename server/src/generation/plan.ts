@@ -118,10 +118,21 @@ export function planConversations(config: GenerationConfig): ConversationSlot[] 
         : {}),
       ...(config.notIntents?.[intent]?.length ? { not_intents: config.notIntents[intent] } : {}),
       ...(config.intentExamples?.[intent]?.length
-        ? { examples: config.intentExamples[intent] }
+        ? { examples: slotSeeds(config, intent, slotKey(i)) }
         : {}),
     };
   });
+}
+
+/**
+ * The seeds a slot carries: `seedsPerSlot` of its intent's examples, a draw seeded by the job and the slot (so a
+ * resumed job gives a slot the same ones, and the unseeded plan is unchanged); all of them on jobs from before
+ * `seedsPerSlot`.
+ */
+function slotSeeds(config: GenerationConfig, intent: string, slot: string): string[] {
+  const all = config.intentExamples![intent]!;
+  if (config.seedsPerSlot === undefined || all.length <= config.seedsPerSlot) return all;
+  return new Random(`seeds:${config.seed}:${slot}`).shuffle([...all]).slice(0, config.seedsPerSlot);
 }
 
 /** The time zone a type's series keep by default: its reference's (`series-engine.params.json`), else UTC. */

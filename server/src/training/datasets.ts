@@ -21,6 +21,9 @@ export function combineWeighted(parts: readonly WeightedTexts[], seed = 42): Lab
   if (!first) throw new RangeError('combineWeighted: no dataset');
   const texts = [...first.data.texts];
   const labels = [...first.data.labels];
+  // Seed provenance (LabelledTexts.seededFrom) follows every copy of a seeded row.
+  const seeded = rest.some((p) => p.data.seededFrom);
+  const seededFrom: (readonly string[] | null)[] = seeded ? first.data.texts.map(() => null) : [];
   const rng = new Rng(seed);
   for (const part of rest) {
     const relative = part.weight / first.weight;
@@ -36,8 +39,14 @@ export function combineWeighted(parts: readonly WeightedTexts[], seed = 42): Lab
       for (let c = 0; c < whole + extra[i]!; c++) {
         texts.push(part.data.texts[i]!);
         labels.push(part.data.labels[i]!);
+        if (seeded) seededFrom.push(part.data.seededFrom?.[i] ?? null);
       }
     }
   }
-  return { texts, labels, primary: first.data.texts.length };
+  return {
+    texts,
+    labels,
+    primary: first.data.texts.length,
+    ...(seeded ? { seededFrom } : {}),
+  };
 }

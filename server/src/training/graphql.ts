@@ -1,3 +1,4 @@
+import { codedMessage } from '@genesis/schema/messages';
 import type { RunProgress } from '@genesis/schema/progress';
 import { RUN_STATUSES } from '@genesis/schema/progress';
 import { InputError, NotFoundError } from '../platform/errors.ts';
@@ -370,7 +371,7 @@ builder.queryFields((t) => ({
     resolve: async (_r, args, ctx) => {
       const ids = args.ids.map((id, i) => parseId(id, `ids[${i}]`));
       if (ids.length === 0)
-        throw new InputError([{ path: 'ids', message: 'give at least one run id' }]);
+        throw new InputError([{ path: 'ids', ...codedMessage('training.noRunIds') }]);
       const runs = await ctx.em.find(TrainingRunSchema, { id: { $in: ids } });
       const byId = new Map(runs.map((r) => [r.id, r]));
       const missing = ids.filter((id) => !byId.has(id));
@@ -393,7 +394,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_r, args, ctx) => {
       if (!args.text.trim())
-        throw new InputError([{ path: 'text', message: 'text must not be empty' }]);
+        throw new InputError([{ path: 'text', ...codedMessage('text.empty', { field: 'text' }) }]);
       return ctx.training.predict(
         parseId(args.runId, 'runId'),
         args.text,

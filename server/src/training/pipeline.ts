@@ -44,6 +44,21 @@ export interface LabelledTexts {
    * Default: every row.
    */
   readonly primary?: number;
+  /**
+   * Per row, the real texts it was seeded from (synthetic items of a seeded generation, docs/curation.md
+   * "Augment"); null or absent for the others. An extra row seeded from a text that a fold (or the hold-out
+   * split) tests is left out of that fold's training, so a variation of a test text never trains the model
+   * that is scored on it. Matched on {@link seedKey}. Absent: no row is seeded.
+   */
+  readonly seededFrom?: readonly (readonly string[] | null)[];
+}
+
+/**
+ * How a seed and a real text are matched when a fold leaves out the rows seeded from its test texts: case and
+ * runs of white space ignored, and the first 300 characters only (a seed is a real text cut to 500).
+ */
+export function seedKey(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase().slice(0, 300);
 }
 
 /** Where a training run is. */
@@ -88,11 +103,21 @@ export type EvaluationSummary =
       readonly pooled: ClassificationMetrics;
       /** Classes with one example, tested without a training example of their own (see stratifiedKFold). */
       readonly singletonClasses: readonly string[];
+      /**
+       * Per fold, the seeded rows left out of its training because they were seeded from a text it tests
+       * (`LabelledTexts.seededFrom`). Present only when some row is seeded.
+       */
+      readonly seededExcluded?: readonly number[];
+      /** Seeded rows in all (each counted once per copy its weight made). Present with `seededExcluded`. */
+      readonly seededRows?: number;
     }
   | {
       readonly kind: 'holdout';
       readonly testFraction: number;
       readonly metrics: ClassificationMetrics;
+      /** The seeded rows left out because they were seeded from a text of the split's test part. */
+      readonly seededExcluded?: readonly number[];
+      readonly seededRows?: number;
     };
 
 /** The versioned, JSON-serialisable model: everything {@link loadModel} needs, nothing else. */
@@ -182,6 +207,10 @@ async function train(
   if (options.test) checkData(options.test, 'test data', 1);
   let primary = Math.min(train.texts.length, Math.max(0, data.primary ?? train.texts.length));
   const extraRows = Array.from({ length: train.texts.length - primary }, (_, i) => primary + i);
+  // Seed provenance of the extra rows, in their order (which the sampling below keeps).
+  const seeds = data.seededFrom
+    ? extraRows.map((row) => data.seededFrom![row]?.map(seedKey) ?? null)
+    : null;
   if (config.maxExamplesPerClass !== null) {
     const rows = samplePerClass(
       train.labels.slice(0, primary),
@@ -192,8 +221,20 @@ async function train(
     primary = rows.length;
   }
   const extras = Int32Array.from(extraRows, (_, i) => primary + i);
-  const withExtras = (fold: Fold): Fold =>
-    extras.length ? { train: Int32Array.from([...fold.train, ...extras]), test: fold.test } : fold;
+  const seededRows = seeds ? seeds.filter((s) => s && s.length > 0).length : 0;
+  const excluded: number[] = [];
+  /** A fold's training rows: its own, and every extra row not seeded from a text it tests. */
+  const withExtras = (fold: Fold): Fold => {
+    if (!extras.length) return fold;
+    if (seededRows === 0) {
+      return { train: Int32Array.from([...fold.train, ...extras]), test: fold.test };
+    }
+    const tested = new Set(Array.from(fold.test, (i) => seedKey(train.texts[i]!)));
+    const kept = Array.from(extras).filter((_, i) => !seeds![i]?.some((key) => tested.has(key)));
+    excluded.push(extras.length - kept.length);
+    return { train: Int32Array.from([...fold.train, ...kept]), test: fold.test };
+  };
+  const seededReport = () => (seededRows > 0 ? { seededExcluded: [...excluded], seededRows } : {});
   const primaryLabels = train.labels.slice(0, primary);
   const classes = [...new Set(train.labels)].sort();
   const classIndex = new Map(classes.map((c, i) => [c, i]));
@@ -255,6 +296,7 @@ async function train(
       foldAccuracies,
       pooled: evaluateScores(oof, yPrimary, classes),
       singletonClasses: singletonClasses.map(String),
+      ...seededReport(),
     };
   } else if (evaluation.kind === 'holdout') {
     const fold = stratifiedSplit(primaryLabels, evaluation.testFraction, config.seed);
@@ -274,6 +316,7 @@ async function train(
       kind: 'holdout',
       testFraction: evaluation.testFraction,
       metrics: evaluateScores(scores, yTest, classes),
+      ...seededReport(),
     };
     progress.unitDone();
   }
@@ -468,6 +511,11 @@ export function loadModel(artifact: unknown): LoadedModel {
 export function checkData(data: LabelledTexts, what: string, minClasses = 2): LabelledTexts {
   if (data.texts.length !== data.labels.length) {
     throw new RangeError(`${what}: ${data.texts.length} texts but ${data.labels.length} labels`);
+  }
+  if (data.seededFrom && data.seededFrom.length !== data.texts.length) {
+    throw new RangeError(
+      `${what}: ${data.texts.length} texts but ${data.seededFrom.length} seed provenances`,
+    );
   }
   data.texts.forEach((t, i) => {
     if (typeof t !== 'string') throw new TypeError(`${what}: text ${i} is not a string`);

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { codedMessage } from '@genesis/schema/messages';
 import type { RunProgress } from '@genesis/schema/progress';
 import * as v from 'valibot';
 import type { Services } from '../platform/db/orm.ts';
@@ -24,6 +25,7 @@ import {
   resolveSearch,
   SearchSpecError,
 } from './search-space.ts';
+import { seedsBySlot } from './seed-provenance.ts';
 import { type RunLineage, type TrainingRun, TrainingRunSchema } from './training-run.entity.ts';
 
 const gzipAsync = promisify(gzip);
@@ -142,11 +144,14 @@ export interface Prediction {
 /**
  * Texts and labels of a registry dataset for training: utterances give their text; conversations give their
  * customer turns joined (what a classifier of customer messages should learn from); time series can't be used.
+ * With `seeds`, a dataset of a seeded generation (or curated from one) also gives each item the real texts its
+ * slot carried (`seededFrom`, from `seedsBySlot`), which cross-validation keeps away from the folds testing them.
  */
 export async function datasetTexts(
   services: Services,
   datasetId: number,
   path = 'datasetId',
+  options: { seeds?: boolean } = {},
 ): Promise<LabelledTexts> {
   const em = services.em.fork();
   const dataset = await em.findOne(DatasetSchema, datasetId);
@@ -155,12 +160,14 @@ export async function datasetTexts(
     throw new InputError([
       {
         path,
-        message: `dataset ${datasetId} holds time series; intent classifiers train on conversations or utterances`,
+        ...codedMessage('training.timeSeries', { id: datasetId }),
       },
     ]);
   }
   const texts: string[] = [];
   const labels: string[] = [];
+  const slotSeeds = options.seeds ? await seedsBySlot(services, datasetId) : null;
+  const seededFrom: (string[] | null)[] = [];
   // One snapshot: a dataset deleted while it is read is an error, not a smaller training set.
   const repo = services.datasets(em);
   for await (const data of repo.streamSnapshot(await repo.snapshot(datasetId))) {
@@ -168,6 +175,7 @@ export async function datasetTexts(
       text?: string;
       intent?: string;
       turns?: { speaker: string; text: string }[];
+      generation?: { slot?: string };
     };
     const text =
       dataset.kind === 'utterances'
@@ -179,14 +187,13 @@ export async function datasetTexts(
     if (text && d.intent) {
       texts.push(text);
       labels.push(d.intent);
+      if (slotSeeds) seededFrom.push(slotSeeds.get(d.generation?.slot ?? '') ?? null);
     }
   }
   if (new Set(labels).size < 2) {
-    throw new InputError([
-      { path, message: `dataset ${datasetId} needs items of at least 2 intents to train on` },
-    ]);
+    throw new InputError([{ path, ...codedMessage('training.fewIntents', { id: datasetId }) }]);
   }
-  return { texts, labels };
+  return slotSeeds?.size ? { texts, labels, seededFrom } : { texts, labels };
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -289,12 +296,7 @@ export class TrainingManager {
       throw new InputError([{ path: 'preset', message: (err as Error).message }]);
     }
     if (input.learningCurve && !input.testDatasetId) {
-      throw new InputError([
-        {
-          path: 'learningCurve',
-          message: 'a learning curve needs testDatasetId (the real data to score on)',
-        },
-      ]);
+      throw new InputError([{ path: 'learningCurve', ...codedMessage('training.curveNeedsTest') }]);
     }
     let search: ResolvedSearch | null = null;
     if (input.search) {
@@ -312,7 +314,7 @@ export class TrainingManager {
       throw new InputError([
         {
           path: input.searchSpace?.length ? 'searchSpace' : 'searchTrials',
-          message: 'a search space or trial count needs search (grid or random)',
+          ...codedMessage('training.searchNeeded'),
         },
       ]);
     }
@@ -320,7 +322,9 @@ export class TrainingManager {
     const seen = new Set<number>();
     for (const d of sets) {
       if (seen.has(d.id)) {
-        throw new InputError([{ path: d.path, message: `dataset ${d.id} is listed twice` }]);
+        throw new InputError([
+          { path: d.path, ...codedMessage('training.listedTwice', { id: d.id }) },
+        ]);
       }
       seen.add(d.id);
     }
@@ -328,15 +332,17 @@ export class TrainingManager {
       throw new InputError([
         {
           path: search ? 'search' : 'learningCurve',
-          message: `${search ? 'a search' : 'a learning curve'} runs on one dataset; train on several without it`,
+          ...codedMessage(search ? 'training.searchOneDataset' : 'training.curveOneDataset'),
         },
       ]);
     }
     const primary = sets[0]!;
     // Load every dataset now, so a wrong id or kind is an input error rather than a failed run.
     const loaded = [];
-    for (const d of sets) {
-      loaded.push({ data: await datasetTexts(this.services, d.id, d.path), weight: d.weight });
+    for (const [i, d] of sets.entries()) {
+      // The added datasets carry their seed provenance (the first is the one evaluated).
+      const data = await datasetTexts(this.services, d.id, d.path, { seeds: i > 0 });
+      loaded.push({ data, weight: d.weight });
     }
     const train = loaded.length > 1 ? combineWeighted(loaded, config.seed) : loaded[0]!.data;
     const test = input.testDatasetId
@@ -748,7 +754,7 @@ export class TrainingManager {
       const bytes = run.model?.unwrap();
       if (!bytes)
         throw new InputError([
-          { path: 'runId', message: `run ${runId} has no model (status ${run.status})` },
+          { path: 'runId', ...codedMessage('training.noModel', { id: runId, status: run.status }) },
         ]);
       model = loadModel(JSON.parse((await gunzipAsync(bytes)).toString('utf8')));
       // Keep the two most recently used models in memory; a model is tens of MB.

@@ -2,7 +2,11 @@
  * English customer phrases for the 77 intents. Written for this project (not taken from any dataset): each
  * `open` line expands, through `[a|b]` alternatives and `{value}` slots, into many first messages that name
  * the intent the way customers do, and keep it apart from its confusable neighbours (arrival vs delivery
- * estimate, pending vs declined, the top-up and transfer families, rate vs fee).
+ * estimate, pending vs declined, the top-up and transfer families, rate vs fee). The first lines of many intents
+ * widen them to the other ways customers put the same need (context first, indirect, several questions, the
+ * everyday words of the matter) and to where the labels draw their lines (a "when will my new card be
+ * delivered?" is about an arrival, not a delivery estimate); docs/curation.md, "Augment", says how they were
+ * chosen and measured.
  */
 import type { IntentTable } from './types.ts';
 
@@ -10,6 +14,12 @@ export const INTENTS_EN: IntentTable = {
   // card_management
   card_arrival: {
     open: [
+      "[What's the expected|What is the expected] [delivery date|arrival date] of the [new |]card [you're sending|you sent]? [I haven't got it yet|It's not here]",
+      '[When am I getting|When will I get] my new card? [You said it was sent|I ordered it] {long_ago}',
+      "[How much longer will it be|How long will it be] [until my new card comes|to get this new card]? [It hasn't come yet|Still waiting]",
+      '[When will|When is] my [new |]card [going to be|be] delivered? [It was issued {long_ago}|You issued it {long_ago}]',
+      "[My card was issued|You issued my card] [{long_ago}|weeks ago] but [it still hasn't been delivered|where is it]?",
+      "[How long|How much longer] [until|before] [my card is delivered|I get the card you issued]? [It's been {wait}|I'm still waiting]",
       '[How can I|Can I] check [on |]the delivery [status|progress] of [my|the] card [you sent|I ordered]?',
       "I [still haven't|haven't] [gotten|received] my new card. When will it [get here|arrive]?",
       "[I'd like to|I want to] track [a|the] card [sent to me|you sent me]",
@@ -42,6 +52,12 @@ export const INTENTS_EN: IntentTable = {
   },
   card_delivery_estimate: {
     open: [
+      '[Can I|Is it possible to] [pick|choose] a specific [delivery date|day] for my card?',
+      "[How long|How many days] will a card take to come [once it's ordered|after ordering]?",
+      '[Can you|Do you] [deliver|send] cards to the US? [How long|When] would it arrive here?',
+      '[How long|How many days] [does|will] [it|delivery] take [to get|to receive] a [new |]card [in {country}|to my address|after I order it]?',
+      '[Roughly|About] how long [is|does] card delivery [take|]?',
+      '[If I order|Once I order|After I order] a card, [how long until it comes|when will it arrive|how long is the wait]?',
       'How long [does it take|will it take] [for the card to arrive|to get my card|for card delivery|to receive a card]?',
       'When [will|can I expect] my [new |]card [to arrive|be delivered|arrive]?',
       'How [soon|quickly|fast] [will I get|can I get|do you deliver] [my|the|a] card?',
@@ -65,6 +81,8 @@ export const INTENTS_EN: IntentTable = {
   },
   activate_my_card: {
     open: [
+      "[What is the process|What's the process] to activate [my|a] [new |]card?",
+      "[I want to|I'd like to] start using my [new |]card; [how do I activate it|what do I do to activate it]?",
       'How do I activate my [new |]card?',
       'I [just got|received|have] my [new |]card[ today|], how [do I|can I] activate it?',
       "[I can't|I'm unable to|I cant] activate my [new |]card",
@@ -87,6 +105,7 @@ export const INTENTS_EN: IntentTable = {
   },
   card_about_to_expire: {
     open: [
+      "[My card is going to expire|My card's going to expire] [soon|next month]; [will a new one be sent|is a new one going to be sent]?",
       'My card [is about to expire|expires soon|will expire next month|is expiring], [what do I do|will you send a new one|how do I get a new one]?',
       '[Will you|Do you] [automatically |]send [me |]a new card [when|before] mine expires?',
       '[What happens|What should I do] when my card [expires|is about to expire]?',
@@ -128,6 +147,18 @@ export const INTENTS_EN: IntentTable = {
   },
   card_not_working: {
     open: [
+      "[My card was declined|My card got declined] [at a restaurant|while eating out|in a shop] [today|]; [is something wrong with the card|what's wrong with my card]?",
+      "[Can you fix|Please fix] my card; [it seems to|it seems it doesn't] work [today|anymore]",
+      "[My card|The card] [won't accept any|isn't accepting|keeps failing] transactions[; I think it's broken|, what's going on|]",
+      "[I think|I'm thinking] my card [is broken|has stopped working]; [shops|the shops] [won't accept it|don't accept it]",
+      "[My card|The card] [isn't working|doesn't work|won't work] [anywhere|at all|in any shop][, what's wrong with it|, can you check it|]?",
+      "[What's wrong with|What's the problem with|Is something wrong with] my card? [It's not working|It doesn't work anymore|It stopped working]",
+      "[I need a new card because|I think I need a new card,] mine [isn't working|stopped working|doesn't work][ anymore|]",
+      "[My card|The card] [is not working|isn't working|has stopped working] [since {ago}|since yesterday|today]",
+      "[Can you check|Please check] my card, it [isn't working|won't work|has stopped working]",
+      '[Why is|Why has] my card [not working|stopped working][ suddenly|]?',
+      'card [doesnt work|isnt working|not working] [anymore|at all|pls help]',
+      "[I have a problem with my card|Something is wrong with my card], it [won't work|is not working]",
       "[I can't seem to|I'm not able to] use my card[, can you help|]",
       '[How do I fix|What do I do with] a broken card?',
       "[The|My] card [won't work|isn't working][, please help|]",
@@ -156,6 +187,8 @@ export const INTENTS_EN: IntentTable = {
   },
   get_physical_card: {
     open: [
+      '[Do I have to wait|How long must I wait] [for|to get] a physical card? [Can I get one anywhere|Where do I get it]?',
+      "[I don't have|I haven't got] [my|a] [physical |]card yet[, how do I get the PIN|; where do I find the PIN]?",
       '[Where do I find|Where is|How do I get] [my|the] PIN [for my card|for the new card|]?',
       "[I got my card but|I received my card but] [I don't have|there's no|I can't find] [a|the] PIN",
       '[Will my PIN be sent|Is the PIN sent] [with the card|separately]?',
@@ -175,6 +208,12 @@ export const INTENTS_EN: IntentTable = {
   },
   order_physical_card: {
     open: [
+      "[Where do|Where can] [you deliver|your cards be delivered]? [I want to order an actual card|I'd like an actual card]",
+      "[I want|I'd like] to order an actual [physical |]card; [is there a charge|how much does it cost]?",
+      '[Is there a charge|How much does it cost] to [receive|get] a physical card?',
+      '[Can I receive|How do I receive] a physical card [from you|in the post]?',
+      '[Can you send|Do you deliver] [a|the] [physical |]card [anywhere|to any country|to {country}]? [Where do you deliver|Which countries]?',
+      '[Where|Which countries] [do you deliver|can you send] [physical |]cards [to|]?',
       'How [do I|can I] order a [physical|real|plastic] card?',
       "[I want|I'd like|I would like] [a physical card|an actual card|a real card|a plastic card][ please|]",
       '[Can I|How can I] get a physical card [as well as|in addition to|instead of] my virtual one?',
@@ -194,6 +233,9 @@ export const INTENTS_EN: IntentTable = {
   },
   getting_spare_card: {
     open: [
+      "[I'd like|I would like] [an extra|another|a spare] card [for my account|please]",
+      '[Is it possible|Can you] [to give me|give me] [another|an additional|a second] card?',
+      '[Can I|How do I] receive [an extra|a spare|a second] card [for my {family}|for my account]?',
       '[Do you charge|Is there a charge|Is it free] for sending out [more|additional|extra] cards?',
       '[Where do I|How can I] order [additional|extra|more] cards[ for my account|]?',
       '[I need|I want] more [physical |]cards [than I have now|for my account]',
@@ -218,6 +260,9 @@ export const INTENTS_EN: IntentTable = {
   },
   getting_virtual_card: {
     open: [
+      '[When will I receive|Can I receive] [a|my] virtual card?',
+      "[Is there a way|What's the way] to get a virtual card[ quickly|]?",
+      "[I haven't received|I didn't get] my virtual card [yet|] [, how do I get one|, where is it|]",
       'How [do I|can I] get a virtual card?',
       '[Can I|Could I] [have|get|order] a virtual card[ please|]?',
       '[Where do I|Where can I] [order|find|get] [a|my] virtual card[ in the app|]?',
@@ -237,6 +282,7 @@ export const INTENTS_EN: IntentTable = {
   },
   get_disposable_virtual_card: {
     open: [
+      '[Can you tell me|Tell me] [about|more about] [disposable virtual cards|the disposable cards]; [how do I get one|what are they]?',
       'How [do I|can I] get a disposable virtual card?',
       '[Can I|Could I] [get|have|create] a disposable [virtual |]card?',
       "[What are|What's a] disposable virtual card[s|] and how do I get one?",
@@ -273,6 +319,11 @@ export const INTENTS_EN: IntentTable = {
   },
   virtual_card_not_working: {
     open: [
+      "[My|The] virtual card [isn't working|doesn't work|won't work|keeps getting declined][ online| for online shopping|]",
+      '[Why is|Why does] my virtual card [not working|not work|get rejected][ on {merchant}| online|]?',
+      "[I can't|I'm unable to] [pay|buy anything|make a purchase] [with|using] my virtual card",
+      '[The payment with my virtual card|My virtual card payment] [was refused|failed|got declined]',
+      '[virtual card not working|virtual card declined|my virtual card wont work]',
       "My virtual card [isn't working|is not working|doesn't work|won't work]",
       "[Why won't|Why doesn't] my virtual card work[ online|]?",
       "[I can't|I cannot] [pay|make purchases|buy anything] with my virtual card",
@@ -291,6 +342,10 @@ export const INTENTS_EN: IntentTable = {
   },
   change_pin: {
     open: [
+      '[Can I change|Can I get a new] PIN [number|] [at any bank|in another country|on vacation in {country}]?',
+      "[I want to|I'd like to] change [the PIN number|my PIN number] [I was given|on my card]; [can I do it at an ATM|where do I go]?",
+      '[Am I able to|Will I be able to] [change|set] my PIN [at an ATM|in the app|myself]?',
+      "[I'd like to pick|Let me pick] a new PIN [for my card|]",
       'How [do I|can I] change my PIN?',
       "[I want|I'd like|I need] to change my [card |]PIN[ please|]",
       '[Can I|Is it possible to] change my PIN [in the app|at a cash machine|at an ATM|without going to a bank|online]?',
@@ -310,6 +365,7 @@ export const INTENTS_EN: IntentTable = {
   },
   visa_or_mastercard: {
     open: [
+      "[I'd like|I would like] [to know|to use] [a Visa|a Mastercard]; which [card do you use|one will I get]?",
       '[Is|Will] my card [be |]a Visa or a Mastercard?',
       '[Do you offer|Do you issue] Visa or Mastercard?',
       '[Can I|Is it possible to] [get|have|choose] a [Visa|Mastercard] [instead|card]?',
@@ -328,6 +384,16 @@ export const INTENTS_EN: IntentTable = {
   // card_payments
   declined_card_payment: {
     open: [
+      "[My card is not working|My card doesn't work] [at stores|in shops|at the till]; [every payment|the payment] [gets declined|is declined]",
+      "[I couldn't|I could not] [pay|get my card to pay] [at a shop|at {merchant}]; [the payment was declined|it said declined]",
+      '[My new card|My card] [was declined|got declined] [several times|{n_times}|a few times] [today|when I tried to pay|in shops]',
+      "[I tried to use|I've tried to use] my card [several times|many times] but [the payment isn't going through|it keeps declining]",
+      '[My card|My payment|The card payment] [was|got] declined [at|in] [a shop|the supermarket|a restaurant|{merchant}][, why|]',
+      '[Why was|Why did] my card [payment |][declined|get declined|rejected] [at|by] [{merchant}|the store|the restaurant]?',
+      "[The shop|The cashier|The waiter] said my card was declined[. What's wrong?|, why?|]",
+      '[My card keeps getting declined|My payments keep getting declined|I keep getting declined] [when I pay|in shops|online]',
+      '[I tried to pay|I paid] [with my card|by card] [but it was declined|and it got declined][ even though I have money|]',
+      'card [payment |]declined [at the shop|today|again][ why|]',
       "[Why didn't|Why did] my [card |]payment [go through|work|clear|not go through]?",
       '[My|The] [card |]payment was [rejected|not accepted|not successful][, do you know why|]',
       "[Is there a reason|What's the reason] [that |]my [card |]payment [didn't go through|was not accepted]?",
@@ -355,6 +421,12 @@ export const INTENTS_EN: IntentTable = {
   },
   pending_card_payment: {
     open: [
+      "[My|A] [card |]payment [has been|is] stuck in pending [for days|for {wait}]; [why won't it process|when will it process]?",
+      "[Why is|Why's] my payment [in pending status|still in pending]? [It's a card payment|I paid with my card]",
+      "[A card payment I made|My payment] [a while ago|yesterday] [still hasn't gone through|isn't complete yet]; [what's going on|how much time does it take]?",
+      "[Why is|Why's] [my|the] [card payment|purchase] [still pending|not through yet]? [It's been a while|I made it {ago}]",
+      '[Why does|Why is] [my|a] card payment [still |]show[ing|] as pending?',
+      '[A|The] [card |]payment [shows|is showing] [pending|as pending] [in my account|in the app]; [what does that mean|when will it clear]?',
       "[Why is|Why's] [my|a] card payment [still |]pending?",
       "[There's|There is|I have] a pending [card |]payment [on my account|in my app|from {merchant}]",
       'My payment [to|at] {merchant} is [still |]showing as pending[ since {ago}|]',
@@ -375,6 +447,12 @@ export const INTENTS_EN: IntentTable = {
   },
   'reverted_card_payment?': {
     open: [
+      "[I have an issue|There's a problem] with a purchase: [the payment was reverted|it was cancelled and the money came back] [two days later|after two days]",
+      '[I purchased something online|I bought something online] [weeks ago|{ago}] and [the payment came back|the money was returned] to my account; [I think|was] it [cancelled|reverted]?',
+      '[My payment|A card payment] [went out|came out] and then [returned|came back] [to my account|]; what happened?',
+      "[The seller|The merchant|The shop] [says|told me] my [card |]payment [was cancelled|was reverted|came back|didn't come through]",
+      '[My|A] [card |]purchase [was reverted|got reversed|was cancelled] and [the money came back|the money went back]; why?',
+      "[I contacted the seller|I talked to the merchant] and they said [the payment didn't go through|the payment was reverted]",
       '[My|A] card payment [was reverted|got reverted|has been reverted][ by the app|]',
       '[Why was|Why did] my [card |]payment [get |]reverted?',
       '[I made|I paid] a payment [to {merchant}|] and it was [reverted|cancelled|sent back][, why|]?',
@@ -407,6 +485,7 @@ export const INTENTS_EN: IntentTable = {
   },
   contactless_not_working: {
     open: [
+      "[My new card's|The new card's] contactless [doesn't work|isn't working][ yet|]",
       "[Contactless|The contactless] [isn't working|is not working|doesn't work|stopped working] [on my card|]",
       "[My|I can't make] contactless payments [don't work|]",
       "[Why doesn't|Why won't] contactless [work|go through] [with my card|]?",
@@ -426,6 +505,8 @@ export const INTENTS_EN: IntentTable = {
   // cash_withdrawals
   pending_cash_withdrawal: {
     open: [
+      "[My|The] cash withdrawal [says|still says] [in progress|pending]; [I didn't receive the money|the ATM didn't give me anything]",
+      '[I made|I tried] a withdrawal [at an ATM|{ago}] and the transaction [shows up|is showing] as pending[, but I got the cash|, though it was declined|]',
       "[Why is|Why's] my cash withdrawal [still |]pending?",
       '[My|A] cash withdrawal [is still|is|has been] [pending|showing as pending][ since {ago}|]',
       "[I took out|I withdrew] [cash|money|{cash_asked}] [at an ATM|from a cash machine] {ago} and it's [still |]pending",
@@ -444,6 +525,12 @@ export const INTENTS_EN: IntentTable = {
   },
   declined_cash_withdrawal: {
     open: [
+      "[My card won't work|My card doesn't work] at [an ATM|the ATM] [for withdrawals|when I try to withdraw]",
+      "[Withdrawals worked fine|Cash withdrawals were working] [until today|before], but [this morning|now] [it got declined|they're declined]; [can you check my card|please check]",
+      "[The ATM|The cash machine] [wouldn't let me|didn't let me] [withdraw|take out] [cash|money]; [my card|it] [isn't working|won't work] [for withdrawals|at ATMs]",
+      "[My card won't work|My card didn't work] [at|in] the ATM [when I tried to get cash|today]; [can you check|why]?",
+      "[I wasn't able to|I was not able to] [withdraw|take out] [cash|money] [at|from] [the ATM|{atm_place}]; it [was declined|said declined]",
+      "[My|The] [cash |]withdrawal [wasn't|was not] [allowed|approved|accepted] [at the ATM|]",
       '[Why was I declined|Why did I get declined] when [trying to get cash|I tried to withdraw cash]?',
       "[Why won't|Why doesn't] the ATM give me [cash|my money]?",
       "[I could not|I couldn't] get [money|cash] [from|at] [an|the] ATM[ today|]",
@@ -469,6 +556,9 @@ export const INTENTS_EN: IntentTable = {
   },
   wrong_amount_of_cash_received: {
     open: [
+      "[The ATM gave me|I got] a different amount [than I requested|from what I asked for] [today|]; [the app is showing|it's showing] the full amount",
+      '[I requested|I asked for] {cash_asked} [at the ATM|today] but [got|received] [a different amount|less]',
+      "[I tried to|I tried to] [take out|withdraw] {cash_asked} but [didn't get the right amount|the amount wasn't right]",
       '[I got|I received] less cash than [I asked for|what I specified|I requested] [at the ATM|from the machine]',
       '[Why did|Why did] the ATM give me less [money|cash] than [I requested|what I asked for]?',
       '[My cash withdrawal was short|The withdrawal was short][ by {cash_got}|]',
@@ -494,6 +584,7 @@ export const INTENTS_EN: IntentTable = {
   },
   atm_support: {
     open: [
+      '[Where are|Can you tell me] the [closest|nearest] ATM [locations|machines] [that take your card|I can use]?',
       'Where can I [withdraw money|take out cash|get cash][ with my card|]?',
       '[How do I|Can I] withdraw [money|cash] [with this card|from an ATM]?',
       '[Where is|Where can I find] [a|an] ATM that accepts [Mastercard|Visa|my card]?',
@@ -537,6 +628,9 @@ export const INTENTS_EN: IntentTable = {
   // transfers
   cancel_transfer: {
     open: [
+      '[Can I cancel|Please cancel] a transaction [I made yesterday|I just made|for my rent]; [it was a mistake|I sent it to the wrong person]',
+      '[How do I|Can I] cancel [a recent|my last] transaction [in the app|before tomorrow]?',
+      '[I need to|This transfer needs to] be cancelled[, I sent it to the wrong account|; I made a mistake|]',
       '[How do I|Can I|I need to] cancel a transfer[ I just made| I made {ago}|]?',
       "[I want to|I'd like to|Please] cancel [my|the|a] transfer[ I just sent|]",
       '[I sent money|I made a transfer] to the wrong [account|person] [, can I cancel it|, please cancel it|]',
@@ -555,6 +649,22 @@ export const INTENTS_EN: IntentTable = {
   },
   transfer_not_received_by_recipient: {
     open: [
+      "[I sent money to a friend|My friend] [who needs it urgently|needs the money fast] [but it hasn't gone through|and it's not there]; [how long will it take to get to her|when will she get it]?",
+      "[The person I sent money to|The recipient] [still hasn't got it|has not received it] [within|after] [a day|the usual time]; I [definitely|already] [sent it to the right account|checked the details]",
+      "[My landlord|The landlord] [hasn't got|says he hasn't received|never got] [my rent|the rent I transferred]; [what's going on|where has it gone]?",
+      "[I've sent|I've transferred] [money|my rent] to [another country|{country}] [already|{ago}] and [it still isn't through|it hasn't gone through]; [the account number is right|the number is correct]",
+      "[What's going on with|What happened to] [my transfer|the money] I [sent|paid] [a few days ago|{ago}]? [The recipient hasn't got it|It hasn't gone through to them]",
+      "[The transaction|My transaction] [to {person}|to a friend|] [isn't done|hasn't completed|still hasn't reached them][ yet|]; when will it be done?",
+      "[I made a transaction|I sent a transaction] to [my friend|{person}] but [they haven't received it|it hasn't arrived on their side]",
+      '[How long|When] will it take for [my friend|the recipient|{person}] to receive [the transaction|my transfer]?',
+      "[I sent money to|I transferred money to] [a friend|my friend|my sister|{person}] [but|and] [they say|she says|he says] [it hasn't arrived|they haven't got it|nothing came in]",
+      "[My friend|The person I paid|The seller] [still hasn't|hasn't] [received|got] [the money|my transfer|the payment] [I sent|I made] {ago}",
+      "[The recipient|The seller|My landlord] [says|is saying] [the money isn't there|they haven't received anything|the transfer never came]",
+      '[When will|How long until] [my friend|the recipient|{person}] [get|receives|gets] the money I [sent|transferred]?',
+      "[I transferred|I sent] [money|{amount}] to [a friend who needs it urgently|someone who needs it today] and [it hasn't reached them|they still don't have it]",
+      "[The transfer I made|My transfer] [hasn't reached|didn't reach|isn't in] [the other person's account|their account|the recipient's account]",
+      "[Did my transfer|Has my transfer] [reach|reached] [the recipient|{person}|my friend]? [They say no|They can't see it]",
+      '[i sent|sent] money to [my friend|someone] [and|but] [they never got it|it didnt arrive] [yet|]',
       "[I sent money to|I paid] {person} [hours|a couple of days|a day] ago and [it's not there|they still haven't got it]",
       "[Where did|Where's] [the money transfer|my transfer to {person}] go?",
       "[The|My] [retailer|supplier|landlord] [hasn't received|says they didn't receive] [my|the] transfer",
@@ -579,6 +689,12 @@ export const INTENTS_EN: IntentTable = {
   },
   declined_transfer: {
     open: [
+      "[My transfer was rejected|The transfer got rejected]; [why|what's the reason]? [The details are correct|I checked everything]",
+      '[Why does my transfer keep being declined|Why are my transfers being declined] [every time|again]?',
+      '[I tried to buy something online|I wanted to buy something online] [yesterday|today] and [my transfer|the payment] [was declined|got declined] [the same way|again]',
+      '[My transfer keeps getting declined|I keep getting declined when I transfer] [today|since yesterday]; I checked [my details|everything]',
+      '[I keep getting|Why am I getting] [a|the] [declined|transfer declined] message [when I send money|for my transfers]?',
+      '[Please check|Can you look at] [my|the] details, my transfer [keeps getting declined|was declined]',
       '[My|The] transfer was declined',
       '[Why was|Why did] my transfer [declined|get declined|rejected]?',
       '[You|The app] [keep|keeps] declining my transfers',
@@ -597,6 +713,22 @@ export const INTENTS_EN: IntentTable = {
   },
   pending_transfer: {
     open: [
+      "[I'm waiting for|Still waiting for] [a|my] money transfer to [show|clear|go through]; [why is it taking so long|it still says pending]",
+      '[Why is my transfer taking so long|What is taking so long with my transfer]? It [still says pending|shows pending] [after|for] {wait}',
+      '[How much time does|How long does] the pending [time|stage] [of a transfer|] take? [I bought something from a seller in another country|I paid a seller abroad]',
+      "[I sent money to a seller|I paid a seller] in the EU [{ago}|last week] and it's [still pending|not through yet]; [is the account number correct|how much time will it take]?",
+      "[My transfer isn't complete yet|The transfer hasn't gone through yet]; it's pending, [and the details are correct|though everything is correct]",
+      '[Why are|Why do] [my|your] transfers [always |]stay pending [so long|for days]?',
+      '[How long do|Do all] transfers [stay pending|sit in pending] [before they complete|for this long]?',
+      "[My|The] transfer [has been|is still|is stuck] [pending|in pending|on pending] [for days|for {wait}|since {ago}]; [is that normal|when will it clear|what's going on]?",
+      '[How long does|How long will] [the pending status|a pending transfer|the pending period] [last|take|stay]?',
+      "[I'm still waiting for|Still waiting on] [my transaction|the transfer|my payment] to [complete|be completed|finish|go through]",
+      "[Why is|Why's] [the|my] transfer [to {person}|to my friend|] [stuck|still pending|not completed yet]?",
+      '[The app|My account] [says|shows] [the transfer is pending|pending] [and nothing|but nothing] [has happened|is moving]',
+      '[When will|When does] [my|the] pending transfer [finally |]go through?',
+      "[My transfer went through|I sent the transfer] but it's [caught|stuck] in pending",
+      'transfer [pending|pending for ages|stuck pending][ still| again|]',
+      "[Is something wrong|Is there a problem] with my transfer? It [still says pending|hasn't left pending]",
       '[How much longer|How long] [will my transfer|does my transfer] [stay pending|be pending|take to stop pending]?',
       "[I'm still waiting|I'm waiting] for [a|my] [money |]transfer to [go through|complete]; it's [still |]pending",
       "[I transferred|I sent] money [abroad|to another country|to {country}] [days ago|{ago}] and it's still pending",
@@ -620,6 +752,23 @@ export const INTENTS_EN: IntentTable = {
   },
   transfer_timing: {
     open: [
+      "[How long until|When will] [a transfer|the transfer] [is reflected|shows] [in my account|on my balance]? [It's from the US|It's coming from abroad]",
+      "[Something|What] [is taking so long|takes so long] [with|on] [a transfer|transfers] from [the US|{country}]? [What's the estimated time|When can I expect it]?",
+      "[What's the estimated|Is there an estimated] time for [a transfer|money] to reach [my account|the other account]? [It's urgent|I need it quickly]",
+      '[How long do I have to wait|How long should I wait] for [money|a transfer] to reach [the other account|my account|the recipient]?',
+      '[I need to send something urgently|I need to transfer money urgently]; [how long until it reaches the account|how long will I have to wait]?',
+      "[How long do|How long does it take for] transfers [from|to] [Europe|China|the US|{country}] [to arrive|take]? [I'm waiting for one|I've been waiting {wait}]",
+      "[I'm waiting for|Waiting on] a transfer [from|to] [Europe|China|{country}]; how long [should it take|do they usually take]?",
+      'How long [do|does] [transfers|a bank transfer|an international transfer|a SEPA transfer] [usually |normally |]take [to arrive|to go through|to clear|to be completed]?',
+      '[How many days|How much time] [until|before] [money I send|a transfer] [reaches|gets to] [the recipient|the other bank|another country]?',
+      '[If I send|If I transfer] money [to {country}|to a friend|abroad|to the US] [today|now], when will [it arrive|they get it]?',
+      "[What's|What is] the [usual|normal|typical|average] [processing time|transfer time|time frame] for [transfers|bank transfers|payments to another bank]?",
+      '[Do|Does] [transfers|a transfer] to [{country}|Europe|the UK|another bank] take [longer|more time] than [domestic ones|local ones]?',
+      '[when will|when does] [a|the] transfer [clear|post|land][ usually|]',
+      "[I need to know|Tell me] how [long|fast] [a|the] transfer [takes|will take] [before I send it|so I can plan|because it's urgent]",
+      '[Are|Is] [transfers|a bank transfer] [processed|done] on [weekends|the same day|holidays]?',
+      '[How quickly|How soon] [does money|will money] [show up|arrive] [in the other account|with the recipient] after I [send|transfer] it?',
+      "[What's the cut-off time|Is there a cut-off time] for [same-day transfers|a transfer to arrive today]?",
       'How long [does it take|will it take] for [a transfer|money I send|the money] to [arrive|go through|reach the other account]?',
       'How [many days|long] does a transfer [from|to] [{country}|Europe|the US|China] take?',
       '[When will|How soon will] [the|my] transfer [arrive|get there|be received]?',
@@ -638,6 +787,11 @@ export const INTENTS_EN: IntentTable = {
   },
   beneficiary_not_allowed: {
     open: [
+      "[I keep getting|I'm getting] [an error|error messages] [saying|that] [the|my] transfer [isn't possible|is not possible] [to this account|to this beneficiary][; it worked before|]",
+      "[It won't let me|The app won't let me] send money to [this account|my new beneficiary]; [is that possible at all|is something wrong]?",
+      "[My|A] transfer to [an account|a beneficiary] [wasn't allowed|was not possible]; [let me know why|what's the reason]?",
+      "[I'm transferring|I've been transferring] money to [this person|them] [before|for months] but now [it won't go through|it's being blocked|the beneficiary is refused]",
+      "[Why is|Why's] my transfer [to a new beneficiary|to this account] [being refused|not going through]?",
       "[Why didn't|Why won't] my account allow a transfer to [this|that|another] account?",
       'A transfer to [an|this] account was [denied|not allowed|not approved]',
       '[Why would a transfer|Why is a transfer] to [an|this] account not [be |]allowed?',
@@ -663,6 +817,17 @@ export const INTENTS_EN: IntentTable = {
   },
   failed_transfer: {
     open: [
+      '[I got|There was] a message that my transfer failed[; please check|, what happened|]',
+      '[The|My] transfer to [an account|{person}] [failed|bounced][ and the money came back|]',
+      "[The transfer|My transfer] for [my mortgage|the deposit on my flat|my rent] [failed|couldn't complete|didn't complete]; [is your system down|is there a problem with the system]?",
+      "[I'm trying to|I've been trying to] make a [standard|normal] [payment|transfer] and it [won't complete|keeps failing]; [what's the problem|can you tell me why]?",
+      "[What's the reason|What is the reason] [my|the] transfer [failed|was rejected|didn't go through]?",
+      '[I tried to make|I tried making] a transfer but it [got rejected|was rejected|failed][ {n_times}|]',
+      "[My|The] transfer [failed|didn't go through|was unsuccessful] [and I don't know why|again|{n_times}]",
+      '[Why did|Why would] [my|a] transfer [fail|not go through]?',
+      "[I tried to|I wanted to] [send|transfer] money [to my mum|to {person}|to my family] [but it failed|and it didn't work]",
+      "[The|My] transfer [wasn't successful|didn't complete|bounced back][, why|]",
+      '[I made a transfer|I sent money] and [it says failed|it shows failed|it failed]; [is the money back|where is the money]?',
       "[My|The] transfer [failed|didn't work|did not go through]",
       '[Why did|Why does] my transfer [fail|keep failing]?',
       "[My transfers keep failing|The transfer keeps failing], [{n_times} now|what's going on]",
@@ -681,6 +846,9 @@ export const INTENTS_EN: IntentTable = {
   },
   transfer_into_account: {
     open: [
+      '[How do I|Can I] transfer funds [between my accounts|from my other accounts] [into this one|to top up]?',
+      '[How do I|Can I] top up [by transferring|by a transfer|with a transfer] from [my bank|another bank|my other account]?',
+      "[I'm transferring|I want to be transferring] money from [my other bank|another account] [into this one|to top up]; how does it work?",
       'How [do I|can I] transfer money into my account[ from another bank|]?',
       '[How do I|Can I] [move|send] money [from my other bank|from another account] [to|into] this account?',
       "[What's the process|What are the steps] to transfer money into my account?",
@@ -699,6 +867,10 @@ export const INTENTS_EN: IntentTable = {
   },
   receiving_money: {
     open: [
+      '[Can I receive|Can someone send me] [money|a transfer] in GBP?',
+      '[Can money be sent|Can I get money sent] directly to my account [from abroad|from {country}|by my employer]?',
+      '[Can I|Is it possible to] receive [a transfer|money] in [GBP|pounds|dollars|euros]?',
+      "[I'd like to|I want to] receive [a transfer|money] from [abroad|{country}|my family]; what details [do they need|should I give]?",
       'How [do I|can I] receive money [from {person}|from abroad|into my account]?',
       '[Can|Could] {person} send me money[ to this account|]?',
       '[Can I|How do I] get my salary [paid into|sent to] [this account|my account here]?',
@@ -717,6 +889,22 @@ export const INTENTS_EN: IntentTable = {
   },
   balance_not_updated_after_bank_transfer: {
     open: [
+      "[I transferred|I sent] money from my UK [account|bank] [to this one|into my account] [and|but] [I don't see it|it isn't showing][ yet|]",
+      "[I can't see|I don't see] [the transfer|the money] from [my UK account|the UK] [in my balance|here] [after several hours|after a few hours|yet]",
+      "[I was wondering|I'm wondering] why [an international|a] transfer [to my account|from my other bank] [isn't here|hasn't arrived] after [two days|a couple of hours|a couple of days]",
+      "[I checked everything|Everything is correct] but [the money|some money] I transferred [in|to my account] [two hours|a couple of days] ago [isn't showing|still isn't here]",
+      "[Do|Does] [international|foreign] transfers [take longer|normally take longer] to [reach|show in] my account? [I sent money from {country} {ago}|Mine from {country} isn't here yet]",
+      '[How long does it normally take|How much time does it take] for [a transfer|money] [from|sent from] [{country}|France|abroad] to [appear|show] in my account?',
+      "[I did everything right|Everything was entered correctly] but the transfer [to my account|I made to myself] [still isn't showing|hasn't come in]",
+      "[Is it possible|Could it be] that [a transfer|the transfer] into my account [takes|is taking] [this long|more time]? [It's been {wait}|Still nothing]",
+      "[I transferred money|I made a transfer|I sent money] [from my other bank|from my {home_country} account|from my UK account] [and it's not|but it's not] [in my account|showing up|here] [yet|]",
+      "[The money I transferred|The transfer I made] [into|to] my account [hasn't arrived|isn't showing|is not there][ yet|]",
+      "[My balance hasn't|My account hasn't] [updated|changed] [since|after] I [transferred money in|received a transfer|moved money from my other bank]",
+      '[How long does it take|How long before] [money|a transfer] [from another bank|from abroad|from {country}] [reaches|shows up in|appears in] my account?',
+      "[I can't see|I don't see] the [transfer|money] [I made from|I sent from] [my other account|another bank|{home_country}] [in my balance|in the app]",
+      "[Why hasn't|Why has] [the|my] [incoming|bank] transfer [not |]shown up in my account[ yet|]?",
+      "[Money I sent to myself|My own transfer] [hasn't|still hasn't] [landed|come through|appeared] in this account",
+      '[transfer not in my account|transfer not showing on balance|balance not updated][ yet|]',
       "[My|The] transfer [isn't there|isn't showing|hasn't appeared] [in my account|in my balance|yet]",
       "[Why is|Why isn't] [my transfer|the transfer to my account] [not showing|showing] [in my balance|]?",
       "I did a transfer to my [own |]account [but it hasn't shown up|and the balance didn't update]",
@@ -744,6 +932,8 @@ export const INTENTS_EN: IntentTable = {
   // top_ups
   automatic_top_up: {
     open: [
+      '[Can I use|Is there] [an automatic top-up feature|auto top up] [to add funds|so my funds never run out]?',
+      "[Can I set up|Is there] an automatic top up [while I'm traveling|for when I'm travelling|so I don't run out abroad]?",
       '[How do I|Can I] set up [an |]auto[ |-]top[ |-]up?',
       '[Do you offer|Do you have|Is there] [an |]auto[ |-]top[ |-]up[ option|]?',
       "[Where do I find|Where's|Where is] the auto top[ |-]up [option|setting][ in the app|]?",
@@ -762,6 +952,12 @@ export const INTENTS_EN: IntentTable = {
   },
   pending_top_up: {
     open: [
+      "[My top-up|The top up] [didn't go through instantly|isn't instant] [like it usually does|this time]; [it's pending|it's still pending]",
+      "[My top up|The top-up] [hasn't completed|has not completed yet] [and shows pending|, still pending]",
+      "[How long does|How much time does] [a|my] top[-| ]up take [to stop being pending|to come through]? [I'm waiting|I've been waiting {wait}]",
+      "[Should my top-up|Shouldn't my top up] [be done|be in] by now? [It's still pending|I'm still waiting]",
+      "[Why isn't|Why hasn't] my top[-| ]up [gone through|showing|complete] yet? It [says pending|is pending]",
+      "[My top-up|The top up] isn't [complete|showing] [yet|]; [it's pending|it still says pending]",
       "[Why is|Why's] my top[ |-]up [still |]pending?",
       '[My|The] top[ |-]up [is still|has been|is] pending[ for {hours}|]',
       "[I topped up|I added money] {hours} ago and it's still pending",
@@ -780,6 +976,8 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_limits: {
     open: [
+      '[Can you tell me|Is there any] [limit|maximum] on how much I can top up?',
+      "[What's the most|What is the most] I can top up [at once|in a day|per month]?",
       "[Is there a|What's the|What is the] [limit|maximum] [for|on] top[ |-]ups?",
       'How much can I top up [at once|per day|in a month|at a time]?',
       '[What are|Are there] [the |]top[ |-]up limits?',
@@ -798,6 +996,10 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_reverted: {
     open: [
+      "[I topped up|I added money] but [now it's gone|the money is gone now] [from my balance|from the account]; [what happened|was it reverted]?",
+      "[The top-up I made|My top-up] [was reverted|got reverted|was returned to my card]; [what's the reason|please explain]",
+      "[I saw|I could see] my top[-| ]up [go through|went through] [and then|but then] [it was reversed|it disappeared|it was taken back]; [can you explain|what's the problem]?",
+      "[My top-up went through|The top up seemed to work] but [the system reversed it|it was returned]; [why|what's wrong]?",
       '[I thought you accepted|I thought you offered] crypto top[ |-]ups? [The money|My money] [was returned|disappeared]',
       '[The money I added|My top-up money] was [returned|sent back|reversed][, why|]',
       "[I got a cancellation error|My top-up was cancelled] [when I was topping up|after I topped up][, I didn't cancel it|]",
@@ -821,6 +1023,19 @@ export const INTENTS_EN: IntentTable = {
   },
   topping_up_by_card: {
     open: [
+      '[I want to|Can I] [use|add] [a payment card|a card] [from my wallet|I have] to top up my account; [how|how do I do that]?',
+      "[I topped up|I tried to top up] [by card|with a card] and [the money came off my card|it was taken off my card] but [it's not in my account|I can't see it]",
+      "[I topped up with my card|I used my card to top up] and the money [disappeared|isn't in my balance]",
+      '[Can I|How do I] [transfer|move] money [in|into my account] [from my card|using my debit card] [as a top up|instead of a bank transfer]?',
+      '[How do I|Can I|How can I] top up [my account |][with|using|from] [my|a] [debit|credit|bank|other] card?',
+      "[I want to|I'd like to|I'm trying to] [add money|top up|load money] [with|using] my [debit card|credit card|card from another bank]",
+      '[Can I use|Is it possible to use] [a card from another bank|my {ext_card}|my credit card] to top up?',
+      '[Where do I|How do I] [enter|add] my [card|debit card] [details|] to top up[ in the app|]?',
+      'top up [by|with] card[ how| please|]',
+      "[I tried to|I just] topped up [with|using] my card [but the money isn't there|and the balance didn't change|but I can't see it]",
+      '[Is card top up|Is topping up by card] [instant|available|possible][ for me|]?',
+      "[What's the|Is there a] [limit|minimum] [when|for] topping up [by|with a] card?",
+      "[The top up with my card|My card top up] [went through on my card|was taken from my other card] but [my balance is the same|it's not in my account]",
       '[Can|Will] [my friends|other people|{person}] [be able to |]top up my account?',
       '[Am I the only one|Is it only me] who can top up my account?',
       "[What's the process|How does it work] [for|when] topping up [my account|my card] [with a card|by card|]?",
@@ -846,6 +1061,7 @@ export const INTENTS_EN: IntentTable = {
   },
   verify_top_up: {
     open: [
+      '[Why does my top up need to be verified|Why must the top-up be verified]?',
       '[How do I|How can I] verify my top[ |-]up[ card|]?',
       "[Where is|Where do I find|I can't find] the [verification code|code] for my top[ |-]up",
       '[Why do I need to|Why does] [verify|the] top[ |-]up [need|require] verification?',
@@ -863,6 +1079,9 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_by_cash_or_cheque: {
     open: [
+      '[Where can I|How can I] deposit [a check|a cheque|cash] [to top up|into my account]?',
+      '[What are the steps|How do I go about] [depositing cash|depositing a cheque] to top up?',
+      "[I can't find|Where do I find] the option to top up [with cash|by cash deposit|with a cheque]",
       '[Can I|How do I|How can I] top up [with|using] [cash|a cheque|a check]?',
       '[Where can I|Where do I] [go to |]top up [with cash|using cash|with a cheque]?',
       '[Can I|Is it possible to] [deposit|pay in] [cash|a cheque] [to top up|into my account]?',
@@ -879,6 +1098,18 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_failed: {
     open: [
+      '[My top up keeps failing|The top-up keeps failing]; [could you check|could you look into] it?',
+      "[I'm getting|I keep getting] [an error|a failure] [when|every time] I [top up|add money][; any idea why|]",
+      "[I've been trying to|I'm trying to] top up with my credit card [for a couple of days|for days] and it [fails|won't work]; [can you resolve this|what's going on]?",
+      "[Top-ups worked|My top ups worked] [before|a couple of days ago] but now [it's failing|they keep failing]; [can you tell me why|please resolve it]",
+      "[There's a problem|I have a problem] with my top[-| ]up [today|in the app]; it [failed|didn't work]",
+      "[The app|The app today] [won't let me|doesn't let me] top up; it [fails|says failed]",
+      "[My|The] top[-| ]up [failed|didn't work|was unsuccessful|keeps failing]",
+      '[Why did|Why does] my top[-| ]up [fail|keep failing|not work]?',
+      "[I tried to|I can't] top up [but|and] [it failed|it didn't go through|I got an error]",
+      '[Top up failed|Top-up failed|top up not working][ again|, why|]',
+      '[I get|I got] an error [when|while] [topping up|I try to top up|adding money]',
+      "[What went wrong with|What's wrong with] my top[-| ]up? It [failed|didn't work]",
       "My top[ |-]up [failed|didn't work|did not go through]",
       '[Why did|Why does] my top[ |-]up [fail|keep failing|get declined]?',
       "[I tried to|I can't] top up [but it failed|and it was declined|my account]",
@@ -896,6 +1127,11 @@ export const INTENTS_EN: IntentTable = {
   },
   balance_not_updated_after_cheque_or_cash_deposit: {
     open: [
+      "[I deposited|I paid in] [a check|a cheque|cash] [and|but] [I'm still not seeing|I still can't see|I don't see] the money [in my account|in my balance]",
+      "[The money from my|My] [check|cheque|cash] deposit [still isn't|isn't] [in my account|showing up][, is something wrong|]",
+      '[When will|How long until] [my cheque|the check I deposited|my cash deposit] [clear|be processed|show up]?',
+      '[My balance is wrong|The balance looks wrong] after [depositing cash|I deposited a cheque]',
+      "[I need the money|I put money] [from my cheque|into my account with a check] [but it's not there yet|and it still hasn't appeared]",
       "[I deposited|I paid in] [a cheque|cash|{amount} in cash] {ago} [but my balance hasn't updated|and it's not in my account]",
       "My [cash|cheque] deposit [isn't showing|hasn't shown up|isn't in my account][ yet|]",
       "[My balance hasn't changed|My balance is the same] after [depositing|I deposited] [a cheque|cash]",
@@ -913,6 +1149,11 @@ export const INTENTS_EN: IntentTable = {
   },
   supported_cards_and_currencies: {
     open: [
+      "[I have a|I've got a] [credit card|card] [from the US|from another country]; [do you accept it|is it accepted] [for top ups|here]?",
+      '[Which|What] [cards are accepted|cards do you take] [to add funds|for top-ups]; only [Visa|Mastercard]?',
+      "[I want to|I'd like to] [add money|top up] [into my account |]with [a card from another bank|my other card]; [which ones do you support|is it supported]?",
+      '[Which|What] [other |]payment [cards|methods] [can I use|are supported] [to add money|for payments]?',
+      '[Which|What] [credit cards|cards] [can I pay with|do you accept for top-ups|are supported]? [And which currencies|Which currency]?',
       '[Will you accept|Do you accept|Can I use] my [credit card|debit card|Amex] [to add money|for top-ups|]?',
       '[Can I|Help me] use [American Express|my Amex] to add money [to my account|to my balance]',
       '[What|Which] currenc[y|ies] can I use [to top up|to add money|for top-ups]?',
@@ -936,6 +1177,8 @@ export const INTENTS_EN: IntentTable = {
   // exchange_and_currencies
   exchange_rate: {
     open: [
+      '[How do you determine|How is] the exchange rate [decided|determined|worked out]?',
+      "[I'd like to know|I want to know] [your|the] exchange rate for [foreign|other] currencies",
       "[What|What's|What is] [your|the] exchange rate [for {fx_from} to {fx_to}|today|right now|]?",
       'How [do you calculate|does the app set|are] [your |the ]exchange rates[ calculated|]?',
       "[Where|How] can I see [the|your] [current |today's ]exchange rate[s|]?",
@@ -953,6 +1196,8 @@ export const INTENTS_EN: IntentTable = {
   },
   exchange_via_app: {
     open: [
+      '[I need to|I have to] exchange [money|currency] [in the app|now]; how do I do it?',
+      '[Can I use|How do I use] the app to exchange [into a different currency|money into another currency]?',
       '[How do I|Can I] exchange [currency|money|currencies] [in|with|using] the app?',
       '[Can I|How can I] exchange [{fx_from} to {fx_to}|{fx_from} for {fx_to}|from {fx_from} into {fx_to}][ in the app|]?',
       '[Does the app|Can the app] [allow|let me do] [currency exchanges|exchanges between currencies]?',
@@ -966,6 +1211,10 @@ export const INTENTS_EN: IntentTable = {
   },
   fiat_currency_support: {
     open: [
+      '[Can I swap|Can I convert] [my money|my funds] into [euros|{fx_to}] [with you|in my account]?',
+      '[What types of|What kinds of] currencies [are allowed|can I exchange|can I hold]?',
+      '[What currencies|Which currencies] [can I use|do you support] for [exchanges|holding money]?',
+      '[Can you tell me|Tell me] [which|what] [fiat |]currencies [are available|you allow]',
       '[Which|What] [fiat |]currencies [do you support|can I hold|can I keep money in]?',
       '[Can I|Is it possible to] hold [money in |][multiple|several|different] currencies?',
       "[Do you support|Can I have] [{fx_to}|my country's currency] [in my account|]?",
@@ -982,6 +1231,10 @@ export const INTENTS_EN: IntentTable = {
   },
   card_payment_wrong_exchange_rate: {
     open: [
+      "[I bought an item|I paid for an item] [abroad|in another currency] [on Saturday|last weekend] and the exchange rate [wasn't correct|was wrong]",
+      "[Why is|Why's] the exchange rate [on my card|for my card payment] [wrong|different from the interbank rate]?",
+      "[I made|I paid for] a [purchase|card payment] in a foreign currency and the [rate|exchange rate] [was wrong|looks wrong|wasn't right]",
+      '[The foreign|A foreign] card payment I made [got a bad rate|was converted at the wrong rate]',
       "[My|The] exchange rate [isn't correct|is wrong|seems wrong] [on|for] [something I bought|my purchase|a payment abroad]",
       '[I was charged too much|I paid too much] for [an item|something] I bought [abroad|in {country}]; the exchange rate [seems wrong|is off]',
       "[The exchange rate you used|Your exchange rate] [on|for] my purchase [is terrible|isn't the interbank rate|can't be right]",
@@ -1005,6 +1258,12 @@ export const INTENTS_EN: IntentTable = {
   },
   wrong_exchange_rate_for_cash_withdrawal: {
     open: [
+      "[The rate|The exchange rate] [for my cash withdrawal|at the ATM abroad] [wasn't right|was wrong]; [the foreign ATM|it] [gave me less|charged more]",
+      '[The exchange rate|The rate] on my [ATM withdrawal|cash withdrawal] [was incorrect|is incorrect] [while I was abroad|on holiday]; I was overcharged',
+      '[I was overcharged|I think I was overcharged] on a cash [withdrawal|transaction] abroad because the [rates|exchange rate] were incorrect',
+      "[While I was|When I was] [on holiday|in another country|abroad], I [withdrew|took out] cash and the [exchange rate|rate] [was wrong|wasn't right]",
+      "[I'm|I was] [on holiday|abroad] and [the ATM|my cash withdrawal] [used a bad rate|gave me a wrong exchange rate]; [I don't think that's right|why]?",
+      '[Can I withdraw|Can I take out] [cash|money] [in another country|abroad] without [an extra charge|a bad exchange rate]?',
       "[What is|What's] the [correct |]exchange rate for [getting cash|ATM withdrawals] abroad? Mine [was wrong|looks wrong]",
       "[When I got|I withdrew] [cash|money] [abroad|in {country}], the amount [wasn't what it should have been|was less] based on the exchange rate",
       "[I didn't receive|I didn't get] [as much|nearly as much] cash as I [expected|should have] [with|because of] the exchange rate",
@@ -1028,6 +1287,9 @@ export const INTENTS_EN: IntentTable = {
   // account_and_verification
   age_limit: {
     open: [
+      '[What are the|Are there] age requirements [for an account|to open an account|for my child]?',
+      '[Can my children|Can my kids|Are children able to] [have|open|use] an account?',
+      '[Is there|What is] [a minimum age|an age limit] [to be able to|to] [open an account|use the app]?',
       'How old [do I need to|do you have to|must you] be to [open an account|use your service|get a card]?',
       "[Is there an|What's the] age [limit|requirement|minimum] [for an account|to open an account|]?",
       '[Can|Could] {family} [open|have] an account?',
@@ -1045,6 +1307,8 @@ export const INTENTS_EN: IntentTable = {
   },
   edit_personal_details: {
     open: [
+      '[How do I|Can I] modify my [personal details|details|address]?',
+      "[I've changed|I changed] my [address|name|phone number]; [how do I update it|where do I change it in the app]?",
       'How [do I|can I] [change|update|edit] my [personal details|address|name|email|phone number]?',
       'I [moved|have moved|just moved] and need to [update|change] my address',
       '[I got married|I just got married] and need to change my [last |]name',
@@ -1063,6 +1327,9 @@ export const INTENTS_EN: IntentTable = {
   },
   why_verify_identity: {
     open: [
+      '[Do I really have to|Why should I] verify who I am? [Who needs this|What is it for]?',
+      "[Why is|Why's] verifying my identity required [for all accounts|at all]?",
+      "[Although I've|Although I have] [used the app|an account] [for a while|already], why do I need to verify my identity?",
       "[What are the reasons|What's the reason] I [have to|need to] prove my identity[ to you|]?",
       '[Can I use|Can I still use] my account [before|while] [my identity verification is finished|the identity check is pending|you verify me]?',
       "[What happens if|What if] my identity verification [hasn't finished|isn't done yet|isn't accepted yet]?",
@@ -1088,6 +1355,10 @@ export const INTENTS_EN: IntentTable = {
   },
   unable_to_verify_identity: {
     open: [
+      "[The photos I take|My ID photos] [have glare|are blurry] [and|so] [the verification fails|I can't verify][; my ID is older|]",
+      "[The app won't accept|You won't accept] [my photos|the images|my ID photos]; [they're readable|I double checked them]",
+      "[I'm in the European Economic Area|I live in the EEA] but [I can't verify my identity|the verification fails]",
+      "[Verification|The identity check] [takes|has taken] [ages|more than a few minutes] and [still fails|won't complete]; I need to open my account",
       "[I can't|I cannot|I'm unable to] prove [who I am|my identity]",
       "The app [doesn't recognise|doesn't believe|won't accept] [who I am|that I'm me|me]",
       "[I don't have|I have no] way to prove my identity",
@@ -1113,6 +1384,10 @@ export const INTENTS_EN: IntentTable = {
   },
   verify_my_identity: {
     open: [
+      '[How does|How do I do] the identity check? [What do I need|Where do I start]?',
+      '[What are|Tell me about] the identity checks[ I have to do|]',
+      '[What do you require|What do you need] [to verify my identity|for the identity check]?',
+      '[Tell me|Can you tell me] how to [verify|prove] my identity',
       'How [do I|can I] verify my identity?',
       '[What documents|Which documents|What ID] [do you need|do you accept|can I use] [for|to verify] [my identity|the identity check]?',
       '[What are the steps|How does] [the|for the] identity [check|verification] [work|]?',
@@ -1126,6 +1401,8 @@ export const INTENTS_EN: IntentTable = {
   },
   verify_source_of_funds: {
     open: [
+      '[Where is|Is there a way to find out] [the source of funds|who asks for my source of funds]? [Is that available in the app|How do I do it]?',
+      '[Where do I find|What information do I need for] [the source of funds check|proof of source of funds]?',
       '[How do I|How can I] verify [my|the] source of funds?',
       '[Why|What] do you need [proof of|to know] [my|the] source of funds[ for|]?',
       '[What documents|Which documents] [prove|do you need for] [my |]source of funds?',
@@ -1141,6 +1418,8 @@ export const INTENTS_EN: IntentTable = {
   },
   terminate_account: {
     open: [
+      "[I don't need|We don't need] your services [anymore|any more]; [close|shut down] my account [please|]",
+      '[I want to|We want to] close [my|our] [company|business|personal] account',
       '[How do I|How can I|I want to] [close|delete|terminate|cancel] my account[?|]',
       '[Please|Can you] [close|delete|deactivate] my account[ right now| please|]',
       "[I'm not happy|I'm not satisfied|I'm very dissatisfied] with [your service|the app] and want to [close|delete] my account",
@@ -1157,6 +1436,9 @@ export const INTENTS_EN: IntentTable = {
   },
   country_support: {
     open: [
+      '[Do you|Can you] [support|serve] [customers|people] [in the EU|outside the EU|in {country}]?',
+      '[Which|What] [EU |]countries [are supported|can use your cards|do you work in]?',
+      '[Is the app|Are your cards] available [in every EU country|in {country}|outside the EU]?',
       '[Which|What] countries [do you|are you] [support|operate in|available in]?',
       "[I live in|I'm in|I've moved to] {country}, [can I|am I able to] [open an account|get a card|use your service]?",
       "[Is it possible|Can I] [to get|get] a card [outside|if I don't live in] {home_country}?",
@@ -1175,6 +1457,7 @@ export const INTENTS_EN: IntentTable = {
   // security
   lost_or_stolen_card: {
     open: [
+      "[I think|I'm sure] [I lost my card|my card was stolen|someone took my card]; [please block it|what do I do]?",
       "[I lost|I've lost|I think I lost] my card",
       'My card [was stolen|has been stolen|is missing|has gone missing]',
       '[What do I do|What should I do] [if|now that] my card [was stolen|is lost]?',
@@ -1193,6 +1476,23 @@ export const INTENTS_EN: IntentTable = {
   },
   compromised_card: {
     open: [
+      "[There are transactions|I see transactions] on my account [that I didn't make|I know nothing about]; [someone has my card|I think my card was compromised]",
+      '[Someone stole|Somebody got] my credit card [number|details] and [made transactions|had a spending spree]',
+      "[Someone else|Somebody else] [may have|might have] my card [information|details]; [I don't recognize these payments|there are charges I don't recognize]",
+      '[I think someone stole|Someone may have stolen] my [card information|credit card details]',
+      '[Someone|Somebody] [used|has used] my card [details|] [and|;] [it might have been compromised|I might have been hacked]',
+      "[There are|I see|I'm seeing] [charges|payments|transactions] on my card [that I never made|I didn't make|I don't know anything about]. [Is someone using my card|Has my card been hacked|I think my card is compromised]?",
+      "[Someone|Somebody] [has got|must have] my card [details|number|info] [and is using it|because there are payments I didn't do]",
+      "[I think|I'm afraid|I suspect] [my card details were stolen|my card info was leaked|someone copied my card], [please block it|can you freeze it|what do I do now]",
+      '[How do I|Where do I|I need to] report [fraud|fraudulent activity|suspicious activity] on my [card|account]',
+      '[My card has been compromised|My card was hacked|My card details got stolen] [, I still have the physical card|but the card is still in my wallet|]',
+      '[I got a message|I received an email|I got a text] [about|saying there was] a [suspicious|strange] payment on my card, [was it you|is my card safe|is it fraud]?',
+      "[I entered my card on a|I used my card on a] [dodgy|fake|strange] website and now [there are odd payments|I'm worried someone has the details]",
+      '[Please|Can you] [freeze|block|lock] my card, [someone is|I think someone is] using [the details|it] [without my permission|online]',
+      '[what do i do if|what happens if] [someone|a stranger] [has my card number|knows my card details]',
+      "[Can you stop|How do I stop] [unauthorised|unauthorized] [payments|use] on my card? [There are payments from a city I've never been to|Someone is spending from it]",
+      "[I've been a victim of|I think I'm a victim of] [card fraud|fraud|skimming][, help|]",
+      'my card [got skimmed|was cloned] at [an ATM|a petrol station|a shop] i think',
       '[I think|I believe] [someone|somebody] [is using|has used|got] my card [details|without my permission|]',
       'My card [has been|was|might be] compromised',
       "[There are|I see] [payments|charges] I [didn't make|never made] and I think my card [details were stolen|was hacked]",
@@ -1211,6 +1511,11 @@ export const INTENTS_EN: IntentTable = {
   },
   pin_blocked: {
     open: [
+      "[I've exceeded|I went over] the number of PIN attempts; [my card is locked|it's locked]",
+      "[My PIN isn't working|My PIN got rejected] [after|because of] [incorrect tries|putting it in wrong]; [how do I restore it|how do I unlock it]?",
+      '[My PIN number|The PIN number] [is blocked|got blocked]; [can you unblock it|how do I fix my account]?',
+      '[How do I|Can you] [un|]block my [PIN|card PIN]? [I typed it wrong|I entered it wrong] {n_times}',
+      "[My PIN|The PIN] [won't let me|doesn't let me] [in|pay] any more [after wrong tries|], [it's blocked|is it blocked]?",
       'My PIN [is|got|has been] blocked',
       '[How do I|How can I] unblock my PIN?',
       "[I entered|I typed] the wrong PIN [too many times|{n_times}|three times] and [now it's blocked|it got blocked]",
@@ -1229,6 +1534,14 @@ export const INTENTS_EN: IntentTable = {
   // fees_and_charges
   card_payment_fee_charged: {
     open: [
+      "[I have a|There's a] [fee|charge] on my account [after|from] [a card payment|a purchase] [and I don't know why|, why]?",
+      '[Was I|Why was I] charged a fee [for|after] paying [with my card|by card] [at {merchant}|in a shop]?',
+      "[Why am I being charged|Why am I being charged a fee] for [paying by card|a card payment|using my card]? [I didn't know about it|Nobody told me]",
+      "[I'd like to know|I want to know] why there's a fee on my [account|card payment]",
+      '[Why was there|Why is there|I see] an additional [fee|charge] [on|for] [a card payment|my purchase|something I paid for with my card]',
+      '[I was charged|There are] [additional|extra] charges [when I paid|for paying] [by card|with my card][ at {merchant}|]',
+      "[What is|What's] this [extra|additional] [fee|charge] on [my card payment|my purchase]? I [thought|was told] card payments were free",
+      "[I paid for something|I bought something] [with my card|by card] and [got charged a fee|there's a fee on top]",
       "[I see|There's] a fee [that I think was charged|] because I paid [by|with my] card",
       '[Why did I get charged more|Why was I charged extra] for using my card[ in a shop| online|]?',
       "[My card is showing|There's] a fee from when I used it[, I thought the card was free|]",
@@ -1253,6 +1566,21 @@ export const INTENTS_EN: IntentTable = {
   },
   transfer_fee_charged: {
     open: [
+      '[The receiver|My receiver] [says they got|got] less than I sent; [now I have to send more|did you take a fee]?',
+      '[I was charged|I got charged] [a service fee|additional fees] [after|for] [paying an international seller|a transfer abroad]; [I thought transfers were free|why]?',
+      "[There's an additional|I've got an additional|Why is there an additional] fee on the transfer [I've made|I made abroad|I sent]",
+      "[The amount|The funds] [I sent|that arrived] [isn't right|was less]; [did you charge fees|were there fees] on my transfer?",
+      "[I've been sending money abroad|I pay abroad with transfers] and now [there are fees|I'm charged fees]; [why|what changed]?",
+      '[I noticed|I just noticed] a fee [on|for] [my transfer|a transfer I made][; can you explain it|, please explain|]',
+      '[Why is there|Can you explain] a [fee|charge] [on my account|in my account] [after|for] [a transfer|sending money]?',
+      '[Why was I charged|Why did I get charged|Why is there] a fee [for|on] [my|a] transfer?',
+      '[I thought|I was told] transfers were free, [so why|but] [was I charged|is there a fee][?|]',
+      '[The recipient|My friend|The person I paid] [got|received] less than I [sent|transferred]; [was there a fee|did you take a fee|where did the rest go]?',
+      "[There's a|I see a|Why is there an extra] [fee|charge] on [the|my] transfer [I made|to {person}|{ago}]",
+      '[How much|What] [did you charge|is the charge] for [my|the] [transfer|international transfer][ to {country}|]?',
+      '[I got charged|I was charged] [a fee|extra] for [sending money|a transfer|paying someone abroad]',
+      '[transfer fee|fee on my transfer|charged for transfer][ why|??|]',
+      '[I sent {amount}|I transferred {amount}] but [{person} only got|they only received] part of it',
       '[Why was I|I was|Why have I been] charged a fee for [a|my] transfer',
       "[There's|There is|I see] [a|an extra] [fee|charge] on [my|a] transfer",
       '[Do you charge|Is there a fee|How much does it cost] [for transfers|to transfer money|for transferring money]?',
@@ -1270,6 +1598,11 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_by_bank_transfer_charge: {
     open: [
+      '[Do you charge|Will you charge me] [to receive money|for a bank transfer] [when I top up|to top up]?',
+      '[How much|What] does it cost to top up [by|with a] [bank |]transfer?',
+      '[Is there a charge|Are there charges] associated with [topping up|top-ups] by bank transfer?',
+      '[Are there|Do you have] charges for [topping up by bank transfer|using a bank transfer to top up]?',
+      "[Is there a fee|What are the charges] [if I'm using|when using|for using] a bank transfer to [top up|add money]?",
       '[Is there a fee|Is there a charge|Am I charged] for [topping up|topping off|adding money] by [bank |]transfer?',
       '[How much is it|Does it cost anything|Is there a charge] to receive money [by bank transfer|into my account]?',
       '[Am I charged|Do I pay a fee] for receiving [money|a transfer|a SEPA transfer]?',
@@ -1291,6 +1624,8 @@ export const INTENTS_EN: IntentTable = {
   },
   top_up_by_card_charge: {
     open: [
+      '[Are there any|Do you take any] [fees|charges] for [adding money|topping up] [with|by] [cards|a card]?',
+      '[Why are there|Why were there] [extra |][fees|charges] [on|for] my card top[-| ]ups?',
       '[Is there a fee|Do you charge|Will I be charged] [for|to] top[ |-]up [with|by|using] [a|my] card?',
       '[How much does it cost|What does it cost] to top up [with|using] {ext_card}?',
       '[Is it free|Is it free of charge] to [top up|add money] [with|by] [a|my] [card|debit card|credit card]?',
@@ -1303,6 +1638,12 @@ export const INTENTS_EN: IntentTable = {
   },
   cash_withdrawal_charge: {
     open: [
+      '[Why was I charged extra|Why did I pay extra] [when I withdrew money|for withdrawing cash|at the ATM]?',
+      "[There's an extra charge|I got an extra fee] [for|on] [a cash withdrawal|my ATM withdrawal]; [why|what is it for]?",
+      '[Am I charged more|Do I pay more] [for using|when I use] [an ATM|the ATM] [abroad|]?',
+      '[Why was I charged|Why did I get a fee] when [I was getting|getting] cash [from an ATM|at the ATM]? [I thought it was free|I thought withdrawals were free]',
+      "[There's a fee|I got a fee] on my account after [making|I made] a [cash |]withdrawal",
+      "[Do you charge|Is there a charge] when [I withdraw|I'm withdrawing] [cash|money] [from an ATM|]?",
       '[Why was I|Why am I being|I was] charged [a fee|extra] for [withdrawing cash|a cash withdrawal|taking out cash|using the ATM]',
       "[Is there|Do you charge|What's the] [a |]fee for [cash withdrawals|withdrawing money|ATM withdrawals]?",
       "[There's|There is|I see] a fee on my [cash |ATM ]withdrawal[ from {ago}|]",
@@ -1320,6 +1661,13 @@ export const INTENTS_EN: IntentTable = {
   },
   exchange_charge: {
     open: [
+      '[Are there any|Do you give any] [discounts|lower fees] on [exchange|currency exchange] [fees|charges] [if I exchange frequently|for frequent use]?',
+      '[Do I pay|Will I pay] [any|a] fee [when I exchange|to exchange] currencies [in the app|]?',
+      "[Is there a|Do you charge a|What's the] fee for [foreign|foreign currency] [exchange|transactions|payments]?",
+      '[How much|What] do you charge [to exchange|for exchanging|for converting] [foreign currency|money into a foreign currency|{fx_from} to {fx_to}]?',
+      '[Are there|Do you have] [extra|additional|hidden] [charges|fees] [for|when] [exchanging|changing] [foreign money|currency]?',
+      '[Why was I charged|Why is there a charge] for [a foreign exchange|exchanging currency|a currency exchange]?',
+      'foreign exchange [fees|fee|charges][?|]',
       "[Is there a|What's the|Do you charge a] fee for [exchanging currency|currency exchange|exchanging money]?",
       '[How much does it cost|What does it cost] to exchange [currency|{fx_from} to {fx_to}|money]?',
       '[Why was I charged|I was charged] [a fee|extra] [for|when] [exchanging|I exchanged] [currency|money]',
@@ -1336,6 +1684,13 @@ export const INTENTS_EN: IntentTable = {
   },
   extra_charge_on_statement: {
     open: [
+      "[There's an extra charge|I see an extra charge] on my statement [that's pending|that appears|I haven't seen before]",
+      "[Why is there|What's] an extra [charge|fee] [pending|appearing] [on my account|on my statement]? I haven't [bought anything|done anything]",
+      "[I purchased something|I bought something] and [there's an extra charge|I see an extra fee] [in the app|on my statement]; [I don't know why|what is it]?",
+      "[I don't know|I don't understand] why [there's an extra charge|I was charged extra] [in the app|on my account]",
+      "[There's a|What is this] [one dollar|£1|€1|$1|small] [charge|fee|transaction] on my [statement|account]?",
+      "[Can you tell me about|Please explain] [an extra|this extra] [charge|fee] on my [account|statement]; it's [still pending|already taken]",
+      '[Why was I charged|Why did I get charged] [an extra|a small extra] [amount|dollar|pound] [for a purchase|on a transaction]?',
       "[There's|There is|I see] an extra [charge|fee|{small_fee}] on my statement",
       '[Why|How come] [was I charged|is there] an extra [{small_fee}|pound|euro|dollar] [on my statement|]?',
       "[What is|What's] [this|the] {small_fee} [charge|fee|payment] on my statement?",
@@ -1350,6 +1705,12 @@ export const INTENTS_EN: IntentTable = {
   // refunds_and_disputes
   request_refund: {
     open: [
+      "[I want to|I'd like to|I need to] cancel [a purchase|my order|an order I made] and get [my money back|a refund]",
+      "[I ordered|I purchased] something [and want to cancel it|but I'm cancelling the order]; [how do I get a refund|can I get my money back]?",
+      "[Is it possible|Can I] [to get|get] a refund for a product [I bought|I received] [that was broken|I don't want]?",
+      "[I received|I got] [a product|an item] [that's faulty|I don't want]; [give me|can I get] a refund for the transaction",
+      "[I haven't been refunded|I still haven't been refunded|I wasn't refunded] [yet |]for [an item|my order|a purchase]; [how do I request a refund|can I ask for a refund]?",
+      "[I'd like to|I want to|I need to] [get|be] refunded for [a purchase|something I bought|an order]",
       "[I want|I'd like|I need] [a refund|to get a refund|my money back] [for|on] [something I bought|an item|my purchase|a purchase at {merchant}]",
       '[How do I|How can I|Can I] [request|get|ask for] a refund[ for a purchase|]?',
       "[I bought|I ordered] [something|an item] [from {merchant}|online] [and it never arrived|but I don't want it anymore|and it's broken], [I want a refund|can I get my money back]?",
@@ -1367,6 +1728,12 @@ export const INTENTS_EN: IntentTable = {
   },
   Refund_not_showing_up: {
     open: [
+      "[I contacted the merchant|The merchant said they refunded me] but [the refund hasn't arrived|I can't see the refund]; [when will it show|where is it]?",
+      "[When will|Why can't I see] the refund for [my purchase|a return I made]? [I haven't got it|The merchant sent it]",
+      "[I requested|I've requested|I asked for] a refund [from {merchant}|{ago}|weeks ago] and [I can't see it|it's not showing|where is it]?",
+      "[Where is|Where's] the refund I requested? [I can't find it in my account|It's not on my statement]",
+      "[I'm still waiting for|I'm waiting on] a refund [from {merchant}|for a return|for an item]; [it's missing|it isn't in my account]",
+      '[My refund is missing|The refund is missing] [from my account|from my statement]',
       "[I returned|I sent back] [an item|my order] [to {merchant}|] but [I don't see the refund|the refund hasn't shown up|the money isn't back]",
       "[I was supposed to get|I should have received] a refund but [I don't see it|it isn't there]",
       "[What's the status of|Can you check] [my|the] refund [from {merchant}|for my return]? [It's not in my account|Still nothing]",
@@ -1391,6 +1758,10 @@ export const INTENTS_EN: IntentTable = {
   },
   transaction_charged_twice: {
     open: [
+      '[I was charged|You charged me] [multiple times|two times|twice] for [the same thing|one purchase]; [I want one back|please refund one]',
+      '[The same|One] transaction [is showing|shows up] [twice|two times|as duplicated] [on my account|in the app]',
+      '[I paid|I made a purchase] [at a store|at a restaurant|at {merchant}] [earlier|today] and [it was clearly charged twice|there are two transactions]',
+      '[There are|I see] duplicated transactions [from|at] [{merchant}|the restaurant|a store][; one was declined and one is pending|]',
       "[I was|I've been|I got] charged twice [for|on] [the same|one] [purchase|payment|transaction]",
       "[There's|There is|I see] a [duplicate|double] [charge|payment|transaction] [on my account|from {merchant}]",
       '[Why|How come] [was I|did I get] [double charged|charged twice][ at {merchant}|]?',
@@ -1408,6 +1779,11 @@ export const INTENTS_EN: IntentTable = {
   },
   card_payment_not_recognised: {
     open: [
+      "[There's a payment on my statement|I see a card payment on my statement] [with a name I don't know|from a strange merchant|that I didn't make myself]",
+      "[A couple of|Some|A few] [card |]payments [on my statement|in the app] [look strange|aren't mine]; [has someone got access to my card|I didn't make them myself]",
+      "[I need my money back|I want my money back]: there's a [card |]payment [I didn't make|I don't recognise]",
+      "[There is|I have] a [card |]payment [on my account|in the app] [that I don't know|that isn't mine]; [how do I get the money back|can you refund it]?",
+      "[Some|A] payment [I made|on my card] [doesn't look right|looks wrong]; I [don't remember it|never bought that]",
       "[There's|There is|I see] a [card |]payment [I don't recognise|I don't recognize|I didn't make][ on my account|]",
       "[I didn't make|I never made] [this|a] payment [to {merchant}|on my card]",
       "[What is|What's] [this|the] payment [to|at] {merchant}? [I don't recognise it|I never bought anything there]",
@@ -1425,6 +1801,12 @@ export const INTENTS_EN: IntentTable = {
   },
   cash_withdrawal_not_recognised: {
     open: [
+      "[Someone|Somebody] [took out|withdrew] money [from my account|with my card] at an ATM; [it wasn't me|I don't recognize it]",
+      "[There's money missing|Money is gone] from my account [from a cash withdrawal|because of an ATM withdrawal] I [didn't make|don't recognize]; [has my card been compromised|is my card compromised]?",
+      "[There's a cash withdrawal showing|A withdrawal is showing] [in my account|in the app] that I don't [remember|recognise|recognize]",
+      "[I don't think|I don't remember] I [took out|withdrew] this cash; [can you check|who did it]?",
+      "[There's a cash withdrawal|I see an ATM withdrawal] [I didn't make|I never made|that isn't mine]; [can't you|can you] [block it|check it]?",
+      "[More|Someone made more] [cash withdrawals|ATM withdrawals] than I made[, I don't recognise them|]",
       "[There's|There is|I see] a cash withdrawal [I didn't make|I don't recognise|that isn't mine][ on my account|]",
       "[I didn't|I never] [withdraw|take out] [this money|{cash_asked}|cash] [but|and] the app [says I did|shows a withdrawal]",
       '[Someone|Somebody] [withdrew|took out] [cash|money|{cash_asked}] from my account[ at an ATM|]',
@@ -1442,6 +1824,14 @@ export const INTENTS_EN: IntentTable = {
   },
   direct_debit_payment_not_recognised: {
     open: [
+      "[There's a|I see a] [payment|charge] [in the app|showing] [that I know I didn't make|I'm sure isn't mine]; it [looks like|is] a direct debit",
+      "[I noticed|I just noticed] [a|an old] direct debit [from months ago|from weeks ago] [I don't think is mine|I didn't set up]",
+      "[There's a debit transaction|A direct debit transaction] [showing|in my account] [that I don't recognize|I'm not sure about]; [I want my money back|who is the seller]?",
+      "[I don't recognize|I'm not sure about] a direct debit [transaction|payment] [to a seller|on my account]; [can you get the money back|what is it]?",
+      "[There's a|I see a] [direct debit|debit] [charge|payment] [I didn't set up|I don't recognise|I never agreed to]",
+      '[A large|A strange|An unknown] [direct debit|debit] [was taken|came out] of my account [a couple of days ago|{ago}]',
+      "[I found|I noticed] a direct debit [charge|payment] [on my account|on my statement] that I didn't make",
+      '[Who is|What is] this direct debit [from|to] {merchant}? I never [set it up|made it]',
       "[There's|There is|I see] a direct debit [I don't recognise|I didn't set up|I didn't authorise][ on my account|]",
       "[What is|What's] [this|the] direct debit [on|in] my [statement|account|app]?",
       "[I want to|I'd like to|How do I] dispute a direct debit[ payment|]",
@@ -1459,6 +1849,10 @@ export const INTENTS_EN: IntentTable = {
   // app_and_access
   passcode_forgotten: {
     open: [
+      "[I've forgotten|I have forgotten] my passcode; [where do I reset it|how do I get in]?",
+      "[I forgot|I can't remember] my [password|passcode][ for the app|]",
+      '[How do I|Can I] reset my [password|app password|passcode]?',
+      "[I'm locked out|I can't log in] because I [forgot|lost] my password",
       "[I forgot|I've forgotten|I can't remember] my [app |]passcode",
       '[How do I|How can I|Can I] reset my [app |]passcode?',
       "[I can't|I cannot] [log in|get into the app] [because I forgot|, I forgot] my passcode",
@@ -1475,6 +1869,8 @@ export const INTENTS_EN: IntentTable = {
   },
   lost_or_stolen_phone: {
     open: [
+      '[My phone was stolen|I lost my phone|I left my phone] [yesterday|somewhere|in a taxi]; [how do I stop|can you stop] [anyone accessing my account|someone accessing the app]?',
+      '[Someone took|Somebody has taken] my phone [with the app on it|and everything is on it]; [what do I need to do|please help]',
       "[I lost|I've lost] my {device}[ with the app on it|]",
       'My {device} [was stolen|has been stolen|got stolen][, what do I do|]',
       '[What should I do|What do I do] [if|now that] my {device} [is lost|was stolen]?',
@@ -1492,6 +1888,7 @@ export const INTENTS_EN: IntentTable = {
   },
   apple_pay_or_google_pay: {
     open: [
+      '[Can I use|Does it work with] [Apple Pay|Google Pay] [with an American Express|if I received my card]?',
       '[Can I|How do I|How can I] [add|use] my card [with|to|in] {wallet}?',
       '[Do you support|Does your card work with] [Apple Pay|Google Pay]?',
       '[How do I|Can I] top up [with|using|through] [Apple Pay|Google Pay]?',
