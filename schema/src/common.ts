@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { CATEGORY_IDS, getIntent } from './catalog/intents.ts';
+import { issueMessage } from './messages.ts';
 
 /** Languages of conversations, utterances and series descriptions. */
 export const LANGUAGES = ['en', 'es'] as const;
@@ -36,7 +37,11 @@ export type DatasetOrigin = (typeof DATASET_ORIGINS)[number];
 export function enumField<const T extends readonly string[]>(field: string, options: T) {
   return v.picklist(
     options,
-    (issue) => `${field} must be one of ${options.join(', ')}; got ${issue.received}`,
+    issueMessage('value.oneOf', (issue) => ({
+      field,
+      options: options.join(', '),
+      received: issue.received,
+    })),
   );
 }
 
@@ -47,19 +52,19 @@ export function enumField<const T extends readonly string[]>(field: string, opti
 export function objectMessage(what: string): v.ErrorMessage<v.ObjectIssue> {
   return (issue) =>
     issue.expected?.startsWith('"')
-      ? `${issue.expected.slice(1, -1)} is required`
-      : `${what} must be an object; got ${issue.received}`;
+      ? issueMessage('object.required', { field: issue.expected.slice(1, -1) })(issue)
+      : issueMessage('object.notObject', { field: what, received: issue.received })(issue);
 }
 
 /** A string that is trimmed, then required to be non-empty and at most `max` characters. */
 export function textField(field: string, max: number) {
   return v.pipe(
-    v.string(`${field} must be a string`),
+    v.string(issueMessage('value.notString', { field })),
     v.trim(),
-    v.nonEmpty(`${field} must not be empty`),
+    v.nonEmpty(issueMessage('text.empty', { field })),
     v.maxLength(
       max,
-      (issue) => `${field} must be at most ${max} characters; got ${issue.received}`,
+      issueMessage('text.tooLong', (issue) => ({ field, max, received: issue.received })),
     ),
   );
 }
@@ -77,10 +82,10 @@ export const DatasetOriginSchema = enumField('origin', DATASET_ORIGINS);
  * and any input that takes an intent.
  */
 export const IntentSchema = v.pipe(
-  v.string((issue) => `intent must be a string; got ${issue.received}`),
+  v.string(issueMessage('intent.notString', (issue) => ({ received: issue.received }))),
   v.check(
     (id) => getIntent(id) !== undefined,
-    (issue) => `unknown intent '${issue.input}'`,
+    issueMessage('intent.unknown', (issue) => ({ intent: String(issue.input) })),
   ),
 );
 
@@ -94,12 +99,14 @@ export const CategorySchema = enumField('category', CATEGORY_IDS);
  */
 export function isoTimestampField(field: string) {
   return v.pipe(
-    v.string(`${field} must be a string`),
+    v.string(issueMessage('value.notString', { field })),
     v.isoTimestamp(
-      (issue) =>
-        `${field} must be an ISO-8601 timestamp with a zone, like 2016-07-01T02:00:00Z; got ${issue.received}`,
+      issueMessage('timestamp.format', (issue) => ({ field, received: issue.received })),
     ),
-    v.check(isRealInstant, (issue) => `${field} is not a real date: ${issue.received}`),
+    v.check(
+      isRealInstant,
+      issueMessage('timestamp.notReal', (issue) => ({ field, received: issue.received })),
+    ),
   );
 }
 
@@ -157,16 +164,19 @@ export function isSafeText(text: string): boolean {
 
 /** The valibot form of {@link isSafeText}, for a pipe: `v.pipe(v.string(), safeText('name'))`. */
 export function safeText(field: string) {
-  return v.check<string, string>(isSafeText, `${field} ${UNSAFE_TEXT_MESSAGE}`);
+  return v.check<string, v.ErrorMessage<v.CheckIssue<string>>>(
+    isSafeText,
+    issueMessage('text.unsafe', { field }),
+  );
 }
 
 /** A dataset's display name: trimmed, 1 to 120 characters. */
 export const DatasetNameSchema = v.pipe(
-  v.string('name must be 1-120 characters'),
+  v.string(issueMessage('name.length')),
   safeText('name'),
   v.trim(),
-  v.minLength(1, 'name must be 1-120 characters'),
-  v.maxLength(120, 'name must be 1-120 characters'),
+  v.minLength(1, issueMessage('name.length')),
+  v.maxLength(120, issueMessage('name.length')),
 );
 
 /** The most characters a search filter may hold (SQLite refuses LIKE patterns over 50,000 bytes). */
@@ -174,11 +184,14 @@ export const MAX_SEARCH_LENGTH = 200;
 
 /** A search filter: case-insensitive text to look for, at most {@link MAX_SEARCH_LENGTH} characters. */
 export const SearchTextSchema = v.pipe(
-  v.string('search must be a string'),
+  v.string(issueMessage('value.notString', { field: 'search' })),
   safeText('search'),
   v.maxLength(
     MAX_SEARCH_LENGTH,
-    (issue) => `search must be at most ${MAX_SEARCH_LENGTH} characters; got ${issue.input.length}`,
+    issueMessage('search.tooLong', (issue) => ({
+      max: MAX_SEARCH_LENGTH,
+      length: (issue.input as string).length,
+    })),
   ),
 );
 
@@ -187,34 +200,38 @@ export const MAX_TAGS = 20;
 
 /** One tag: trimmed, 1 to 40 characters, lowercase `[a-z0-9][a-z0-9_.:-]*`. */
 export const TagSchema = v.pipe(
-  v.string('a tag must be a string'),
+  v.string(issueMessage('tag.notString')),
   v.trim(),
-  v.minLength(1, 'a tag must be 1-40 characters'),
-  v.maxLength(40, 'a tag must be 1-40 characters'),
+  v.minLength(1, issueMessage('tag.length')),
+  v.maxLength(40, issueMessage('tag.length')),
   v.regex(
     /^[a-z0-9][a-z0-9_.:-]*$/,
-    (issue) =>
+    issueMessage('tag.format', (issue) => ({
       // The length is checked above; a longer value is not quoted back (it may be megabytes).
-      `tag ${issue.input.length > 40 ? 'text' : issue.received} must be lowercase letters, digits and _ . : - and start with a letter or digit`,
+      tag: (issue.input as string).length > 40 ? 'text' : issue.received,
+    })),
   ),
 );
 
 /** Up to {@link MAX_TAGS} distinct tags; a repeated tag is located (`tags[3]: duplicate tag "x"`). */
 export const TagsSchema = v.pipe(
-  v.array(v.unknown(), 'tags must be an array of strings'),
+  v.array(v.unknown(), issueMessage('tags.notArray')),
   // Counted before the tags are checked, so 10,000 of them give one issue, not 10,000.
   v.maxLength(
     MAX_TAGS,
-    (issue) => `at most ${MAX_TAGS} tags are allowed; got ${issue.input.length}`,
+    issueMessage('tags.tooMany', (issue) => ({
+      max: MAX_TAGS,
+      count: (issue.input as unknown[]).length,
+    })),
   ),
-  v.array(TagSchema, 'tags must be an array of strings'),
+  v.array(TagSchema, issueMessage('tags.notArray')),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const seen = new Set<string>();
     dataset.value.forEach((tag, index) => {
       if (seen.has(tag)) {
         addIssue({
-          message: `duplicate tag "${tag}"`,
+          message: issueMessage('tags.duplicate', { tag }),
           path: [{ type: 'array', origin: 'value', input: dataset.value, key: index, value: tag }],
         });
       }

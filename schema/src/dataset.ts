@@ -11,7 +11,7 @@ import {
   objectMessage,
 } from './common.ts';
 import { type Conversation, ConversationSchema } from './conversation.ts';
-import { type FieldError, formatIssues } from './issues.ts';
+import { type FieldError, type FormatOptions, formatIssues } from './issues.ts';
 import { type TimeSeries, TimeSeriesSchema } from './timeseries.ts';
 import { type Utterance, UtteranceSchema } from './utterance.ts';
 
@@ -132,10 +132,12 @@ export const ITEM_SCHEMAS = {
 export function parseItem<K extends DatasetKind>(
   kind: K,
   data: unknown,
+  options?: FormatOptions,
 ): ParseItemResult<ItemOfKind[K]>;
 export function parseItem(
   kind: DatasetKind,
   data: unknown,
+  options: FormatOptions = {},
 ): ParseItemResult<Conversation | TimeSeries | Utterance> {
   const schema = ITEM_SCHEMAS[kind];
   if (!schema) {
@@ -147,5 +149,5 @@ export function parseItem(
   const result = v.safeParse(schema, data);
   return result.success
     ? { success: true, output: result.output }
-    : { success: false, errors: formatIssues(result.issues) };
+    : { success: false, errors: formatIssues(result.issues, options) };
 }

@@ -15,6 +15,7 @@ import {
   safeText,
   TagsSchema,
 } from './common.ts';
+import { issueMessage } from './messages.ts';
 import { FREQUENCIES, type Frequency, frequencyMs } from './timeseries.ts';
 
 export const GENERATION_KINDS = ['conversations', 'timeseries'] as const;
@@ -26,6 +27,14 @@ export type ProviderName = (typeof PROVIDERS)[number];
 /** The most items one job may ask for. */
 export const MAX_GENERATION_COUNT = 100_000;
 
+/** The keys of `input` that are not among `allowed`, quoted: `"foo", "bar"`. */
+function unknownKeys(input: unknown, allowed: readonly string[]): string {
+  return Object.keys(input as object)
+    .filter((k) => !allowed.includes(k))
+    .map((k) => `"${k}"`)
+    .join(', ');
+}
+
 /**
  * Target shares: `{ en: 0.5, es: 0.5 }`. Weights need not sum to 1 (they are normalised), but each must be
  * finite and >= 0, at least one > 0, their sum finite (1e308 + 1e308 is Infinity, and every share would be
@@ -36,28 +45,29 @@ function weights<const T extends readonly string[]>(field: string, allowed: T) {
     v.record(
       v.string(),
       v.pipe(
-        v.number(`${field} weights must be numbers`),
-        v.finite(`${field} weights must be finite numbers`),
-        v.minValue(0, `${field} weights must be >= 0`),
+        v.number(issueMessage('weights.notNumber', { field })),
+        v.finite(issueMessage('weights.notFinite', { field })),
+        v.minValue(0, issueMessage('weights.negative', { field })),
       ),
     ),
     v.check(
       (w) => Object.keys(w).every((k) => allowed.includes(k)),
-      (issue) =>
-        `${field} keys must be among ${allowed.length > 12 ? `the ${allowed.length} known values` : allowed.join(', ')}; got ${Object.keys(
-          issue.input as object,
-        )
-          .filter((k) => !allowed.includes(k))
-          .map((k) => `"${k}"`)
-          .join(', ')}`,
+      allowed.length > 12
+        ? issueMessage('weights.keysMany', (issue) => ({
+            field,
+            count: allowed.length,
+            keys: unknownKeys(issue.input, allowed),
+          }))
+        : issueMessage('weights.keys', (issue) => ({
+            field,
+            allowed: allowed.join(', '),
+            keys: unknownKeys(issue.input, allowed),
+          })),
     ),
-    v.check(
-      (w) => Object.values(w).some((x) => x > 0),
-      `${field} needs at least one weight above 0`,
-    ),
+    v.check((w) => Object.values(w).some((x) => x > 0), issueMessage('weights.allZero', { field })),
     v.check(
       (w) => Number.isFinite(Object.values(w).reduce((sum, x) => sum + x, 0)),
-      `${field} weights are too large: their sum must be a finite number (they are shares; 1, 2, 3 will do)`,
+      issueMessage('weights.sumTooLarge', { field }),
     ),
   );
 }
@@ -99,10 +109,10 @@ const LATEST_MS = Date.parse(SERIES_LATEST);
 
 const positiveInt = (field: string, max: number) =>
   v.pipe(
-    v.number(`${field} must be a number`),
-    v.integer(`${field} must be a whole number`),
-    v.minValue(1, `${field} must be at least 1`),
-    v.maxValue(max, `${field} must be at most ${max}`),
+    v.number(issueMessage('value.notNumber', { field })),
+    v.integer(issueMessage('value.notInteger', { field })),
+    v.minValue(1, issueMessage('value.atLeast', { field, min: 1 })),
+    v.maxValue(max, issueMessage('value.atMost', { field, max })),
   );
 
 /** The most intents one intent's items may be contrasted with. */
@@ -111,11 +121,10 @@ export const MAX_NOT_INTENTS = 5;
 const intentKeys = <T extends Record<string, unknown>>(field: string) =>
   v.check<T, (issue: v.CheckIssue<T>) => string>(
     (w) => Object.keys(w).every((k) => INTENT_IDS.includes(k)),
-    (issue) =>
-      `${field} keys must be intent ids; unknown: ${Object.keys(issue.input as object)
-        .filter((k) => !INTENT_IDS.includes(k))
-        .map((k) => `"${k}"`)
-        .join(', ')}`,
+    issueMessage<v.CheckIssue<T>>('intents.unknownKeys', (issue) => ({
+      field,
+      keys: unknownKeys(issue.input, INTENT_IDS),
+    })),
   );
 
 /**
@@ -126,21 +135,23 @@ export const IntentCountsSchema = v.pipe(
   v.record(
     v.string(),
     v.pipe(
-      v.number('intentCounts values must be numbers'),
-      v.integer('intentCounts values must be whole numbers'),
-      v.minValue(1, 'intentCounts values must be at least 1 (leave an intent out to give it none)'),
+      v.number(issueMessage('intentCounts.notNumber')),
+      v.integer(issueMessage('intentCounts.notInteger')),
+      v.minValue(1, issueMessage('intentCounts.atLeast')),
       v.maxValue(
         MAX_GENERATION_COUNT,
-        `intentCounts values must be at most ${MAX_GENERATION_COUNT}`,
+        issueMessage('intentCounts.atMost', { max: MAX_GENERATION_COUNT }),
       ),
     ),
   ),
   intentKeys<Record<string, number>>('intentCounts'),
-  v.check((w) => Object.keys(w).length > 0, 'intentCounts needs at least one intent'),
+  v.check((w) => Object.keys(w).length > 0, issueMessage('intentCounts.empty')),
   v.check(
     (w) => Object.values(w).reduce((a, b) => a + b, 0) <= MAX_GENERATION_COUNT,
-    (issue) =>
-      `intentCounts add up to ${Object.values(issue.input as Record<string, number>).reduce((a, b) => a + b, 0)}, over the most one job may hold (${MAX_GENERATION_COUNT}): split them over several jobs`,
+    issueMessage('intentCounts.sumTooLarge', (issue) => ({
+      sum: Object.values(issue.input as Record<string, number>).reduce((a, b) => a + b, 0),
+      max: MAX_GENERATION_COUNT,
+    })),
   ),
 );
 
@@ -149,31 +160,28 @@ export const NotIntentsSchema = v.pipe(
   v.record(
     v.string(),
     v.pipe(
-      v.array(v.string('notIntents values must be lists of intent ids')),
-      v.maxLength(
-        MAX_NOT_INTENTS,
-        `notIntents lists at most ${MAX_NOT_INTENTS} intents per intent`,
-      ),
+      v.array(v.string(issueMessage('notIntents.notList'))),
+      v.maxLength(MAX_NOT_INTENTS, issueMessage('notIntents.tooMany', { max: MAX_NOT_INTENTS })),
       v.check(
         (list) => list.every((n) => INTENT_IDS.includes(n)),
-        (issue) =>
-          `notIntents values must be intent ids; unknown: ${(issue.input as string[])
+        issueMessage('notIntents.unknown', (issue) => ({
+          unknown: (issue.input as string[])
             .filter((n) => !INTENT_IDS.includes(n))
             .map((n) => `"${n}"`)
-            .join(', ')}`,
+            .join(', '),
+        })),
       ),
     ),
   ),
   intentKeys<Record<string, string[]>>('notIntents'),
   v.check(
     (w) => Object.entries(w).every(([k, list]) => !list.includes(k)),
-    (issue) =>
-      `an intent cannot be contrasted with itself: ${Object.entries(
-        issue.input as Record<string, string[]>,
-      )
+    issueMessage('notIntents.self', (issue) => ({
+      intents: Object.entries(issue.input as Record<string, string[]>)
         .filter(([k, list]) => list.includes(k))
         .map(([k]) => k)
-        .join(', ')}`,
+        .join(', '),
+    })),
   ),
 );
 
@@ -188,19 +196,19 @@ export const IntentExamplesSchema = v.pipe(
     v.pipe(
       v.array(
         v.pipe(
-          v.string('intentExamples values must be lists of texts'),
+          v.string(issueMessage('intentExamples.notText')),
           v.trim(),
-          v.nonEmpty('intentExamples texts must not be empty'),
+          v.nonEmpty(issueMessage('intentExamples.empty')),
           v.maxLength(
             MAX_INTENT_EXAMPLE_LENGTH,
-            `intentExamples texts must be at most ${MAX_INTENT_EXAMPLE_LENGTH} characters`,
+            issueMessage('intentExamples.tooLong', { max: MAX_INTENT_EXAMPLE_LENGTH }),
           ),
         ),
       ),
-      v.minLength(1, 'intentExamples lists need at least one text'),
+      v.minLength(1, issueMessage('intentExamples.none')),
       v.maxLength(
         MAX_INTENT_EXAMPLES,
-        `intentExamples lists at most ${MAX_INTENT_EXAMPLES} texts per intent`,
+        issueMessage('intentExamples.tooMany', { max: MAX_INTENT_EXAMPLES }),
       ),
     ),
   ),
@@ -208,19 +216,27 @@ export const IntentExamplesSchema = v.pipe(
 );
 
 const GenerationInputObject = v.object({
-  kind: v.picklist(GENERATION_KINDS, 'kind must be conversations or timeseries'),
+  kind: v.picklist(
+    GENERATION_KINDS,
+    issueMessage('value.eitherOf2', { field: 'kind', a: 'conversations', b: 'timeseries' }),
+  ),
   count: positiveInt('count', MAX_GENERATION_COUNT),
   name: v.optional(DatasetNameSchema),
   tags: v.optional(TagsSchema),
-  provider: v.optional(v.picklist(PROVIDERS, 'provider must be local, bedrock or openai')),
+  provider: v.optional(
+    v.picklist(
+      PROVIDERS,
+      issueMessage('value.eitherOf3', { field: 'provider', a: 'local', b: 'bedrock', c: 'openai' }),
+    ),
+  ),
   /** Model id or inference profile (bedrock), or the server's model name (openai). */
   model: v.optional(
     v.pipe(
       v.string(),
       safeText('model'),
       v.trim(),
-      v.nonEmpty('model must not be empty'),
-      v.maxLength(200, 'model must be at most 200 characters'),
+      v.nonEmpty(issueMessage('text.empty', { field: 'model' })),
+      v.maxLength(200, issueMessage('text.longerThan', { field: 'model', max: 200 })),
     ),
   ),
   targets: v.optional(GenerationTargetsSchema, {}),
@@ -233,14 +249,23 @@ const GenerationInputObject = v.object({
   tpm: v.optional(positiveInt('tpm', 1_000_000_000)),
   /** Stop before the cost would exceed this many US dollars. */
   budgetUsd: v.optional(
-    v.pipe(v.number('budgetUsd must be a number'), v.minValue(0, 'budgetUsd must be >= 0')),
+    v.pipe(
+      v.number(issueMessage('value.notNumber', { field: 'budgetUsd' })),
+      v.minValue(0, issueMessage('value.notNegative', { field: 'budgetUsd' })),
+    ),
   ),
-  seed: v.optional(v.pipe(v.number(), v.integer('seed must be a whole number'))),
+  seed: v.optional(
+    v.pipe(v.number(), v.integer(issueMessage('value.notInteger', { field: 'seed' }))),
+  ),
   /** Time series: frequency, start and length of every series. */
   frequency: v.optional(
     v.picklist(
       FREQUENCIES,
-      (issue) => `frequency must be one of ${FREQUENCIES.join(', ')}; got ${issue.received}`,
+      issueMessage('value.oneOf', (issue) => ({
+        field: 'frequency',
+        options: FREQUENCIES.join(', '),
+        received: issue.received,
+      })),
     ),
   ),
   start: v.optional(
@@ -248,8 +273,12 @@ const GenerationInputObject = v.object({
       isoTimestampField('start'),
       v.check(
         (start) => Date.parse(start) >= EARLIEST_MS && Date.parse(start) < LATEST_MS,
-        (issue) =>
-          `start must be between ${SERIES_EARLIEST} and ${SERIES_LATEST}; got ${issue.received}`,
+        issueMessage('timestamp.range', (issue) => ({
+          field: 'start',
+          earliest: SERIES_EARLIEST,
+          latest: SERIES_LATEST,
+          received: issue.received,
+        })),
       ),
     ),
   ),
@@ -257,7 +286,7 @@ const GenerationInputObject = v.object({
   /** Time series: IANA time zone of the series' clock (daily profiles, weekends, solar nights); default per type. */
   timeZone: v.optional(
     v.pipe(
-      v.string('timeZone must be a string'),
+      v.string(issueMessage('value.notString', { field: 'timeZone' })),
       v.check(
         (zone) => {
           try {
@@ -267,17 +296,16 @@ const GenerationInputObject = v.object({
             return false;
           }
         },
-        (issue) =>
-          `timeZone must be an IANA time zone such as Europe/Madrid or UTC; got ${issue.input}`,
+        issueMessage('timeZone.unknown', (issue) => ({ received: String(issue.input) })),
       ),
     ),
   ),
   /** Time series: share of the series that carry anomalies (spikes, outages, shifts), 0..1; default 0, none. */
   anomalyShare: v.optional(
     v.pipe(
-      v.number('anomalyShare must be a number'),
-      v.minValue(0, 'anomalyShare must be within 0..1'),
-      v.maxValue(1, 'anomalyShare must be within 0..1'),
+      v.number(issueMessage('value.notNumber', { field: 'anomalyShare' })),
+      v.minValue(0, issueMessage('value.share', { field: 'anomalyShare' })),
+      v.maxValue(1, issueMessage('value.share', { field: 'anomalyShare' })),
     ),
   ),
   /**
@@ -286,12 +314,14 @@ const GenerationInputObject = v.object({
    */
   likeDatasetId: v.optional(
     v.pipe(
-      v.string('likeDatasetId must be a dataset id'),
+      v.string(issueMessage('datasetId.notString', { field: 'likeDatasetId' })),
       v.trim(),
       v.regex(
         /^[1-9][0-9]{0,15}$/,
-        (issue) =>
-          `likeDatasetId must be a dataset id (a positive whole number); got ${JSON.stringify(issue.input)}`,
+        issueMessage('datasetId.format', (issue) => ({
+          field: 'likeDatasetId',
+          received: JSON.stringify(issue.input),
+        })),
       ),
     ),
   ),
@@ -302,7 +332,10 @@ const GenerationInputObject = v.object({
   /** on_demand (Converse calls), batch (Bedrock batch inference: half price, no per-minute quota) or auto (batch
    * above GENESIS_BATCH_AUTO_MIN items when batch is configured). Conversations only. */
   mode: v.optional(
-    v.picklist(['on_demand', 'batch', 'auto'], 'mode must be on_demand, batch or auto'),
+    v.picklist(
+      ['on_demand', 'batch', 'auto'],
+      issueMessage('value.eitherOf3', { field: 'mode', a: 'on_demand', b: 'batch', c: 'auto' }),
+    ),
   ),
   /** Draw few-shot examples from this dataset (a reference set) instead of the built-in ones. */
   exampleDatasetId: v.optional(v.string()),
@@ -337,12 +370,15 @@ export const GenerationInputSchema = v.pipe(
         const steps = (input.length ?? DEFAULT_SERIES_LENGTH) - 1;
         return start + steps * frequencyMs(input.frequency ?? DEFAULT_SERIES_FREQUENCY) < LATEST_MS;
       },
-      (issue) => {
+      issueMessage('series.endsTooLate', (issue) => {
         const input = issue.input as v.InferOutput<typeof GenerationInputObject>;
-        const frequency = input.frequency ?? DEFAULT_SERIES_FREQUENCY;
-        const length = input.length ?? DEFAULT_SERIES_LENGTH;
-        return `a series of ${length} points every ${frequency} from ${input.start ?? DEFAULT_SERIES_START} ends after ${SERIES_LATEST}: start earlier, or ask for fewer points or a shorter frequency`;
-      },
+        return {
+          length: input.length ?? DEFAULT_SERIES_LENGTH,
+          frequency: input.frequency ?? DEFAULT_SERIES_FREQUENCY,
+          start: input.start ?? DEFAULT_SERIES_START,
+          latest: SERIES_LATEST,
+        };
+      }),
     ),
     ['start'],
   ),
@@ -356,11 +392,11 @@ export const GenerationInputSchema = v.pipe(
         Object.values(input.intentCounts).some((n) => !(n >= 1)) ||
         Object.values(input.intentCounts).reduce((a, b) => a + b, 0) > MAX_GENERATION_COUNT ||
         Object.values(input.intentCounts).reduce((a, b) => a + b, 0) === input.count,
-      (issue) => {
+      issueMessage('intentCounts.sumNotCount', (issue) => {
         const input = issue.input as v.InferOutput<typeof GenerationInputObject>;
         const sum = Object.values(input.intentCounts ?? {}).reduce((a, b) => a + b, 0);
-        return `intentCounts add up to ${sum} but count is ${input.count}: they must be equal`;
-      },
+        return { sum, count: String(input.count) };
+      }),
     ),
     ['intentCounts'],
   ),
@@ -368,7 +404,7 @@ export const GenerationInputSchema = v.pipe(
     v.partialCheck(
       [['targets', 'intents'], ['intentCounts']],
       (input) => input.intentCounts === undefined || input.targets?.intents === undefined,
-      'give either targets.intents (shares) or intentCounts (exact counts), not both',
+      issueMessage('intentCounts.withShares'),
     ),
     ['intentCounts'],
   ),
@@ -380,7 +416,7 @@ export const GenerationInputSchema = v.pipe(
         (input.intentCounts === undefined &&
           input.notIntents === undefined &&
           input.intentExamples === undefined),
-      'intentCounts, notIntents and intentExamples are for conversations (time series have no intents)',
+      issueMessage('intentCounts.notForSeries'),
     ),
     ['kind'],
   ),
@@ -388,7 +424,7 @@ export const GenerationInputSchema = v.pipe(
     v.partialCheck(
       [['kind'], ['likeDatasetId']],
       (input) => input.kind === 'timeseries' || input.likeDatasetId === undefined,
-      'likeDatasetId calibrates time series: use it with kind timeseries',
+      issueMessage('generation.likeKind'),
     ),
     ['likeDatasetId'],
   ),

@@ -3,25 +3,45 @@
  * act on: `turns[2].speaker: the first turn must be the customer's`.
  */
 import type * as v from 'valibot';
+import { issueCode, type MessageCode, type MessageParams } from './messages.ts';
 
-/** One validation error. `path` is like `turns[2].speaker`, `target[17]`, `intent`, or '' for the root. */
+/**
+ * One validation error. `path` is like `turns[2].speaker`, `target[17]`, `intent`, or '' for the root;
+ * `code` and `params` are the message's code (see `messages.ts`) when the check gave it one.
+ */
 export interface FieldError {
   path: string;
   message: string;
+  code?: MessageCode;
+  params?: MessageParams;
+}
+
+/** How {@link formatIssues} writes an error. */
+export interface FormatOptions {
+  /** Give each error its message's code and parameters when it has them (what the API sends). */
+  codes?: boolean;
 }
 
 /**
  * Flattens valibot issues into field errors, in order. Nested issues (a union's per-option reasons)
  * follow their parent; exact duplicates (same path and message) are dropped.
  */
-export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): FieldError[] {
+export function formatIssues(
+  issues: readonly v.BaseIssue<unknown>[],
+  options: FormatOptions = {},
+): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   // Nested issues (a union's per-option reasons) carry paths relative to their parent's position.
   const visit = (list: readonly v.BaseIssue<unknown>[], prefix: readonly v.IssuePathItem[]) => {
     for (const issue of list) {
       const path = [...prefix, ...(issue.path ?? [])];
-      const error = { path: formatPath(path), message: issue.message };
+      const coded = options.codes ? issueCode(issue) : null;
+      const error: FieldError = {
+        path: formatPath(path),
+        message: issue.message,
+        ...(coded ? { code: coded.code, params: coded.params } : {}),
+      };
       const key = `${error.path}\u0000${error.message}`;
       if (!seen.has(key)) {
         seen.add(key);

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { VERDICTS } from './dataset.ts';
+import { MessageSchema } from './report-message.ts';
 
 /**
  * Verdicts of a whole report: a metric's verdicts plus `incomplete` (a language, series type or domain of the
@@ -44,6 +45,8 @@ export const ValidationMetricSchema = v.object({
   verdict: v.picklist(VERDICTS),
   /** Why it is not computable, or what the value means here. */
   reason: v.optional(v.string()),
+  /** `reason` as a message code and parameters, for other languages (absent in older reports). */
+  reasonMessage: v.optional(MessageSchema),
   thresholds: v.optional(ThresholdsSchema),
   /** Real-vs-real band: the score one random half of the reference gets against the other half. */
   band: v.optional(v.object({ low: v.number(), high: v.number(), median: v.number() })),
@@ -111,10 +114,23 @@ export const CoverageSchema = v.object({
   references: v.optional(v.array(CoverageReferenceSchema)),
   /** Metrics that apply but were not computed, with their share of the weight and why. */
   notMeasured: v.array(
-    v.object({ metricId: v.string(), name: v.string(), weight: v.number(), reason: v.string() }),
+    v.object({
+      metricId: v.string(),
+      name: v.string(),
+      weight: v.number(),
+      reason: v.string(),
+      reasonMessage: v.optional(MessageSchema),
+    }),
   ),
-  /** What is missing for a complete verdict, and how to supply it. */
-  missing: v.array(v.object({ what: v.string(), how: v.string() })),
+  /** What is missing for a complete verdict, and how to supply it (with their messages, in newer reports). */
+  missing: v.array(
+    v.object({
+      what: v.string(),
+      how: v.string(),
+      whatMessage: v.optional(MessageSchema),
+      howMessage: v.optional(MessageSchema),
+    }),
+  ),
 });
 export type Coverage = v.InferOutput<typeof CoverageSchema>;
 
@@ -178,6 +194,8 @@ export const ValidationReportSchema = v.object({
    * reports stored before it existed).
    */
   reason: v.optional(v.string()),
+  /** `reason` as a message code and parameters (absent in older reports). */
+  reasonMessage: v.optional(MessageSchema),
   /** Range of the overall score when every metric with an interval moves to either end of it. */
   scoreInterval: v.optional(IntervalSchema),
   weights: v.record(v.string(), v.number()),
@@ -190,6 +208,8 @@ export const ValidationReportSchema = v.object({
     v.object({
       severity: v.picklist(['none', 'low', 'medium', 'high']),
       reasons: v.array(v.string()),
+      /** `reasons` as messages, one each (absent in older reports). */
+      reasonMessages: v.optional(v.array(MessageSchema)),
     }),
   ),
   distributions: v.array(DistributionSchema),

@@ -8,9 +8,13 @@ import type * as v from 'valibot';
 /** A path into the parsed value: object keys and array indexes. */
 export type RulePath = readonly [string | number, ...(string | number)[]];
 
+/** A rule's message: text, or a function of the issue (valibot calls it as it builds the issue). */
+export type RuleMessage = string | ((issue: v.BaseIssue<unknown>) => string);
+
 /** An `addIssue` argument with a path, ready for a raw check. */
 export interface RuleIssue {
-  message: string;
+  /** Text, or a valibot message (`issueMessage`) that gives the issue its code. */
+  message: RuleMessage;
   input: unknown;
   path: [v.IssuePathItem, ...v.IssuePathItem[]];
 }
@@ -38,7 +42,7 @@ export function parsedAt(
 }
 
 /** Builds an issue for `path` inside `root`, with the valibot path items a formatter needs. */
-export function issueAt(root: unknown, path: RulePath, message: string): RuleIssue {
+export function issueAt(root: unknown, path: RulePath, message: RuleMessage): RuleIssue {
   const items: v.IssuePathItem[] = [];
   let current: unknown = root;
   for (const key of path) {

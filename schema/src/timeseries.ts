@@ -12,7 +12,15 @@ import {
   objectMessage,
   textField,
 } from './common.ts';
-import { isRecord, issueAt, parsedAt, type RuleIssue, type RulePath } from './rules.ts';
+import { issueMessage, gotParams as received } from './messages.ts';
+import {
+  isRecord,
+  issueAt,
+  parsedAt,
+  type RuleIssue,
+  type RuleMessage,
+  type RulePath,
+} from './rules.ts';
 
 /** Sampling frequencies, pandas-style aliases. */
 export const FREQUENCIES = ['1min', '5min', '10min', '15min', '30min', '1H', '1D', '1W'] as const;
@@ -78,15 +86,15 @@ export const MAX_LISTED_POINTS = 5;
 export const AnomalySchema = v.object(
   {
     index: v.pipe(
-      v.number((issue) => `index must be a number; got ${issue.received}`),
-      v.integer((issue) => `index must be an integer; got ${issue.received}`),
-      v.minValue(0, (issue) => `index must be >= 0; got ${issue.received}`),
+      v.number(issueMessage('value.notNumberGot', received('index'))),
+      v.integer(issueMessage('value.notIntegerGot', received('index'))),
+      v.minValue(0, issueMessage('value.notNegativeGot', received('index'))),
     ),
     type: enumField('type', ANOMALY_TYPES),
     magnitude: v.optional(
       v.pipe(
-        v.number((issue) => `magnitude must be a number; got ${issue.received}`),
-        v.finite((issue) => `magnitude must be finite; got ${issue.received}`),
+        v.number(issueMessage('value.notNumberGot', received('magnitude'))),
+        v.finite(issueMessage('value.notFiniteGot', received('magnitude'))),
       ),
     ),
     description: v.optional(textField('description', 1000)),
@@ -99,10 +107,14 @@ export type Anomaly = v.InferOutput<typeof AnomalySchema>;
 const ValueSchema = v.pipe(
   v.number((issue) =>
     typeof issue.input === 'number'
-      ? 'value is NaN'
-      : `value must be a number; got ${issue.received}`,
+      ? issueMessage('value.isNaN')(issue)
+      : issueMessage('value.notNumberGot', received('value'))(issue),
   ),
-  v.finite((issue) => `value is ${issue.input > 0 ? 'Infinity' : '-Infinity'}`),
+  v.finite(
+    issueMessage<v.FiniteIssue<number>>('value.isInfinite', (issue) => ({
+      value: issue.input > 0 ? 'Infinity' : '-Infinity',
+    })),
+  ),
 );
 
 const TimeSeriesObjectSchema = v.object(
@@ -113,49 +125,51 @@ const TimeSeriesObjectSchema = v.object(
     frequency: enumField('frequency', FREQUENCIES),
     start: isoTimestampField('start'),
     length: v.pipe(
-      v.number((issue) => `length must be a number; got ${issue.received}`),
-      v.integer((issue) => `length must be an integer; got ${issue.received}`),
-      v.minValue(1, (issue) => `length must be at least 1; got ${issue.received}`),
+      v.number(issueMessage('value.notNumberGot', received('length'))),
+      v.integer(issueMessage('value.notIntegerGot', received('length'))),
+      v.minValue(1, issueMessage('value.atLeastGot', received('length', { min: 1 }))),
       v.maxValue(
         MAX_SERIES_LENGTH,
-        (issue) => `length must be at most ${MAX_SERIES_LENGTH}; got ${issue.received}`,
+        issueMessage('value.atMostGot', received('length', { max: MAX_SERIES_LENGTH })),
       ),
     ),
     target: v.pipe(
-      v.array(ValueSchema, (issue) => `target must be an array of numbers; got ${issue.received}`),
+      v.array(ValueSchema, issueMessage('value.numbersGot', received('target'))),
       v.maxLength(
         MAX_SERIES_LENGTH,
-        (issue) =>
-          `target has ${issue.input.length} values; at most ${MAX_SERIES_LENGTH} are allowed`,
+        issueMessage<v.MaxLengthIssue<number[], number>>('series.tooManyValues', (issue) => ({
+          count: issue.input.length,
+          max: MAX_SERIES_LENGTH,
+        })),
       ),
     ),
     timestamps: v.optional(
       v.array(
         isoTimestampField('timestamp'),
-        (issue) => `timestamps must be an array of strings; got ${issue.received}`,
+        issueMessage('value.stringsGot', received('timestamps')),
       ),
     ),
     unit: textField('unit', 40),
     seasonality_types: v.array(
       enumField('seasonality_types', SEASONALITY_TYPES),
-      (issue) => `seasonality_types must be an array; got ${issue.received}`,
+      issueMessage('value.notArrayGot', received('seasonality_types')),
     ),
     trend_type: enumField('trend_type', TREND_TYPES),
     noise_level: v.pipe(
-      v.number((issue) => `noise_level must be a number; got ${issue.received}`),
-      v.minValue(0, (issue) => `noise_level must be within 0..1; got ${issue.received}`),
-      v.maxValue(1, (issue) => `noise_level must be within 0..1; got ${issue.received}`),
+      v.number(issueMessage('value.notNumberGot', received('noise_level'))),
+      v.minValue(0, issueMessage('value.shareGot', received('noise_level'))),
+      v.maxValue(1, issueMessage('value.shareGot', received('noise_level'))),
     ),
     anomalies: v.optional(
-      v.array(AnomalySchema, (issue) => `anomalies must be an array; got ${issue.received}`),
+      v.array(AnomalySchema, issueMessage('value.notArrayGot', received('anomalies'))),
       () => [],
     ),
     description_language: v.optional(enumField('description_language', LANGUAGES)),
     description: v.optional(
       v.pipe(
-        v.string((issue) => `description must be a string; got ${issue.received}`),
+        v.string(issueMessage('value.notStringGot', received('description'))),
         v.trim(),
-        v.maxLength(4000, 'description must be at most 4000 characters'),
+        v.maxLength(4000, issueMessage('text.longerThan', { field: 'description', max: 4000 })),
       ),
     ),
     // Optional: imported series were not generated by any model.
@@ -198,20 +212,14 @@ class PointIssues {
   readonly issues: RuleIssue[] = [];
   count = 0;
   constructor(private readonly root: unknown) {}
-  add(path: RulePath, message: string) {
+  add(path: RulePath, message: RuleMessage) {
     this.count++;
     if (this.count <= MAX_LISTED_POINTS) this.issues.push(issueAt(this.root, path, message));
   }
-  summary(path: RulePath, what: string): RuleIssue[] {
+  /** The issues listed, and past the first few, one more: `more` given the count and the number listed. */
+  summary(path: RulePath, more: (count: number, listed: number) => RuleMessage): RuleIssue[] {
     if (this.count <= MAX_LISTED_POINTS) return this.issues;
-    return [
-      ...this.issues,
-      issueAt(
-        this.root,
-        path,
-        `${this.count} ${what}; only the first ${MAX_LISTED_POINTS} are listed`,
-      ),
-    ];
+    return [...this.issues, issueAt(this.root, path, more(this.count, MAX_LISTED_POINTS))];
   }
 }
 
@@ -230,7 +238,11 @@ function timeSeriesRules(value: unknown, issues: readonly v.BaseIssue<unknown>[]
       issueAt(
         value,
         ['series_type'],
-        `series type '${type.id}' belongs to domain '${type.domain}', not '${String(domain)}'`,
+        issueMessage('series.domain', {
+          type: type.id,
+          expected: type.domain,
+          domain: String(domain),
+        }),
       ),
     );
   }
@@ -238,20 +250,41 @@ function timeSeriesRules(value: unknown, issues: readonly v.BaseIssue<unknown>[]
   if (Array.isArray(target)) {
     if (lengthOk && target.length !== length) {
       found.push(
-        issueAt(value, ['length'], `length is ${length} but target has ${target.length} values`),
+        issueAt(
+          value,
+          ['length'],
+          issueMessage('series.lengthMismatch', { length, values: target.length }),
+        ),
       );
     }
     if (type) {
       const outOfBounds = new PointIssues(value);
-      const rule = describeBounds(type.bounds);
+      const { min, max } = type.bounds;
+      // `within 0..100` is worded by the template; `>= 0`, `> 0` and `<= 60` read the same in any language.
+      const range = min !== null && max !== null;
+      const bound = {
+        type: type.id,
+        ...(range ? { min, max } : { rule: describeBounds(type.bounds) }),
+      };
       target.forEach((point: unknown, index) => {
         // Non-numbers and NaN/Infinity already have their own issue.
         if (typeof point !== 'number' || !Number.isFinite(point)) return;
         if (!withinBounds(point, type.bounds)) {
-          outOfBounds.add(['target', index], `${type.id} must be ${rule}, got ${point}`);
+          outOfBounds.add(
+            ['target', index],
+            issueMessage(range ? 'series.outOfRange' : 'series.outOfBounds', { ...bound, point }),
+          );
         }
       });
-      found.push(...outOfBounds.summary(['target'], `values of ${type.id} are not ${rule}`));
+      found.push(
+        ...outOfBounds.summary(['target'], (count, listed) =>
+          issueMessage(range ? 'series.outOfRangeMore' : 'series.outOfBoundsMore', {
+            ...bound,
+            count,
+            listed,
+          }),
+        ),
+      );
     }
   }
 
@@ -267,7 +300,7 @@ function timeSeriesRules(value: unknown, issues: readonly v.BaseIssue<unknown>[]
           issueAt(
             value,
             ['anomalies', index, 'index'],
-            `anomaly index ${at} is out of range; the series has ${length} points (0..${length - 1})`,
+            issueMessage('series.anomalyIndex', { index: at, length, last: length - 1 }),
           ),
         );
       }
@@ -289,7 +322,7 @@ function timestampRules(
       issueAt(
         value,
         ['timestamps'],
-        `timestamps has ${timestamps.length} entries but length is ${length}`,
+        issueMessage('series.timestampsCount', { count: timestamps.length, length }),
       ),
     );
   }
@@ -307,7 +340,10 @@ function timestampRules(
         issueAt(
           value,
           ['timestamps', 0],
-          `the first timestamp must equal start ${new Date(startMs).toISOString()}; got ${String(timestamps[0])}`,
+          issueMessage('series.firstTimestamp', {
+            start: new Date(startMs).toISOString(),
+            received: String(timestamps[0]),
+          }),
         ),
       );
     }
@@ -326,7 +362,10 @@ function timestampRules(
     if (current <= previous) {
       misplaced.add(
         ['timestamps', index],
-        `timestamps must be strictly increasing; ${got} is not after ${String(timestamps[index - 1])}`,
+        issueMessage('series.notIncreasing', {
+          received: got,
+          previous: String(timestamps[index - 1]),
+        }),
       );
     } else if (
       step !== undefined &&
@@ -341,11 +380,15 @@ function timestampRules(
       const expected = new Date(previous + step).toISOString();
       misplaced.add(
         ['timestamps', index],
-        `expected ${expected} (${String(frequency)} after the previous), got ${got}`,
+        issueMessage('series.step', { expected, frequency: String(frequency), received: got }),
       );
     }
   }
-  found.push(...misplaced.summary(['timestamps'], 'timestamps are misplaced'));
+  found.push(
+    ...misplaced.summary(['timestamps'], (count, listed) =>
+      issueMessage('series.misplacedMore', { count, listed }),
+    ),
+  );
   return found;
 }
 

@@ -1,11 +1,14 @@
 import type { Emulator } from '@genesis/bedrock-emulator/server';
+import { fillTemplate, MESSAGES } from '@genesis/schema/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { startLocalEmulator } from './helpers/emulators.ts';
 
 const CHECK = `query($model: String) { bedrockCheck(model: $model) {
   __typename
-  ... on QueryBedrockCheckSuccess { data { model ok checkedAt checks { name ok detail optional } } }
+  ... on QueryBedrockCheckSuccess {
+    data { model ok checkedAt checks { name ok detail code params { name value } optional } }
+  }
   ... on Error { message }
 } }`;
 
@@ -42,6 +45,22 @@ describe('bedrockCheck', () => {
     expect(first.data.checks.map((c: { name: string }) => c.name)).toEqual(
       expect.arrayContaining(['AWS credentials', 'model access']),
     );
+    // Each detail comes as a code and parameters too, so the page can show it in Spanish.
+    expect(
+      first.data.checks.map((c: { code: string; params: { name: string; value: string }[] }) => [
+        c.code,
+        c.params,
+      ]),
+    ).toEqual([
+      ['check.credentialsFound', []],
+      ['check.modelAnswered', [{ name: 'model', value: model }]],
+    ]);
+    for (const c of first.data.checks) {
+      const params = Object.fromEntries(
+        c.params.map((p: { name: string; value: string }) => [p.name, p.value]),
+      );
+      expect(fillTemplate(MESSAGES[c.code as keyof typeof MESSAGES], params)).toBe(c.detail);
+    }
     calls = emulator.stats().requests - before;
     expect(calls).toBeGreaterThan(0);
     // Asked again within the minute: the same result, no new call to the model.

@@ -155,7 +155,14 @@ describe('DatasetReader: errors anywhere in the file', () => {
     records.push({ text: 'last one', intent: 'no_such_intent' });
     const result = failed(readChunked(jsonl(records), { kind: 'utterances' }, 4096));
     expect(result.errors).toEqual([
-      { line: 5001, record: 5001, field: 'intent', message: "unknown intent 'no_such_intent'" },
+      {
+        line: 5001,
+        record: 5001,
+        field: 'intent',
+        message: "unknown intent 'no_such_intent'",
+        code: 'intent.unknown',
+        params: { intent: 'no_such_intent' },
+      },
     ]);
   });
 
@@ -207,10 +214,19 @@ describe('DatasetReader: errors anywhere in the file', () => {
         record: null,
         field: null,
         message: expect.stringMatching(/Expected ',' or ']' after array element \(column \d+\)$/),
+        code: 'import.notJson',
+        params: { detail: expect.stringMatching(/^Expected ',' or ']' after array element/) },
       },
     ]);
     expect(issue(`[\n${one},\n`)).toEqual([
-      { line: null, record: null, field: null, message: expect.stringMatching(/end of JSON/) },
+      {
+        line: null,
+        record: null,
+        field: null,
+        message: expect.stringMatching(/end of JSON/),
+        code: 'import.notJson',
+        params: { detail: expect.stringMatching(/end of JSON/) },
+      },
     ]);
     expect(issue(`[${one}]\nx`)[0]).toMatchObject({ line: 2 });
     expect(issue('{"a": 1')[0]?.message).toMatch(/^the file is not valid JSON: /);
@@ -235,8 +251,22 @@ describe('invalid UTF-8 and NUL characters', () => {
     for (const size of [1, 5, 4096]) {
       const result = failed(readChunked(content, { kind: 'utterances' }, size));
       expect(result.errors).toEqual([
-        { line: 3, record: 3, field: 'text', message: expect.stringMatching(/not valid UTF-8/) },
-        { line: 5, record: 5, field: null, message: expect.stringMatching(/not valid UTF-8/) },
+        {
+          line: 3,
+          record: 3,
+          field: 'text',
+          message: expect.stringMatching(/not valid UTF-8/),
+          code: 'import.notUtf8',
+          params: {},
+        },
+        {
+          line: 5,
+          record: 5,
+          field: null,
+          message: expect.stringMatching(/not valid UTF-8/),
+          code: 'import.notUtf8',
+          params: {},
+        },
       ]);
     }
   });
@@ -246,13 +276,27 @@ describe('invalid UTF-8 and NUL characters', () => {
     for (const size of [1, 3, 4096]) {
       const result = failed(readChunked(csv, { kind: 'utterances', filename: 'u.csv' }, size));
       expect(result.errors).toEqual([
-        { line: 3, record: 2, field: 'text', message: expect.stringMatching(/not valid UTF-8/) },
+        {
+          line: 3,
+          record: 2,
+          field: 'text',
+          message: expect.stringMatching(/not valid UTF-8/),
+          code: 'import.notUtf8',
+          params: {},
+        },
       ]);
     }
     const json = bytes(`[\n${line('uno')},\n{"text": "`, [0xc3], '", "intent": "card_arrival"}\n]');
     const result = failed(readChunked(json, { kind: 'utterances', filename: 'u.json' }, 2));
     expect(result.errors).toEqual([
-      { line: 3, record: 2, field: 'text', message: expect.stringMatching(/not valid UTF-8/) },
+      {
+        line: 3,
+        record: 2,
+        field: 'text',
+        message: expect.stringMatching(/not valid UTF-8/),
+        code: 'import.notUtf8',
+        params: {},
+      },
     ]);
   });
 
@@ -275,13 +319,43 @@ describe('invalid UTF-8 and NUL characters', () => {
     ].join('\n');
     const result = failed(readChunked(content, { kind: 'utterances' }, 3));
     expect(result.errors).toEqual([
-      { line: 2, record: 2, field: 'text', message: expect.stringMatching(/NUL character/) },
-      { line: 3, record: 3, field: 'intent', message: expect.stringMatching(/NUL character/) },
-      { line: 4, record: 4, field: null, message: expect.stringMatching(/NUL character/) },
+      {
+        line: 2,
+        record: 2,
+        field: 'text',
+        message: expect.stringMatching(/NUL character/),
+        code: 'import.hasNul',
+        params: {},
+      },
+      {
+        line: 3,
+        record: 3,
+        field: 'intent',
+        message: expect.stringMatching(/NUL character/),
+        code: 'import.hasNul',
+        params: {},
+      },
+      {
+        line: 4,
+        record: 4,
+        field: null,
+        message: expect.stringMatching(/NUL character/),
+        code: 'import.hasNul',
+        params: {},
+      },
     ]);
     const csv = 'text,language,intent\nuno,es,card_arrival\ndos,e\0s,card_arrival\n';
     expect(failed(parseDatasetFile(csv, { kind: 'utterances', filename: 'u.csv' })).errors).toEqual(
-      [{ line: 3, record: 2, field: 'language', message: expect.stringMatching(/NUL character/) }],
+      [
+        {
+          line: 3,
+          record: 2,
+          field: 'language',
+          message: expect.stringMatching(/NUL character/),
+          code: 'import.hasNul',
+          params: {},
+        },
+      ],
     );
   });
 
@@ -289,7 +363,14 @@ describe('invalid UTF-8 and NUL characters', () => {
     const content = `{"text": "bad \\ud83d here", "intent": "card_arrival"}\n${line('ok \\ud83d\\udcb3')}`;
     const result = failed(parseDatasetFile(content, { kind: 'utterances' }));
     expect(result.errors).toEqual([
-      { line: 1, record: 1, field: 'text', message: expect.stringMatching(/unpaired surrogate/) },
+      {
+        line: 1,
+        record: 1,
+        field: 'text',
+        message: expect.stringMatching(/unpaired surrogate/),
+        code: 'import.loneSurrogate',
+        params: {},
+      },
     ]);
   });
 });
@@ -383,6 +464,12 @@ describe.each(TEST_DATABASES)('streaming import on %s', (dbKind) => {
           record: 3001,
           field: 'sentiment',
           message: 'sentiment must be one of positive, neutral, negative; got "furious"',
+          code: 'value.oneOf',
+          params: {
+            field: 'sentiment',
+            options: 'positive, neutral, negative',
+            received: '"furious"',
+          },
         },
       ],
     });

@@ -126,6 +126,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       record: 2,
       field: 'turns[1].speaker',
       message: 'turn 1 repeats speaker customer; speakers must alternate',
+      code: 'conversation.alternate',
+      params: { index: 1, speaker: 'customer' },
     });
   });
 
@@ -157,6 +159,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       record: 3,
       field: 'intent',
       message: "unknown intent 'no_such_intent'",
+      code: 'intent.unknown',
+      params: { intent: 'no_such_intent' },
     });
   });
 
@@ -168,6 +172,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       record: 2,
       field: 'sentiment',
       message: 'sentiment must be one of positive, neutral, negative; got "happy"',
+      code: 'value.oneOf',
+      params: { field: 'sentiment', options: 'positive, neutral, negative', received: '"happy"' },
     });
   });
 
@@ -179,6 +185,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       record: 3,
       field: 'conversation_id',
       message: 'duplicate conversation_id "c-1", first used on line 1',
+      code: 'import.duplicateKeyLine',
+      params: { field: 'conversation_id', key: 'c-1', line: 1 },
     });
   });
 
@@ -227,6 +235,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
         record: null,
         field: null,
         message: 'the file has no records',
+        code: 'import.noRecords',
+        params: {},
       });
     }
   });
@@ -267,6 +277,12 @@ describe('parseDatasetFile: utterance CSV', () => {
       message:
         'missing column text, intent or category; found sentence, label; expected text, ' +
         'intent or category, language (optional)',
+      code: 'import.missingColumn',
+      params: {
+        missing: 'text, intent or category',
+        found: 'sentence, label',
+        expected: 'text, intent or category, language (optional)',
+      },
     });
   });
 
@@ -288,8 +304,22 @@ describe('parseDatasetFile: utterance CSV', () => {
       'text,category\r\n"two\r\nlines",card_arrival\r\n\r\nthird row,not_an_intent\r\nfour,five,six\r\n';
     const result = failed(parseDatasetFile(content, { kind: 'utterances', filename: 'x.csv' }));
     expect(result.errors).toEqual([
-      { line: 6, record: null, field: null, message: 'the row has 3 fields but the header has 2' },
-      { line: 5, record: 2, field: 'intent', message: "unknown intent 'not_an_intent'" },
+      {
+        line: 6,
+        record: null,
+        field: null,
+        message: 'the row has 3 fields but the header has 2',
+        code: 'import.csvFieldCount',
+        params: { count: 3, header: 2 },
+      },
+      {
+        line: 5,
+        record: 2,
+        field: 'intent',
+        message: "unknown intent 'not_an_intent'",
+        code: 'intent.unknown',
+        params: { intent: 'not_an_intent' },
+      },
     ]);
   });
 
@@ -298,8 +328,22 @@ describe('parseDatasetFile: utterance CSV', () => {
       'text,category\nfirst,card_arrival\n\nsecond\nthird,card_arrival,extra\nfourth,card_arrival\n';
     const result = failed(parseDatasetFile(content, { kind: 'utterances', filename: 'x.csv' }));
     expect(result.errors).toEqual([
-      { line: 4, record: null, field: null, message: 'the row has 1 fields but the header has 2' },
-      { line: 5, record: null, field: null, message: 'the row has 3 fields but the header has 2' },
+      {
+        line: 4,
+        record: null,
+        field: null,
+        message: 'the row has 1 fields but the header has 2',
+        code: 'import.csvFieldCount',
+        params: { count: 1, header: 2 },
+      },
+      {
+        line: 5,
+        record: null,
+        field: null,
+        message: 'the row has 3 fields but the header has 2',
+        code: 'import.csvFieldCount',
+        params: { count: 3, header: 2 },
+      },
     ]);
   });
 
@@ -313,6 +357,8 @@ describe('parseDatasetFile: utterance CSV', () => {
       record: null,
       field: null,
       message: 'a quoted field is never closed',
+      code: 'import.csvUnclosedQuote',
+      params: {},
     });
   });
 });
@@ -377,6 +423,8 @@ describe('parseDatasetFile: conversation CSV', () => {
       record: 1,
       field: 'turns[0].speaker',
       message: "the first turn must be the customer's",
+      code: 'conversation.customerFirst',
+      params: {},
     });
   });
 });
@@ -456,6 +504,8 @@ describe('parseDatasetFile: long-format time-series CSV', () => {
       record: 2,
       field: 'value',
       message: 'value "n/a" is not a number',
+      code: 'import.valueNotNumber',
+      params: { received: 'n/a' },
     });
   });
 
@@ -500,6 +550,8 @@ describe('parseDatasetFile: long-format time-series CSV', () => {
       record: 1,
       field: 'target[2]',
       message: 'residential_consumption must be >= 0, got -5',
+      code: 'series.outOfBounds',
+      params: { type: 'residential_consumption', rule: '>= 0', point: -5 },
     });
   });
 

@@ -185,6 +185,12 @@ describe.each(TEST_DATABASES)('resolution counts and filter on %s', (kind) => {
       {
         path: 'filter.resolution',
         message: 'resolution must be one of resolved, unresolved, escalated; got "abandoned"',
+        code: 'value.oneOf',
+        params: {
+          field: 'resolution',
+          options: 'resolved, unresolved, escalated',
+          received: '"abandoned"',
+        },
       },
     ]);
   });

@@ -163,7 +163,12 @@ describe.each(TEST_DATABASES)('inputs that are not text, and paging (%s)', (kind
       f: { search: 'a'.repeat(201) },
     });
     expect(issuesOf(r.errors)).toEqual([
-      { path: 'filter.search', message: 'search must be at most 200 characters; got 201' },
+      {
+        path: 'filter.search',
+        message: 'search must be at most 200 characters; got 201',
+        code: 'search.tooLong',
+        params: { max: 200, length: 201 },
+      },
     ]);
   });
 
@@ -240,7 +245,12 @@ describe.each(TEST_DATABASES)('inputs that are not text, and paging (%s)', (kind
     ]) {
       const r = await s.gql(query);
       expect(issuesOf(r.errors), query).toEqual([
-        { path: 'last', message: 'give first or last, not both' },
+        {
+          path: 'last',
+          message: 'give first or last, not both',
+          code: 'page.firstAndLast',
+          params: {},
+        },
       ]);
     }
     const bad = await s.gql(`{ datasets(last: 1, before: "nope") { totalCount } }`);

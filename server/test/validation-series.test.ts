@@ -273,7 +273,7 @@ describe('statistics with known answers', () => {
     );
     expect(apart).toMatchObject({ ok: true, perSide: 100, folds: 5 });
     expect(apart.ok && apart.accuracy).toBeGreaterThanOrEqual(0.99);
-    expect(discriminate(rows.slice(0, 5), rows, ['a', 'b'])).toEqual({
+    expect(discriminate(rows.slice(0, 5), rows, ['a', 'b'])).toMatchObject({
       ok: false,
       reason:
         'needs at least 10 series on each side; got 100 in the dataset and 5 in the reference',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRename, checkTags } from '../src/lib/datasets/manage.ts';
 import { checkImportForm, importValuesFromData } from '../src/lib/datasets/upload.ts';
 import { checkTrainForm, defaultTrainForm, trainFormFromData } from '../src/lib/training/form.ts';
+import { english } from './field-texts.ts';
 
 function formData(fields: Record<string, string | File>): FormData {
   const data = new FormData();
@@ -27,8 +28,8 @@ describe('checkImportForm', () => {
   });
 
   it('locates the problems by field: no file, an unknown kind, a name too long', () => {
-    const check = checkImportForm(
-      formData({ file: noFile(), kind: 'PICTURES', name: 'x'.repeat(121) }),
+    const check = english(
+      checkImportForm(formData({ file: noFile(), kind: 'PICTURES', name: 'x'.repeat(121) })),
     );
     expect(check).toEqual({
       success: false,
@@ -38,7 +39,7 @@ describe('checkImportForm', () => {
         name: ['name must be 1-120 characters'],
       },
     });
-    expect(checkImportForm(formData({ kind: 'UTTERANCES' }))).toMatchObject({
+    expect(english(checkImportForm(formData({ kind: 'UTTERANCES' })))).toMatchObject({
       errors: { file: ['Choose a file to upload.'] },
     });
   });
@@ -58,7 +59,7 @@ describe('the Manage checks', () => {
       success: false,
       errors: { name: ['The name must not be empty.'] },
     });
-    expect(checkRename('x'.repeat(121))).toEqual({
+    expect(english(checkRename('x'.repeat(121)))).toEqual({
       success: false,
       errors: { name: ['name must be 1-120 characters'] },
     });
@@ -70,7 +71,7 @@ describe('the Manage checks', () => {
       output: { tags: ['e2e', 'gold'] },
     });
     expect(checkTags('')).toEqual({ success: true, output: { tags: [] } });
-    const bad = checkTags('Gold');
+    const bad = english(checkTags('Gold'));
     expect(bad.success).toBe(false);
     if (!bad.success) expect(bad.errors.tags?.[0]).toMatch(/^tag "Gold" must be lowercase/);
   });

@@ -6,6 +6,7 @@ import {
   fieldOfPath,
   formToSchemaInput,
 } from '../src/lib/generation/form.ts';
+import { english } from './field-texts.ts';
 
 describe('checkGenerationForm', () => {
   it('turns the default form into the API input: upper-case enums and weight lists', () => {
@@ -26,19 +27,25 @@ describe('checkGenerationForm', () => {
 
   it('reports a count below 1 beside the count field, with the schema message', () => {
     const check = checkGenerationForm({ ...defaultGenerationForm(), count: 0 });
-    expect(check).toEqual({ success: false, errors: { count: ['count must be at least 1'] } });
+    expect(english(check)).toEqual({
+      success: false,
+      errors: { count: ['count must be at least 1'] },
+    });
   });
 
   it('reports an empty count as "must be a number", not as a missing key', () => {
     const check = checkGenerationForm({ ...defaultGenerationForm(), count: undefined });
-    expect(check).toEqual({ success: false, errors: { count: ['count must be a number'] } });
+    expect(english(check)).toEqual({
+      success: false,
+      errors: { count: ['count must be a number'] },
+    });
   });
 
   it('groups weight problems under their target field', () => {
     const form = defaultGenerationForm();
     form.languages = { en: -1, es: 0.5 };
     form.sentiments = { positive: 0, neutral: 0, negative: 0 };
-    const check = checkGenerationForm(form);
+    const check = english(checkGenerationForm(form));
     expect(check.success).toBe(false);
     if (check.success) return;
     expect(check.errors['targets.languages']).toEqual(['languages weights must be >= 0']);
@@ -48,7 +55,9 @@ describe('checkGenerationForm', () => {
   });
 
   it('rejects a fractional seed and a negative budget with their own messages', () => {
-    const check = checkGenerationForm({ ...defaultGenerationForm(), seed: 1.5, budgetUsd: -2 });
+    const check = english(
+      checkGenerationForm({ ...defaultGenerationForm(), seed: 1.5, budgetUsd: -2 }),
+    );
     expect(check.success).toBe(false);
     if (check.success) return;
     expect(check.errors.seed).toEqual(['seed must be a whole number']);

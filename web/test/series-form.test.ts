@@ -4,6 +4,7 @@ import {
   defaultGenerationForm,
   generationFormFromData,
 } from '../src/lib/generation/form.ts';
+import { english } from './field-texts.ts';
 
 const seriesForm = () => ({ ...defaultGenerationForm(), kind: 'timeseries' as const, count: 10 });
 
@@ -47,12 +48,14 @@ describe('the Generate form: time-series shape', () => {
   });
 
   it('shows the schema message beside the bad field', () => {
-    const check = checkGenerationForm({
-      ...seriesForm(),
-      length: 100_001,
-      timeZone: 'Mars/Olympus',
-      anomalyShare: 2,
-    });
+    const check = english(
+      checkGenerationForm({
+        ...seriesForm(),
+        length: 100_001,
+        timeZone: 'Mars/Olympus',
+        anomalyShare: 2,
+      }),
+    );
     expect(check.success).toBe(false);
     if (check.success) return;
     expect(check.errors.length).toEqual(['length must be at most 100000']);

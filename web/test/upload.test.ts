@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkImportForm, duplicateOf, importDatasetFile } from '../src/lib/datasets/upload.ts';
+import {
+  checkImportForm,
+  duplicateOf,
+  importDatasetFile,
+  refusalMessage,
+} from '../src/lib/datasets/upload.ts';
 import { GraphQLRequestError } from '../src/lib/graphql/client.ts';
 
 interface Call {
@@ -110,5 +115,30 @@ describe('importDatasetFile', () => {
       fetch: (async () => new Response('nope', { status: 403 })) as unknown as typeof fetch,
     }).catch((e: unknown) => e);
     expect((httpError as Error).message).toBe('The API answered HTTP 403 to the upload.');
+  });
+});
+
+describe('refusalMessage', () => {
+  it("adds nothing when every issue is shown under its field, else the API's summary", () => {
+    const issue = (path: string) => ({
+      path,
+      message: 'name must be 1-120 characters',
+      code: 'name.length',
+      params: [],
+    });
+    expect(
+      refusalMessage({
+        __typename: 'ValidationError',
+        message: 'Invalid input: name: name must be 1-120 characters',
+        issues: [issue('name')],
+      }),
+    ).toBeNull();
+    expect(
+      refusalMessage({
+        __typename: 'ValidationError',
+        message: 'Invalid input: tags: at most 20 tags are allowed; got 21',
+        issues: [issue('tags')],
+      }),
+    ).toBe('Invalid input: tags: at most 20 tags are allowed; got 21');
   });
 });

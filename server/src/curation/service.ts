@@ -7,7 +7,9 @@
  * label fidelity is the label oracle's probability of the item's intent (`judgeLabels`), near-duplicates the
  * MinHash signatures and LSH index of the diversity metrics, language mismatch the language identifier.
  */
+
 import type { DatasetKind } from '@genesis/schema/common';
+import { codedMessage } from '@genesis/schema/messages';
 import * as v from 'valibot';
 import { clearLanguage } from '../language/language.ts';
 import type { Services } from '../platform/db/orm.ts';
@@ -186,7 +188,7 @@ async function referenceTexts(
   if (!ref) throw new NotFoundError('Dataset', String(referenceId));
   if (ref.kind === 'timeseries') {
     throw new InputError([
-      { path: 'rules.referenceDatasetId', message: 'the reference must hold labelled texts' },
+      { path: 'rules.referenceDatasetId', ...codedMessage('curation.referenceTexts') },
     ]);
   }
   const out = { texts: [] as string[], labels: [] as string[] };
@@ -250,8 +252,7 @@ async function oraclesFor(
       throw new InputError([
         {
           path: 'rules.minLabelFidelity',
-          message:
-            'the shipped Banking77 label oracle is missing (rebuild it with `pnpm profiles:build`), or give a reference dataset',
+          ...codedMessage('curation.oracleMissing'),
         },
       ]);
     }
@@ -262,7 +263,7 @@ async function oraclesFor(
   if (!ref) throw new NotFoundError('Dataset', String(referenceId));
   if (ref.kind === 'timeseries') {
     throw new InputError([
-      { path: 'rules.referenceDatasetId', message: 'a label oracle trains on labelled texts' },
+      { path: 'rules.referenceDatasetId', ...codedMessage('curation.oracleTexts') },
     ]);
   }
   const rows = await readRows(services, referenceId);
@@ -310,7 +311,7 @@ export async function curateDataset(
     throw new InputError([
       {
         path: 'id',
-        message: `dataset ${sourceId} holds time series; curation applies to conversations and utterances`,
+        ...codedMessage('curation.timeSeries', { id: sourceId }),
       },
     ]);
   }
@@ -318,7 +319,7 @@ export async function curateDataset(
     throw new InputError([
       {
         path: 'rules.openingOnly',
-        message: `dataset ${sourceId} holds ${source.kind}, which have no turns to trim: openingOnly is for conversations`,
+        ...codedMessage('curation.openingOnly', { id: sourceId }),
       },
     ]);
   }
@@ -329,7 +330,7 @@ export async function curateDataset(
     throw new InputError([
       {
         path: 'rules.minJudgeScore',
-        message: `dataset ${sourceId} has no LLM-judge scores: run \`pnpm genesis judge ${sourceId}\` (or judgeDataset) first`,
+        ...codedMessage('curation.noJudgeScores', { id: sourceId }),
       },
     ]);
   }

@@ -2,11 +2,16 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DatasetNameSchema } from '@genesis/schema/common';
-import { MAX_GENERATION_COUNT, MAX_JOB_SERIES_LENGTH } from '@genesis/schema/generation';
+import {
+  MAX_GENERATION_COUNT,
+  MAX_INTENT_EXAMPLES,
+  MAX_JOB_SERIES_LENGTH,
+} from '@genesis/schema/generation';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parse as parseCsv } from 'csv-parse/sync';
 import {
   commandConfig,
   csvList,
@@ -40,6 +45,7 @@ export interface GenerateOptions {
   intents?: string[];
   intentCounts?: Record<string, number>;
   notIntents?: Record<string, string[]>;
+  intentExamples?: Record<string, string[]>;
   seriesTypes?: string[];
   concurrency?: number;
   slotsPerCall?: number;
@@ -103,6 +109,7 @@ function inputFrom(opts: GenerateOptions): unknown {
     mode: opts.mode,
     intentCounts: opts.intentCounts,
     notIntents: opts.notIntents,
+    intentExamples: opts.intentExamples,
   };
   return Object.fromEntries(Object.entries(input).filter(([, x]) => x !== undefined));
 }
@@ -133,6 +140,7 @@ const FLAGS: Record<string, string> = {
   mode: '--mode',
   intentCounts: '--intent-counts',
   notIntents: '--not-intents',
+  intentExamples: '--intent-examples',
 };
 
 /** The flag of an issue's path, or of its nearest parent (`intentCounts.card_arrival` is --intent-counts). */
@@ -253,6 +261,110 @@ export function parseNotIntents(value: string): Record<string, string[]> {
       return [intent, ids as string[]];
     }),
   );
+}
+
+/**
+ * `--intent-examples FILE`: real customer messages per intent for a seeded job (docs/generation.md, "Seeds"), from
+ * a JSON file (`{ "card_arrival": ["where is my card?"] }` or `[{ "intent": "card_arrival", "examples": [...] }]`)
+ * or a CSV file of `intent,text` rows (a header row naming those columns is optional). Empty texts and more than
+ * MAX_INTENT_EXAMPLES per intent are refused here with their line or entry; the API checks the rest (known
+ * intent ids, length, conversations only) and its messages name the flag.
+ */
+export function parseIntentExamples(value: string): Record<string, string[]> {
+  const file = value.trim();
+  let raw: string;
+  try {
+    raw = readFileSync(resolve(file), 'utf8');
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InvalidArgumentError(`--intent-examples: cannot read '${file}' (${why}).`);
+  }
+  const out: Record<string, string[]> = {};
+  const add = (intent: unknown, text: unknown, where: string) => {
+    if (typeof intent !== 'string' || !intent.trim()) {
+      throw new InvalidArgumentError(`--intent-examples: ${where} has no intent.`);
+    }
+    if (typeof text !== 'string' || !text.trim()) {
+      throw new InvalidArgumentError(
+        `--intent-examples: ${where} (${intent.trim()}) has an empty text.`,
+      );
+    }
+    const list = out[intent.trim()] ?? [];
+    out[intent.trim()] = list;
+    list.push(text.trim());
+    if (list.length > MAX_INTENT_EXAMPLES) {
+      throw new InvalidArgumentError(
+        `--intent-examples: ${where}: ${intent.trim()} has more than ${MAX_INTENT_EXAMPLES} examples (at most ${MAX_INTENT_EXAMPLES} per intent).`,
+      );
+    }
+  };
+  const body = raw.replace(/^\uFEFF/, '').trim();
+  if (/\.json$/i.test(file) || body.startsWith('{') || body.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (err) {
+      throw new InvalidArgumentError(
+        `--intent-examples: ${file} is not valid JSON (${(err as Error).message}).`,
+      );
+    }
+    const entries: [unknown, unknown, string][] = Array.isArray(json)
+      ? json.map((e, i) => [
+          (e as { intent?: unknown } | null)?.intent,
+          (e as { examples?: unknown } | null)?.examples,
+          `entry ${i + 1}`,
+        ])
+      : json && typeof json === 'object'
+        ? Object.entries(json).map(([k, list]) => [k, list, `"${k}"`])
+        : [];
+    if (!Array.isArray(json) && !(json && typeof json === 'object')) {
+      throw new InvalidArgumentError(
+        `--intent-examples: ${file} must hold a JSON object of intent -> list of texts, or a list of { "intent", "examples" }.`,
+      );
+    }
+    const seen = new Set<string>();
+    for (const [intent, list, where] of entries) {
+      if (!Array.isArray(list)) {
+        throw new InvalidArgumentError(
+          `--intent-examples: ${where} of ${file} needs "examples": a list of texts.`,
+        );
+      }
+      if (typeof intent === 'string' && seen.has(intent.trim())) {
+        throw new InvalidArgumentError(
+          `--intent-examples gives ${intent.trim()} more than once (${where}).`,
+        );
+      }
+      if (typeof intent === 'string') seen.add(intent.trim());
+      for (const [j, text] of list.entries()) add(intent, text, `${where}, example ${j + 1}`);
+    }
+  } else {
+    let rows: string[][];
+    try {
+      rows = parseCsv(body, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    } catch (err) {
+      throw new InvalidArgumentError(
+        `--intent-examples: ${file} is neither JSON nor readable CSV (${(err as Error).message}).`,
+      );
+    }
+    const header =
+      rows[0]?.length === 2 &&
+      rows[0][0]!.trim().toLowerCase() === 'intent' &&
+      rows[0][1]!.trim().toLowerCase() === 'text';
+    rows.forEach((row, i) => {
+      if (i === 0 && header) return;
+      if (row.length !== 2) {
+        throw new InvalidArgumentError(
+          `--intent-examples: line ${i + 1} of ${file} has ${row.length} columns; expected intent,text.`,
+        );
+      }
+      add(row[0], row[1], `line ${i + 1}`);
+    });
+  }
+  if (Object.keys(out).length === 0) {
+    throw new InvalidArgumentError(`--intent-examples: ${file} holds no examples.`);
+  }
+  return out;
 }
 
 /** Frequency names people type (hourly, daily, 15min, 1h) as the schema's aliases. */
@@ -563,6 +675,11 @@ export function registerGenerationCommands(program: Command): void {
       '--not-intents <spec>',
       'conversations: per intent, the intents its items must not be mistaken for, inline (card_arrival=card_linking+card_delivery_estimate,...) or a JSON file ({"card_arrival": ["card_linking"]})',
       parseNotIntents,
+    )
+    .option(
+      '--intent-examples <file>',
+      `conversations: real customer messages per intent to seed the writing with (each slot carries a few; the Bedrock prompt shows them as few-shot examples), a JSON file ({"card_arrival": ["where is my card?"]}) or a CSV file of intent,text rows; at most ${MAX_INTENT_EXAMPLES} per intent`,
+      parseIntentExamples,
     )
     .option('--series-types <list>', 'only these series types, equally weighted', (s) =>
       csvList(s, '--series-types'),

@@ -13,6 +13,7 @@ import {
   PROVIDERS,
 } from '@genesis/schema/generation';
 import { formatIssues } from '@genesis/schema/issues';
+import { codedMessage } from '@genesis/schema/messages';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { DEFAULT_BEDROCK_MODEL } from '../llm/prices.ts';
@@ -75,10 +76,23 @@ export const GenerationConfigSchema = v.object({
     Nullable(v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0)))),
   ),
   notIntents: v.optional(Nullable(v.record(v.string(), v.array(v.string())))),
-  /** Seeded augmentation: real customer messages per intent, carried by its slots as `examples`. */
+  /** Seeded generation: real customer messages per intent, carried by its slots as `examples`. */
   intentExamples: v.optional(Nullable(v.record(v.string(), v.array(v.string())))),
+  /**
+   * Seeded generation: how many of its intent's `intentExamples` each slot carries (a seeded draw per slot).
+   * Absent on seeded jobs from before it: each of their slots carried all of them.
+   */
+  seedsPerSlot: v.optional(Count),
 });
 export type GenerationConfig = v.InferOutput<typeof GenerationConfigSchema>;
+
+/**
+ * Real texts one slot of a seeded job carries, drawn from its intent's `intentExamples` (docs/generation.md,
+ * "Seeds"): enough for a few-shot prompt and for the local writer's recombinations, few enough that each item
+ * is seeded from a known handful of texts, which cross-validation keeps away from the folds that test them
+ * (docs/curation.md, "Augment"). With every seed on every slot, every seeded item would be left out of every fold.
+ */
+export const SEEDS_PER_SLOT = 3;
 
 /** A stored job's configuration, checked against the schema; throws a readable error naming the fields. */
 export function readStoredConfig(jobId: number, stored: unknown): GenerationConfig {
@@ -152,14 +166,26 @@ function checkJobSize(config: GenerationConfig, input: GenerationConfigInput, se
   const size = jobSize(config);
   if (size.points <= server.maxJobPoints) return;
   const n = (x: number) => x.toLocaleString('en');
-  const what =
-    config.kind === 'timeseries'
-      ? `${n(config.count)} series x ${n(config.length)} points is ${n(size.points)} points`
-      : `${n(config.count)} ${config.kind}`;
+  const common = {
+    count: n(config.count),
+    size: formatBytes(size.bytes),
+    limit: n(server.maxJobPoints),
+  };
   throw new InputError([
     {
       path: config.kind === 'timeseries' && input.length !== undefined ? 'length' : 'count',
-      message: `${what} (about ${formatBytes(size.bytes)}); the limit is ${n(server.maxJobPoints)} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs`,
+      ...(config.kind === 'timeseries'
+        ? codedMessage('generation.tooLargeSeries', {
+            ...common,
+            length: n(config.length),
+            points: n(size.points),
+          })
+        : codedMessage(
+            config.kind === 'conversations'
+              ? 'generation.tooLargeConversations'
+              : 'generation.tooLargeUtterances',
+            common,
+          )),
     },
   ]);
 }
@@ -178,13 +204,7 @@ export function resolveConfig(input: GenerationConfigInput, server: Config): Gen
 function openaiModel(model: string | undefined, server: Config): string {
   const chosen = model ?? server.openai.model;
   if (!chosen) {
-    throw new InputError([
-      {
-        path: 'model',
-        message:
-          'provider openai needs a model: give one (the name the server lists, e.g. llama3.1:8b for Ollama) or set GENESIS_OPENAI_MODEL on the server',
-      },
-    ]);
+    throw new InputError([{ path: 'model', ...codedMessage('generation.openaiModel') }]);
   }
   return chosen;
 }
@@ -235,6 +255,8 @@ function fillDefaults(input: GenerationConfigInput, server: Config): GenerationC
     mode: input.mode ?? 'on_demand',
     ...(input.intentCounts ? { intentCounts: input.intentCounts } : {}),
     ...(input.notIntents ? { notIntents: input.notIntents } : {}),
-    ...(input.intentExamples ? { intentExamples: input.intentExamples } : {}),
+    ...(input.intentExamples
+      ? { intentExamples: input.intentExamples, seedsPerSlot: SEEDS_PER_SLOT }
+      : {}),
   };
 }

@@ -1,10 +1,16 @@
-import { MAX_GENERATION_COUNT } from '@genesis/schema/generation';
+import {
+  MAX_GENERATION_COUNT,
+  MAX_INTENT_EXAMPLE_LENGTH,
+  MAX_INTENT_EXAMPLES,
+} from '@genesis/schema/generation';
+import { codedMessage } from '@genesis/schema/messages';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import type { ProviderCheck } from '../llm/provider.ts';
 import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
 import { builder, type Context } from '../platform/graphql/builder.ts';
+import { CODE_DESCRIPTION, MessageParamRef, paramList } from '../platform/graphql/errors.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
@@ -256,6 +262,18 @@ const NotIntentsInput = builder.inputType('NotIntentsInput', {
   }),
 });
 
+const IntentExamplesInput = builder.inputType('IntentExamplesInput', {
+  description:
+    'Real customer messages of one intent, shown to the writer as few-shot seeds (seeded generation, docs/generation.md "Seeds")',
+  fields: (t) => ({
+    intent: t.string({ required: true }),
+    examples: t.stringList({
+      required: true,
+      description: `1 to ${MAX_INTENT_EXAMPLES} non-empty texts of at most ${MAX_INTENT_EXAMPLE_LENGTH} characters`,
+    }),
+  }),
+});
+
 const GenerationInput = builder.inputType('GenerationInput', {
   fields: (t) => ({
     kind: t.field({ type: GenerationKindEnum, required: true }),
@@ -322,6 +340,12 @@ const GenerationInput = builder.inputType('GenerationInput', {
       description:
         'Conversations: per intent, the intents its items must not be mistaken for; the Bedrock prompt states it and the local writer steers away from their wording',
     }),
+    intentExamples: t.field({
+      type: [IntentExamplesInput],
+      required: false,
+      description:
+        'Conversations: per intent, real customer messages to seed the writing with; each slot of the intent carries a few of them (the Bedrock prompt shows them as few-shot examples, the local writer varies some first messages from them); recorded in the job config',
+    }),
   }),
 });
 
@@ -329,6 +353,7 @@ type RawInput = Record<string, unknown> & {
   targets?: Record<string, { key: string; weight: number }[] | null> | null;
   intentCounts?: { intent: string; count: number }[] | null;
   notIntents?: { intent: string; notIntents: string[] }[] | null;
+  intentExamples?: { intent: string; examples: string[] }[] | null;
 };
 
 /**
@@ -351,7 +376,13 @@ function toSchemaInput(input: RawInput): unknown {
     const twice = list.map((x) => x.intent).filter((id, i, all) => all.indexOf(id) !== i);
     if (twice.length > 0) {
       throw new InputError([
-        { path: field, message: `${field} lists ${[...new Set(twice)].join(', ')} more than once` },
+        {
+          path: field,
+          ...codedMessage('generation.intentTwice', {
+            field,
+            intents: [...new Set(twice)].join(', '),
+          }),
+        },
       ]);
     }
     return Object.fromEntries(list.map((x) => [x.intent, value(x as never)]));
@@ -366,15 +397,20 @@ function toSchemaInput(input: RawInput): unknown {
     }
   }
   if (out.count === undefined) {
-    throw new InputError([
-      { path: 'count', message: 'count is required (or give intentCounts: the job is their sum)' },
-    ]);
+    throw new InputError([{ path: 'count', ...codedMessage('generation.countRequired') }]);
   }
   if (input.notIntents) {
     out.notIntents = perIntent(
       'notIntents',
       input.notIntents,
       (x: { notIntents: string[] }) => x.notIntents,
+    );
+  }
+  if (input.intentExamples) {
+    out.intentExamples = perIntent(
+      'intentExamples',
+      input.intentExamples,
+      (x: { examples: string[] }) => x.examples,
     );
   }
   return out;
@@ -459,7 +495,13 @@ const ProviderCheckRef = builder.objectRef<ProviderCheck>('ProviderCheck').imple
   fields: (t) => ({
     name: t.exposeString('name'),
     ok: t.exposeBoolean('ok'),
-    detail: t.exposeString('detail'),
+    detail: t.exposeString('detail', { description: 'The English text' }),
+    code: t.string({
+      nullable: true,
+      description: CODE_DESCRIPTION,
+      resolve: (check) => check.code ?? null,
+    }),
+    params: t.field({ type: [MessageParamRef], resolve: (check) => paramList(check.params) }),
     optional: t.boolean({
       description: 'A failing optional check warns instead of failing',
       resolve: (c) => c.optional ?? false,

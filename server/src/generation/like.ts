@@ -4,6 +4,7 @@
  * that it yields parameters for the types asked; the runner refits once per run (the fit is deterministic, so a
  * resumed job renders as it started).
  */
+import { type CodedMessage, codedMessage } from '@genesis/schema/messages';
 import type { EntityManager } from '@mikro-orm/core';
 import { InputError } from '../platform/errors.ts';
 import type { Dataset } from '../registry/dataset.entity.ts';
@@ -29,11 +30,19 @@ export async function calibrateOnDataset(
 ): Promise<{ dataset: Dataset; calibration: LikeCalibration }> {
   const numeric = Number(id);
   const dataset = Number.isSafeInteger(numeric) ? await em.findOne(DatasetSchema, numeric) : null;
-  const located = (message: string) => new InputError([{ path: 'likeDatasetId', message }]);
-  if (!dataset) throw located(`dataset ${id} does not exist`);
+  const located = (message: string | CodedMessage) =>
+    new InputError([
+      { path: 'likeDatasetId', ...(typeof message === 'string' ? { message } : message) },
+    ]);
+  if (!dataset) throw located(codedMessage('generation.likeMissing', { id }));
   if (dataset.kind !== 'timeseries') {
     throw located(
-      `dataset ${id} ("${dataset.name}") holds ${dataset.kind}; --like needs a time-series dataset`,
+      codedMessage(
+        dataset.kind === 'conversations'
+          ? 'generation.likeConversations'
+          : 'generation.likeUtterances',
+        { id, name: dataset.name },
+      ),
     );
   }
   const items: LikeSeries[] = [];

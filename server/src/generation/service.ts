@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { codedMessage } from '@genesis/schema/messages';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { raw } from '@mikro-orm/core';
 import { BedrockProvider } from '../llm/bedrock.ts';
@@ -135,22 +136,10 @@ export class GenerationManager {
   async start(rawInput: unknown): Promise<GenerationJob> {
     const config = resolveConfig(parseGenerationInput(rawInput), this.server);
     if (config.mode === 'batch' && config.provider !== 'bedrock') {
-      throw new InputError([
-        {
-          path: 'mode',
-          message:
-            'batch mode is Bedrock batch inference: use provider bedrock (the local provider is instant and free)',
-        },
-      ]);
+      throw new InputError([{ path: 'mode', ...codedMessage('generation.batchNeedsBedrock') }]);
     }
     if (config.mode === 'batch' && !this.server.batch) {
-      throw new InputError([
-        {
-          path: 'mode',
-          message:
-            'batch mode needs GENESIS_BATCH_ROLE_ARN, GENESIS_BATCH_INPUT_URI and GENESIS_BATCH_OUTPUT_URI on the server (see the README); use on_demand or auto',
-        },
-      ]);
+      throw new InputError([{ path: 'mode', ...codedMessage('generation.batchNotConfigured') }]);
     }
     await this.#checkProvider(config);
     const em = this.services.em.fork();
@@ -161,7 +150,7 @@ export class GenerationManager {
         throw new InputError([
           {
             path: 'exampleDatasetId',
-            message: `${config.exampleDatasetId} is not a conversations or utterances dataset`,
+            ...codedMessage('generation.examplesKind', { id: config.exampleDatasetId }),
           },
         ]);
       }
@@ -185,7 +174,12 @@ export class GenerationManager {
         throw new InputError([
           {
             path: 'targets.seriesTypes',
-            message: `dataset ${dataset.id} ("${dataset.name}") has no fitted series of ${missing.join(', ')}; it can calibrate ${Object.keys(calibration.types).join(', ')}`,
+            ...codedMessage('generation.calibrationTypes', {
+              id: dataset.id,
+              name: dataset.name,
+              missing: missing.join(', '),
+              types: Object.keys(calibration.types).join(', '),
+            }),
           },
         ]);
       }
@@ -242,7 +236,9 @@ export class GenerationManager {
     const job = await em.findOne(GenerationJobSchema, jobId);
     if (!job) throw new NotFoundError('GenerationJob', String(jobId));
     if (job.status === 'completed') {
-      throw new InputError([{ path: 'id', message: `job ${jobId} is already completed` }]);
+      throw new InputError([
+        { path: 'id', ...codedMessage('generation.alreadyCompleted', { id: jobId }) },
+      ]);
     }
     if (job.status === 'completed_short') {
       // A top-up: the slots given up on are asked again, with fresh attempts and new seeds. What is stored

@@ -7,6 +7,7 @@ import {
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import {
+  checkDetail,
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
@@ -139,14 +140,14 @@ export async function checkBedrockAccess(
     checks.push({
       name: 'AWS credentials',
       ok: true,
-      detail: 'found by the standard credential chain',
+      ...checkDetail('check.credentialsFound'),
     });
   } catch (err) {
     checks.push({
       name: 'AWS credentials',
       ok: false,
       config: true,
-      detail: `none found (${(err as Error).name}): set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+      ...checkDetail('check.credentialsNone', { error: (err as Error).name }),
     });
     return checks;
   }
@@ -158,7 +159,11 @@ export async function checkBedrockAccess(
         inferenceConfig: { maxTokens: 1 },
       }),
     );
-    checks.push({ name: 'model access', ok: true, detail: `${model} answered a one-token call` });
+    checks.push({
+      name: 'model access',
+      ok: true,
+      ...checkDetail('check.modelAnswered', { model }),
+    });
   } catch (err) {
     const e = classifyBedrockError(err);
     checks.push({

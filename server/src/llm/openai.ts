@@ -6,6 +6,7 @@ import OpenAI, {
 } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources';
 import {
+  checkDetail,
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
@@ -348,7 +349,11 @@ export async function checkOpenAIAccess(
   try {
     ids = [];
     for await (const m of client.models.list()) ids.push(m.id);
-    checks.push({ name: 'server', ok: true, detail: `${baseURL} answered (${ids.length} models)` });
+    checks.push({
+      name: 'server',
+      ok: true,
+      ...checkDetail('check.serverAnswered', { url: baseURL, count: ids.length }),
+    });
   } catch (err) {
     const e = classifyOpenAIError(err);
     // Some servers have no /models route; a 404 there is not fatal, the one-token call decides.
@@ -357,7 +362,7 @@ export async function checkOpenAIAccess(
         name: 'server',
         ok: true,
         optional: true,
-        detail: `${baseURL} has no /models list; the one-token call decides`,
+        ...checkDetail('check.noModelList', { url: baseURL }),
       });
       ids = [];
     } else {
@@ -376,9 +381,12 @@ export async function checkOpenAIAccess(
       name: 'model listed',
       ok: listed,
       config: !listed,
-      detail: listed
-        ? `${model} is listed`
-        : `${model} is not among the server's models (${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}): set GENESIS_OPENAI_MODEL or --model`,
+      ...(listed
+        ? checkDetail('check.modelListed', { model })
+        : checkDetail('check.modelNotListed', {
+            model,
+            models: `${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`,
+          })),
     });
     if (!listed) return checks;
   }
@@ -388,7 +396,11 @@ export async function checkOpenAIAccess(
       messages: [{ role: 'user', content: 'Reply with OK.' }],
       max_tokens: 1,
     });
-    checks.push({ name: 'model access', ok: true, detail: `${model} answered a one-token call` });
+    checks.push({
+      name: 'model access',
+      ok: true,
+      ...checkDetail('check.modelAnswered', { model }),
+    });
   } catch (err) {
     const e = classifyOpenAIError(err);
     checks.push({

@@ -4,6 +4,7 @@
  * docs/bedrock.md §1, "The request contract"), and returns the model's raw answer plus token usage. Parsing,
  * validation, repair and re-asking belong to the job runner, so they are the same for every provider.
  */
+import { codedMessage, type MessageCode, type MessageParams } from '@genesis/schema/messages';
 export interface ModelCall {
   /** System prompt (cacheable: the runner marks it with a cache point for Bedrock). */
   system: string;
@@ -40,10 +41,22 @@ export interface ModelAnswer {
 export interface ProviderCheck {
   name: string;
   ok: boolean;
-  /** What was found, or what to do about it. */
+  /** What was found, or what to do about it (English). */
   detail: string;
+  /** The detail as a code and parameters (`@genesis/schema/messages`), when it has one: see {@link checkDetail}. */
+  code?: MessageCode;
+  params?: MessageParams;
   /** Failing optional checks warn instead of failing. */
   optional?: boolean;
+}
+
+/** A check's detail with its code: the English text as `detail`, and the code and parameters beside it. */
+export function checkDetail(
+  code: MessageCode,
+  params: MessageParams = {},
+): { detail: string; code: MessageCode; params: MessageParams } {
+  const coded = codedMessage(code, params);
+  return { detail: coded.message, code, params };
 }
 
 export interface ModelProvider {

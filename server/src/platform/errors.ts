@@ -1,4 +1,5 @@
 import { formatPath } from '@genesis/schema/issues';
+import { issueCode, type MessageCode, type MessageParams } from '@genesis/schema/messages';
 import type * as v from 'valibot';
 
 /**
@@ -19,10 +20,16 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** One problem with one input value: `path` names the argument or field (`name`, `tags[2]`, `input.count`). */
+/**
+ * One problem with one input value: `path` names the argument or field (`name`, `tags[2]`, `input.count`).
+ * `code` and `params` say the message as data (`@genesis/schema/messages`), so a client can show it in
+ * its reader's language; `message` is its English text. Messages without a code are English only.
+ */
 export interface FieldIssue {
   path: string;
   message: string;
+  code?: MessageCode | null;
+  params?: MessageParams;
 }
 
 export class InputError extends DomainError {
@@ -46,14 +53,18 @@ export class InputError extends DomainError {
     }[],
   ): InputError {
     return new InputError(
-      issues.map((issue) => ({
-        path: formatPath(
-          (issue.path ?? []).map((seg) =>
-            typeof seg === 'object' && seg !== null ? seg : { key: seg },
-          ) as v.IssuePathItem[],
-        ),
-        message: issue.message,
-      })),
+      issues.map((issue) => {
+        const coded = issueCode(issue);
+        return {
+          path: formatPath(
+            (issue.path ?? []).map((seg) =>
+              typeof seg === 'object' && seg !== null ? seg : { key: seg },
+            ) as v.IssuePathItem[],
+          ),
+          message: issue.message,
+          ...(coded ? { code: coded.code, params: coded.params } : {}),
+        };
+      }),
     );
   }
 
@@ -74,12 +85,17 @@ export class InputError extends DomainError {
   }
 }
 
-/** One problem found in an uploaded file, located by line (1-based) or record number and field. */
+/**
+ * One problem found in an uploaded file, located by line (1-based) or record number and field; `code` and
+ * `params` as in {@link FieldIssue}.
+ */
 export interface FileIssue {
   line: number | null;
   record: number | null;
   field: string | null;
   message: string;
+  code?: MessageCode | null;
+  params?: MessageParams;
 }
 
 export class ImportFailedError extends DomainError {
@@ -172,6 +188,9 @@ export interface ConfigCheck {
   name: string;
   ok: boolean;
   detail: string;
+  /** The detail as a code and parameters, as in {@link FieldIssue}. */
+  code?: MessageCode | null;
+  params?: MessageParams;
 }
 
 /**

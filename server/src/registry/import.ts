@@ -2,6 +2,12 @@ import { isUtf8 } from 'node:buffer';
 import { getSeriesType } from '@genesis/schema/catalog/series';
 import type { DatasetKind, Language } from '@genesis/schema/common';
 import { parseItem } from '@genesis/schema/dataset';
+import {
+  type CodedMessage,
+  codedMessage,
+  type MessageCode,
+  type MessageParams,
+} from '@genesis/schema/messages';
 import { FREQUENCIES, inferFrequency } from '@genesis/schema/timeseries';
 import { type CsvError, Parser as CsvParser } from 'csv-parse';
 import { type ItemColumns, type ItemData, itemColumns, itemKey } from './columns.ts';
@@ -14,13 +20,16 @@ export type ImportFormat = 'json' | 'jsonl' | 'csv' | 'parquet';
 /**
  * One problem found in an imported file. `line` is the file's 1-based line where the offending
  * record (or CSV row) starts, `record` the 1-based position of the item in the file, `field` the
- * schema path of the bad value (`turns[1].speaker`); each is null when it does not apply.
+ * schema path of the bad value (`turns[1].speaker`); each is null when it does not apply. `code` and
+ * `params` say the message as data when it has a code (`@genesis/schema/messages`).
  */
 export interface ImportIssue {
   line: number | null;
   record: number | null;
   field: string | null;
   message: string;
+  code?: MessageCode;
+  params?: MessageParams;
 }
 
 /** A validated item ready to be stored. */
@@ -66,7 +75,7 @@ export type ImportSource =
   | AsyncIterable<Uint8Array>
   | { getReader(): ReadableStreamDefaultReader<Uint8Array> };
 
-const NO_RECORDS = 'the file has no records';
+const NO_RECORDS = codedMessage('import.noRecords');
 
 /**
  * The format of a file: by its extension (`.json`, `.jsonl`/`.ndjson`, `.csv`), else by its first
@@ -398,7 +407,7 @@ export class DatasetReader {
       }
       if (kind === 'utterances') value = withLanguage(value, this.#options.language ?? 'en');
     }
-    const parsed = parseItem(kind, value);
+    const parsed = parseItem(kind, value, { codes: true });
     if (!parsed.success) {
       for (const e of parsed.errors) {
         if (raw.reported?.some((field) => isUnder(e.path, field))) continue;
@@ -407,7 +416,7 @@ export class DatasetReader {
           raw.lineOf?.(e.path) ?? raw.line,
           record,
           e.path || null,
-          e.message,
+          e.code ? { code: e.code, params: e.params ?? {}, message: e.message } : e.message,
         );
       }
       return;
@@ -418,13 +427,19 @@ export class DatasetReader {
       const earlier = this.#seen.get(key);
       if (earlier !== undefined) {
         const keyField = KEY_FIELD[kind] as string;
-        const where = earlier > 0 ? `line ${earlier}` : `record ${-earlier}`;
+
         this.#issues.add(
           CHECK,
           raw.line,
           record,
           keyField,
-          `duplicate ${keyField} "${key}", first used on ${where}`,
+          earlier > 0
+            ? codedMessage('import.duplicateKeyLine', { field: keyField, key, line: earlier })
+            : codedMessage('import.duplicateKeyRecord', {
+                field: keyField,
+                key,
+                record: -earlier,
+              }),
         );
         return;
       }
@@ -524,11 +539,17 @@ class Issues {
     line: number | null,
     record: number | null,
     field: string | null,
-    message: string,
+    message: string | CodedMessage,
   ): void {
     this.count++;
     const list = this.#tiers[tier] as ImportIssue[];
-    if (list.length < this.#max) list.push({ line, record, field, message });
+    if (list.length < this.#max) {
+      list.push(
+        typeof message === 'string'
+          ? { line, record, field, message }
+          : { line, record, field, ...message },
+      );
+    }
   }
 
   /** Forgets everything: a file that is not JSON at all gets that one issue. */
@@ -640,11 +661,9 @@ function errorMessage(error: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Text a dataset cannot hold: bytes that are not UTF-8, NUL characters, unpaired surrogates
 
-const NOT_UTF8 =
-  'the text is not valid UTF-8 (the file holds bytes that are not UTF-8 text; save it as UTF-8)';
-const HAS_NUL = 'the text holds a NUL character (U+0000), which a dataset cannot store';
-const LONE_SURROGATE =
-  'the text holds an unpaired surrogate (a lone \\uD800-\\uDFFF escape), which is not valid Unicode';
+const NOT_UTF8 = codedMessage('import.notUtf8');
+const HAS_NUL = codedMessage('import.hasNul');
+const LONE_SURROGATE = codedMessage('import.loneSurrogate');
 
 /** A JSON escape that decodes to a NUL or to half of a surrogate pair. */
 const RISKY_ESCAPE = /\\u(?:0000|d[89a-f])/i;
@@ -688,7 +707,7 @@ function reportBadText(
 ): boolean {
   const record = sink.nextRecord();
   let found = false;
-  const report = (bad: (s: string) => boolean, message: string, always: boolean) => {
+  const report = (bad: (s: string) => boolean, message: CodedMessage, always: boolean) => {
     const fields = badFields(value, bad);
     for (const field of fields) sink.issues.add(READ, line, record, field || null, message);
     if (fields.length === 0 && always) sink.issues.add(READ, line, record, null, message);
@@ -810,7 +829,7 @@ class JsonLinesReader implements FormatReader {
         line,
         sink.nextRecord(),
         null,
-        `not valid JSON: ${jsonError(error, text).message}`,
+        codedMessage('import.lineNotJson', { detail: jsonError(error, text).message }),
       );
       sink.record({ value: undefined, line, invalid: true });
     });
@@ -1119,7 +1138,13 @@ class JsonArrayReader implements FormatReader {
   #failAt(line: number | null, message: string): void {
     this.#state = 'failed';
     this.#sink.issues.clear();
-    this.#sink.issues.add(READ, line, null, null, `the file is not valid JSON: ${message}`);
+    this.#sink.issues.add(
+      READ,
+      line,
+      null,
+      null,
+      codedMessage('import.notJson', { detail: message }),
+    );
   }
 
   /** A `.json` file that does not hold an array: say what it holds (when it is JSON at all). */
@@ -1336,7 +1361,13 @@ class CsvReader implements FormatReader {
     }
     const duplicate = header.find((name, i) => header.indexOf(name) !== i);
     if (duplicate !== undefined) {
-      issues.add(READ, line, null, duplicate, `column ${duplicate} appears twice`);
+      issues.add(
+        READ,
+        line,
+        null,
+        duplicate,
+        codedMessage('import.duplicateColumn', { column: duplicate }),
+      );
       this.#stopped = true;
       return;
     }
@@ -1380,17 +1411,17 @@ function utf8Boundary(bytes: Buffer): number {
   return continuation + 1 < size ? i - 1 : bytes.length;
 }
 
-function csvErrorMessage(error: unknown, headerLength: number): string {
+function csvErrorMessage(error: unknown, headerLength: number): string | CodedMessage {
   const code = (error as Partial<CsvError>).code;
   switch (code) {
     case 'CSV_RECORD_INCONSISTENT_COLUMNS':
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
       const found = (error as { record?: unknown }).record;
       const count = Array.isArray(found) ? found.length : '?';
-      return `the row has ${count} fields but the header has ${headerLength}`;
+      return codedMessage('import.csvFieldCount', { count, header: headerLength });
     }
     case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field is never closed';
+      return codedMessage('import.csvUnclosedQuote');
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'a closing quote is followed by other characters (write a quote inside a quoted field as "")';
     case 'INVALID_OPENING_QUOTE':
@@ -1449,14 +1480,21 @@ function checkColumns(kind: DatasetKind, table: CsvHeader, issues: Issues): bool
     ...layout.optional.map((name) => `${name} (optional)`),
   ].join(', ');
   const found = table.header.length > 0 ? table.header.join(', ') : 'none';
-  let message =
-    `missing column ${missing.map((names) => names.join(' or ')).join(', ')}; ` +
-    `found ${found}; expected ${expected}`;
+  const params = {
+    missing: missing.map((names) => names.join(' or ')).join(', '),
+    found,
+    expected,
+  };
   const guess = guessKindFromColumns(table.header);
-  if (guess !== null && guess !== kind) {
-    message += `. The columns look like ${guess}: import the file as ${guess}`;
-  }
-  issues.add(READ, table.headerLine, null, null, message);
+  issues.add(
+    READ,
+    table.headerLine,
+    null,
+    null,
+    guess !== null && guess !== kind
+      ? codedMessage('import.missingColumnOtherKind', { ...params, guess })
+      : codedMessage('import.missingColumn', params),
+  );
   return false;
 }
 
@@ -1469,7 +1507,13 @@ function checkHeader(table: CsvHeader, options: ImportOptions, issues: Issues): 
     return false;
   }
   if (options.seriesType !== undefined && getSeriesType(options.seriesType) === undefined) {
-    issues.add(READ, null, null, 'series_type', `unknown series type "${options.seriesType}"`);
+    issues.add(
+      READ,
+      null,
+      null,
+      'series_type',
+      codedMessage('import.unknownSeriesType', { type: options.seriesType }),
+    );
     return false;
   }
   return true;
@@ -1572,8 +1616,7 @@ interface SeriesGroup {
   bad: boolean;
 }
 
-const SERIES_TYPE_MISSING =
-  'column series_type is missing; pass seriesType (e.g. residential_consumption)';
+const SERIES_TYPE_MISSING = codedMessage('import.seriesTypeMissing');
 
 /** Entries a timestamp cache holds before it starts over (files of one time grid need far fewer). */
 const TIME_CACHE_LIMIT = 100_000;
@@ -1631,8 +1674,7 @@ class SeriesRows {
         line,
         group.ordinal,
         'timestamp',
-        `timestamp "${stamp}" is not a date-time; write it like 2016-07-01 02:00:00 (UTC) or ` +
-          '2016-07-01T02:00:00+01:00',
+        codedMessage('import.timestampFormat', { received: stamp }),
       );
       group.bad = true;
     }
@@ -1642,7 +1684,7 @@ class SeriesRows {
         line,
         group.ordinal,
         'value',
-        `value "${fields[this.#valueAt]}" is not a number`,
+        codedMessage('import.valueNotNumber', { received: String(fields[this.#valueAt]) }),
       );
       group.bad = true;
     }
@@ -1655,10 +1697,10 @@ class SeriesRows {
         line,
         group.ordinal,
         'timestamp',
-        ms === previous
-          ? `timestamp ${stamp} repeats the one on line ${previousLine}`
-          : `timestamp ${stamp} is before the one on line ${previousLine}; the rows of a series must ` +
-              'be in increasing time order',
+        codedMessage(ms === previous ? 'import.timestampRepeats' : 'import.timestampBefore', {
+          timestamp: stamp,
+          line: previousLine,
+        }),
       );
       group.bad = true;
       return;
@@ -1703,13 +1745,16 @@ function buildSeries(
   isoOf: (ms: number) => string,
 ): RawRecord {
   const { cells } = group;
-  const invalid = (field: string, message: string): RawRecord => {
+  const invalid = (field: string, message: string | CodedMessage): RawRecord => {
     issues.add(BUILD, line, group.ordinal, field, message);
     return { value: undefined, line, invalid: true };
   };
   const typeId = cells.series_type || options.seriesType;
   if (!typeId) {
-    return invalid('series_type', `series ${group.id} has no series_type; ${SERIES_TYPE_MISSING}`);
+    return invalid(
+      'series_type',
+      codedMessage('import.seriesNoType', { id: group.id, missing: SERIES_TYPE_MISSING.message }),
+    );
   }
   const type = getSeriesType(typeId);
   let frequency = cells.frequency || inferFrequency(group.ms);

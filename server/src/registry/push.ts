@@ -6,6 +6,7 @@
  * successful push is recorded (`dataset-push.entity.ts`). See docs/hub.md.
  */
 import { createHash } from 'node:crypto';
+import { codedMessage, issueCode, issueMessage } from '@genesis/schema/messages';
 import {
   type CommitOperation,
   commitIter,
@@ -21,7 +22,7 @@ import {
 import * as v from 'valibot';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
 import type { Services } from '../platform/db/orm.ts';
-import { DomainError, InputError, NotFoundError } from '../platform/errors.ts';
+import { DomainError, type FieldIssue, InputError, NotFoundError } from '../platform/errors.ts';
 import { ValidationReportSchema } from '../validation/validation-report.entity.ts';
 import { datasetCard } from './card.ts';
 import { type DatasetPush, DatasetPushSchema, type PushedFile } from './dataset-push.entity.ts';
@@ -36,20 +37,17 @@ const OWNED_FOLDERS = ['data/', 'genesis/'];
 /** An `owner/name` repo id as the Hub accepts it (letters, digits, `-`, `_`, `.`; at most 96 characters each). */
 export const HubRepoSchema = v.pipe(
   v.string(),
-  v.regex(
-    /^[\w.-]{1,96}\/[\w.-]{1,96}$/,
-    'must be OWNER/NAME (letters, digits, "-", "_" and "."), e.g. my-team/banking-conversations',
-  ),
+  v.regex(/^[\w.-]{1,96}\/[\w.-]{1,96}$/, issueMessage('hub.repoFormat')),
   v.check(
     (s) => !s.split('/').some((p) => p.startsWith('.') || p.endsWith('.')),
-    'a part of OWNER/NAME cannot start or end with "."',
+    issueMessage('hub.repoDot'),
   ),
 );
 
 /** A branch name for `revision`. */
 export const HubRevisionSchema = v.pipe(
   v.string(),
-  v.regex(/^[\w.-][\w./-]{0,199}$/, 'must be a branch name, e.g. main'),
+  v.regex(/^[\w.-][\w./-]{0,199}$/, issueMessage('hub.revisionFormat')),
 );
 
 /** Why a push failed, for a caller that acts on it. */
@@ -361,18 +359,20 @@ async function setVisibility(
 export async function pushDataset(services: Services, request: PushRequest): Promise<PushResult> {
   const { endpoint, token } = request.hub;
   const revision = request.revision ?? 'main';
-  const issues = [
+  const issues: FieldIssue[] = [
     ...(v.safeParse(HubRepoSchema, request.repo).issues ?? []).map((i) => ({
       path: 'repo',
       message: i.message,
+      ...issueCode(i),
     })),
     ...(v.safeParse(HubRevisionSchema, revision).issues ?? []).map((i) => ({
       path: 'revision',
       message: i.message,
+      ...issueCode(i),
     })),
   ];
   if (request.message !== undefined && !request.message.trim())
-    issues.push({ path: 'message', message: 'must not be empty' });
+    issues.push({ path: 'message', ...codedMessage('hub.messageEmpty') });
   if (issues.length) throw new InputError(issues);
   if (!token)
     throw new HubPushError(

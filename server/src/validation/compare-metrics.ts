@@ -4,7 +4,9 @@
  * real-vs-real band width around its value; with neither, no call is made. Distinct-n is compared on equal
  * samples (`text/equal-sample.ts`), never on the two reports' different token counts.
  */
+import type { Message } from '@genesis/schema/report-message';
 import type { ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
+import { say } from './messages.ts';
 import type { EqualSampleDiversity } from './text/equal-sample.ts';
 
 /** better / worse: outside both sides' uncertainty; same: within it; unknown: no direction or no measure. */
@@ -28,6 +30,8 @@ export interface MetricPair {
   rangeB: { value: number; low: number; high: number } | null;
   /** Why this call, for people. */
   note: string;
+  /** `note` as a message (docs/validation.md, "Report text in other languages"). */
+  noteMessage?: Message;
 }
 
 type Range = { value: number; low: number; high: number };
@@ -84,11 +88,21 @@ export function pairMetrics(
         rangeA: sample.a,
         rangeB: sample.b,
         note: equal!.note,
+        ...(equal!.noteMessage ? { noteMessage: equal!.noteMessage } : {}),
       };
     }
     const rangeA = rangeOf(ma);
     const rangeB = rangeOf(mb);
     const change = changeWithin(rangeA, rangeB, direction);
+    const note = say(
+      change === 'same'
+        ? 'compare.same'
+        : change === 'unknown'
+          ? rangeA && rangeB
+            ? 'compare.noDirection'
+            : 'compare.noUncertainty'
+          : 'compare.outside',
+    );
     return {
       id,
       name: m.name,
@@ -101,14 +115,8 @@ export function pairMetrics(
       basis: 'reports' as const,
       rangeA,
       rangeB,
-      note:
-        change === 'same'
-          ? 'within the uncertainty of both sides'
-          : change === 'unknown'
-            ? rangeA && rangeB
-              ? 'no direction to judge by'
-              : 'no uncertainty measure on both sides (interval or real-vs-real band): no call'
-            : 'outside the uncertainty of both sides',
+      note: note.text,
+      noteMessage: note.message,
     };
   });
 }

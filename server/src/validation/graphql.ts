@@ -1,3 +1,4 @@
+import type { Message } from '@genesis/schema/report-message';
 import type {
   Distribution,
   GateResult,
@@ -13,9 +14,40 @@ import { InputError, NotFoundError } from '../platform/errors.ts';
 import { builder, type Context } from '../platform/graphql/builder.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { DatasetRef } from '../registry/graphql/dataset.ts';
+import { say } from './messages.ts';
 import type { DatasetComparison } from './service.ts';
 import { REFERENCE_PROFILES } from './service.ts';
 import { type ValidationReport, ValidationReportSchema } from './validation-report.entity.ts';
+import { gateFor } from './verdict.ts';
+
+/** A sentence of a report as a message: its code, its parameters and its English text. */
+interface ReportMessageData {
+  message: Message;
+  text: string;
+}
+
+const ReportMessageRef = builder.objectRef<ReportMessageData>('ReportMessage').implement({
+  description:
+    'A sentence of a validation report as a message code and parameters, for a client to say in its reader\'s language (report.reason.<code> in the web app\'s catalogue); text is the English sentence (docs/validation.md, "Report text in other languages")',
+  fields: (t) => ({
+    code: t.string({ resolve: (m) => m.message.code }),
+    params: t.field({
+      type: 'JSON',
+      description:
+        'Values of the {name} placeholders: a string (a name, never translated), a number (formatted in the locale), a nested message {code, params} or a list {items, separator}',
+      resolve: (m) => m.message.params ?? {},
+    }),
+    text: t.string({ description: 'The English sentence', resolve: (m) => m.text }),
+  }),
+});
+
+/** A stored sentence as a {@link ReportMessageRef}; null when it was stored as text only (older reports). */
+function messageOf(
+  text: string | undefined,
+  message: Message | undefined,
+): ReportMessageData | null {
+  return text !== undefined && message ? { message, text } : null;
+}
 
 const VerdictEnum = builder.enumType('Verdict', {
   values: {
@@ -56,6 +88,17 @@ const GateResultRef = builder.objectRef<GateResult>('GateResult').implement({
   fields: (t) => ({
     metricId: t.exposeString('metricId'),
     name: t.exposeString('name'),
+    nameMessage: t.field({
+      type: ReportMessageRef,
+      nullable: true,
+      description: "The gate's name as a message",
+      resolve: (g) => {
+        const gate = gateFor(g.metricId);
+        if (!gate) return null;
+        const said = say(gate.code);
+        return { message: said.message, text: g.name };
+      },
+    }),
     verdict: t.field({ type: VerdictEnum, resolve: (g) => g.verdict }),
     value: t.exposeFloat('value', { nullable: true }),
     why: t.exposeString('why', { description: 'Why this metric is a gate' }),
@@ -97,6 +140,12 @@ const NotMeasuredRef = builder
       name: t.exposeString('name'),
       weight: t.exposeFloat('weight', { description: "Its share of the score's weight" }),
       reason: t.exposeString('reason'),
+      reasonMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description: 'reason as a message (null in older reports)',
+        resolve: (m) => messageOf(m.reason, m.reasonMessage),
+      }),
     }),
   });
 
@@ -106,6 +155,18 @@ const MissingPieceRef = builder
     fields: (t) => ({
       what: t.exposeString('what'),
       how: t.exposeString('how', { description: 'How to supply it' }),
+      whatMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description: 'what as a message (null in older reports)',
+        resolve: (m) => messageOf(m.what, m.whatMessage),
+      }),
+      howMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description: 'how as a message (null in older reports)',
+        resolve: (m) => messageOf(m.how, m.howMessage),
+      }),
     }),
   });
 
@@ -160,6 +221,12 @@ export const MetricRef = builder.objectRef<ValidationMetric>('ValidationMetric')
     value: t.exposeFloat('value', { nullable: true }),
     verdict: t.field({ type: VerdictEnum, resolve: (m) => m.verdict }),
     reason: t.exposeString('reason', { nullable: true }),
+    reasonMessage: t.field({
+      type: ReportMessageRef,
+      nullable: true,
+      description: 'reason as a message (null when there is no reason, or in older reports)',
+      resolve: (m) => messageOf(m.reason, m.reasonMessage),
+    }),
     thresholds: t.field({
       type: ThresholdsRef,
       nullable: true,
@@ -196,6 +263,15 @@ const BiasRef = builder
     fields: (t) => ({
       severity: t.exposeString('severity', { description: 'none, low, medium or high' }),
       reasons: t.exposeStringList('reasons'),
+      reasonMessages: t.field({
+        type: [ReportMessageRef],
+        nullable: true,
+        description: 'reasons as messages, one each (null in older reports)',
+        resolve: (b) =>
+          b.reasonMessages && b.reasonMessages.length === b.reasons.length
+            ? b.reasonMessages.map((message, i) => ({ message, text: b.reasons[i]! }))
+            : null,
+      }),
     }),
   });
 
@@ -306,6 +382,21 @@ export const ValidationReportRef = builder
         resolve: (r) => {
           const d = data(r);
           return d.reason ?? `${d.overall.verdict}: score ${d.overall.score.toFixed(1)}`;
+        },
+      }),
+      reasonMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description:
+          'reason as a message; a report stored before reasons existed gets its score line, one stored before messages null',
+        resolve: (r) => {
+          const d = data(r);
+          if (d.reason !== undefined) return messageOf(d.reason, d.reasonMessage);
+          const line = say('verdict.line', {
+            verdict: say(`verdict.word.${d.overall.verdict}`),
+            why: say('verdict.scoreOnly', { score: d.overall.score }),
+          });
+          return { message: line.message, text: line.text };
         },
       }),
       scoreInterval: t.field({
@@ -424,6 +515,12 @@ const MetricPairRef = builder
       rangeA: t.field({ type: RangeRef, nullable: true, resolve: (m) => m.rangeA }),
       rangeB: t.field({ type: RangeRef, nullable: true, resolve: (m) => m.rangeB }),
       note: t.exposeString('note', { description: 'Why this call' }),
+      noteMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description: 'note as a message',
+        resolve: (m) => messageOf(m.note, m.noteMessage),
+      }),
     }),
   });
 
@@ -438,6 +535,12 @@ const EqualSampleRef = builder
       draws: t.exposeInt('draws'),
       seed: t.exposeString('seed'),
       note: t.exposeString('note'),
+      noteMessage: t.field({
+        type: ReportMessageRef,
+        nullable: true,
+        description: 'note as a message',
+        resolve: (e) => messageOf(e.note, e.noteMessage),
+      }),
     }),
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { type CodedMessage, codedMessage } from '@genesis/schema/messages';
 import type { ValidationReportData } from '@genesis/schema/reports';
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { GenerationJobSchema } from '../generation/generation-job.entity.ts';
@@ -180,8 +181,8 @@ const PROFILE_FORMATS: Record<string, Family> = {
   'genesis-lab/series-profile': 'timeseries',
 };
 
-function profileError(message: string, path = 'profile'): InputError {
-  return new InputError([{ path, message }]);
+function profileError(message: string | CodedMessage, path = 'profile'): InputError {
+  return new InputError([{ path, ...(typeof message === 'string' ? { message } : message) }]);
 }
 
 /** "unknown profile ..." with the valid choices (on the command line, a profile file is one too). */
@@ -197,7 +198,7 @@ function unknownProfile(id: string, commandLine = false): InputError {
   return profileError(
     commandLine
       ? `unknown profile "${id}"; shipped: ${first.map((p) => p.id).join(', ')}, or the path of a profile file written by \`pnpm genesis profile DATASET --out FILE.json\`${more.length > 0 ? `; more shipped time-series profiles: ${more.join(', ')}` : ''}`
-      : `unknown profile "${id}"; shipped: ${shipped} (upload a profile file written by \`pnpm genesis profile\` as profileFile)`,
+      : codedMessage('validation.unknownProfile', { id, shipped }),
   );
 }
 
@@ -445,7 +446,11 @@ export class ValidationManager {
         throw new InputError([
           {
             path: path ?? 'referenceDatasetId',
-            message: `dataset ${ref.id} holds ${ref.kind}; it can't be the reference of ${dataset.kind}`,
+            ...codedMessage('validation.referenceKind', {
+              id: ref.id,
+              kind: ref.kind,
+              datasetKind: dataset.kind,
+            }),
           },
         ]);
       }
@@ -537,7 +542,10 @@ export class ValidationManager {
       throw error;
     }
     if (familyOf(entry.kind) !== family) {
-      throw profileError(`the ${id} profile describes ${entry.kind}, not ${dataset.kind}`, path);
+      throw profileError(
+        codedMessage('validation.profileKind', { id, profileKind: entry.kind, kind: dataset.kind }),
+        path,
+      );
     }
     const json = await loadShippedProfile(id);
     try {
@@ -834,7 +842,9 @@ export class ValidationManager {
     if (!a) throw new NotFoundError('Dataset', String(aId));
     if (!b) throw new NotFoundError('Dataset', String(bId));
     if (familyOf(a.kind) !== familyOf(b.kind)) {
-      throw new InputError([{ path: 'b', message: `can't compare ${a.kind} with ${b.kind}` }]);
+      throw new InputError([
+        { path: 'b', ...codedMessage('validation.cannotCompare', { a: a.kind, b: b.kind }) },
+      ]);
     }
     const choice: ReferenceChoice | null = typeof given === 'string' ? { profile: given } : given;
     // An unknown or unusable reference is an error even when both sides already have reports.

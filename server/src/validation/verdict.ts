@@ -10,6 +10,7 @@
  *
  * The rules and their reasons are documented in docs/validation.md, section "Verdict rules".
  */
+import type { Message } from '@genesis/schema/report-message';
 import type {
   Coverage,
   GateResult,
@@ -18,6 +19,15 @@ import type {
   ValidationMetric,
 } from '@genesis/schema/reports';
 import { verdictOf } from '@genesis/schema/reports';
+import {
+  joinReasons,
+  type ReportCode,
+  reasonFields,
+  type Said,
+  say,
+  sayAll,
+  storedReason,
+} from './messages.ts';
 
 /** A metric that disqualifies a dataset whatever its average. */
 export interface Gate {
@@ -29,44 +39,55 @@ export interface Gate {
   key: string;
   /** For people, in the reason line: `fail: memorisation 0.4 (gate)`. */
   name: string;
+  /** The name's message code (`gate.pii`), for other languages. */
+  code: GateCode;
   /** Why it is a gate. */
   why: string;
 }
+
+type GateCode = Extract<ReportCode, `gate.${string}`>;
 
 /** The gates, keyed by metric id (see {@link Gate.key}); a gate applies once a report holds its metric. */
 export const GATES: readonly Gate[] = [
   {
     key: 'consistency.schema_violation_rate',
+    code: 'gate.schema',
     name: 'schema violations',
     why: 'items that break the schema (wrong intent/category, speakers out of order, bad turn count) cannot be used as labelled data, however good the rest is',
   },
   {
     key: 'privacy.pii_rate',
+    code: 'gate.pii',
     name: 'PII',
     why: 'a card number, IBAN, email or phone number in a dataset makes it unsafe to share or train on, whatever its quality',
   },
   {
     key: 'privacy.memorisation_rate',
+    code: 'gate.memorisation',
     name: 'memorisation',
     why: 'near-copies of the reference are not synthetic data: they leak the reference and inflate every realism score',
   },
   {
     key: 'language.mismatch_rate',
+    code: 'gate.language',
     name: 'language mismatch',
     why: 'an item written in another language than its label is a wrong label, and it poisons per-language training and evaluation',
   },
   {
     key: 'label_fidelity',
+    code: 'gate.labelFidelity',
     name: 'label fidelity',
     why: 'items that do not say what their intent label claims teach a classifier the wrong thing; shuffled labels keep every distribution intact, so only this metric sees them',
   },
   {
     key: 'fidelity.*.discriminator',
+    code: 'gate.discriminator',
     name: 'real-vs-synthetic classifier',
     why: 'when a simple classifier tells the series from real ones, they are not realistic, however close their averages are',
   },
   {
     key: 'consistency.bounds',
+    code: 'gate.bounds',
     name: 'physical-bound violations',
     why: 'values a meter, sensor or market cannot produce (negative load, humidity over 100%) make a series unusable',
   },
@@ -130,12 +151,14 @@ export function withMinimum(metric: ValidationMetric, n: number, min: number): V
   const sample = { n, min };
   if (metric.verdict === 'not_computable' || n >= min) return { ...metric, sample };
   const { thresholds: _, ...rest } = metric;
-  const note = `needs at least ${min} items to be judged; measured on ${n}`;
+  const { reason: _reason, reasonMessage: _message, ...kept } = rest;
+  const note = say('metric.minimum', { min, n });
+  const before = storedReason(metric);
   return {
-    ...rest,
+    ...kept,
     verdict: 'not_computable',
     sample,
-    reason: metric.reason ? `${metric.reason}; ${note}` : note,
+    ...reasonFields(before ? joinReasons([before, note]) : note),
   };
 }
 
@@ -189,6 +212,8 @@ export interface VerdictInput {
 export interface VerdictOutput {
   verdict: OverallVerdict;
   reason: string;
+  /** `reason` as a message (docs/validation.md, "Report text in other languages"). */
+  reasonMessage: Message;
   gates: GateResult[];
   coverage: Coverage;
   scoreInterval?: Interval;
@@ -198,6 +223,11 @@ export interface VerdictOutput {
 export function short(x: number | null): string {
   if (x === null) return 'n/a';
   return String(Number(x.toPrecision(3)));
+}
+
+/** {@link short} as a message parameter: the rounded number, or "n/a". */
+function shortParam(x: number | null): number | Said {
+  return x === null ? say('verdict.na') : Number(x.toPrecision(3));
 }
 
 /** The overall verdict of a report by the rules above, its reason line, the gates and the coverage. */
@@ -214,7 +244,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutput {
         metricId: m.id,
         name: m.name,
         weight: round(w),
-        reason: m.reason ?? 'not computed',
+        ...reasonFields(storedReason(m) ?? say('metric.notComputed')),
       });
     } else measuredWeight += w;
   }
@@ -230,57 +260,80 @@ export function decideVerdict(input: VerdictInput): VerdictOutput {
   const computable = metrics.some((m) => m.verdict !== 'not_computable');
   const score = computable ? input.score(metrics) : 0;
   const scoreInterval = computable ? intervalOfScore(metrics, input.score) : undefined;
+  // The gates are named as the Help page names their metric: the web app keys them by metric id.
   const at = (list: GateResult[]) =>
-    list.map((g) => `${g.name} ${short(g.value)} (gate)`).join(', ');
+    sayAll(
+      list.map((g) =>
+        say('verdict.gate', {
+          name: say(gateFor(g.metricId)?.code ?? 'gate.schema'),
+          value: shortParam(g.value),
+        }),
+      ),
+      ', ',
+    );
+  const unit = say(input.unit === 'series' ? 'unit.series' : 'unit.items');
 
   const failed = gates.filter((g) => g.verdict === 'fail');
-  const out = (verdict: OverallVerdict, reason: string): VerdictOutput => ({
-    verdict,
-    reason: `${verdict}: ${reason}`,
-    gates,
-    coverage,
-    ...(scoreInterval ? { scoreInterval } : {}),
-  });
+  const out = (verdict: OverallVerdict, why: Said): VerdictOutput => {
+    const line = say('verdict.line', { verdict: say(`verdict.word.${verdict}`), why });
+    return {
+      verdict,
+      reason: line.text,
+      reasonMessage: line.message,
+      gates,
+      coverage,
+      ...(scoreInterval ? { scoreInterval } : {}),
+    };
+  };
   if (failed.length > 0) return out('fail', at(failed));
   if (!computable) {
     return out(
       'not_computable',
-      input.itemCount === 0 ? `the dataset has no ${input.unit}` : 'no metric could be computed',
+      input.itemCount === 0 ? say('verdict.noItems', { unit }) : say('verdict.nothingComputed'),
     );
   }
-  const gaps: string[] = [];
+  const gaps: Said[] = [];
   if (input.itemCount < input.minItems) {
-    gaps.push(`${input.itemCount} ${input.unit}, fewer than the ${input.minItems} a verdict needs`);
+    gaps.push(say('verdict.tooFew', { n: input.itemCount, unit, min: input.minItems }));
   }
   const unreferenced = input.parts.filter((p) => !p.referenced);
   for (const dimension of ['language', 'series_type', 'domain'] as const) {
     const list = unreferenced.filter((p) => p.dimension === dimension);
     if (list.length === 0) continue;
-    const label = { language: 'language', series_type: 'series type', domain: 'domain' }[dimension];
     gaps.push(
-      `no reference for ${label}${list.length > 1 ? 's' : ''} ${list.map((p) => `${p.key} (${p.items} ${input.unit})`).join(', ')}`,
+      say('verdict.noReference', {
+        dimension: say(`dimension.${dimension}${list.length > 1 ? 's' : ''}`),
+        parts: {
+          list: list.map((p) => say('verdict.part', { key: p.key, n: p.items, unit })),
+          separator: ', ',
+        },
+      }),
     );
   }
   if (weightShare < MIN_WEIGHT_COVERAGE) {
     gaps.push(
-      `${Math.round(weightShare * 100)}% of the score's weight measured (a verdict needs ${Math.round(MIN_WEIGHT_COVERAGE * 100)}%)`,
+      say('verdict.weight', {
+        share: Math.round(weightShare * 100),
+        min: Math.round(MIN_WEIGHT_COVERAGE * 100),
+      }),
     );
   }
-  if (gaps.length > 0) return out('incomplete', gaps.join('; '));
+  if (gaps.length > 0) return out('incomplete', sayAll(gaps, '; '));
   const warned = gates.filter((g) => g.verdict === 'warn');
   const byScore: 'pass' | 'warn' | 'fail' =
     score >= thresholds.pass ? 'pass' : score >= thresholds.warn ? 'warn' : 'fail';
-  const scoreText = `score ${short(score)}${scoreInterval ? ` (${short(scoreInterval.low)}-${short(scoreInterval.high)})` : ''}`;
+  const scoreText = scoreInterval
+    ? say('verdict.scoreRange', {
+        score: shortParam(score),
+        low: shortParam(scoreInterval.low),
+        high: shortParam(scoreInterval.high),
+      })
+    : say('verdict.score', { score: shortParam(score) });
   if (warned.length > 0 && byScore === 'pass') {
-    return out('warn', `${at(warned)} caps a ${scoreText} at warn`);
+    return out('warn', say('verdict.capped', { gates: at(warned), score: scoreText }));
   }
-  const rule =
-    byScore === 'pass'
-      ? `pass from ${thresholds.pass}`
-      : byScore === 'warn'
-        ? `pass from ${thresholds.pass}, warn from ${thresholds.warn}`
-        : `under ${thresholds.warn}`;
-  return out(byScore, `${scoreText}, ${rule}`);
+  const rule = say(`verdict.rule.${byScore}`, { pass: thresholds.pass, warn: thresholds.warn });
+  return out(byScore, say('verdict.byScore', { score: scoreText, rule }));
 }
 
 const POINTS = { pass: 1, warn: 0.5, fail: 0 } as const;

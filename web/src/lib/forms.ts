@@ -1,7 +1,9 @@
+import { issueCode } from '@genesis/schema/messages';
 import * as v from 'valibot';
 import { type FieldErrors, fieldErrors } from './generation/form.ts';
+import type { FieldMessage } from './i18n/api-messages.ts';
 
-export type { FieldErrors };
+export type { FieldErrors, FieldMessage };
 
 /**
  * Messages per form field from a valibot check's issues, keyed like the API keys its
@@ -10,7 +12,11 @@ export type { FieldErrors };
  */
 export function issueErrors(issues: readonly v.BaseIssue<unknown>[]): FieldErrors {
   return fieldErrors(
-    issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })),
+    issues.map((issue) => ({
+      path: v.getDotPath(issue) ?? '',
+      message: issue.message,
+      ...issueCode(issue),
+    })),
   );
 }
 
@@ -27,5 +33,5 @@ export function textField(data: FormData, name: string): string {
 export interface FormFailure<Values> {
   values: Values;
   errors: FieldErrors;
-  message: string | null;
+  message: FieldMessage | null;
 }

@@ -1,3 +1,5 @@
+import { type CodedMessage, codedMessage } from '@genesis/schema/messages';
+
 /**
  * Opaque Relay cursors over one integer sort key (dataset id, item position). Keyset pagination on an indexed
  * integer is stable under concurrent inserts and costs the same on page 1 and page 1,000.
@@ -42,10 +44,14 @@ export class PageArgsError extends RangeError {
   override name = 'PageArgsError';
   constructor(
     readonly argument: 'first' | 'last' | 'after' | 'before',
-    message: string,
+    message: string | CodedMessage,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.message);
+    this.coded = typeof message === 'string' ? null : message;
   }
+
+  /** The message as a code and parameters, when it has one. */
+  readonly coded: CodedMessage | null;
 }
 
 /**
@@ -68,7 +74,7 @@ export function keysetWindow(
   limits: { defaultSize: number; maxSize: number; clamp?: boolean },
 ): KeysetWindow {
   if (args.first != null && args.last != null) {
-    throw new PageArgsError('last', 'give first or last, not both');
+    throw new PageArgsError('last', codedMessage('page.firstAndLast'));
   }
   const size = (argument: 'first' | 'last', value: number | null | undefined) => {
     if (value == null) return limits.defaultSize;
@@ -77,7 +83,7 @@ export function keysetWindow(
     if (!Number.isInteger(value) || value < 0 || value > limits.maxSize) {
       throw new PageArgsError(
         argument,
-        `${argument} must be an integer between 0 and ${limits.maxSize}, got ${value}`,
+        codedMessage('page.size', { argument, max: limits.maxSize, received: value }),
       );
     }
     return value;

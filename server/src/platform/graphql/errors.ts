@@ -1,7 +1,9 @@
+import type { MessageParams } from '@genesis/schema/messages';
 import {
   DatasetInUseError,
   DomainError,
   DuplicateImportError,
+  type FieldIssue,
   ImportFailedError,
   InputError,
   NotFoundError,
@@ -29,9 +31,35 @@ builder.objectType(NotFoundError, {
   }),
 });
 
-const FieldIssueRef = builder.objectRef<{ path: string; message: string }>('FieldIssue').implement({
+export const MessageParamRef = builder
+  .objectRef<{ name: string; value: string }>('MessageParam')
+  .implement({
+    description: "A value of a message's placeholder: {name} in the message's template",
+    fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+  });
+
+export function paramList(params: MessageParams | undefined): { name: string; value: string }[] {
+  return Object.entries(params ?? {}).map(([name, value]) => ({ name, value: String(value) }));
+}
+
+export const CODE_DESCRIPTION =
+  "The message's code (a client shows it in its reader's language from error.<code> in its catalogue, with params filling {name}); null when the message is English only";
+
+const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'A problem with one argument or input field; path names it (e.g. "name", "tags[2]")',
-  fields: (t) => ({ path: t.exposeString('path'), message: t.exposeString('message') }),
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    message: t.exposeString('message', { description: 'The English text' }),
+    code: t.string({
+      nullable: true,
+      description: CODE_DESCRIPTION,
+      resolve: (issue) => issue.code ?? null,
+    }),
+    params: t.field({
+      type: [MessageParamRef],
+      resolve: (issue) => paramList(issue.params),
+    }),
+  }),
 });
 
 builder.objectType(InputError, {
@@ -47,7 +75,16 @@ const FileIssueRef = builder.objectRef<ImportFailedError['issues'][number]>('Fil
     line: t.exposeInt('line', { nullable: true }),
     record: t.exposeInt('record', { nullable: true }),
     field: t.exposeString('field', { nullable: true }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: 'The English text' }),
+    code: t.string({
+      nullable: true,
+      description: CODE_DESCRIPTION,
+      resolve: (issue) => issue.code ?? null,
+    }),
+    params: t.field({
+      type: [MessageParamRef],
+      resolve: (issue) => paramList(issue.params),
+    }),
   }),
 });
 
@@ -134,7 +171,13 @@ const ConfigCheckRef = builder
     fields: (t) => ({
       name: t.exposeString('name'),
       ok: t.exposeBoolean('ok'),
-      detail: t.exposeString('detail'),
+      detail: t.exposeString('detail', { description: 'The English text' }),
+      code: t.string({
+        nullable: true,
+        description: CODE_DESCRIPTION,
+        resolve: (check) => check.code ?? null,
+      }),
+      params: t.field({ type: [MessageParamRef], resolve: (check) => paramList(check.params) }),
     }),
   });
 

@@ -17,7 +17,7 @@ export async function pageOrInputError<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof PageArgsError) {
-      throw new InputError([{ path: err.argument, message: err.message }]);
+      throw new InputError([{ path: err.argument, message: err.message, ...err.coded }]);
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 import { getSeriesType } from '@genesis/schema/catalog/series';
 import { DatasetNameSchema, SearchTextSchema, TagsSchema } from '@genesis/schema/common';
+import { codedMessage } from '@genesis/schema/messages';
 import * as v from 'valibot';
 import {
   DatasetInUseError,
@@ -13,16 +14,17 @@ import { DatasetKindEnum, DatasetOriginEnum, LanguageEnum } from '../../platform
 import { parseId } from '../../platform/graphql/ids.ts';
 import { pageOrInputError, toConnection } from '../../platform/graphql/pagination.ts';
 import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
-import { LABEL_COLUMNS } from '../dataset.repository.ts';
+import { type DatasetRow, LABEL_COLUMNS } from '../dataset.repository.ts';
 import { LabelListSchema } from '../import-parquet.ts';
 import { deleteDataset, importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
 
 /**
  * Datasets resolve through a per-request dataloader: a field may return a dataset id, and every id asked for by
- * one page of results is loaded in one query (with tags), not one query per row.
+ * one page of results is loaded in one query (with tags), not one query per row. The `datasets` listing hands
+ * plain rows instead of entities ({@link DatasetRow}: the same fields, its tags' names).
  */
-export const DatasetRef = builder.loadableObjectRef('Dataset', {
+export const DatasetRef = builder.loadableObjectRef<Dataset | DatasetRow, number>('Dataset', {
   load: (ids: number[], ctx: Context) => ctx.services.datasets(ctx.em).byIds(ids),
   sort: (d) => d.id,
 });
@@ -57,6 +59,7 @@ DatasetRef.implement({
     description: t.exposeString('description', { nullable: true }),
     tags: t.stringList({
       resolve: async (d) => {
+        if ('tagNames' in d) return d.tagNames;
         const tags = d.tags.isInitialized() ? d.tags.getItems() : await d.tags.loadItems();
         return tags.map((x) => x.tag).sort();
       },
@@ -105,7 +108,7 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: DatasetFilterInput, required: false }) },
       resolve: (_root, args, ctx) =>
         pageOrInputError(async () =>
-          toConnection(await ctx.services.datasets(ctx.em).list(args.filter ?? {}, args)),
+          toConnection(await ctx.services.datasets(ctx.em).listRows(args.filter ?? {}, args)),
         ),
     },
     { fields: (c) => ({ totalCount: c.int({ resolve: (p) => p.totalCount }) }) },
@@ -195,7 +198,10 @@ builder.mutationFields((t) => ({
         throw new InputError([
           {
             path: 'file',
-            message: `the file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${ctx.config.maxUploadBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+            ...codedMessage('import.tooLarge', {
+              size: (file.size / 1048576).toFixed(1),
+              limit: ctx.config.maxUploadBytes / 1048576,
+            }),
           },
         ]);
       }

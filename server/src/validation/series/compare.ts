@@ -3,6 +3,8 @@
  * between two groups. The report compares a dataset's group with the profile's; the profile compares random
  * halves of its own series the same way to get the real-vs-real bands.
  */
+
+import { type Reason, say } from '../messages.ts';
 import { discriminate } from './discriminator.ts';
 import { ACF_LAGS, FEATURE_NAMES, type SeriesAnalysis } from './features.ts';
 import { ksDistance, type Sketch, sketchOf, wassersteinDistance } from './stats.ts';
@@ -34,7 +36,7 @@ export type FidelityKey = (typeof FIDELITY_KEYS)[number];
 
 export interface FidelityValue {
   value: number | null;
-  reason?: string;
+  reason?: Reason;
   details?: Record<string, unknown>;
 }
 
@@ -99,7 +101,11 @@ export function strengthDistance(
   if (dataset.length < MIN_STRENGTHS || reference.length < MIN_STRENGTHS) {
     return {
       value: null,
-      reason: `needs at least ${MIN_STRENGTHS} series long enough to show a ${what} cycle three times on each side; got ${dataset.length} in the dataset and ${reference.length} in the reference`,
+      reason: say(what === 'daily' ? 'series.fewDaily' : 'series.fewWeekly', {
+        min: MIN_STRENGTHS,
+        n: dataset.length,
+        m: reference.length,
+      }),
     };
   }
   const sketch = (xs: readonly number[]) => sketchOf(Float64Array.from(xs), 101);
@@ -118,7 +124,7 @@ export function compareGroups(
   const marginal = dataset.sketch.length > 0 && reference.sketch.length > 0;
   const noMarginal = {
     value: null,
-    reason: 'no series could be put on a common scale (all constant, or a zero mean)',
+    reason: say('series.noScale'),
   };
   const acf = acfDistance(dataset.acf, reference.acf);
   const discriminator = discriminate(reference.features, dataset.features, FEATURE_NAMES, seed);
@@ -131,7 +137,7 @@ export function compareGroups(
       acf === null
         ? {
             value: null,
-            reason: 'no autocorrelation lag is defined for both sides (series too short?)',
+            reason: say('series.noLag'),
           }
         : { value: acf },
     daily_seasonality: strengthDistance(dataset.daily, reference.daily, 'daily'),
@@ -145,6 +151,6 @@ export function compareGroups(
             features: discriminator.features,
           },
         }
-      : { value: null, reason: discriminator.reason },
+      : { value: null, reason: discriminator.said },
   };
 }

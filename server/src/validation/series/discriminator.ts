@@ -7,6 +7,7 @@ import { Random } from '@genesis/schema/random';
 import { stratifiedKFold } from '../../training/evaluate.ts';
 import { fitLogisticRegression } from '../../training/models/logreg.ts';
 import { csrFromDense } from '../../training/sparse.ts';
+import { type Said, say } from '../messages.ts';
 import { median } from './stats.ts';
 
 /** Fewest series of each side the score is computed with: below that, accuracy is mostly luck. */
@@ -19,7 +20,7 @@ const MAX_MISSING_SHARE = 0.2;
 
 export type DiscriminatorResult =
   | { ok: true; accuracy: number; perSide: number; folds: number; features: string[] }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; said: Said };
 
 /**
  * Cross-validated accuracy of an L2-regularised logistic regression separating `real` from `synthetic`
@@ -34,10 +35,12 @@ export function discriminate(
 ): DiscriminatorResult {
   const perSide = Math.min(real.length, synthetic.length, MAX_SERIES_PER_SIDE);
   if (perSide < MIN_SERIES_PER_SIDE) {
-    return {
-      ok: false,
-      reason: `needs at least ${MIN_SERIES_PER_SIDE} series on each side; got ${synthetic.length} in the dataset and ${real.length} in the reference`,
-    };
+    const said = say('series.discriminatorFew', {
+      min: MIN_SERIES_PER_SIDE,
+      n: synthetic.length,
+      m: real.length,
+    });
+    return { ok: false, reason: said.text, said };
   }
   const rng = new Random(seed);
   const a = rng.shuffle(real).slice(0, perSide);
@@ -51,7 +54,8 @@ export function discriminate(
       return missing(a) <= MAX_MISSING_SHARE && missing(b) <= MAX_MISSING_SHARE;
     });
   if (columns.length === 0) {
-    return { ok: false, reason: 'no summary feature is defined for both sides' };
+    const said = say('series.noFeature');
+    return { ok: false, reason: said.text, said };
   }
   const fill = columns.map((j) =>
     median([...a, ...b].map((r) => r[j] ?? Number.NaN).filter(Number.isFinite)),

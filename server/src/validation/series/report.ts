@@ -12,6 +12,7 @@ import {
   type ValidationReportData,
   verdictOf,
 } from '@genesis/schema/reports';
+import { type Reason, reasonFields, type Said, say } from '../messages.ts';
 import { decideVerdict, ksInterval, wilson, withMinimum } from '../verdict.ts';
 import { BOOTSTRAPPED, type BootstrappedKey, bootstrapIntervals } from './bootstrap.ts';
 import {
@@ -210,10 +211,10 @@ export function validateSeries(
       ...coverage.missing,
       ...(series.length > 0 && series.length < MIN_SERIES
         ? [
-            {
-              what: `more series: ${series.length} is fewer than the ${MIN_SERIES} a verdict needs`,
-              how: 'generate or import more series into the dataset and validate it again',
-            },
+            missingPiece(
+              say('missing.moreSeries', { n: series.length, min: MIN_SERIES }),
+              say('missing.moreSeriesHow'),
+            ),
           ]
         : []),
     ],
@@ -228,6 +229,7 @@ export function validateSeries(
       : null,
     overall: { score, verdict: decided.verdict },
     reason: decided.reason,
+    reasonMessage: decided.reasonMessage,
     ...(decided.scoreInterval ? { scoreInterval: decided.scoreInterval } : {}),
     gates: decided.gates,
     coverage: decided.coverage,
@@ -280,29 +282,28 @@ function seriesCoverage(
   ).length;
   const missing: NonNullable<ValidationReportData['coverage']>['missing'] = [];
   if (!profile && views.length > 0) {
-    missing.push({
-      what: 'a reference: no fidelity metric was measured',
-      how: 'validate against a shipped profile (`pnpm genesis validate DATASET --profile electricity`), a reference dataset of real series (`--reference DATASET`), or a profile file written by `pnpm genesis profile DATASET --out FILE.json`',
-    });
+    missing.push(missingPiece(say('missing.seriesReference'), say('missing.seriesReferenceHow')));
   } else if (profile) {
     for (const p of parts.filter((x) => !x.referenced)) {
       const what =
         p.dimension === 'domain'
-          ? `a reference for the ${p.key} domain (${p.items} series): its fidelity was not measured`
-          : `a reference for the series type ${p.key} (${p.items} series): the reference ${profile.name} holds no real ${p.key} series, so its fidelity was measured against other types of its domain, if any`;
-      missing.push({
-        what,
-        how: `import real ${p.key} series and validate against them (\`pnpm genesis validate DATASET --reference REFERENCE_DATASET\`), or build a profile with \`pnpm genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
-      });
+          ? say('missing.domain', { key: p.key, n: p.items })
+          : say('missing.seriesType', { key: p.key, n: p.items, name: profile.name });
+      missing.push(missingPiece(what, say('missing.seriesHow', { key: p.key })));
     }
   }
   return { itemShare: views.length ? measured / views.length : 0, parts, missing };
 }
 
+/** A missing piece of the coverage, with its messages. */
+function missingPiece(what: Said, how: Said) {
+  return { what: what.text, how: how.text, whatMessage: what.message, howMessage: how.message };
+}
+
 function metric(
   base: Omit<ValidationMetric, 'verdict' | 'value'>,
   value: number | null,
-  reason?: string,
+  reason?: Reason,
   applicable = true,
 ): ValidationMetric {
   if (value === null || !Number.isFinite(value)) {
@@ -311,7 +312,7 @@ function metric(
       ...rest,
       value: null,
       verdict: 'not_computable',
-      reason: reason ?? 'no value',
+      ...reasonFields(reason ?? say('metric.noValue')),
       ...(applicable ? {} : { applicable: false }),
     };
   }
@@ -319,7 +320,7 @@ function metric(
     ...base,
     value: round(value, 4),
     verdict: base.thresholds ? verdictOf(value, base.thresholds) : 'pass',
-    ...(reason ? { reason } : {}),
+    ...(reason ? reasonFields(reason) : {}),
   };
 }
 
@@ -353,10 +354,10 @@ function consistencyMetrics(views: readonly SeriesView[]): ValidationMetric[] {
         base,
         null,
         views.length === 0
-          ? 'the dataset has no items'
+          ? say('series.noItems')
           : problem === 'bounds'
-            ? 'no readable series has a known series type'
-            : 'no item is a readable series',
+            ? say('series.noKnownType')
+            : say('series.noReadable'),
       );
     }
     const interval = wilson(offenders.length, population.length);
@@ -412,14 +413,18 @@ function fidelityMetrics(
       },
     };
   });
-  let missing: string | null = null;
-  if (profile === null) missing = 'no reference profile was given';
+  let missing: Said | null = null;
+  if (profile === null) missing = say('metric.noProfile');
   else if (group === null) {
     const covered = Object.keys(profile.groups);
-    missing = `the reference profile '${profile.name}' has no ${name.toLowerCase()} series (it covers ${covered.length > 0 ? covered.join(', ') : 'no domain'})`;
+    missing = say('series.profileLacks', {
+      name: profile.name,
+      what: name.toLowerCase(),
+      covers: covered.length > 0 ? covered.join(', ') : say('series.noDomain'),
+    });
   } else if (cleanCount === 0) {
     const left = views.filter((v) => v.domain === domain).length;
-    missing = `none of the ${left} ${name.toLowerCase()} series is clean (see the consistency metrics)`;
+    missing = say('series.noneClean', { n: left, what: name.toLowerCase() });
   }
   if (missing !== null) return bases.map(({ base }) => metric(base, null, missing!));
 
@@ -434,7 +439,7 @@ function fidelityMetrics(
   const featuresMatch = group!.features.names.join() === FEATURE_NAMES.join();
   return bases.map(({ key, base }) => {
     if (key === 'discriminator' && !featuresMatch) {
-      return metric(base, null, 'the profile was built with other summary features; rebuild it');
+      return metric(base, null, say('series.features'));
     }
     const r = result[key];
     const interval =
@@ -517,7 +522,6 @@ function strengthCheck(
   thresholds: Thresholds,
 ): ValidationMetric {
   const strengths = analyses.flatMap((a) => (a[which] === null ? [] : [a[which]]));
-  const span = which === 'daily' ? 'three days' : 'three weeks';
   return metric(
     {
       id: `acceptance.electricity.${which}_seasonality`,
@@ -535,7 +539,7 @@ function strengthCheck(
     strengths.length > 0 ? median(strengths) : null,
     strengths.length > 0
       ? undefined
-      : `no clean electricity series spans ${span} at a sub-${which === 'daily' ? 'daily' : 'weekly'} frequency`,
+      : say(which === 'daily' ? 'series.noDailySpan' : 'series.noWeeklySpan'),
   );
 }
 
@@ -558,7 +562,7 @@ function electricityChecks(
         ...(members.length > 0 ? { interval: wilson(negative, members.length)! } : {}),
       },
       members.length > 0 ? negative / members.length : null,
-      members.length > 0 ? undefined : 'no clean electricity series',
+      members.length > 0 ? undefined : say('series.noElectricity'),
     ),
   ];
 }
@@ -570,9 +574,7 @@ function financialChecks(members: readonly SeriesView[]): ValidationMetric[] {
     return r ? [r] : [];
   });
   const reason =
-    prices.length === 0
-      ? 'no clean price series (stock, crypto, exchange rate) in the dataset'
-      : `none of the ${prices.length} price series has 30 price moves, too few for return statistics`;
+    prices.length === 0 ? say('series.noPrices') : say('series.fewMoves', { n: prices.length });
   // Market checks apply to prices only: a dataset of trading volumes has nothing to check, which is no gap.
   const applies = prices.length > 0;
   const check = (
@@ -707,10 +709,11 @@ function overallScore(metrics: readonly ValidationMetric[]): {
 const DAY_MS = 86_400_000;
 
 /** `daily (1D) on trading days`, `hourly (1H)`: a frequency for people. */
-function frequencyText(stepMs: number, calendar: SeriesTypeProfile['calendar']): string {
+function frequencySaid(stepMs: number, calendar: SeriesTypeProfile['calendar']): Said {
   const alias = frequencyOfStep(stepMs);
   const word = stepMs === DAY_MS ? 'daily' : stepMs === 3_600_000 ? 'hourly' : 'every';
-  return `${word} (${alias})${calendar === 'trading_days' ? ' on trading days' : ''}`;
+  const trading = calendar === 'trading_days' ? 'Trading' : '';
+  return say(`series.freq.${word}${trading}`, { alias });
 }
 
 /**
@@ -759,15 +762,30 @@ function typeFidelity(
         (reference.transform === 'returns' || reference.stepMs >= DAY_MS)) ||
         (key === 'weekly_seasonality' &&
           (reference.transform === 'returns' || reference.stepMs >= 7 * DAY_MS)));
-    let missing: string | null = null;
+    let missing: Said | null = null;
     if (reference === null) {
-      missing = `the reference profile '${source}' has no ${typeId} series (it covers ${Object.keys(types).sort().join(', ')})`;
+      missing = say('series.profileLacks', {
+        name: source,
+        what: typeId,
+        covers: Object.keys(types).sort().join(', '),
+      });
     } else if (typed.length === 0) {
       const all = views.filter((v) => v.type?.id === typeId).length;
-      missing = `none of the ${all} ${typeId} series is clean (see the consistency metrics)`;
+      missing = say('series.noneClean', { n: all, what: typeId });
     } else if (matching.length === 0) {
-      const theirs = [...new Set(typed.map((m) => frequencyText(m.stepMs!, m.calendar)))];
-      missing = `the frequencies differ: the reference's ${typeId} series are ${frequencyText(reference.stepMs, reference.calendar)}, the dataset's are ${theirs.join(', ')}; series of different frequencies are not compared`;
+      const theirs = [
+        ...new Map(
+          typed.map((m) => {
+            const said = frequencySaid(m.stepMs!, m.calendar);
+            return [said.text, said];
+          }),
+        ).values(),
+      ];
+      missing = say('series.frequencies', {
+        type: typeId,
+        reference: frequencySaid(reference.stepMs, reference.calendar),
+        theirs: { list: theirs, separator: ', ' },
+      });
     }
     if (missing !== null) {
       for (const key of FIDELITY_KEYS) {

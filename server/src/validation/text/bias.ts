@@ -21,6 +21,7 @@ import {
   DEFAULT_SENTIMENTS,
 } from '@genesis/schema/generation';
 import type { Distribution, ValidationMetric } from '@genesis/schema/reports';
+import { type Said, say } from '../messages.ts';
 import type { TextKind } from './corpus.ts';
 import { measured, notComputable, percent, round } from './metric.ts';
 import {
@@ -73,9 +74,40 @@ interface Dimension {
   targetName: string;
 }
 
+/** `p = 0.012` as a sentence ({@link formatP}'s text). */
+function saidP(p: number): Said {
+  if (Number.isNaN(p)) return say('bias.pNone');
+  if (p < 1e-15) return say('bias.pTiny');
+  if (p < 0.001) return say('bias.pSmall', { p: p.toExponential(1) });
+  return say('bias.p', { p });
+}
+
+/** `12.3%` ({@link percent}'s text) as a message parameter. */
+function saidPercent(share: number): Said {
+  return say('bias.percent', { pct: share * 100 });
+}
+
+/** A bias dimension's id as a word (`intent`). */
+const DIMENSION_CODES = {
+  intent: 'bias.dim.intent',
+  category: 'bias.dim.category',
+  language: 'bias.dim.language',
+  sentiment: 'bias.dim.sentiment',
+  complexity: 'bias.dim.complexity',
+  resolution: 'bias.dim.resolution',
+} as const;
+
+function saidDimension(id: string): Said | string {
+  return id in DIMENSION_CODES ? say(DIMENSION_CODES[id as keyof typeof DIMENSION_CODES]) : id;
+}
+
 export interface BiasResult {
   metrics: ValidationMetric[];
-  bias: { severity: BiasSeverity; reasons: string[] };
+  bias: {
+    severity: BiasSeverity;
+    reasons: string[];
+    reasonMessages?: NonNullable<ValidationMetric['reasonMessage']>[];
+  };
   distributions: Distribution[];
 }
 
@@ -166,7 +198,9 @@ export function biasReport(
 
   const metrics: ValidationMetric[] = [];
   const distributions: Distribution[] = [];
-  const findings: Array<{ severity: BiasSeverity; reason: string }> = [];
+  const findings: Array<{ severity: BiasSeverity; reason: Said }> = [];
+  const targetSaid = (targetName: string) =>
+    say(targetName === 'targets' ? 'bias.targets' : 'bias.defaultTargets');
 
   for (const dim of dimensions) {
     const index = new Map(dim.labels.map((label, i) => [label, i]));
@@ -197,7 +231,7 @@ export function biasReport(
           metricId,
           metricName,
           'bias',
-          `no ${dim.id} target was given for this dataset`,
+          say('bias.noTarget', { dimension: saidDimension(dim.id) }),
           // Bias is measured against targets: without one there is nothing to check, not a gap.
           { applicable: false },
         ),
@@ -205,7 +239,9 @@ export function biasReport(
       continue;
     }
     if (n === 0) {
-      metrics.push(notComputable(metricId, metricName, 'bias', `no item has a valid ${dim.field}`));
+      metrics.push(
+        notComputable(metricId, metricName, 'bias', say('bias.noValid', { field: dim.field })),
+      );
       continue;
     }
     const targetShares = shares(targetWeights);
@@ -222,7 +258,11 @@ export function biasReport(
         gap = i;
       }
     }
-    const gapText = `${dim.labels[gap]} ${percent(observedShares[gap]!)} vs ${percent(targetShares[gap]!)}`;
+    const gapText = say('bias.gap', {
+      label: dim.labels[gap]!,
+      observed: saidPercent(observedShares[gap]!),
+      target: saidPercent(targetShares[gap]!),
+    });
     metrics.push(
       measured(
         metricId,
@@ -231,7 +271,13 @@ export function biasReport(
         tvd,
         { direction: 'lower_is_better', warn: TVD_WARN + allowance, fail: TVD_FAIL + allowance },
         {
-          reason: `largest gap ${gapText}; chi-square ${round(chi.statistic)} (dof ${chi.dof}), ${formatP(chi.pValue)}; sampling alone gives about ${round(allowance)}`,
+          reason: say('bias.tvd', {
+            gap: gapText,
+            chi: round(chi.statistic),
+            dof: chi.dof,
+            p: saidP(chi.pValue),
+            allowance: round(allowance),
+          }),
           details: {
             chiSquare: round(chi.statistic),
             dof: chi.dof,
@@ -250,7 +296,13 @@ export function biasReport(
     if (severity !== 'none') {
       findings.push({
         severity,
-        reason: `${dim.id}: TVD ${round(tvd)} from the ${dim.targetName} (largest gap ${gapText}), ${formatP(chi.pValue)}`,
+        reason: say('bias.finding', {
+          dimension: saidDimension(dim.id),
+          tvd: round(tvd),
+          target: targetSaid(dim.targetName),
+          gap: gapText,
+          p: saidP(chi.pValue),
+        }),
       });
     }
   }
@@ -269,8 +321,8 @@ export function biasReport(
       { direction: 'higher_is_better', warn: 1, fail: 0.9 },
       {
         reason: items.length
-          ? `${targeted.length - missing.length} of ${targeted.length} targeted intents present`
-          : 'the dataset is empty',
+          ? say('bias.coverage', { k: targeted.length - missing.length, n: targeted.length })
+          : say('metric.empty'),
         details: { missing: missing.slice(0, 77) },
       },
     ),
@@ -281,7 +333,11 @@ export function biasReport(
     if (coverageSeverity !== 'none') {
       findings.push({
         severity: coverageSeverity,
-        reason: `coverage: ${missing.length} of ${targeted.length} targeted intents missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+        reason: say('bias.coverageFinding', {
+          k: missing.length,
+          n: targeted.length,
+          intents: `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`,
+        }),
       });
     }
   }
@@ -293,7 +349,15 @@ export function biasReport(
   const rank = (s: BiasSeverity) => BIAS_SEVERITIES.indexOf(s);
   findings.sort((a, b) => rank(b.severity) - rank(a.severity));
   const severity = findings[0]?.severity ?? 'none';
-  return { metrics, bias: { severity, reasons: findings.map((f) => f.reason) }, distributions };
+  return {
+    metrics,
+    bias: {
+      severity,
+      reasons: findings.map((f) => f.reason.text),
+      ...(findings.length ? { reasonMessages: findings.map((f) => f.reason.message) } : {}),
+    },
+    distributions,
+  };
 }
 
 function severityOf(excess: number, pValue: number): BiasSeverity {
@@ -311,7 +375,7 @@ function severityOf(excess: number, pValue: number): BiasSeverity {
 function parityMetric(
   items: readonly TextItem[],
   languageTarget: Record<string, number> | null,
-): { metric: ValidationMetric; finding: { severity: BiasSeverity; reason: string } | null } {
+): { metric: ValidationMetric; finding: { severity: BiasSeverity; reason: Said } | null } {
   const id = 'bias.intent_language_parity';
   const title = 'Intent x language parity (mean per-intent TVD from the language mix)';
   const languageIndex = new Map(LANGUAGES.map((l, i) => [l as string, i]));
@@ -332,7 +396,7 @@ function parityMetric(
   const total = overall.reduce((a, b) => a + b, 0);
   if (total === 0) {
     return {
-      metric: notComputable(id, title, 'bias', 'no item has a valid intent and language'),
+      metric: notComputable(id, title, 'bias', say('bias.parityNone')),
       finding: null,
     };
   }
@@ -369,7 +433,10 @@ function parityMetric(
     value,
     { direction: 'lower_is_better', warn: TVD_WARN + allowance, fail: TVD_FAIL + allowance },
     {
-      reason: `vs ${languageTarget ? 'the language target' : "the dataset's overall language mix"}; chi-square test of independence ${formatP(independence.pValue)}; sampling alone gives about ${round(allowance)}`,
+      reason: say(languageTarget ? 'bias.parityTarget' : 'bias.parityMix', {
+        p: saidP(independence.pValue),
+        allowance: round(allowance),
+      }),
       details: {
         pValue: independence.pValue,
         samplingAllowance: round(allowance),
@@ -392,11 +459,16 @@ function parityMetric(
         ? null
         : {
             severity,
-            reason: `intent x language parity: mean TVD ${round(value)} (worst ${worst.intent}: ${Object.entries(
-              worst.shares,
-            )
-              .map(([l, s]) => `${l} ${percent(s)}`)
-              .join(', ')})`,
+            reason: say('bias.parityFinding', {
+              tvd: round(value),
+              intent: worst.intent,
+              shares: {
+                list: Object.entries(worst.shares).map(([language, s]) =>
+                  say('bias.share', { language, share: saidPercent(s) }),
+                ),
+                separator: ', ',
+              },
+            }),
           },
   };
 }

@@ -5,6 +5,8 @@
  * too: the spread of half-samples drawn without replacement estimates the sampling spread of the whole
  * (docs/validation.md, "Compare").
  */
+import type { Message } from '@genesis/schema/report-message';
+import { say } from '../messages.ts';
 import { buildCorpus, DISTINCT_TOKEN_BUDGET, distinctN, type TextKind } from './corpus.ts';
 import { round } from './metric.ts';
 import type { TextItem } from './tokens.ts';
@@ -28,6 +30,8 @@ export interface EqualSampleDiversity {
   seed: string;
   /** What was done, for the report. */
   note: string;
+  /** `note` as a message. */
+  noteMessage?: Message;
   metrics: Record<
     'diversity.distinct_1' | 'diversity.distinct_2',
     { a: SideEstimate; b: SideEstimate }
@@ -65,13 +69,21 @@ export function equalSampleDiversity(
     );
   const drawsA = draw(a, allA, 'a');
   const drawsB = draw(b, allB, 'b');
+  const note = say('compare.equalSample', {
+    tokens,
+    smaller: Math.min(tokensA, tokensB),
+    a: tokensA,
+    b: tokensB,
+    draws: EQUAL_SAMPLE_DRAWS,
+  });
   return {
     tokens,
     tokensA,
     tokensB,
     draws: EQUAL_SAMPLE_DRAWS,
     seed,
-    note: `distinct-n measured on equal samples: ${tokens} tokens from each side (half the smaller side's ${Math.min(tokensA, tokensB)}; A has ${tokensA}, B ${tokensB}), mean of ${EQUAL_SAMPLE_DRAWS} random draws with a fixed seed; a difference counts only outside both sides' 95% ranges`,
+    note: note.text,
+    noteMessage: note.message,
     metrics: {
       'diversity.distinct_1': {
         a: estimate(drawsA.map((d) => d.distinct1)),

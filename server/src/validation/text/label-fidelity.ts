@@ -17,6 +17,7 @@ import { resolve } from 'node:path';
 import { Random } from '@genesis/schema/random';
 import type { ValidationMetric } from '@genesis/schema/reports';
 import { REPO_ROOT } from '../../platform/config.ts';
+import { joinReasons, type Reason, type ReportCode, type Said, say } from '../messages.ts';
 import { wilson } from '../verdict.ts';
 import { measured, notComputable, percent, round } from './metric.ts';
 import {
@@ -127,6 +128,26 @@ export function resolveOracles(
     };
   }
   return { oracles: [], note: one.none };
+}
+
+/** `12.3%` ({@link percent}'s text) as a message parameter. */
+function pct(share: number): Said {
+  return say('bias.percent', { pct: share * 100 });
+}
+
+/** Why items were not judged (`3 intent unknown to the oracle`), as a sentence when the reason is known. */
+function skipSaid(why: string, count: number): Reason {
+  const language = /^language (.+): no oracle$/.exec(why)?.[1];
+  if (language !== undefined) return say('label.skip.language', { count, language });
+  const code = {
+    'not an object': 'label.skip.notObject',
+    'no intent label': 'label.skip.noIntent',
+    'intent unknown to the oracle': 'label.skip.unknownIntent',
+    'no customer text': 'label.skip.noText',
+  } as const satisfies Record<string, ReportCode>;
+  return Object.hasOwn(code, why)
+    ? say(code[why as keyof typeof code], { count })
+    : `${count} ${why}`;
 }
 
 /** The text an oracle reads of an item: its customer side, joined (as the training lab reads it). */
@@ -307,8 +328,7 @@ export function labelFidelityMetric(
       LABEL_FIDELITY_ID,
       TITLE,
       LABEL_FIDELITY_GROUP,
-      set?.note ??
-        'no label oracle for this reference (the shipped Banking77 profile or a reference dataset with labelled texts gives one; a profile file holds statistics only)',
+      set?.note ?? say('label.noOracle'),
     );
   }
   const byLanguage = new Map(set.oracles.map((o) => [o.json.language, o]));
@@ -324,21 +344,36 @@ export function labelFidelityMetric(
   const n = judged.length;
   const notCoveredCount = Object.values(notCovered).reduce((a, b) => a + b, 0);
   const coverage = { items: items.length, covered, judged: n, notCovered };
-  const sampleNote =
-    n < covered ? `; judged on a random sample of ${n} of the ${covered} covered items` : '';
+  const sampleNote: Reason[] = n < covered ? [say('label.sample', { n, covered })] : [];
   const oracleNames = set.oracles.map((o) => o.json.name).join(', ');
-  const uncoveredNote = notCoveredCount
-    ? `; ${notCoveredCount} of ${items.length} items not judged (${Object.entries(notCovered)
-        .map(([why, count]) => `${count} ${why}`)
-        .join(', ')})`
-    : '';
-  const noteTail = set.note ? `; ${set.note}` : '';
+  const skipped = Object.entries(notCovered).map(([why, count]) => skipSaid(why, count));
+  const uncoveredNote: Reason[] = notCoveredCount
+    ? [
+        skipped.every((s) => typeof s !== 'string')
+          ? say('label.notJudged', {
+              k: notCoveredCount,
+              n: items.length,
+              why: { list: skipped as Said[], separator: ', ' },
+            })
+          : `${notCoveredCount} of ${items.length} items not judged (${skipped.map((s) => (typeof s === 'string' ? s : s.text)).join(', ')})`,
+      ]
+    : [];
+  const noteTail: Reason[] = set.note ? [set.note] : [];
   if (n < LABEL_FIDELITY_MIN_ITEMS) {
     return notComputable(
       LABEL_FIDELITY_ID,
       TITLE,
       LABEL_FIDELITY_GROUP,
-      `${n} item(s) the oracle (${oracleNames}, ${languages.join('/')}) can judge; a verdict needs ${LABEL_FIDELITY_MIN_ITEMS}${uncoveredNote}${noteTail}`,
+      joinReasons([
+        say('label.few', {
+          n,
+          oracles: oracleNames,
+          languages: languages.join('/'),
+          min: LABEL_FIDELITY_MIN_ITEMS,
+        }),
+        ...uncoveredNote,
+        ...noteTail,
+      ]),
       { details: { coverage } },
     );
   }
@@ -435,15 +470,28 @@ export function labelFidelityMetric(
     .sort()
     .map((language) => {
       const cv = byLanguage.get(language)!.json.cv;
-      return `${language} ${percent(cv.top1)} (folds ${percent(Math.min(...cv.foldAccuracies))}-${percent(Math.max(...cv.foldAccuracies))}, ${cv.folds}-fold CV)`;
-    })
-    .join(', ');
+      return say('label.cv', {
+        language,
+        top1: pct(cv.top1),
+        low: pct(Math.min(...cv.foldAccuracies)),
+        high: pct(Math.max(...cv.foldAccuracies)),
+        folds: cv.folds,
+      });
+    });
   const metric = measured(LABEL_FIDELITY_ID, TITLE, LABEL_FIDELITY_GROUP, value, thresholds, {
     unit: 'share',
     band,
-    reason:
-      `${top1} of ${n} judged items (${percent(value)}) carry the oracle's top-1 intent, ${percent(top3 / n)} its top 3${sampleNote}; ` +
-      `the oracle (${oracleNames}) scores ${cvText} on real text; chance is ${percent(chance)}${uncoveredNote}${noteTail}`,
+    reason: joinReasons([
+      say('label.top', { k: top1, n, top1: pct(value), top3: pct(top3 / n) }),
+      ...sampleNote,
+      say('label.oracle', {
+        oracles: oracleNames,
+        cv: { list: cvText, separator: ', ' },
+        chance: pct(chance),
+      }),
+      ...uncoveredNote,
+      ...noteTail,
+    ]),
     details: {
       top1: round(value),
       top3: round(top3 / n),

@@ -1,10 +1,11 @@
 /** Builds report metrics: a value judged against thresholds, or an explicit "not computable" with the reason. */
 import { type Thresholds, type ValidationMetric, verdictOf } from '@genesis/schema/reports';
+import { joinReasons, type Reason, reasonFields, type Said, say } from '../messages.ts';
 
-type Extra = Pick<
-  ValidationMetric,
-  'reason' | 'band' | 'unit' | 'details' | 'interval' | 'applicable'
->;
+type Extra = Pick<ValidationMetric, 'band' | 'unit' | 'details' | 'interval' | 'applicable'> & {
+  /** Why it is not computable, or what the value means: a sentence with its message, or plain text. */
+  reason?: Reason;
+};
 
 /** A real-vs-real band: what one random half of the reference scores against the other half. */
 export type Band = NonNullable<ValidationMetric['band']>;
@@ -19,7 +20,7 @@ export function measured(
   extra: Extra = {},
 ): ValidationMetric {
   if (value === null || Number.isNaN(value)) {
-    return notComputable(id, name, group, extra.reason ?? 'no value', extra);
+    return notComputable(id, name, group, extra.reason ?? say('metric.noValue'), extra);
   }
   return {
     id,
@@ -42,6 +43,15 @@ export function coveringBand(
   t: Thresholds,
   band: Band | undefined,
 ): { thresholds: Thresholds; note: string | null } {
+  const { thresholds, note } = widened(t, band);
+  return { thresholds, note: note?.text ?? null };
+}
+
+/** {@link coveringBand} with the note as a sentence and its message. */
+function widened(
+  t: Thresholds,
+  band: Band | undefined,
+): { thresholds: Thresholds; note: Said | null } {
   if (!band) return { thresholds: t, note: null };
   const lower = t.direction === 'lower_is_better';
   const worst = lower ? band.high : band.low;
@@ -49,12 +59,15 @@ export function coveringBand(
   const gap = Math.abs(t.fail - t.warn);
   const warn = worst;
   const fail = round(lower ? Math.max(t.fail, warn + gap) : Math.min(t.fail, warn - gap));
-  const f = (x: number) => String(round(x));
-  const failNote = `, fail from ${f(t.fail)} to ${f(fail)}`;
-  return {
-    thresholds: { ...t, warn, fail },
-    note: `warn threshold widened from ${f(t.warn)} to ${f(warn)}${failNote}, to cover the real-vs-real band ${f(band.low)}-${f(band.high)}: real data already scores this against itself`,
-  };
+  const note = say('metric.widened', {
+    warn: round(t.warn),
+    newWarn: round(warn),
+    fail: round(t.fail),
+    newFail: round(fail),
+    low: round(band.low),
+    high: round(band.high),
+  });
+  return { thresholds: { ...t, warn, fail }, note };
 }
 
 /**
@@ -70,11 +83,11 @@ export function measuredWithBand(
   band: Band | undefined,
   extra: Omit<Extra, 'band'> = {},
 ): ValidationMetric {
-  const { thresholds: widened, note } = coveringBand(thresholds, band);
+  const { thresholds: wide, note } = widened(thresholds, band);
   const computable = value !== null && !Number.isNaN(value);
   const reason =
-    computable && note ? (extra.reason ? `${extra.reason}; ${note}` : note) : extra.reason;
-  return measured(id, name, group, value, widened, {
+    computable && note ? (extra.reason ? joinReasons([extra.reason, note]) : note) : extra.reason;
+  return measured(id, name, group, value, wide, {
     ...extra,
     ...(reason !== undefined ? { reason } : {}),
     ...(band ? { band } : {}),
@@ -86,14 +99,29 @@ export function notComputable(
   id: string,
   name: string,
   group: string,
-  reason: string,
+  reason: Reason,
   extra: Extra = {},
 ): ValidationMetric {
-  return { id, name, group, value: null, verdict: 'not_computable', ...clean(extra), reason };
+  return {
+    id,
+    name,
+    group,
+    value: null,
+    verdict: 'not_computable',
+    ...clean(extra),
+    ...reasonFields(reason),
+  };
 }
 
-function clean(extra: Extra): Extra {
-  return Object.fromEntries(Object.entries(extra).filter(([, x]) => x !== undefined)) as Extra;
+/** The extras as stored: no undefined values, the reason as its text and message. */
+function clean(extra: Extra): Partial<ValidationMetric> {
+  const { reason, ...rest } = extra;
+  return {
+    ...(Object.fromEntries(
+      Object.entries(rest).filter(([, x]) => x !== undefined),
+    ) as Partial<ValidationMetric>),
+    ...(reason !== undefined ? reasonFields(reason) : {}),
+  };
 }
 
 /** Rounds to 6 significant decimals so reports stay readable and stable. */

@@ -15,6 +15,7 @@ import type { Distribution, ValidationMetric, ValidationReportData } from '@gene
 import { UtteranceSchema } from '@genesis/schema/utterance';
 import * as v from 'valibot';
 import { detectLanguages } from '../../language/language.ts';
+import { type Reason, type Said, say, sayAll } from '../messages.ts';
 import { decideVerdict, MIN_WEIGHT_COVERAGE, wilson, withMinimum } from '../verdict.ts';
 import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
 import { withJsdInterval } from './bootstrap.ts';
@@ -379,10 +380,10 @@ export function assembleTextReport(
       ...coverage.missing,
       ...(size > 0 && size < MIN_TEXT_ITEMS
         ? [
-            {
-              what: `more items: ${size} is fewer than the ${MIN_TEXT_ITEMS} a verdict needs`,
-              how: 'generate or import more items into the dataset and validate it again',
-            },
+            missingPiece(
+              say('missing.moreItems', { n: size, min: MIN_TEXT_ITEMS }),
+              say('missing.moreItemsHow'),
+            ),
           ]
         : []),
     ],
@@ -403,6 +404,7 @@ export function assembleTextReport(
         : null,
     overall: { score: round(score), verdict: decided.verdict },
     reason: decided.reason,
+    reasonMessage: decided.reasonMessage,
     ...(decided.scoreInterval ? { scoreInterval: decided.scoreInterval } : {}),
     gates: decided.gates,
     coverage: { ...decided.coverage, references: coverage.references },
@@ -549,19 +551,25 @@ function textCoverage(
   const measured = parts.filter((p) => p.referenced).reduce((s, p) => s + p.items, 0);
   const missing: NonNullable<ValidationReportData['coverage']>['missing'] = [];
   if (references.length === 0 && corpus.size > 0) {
-    missing.push({
-      what: 'a reference: realism and memorisation were not measured',
-      how: 'validate against a shipped profile (`pnpm genesis validate DATASET --profile banking77`), a reference dataset (`--reference DATASET`), or a profile file written by `pnpm genesis profile DATASET --out FILE.json`',
-    });
+    missing.push(missingPiece(say('missing.textReference'), say('missing.textReferenceHow')));
   } else if (references.length > 0) {
-    const held = references
-      .map((r) => `${r.name} holds ${referenceLanguages(r).join('/') || 'no language'}`)
-      .join(', ');
+    const held: Said[] = references.map((r) => {
+      const languages = referenceLanguages(r).join('/');
+      return languages
+        ? say('missing.holds', { name: r.name, languages })
+        : say('missing.holdsNone', { name: r.name });
+    });
     for (const p of parts.filter((x) => !x.referenced)) {
-      missing.push({
-        what: `a reference in language "${p.key}" for its ${p.items} items: their length and vocabulary realism were not measured (${held} only)`,
-        how: `import real ${p.key} utterances and add them as a reference for ${p.key}: \`pnpm genesis validate DATASET --reference REFERENCE_DATASET\` (repeat \`--reference\` for one reference per language, e.g. \`--profile banking77 --reference ${p.key.toUpperCase()}_DATASET\`), or build a profile with \`pnpm genesis profile REFERENCE_DATASET --out ${p.key}.json\` and pass \`--profile ${p.key}.json\``,
-      });
+      missing.push(
+        missingPiece(
+          say('missing.language', {
+            language: p.key,
+            n: p.items,
+            held: { list: held, separator: ', ' },
+          }),
+          say('missing.languageHow', { language: p.key, upper: p.key.toUpperCase() }),
+        ),
+      );
     }
   }
   return {
@@ -601,6 +609,11 @@ function present(value: unknown): boolean {
   return value !== null && value !== undefined;
 }
 
+/** A missing piece of the coverage, with its messages. */
+function missingPiece(what: Said, how: Said) {
+  return { what: what.text, how: how.text, whatMessage: what.message, howMessage: how.message };
+}
+
 /** Completeness and schema violations, in one pass. */
 function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationMetric[] {
   const fields = kind === 'conversations' ? CONVERSATION_FIELDS : UTTERANCE_FIELDS;
@@ -630,7 +643,7 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
     }
   });
   const n = items.length;
-  const none = n === 0 ? 'the dataset is empty' : undefined;
+  const none = n === 0 ? say('metric.empty') : undefined;
   const top = (map: Map<string, number>) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -643,7 +656,11 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
       'quality',
       n ? complete / n : null,
       { direction: 'higher_is_better', warn: 0.99, fail: 0.95 },
-      { reason: none ?? `${complete} of ${n} items complete`, details: { missing }, unit: 'share' },
+      {
+        reason: none ?? say('quality.complete', { k: complete, n }),
+        details: { missing },
+        unit: 'share',
+      },
     ),
     measured(
       'consistency.schema_violation_rate',
@@ -654,9 +671,10 @@ function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationM
       {
         reason:
           none ??
-          (kind === 'conversations'
-            ? `${invalid} of ${n} items break a rule (fields, customer first, alternating speakers, turn_count, intent/category)`
-            : `${invalid} of ${n} items break a rule`),
+          say(kind === 'conversations' ? 'quality.brokenConversations' : 'quality.broken', {
+            k: invalid,
+            n,
+          }),
         details: { problems: top(problems) },
         unit: 'share',
       },
@@ -702,7 +720,7 @@ function resolutionMetric(items: readonly TextItem[], kind: TextKind): Validatio
       'consistency.resolution_mismatch_rate',
       resolutionTitle,
       'consistency',
-      'utterances have no turns or resolution status',
+      say('resolution.utterances'),
     );
   }
   return measured(
@@ -713,8 +731,8 @@ function resolutionMetric(items: readonly TextItem[], kind: TextKind): Validatio
     { direction: 'lower_is_better', warn: 0.05, fail: 0.15 },
     {
       reason: judged
-        ? `${mismatched} of ${judged} conversations end in a way their resolution_status contradicts`
-        : 'no conversation has both a resolution_status and turns',
+        ? say('resolution.mismatched', { k: mismatched, n: judged })
+        : say('resolution.none'),
       details: { reasons: top(mismatches), examples: mismatchExamples, judged },
       unit: 'share',
     },
@@ -727,7 +745,7 @@ function jsdMetric(
   divergence: Divergence,
   base: { warn: number; fail: number },
   profile: TextProfile,
-  what: string,
+  what: Said,
 ): ValidationMetric {
   return measuredWithBand(
     id,
@@ -742,7 +760,7 @@ function jsdMetric(
     profile.bands[id],
     {
       unit: 'bits',
-      reason: `${what} vs ${profile.name}; sampling alone gives about ${round(divergence.noiseFloor)}`,
+      reason: say('realism.jsd', { what, name: profile.name, floor: round(divergence.noiseFloor) }),
     },
   );
 }
@@ -793,13 +811,13 @@ function realismMetrics(
     ],
     turns: ['realism.turns_jsd', 'Turns per conversation vs reference (Jensen-Shannon divergence)'],
   } as const;
-  const turnsNotComputable = (reason: string) =>
+  const turnsNotComputable = (reason: Reason) =>
     notComputable(ids.turns[0], ids.turns[1], 'realism', reason);
   if (!profile || empty) {
-    const reason = empty ? 'the dataset is empty' : 'no reference profile was given';
+    const reason = empty ? say('metric.empty') : say('metric.noProfile');
     return Object.values(ids).map(([id, name]) =>
       id === ids.turns[0] && kind === 'utterances'
-        ? turnsNotComputable('utterances have no turns')
+        ? turnsNotComputable(say('realism.noTurns'))
         : notComputable(id, name, 'realism', reason),
     );
   }
@@ -811,18 +829,29 @@ function realismMetrics(
       intentDivergence(stats, ref),
       REALISM_THRESHOLDS.intent,
       profile,
-      'intent shares',
+      say('realism.intentShares'),
     ),
   ];
-  const subsetNote =
-    textStats.itemCount === stats.itemCount
-      ? ''
-      : ` (on the ${textStats.itemCount} items in ${textLanguages.join('/')}, the reference's languages)`;
+  // With several languages, the length and vocabulary metrics read only the reference's languages.
+  const onSubset = textStats.itemCount !== stats.itemCount;
+  const subset = (
+    code: 'realism.lengths' | 'realism.vocabulary',
+    params: Record<string, number>,
+  ) =>
+    onSubset
+      ? say(`${code}Subset`, {
+          ...params,
+          n: textStats.itemCount,
+          languages: textLanguages.join('/'),
+        })
+      : say(code, params);
   const sameBins =
     profile.lengths.edges.length === LENGTH_EDGES.length &&
     profile.lengths.edges.every((edge, i) => edge === LENGTH_EDGES[i]);
   if (textStats.tokenTotal === 0) {
-    const reason = `no item has customer text in ${textLanguages.join('/') || 'any language'}, the reference's languages`;
+    const reason = textLanguages.length
+      ? say('realism.noText', { languages: textLanguages.join('/') })
+      : say('realism.noTextAny');
     metrics.push(
       notComputable(ids.length[0], ids.length[1], 'realism', reason),
       notComputable(ids.vocabulary[0], ids.vocabulary[1], 'realism', reason),
@@ -836,21 +865,16 @@ function realismMetrics(
             lengthDivergence(textStats, ref),
             REALISM_THRESHOLDS.length,
             profile,
-            `opening-message length in tokens${subsetNote}`,
+            subset('realism.lengths', {}),
           )
-        : notComputable(
-            ids.length[0],
-            ids.length[1],
-            'realism',
-            'the profile uses other length bins; rebuild it',
-          ),
+        : notComputable(ids.length[0], ids.length[1], 'realism', say('realism.bins')),
       jsdMetric(
         ids.vocabulary[0],
         ids.vocabulary[1],
         vocabularyDivergence(textStats, ref),
         REALISM_THRESHOLDS.vocabulary,
         profile,
-        `opening-message tokens over the reference's top ${profile.vocabulary.top.length} plus "other"${subsetNote}`,
+        subset('realism.vocabulary', { top: profile.vocabulary.top.length }),
       ),
     );
   }
@@ -863,12 +887,17 @@ function realismMetrics(
           turns,
           REALISM_THRESHOLDS.turns,
           profile,
-          'turn counts',
+          say('realism.turnCounts'),
         )
       : turnsNotComputable(
           kind === 'utterances'
-            ? 'utterances have no turns'
-            : `the reference (${profile.name}) holds ${profile.kind}, which have no turns`,
+            ? say('realism.noTurns')
+            : say('realism.referenceNoTurns', {
+                name: profile.name,
+                kind: say(profile.kind === 'utterances' ? 'kind.utterances' : 'kind.other', {
+                  kind: profile.kind,
+                }),
+              }),
         ),
   );
   return metrics;
@@ -906,7 +935,7 @@ function diversityMetrics(
     Object.fromEntries(
       intents.map((intent) => [intent, round(rateOf(flags, byIntent.get(intent)!))]),
     );
-  const none = corpus.size === 0 ? 'the dataset is empty' : 'the customer side has no words';
+  const none = corpus.size === 0 ? say('metric.empty') : say('diversity.noWords');
   const distinctMetric = (n: 1 | 2) => {
     const id = `diversity.distinct_${n}`;
     const band = profile?.bands[id];
@@ -924,7 +953,9 @@ function diversityMetrics(
       band,
       {
         reason: overall
-          ? `${overall.tokens} tokens measured${short ? ` (fewer than ${DISTINCT_TOKEN_BUDGET}: distinct-n reads high on short text)` : ''}`
+          ? short
+            ? say('diversity.tokensShort', { n: overall.tokens, budget: DISTINCT_TOKEN_BUDGET })
+            : say('diversity.tokens', { n: overall.tokens })
           : none,
         details: {
           perIntent: Object.fromEntries(
@@ -953,7 +984,7 @@ function diversityMetrics(
       {
         unit: 'share',
         reason: corpus.size
-          ? `${Math.round(exactRate * corpus.size)} of ${corpus.size} items`
+          ? say('diversity.exact', { k: Math.round(exactRate * corpus.size), n: corpus.size })
           : none,
         details: { perIntent: perIntentRate(exact) },
       },
@@ -968,7 +999,7 @@ function diversityMetrics(
       {
         unit: 'share',
         reason: corpus.size
-          ? `${Math.round(nearRate * corpus.size)} of ${corpus.size} items have a near duplicate`
+          ? say('diversity.near', { k: Math.round(nearRate * corpus.size), n: corpus.size })
           : none,
         details: { perIntent: perIntentRate(near) },
       },
@@ -1032,10 +1063,10 @@ function languageMetric(
     {
       unit: 'share',
       reason: checked
-        ? `${mismatched} of ${checked} items are written in another language than labelled (${undetermined} too short to tell, ${unlabelled} without a valid label)`
+        ? say('language.mismatched', { k: mismatched, n: checked, undetermined, unlabelled })
         : items.length
-          ? 'no item had a valid language label and enough text to detect a language'
-          : 'the dataset is empty',
+          ? say('language.none')
+          : say('metric.empty'),
       details: { confusion, perIntent, undetermined, unlabelled, examples },
     },
   );
@@ -1060,16 +1091,28 @@ function piiMetric(
     {
       unit: 'share',
       reason: items.length
-        ? `${Math.round(piiRate * items.length)} of ${items.length} items hold one (${
-            Object.entries(pii.byKind)
-              .filter(([, c]) => c)
-              .map(([k, c]) => `${c} ${k}`)
-              .join(', ') || 'none found'
-          })`
-        : 'the dataset is empty',
+        ? say('privacy.pii', {
+            k: Math.round(piiRate * items.length),
+            n: items.length,
+            kinds: piiKinds(pii.byKind),
+          })
+        : say('metric.empty'),
       details: { byKind: pii.byKind, examples: pii.examples },
     },
   );
+}
+
+/** What PII a scan found, by kind (`2 email, 1 phone`), or "none found". */
+function piiKinds(byKind: Record<string, number>): Said {
+  const found = Object.entries(byKind).filter(([, c]) => c);
+  return found.length
+    ? say('list', {
+        items: {
+          list: found.map(([kind, count]) => say('privacy.piiKind', { count, kind })),
+          separator: ', ',
+        },
+      })
+    : say('privacy.noneFound');
 }
 
 /** Near-copies of the reference's utterances among the items `subset` (every item with one reference). */
@@ -1081,19 +1124,14 @@ function memorisationMetric(
 ): ValidationMetric {
   const title = `Memorisation (items with a customer utterance that is a near-copy, estimated Jaccard >= ${MEMORISATION_SIMILARITY}, of a reference utterance)`;
   if (!profile) {
-    return notComputable(
-      'privacy.memorisation_rate',
-      title,
-      'privacy',
-      'no reference profile was given',
-    );
+    return notComputable('privacy.memorisation_rate', title, 'privacy', say('metric.noProfile'));
   }
   if (profile.sketch.count === 0 || subset.length === 0) {
     return notComputable(
       'privacy.memorisation_rate',
       title,
       'privacy',
-      subset.length ? `the profile ${profile.name} has an empty sketch` : 'the dataset is empty',
+      subset.length ? say('privacy.emptySketch', { name: profile.name }) : say('metric.empty'),
     );
   }
   const flags = memorisedFlags(
@@ -1123,7 +1161,18 @@ function memorisationMetric(
     scaled?.band,
     {
       unit: 'share',
-      reason: `${Math.round(rate * subset.length)} of ${subset.length} items near-copy one of the ${profile.sketch.count} utterances of ${profile.name}${scaled?.note ? `; ${scaled.note}` : ''}`,
+      reason: sayAll(
+        [
+          say('privacy.memorised', {
+            k: Math.round(rate * subset.length),
+            n: subset.length,
+            count: profile.sketch.count,
+            name: profile.name,
+          }),
+          ...(scaled?.note ? [scaled.note] : []),
+        ],
+        '; ',
+      ),
       details: {
         perIntent,
         examples,
@@ -1143,7 +1192,7 @@ function memorisationMetric(
  */
 export function memorisationBand(
   profile: TextProfile,
-): { band: Band; measured: Band; scale: number; note: string | null } | null {
+): { band: Band; measured: Band; scale: number; note: Said | null } | null {
   const measuredBand = profile.bands['privacy.memorisation_rate'];
   if (!measuredBand) return null;
   const sketched = profile.sketch.count;
@@ -1163,7 +1212,14 @@ export function memorisationBand(
     band,
     measured: measuredBand,
     scale: round(scale),
-    note: `real-vs-real band measured against half the reference (${round(measuredBand.low)}-${round(measuredBand.high)}, ${half} utterances), shown at the whole profile's ${sketched}: ${band.low}-${band.high}`,
+    note: say('privacy.bandScaled', {
+      low: round(measuredBand.low),
+      high: round(measuredBand.high),
+      half,
+      whole: sketched,
+      scaledLow: band.low,
+      scaledHigh: band.high,
+    }),
   };
 }
 

@@ -67,7 +67,16 @@ export const RenameDatasetMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
+      }
+      ... on NotFoundError {
+        entity
+        id
       }
       ... on Error {
         message
@@ -95,7 +104,16 @@ export const TagDatasetMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
+      }
+      ... on NotFoundError {
+        entity
+        id
       }
       ... on Error {
         message
@@ -109,6 +127,10 @@ export const DeleteDatasetMutation = graphql(`
   mutation DeleteDataset($id: ID!, $force: Boolean) {
     deleteDataset(id: $id, force: $force) {
       __typename
+      ... on NotFoundError {
+        entity
+        id
+      }
       ... on Error {
         message
       }

@@ -1,6 +1,7 @@
 import { DatasetNameSchema, TagsSchema } from '@genesis/schema/common';
 import * as v from 'valibot';
-import { type FieldErrors, issueErrors } from '../forms.ts';
+import { type FieldErrors, type FieldMessage, issueErrors } from '../forms.ts';
+import { messageOfIssue } from '../i18n/api-messages.ts';
 import { type Locale, translate } from '../i18n/messages.ts';
 import { parseTags } from './lineage.ts';
 
@@ -35,7 +36,9 @@ export function checkRename(name: string, locale: Locale = 'en'): ManageCheck<{ 
 export function checkTags(text: string): ManageCheck<{ tags: string[] }> {
   const parsed = v.safeParse(TagFormSchema, { tags: parseTags(text) });
   if (parsed.success) return { success: true, output: parsed.output };
-  return { success: false, errors: { tags: [...new Set(parsed.issues.map((i) => i.message))] } };
+  const seen = new Set<string>();
+  const tags = parsed.issues.filter((i) => !seen.has(i.message) && seen.add(i.message));
+  return { success: false, errors: { tags: tags.map(messageOfIssue) } };
 }
 
 /**
@@ -46,6 +49,6 @@ export interface ManageResult {
   form: ManageForm;
   value: string;
   errors: FieldErrors;
-  message: string | null;
+  message: FieldMessage | null;
   done: string | null;
 }

@@ -2,13 +2,21 @@ import { print } from '@0no-co/graphql.web';
 import { DatasetNameSchema } from '@genesis/schema/common';
 import type { ResultOf } from 'gql.tada';
 import * as v from 'valibot';
-import { type FieldErrors, type FormFailure, issueErrors, textField } from '../forms.ts';
+import {
+  type FieldErrors,
+  type FieldMessage,
+  type FormFailure,
+  issueErrors,
+  textField,
+} from '../forms.ts';
+import { fieldOfPath } from '../generation/form.ts';
 import {
   formatGraphQLErrors,
   GraphQLRequestError,
   GraphQLResponseSchema,
 } from '../graphql/client.ts';
 import { type DatasetKind, graphql } from '../graphql/graphql.ts';
+import { errorOf } from '../i18n/api-messages.ts';
 
 /** Imports one file as a dataset; the file travels as a GraphQL multipart request. */
 export const ImportDatasetMutation = graphql(`
@@ -31,10 +39,16 @@ export const ImportDatasetMutation = graphql(`
       ... on ImportFailedError {
         message
         errorCount
+        fileName
         issues {
           line
           field
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on DuplicateImportError {
@@ -46,6 +60,11 @@ export const ImportDatasetMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on Error {
@@ -63,6 +82,28 @@ export type ImportRefusal = Extract<ImportOutcome, { __typename: 'ImportFailedEr
 export interface ImportDuplicate {
   id: string;
   name: string;
+}
+
+/** The upload form's fields, under which their issues are shown. */
+const FORM_FIELDS = new Set(['file', 'kind', 'name']);
+
+/**
+ * What the form says about a refusal besides the messages under its fields: nothing when every
+ * issue of a `ValidationError` is shown under its field (the summary would repeat them, in
+ * English), else the refusal as a message (a `NotFoundError` from its fields).
+ */
+export function refusalMessage(
+  outcome: Exclude<
+    ImportOutcome,
+    { __typename: 'MutationImportDatasetSuccess' | 'ImportFailedError' | 'DuplicateImportError' }
+  >,
+): FieldMessage | null {
+  if (outcome.__typename === 'ValidationError') {
+    return outcome.issues.every((issue) => FORM_FIELDS.has(fieldOfPath(issue.path)))
+      ? null
+      : outcome.message;
+  }
+  return errorOf(outcome);
 }
 
 /** The dataset a `DuplicateImportError` names, or null for any other outcome. */
@@ -89,18 +130,36 @@ export const IMPORT_KINDS: readonly { value: DatasetKind; label: string }[] = [
 export const DEFAULT_IMPORT_KIND: DatasetKind = 'UTTERANCES';
 
 /**
+ * A valibot message for a check only this form makes: the English text, with the code the
+ * catalogues render it from (`error.<code>`) set on the issue, as the schema package's
+ * `issueMessage` does for the API's codes.
+ */
+function webMessage(code: string, text: string): (issue: object) => string {
+  return (issue) => {
+    Object.assign(issue, { code, params: {} });
+    return text;
+  };
+}
+
+/**
  * What the upload form sends, checked in the browser before the upload and again by the form
  * action: a chosen file, what it holds, and an optional name (the API's `DatasetNameSchema`).
  * A form posted without a chosen file still carries a `file` part, nameless and empty.
  */
 export const ImportFormSchema = v.object({
   file: v.pipe(
-    v.file('Choose a file to upload.'),
-    v.check((file) => file.name !== '' || file.size > 0, 'Choose a file to upload.'),
+    v.file(webMessage('upload.chooseFile', 'Choose a file to upload.')),
+    v.check(
+      (file) => file.name !== '' || file.size > 0,
+      webMessage('upload.chooseFile', 'Choose a file to upload.'),
+    ),
   ),
   kind: v.picklist(
     IMPORT_KIND_VALUES,
-    'Choose what the file holds: conversations, utterances or time series.',
+    webMessage(
+      'upload.chooseKind',
+      'Choose what the file holds: conversations, utterances or time series.',
+    ),
   ),
   name: v.optional(DatasetNameSchema),
   /** Import even when the same file was imported before (the answer to the duplicate question). */

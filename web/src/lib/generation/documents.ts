@@ -171,6 +171,11 @@ export const EstimateGenerationQuery = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on Error {
@@ -194,6 +199,11 @@ export const StartGenerationMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on Error {
@@ -234,6 +244,11 @@ export const BedrockCheckQuery = graphql(`
             name
             ok
             detail
+            code
+            params {
+              name
+              value
+            }
             optional
           }
         }
@@ -242,6 +257,11 @@ export const BedrockCheckQuery = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on Error {

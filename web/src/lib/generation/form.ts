@@ -12,9 +12,11 @@ import {
   PROVIDERS,
   type ProviderName,
 } from '@genesis/schema/generation';
+import { issueCode } from '@genesis/schema/messages';
 import { FREQUENCIES, type Frequency } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import type { graphql } from '../graphql/graphql.ts';
+import { type CodedIssue, type FieldMessage, messageOf, textOf } from '../i18n/api-messages.ts';
 
 /** The API's `GenerationInput`, as the GraphQL documents type it. */
 export type GenerationInputGql = ReturnType<typeof graphql.scalar<'GenerationInput'>>;
@@ -223,8 +225,11 @@ export function toGraphQLInput(config: GenerationConfigInput): GenerationInputGq
   };
 }
 
-/** Messages per form field, keyed like `count` or `targets.languages`. */
-export type FieldErrors = Record<string, string[]>;
+/**
+ * Messages per form field, keyed like `count` or `targets.languages`; a coded message shows in the
+ * reader's language (`$lib/i18n/api-messages.ts`).
+ */
+export type FieldErrors = Record<string, FieldMessage[]>;
 
 /**
  * The form field an issue path belongs to. Server paths start with `input.`; weights are reported
@@ -237,13 +242,16 @@ export function fieldOfPath(path: string): string {
   return parts[0] ?? '';
 }
 
-/** Groups `{ path, message }` issues by form field ('' for issues about the whole input). */
-export function fieldErrors(issues: readonly { path: string; message: string }[]): FieldErrors {
+/**
+ * Groups `{ path, message }` issues by form field ('' for issues about the whole input), keeping
+ * each message's code and parameters when it has them.
+ */
+export function fieldErrors(issues: readonly (CodedIssue & { path: string })[]): FieldErrors {
   const errors: FieldErrors = {};
-  for (const { path, message } of issues) {
-    const field = fieldOfPath(path);
+  for (const issue of issues) {
+    const field = fieldOfPath(issue.path);
     const list = errors[field] ?? [];
-    if (!list.includes(message)) list.push(message);
+    if (!list.some((m) => textOf(m) === issue.message)) list.push(messageOf(issue));
     errors[field] = list;
   }
   return errors;
@@ -267,6 +275,7 @@ export function checkGenerationForm(form: GenerationForm): FormCheck {
       parsed.issues.map((issue) => ({
         path: (issue.path ?? []).map((p) => String(p.key)).join('.'),
         message: issue.message,
+        ...issueCode(issue),
       })),
     ),
   };

@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatUsd,
 } from '../format.ts';
+import { type FieldMessage, renderMessage } from './api-messages.ts';
 import {
   isMessageKey,
   LOCALE_COOKIE,
@@ -36,6 +37,8 @@ export class I18n {
   /** The message for a key built from an API value (`status.running`); `fallback` when there is none. */
   tk = (key: string, fallback: string): string =>
     isMessageKey(key) ? translate(this.locale, key) : fallback;
+  /** A message that may be coded (an API issue, a form check): in this language when its code is known. */
+  msg = (message: FieldMessage): string => renderMessage(this.locale, message);
   /** A count with thousands separators. */
   count = (n: number): string => formatCount(n, this.locale);
   /** A number with at most `digits` decimals, fewer for big numbers. */

@@ -141,6 +141,11 @@ export const PreviewAugmentation = graphql(
           issues {
             path
             message
+            code
+            params {
+              name
+              value
+            }
           }
         }
       }
@@ -164,6 +169,11 @@ export const StartAugmentation = graphql(
           issues {
             path
             message
+            code
+            params {
+              name
+              value
+            }
           }
         }
       }

@@ -104,6 +104,11 @@ export const StartTrainingMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
       }
       ... on Error {

@@ -2,6 +2,7 @@ import type { VariablesOf } from 'gql.tada';
 import * as v from 'valibot';
 import { type FieldErrors, issueErrors, textField } from '../forms.ts';
 import type { ModelKind, TrainingPreset } from '../graphql/graphql.ts';
+import type { FieldMessage } from '../i18n/api-messages.ts';
 import type { StartTrainingMutation } from './documents.ts';
 
 /** The API's `TrainingInput`, as the `startTraining` document types it. */
@@ -134,5 +135,5 @@ export function checkTrainForm(values: TrainFormValues): TrainCheck {
 export interface TrainFailure {
   values: TrainFormValues;
   errors: FieldErrors;
-  message: string | null;
+  message: FieldMessage | null;
 }

@@ -10,6 +10,10 @@ export const ReportFields = graphql(`
     overallScore
     overallVerdict
     reason
+    reasonMessage {
+      code
+      params
+    }
     scoreInterval {
       low
       high
@@ -18,6 +22,10 @@ export const ReportFields = graphql(`
     gates {
       metricId
       name
+      nameMessage {
+        code
+        params
+      }
       verdict
       value
       why
@@ -42,10 +50,22 @@ export const ReportFields = graphql(`
         name
         weight
         reason
+        reasonMessage {
+          code
+          params
+        }
       }
       missing {
         what
         how
+        whatMessage {
+          code
+          params
+        }
+        howMessage {
+          code
+          params
+        }
       }
     }
     weights
@@ -56,6 +76,10 @@ export const ReportFields = graphql(`
       value
       verdict
       reason
+      reasonMessage {
+        code
+        params
+      }
       unit
       applicable
       interval {
@@ -82,6 +106,10 @@ export const ReportFields = graphql(`
     bias {
       severity
       reasons
+      reasonMessages {
+        code
+        params
+      }
     }
     distributions {
       id

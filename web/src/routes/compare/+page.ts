@@ -28,6 +28,10 @@ const CompareQuery = graphql(`
             overallScore
             overallVerdict
             reason
+            reasonMessage {
+              code
+              params
+            }
             referenceName
           }
           reportB {
@@ -35,12 +39,20 @@ const CompareQuery = graphql(`
             overallScore
             overallVerdict
             reason
+            reasonMessage {
+              code
+              params
+            }
             referenceName
           }
           vocabularyOverlap
           equalSample {
             tokens
             note
+            noteMessage {
+              code
+              params
+            }
           }
           metrics {
             id
@@ -51,6 +63,10 @@ const CompareQuery = graphql(`
             change
             basis
             note
+            noteMessage {
+              code
+              params
+            }
             rangeA {
               value
             }

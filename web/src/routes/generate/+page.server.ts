@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { StartGenerationMutation } from '$lib/generation/documents.ts';
 import { checkGenerationForm, fieldErrors, generationFormFromData } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
+import { errorOf } from '$lib/i18n/api-messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import type { Actions } from './$types';
 
@@ -23,7 +24,7 @@ export const actions = {
       );
       if (result.__typename !== 'MutationStartGenerationSuccess') {
         const errors = result.__typename === 'ValidationError' ? fieldErrors(result.issues) : {};
-        return fail(400, { values, errors, message: result.message });
+        return fail(400, { values, errors, message: errorOf(result) });
       }
       id = result.data.id;
     } catch (error) {

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
+import { errorOf } from '$lib/i18n/api-messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import { StartTrainingMutation } from '$lib/training/documents.ts';
 import { checkTrainForm, type TrainFailure, trainFormFromData } from '$lib/training/form.ts';
@@ -25,7 +26,7 @@ export const actions = {
       });
       if (result.__typename !== 'MutationStartTrainingSuccess') {
         const errors = result.__typename === 'ValidationError' ? fieldErrors(result.issues) : {};
-        return fail(400, { values, errors, message: result.message } satisfies TrainFailure);
+        return fail(400, { values, errors, message: errorOf(result) } satisfies TrainFailure);
       }
       id = result.data.id;
     } catch (error) {

@@ -5,6 +5,7 @@ import {
   type ImportFailure,
   importDatasetFile,
   importValuesFromData,
+  refusalMessage,
 } from '$lib/datasets/upload.ts';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
@@ -49,7 +50,7 @@ export const actions = {
       }
       if (outcome.__typename !== 'MutationImportDatasetSuccess') {
         const errors = outcome.__typename === 'ValidationError' ? fieldErrors(outcome.issues) : {};
-        return refused(400, { errors, message: outcome.message, refusal: null });
+        return refused(400, { errors, message: refusalMessage(outcome), refusal: null });
       }
       id = outcome.data.id;
     } catch (error) {

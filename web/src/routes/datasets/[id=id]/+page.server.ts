@@ -16,10 +16,17 @@ import {
 import { textField } from '$lib/forms.ts';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
+import { errorOf } from '$lib/i18n/api-messages.ts';
 import { translate } from '$lib/i18n/messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import type { Actions } from './$types';
-import { PushDatasetMutation, type PushResult, privateArgument, pushValues } from './push-form.ts';
+import {
+  PUSH_REPO_MISSING,
+  PushDatasetMutation,
+  type PushResult,
+  privateArgument,
+  pushValues,
+} from './push-form.ts';
 
 type Outcome =
   | ResultOf<typeof RenameDatasetMutation>['renameDataset']
@@ -34,7 +41,7 @@ function refused(
   form: ManageForm,
   value: string,
   errors: ManageResult['errors'],
-  message: string | null,
+  message: ManageResult['message'],
 ) {
   return fail(status, { form, value, errors, message, done: null } satisfies ManageResult);
 }
@@ -47,7 +54,7 @@ function refusal(form: ManageForm, value: string, outcome: Refusal) {
     form,
     value,
     'issues' in outcome ? fieldErrors(outcome.issues) : {},
-    outcome.message,
+    errorOf(outcome),
   );
 }
 
@@ -119,9 +126,9 @@ export const actions = {
    */
   push: async (event) => {
     const values = pushValues(await event.request.formData());
-    const answer = (status: number, errors: PushResult['errors'], message: string | null) =>
+    const answer = (status: number, errors: PushResult['errors'], message: PushResult['message']) =>
       fail(status, { form: 'push', values, errors, message, done: null } satisfies PushResult);
-    if (!values.repo) return answer(400, { repo: ['Give the repo as OWNER/NAME.'] }, null);
+    if (!values.repo) return answer(400, { repo: [PUSH_REPO_MISSING] }, null);
     try {
       const { pushDataset: outcome } = await serverClient(event).request(PushDatasetMutation, {
         id: event.params.id,
@@ -142,7 +149,7 @@ export const actions = {
       return answer(
         outcome.__typename === 'NotFoundError' ? 404 : 400,
         'issues' in outcome ? fieldErrors(outcome.issues) : {},
-        outcome.message,
+        errorOf(outcome),
       );
     } catch (error) {
       return answer(502, {}, errorMessage(error));

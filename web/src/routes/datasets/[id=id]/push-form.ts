@@ -1,5 +1,6 @@
-import type { FieldErrors } from '$lib/forms.ts';
+import type { FieldErrors, FieldMessage } from '$lib/forms.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
+import type { CodedText } from '$lib/i18n/api-messages.ts';
 
 /** The dataset's latest pushes to the Hub, newest first, for the "Pushed to the Hub" history. */
 export const DatasetPushesFields = graphql(`
@@ -45,7 +46,16 @@ export const PushDatasetMutation = graphql(`
         issues {
           path
           message
+          code
+          params {
+            name
+            value
+          }
         }
+      }
+      ... on NotFoundError {
+        entity
+        id
       }
       ... on Error {
         message
@@ -67,6 +77,13 @@ export const PushProgressSubscription = graphql(`
     }
   }
 `);
+
+/** What an empty repo field is told (in the reader's language: `error.push.repoFormat`). */
+export const PUSH_REPO_MISSING: CodedText = {
+  code: 'push.repoFormat',
+  params: {},
+  message: 'Give the repo as OWNER/NAME.',
+};
 
 /** The visibility asked for: leave it (a new repo is public), or make the repo private or public. */
 export type PushVisibility = '' | 'private' | 'public';
@@ -92,7 +109,7 @@ export interface PushResult {
   form: 'push';
   values: PushValues;
   errors: FieldErrors;
-  message: string | null;
+  message: FieldMessage | null;
   done: { summary: string; url: string } | null;
 }
 

@@ -1,0 +1,301 @@
+/**
+ * The codes of the messages a user sees when a value or a file is refused, with their English
+ * templates. A message is a code plus parameters (`{field}`, `{max}`); its English text, the one
+ * the API returns as `message`, is the template with the parameters filled in. The API sends the
+ * code and parameters beside the text (`FieldIssue`, `FileIssue`), and the web app renders them from
+ * its catalogues (`error.<code>` in `web/src/lib/i18n/en.json` and `es.json`), so the same check
+ * reads in the reader's language. See docs/conventions.md, "Two error tiers".
+ *
+ * Why not `@valibot/i18n`: it translates valibot's default messages (`Invalid type: ...`), and the
+ * schemas here never use those: every check has its own message that names the field and the
+ * allowed values, which no stock translation knows.
+ */
+import type * as v from 'valibot';
+
+export const MESSAGES = {
+  // Values of any field.
+  'value.notString': '{field} must be a string',
+  'value.notNumber': '{field} must be a number',
+  'value.notInteger': '{field} must be a whole number',
+  'value.atLeast': '{field} must be at least {min}',
+  'value.atMost': '{field} must be at most {max}',
+  'value.notNegative': '{field} must be >= 0',
+  'value.share': '{field} must be within 0..1',
+  'value.oneOf': '{field} must be one of {options}; got {received}',
+  'value.eitherOf2': '{field} must be {a} or {b}',
+  'value.eitherOf3': '{field} must be {a}, {b} or {c}',
+  'value.notNumberGot': '{field} must be a number; got {received}',
+  'value.notIntegerGot': '{field} must be an integer; got {received}',
+  'value.atLeastGot': '{field} must be at least {min}; got {received}',
+  'value.atMostGot': '{field} must be at most {max}; got {received}',
+  'value.notStringGot': '{field} must be a string; got {received}',
+  'value.notArrayGot': '{field} must be an array; got {received}',
+  'conversation.emotionArc':
+    '{field} must be snake_case like frustrated_to_satisfied; got {received}',
+  'conversation.noTurns': 'a conversation needs at least 1 turn',
+  'conversation.tooManyTurns': 'a conversation has at most {max} turns; got {count}',
+  'conversation.category': "intent '{intent}' belongs to category '{expected}', not '{category}'",
+  'conversation.customerFirst': "the first turn must be the customer's",
+  'conversation.alternate': 'turn {index} repeats speaker {speaker}; speakers must alternate',
+  'conversation.turnCount': 'turn_count is {turnCount} but there are {turns} turns',
+  'value.notNegativeGot': '{field} must be >= 0; got {received}',
+  'value.notFiniteGot': '{field} must be finite; got {received}',
+  'value.shareGot': '{field} must be within 0..1; got {received}',
+  'value.numbersGot': '{field} must be an array of numbers; got {received}',
+  'value.stringsGot': '{field} must be an array of strings; got {received}',
+  'value.isNaN': 'value is NaN',
+  'value.isInfinite': 'value is {value}',
+  'series.tooManyValues': 'target has {count} values; at most {max} are allowed',
+  'series.domain': "series type '{type}' belongs to domain '{expected}', not '{domain}'",
+  'series.lengthMismatch': 'length is {length} but target has {values} values',
+  'series.outOfRange': '{type} must be within {min}..{max}, got {point}',
+  'series.outOfBounds': '{type} must be {rule}, got {point}',
+  'series.outOfRangeMore':
+    '{count} values of {type} are not within {min}..{max}; only the first {listed} are listed',
+  'series.outOfBoundsMore':
+    '{count} values of {type} are not {rule}; only the first {listed} are listed',
+  'series.anomalyIndex':
+    'anomaly index {index} is out of range; the series has {length} points (0..{last})',
+  'series.timestampsCount': 'timestamps has {count} entries but length is {length}',
+  'series.firstTimestamp': 'the first timestamp must equal start {start}; got {received}',
+  'series.notIncreasing':
+    'timestamps must be strictly increasing; {received} is not after {previous}',
+  'series.step': 'expected {expected} ({frequency} after the previous), got {received}',
+  'series.misplacedMore': '{count} timestamps are misplaced; only the first {listed} are listed',
+  'text.empty': '{field} must not be empty',
+  'text.tooLong': '{field} must be at most {max} characters; got {received}',
+  'text.longerThan': '{field} must be at most {max} characters',
+  'text.unsafe':
+    '{field} must not contain NUL characters or invalid Unicode (an unpaired surrogate)',
+  'object.required': '{field} is required',
+  'object.notObject': '{field} must be an object; got {received}',
+  'timestamp.format':
+    '{field} must be an ISO-8601 timestamp with a zone, like 2016-07-01T02:00:00Z; got {received}',
+  'timestamp.notReal': '{field} is not a real date: {received}',
+  'timestamp.range': '{field} must be between {earliest} and {latest}; got {received}',
+  'intent.notString': 'intent must be a string; got {received}',
+  'intent.unknown': "unknown intent '{intent}'",
+  'name.length': 'name must be 1-120 characters',
+  'search.tooLong': 'search must be at most {max} characters; got {length}',
+  'tag.notString': 'a tag must be a string',
+  'tag.length': 'a tag must be 1-40 characters',
+  'tag.format':
+    'tag {tag} must be lowercase letters, digits and _ . : - and start with a letter or digit',
+  'tags.notArray': 'tags must be an array of strings',
+  'tags.tooMany': 'at most {max} tags are allowed; got {count}',
+  'tags.duplicate': 'duplicate tag "{tag}"',
+  // The Generate form's fields.
+  'weights.notNumber': '{field} weights must be numbers',
+  'weights.notFinite': '{field} weights must be finite numbers',
+  'weights.negative': '{field} weights must be >= 0',
+  'weights.keys': '{field} keys must be among {allowed}; got {keys}',
+  'weights.allZero': '{field} needs at least one weight above 0',
+  'weights.sumTooLarge':
+    '{field} weights are too large: their sum must be a finite number (they are shares; 1, 2, 3 will do)',
+  'timeZone.unknown':
+    'timeZone must be an IANA time zone such as Europe/Madrid or UTC; got {received}',
+  'weights.keysMany': '{field} keys must be among the {count} known values; got {keys}',
+  'intents.unknownKeys': '{field} keys must be intent ids; unknown: {keys}',
+  'intentCounts.notNumber': 'intentCounts values must be numbers',
+  'intentCounts.notInteger': 'intentCounts values must be whole numbers',
+  'intentCounts.atLeast':
+    'intentCounts values must be at least 1 (leave an intent out to give it none)',
+  'intentCounts.atMost': 'intentCounts values must be at most {max}',
+  'intentCounts.empty': 'intentCounts needs at least one intent',
+  'intentCounts.sumTooLarge':
+    'intentCounts add up to {sum}, over the most one job may hold ({max}): split them over several jobs',
+  'series.endsTooLate':
+    'a series of {length} points every {frequency} from {start} ends after {latest}: start earlier, or ask for fewer points or a shorter frequency',
+  'intentCounts.sumNotCount':
+    'intentCounts add up to {sum} but count is {count}: they must be equal',
+  'intentCounts.withShares':
+    'give either targets.intents (shares) or intentCounts (exact counts), not both',
+  'intentCounts.notForSeries':
+    'intentCounts, notIntents and intentExamples are for conversations (time series have no intents)',
+  'generation.likeKind': 'likeDatasetId calibrates time series: use it with kind timeseries',
+  'notIntents.notList': 'notIntents values must be lists of intent ids',
+  'notIntents.tooMany': 'notIntents lists at most {max} intents per intent',
+  'notIntents.unknown': 'notIntents values must be intent ids; unknown: {unknown}',
+  'notIntents.self': 'an intent cannot be contrasted with itself: {intents}',
+  'intentExamples.notText': 'intentExamples values must be lists of texts',
+  'intentExamples.empty': 'intentExamples texts must not be empty',
+  'intentExamples.tooLong': 'intentExamples texts must be at most {max} characters',
+  'intentExamples.none': 'intentExamples lists need at least one text',
+  'intentExamples.tooMany': 'intentExamples lists at most {max} texts per intent',
+  'datasetId.format': '{field} must be a dataset id (a positive whole number); got {received}',
+  'datasetId.notString': '{field} must be a dataset id',
+  // A push to the Hub.
+  'hub.repoFormat':
+    'must be OWNER/NAME (letters, digits, "-", "_" and "."), e.g. my-team/banking-conversations',
+  'hub.repoDot': 'a part of OWNER/NAME cannot start or end with "."',
+  'hub.revisionFormat': 'must be a branch name, e.g. main',
+  'hub.messageEmpty': 'must not be empty',
+  // Problems in an imported file (the importer locates each by line, record and field).
+  'import.csvFieldCount': 'the row has {count} fields but the header has {header}',
+  'import.csvUnclosedQuote': 'a quoted field is never closed',
+  'import.missingColumn': 'missing column {missing}; found {found}; expected {expected}',
+  'import.missingColumnOtherKind':
+    'missing column {missing}; found {found}; expected {expected}. The columns look like {guess}: import the file as {guess}',
+  'import.duplicateColumn': 'column {column} appears twice',
+  'import.duplicateKeyLine': 'duplicate {field} "{key}", first used on line {line}',
+  'import.duplicateKeyRecord': 'duplicate {field} "{key}", first used on record {record}',
+  'import.noRecords': 'the file has no records',
+  'import.seriesTypeMissing':
+    'column series_type is missing; pass seriesType (e.g. residential_consumption)',
+  'import.seriesNoType': 'series {id} has no series_type; {missing}',
+  'import.unknownSeriesType': 'unknown series type "{type}"',
+  'import.lineNotJson': 'not valid JSON: {detail}',
+  'import.timestampFormat':
+    'timestamp "{received}" is not a date-time; write it like 2016-07-01 02:00:00 (UTC) or 2016-07-01T02:00:00+01:00',
+  'import.valueNotNumber': 'value "{received}" is not a number',
+  'import.timestampRepeats': 'timestamp {timestamp} repeats the one on line {line}',
+  'import.timestampBefore':
+    'timestamp {timestamp} is before the one on line {line}; the rows of a series must be in increasing time order',
+  'import.tooLarge': 'the file is {size} MB; the limit is {limit} MB (GENESIS_MAX_UPLOAD_MB)',
+  'tags.full':
+    'a dataset carries at most {max} tags; it has {count}, so at most {more} more can be added',
+  'import.notUtf8':
+    'the text is not valid UTF-8 (the file holds bytes that are not UTF-8 text; save it as UTF-8)',
+  'import.hasNul': 'the text holds a NUL character (U+0000), which a dataset cannot store',
+  'import.loneSurrogate':
+    'the text holds an unpaired surrogate (a lone \\uD800-\\uDFFF escape), which is not valid Unicode',
+  'import.notJson': 'the file is not valid JSON: {detail}',
+  // Refusals of the services (a job, a run, an id or a page the request asks for).
+  'id.invalid': '"{id}" is not a valid id (a positive integer)',
+  'page.firstAndLast': 'give first or last, not both',
+  'page.size': '{argument} must be an integer between 0 and {max}, got {received}',
+  'validation.unknownProfile':
+    'unknown profile "{id}"; shipped: {shipped} (upload a profile file written by `pnpm genesis profile` as profileFile)',
+  'validation.referenceKind':
+    "dataset {id} holds {kind}; it can't be the reference of {datasetKind}",
+  'validation.profileKind': 'the {id} profile describes {profileKind}, not {kind}',
+  'validation.cannotCompare': "can't compare {a} with {b}",
+  'curation.referenceTexts': 'the reference must hold labelled texts',
+  'curation.oracleMissing':
+    'the shipped Banking77 label oracle is missing (rebuild it with `pnpm profiles:build`), or give a reference dataset',
+  'curation.oracleTexts': 'a label oracle trains on labelled texts',
+  'curation.timeSeries':
+    'dataset {id} holds time series; curation applies to conversations and utterances',
+  'curation.openingOnly':
+    'dataset {id} holds utterances, which have no turns to trim: openingOnly is for conversations',
+  'curation.noJudgeScores':
+    'dataset {id} has no LLM-judge scores: run `pnpm genesis judge {id}` (or judgeDataset) first',
+  // The doctor's checks of a model provider (a check's detail).
+  'check.credentialsFound': 'found by the standard credential chain',
+  'check.credentialsNone':
+    'none found ({error}): set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+  'check.modelAnswered': '{model} answered a one-token call',
+  'check.serverAnswered': '{url} answered ({count} models)',
+  'check.noModelList': '{url} has no /models list; the one-token call decides',
+  'check.modelListed': '{model} is listed',
+  'check.modelNotListed':
+    "{model} is not among the server's models ({models}): set GENESIS_OPENAI_MODEL or --model",
+  'generation.tooLargeSeries':
+    '{count} series x {length} points is {points} points (about {size}); the limit is {limit} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs',
+  'generation.tooLargeConversations':
+    '{count} conversations (about {size}); the limit is {limit} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs',
+  'generation.tooLargeUtterances':
+    '{count} utterances (about {size}); the limit is {limit} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs',
+  'generation.openaiModel':
+    'provider openai needs a model: give one (the name the server lists, e.g. llama3.1:8b for Ollama) or set GENESIS_OPENAI_MODEL on the server',
+  'generation.intentTwice': '{field} lists {intents} more than once',
+  'generation.countRequired': 'count is required (or give intentCounts: the job is their sum)',
+  'generation.batchNeedsBedrock':
+    'batch mode is Bedrock batch inference: use provider bedrock (the local provider is instant and free)',
+  'generation.batchNotConfigured':
+    'batch mode needs GENESIS_BATCH_ROLE_ARN, GENESIS_BATCH_INPUT_URI and GENESIS_BATCH_OUTPUT_URI on the server (see the README); use on_demand or auto',
+  'generation.examplesKind': '{id} is not a conversations or utterances dataset',
+  'generation.calibrationTypes':
+    'dataset {id} ("{name}") has no fitted series of {missing}; it can calibrate {types}',
+  'generation.alreadyCompleted': 'job {id} is already completed',
+  'generation.likeMissing': 'dataset {id} does not exist',
+  'generation.likeConversations':
+    'dataset {id} ("{name}") holds conversations; --like needs a time-series dataset',
+  'generation.likeUtterances':
+    'dataset {id} ("{name}") holds utterances; --like needs a time-series dataset',
+  'training.timeSeries':
+    'dataset {id} holds time series; intent classifiers train on conversations or utterances',
+  'training.fewIntents': 'dataset {id} needs items of at least 2 intents to train on',
+  'training.curveNeedsTest': 'a learning curve needs testDatasetId (the real data to score on)',
+  'training.searchNeeded': 'a search space or trial count needs search (grid or random)',
+  'training.listedTwice': 'dataset {id} is listed twice',
+  'training.searchOneDataset': 'a search runs on one dataset; train on several without it',
+  'training.curveOneDataset': 'a learning curve runs on one dataset; train on several without it',
+  'training.noModel': 'run {id} has no model (status {status})',
+  'training.noRunIds': 'give at least one run id',
+  'augmentation.runMissing': 'training run {id} does not exist',
+  'augmentation.runNotCompleted': 'training run {id} is {status}; augment a completed run',
+  'augmentation.datasetDeleted': 'the dataset training run {id} was trained on has been deleted',
+  'augmentation.noCv':
+    "training run {id} has no cross-validated figures (it was evaluated on a hold-out split), and the plan reads only out-of-fold figures on the run's own training data: set computeCv (genesis augment --compute-cv) to cross-validate it first with the same preset, or train it with --cv 5",
+} as const;
+
+/** A message's code: a key of {@link MESSAGES}. */
+export type MessageCode = keyof typeof MESSAGES;
+
+/** The values of a message's `{name}` placeholders. */
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** A message as data: its code, its parameters and its English text. */
+export interface CodedMessage {
+  code: MessageCode;
+  params: MessageParams;
+  message: string;
+}
+
+/** Whether `code` is one of {@link MESSAGES} (for codes read back from the wire). */
+export function isMessageCode(code: string): code is MessageCode {
+  return Object.hasOwn(MESSAGES, code);
+}
+
+/** Fills a template's `{name}` placeholders; a placeholder without a value stays as written. */
+export function fillTemplate(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** The message with `code` and `params`, English text included. */
+export function codedMessage(code: MessageCode, params: MessageParams = {}): CodedMessage {
+  return { code, params, message: fillTemplate(MESSAGES[code], params) };
+}
+
+/** The code and parameters a valibot issue was given by {@link issueMessage}. */
+interface CodedIssue {
+  code?: MessageCode;
+  params?: MessageParams;
+}
+
+/**
+ * A valibot message (the `message` argument of a schema or an action) that gives the issue a code:
+ * the English text, with `code` and `params` set on the issue valibot is building. They ride on the
+ * issue object itself, so they survive what consumers do with issues: Pothos' validation plugin
+ * re-paths an issue with `Object.create(issue)`, `{ ...issue }` copies it, a worker clones it.
+ */
+export function issueMessage<TIssue extends v.BaseIssue<unknown> = v.BaseIssue<unknown>>(
+  code: MessageCode,
+  params: MessageParams | ((issue: TIssue) => MessageParams) = {},
+): (issue: TIssue) => string {
+  return (issue) => {
+    const values = typeof params === 'function' ? params(issue) : params;
+    const coded = issue as TIssue & CodedIssue;
+    coded.code = code;
+    coded.params = values;
+    return fillTemplate(MESSAGES[code], values);
+  };
+}
+
+/** The parameters of a "{field} ...; got {received}" message: the field, `more`, and what valibot received. */
+export function gotParams(field: string, more: MessageParams = {}) {
+  return (issue: v.BaseIssue<unknown>): MessageParams => ({
+    field,
+    ...more,
+    received: issue.received,
+  });
+}
+
+/** The code and parameters of an issue made with {@link issueMessage}; null for any other. */
+export function issueCode(issue: object): { code: MessageCode; params: MessageParams } | null {
+  const { code, params } = issue as CodedIssue;
+  return code !== undefined ? { code, params: params ?? {} } : null;
+}
