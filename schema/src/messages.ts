@@ -142,7 +142,8 @@ export const MESSAGES = {
   'import.noRecords': 'the file has no records',
   'import.seriesTypeMissing':
     'column series_type is missing; pass seriesType (e.g. residential_consumption)',
-  'import.seriesNoType': 'series {id} has no series_type; {missing}',
+  'import.seriesNoType':
+    'series {id} has no series_type; column series_type is missing; pass seriesType (e.g. residential_consumption)',
   'import.unknownSeriesType': 'unknown series type "{type}"',
   'import.lineNotJson': 'not valid JSON: {detail}',
   'import.timestampFormat':

@@ -1751,10 +1751,7 @@ function buildSeries(
   };
   const typeId = cells.series_type || options.seriesType;
   if (!typeId) {
-    return invalid(
-      'series_type',
-      codedMessage('import.seriesNoType', { id: group.id, missing: SERIES_TYPE_MISSING.message }),
-    );
+    return invalid('series_type', codedMessage('import.seriesNoType', { id: group.id }));
   }
   const type = getSeriesType(typeId);
   let frequency = cells.frequency || inferFrequency(group.ms);
