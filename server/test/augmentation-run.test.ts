@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AugmentationSchema } from '../src/augmentation/augmentation.entity.ts';
 import { planFromRunMetrics } from '../src/augmentation/plan.ts';
@@ -31,6 +29,7 @@ import { seedKey } from '../src/training/pipeline.ts';
 import { datasetTexts, TrainingManager } from '../src/training/service.ts';
 import { TrainingRunSchema } from '../src/training/training-run.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+import { genesis } from './helpers/cli.ts';
 import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
 import { tinyIntentData } from './training-fixtures.ts';
 
@@ -373,22 +372,6 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
     expect([...curatedTexts.seededFrom!].sort()).toEqual([...itemSeeds].sort());
   });
 });
-
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-function genesis(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join(SERVER_DIR, 'node_modules/.bin/tsx'),
-      ['src/cli/main.ts', ...args],
-      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('genesis augment', { timeout: 240_000 }, () => {
   let dir: string;

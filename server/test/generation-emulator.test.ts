@@ -1,16 +1,13 @@
 import type { ScriptedFault } from '@genesis/bedrock-emulator/options';
-import type { Emulator } from '@genesis/bedrock-emulator/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { initORM, type Services } from '../src/platform/db/orm.ts';
-import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { customerSide } from './helpers/content.ts';
-import { startLocalEmulator } from './helpers/emulators.ts';
+import { useEmulatorAndDatabase } from './helpers/emulated-bedrock.ts';
 
 const MODEL = 'us.amazon.nova-pro-v1:0';
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
@@ -21,31 +18,25 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
  * exactly the requested number of valid, distinct items.
  */
 describe('generation through the real SDK against the emulator', () => {
-  let emulator: Emulator;
-  let temp: TempDatabase;
-  let services: Services;
-  beforeAll(async () => {
-    emulator = await startLocalEmulator({ seed: 4, latency: { minMs: 5, maxMs: 30 } });
-    temp = await createTempSqlite();
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-    await emulator?.stop();
-  });
+  const bedrock = useEmulatorAndDatabase({ seed: 4, latency: { minMs: 5, maxMs: 30 } });
 
   async function run(input: Record<string, unknown>, stream: boolean) {
     const server = loadConfig({});
     const provider = new BedrockProvider({
       model: MODEL,
-      endpoint: emulator.url,
+      endpoint: bedrock.emulator.url,
       requestTimeoutMs: 1500,
       stream,
     });
-    const manager = new GenerationManager(services, createAppPubSub(), server, () => provider, {
-      backoffBaseMs: 20,
-    });
+    const manager = new GenerationManager(
+      bedrock.services,
+      createAppPubSub(),
+      server,
+      () => provider,
+      {
+        backoffBaseMs: 20,
+      },
+    );
     const job = await manager.start({
       provider: 'bedrock',
       model: MODEL,
@@ -55,7 +46,7 @@ describe('generation through the real SDK against the emulator', () => {
       ...input,
     });
     const result = await manager.wait(job.id);
-    const em = services.em.fork();
+    const em = bedrock.services.em.fork();
     const done = await em.findOneOrFail(GenerationJobSchema, job.id);
     const items = await em.find(
       DatasetItemSchema,
@@ -80,7 +71,7 @@ describe('generation through the real SDK against the emulator', () => {
   ];
 
   it.each([false, true])('conversations survive every fault kind (stream: %s)', async (stream) => {
-    emulator.reset({
+    bedrock.emulator.reset({
       latency: { minMs: 5, maxMs: 30 },
       script: stream ? ['midStream', ...everyFault, 'midStream'] : everyFault,
       faults: { throttle: 0.05, server: 0.05, malformed: 0.05 },
@@ -91,7 +82,7 @@ describe('generation through the real SDK against the emulator', () => {
     // Keys are unique by index; the content must be too.
     expect(new Set(items.map((i) => customerSide(i.data))).size).toBe(30);
     expect(done).toMatchObject({ accepted: 30, rejected: 0 });
-    const stats = emulator.stats();
+    const stats = bedrock.emulator.stats();
     expect(stats.faults.throttle).toBeGreaterThan(0);
     expect(stats.faults.stall).toBe(1);
     if (stream) expect(stats.faults.midStream).toBeGreaterThanOrEqual(1);
@@ -101,7 +92,7 @@ describe('generation through the real SDK against the emulator', () => {
   });
 
   it('time series come back well-formed through the same path', async () => {
-    emulator.reset({
+    bedrock.emulator.reset({
       latency: { minMs: 5, maxMs: 20 },
       script: ['malformed', 'throttle', { kind: 'server', status: 500 }],
     });

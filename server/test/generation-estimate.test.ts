@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -18,12 +17,10 @@ import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts'
 import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { initORM, type Services } from '../src/platform/db/orm.ts';
-import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
-import { startLocalEmulator } from './helpers/emulators.ts';
+import { useEmulatorAndDatabase } from './helpers/emulated-bedrock.ts';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
@@ -126,24 +123,16 @@ describe.each(TEST_DATABASES)(
 
 describe('estimates of an emulated Bedrock job (real SDK)', () => {
   const MODEL = 'us.amazon.nova-pro-v1:0';
-  let emulator: Emulator;
-  let temp: TempDatabase;
-  let services: Services;
-  beforeAll(async () => {
-    emulator = await startLocalEmulator({ seed: 3, latency: { minMs: 2, maxMs: 10 } });
-    temp = await createTempSqlite();
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-    await emulator?.stop();
-  });
+  const bedrock = useEmulatorAndDatabase({ seed: 3, latency: { minMs: 2, maxMs: 10 } });
 
   it('lands within 25% of the outcome for output tokens and cost', async () => {
-    const provider = new BedrockProvider({ model: MODEL, endpoint: emulator.url, stream: false });
+    const provider = new BedrockProvider({
+      model: MODEL,
+      endpoint: bedrock.emulator.url,
+      stream: false,
+    });
     const manager = new GenerationManager(
-      services,
+      bedrock.services,
       createAppPubSub(),
       loadConfig({}),
       () => provider,
@@ -158,7 +147,7 @@ describe('estimates of an emulated Bedrock job (real SDK)', () => {
     });
     await manager.wait(job.id);
     provider.destroy();
-    const done = await services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
+    const done = await bedrock.services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
     expect(done.status).toBe('completed');
     const estimate = done.estimate!;
     expect(estimate.basis).toBeNull();

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+import { genesis } from './helpers/cli.ts';
+import { generationIssues, startGeneration } from './helpers/generation.ts';
 
 /**
  * Exact per-intent counts and contrastive guidance on a generation job (`intentCounts`, `notIntents`; `genesis
@@ -12,15 +12,6 @@ import { startTestServer, type TestServer } from './helpers/app.ts';
  * CLI, with located errors.
  */
 
-const START = /* GraphQL */ `
-  mutation($input: GenerationInput!) {
-    startGeneration(input: $input) {
-      __typename
-      ... on MutationStartGenerationSuccess { data { id requested config } }
-      ... on ValidationError { issues { path message } }
-    }
-  }
-`;
 const JOB = /* GraphQL */ `
   query($id: ID!) {
     generationJob(id: $id) {
@@ -43,19 +34,8 @@ describe('per-intent counts and contrastive guidance through the API', { timeout
     await s?.close();
   });
 
-  async function start(input: Record<string, unknown>) {
-    const r = await s.gql<any>(START, {
-      input: { kind: 'CONVERSATIONS', provider: 'LOCAL', seed: 3, ...input },
-    });
-    expect(r.errors).toBeUndefined();
-    return r.data.startGeneration;
-  }
-
-  async function issuesOf(input: Record<string, unknown>): Promise<string[]> {
-    const r = await start(input);
-    expect(r.__typename).toBe('ValidationError');
-    return r.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`);
-  }
+  const start = (input: Record<string, unknown>) => startGeneration(s, input);
+  const issuesOf = (input: Record<string, unknown>) => generationIssues(s, input);
 
   it('generates exactly the asked items per intent, count defaulting to their sum, and keeps the guidance', async () => {
     const r = await start({
@@ -162,23 +142,6 @@ describe('per-intent counts and contrastive guidance through the API', { timeout
     );
   });
 });
-
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(SERVER_DIR, 'node_modules/.bin/tsx');
-
-function genesis(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      ['src/cli/main.ts', ...args],
-      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('genesis generate --intent-counts --not-intents', { timeout: 180_000 }, () => {
   let dir: string;

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AnswerRequest } from '@genesis/bedrock-emulator/options';
-import type { Emulator } from '@genesis/bedrock-emulator/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIntentExamples } from '../src/generation/cli.ts';
 import {
@@ -19,12 +16,12 @@ import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
 import { answerLocally } from '../src/llm/local/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { initORM, type Services } from '../src/platform/db/orm.ts';
-import { createTempSqlite, type TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
-import { startLocalEmulator } from './helpers/emulators.ts';
+import { genesis } from './helpers/cli.ts';
+import { useEmulatorAndDatabase } from './helpers/emulated-bedrock.ts';
+import { generationIssues, startGeneration } from './helpers/generation.ts';
 
 /**
  * Seeded generation on any job (`intentExamples`; `genesis generate --intent-examples FILE`): the path the
@@ -40,16 +37,6 @@ const SEEDS = [
   'zebra card not delivered yet, what now',
 ];
 
-const START = /* GraphQL */ `
-  mutation($input: GenerationInput!) {
-    startGeneration(input: $input) {
-      __typename
-      ... on MutationStartGenerationSuccess { data { id requested config } }
-      ... on ValidationError { issues { path message } }
-    }
-  }
-`;
-
 describe('intentExamples through the API', { timeout: 120_000 }, () => {
   let s: TestServer;
   beforeAll(async () => {
@@ -59,19 +46,8 @@ describe('intentExamples through the API', { timeout: 120_000 }, () => {
     await s?.close();
   });
 
-  async function start(input: Record<string, unknown>) {
-    const r = await s.gql<any>(START, {
-      input: { kind: 'CONVERSATIONS', provider: 'LOCAL', seed: 3, ...input },
-    });
-    expect(r.errors).toBeUndefined();
-    return r.data.startGeneration;
-  }
-  async function issuesOf(input: Record<string, unknown>): Promise<string[]> {
-    const r = await start(input);
-    expect(r.__typename).toBe('ValidationError');
-    return r.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`);
-  }
-
+  const start = (input: Record<string, unknown>) => startGeneration(s, input);
+  const issuesOf = (input: Record<string, unknown>) => generationIssues(s, input);
   it('records the examples in the job config, gives each slot a few, and the local writer varies openings from them', async () => {
     const r = await start({
       intentCounts: [{ intent: 'card_arrival', count: 40 }],
@@ -166,37 +142,27 @@ describe('intentExamples through the API', { timeout: 120_000 }, () => {
 });
 
 describe('intentExamples in the Bedrock prompt', { timeout: 60_000 }, () => {
-  let emulator: Emulator;
-  let temp: TempDatabase;
-  let services: Services;
   const recorded: AnswerRequest[] = [];
-  beforeAll(async () => {
+  beforeAll(() => {
     process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
-    emulator = await startLocalEmulator({
-      seed: 2,
-      answer: (request) => {
-        recorded.push(request);
-        return answerLocally(request);
-      },
-    });
-    temp = await createTempSqlite();
-    services = await initORM(temp.db);
   });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-    await emulator?.stop();
+  const bedrock = useEmulatorAndDatabase({
+    seed: 2,
+    answer: (request) => {
+      recorded.push(request);
+      return answerLocally(request);
+    },
   });
 
   it('shows each slot its seeds as few-shot examples and says to vary, not copy, them', async () => {
     const provider = new BedrockProvider({
       model: 'us.amazon.nova-pro-v1:0',
-      endpoint: emulator.url,
+      endpoint: bedrock.emulator.url,
       requestTimeoutMs: 5000,
     });
     const manager = new GenerationManager(
-      services,
+      bedrock.services,
       createAppPubSub(),
       loadConfig({}),
       () => provider,
@@ -213,7 +179,7 @@ describe('intentExamples in the Bedrock prompt', { timeout: 60_000 }, () => {
         intentExamples: { card_arrival: SEEDS },
       });
       await manager.wait(job.id);
-      const done = await services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
+      const done = await bedrock.services.em.fork().findOneOrFail(GenerationJobSchema, job.id);
       expect(done.status).toBe('completed');
       const slots = planConversations(readStoredConfig(job.id, done.config));
       const sent: { slot: string; examples?: string[] }[] = recorded.flatMap(
@@ -321,22 +287,6 @@ describe('parseIntentExamples', () => {
     expect(() => parseIntentExamples(join(dir, 'missing.csv'))).toThrow('no such file');
   });
 });
-
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-function genesis(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join(SERVER_DIR, 'node_modules/.bin/tsx'),
-      ['src/cli/main.ts', ...args],
-      { cwd: SERVER_DIR, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('genesis generate --intent-examples', { timeout: 120_000 }, () => {
   let dir: string;

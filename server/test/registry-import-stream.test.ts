@@ -273,22 +273,7 @@ describe('invalid UTF-8 and NUL characters', () => {
 
   it('rejects bytes that are not UTF-8 in CSV, by line and column, and in JSON arrays', () => {
     const csv = bytes('text,intent\nuno,card_arrival\nna', [0xef, 0xbf], 'da,card_arrival\n');
-    for (const size of [1, 3, 4096]) {
-      const result = failed(readChunked(csv, { kind: 'utterances', filename: 'u.csv' }, size));
-      expect(result.errors).toEqual([
-        {
-          line: 3,
-          record: 2,
-          field: 'text',
-          message: expect.stringMatching(/not valid UTF-8/),
-          code: 'import.notUtf8',
-          params: {},
-        },
-      ]);
-    }
-    const json = bytes(`[\n${line('uno')},\n{"text": "`, [0xc3], '", "intent": "card_arrival"}\n]');
-    const result = failed(readChunked(json, { kind: 'utterances', filename: 'u.json' }, 2));
-    expect(result.errors).toEqual([
+    const notUtf8OnLine3 = [
       {
         line: 3,
         record: 2,
@@ -297,7 +282,14 @@ describe('invalid UTF-8 and NUL characters', () => {
         code: 'import.notUtf8',
         params: {},
       },
-    ]);
+    ];
+    for (const size of [1, 3, 4096]) {
+      const result = failed(readChunked(csv, { kind: 'utterances', filename: 'u.csv' }, size));
+      expect(result.errors).toEqual(notUtf8OnLine3);
+    }
+    const json = bytes(`[\n${line('uno')},\n{"text": "`, [0xc3], '", "intent": "card_arrival"}\n]');
+    const result = failed(readChunked(json, { kind: 'utterances', filename: 'u.json' }, 2));
+    expect(result.errors).toEqual(notUtf8OnLine3);
   });
 
   it('keeps multi-byte characters split between chunks', () => {

@@ -6,69 +6,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getSeriesType } from '@genesis/schema/catalog/series';
-import type { Conversation } from '@genesis/schema/conversation';
-import { Random } from '@genesis/schema/random';
 import { formatMessage, type Message } from '@genesis/schema/report-message';
 import type { ValidationReportData } from '@genesis/schema/reports';
-import type { TimeSeries } from '@genesis/schema/timeseries';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/generation/config.ts';
-import { planConversations } from '../src/generation/plan.ts';
-import { answerConversations } from '../src/llm/local/conversations/answer.ts';
-import { loadConfig, REPO_ROOT } from '../src/platform/config.ts';
+import { REPO_ROOT } from '../src/platform/config.ts';
 import { DatasetSchema } from '../src/registry/dataset.entity.ts';
-import { renderSeries } from '../src/timeseries/engine.ts';
-import { defaultScenario } from '../src/timeseries/scenario.ts';
 import { pairMetrics } from '../src/validation/compare-metrics.ts';
 import { REPORT_CODES, REPORT_MESSAGES } from '../src/validation/messages.ts';
-import { loadSeriesProfile } from '../src/validation/series/profile.ts';
 import { validateSeries } from '../src/validation/series/report.ts';
 import { equalSampleDiversity } from '../src/validation/text/equal-sample.ts';
-import { parseTextProfile } from '../src/validation/text/profile.ts';
 import { validateText } from '../src/validation/text/report.ts';
 import { ValidationReportSchema } from '../src/validation/validation-report.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
+import { generatedConversations } from './helpers/conversations.ts';
+import { banking77Profile, electricityProfile, engineSeries } from './helpers/validation-data.ts';
 
 const catalogue = JSON.parse(
   readFileSync(resolve(REPO_ROOT, 'web/src/lib/i18n/en.json'), 'utf8'),
 ) as Record<string, string>;
 const english = (code: string) => catalogue[`report.reason.${code}`];
-
-const banking77 = parseTextProfile(
-  JSON.parse(readFileSync(resolve(REPO_ROOT, 'data/reference/banking77.profile.json'), 'utf8')),
-);
-const electricity = loadSeriesProfile(
-  resolve(REPO_ROOT, 'data/reference/electricity.profile.json'),
-);
-
-function conversations(count: number, seed = 3): Conversation[] {
-  const config = resolveConfig(
-    { kind: 'conversations', count, provider: 'local', seed, targets: {} },
-    loadConfig({}),
-  );
-  return answerConversations(planConversations(config), String(seed)).conversations.map(
-    ({ slot: _slot, ...c }) => c,
-  );
-}
-
-function series(typeId: string, seed: number, length = 1000): TimeSeries {
-  const type = getSeriesType(typeId)!;
-  const slot = {
-    slot: `s-${typeId}-${seed}`,
-    domain: type.domain,
-    series_type: type.id,
-    frequency: type.frequency,
-    start: '2024-01-01T00:00:00Z',
-    length,
-    language: 'en' as const,
-  };
-  return renderSeries(
-    slot,
-    defaultScenario(slot, new Random(`scenario-${seed}`)),
-    new Random(seed),
-  );
-}
 
 /** Every sentence of a report with its message (undefined when it has none). */
 function sentences(
@@ -103,8 +59,8 @@ function codesOf(message: Message): string[] {
 }
 
 describe('report messages', () => {
-  const items = conversations(240);
-  const skewed = conversations(240, 5).map((c, i) =>
+  const items = generatedConversations(240, 3);
+  const skewed = generatedConversations(240, 5).map((c, i) =>
     i < 150 ? { ...c, sentiment: 'negative' as const } : c,
   );
   const utterances = items.map((c) => ({
@@ -113,22 +69,22 @@ describe('report messages', () => {
     language: c.language,
   }));
   const loads = ['residential_consumption', 'commercial_consumption', 'industrial_load'].flatMap(
-    (type) => Array.from({ length: 4 }, (_, i) => series(type, i + 1)),
+    (type) => Array.from({ length: 4 }, (_, i) => engineSeries(type, i + 1)),
   );
   const reports: Record<string, ValidationReportData> = {
     'conversations against Banking77 (Spanish unreferenced)': validateText(items, 'conversations', {
-      profile: banking77,
+      profile: banking77Profile,
     }),
     'conversations without a reference': validateText(items, 'conversations'),
-    'a sentiment skew': validateText(skewed, 'conversations', { profile: banking77 }),
+    'a sentiment skew': validateText(skewed, 'conversations', { profile: banking77Profile }),
     'utterances against Banking77': validateText(utterances, 'utterances', {
-      profile: banking77,
+      profile: banking77Profile,
     }),
     'five conversations': validateText(items.slice(0, 5), 'conversations', {
-      profile: banking77,
+      profile: banking77Profile,
     }),
     'an empty dataset': validateText([], 'conversations'),
-    'series against electricity': validateSeries(loads, { profile: electricity }),
+    'series against electricity': validateSeries(loads, { profile: electricityProfile }),
     'series without a reference': validateSeries(loads.slice(0, 3)),
   };
 
@@ -217,7 +173,9 @@ describe('report messages over GraphQL', () => {
       origin: 'generated',
       itemCount: 240,
     });
-    const current = validateText(conversations(240), 'conversations', { profile: banking77 });
+    const current = validateText(generatedConversations(240, 3), 'conversations', {
+      profile: banking77Profile,
+    });
     // A report stored before reasons and messages existed: no reason line, no message anywhere.
     const { reason: _r, reasonMessage: _m, gates: _g, coverage: _c, ...old } = current;
     const stripped = {

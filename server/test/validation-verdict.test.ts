@@ -1,34 +1,17 @@
-/**
- * The verdict rules on constructed cases whose answer is known: each gate failing turns the verdict to fail
- * whatever the average, a gate at warn caps it at warn, a language / series type / domain without a reference
- * or too little measured weight is `incomplete`, 5 items give no verdict, and a comparison of unequal sizes
- * calls no difference that vanishes on equal samples. Uses only data the project makes or ships.
- */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { getSeriesType } from '@genesis/schema/catalog/series';
 import type { Conversation } from '@genesis/schema/conversation';
-import { Random } from '@genesis/schema/random';
 import {
   type ValidationMetric,
   type ValidationReportData,
   ValidationReportSchema,
 } from '@genesis/schema/reports';
-import type { TimeSeries } from '@genesis/schema/timeseries';
 import type { Utterance } from '@genesis/schema/utterance';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/generation/config.ts';
-import { planConversations } from '../src/generation/plan.ts';
-import { answerConversations } from '../src/llm/local/conversations/answer.ts';
-import { loadConfig, REPO_ROOT } from '../src/platform/config.ts';
-import { renderSeries } from '../src/timeseries/engine.ts';
-import { defaultScenario } from '../src/timeseries/scenario.ts';
 import { changeWithin, pairMetrics, rangeOf } from '../src/validation/compare-metrics.ts';
-import { buildSeriesProfile, loadSeriesProfile } from '../src/validation/series/profile.ts';
+import { buildSeriesProfile } from '../src/validation/series/profile.ts';
 import { SERIES_SCORE_WEIGHTS, validateSeries } from '../src/validation/series/report.ts';
 import { equalSampleDiversity } from '../src/validation/text/equal-sample.ts';
-import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
+import { buildTextProfile } from '../src/validation/text/profile.ts';
 import {
   OVERALL_THRESHOLDS,
   overallScore,
@@ -36,69 +19,27 @@ import {
   validateText,
 } from '../src/validation/text/report.ts';
 import { decideVerdict, GATES, gateFor, wilson } from '../src/validation/verdict.ts';
-
-const banking77 = parseTextProfile(
-  JSON.parse(readFileSync(resolve(REPO_ROOT, 'data/reference/banking77.profile.json'), 'utf8')),
-);
-const electricity = loadSeriesProfile(
-  resolve(REPO_ROOT, 'data/reference/electricity.profile.json'),
-);
-
-function generated(count: number, seed = 3): Conversation[] {
-  const config = resolveConfig(
-    { kind: 'conversations', count, provider: 'local', seed, targets: {} },
-    loadConfig({}),
-  );
-  return answerConversations(planConversations(config), String(seed)).conversations.map(
-    ({ slot: _slot, ...c }) => c,
-  );
-}
-
-/** English conversations only, and their own conversations profile from another seed (no copies). */
-const english = (count: number, seed: number) =>
-  generated(count * 2, seed)
-    .filter((c) => c.language === 'en')
-    .slice(0, count);
-
-function metricOf(report: { metrics: ValidationMetric[] }, id: string): ValidationMetric {
-  const found = report.metrics.find((m) => m.id === id);
-  if (!found) throw new Error(`no metric ${id}`);
-  return found;
-}
-
-function engine(typeId: string, seed: number, length = 1000): TimeSeries {
-  const type = getSeriesType(typeId)!;
-  const slot = {
-    slot: `s-${typeId}-${seed}`,
-    domain: type.domain,
-    series_type: type.id,
-    frequency: type.frequency,
-    start: '2024-01-01T00:00:00Z',
-    length,
-    language: 'en' as const,
-  };
-  return renderSeries(
-    slot,
-    defaultScenario(slot, new Random(`scenario-${seed}`)),
-    new Random(seed),
-  );
-}
-
-const LOADS = [
-  'residential_consumption',
-  'commercial_consumption',
-  'industrial_load',
-  'grid_demand',
-];
-const loads = (perType: number, offset = 0) =>
-  LOADS.flatMap((type) => Array.from({ length: perType }, (_, i) => engine(type, offset + i + 1)));
+import { generatedConversations } from './helpers/conversations.ts';
+import {
+  banking77Profile,
+  electricityProfile,
+  engineSeries,
+  englishConversations,
+  loads,
+  metricOf,
+} from './helpers/validation-data.ts';
 
 /** A report whose metrics all pass and whose coverage is complete: English data, English reference. */
 function cleanTextReport() {
-  const items = english(120, 3);
-  const profile = buildTextProfile('english conversations', english(300, 11), 'conversations', {
-    splits: 3,
-  });
+  const items = englishConversations(120, 3);
+  const profile = buildTextProfile(
+    'english conversations',
+    englishConversations(300, 11),
+    'conversations',
+    {
+      splits: 3,
+    },
+  );
   return { items, profile, report: validateText(items, 'conversations', { profile }) };
 }
 
@@ -163,7 +104,7 @@ describe('a gate at fail fails the report whatever its average', () => {
       'language mismatch',
       'language.mismatch_rate',
       (list) => {
-        const spanish = generated(80, 5).filter((c) => c.language === 'es');
+        const spanish = generatedConversations(80, 5).filter((c) => c.language === 'es');
         return list.map((c, i) => (i < 10 ? { ...spanish[i]!, language: 'en' as const } : c));
       },
     ],
@@ -262,10 +203,15 @@ describe('time-series gates', () => {
 
 describe('a gate at warn caps the verdict at warn', () => {
   it('one PII item in 200 warns the metric, and the pass becomes warn', () => {
-    const items = english(200, 3);
-    const profile = buildTextProfile('english conversations', english(300, 11), 'conversations', {
-      splits: 3,
-    });
+    const items = englishConversations(200, 3);
+    const profile = buildTextProfile(
+      'english conversations',
+      englishConversations(300, 11),
+      'conversations',
+      {
+        splits: 3,
+      },
+    );
     items[7] = {
       ...items[7]!,
       turns: items[7]!.turns.map((t, k) =>
@@ -282,10 +228,10 @@ describe('a gate at warn caps the verdict at warn', () => {
 
 describe('coverage', () => {
   it('a Spanish-only dataset without a Spanish reference is incomplete, naming what is missing', () => {
-    const spanish = generated(700, 3).filter((c) => c.language === 'es');
+    const spanish = generatedConversations(700, 3).filter((c) => c.language === 'es');
     expect(spanish.length).toBeGreaterThan(300);
     const items = spanish.slice(0, 300);
-    const report = validateText(items, 'conversations', { profile: banking77 });
+    const report = validateText(items, 'conversations', { profile: banking77Profile });
     expect(report.overall.verdict).toBe('incomplete');
     expect(report.reason).toMatch(/^incomplete: no reference for language es \(300 items\)/);
     expect(report.coverage).toMatchObject({
@@ -300,8 +246,8 @@ describe('coverage', () => {
   });
 
   it('and complete once Spanish utterances are the reference', () => {
-    const spanish = generated(700, 3).filter((c) => c.language === 'es');
-    const reference: Utterance[] = generated(1400, 29)
+    const spanish = generatedConversations(700, 3).filter((c) => c.language === 'es');
+    const reference: Utterance[] = generatedConversations(1400, 29)
       .filter((c) => c.language === 'es')
       .slice(0, 400)
       .map((c) => ({ text: c.turns[0]!.text, intent: c.intent, language: 'es' }));
@@ -318,9 +264,9 @@ describe('coverage', () => {
   });
 
   it('on a mixed dataset: per language, and the share of items measured', () => {
-    const items = generated(100, 3);
+    const items = generatedConversations(100, 3);
     const en = items.filter((c) => c.language === 'en').length;
-    const report = validateText(items, 'conversations', { profile: banking77 });
+    const report = validateText(items, 'conversations', { profile: banking77Profile });
     expect(report.coverage!.parts).toEqual([
       { dimension: 'language', key: 'en', items: en, referenced: true },
       { dimension: 'language', key: 'es', items: 100 - en, referenced: false },
@@ -337,9 +283,9 @@ describe('coverage', () => {
   it('on a mixed time-series dataset: per domain and series type', () => {
     const series = [
       ...loads(3),
-      ...Array.from({ length: 8 }, (_, i) => engine('temperature', i + 1)),
+      ...Array.from({ length: 8 }, (_, i) => engineSeries('temperature', i + 1)),
     ];
-    const report = validateSeries(series, { profile: electricity });
+    const report = validateSeries(series, { profile: electricityProfile });
     expect(report.coverage!.parts).toEqual([
       { dimension: 'domain', key: 'electricity', items: 12, referenced: true },
       { dimension: 'domain', key: 'sensors', items: 8, referenced: false },
@@ -355,14 +301,18 @@ describe('coverage', () => {
   });
 
   it('metrics that cannot apply are no gap: utterances have no turns', () => {
-    const items: Utterance[] = english(60, 3).map((c) => ({
+    const items: Utterance[] = englishConversations(60, 3).map((c) => ({
       text: c.turns[0]!.text,
       intent: c.intent,
       language: 'en',
     }));
     const profile = buildTextProfile(
       'english utterances',
-      english(300, 11).map((c) => ({ text: c.turns[0]!.text, intent: c.intent, language: 'en' })),
+      englishConversations(300, 11).map((c) => ({
+        text: c.turns[0]!.text,
+        intent: c.intent,
+        language: 'en',
+      })),
       'utterances',
       { splits: 3 },
     );
@@ -375,10 +325,15 @@ describe('coverage', () => {
 
 describe('sample size', () => {
   it('5 items give no verdict, where they used to pass', () => {
-    const items = english(5, 3);
-    const profile = buildTextProfile('english conversations', english(300, 11), 'conversations', {
-      splits: 3,
-    });
+    const items = englishConversations(5, 3);
+    const profile = buildTextProfile(
+      'english conversations',
+      englishConversations(300, 11),
+      'conversations',
+      {
+        splits: 3,
+      },
+    );
     const report = validateText(items, 'conversations', { profile });
     expect(report.overall.verdict).toBe('incomplete');
     expect(report.reason).toMatch(/^incomplete: 5 items, fewer than the 20 a verdict needs/);
@@ -432,11 +387,11 @@ describe('sample size', () => {
 
 describe('compare', () => {
   it('distinct-n on unequal sizes calls no difference that vanishes on equal samples', () => {
-    const all = generated(1200, 3);
+    const all = generatedConversations(1200, 3);
     const small = all.slice(0, 60);
     const large = all.slice(60);
-    const ra = validateText(small, 'conversations', { profile: banking77 });
-    const rb = validateText(large, 'conversations', { profile: banking77 });
+    const ra = validateText(small, 'conversations', { profile: banking77Profile });
+    const rb = validateText(large, 'conversations', { profile: banking77Profile });
     // The reports' own values differ a lot: distinct-n falls as text grows.
     const a1 = metricOf(ra, 'diversity.distinct_1').value!;
     const b1 = metricOf(rb, 'diversity.distinct_1').value!;

@@ -10,7 +10,7 @@ import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import type { ProviderCheck } from '../llm/provider.ts';
 import { InputError, NotFoundError, ProviderConfigError } from '../platform/errors.ts';
 import { builder, type Context } from '../platform/graphql/builder.ts';
-import { CODE_DESCRIPTION, MessageParamRef, paramList } from '../platform/graphql/errors.ts';
+import { messageFields } from '../platform/graphql/errors.ts';
 import { parseId } from '../platform/graphql/ids.ts';
 import { locatedUnder } from '../platform/graphql/input.ts';
 import { newestFirst } from '../platform/graphql/pagination.ts';
@@ -496,12 +496,7 @@ const ProviderCheckRef = builder.objectRef<ProviderCheck>('ProviderCheck').imple
     name: t.exposeString('name'),
     ok: t.exposeBoolean('ok'),
     detail: t.exposeString('detail', { description: 'The English text' }),
-    code: t.string({
-      nullable: true,
-      description: CODE_DESCRIPTION,
-      resolve: (check) => check.code ?? null,
-    }),
-    params: t.field({ type: [MessageParamRef], resolve: (check) => paramList(check.params) }),
+    ...messageFields(t),
     optional: t.boolean({
       description: 'A failing optional check warns instead of failing',
       resolve: (c) => c.optional ?? false,

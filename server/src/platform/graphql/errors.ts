@@ -45,20 +45,28 @@ export function paramList(params: MessageParams | undefined): { name: string; va
 export const CODE_DESCRIPTION =
   "The message's code (a client shows it in its reader's language from error.<code> in its catalogue, with params filling {name}); null when the message is English only";
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The code and params fields of an object carrying a catalogue message (docs/conventions.md). */
+export function messageFields<
+  T extends { code?: string | null | undefined; params?: MessageParams | undefined },
+>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) {
+  return {
+    code: t.string({
+      nullable: true,
+      description: CODE_DESCRIPTION,
+      resolve: (message) => message.code ?? null,
+    }),
+    params: t.field({ type: [MessageParamRef], resolve: (message) => paramList(message.params) }),
+  };
+}
+
 const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'A problem with one argument or input field; path names it (e.g. "name", "tags[2]")',
   fields: (t) => ({
     path: t.exposeString('path'),
     message: t.exposeString('message', { description: 'The English text' }),
-    code: t.string({
-      nullable: true,
-      description: CODE_DESCRIPTION,
-      resolve: (issue) => issue.code ?? null,
-    }),
-    params: t.field({
-      type: [MessageParamRef],
-      resolve: (issue) => paramList(issue.params),
-    }),
+    ...messageFields(t),
   }),
 });
 
@@ -76,15 +84,7 @@ const FileIssueRef = builder.objectRef<ImportFailedError['issues'][number]>('Fil
     record: t.exposeInt('record', { nullable: true }),
     field: t.exposeString('field', { nullable: true }),
     message: t.exposeString('message', { description: 'The English text' }),
-    code: t.string({
-      nullable: true,
-      description: CODE_DESCRIPTION,
-      resolve: (issue) => issue.code ?? null,
-    }),
-    params: t.field({
-      type: [MessageParamRef],
-      resolve: (issue) => paramList(issue.params),
-    }),
+    ...messageFields(t),
   }),
 });
 
@@ -172,12 +172,7 @@ const ConfigCheckRef = builder
       name: t.exposeString('name'),
       ok: t.exposeBoolean('ok'),
       detail: t.exposeString('detail', { description: 'The English text' }),
-      code: t.string({
-        nullable: true,
-        description: CODE_DESCRIPTION,
-        resolve: (check) => check.code ?? null,
-      }),
-      params: t.field({ type: [MessageParamRef], resolve: (check) => paramList(check.params) }),
+      ...messageFields(t),
     }),
   });
 

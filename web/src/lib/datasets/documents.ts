@@ -1,4 +1,5 @@
 import type { ResultOf } from 'gql.tada';
+import { RefusalFields } from '../graphql/fragments.ts';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -59,31 +60,21 @@ export const DatasetManageFields = graphql(`
 `);
 
 /** Renames a dataset; a refused name comes back as a `ValidationError` naming the field. */
-export const RenameDatasetMutation = graphql(`
-  mutation RenameDataset($id: ID!, $name: String!) {
-    renameDataset(id: $id, name: $name) {
-      __typename
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
-          }
+export const RenameDatasetMutation = graphql(
+  `
+    mutation RenameDataset($id: ID!, $name: String!) {
+      renameDataset(id: $id, name: $name) {
+        __typename
+        ... on NotFoundError {
+          entity
+          id
         }
-      }
-      ... on NotFoundError {
-        entity
-        id
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** A dataset's current tags, which the tag action turns into the wanted ones. */
 export const DatasetTagsQuery = graphql(`
@@ -96,31 +87,21 @@ export const DatasetTagsQuery = graphql(`
 `);
 
 /** Adds and removes tags of a dataset. */
-export const TagDatasetMutation = graphql(`
-  mutation TagDataset($id: ID!, $add: [String!], $remove: [String!]) {
-    tagDataset(id: $id, add: $add, remove: $remove) {
-      __typename
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
-          }
+export const TagDatasetMutation = graphql(
+  `
+    mutation TagDataset($id: ID!, $add: [String!], $remove: [String!]) {
+      tagDataset(id: $id, add: $add, remove: $remove) {
+        __typename
+        ... on NotFoundError {
+          entity
+          id
         }
-      }
-      ... on NotFoundError {
-        entity
-        id
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** Deletes a dataset with its items and reports. */
 export const DeleteDatasetMutation = graphql(`

@@ -15,64 +15,48 @@ import {
   GraphQLRequestError,
   GraphQLResponseSchema,
 } from '../graphql/client.ts';
+import { FileIssueFields, RefusalFields } from '../graphql/fragments.ts';
 import { type DatasetKind, graphql } from '../graphql/graphql.ts';
 import { errorOf } from '../i18n/api-messages.ts';
 
 /** Imports one file as a dataset; the file travels as a GraphQL multipart request. */
-export const ImportDatasetMutation = graphql(`
-  mutation ImportDataset(
-    $file: File!
-    $kind: DatasetKind!
-    $name: String
-    $allowDuplicate: Boolean
-  ) {
-    importDataset(file: $file, kind: $kind, name: $name, allowDuplicate: $allowDuplicate) {
-      __typename
-      ... on MutationImportDatasetSuccess {
-        data {
-          id
-          name
-          kind
-          itemCount
-        }
-      }
-      ... on ImportFailedError {
-        message
-        errorCount
-        fileName
-        issues {
-          line
-          field
-          message
-          code
-          params {
+export const ImportDatasetMutation = graphql(
+  `
+    mutation ImportDataset(
+      $file: File!
+      $kind: DatasetKind!
+      $name: String
+      $allowDuplicate: Boolean
+    ) {
+      importDataset(file: $file, kind: $kind, name: $name, allowDuplicate: $allowDuplicate) {
+        __typename
+        ... on MutationImportDatasetSuccess {
+          data {
+            id
             name
-            value
+            kind
+            itemCount
           }
         }
-      }
-      ... on DuplicateImportError {
-        message
-        existingDatasetId
-        existingDatasetName
-      }
-      ... on ValidationError {
-        issues {
-          path
+        ... on ImportFailedError {
           message
-          code
-          params {
-            name
-            value
+          errorCount
+          fileName
+          issues {
+            ...FileIssueFields
           }
         }
-      }
-      ... on Error {
-        message
+        ... on DuplicateImportError {
+          message
+          existingDatasetId
+          existingDatasetName
+        }
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields, FileIssueFields],
+);
 
 /** What `importDataset` answered: the new dataset or why the file was refused. */
 export type ImportOutcome = ResultOf<typeof ImportDatasetMutation>['importDataset'];

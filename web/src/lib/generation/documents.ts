@@ -1,4 +1,5 @@
 import type { ResultOf } from 'gql.tada';
+import { RefusalFields } from '../graphql/fragments.ts';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -149,69 +150,49 @@ export const GeneratePageQuery = graphql(`
 `);
 
 /** Prices a job before it starts: calls, tokens, cost, time and what limits it. */
-export const EstimateGenerationQuery = graphql(`
-  query EstimateGeneration($input: GenerationInput!) {
-    estimateGeneration(input: $input) {
-      __typename
-      ... on QueryEstimateGenerationSuccess {
-        data {
-          calls
-          inputTokens
-          outputTokens
-          costUsd
-          seconds
-          limitedBy
-          ceilingItemsPerMinute
-          mode
-          basedOnJobs
-          basedOnItems
-        }
-      }
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
+export const EstimateGenerationQuery = graphql(
+  `
+    query EstimateGeneration($input: GenerationInput!) {
+      estimateGeneration(input: $input) {
+        __typename
+        ... on QueryEstimateGenerationSuccess {
+          data {
+            calls
+            inputTokens
+            outputTokens
+            costUsd
+            seconds
+            limitedBy
+            ceilingItemsPerMinute
+            mode
+            basedOnJobs
+            basedOnItems
           }
         }
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** Starts a generation job; the API answers its id, or the issues with the input. */
-export const StartGenerationMutation = graphql(`
-  mutation StartGeneration($input: GenerationInput!) {
-    startGeneration(input: $input) {
-      __typename
-      ... on MutationStartGenerationSuccess {
-        data {
-          id
-        }
-      }
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
+export const StartGenerationMutation = graphql(
+  `
+    mutation StartGeneration($input: GenerationInput!) {
+      startGeneration(input: $input) {
+        __typename
+        ... on MutationStartGenerationSuccess {
+          data {
+            id
           }
         }
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** The catalog the Generate form offers: intents by category, domains and series types. */
 export type GenerateCatalog = ResultOf<typeof GeneratePageQuery>['catalog'];
@@ -231,45 +212,35 @@ export type GenerationEstimate = Extract<
  * The doctor's checks of Bedrock with a model (credentials, then a one-token call), cached briefly
  * by the server: shown on the Generate page before a Bedrock job, with what to fix.
  */
-export const BedrockCheckQuery = graphql(`
-  query BedrockCheck($model: String) {
-    bedrockCheck(model: $model) {
-      __typename
-      ... on QueryBedrockCheckSuccess {
-        data {
-          model
-          ok
-          checkedAt
-          checks {
-            name
+export const BedrockCheckQuery = graphql(
+  `
+    query BedrockCheck($model: String) {
+      bedrockCheck(model: $model) {
+        __typename
+        ... on QueryBedrockCheckSuccess {
+          data {
+            model
             ok
-            detail
-            code
-            params {
+            checkedAt
+            checks {
               name
-              value
+              ok
+              detail
+              code
+              params {
+                name
+                value
+              }
+              optional
             }
-            optional
           }
         }
-      }
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
-          }
-        }
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** What `bedrockCheck` answered when the model id was valid. */
 export type BedrockCheck = Extract<

@@ -1,4 +1,5 @@
 import type { ResultOf } from 'gql.tada';
+import { FieldIssueFields } from '../graphql/fragments.ts';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -139,19 +140,13 @@ export const PreviewAugmentation = graphql(
         ... on ValidationError {
           message
           issues {
-            path
-            message
-            code
-            params {
-              name
-              value
-            }
+            ...FieldIssueFields
           }
         }
       }
     }
   `,
-  [AugmentationPlanFields],
+  [AugmentationPlanFields, FieldIssueFields],
 );
 
 export const StartAugmentation = graphql(
@@ -167,19 +162,13 @@ export const StartAugmentation = graphql(
         ... on ValidationError {
           message
           issues {
-            path
-            message
-            code
-            params {
-              name
-              value
-            }
+            ...FieldIssueFields
           }
         }
       }
     }
   `,
-  [AugmentationFields],
+  [AugmentationFields, FieldIssueFields],
 );
 
 export const AugmentationProgressSubscription = graphql(

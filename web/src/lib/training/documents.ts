@@ -1,4 +1,5 @@
 import type { ResultOf } from 'gql.tada';
+import { RefusalFields } from '../graphql/fragments.ts';
 import { graphql } from '../graphql/graphql.ts';
 
 /**
@@ -91,32 +92,22 @@ export type TrainDataset = ResultOf<typeof TrainDatasetOption>;
 export type RecentRun = ResultOf<typeof TrainPageQuery>['trainingRuns']['edges'][number]['node'];
 
 /** Starts a training run; a refused input comes back as a `ValidationError` naming its fields. */
-export const StartTrainingMutation = graphql(`
-  mutation StartTraining($input: TrainingInput!) {
-    startTraining(input: $input) {
-      __typename
-      ... on MutationStartTrainingSuccess {
-        data {
-          id
-        }
-      }
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
+export const StartTrainingMutation = graphql(
+  `
+    mutation StartTraining($input: TrainingInput!) {
+      startTraining(input: $input) {
+        __typename
+        ... on MutationStartTrainingSuccess {
+          data {
+            id
           }
         }
-      }
-      ... on Error {
-        message
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** The five most likely intents of a text under a run's model. */
 export const PredictQuery = graphql(`

@@ -1,4 +1,5 @@
 import type { FieldErrors, FieldMessage } from '$lib/forms.ts';
+import { RefusalFields } from '$lib/graphql/fragments.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
 import type { CodedText } from '$lib/i18n/api-messages.ts';
 
@@ -31,38 +32,28 @@ export const DatasetPushesFields = graphql(`
  * (`repo` as OWNER/NAME, the branch, the message) and answers a `ValidationError` located by
  * argument, or a `HubPushError` saying what to fix.
  */
-export const PushDatasetMutation = graphql(`
-  mutation PushDataset($id: ID!, $repo: String!, $private: Boolean, $message: String) {
-    pushDataset(id: $id, repo: $repo, private: $private, message: $message) {
-      __typename
-      ... on MutationPushDatasetSuccess {
-        data {
-          url
-          commitOid
-          summary
-        }
-      }
-      ... on ValidationError {
-        issues {
-          path
-          message
-          code
-          params {
-            name
-            value
+export const PushDatasetMutation = graphql(
+  `
+    mutation PushDataset($id: ID!, $repo: String!, $private: Boolean, $message: String) {
+      pushDataset(id: $id, repo: $repo, private: $private, message: $message) {
+        __typename
+        ... on MutationPushDatasetSuccess {
+          data {
+            url
+            commitOid
+            summary
           }
         }
-      }
-      ... on NotFoundError {
-        entity
-        id
-      }
-      ... on Error {
-        message
+        ... on NotFoundError {
+          entity
+          id
+        }
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /**
  * The progress of the next push of the dataset, until it is DONE or FAILED: the form subscribes
