@@ -171,6 +171,51 @@ export const MESSAGES = {
     "dataset {id} holds {kind}; it can't be the reference of {datasetKind}",
   'validation.profileKind': 'the {id} profile describes {profileKind}, not {kind}',
   'validation.cannotCompare': "can't compare {a} with {b}",
+  'validation.shippedPartDamaged':
+    'a shipped profile combined in {id} ({files}) is damaged: {error}; rebuild it with `pnpm profiles:build`',
+  'validation.shippedMissing':
+    'the {id} profile is missing ({file}); rebuild it with `pnpm profiles:build`',
+  'validation.shippedDamaged':
+    'the shipped {id} profile ({files}) is damaged: {error}; rebuild it with `pnpm profiles:build`',
+  'validation.referenceTwice': '{name} is given twice (also as {other}); give each reference once',
+  'validation.noKnownDomain': '{name} holds no series of a known domain',
+  'validation.noLanguageLabel':
+    "{name} holds no items with a language label; with several references each covers the languages it holds, so give it alone or label its items' language",
+  'validation.onePerDomain':
+    '{name} holds domain {key}, as does {other} ({otherPath}); give one reference per domain',
+  'validation.onePerLanguage':
+    '{name} holds language {key}, as does {other} ({otherPath}); give one reference per language',
+  'validation.earlierUpload':
+    'the latest report (v{version}) of dataset {id} ({side}) was made against an uploaded profile ({name}), which is not kept; give a reference profile to compare both against',
+  'validation.earlierFileUnreadable':
+    'the latest report (v{version}) of dataset {id} ({side}) was made against the profile file {file}, which can no longer be read; give a reference profile to compare both against',
+  'validation.earlierFileChanged':
+    'the latest report (v{version}) of dataset {id} ({side}) was made against the profile file {file}, which has changed since; give a reference profile to compare both against',
+  'validation.validatedAgainst':
+    'dataset {id} was validated against {now}, not the expected {key}; give a reference profile to compare both against',
+  // A profile read from a file (`--profile-file`) or uploaded: one code per source and problem.
+  'validation.fileUnreadable':
+    'cannot read the profile file {file}: no such file (write one with `pnpm genesis profile DATASET --out FILE.json`, or use a shipped profile: {shipped})',
+  'validation.fileNotJson': 'the profile file {file} is not valid JSON ({error})',
+  'validation.uploadNotJson': 'the uploaded profile {file} is not valid JSON ({error})',
+  'validation.fileNotProfile':
+    'the profile file {file} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with `pnpm genesis profile DATASET --out FILE.json`',
+  'validation.uploadNotProfile':
+    'the uploaded profile {file} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with `pnpm genesis profile DATASET --out FILE.json`',
+  'validation.fileTextProfile':
+    'the profile file {file} is a text profile, but dataset {id} holds {kind}',
+  'validation.fileSeriesProfile':
+    'the profile file {file} is a time-series profile, but dataset {id} holds {kind}',
+  'validation.uploadTextProfile':
+    'the uploaded profile {file} is a text profile, but dataset {id} holds {kind}',
+  'validation.uploadSeriesProfile':
+    'the uploaded profile {file} is a time-series profile, but dataset {id} holds {kind}',
+  'validation.fileInvalid': 'the profile file {file}: {error}',
+  'validation.uploadInvalid': 'the uploaded profile {file}: {error}',
+  'validation.profileTooLarge':
+    '{name} is {size} MB; the limit is {limit} MB (GENESIS_MAX_UPLOAD_MB)',
+  'validation.profileTooLargeUnnamed':
+    'the profile file is {size} MB; the limit is {limit} MB (GENESIS_MAX_UPLOAD_MB)',
   'curation.referenceTexts': 'the reference must hold labelled texts',
   'curation.oracleMissing':
     'the shipped Banking77 label oracle is missing (rebuild it with `pnpm profiles:build`), or give a reference dataset',
@@ -181,6 +226,22 @@ export const MESSAGES = {
     'dataset {id} holds utterances, which have no turns to trim: openingOnly is for conversations',
   'curation.noJudgeScores':
     'dataset {id} has no LLM-judge scores: run `pnpm genesis judge {id}` (or judgeDataset) first',
+  'curation.oracleUntrained': 'no label oracle could be trained on dataset {id}: {note}',
+  // The LLM judge's refusals.
+  'judge.localModel':
+    'the local provider has one model, `local`; use provider bedrock or openai for other models',
+  'judge.openaiModel': 'give a model for the openai provider (or set GENESIS_OPENAI_MODEL)',
+  'judge.batchNeedsBedrock':
+    'batch mode is Bedrock batch inference: use provider bedrock (the local judge is instant and free)',
+  'judge.batchNotConfigured':
+    'batch mode needs GENESIS_BATCH_ROLE_ARN, GENESIS_BATCH_INPUT_URI and GENESIS_BATCH_OUTPUT_URI on the server (see the README); use on_demand',
+  'judge.timeSeries':
+    'dataset {id} holds time series; the LLM judge scores conversations and utterances',
+  'judge.overBudgetOne':
+    'the estimate is {cost} for {count} item with {model}, over the budget of {budget}: raise the budget or judge a smaller sample',
+  'judge.overBudget':
+    'the estimate is {cost} for {count} items with {model}, over the budget of {budget}: raise the budget or judge a smaller sample',
+  'judge.completed': 'judge run {id} is already completed',
   // The doctor's checks of a model provider (a check's detail).
   'check.credentialsFound': 'found by the standard credential chain',
   'check.credentialsNone':
@@ -191,6 +252,34 @@ export const MESSAGES = {
   'check.modelListed': '{model} is listed',
   'check.modelNotListed':
     "{model} is not among the server's models ({models}): set GENESIS_OPENAI_MODEL or --model",
+  // A failed check that quotes the provider's own error ({error}, kept as sent): one code per hint.
+  'check.bedrock.noCredentials':
+    '{subject}: {error} (no AWS credentials found: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+  'check.bedrock.expired':
+    '{subject}: {error} (the AWS credentials have expired: refresh them (e.g. `aws sso login`))',
+  'check.bedrock.invalidCredentials':
+    '{subject}: {error} (the AWS credentials are not valid: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE)',
+  'check.bedrock.accessDenied':
+    '{subject}: {error} (access denied: enable the model in the Bedrock console (Model access) and check the IAM policy (bedrock:InvokeModel))',
+  'check.bedrock.inferenceProfile':
+    '{subject}: {error} (use an inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0))',
+  'check.bedrock.modelId':
+    '{subject}: {error} (check the model id (GENESIS_BEDROCK_MODEL or --model) and that it is offered in AWS_REGION)',
+  'check.bedrock.throttled':
+    '{subject}: {error} (throttled: the account may have a zero or exhausted quota for this model (Service Quotas console))',
+  'check.bedrock.other': '{subject}: {error} (check GENESIS_BEDROCK_MODEL and the region)',
+  'check.openai.apiKey':
+    '{subject}: {error} (the server refused the API key: check GENESIS_OPENAI_API_KEY)',
+  'check.openai.accessDenied':
+    '{subject}: {error} (access denied: check the API key and its project permissions)',
+  'check.openai.quota':
+    '{subject}: {error} (the account has no quota left: check the plan and billing of the API key)',
+  'check.openai.model':
+    '{subject}: {error} (check GENESIS_OPENAI_MODEL (or --model) against the models the server lists (GET /v1/models; `ollama pull <model>` for Ollama))',
+  'check.openai.unreachable':
+    '{subject}: {error} (the server is not reachable: check GENESIS_OPENAI_BASE_URL and that the server is running)',
+  'check.openai.other':
+    '{subject}: {error} (check GENESIS_OPENAI_BASE_URL, GENESIS_OPENAI_API_KEY and GENESIS_OPENAI_MODEL)',
   'generation.tooLargeSeries':
     '{count} series x {length} points is {points} points (about {size}); the limit is {limit} points per job (GENESIS_MAX_JOB_POINTS): ask for fewer or shorter series, or split the work into several jobs',
   'generation.tooLargeConversations':
@@ -224,6 +313,29 @@ export const MESSAGES = {
   'training.curveOneDataset': 'a learning curve runs on one dataset; train on several without it',
   'training.noModel': 'run {id} has no model (status {status})',
   'training.noRunIds': 'give at least one run id',
+  // A training search space (`searchSpace`, `searchTrials`).
+  'training.search.unknownParam':
+    'unknown search parameter "{name}"; use {names}, or a config path such as model.C',
+  'training.search.trialsForRandom':
+    'searchTrials applies to random search; a grid tries every combination',
+  'training.search.noName': 'a search parameter needs a name',
+  'training.search.twice': '{name} is given twice',
+  'training.search.valuesAndRange': '{name}: give either values or a min..max range, not both',
+  'training.search.noValues': '{name}: no values given',
+  'training.search.tooManyValues': '{name}: {count} values; at most {max}',
+  'training.search.needsValues': '{name}: give values (a,b,c) or, for random search, a range',
+  'training.search.rangeNeedsRandom':
+    '{name}: a range ({min}..{max}) needs random search; a grid needs a list of values',
+  'training.search.rangeBounds':
+    '{name}: a range needs 0 < min <= max (it is sampled log-uniformly); got {min}..{max}',
+  'training.search.gridTooLarge': 'the grid has {trials} combinations ({sizes}); at most {max}',
+  'training.search.trialsRange': 'searchTrials must be a whole number from 1 to {max}',
+  'training.search.emptyValue': '{name}: an empty value',
+  'training.search.valueNotJson': '{name}: {raw} is not valid JSON',
+  'training.search.empty': 'the search space is empty',
+  'training.search.notJson': 'not valid JSON: {error}',
+  'training.search.notNameValues': '"{part}" is not NAME=VALUES (e.g. C=0.1,1,10 or C=0.01..100)',
+  'training.search.notRange': '{name}: {raw} is not a numeric range MIN..MAX',
   'augmentation.runMissing': 'training run {id} does not exist',
   'augmentation.runNotCompleted': 'training run {id} is {status}; augment a completed run',
   'augmentation.datasetDeleted': 'the dataset training run {id} was trained on has been deleted',

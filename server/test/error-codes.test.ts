@@ -211,6 +211,58 @@ describe('error messages as codes and parameters', () => {
     expect(profileIssue.message).toMatch(/^unknown profile "no_such_profile"; shipped: /);
     expect(rendered(profileIssue)).toBe(profileIssue.message);
 
+    const notProfile = await s.upload<any>(
+      `mutation V($file: File!) {
+        validateDataset(input: { datasetId: "${datasetId}", profileFile: $file }) { __typename ${issues} }
+      }`,
+      {},
+      { name: 'notes.json', content: '{"format":"my-notes"}' },
+    );
+    const [uploadIssue] = notProfile.body.data.validateDataset.issues;
+    expect(uploadIssue).toMatchObject({
+      path: 'profileFile',
+      code: 'validation.uploadNotProfile',
+      params: [{ name: 'file', value: 'notes.json' }],
+    });
+    expect(uploadIssue.message).toMatch(
+      /^the uploaded profile notes\.json is not a reference profile/,
+    );
+    expect(rendered(uploadIssue)).toBe(uploadIssue.message);
+
+    const batch = await s.gql<any>(
+      `mutation J($id: ID!) {
+        judgeDataset(id: $id, rubric: { provider: LOCAL, mode: BATCH }) { __typename ${issues} }
+      }`,
+      { id: datasetId },
+    );
+    const [judgeIssue] = batch.data.judgeDataset.issues;
+    expect(judgeIssue).toMatchObject({
+      path: 'rubric.mode',
+      code: 'judge.batchNeedsBedrock',
+      message:
+        'batch mode is Bedrock batch inference: use provider bedrock (the local judge is instant and free)',
+    });
+    expect(rendered(judgeIssue)).toBe(judgeIssue.message);
+
+    const search = await s.gql<any>(
+      `mutation T($input: TrainingInput!) { startTraining(input: $input) { __typename ${issues} } }`,
+      {
+        input: {
+          datasetId,
+          preset: 'FAST',
+          search: 'GRID',
+          searchSpace: [{ name: 'C', min: 0.1, max: 10 }],
+        },
+      },
+    );
+    const [searchIssue] = search.data.startTraining.issues;
+    expect(searchIssue).toMatchObject({
+      path: 'input.searchSpace.0',
+      code: 'training.search.rangeNeedsRandom',
+      message: 'C: a range (0.1..10) needs random search; a grid needs a list of values',
+    });
+    expect(rendered(searchIssue)).toBe(searchIssue.message);
+
     const nul = await s.upload<any>(
       IMPORT,
       { kind: 'UTTERANCES' },
@@ -222,5 +274,39 @@ describe('error messages as codes and parameters', () => {
     const fileIssue = nul.body.data.importDataset.issues[0];
     expect(fileIssue).toMatchObject({ line: 1, field: 'text', code: 'import.hasNul' });
     expect(rendered(fileIssue)).toBe(fileIssue.message);
+  });
+
+  it("codes a refused provider's failed check, keeping the provider's own error as a parameter", async () => {
+    const down = await startTestServer('sqlite', {
+      GENESIS_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      GENESIS_OPENAI_MODEL: 'llama3.1:8b',
+    });
+    try {
+      const r = await down.gql<any>(
+        `mutation Start($input: GenerationInput!) {
+          startGeneration(input: $input) {
+            __typename
+            ... on ProviderConfigError { provider checks { name ok detail code params { name value } } }
+          }
+        }`,
+        { input: { kind: 'CONVERSATIONS', count: 2, provider: 'OPENAI' } },
+      );
+      const outcome = r.data?.startGeneration;
+      expect(outcome?.__typename, JSON.stringify(r)).toBe('ProviderConfigError');
+      const [check] = outcome.checks;
+      expect(check).toMatchObject({ name: 'server', ok: false, code: 'check.openai.unreachable' });
+      const params = Object.fromEntries(
+        (check.params as { name: string; value: string }[]).map((p) => [p.name, p.value]),
+      );
+      expect(params.subject).toBe('http://127.0.0.1:9/v1');
+      expect(check.detail).toBe(
+        `http://127.0.0.1:9/v1: ${params.error} (the server is not reachable: check GENESIS_OPENAI_BASE_URL and that the server is running)`,
+      );
+      expect(rendered({ message: check.detail, code: check.code, params: check.params })).toBe(
+        check.detail,
+      );
+    } finally {
+      await down.close();
+    }
   });
 });

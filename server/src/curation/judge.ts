@@ -20,6 +20,7 @@ import {
   overallScore,
   RUBRIC_VERSION,
 } from '@genesis/schema/judge';
+import { codedMessage } from '@genesis/schema/messages';
 import { Random } from '@genesis/schema/random';
 import { estimateTokens, extractJson } from '@genesis/schema/request';
 import * as v from 'valibot';
@@ -211,8 +212,7 @@ export function resolveJudgeSettings(raw: unknown, server: Config): JudgeSetting
       throw new InputError([
         {
           path: 'rubric.model',
-          message:
-            'the local provider has one model, `local`; use provider bedrock or openai for other models',
+          ...codedMessage('judge.localModel'),
         },
       ]);
     }
@@ -225,7 +225,7 @@ export function resolveJudgeSettings(raw: unknown, server: Config): JudgeSetting
       throw new InputError([
         {
           path: 'rubric.model',
-          message: 'give a model for the openai provider (or set GENESIS_OPENAI_MODEL)',
+          ...codedMessage('judge.openaiModel'),
         },
       ]);
     }
@@ -235,8 +235,7 @@ export function resolveJudgeSettings(raw: unknown, server: Config): JudgeSetting
     throw new InputError([
       {
         path: 'rubric.mode',
-        message:
-          'batch mode is Bedrock batch inference: use provider bedrock (the local judge is instant and free)',
+        ...codedMessage('judge.batchNeedsBedrock'),
       },
     ]);
   }
@@ -244,8 +243,7 @@ export function resolveJudgeSettings(raw: unknown, server: Config): JudgeSetting
     throw new InputError([
       {
         path: 'rubric.mode',
-        message:
-          'batch mode needs GENESIS_BATCH_ROLE_ARN, GENESIS_BATCH_INPUT_URI and GENESIS_BATCH_OUTPUT_URI on the server (see the README); use on_demand',
+        ...codedMessage('judge.batchNotConfigured'),
       },
     ]);
   }
@@ -488,7 +486,7 @@ export class JudgeManager {
       throw new InputError([
         {
           path: 'id',
-          message: `dataset ${datasetId} holds time series; the LLM judge scores conversations and utterances`,
+          ...codedMessage('judge.timeSeries', { id: datasetId }),
         },
       ]);
     }
@@ -539,7 +537,12 @@ export class JudgeManager {
       throw new InputError([
         {
           path: 'rubric.budgetUsd',
-          message: `the estimate is $${estimate.costUsd.toFixed(4)} for ${estimate.toScore} item${estimate.toScore === 1 ? '' : 's'} with ${settings.model}, over the budget of $${settings.budgetUsd}: raise the budget or judge a smaller sample`,
+          ...codedMessage(estimate.toScore === 1 ? 'judge.overBudgetOne' : 'judge.overBudget', {
+            cost: `$${estimate.costUsd.toFixed(4)}`,
+            count: estimate.toScore,
+            model: settings.model,
+            budget: `$${settings.budgetUsd}`,
+          }),
         },
       ]);
     }
@@ -570,7 +573,7 @@ export class JudgeManager {
     const run = await em.findOne(JudgeRunSchema, runId);
     if (!run) throw new NotFoundError('JudgeRun', String(runId));
     if (run.status === 'completed') {
-      throw new InputError([{ path: 'id', message: `judge run ${runId} is already completed` }]);
+      throw new InputError([{ path: 'id', ...codedMessage('judge.completed', { id: runId }) }]);
     }
     await this.#checkProvider(settingsOf(run));
     if (changes.budgetUsd !== undefined)

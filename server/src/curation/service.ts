@@ -276,7 +276,10 @@ async function oraclesFor(
     throw new InputError([
       {
         path: 'rules.referenceDatasetId',
-        message: `no label oracle could be trained on dataset ${referenceId}: ${built.note ?? 'no labelled texts'}`,
+        ...codedMessage('curation.oracleUntrained', {
+          id: referenceId,
+          note: built.note ?? 'no labelled texts',
+        }),
       },
     ]);
   }

@@ -6,8 +6,11 @@ import {
   ConverseStreamCommand,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
+import type { MessageCode } from '@genesis/schema/messages';
 import {
   checkDetail,
+  failedCheckDetail,
+  hintOf,
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
@@ -72,27 +75,28 @@ const CONFIG = new Set([
 const MODEL_INVALID =
   /model identifier is invalid|provided model identifier|on-demand throughput|model id.*(not|invalid)|inference profile|model.*(not found|does not exist|is not supported)|unknown model/i;
 
+/** The hints for a Bedrock configuration problem, first match wins (`check.bedrock.other` when none does). */
+const BEDROCK_HINTS: readonly (readonly [RegExp, MessageCode])[] = [
+  [/CredentialsProviderError|Could not load credentials/i, 'check.bedrock.noCredentials'],
+  [/Expired|TokenRefreshRequired/i, 'check.bedrock.expired'],
+  [
+    /UnrecognizedClient|InvalidSignature|IncompleteSignature|InvalidClientTokenId|MissingAuthenticationToken/i,
+    'check.bedrock.invalidCredentials',
+  ],
+  [/AccessDenied/i, 'check.bedrock.accessDenied'],
+  [/on-demand throughput|inference profile/i, 'check.bedrock.inferenceProfile'],
+  [/ResourceNotFound|ValidationException/i, 'check.bedrock.modelId'],
+  [/Throttl|ServiceQuota|TooManyRequests/i, 'check.bedrock.throttled'],
+];
+
+/** The code of what to do about a Bedrock configuration problem (`check.bedrock.*`). */
+export function bedrockHintCode(message: string): MessageCode {
+  return BEDROCK_HINTS.find(([pattern]) => pattern.test(message))?.[1] ?? 'check.bedrock.other';
+}
+
 /** What to do about a Bedrock configuration problem (the doctor and a paused job say the same). */
 export function bedrockHint(message: string): string {
-  if (/CredentialsProviderError|Could not load credentials/i.test(message))
-    return 'no AWS credentials found: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-  if (/Expired|TokenRefreshRequired/i.test(message))
-    return 'the AWS credentials have expired: refresh them (e.g. `aws sso login`)';
-  if (
-    /UnrecognizedClient|InvalidSignature|IncompleteSignature|InvalidClientTokenId|MissingAuthenticationToken/i.test(
-      message,
-    )
-  )
-    return 'the AWS credentials are not valid: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE';
-  if (/AccessDenied/i.test(message))
-    return 'access denied: enable the model in the Bedrock console (Model access) and check the IAM policy (bedrock:InvokeModel)';
-  if (/on-demand throughput|inference profile/i.test(message))
-    return 'use an inference profile id (e.g. us.anthropic.claude-sonnet-4-5-20250929-v1:0)';
-  if (/ResourceNotFound|ValidationException/i.test(message))
-    return 'check the model id (GENESIS_BEDROCK_MODEL or --model) and that it is offered in AWS_REGION';
-  if (/Throttl|ServiceQuota|TooManyRequests/i.test(message))
-    return 'throttled: the account may have a zero or exhausted quota for this model (Service Quotas console)';
-  return 'check GENESIS_BEDROCK_MODEL and the region';
+  return hintOf(bedrockHintCode(message));
 }
 
 /** Maps an SDK error to what the runner can act on. */
@@ -170,7 +174,7 @@ export async function checkBedrockAccess(
       name: 'model access',
       ok: false,
       config: e.kind === 'config',
-      detail: `${model}: ${e.message} (${bedrockHint(e.message)})`,
+      ...failedCheckDetail(bedrockHintCode(e.message), model, e.message),
     });
   }
   return checks;

@@ -1,3 +1,4 @@
+import type { MessageCode } from '@genesis/schema/messages';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -7,6 +8,8 @@ import OpenAI, {
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources';
 import {
   checkDetail,
+  failedCheckDetail,
+  hintOf,
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
@@ -156,19 +159,23 @@ export function classifyOpenAIError(err: unknown): ProviderError {
   return new ProviderError(String(e?.message ?? err), 'client');
 }
 
+/** The hints for an OpenAI-compatible server's problem, first match wins (`check.openai.other` when none does). */
+const OPENAI_HINTS: readonly (readonly [RegExp, MessageCode])[] = [
+  [/\b401\b|invalid_api_key|Incorrect API key/i, 'check.openai.apiKey'],
+  [/\b403\b/, 'check.openai.accessDenied'],
+  [/insufficient_quota/i, 'check.openai.quota'],
+  [/\b404\b|model_not_found|model/i, 'check.openai.model'],
+  [/connection|ECONNREFUSED|fetch failed/i, 'check.openai.unreachable'],
+];
+
+/** The code of what to do about an OpenAI-compatible server's problem (`check.openai.*`). */
+export function openaiHintCode(message: string): MessageCode {
+  return OPENAI_HINTS.find(([pattern]) => pattern.test(message))?.[1] ?? 'check.openai.other';
+}
+
 /** What to do about an OpenAI-compatible server's configuration problem (the doctor and a paused job say it). */
 export function openaiHint(message: string): string {
-  if (/\b401\b|invalid_api_key|Incorrect API key/i.test(message))
-    return 'the server refused the API key: check GENESIS_OPENAI_API_KEY';
-  if (/\b403\b/.test(message))
-    return 'access denied: check the API key and its project permissions';
-  if (/insufficient_quota/i.test(message))
-    return 'the account has no quota left: check the plan and billing of the API key';
-  if (/\b404\b|model_not_found|model/i.test(message))
-    return 'check GENESIS_OPENAI_MODEL (or --model) against the models the server lists (GET /v1/models; `ollama pull <model>` for Ollama)';
-  if (/connection|ECONNREFUSED|fetch failed/i.test(message))
-    return 'the server is not reachable: check GENESIS_OPENAI_BASE_URL and that the server is running';
-  return 'check GENESIS_OPENAI_BASE_URL, GENESIS_OPENAI_API_KEY and GENESIS_OPENAI_MODEL';
+  return hintOf(openaiHintCode(message));
 }
 
 /** A stable 31-bit integer from the call's seed string (OpenAI and vLLM take an integer `seed`). */
@@ -370,7 +377,7 @@ export async function checkOpenAIAccess(
         name: 'server',
         ok: false,
         config: e.kind === 'config' || e.kind === 'server' || e.kind === 'timeout',
-        detail: `${baseURL}: ${e.message} (${openaiHint(e.message)})`,
+        ...failedCheckDetail(openaiHintCode(e.message), baseURL, e.message),
       });
       return checks;
     }
@@ -407,7 +414,7 @@ export async function checkOpenAIAccess(
       name: 'model access',
       ok: false,
       config: e.kind === 'config',
-      detail: `${model}: ${e.message} (${openaiHint(e.message)})`,
+      ...failedCheckDetail(openaiHintCode(e.message), model, e.message),
     });
   }
   return checks;

@@ -4,7 +4,12 @@
  * docs/bedrock.md §1, "The request contract"), and returns the model's raw answer plus token usage. Parsing,
  * validation, repair and re-asking belong to the job runner, so they are the same for every provider.
  */
-import { codedMessage, type MessageCode, type MessageParams } from '@genesis/schema/messages';
+import {
+  codedMessage,
+  MESSAGES,
+  type MessageCode,
+  type MessageParams,
+} from '@genesis/schema/messages';
 export interface ModelCall {
   /** System prompt (cacheable: the runner marks it with a cache point for Bedrock). */
   system: string;
@@ -57,6 +62,23 @@ export function checkDetail(
 ): { detail: string; code: MessageCode; params: MessageParams } {
   const coded = codedMessage(code, params);
   return { detail: coded.message, code, params };
+}
+
+/** The start of every `check.bedrock.*` / `check.openai.*` template: the subject, the provider's error, then the hint. */
+const QUOTED_ERROR = '{subject}: {error} (';
+
+/**
+ * A failed check's detail that quotes the provider's own error (kept as sent, a parameter) and says what to do:
+ * `code` is one of the `check.bedrock.*` / `check.openai.*` codes, one per hint.
+ */
+export function failedCheckDetail(code: MessageCode, subject: string, error: string) {
+  return checkDetail(code, { subject, error });
+}
+
+/** The English hint of a `check.bedrock.*` / `check.openai.*` code (its template's text in parentheses). */
+export function hintOf(code: MessageCode): string {
+  const template: string = MESSAGES[code];
+  return template.startsWith(QUOTED_ERROR) ? template.slice(QUOTED_ERROR.length, -1) : template;
 }
 
 export interface ModelProvider {

@@ -1,3 +1,4 @@
+import { type CodedMessage, codedMessage } from '@genesis/schema/messages';
 import type { TrainingConfig } from './config.ts';
 import { applyParams, type ParamValue, type SearchGrid, type SearchSpace } from './search.ts';
 
@@ -57,11 +58,14 @@ export const DEFAULT_SEARCH_FOLDS = 3;
 /** A bad search spec: `param` is the parameter name (or null for the spec as a whole). */
 export class SearchSpecError extends Error {
   override name = 'SearchSpecError';
+  /** The message as a code and parameters (`@genesis/schema/messages`), when it has one. */
+  readonly coded: CodedMessage | null;
   constructor(
     readonly param: string | null,
-    message: string,
+    message: string | CodedMessage,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.message);
+    this.coded = typeof message === 'string' ? null : message;
   }
 }
 
@@ -80,7 +84,7 @@ export interface ResolvedSearch {
   readonly trials: number;
 }
 
-const NAMES_HELP = `${Object.keys(SEARCH_PARAMS).join(', ')}, or a config path such as model.C`;
+const NAMES = Object.keys(SEARCH_PARAMS).join(', ');
 
 /** The config path of a parameter name (a short name, or a dotted config path as is). */
 function pathOf(name: string): { path: string; integer: boolean } {
@@ -93,7 +97,10 @@ function pathOf(name: string): { path: string; integer: boolean } {
     );
     return { path: name, integer };
   }
-  throw new SearchSpecError(name, `unknown search parameter "${name}"; use ${NAMES_HELP}`);
+  throw new SearchSpecError(
+    name,
+    codedMessage('training.search.unknownParam', { name, names: NAMES }),
+  );
 }
 
 /** A value as the config wants it: `model=svm` means the svm model with its defaults. */
@@ -144,10 +151,7 @@ export function resolveSearch(
   options: { trials?: number; folds?: number; seed?: number } = {},
 ): ResolvedSearch {
   if (kind === 'grid' && options.trials !== undefined) {
-    throw new SearchSpecError(
-      'searchTrials',
-      'searchTrials applies to random search; a grid tries every combination',
-    );
+    throw new SearchSpecError('searchTrials', codedMessage('training.search.trialsForRandom'));
   }
   const given =
     specs && specs.length > 0
@@ -159,9 +163,10 @@ export function resolveSearch(
   const entries: { name: string; path: string; integer: boolean; spec: SearchParamSpec }[] = [];
   for (const spec of given) {
     const name = spec.name.trim();
-    if (!name) throw new SearchSpecError(null, 'a search parameter needs a name');
+    if (!name) throw new SearchSpecError(null, codedMessage('training.search.noName'));
     const { path: p, integer } = pathOf(name);
-    if (seen.has(p)) throw new SearchSpecError(name, `${name} is given twice`);
+    if (seen.has(p))
+      throw new SearchSpecError(name, codedMessage('training.search.twice', { name }));
     seen.add(p);
     entries.push({ name, path: p, integer, spec });
   }
@@ -194,15 +199,23 @@ export function resolveSearch(
     if (hasRange && hasValues) {
       throw new SearchSpecError(
         e.name,
-        `${e.name}: give either values or a min..max range, not both`,
+        codedMessage('training.search.valuesAndRange', { name: e.name }),
       );
     }
     if (hasValues) {
-      if (values.length === 0) throw new SearchSpecError(e.name, `${e.name}: no values given`);
+      if (values.length === 0)
+        throw new SearchSpecError(
+          e.name,
+          codedMessage('training.search.noValues', { name: e.name }),
+        );
       if (values.length > MAX_SEARCH_TRIALS) {
         throw new SearchSpecError(
           e.name,
-          `${e.name}: ${values.length} values; at most ${MAX_SEARCH_TRIALS}`,
+          codedMessage('training.search.tooManyValues', {
+            name: e.name,
+            count: values.length,
+            max: MAX_SEARCH_TRIALS,
+          }),
         );
       }
       for (const value of values) check(e, value);
@@ -215,19 +228,27 @@ export function resolveSearch(
     if (!hasRange) {
       throw new SearchSpecError(
         e.name,
-        `${e.name}: give values (a,b,c) or, for random search, a range`,
+        codedMessage('training.search.needsValues', { name: e.name }),
       );
     }
     if (kind === 'grid') {
       throw new SearchSpecError(
         e.name,
-        `${e.name}: a range (${min ?? '?'}..${max ?? '?'}) needs random search; a grid needs a list of values`,
+        codedMessage('training.search.rangeNeedsRandom', {
+          name: e.name,
+          min: min ?? '?',
+          max: max ?? '?',
+        }),
       );
     }
     if (typeof min !== 'number' || typeof max !== 'number' || !(min > 0) || !(max >= min)) {
       throw new SearchSpecError(
         e.name,
-        `${e.name}: a range needs 0 < min <= max (it is sampled log-uniformly); got ${min ?? '?'}..${max ?? '?'}`,
+        codedMessage('training.search.rangeBounds', {
+          name: e.name,
+          min: min ?? '?',
+          max: max ?? '?',
+        }),
       );
     }
     check(e, e.integer ? Math.round(min) : min);
@@ -243,7 +264,11 @@ export function resolveSearch(
     if (trials > MAX_SEARCH_TRIALS) {
       throw new SearchSpecError(
         null,
-        `the grid has ${trials} combinations (${entries.map((e) => `${e.name}: ${grid[e.path]!.length}`).join(' × ')}); at most ${MAX_SEARCH_TRIALS}`,
+        codedMessage('training.search.gridTooLarge', {
+          trials,
+          sizes: entries.map((e) => `${e.name}: ${grid[e.path]!.length}`).join(' × '),
+          max: MAX_SEARCH_TRIALS,
+        }),
       );
     }
     // Combinations of models and model parameters must be valid together too (checked above per value).
@@ -253,7 +278,7 @@ export function resolveSearch(
   if (!Number.isInteger(trials) || trials < 1 || trials > MAX_SEARCH_TRIALS) {
     throw new SearchSpecError(
       'searchTrials',
-      `searchTrials must be a whole number from 1 to ${MAX_SEARCH_TRIALS}`,
+      codedMessage('training.search.trialsRange', { max: MAX_SEARCH_TRIALS }),
     );
   }
   return {
@@ -292,12 +317,13 @@ function splitTop(text: string, sep: string): string[] {
 }
 
 function parseScalar(raw: string, name: string): unknown {
-  if (raw === '') throw new SearchSpecError(name, `${name}: an empty value`);
+  if (raw === '')
+    throw new SearchSpecError(name, codedMessage('training.search.emptyValue', { name }));
   if (/^[[{"]/.test(raw) || /^(true|false|null)$/.test(raw)) {
     try {
       return JSON.parse(raw);
     } catch {
-      throw new SearchSpecError(name, `${name}: ${raw} is not valid JSON`);
+      throw new SearchSpecError(name, codedMessage('training.search.valueNotJson', { name, raw }));
     }
   }
   const n = Number(raw);
@@ -313,13 +339,16 @@ function parseScalar(raw: string, name: string): unknown {
  */
 export function parseSearchSpace(text: string): SearchParamSpec[] {
   const trimmed = text.trim();
-  if (!trimmed) throw new SearchSpecError(null, 'the search space is empty');
+  if (!trimmed) throw new SearchSpecError(null, codedMessage('training.search.empty'));
   if (trimmed.startsWith('{')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(trimmed);
     } catch (err) {
-      throw new SearchSpecError(null, `not valid JSON: ${(err as Error).message}`);
+      throw new SearchSpecError(
+        null,
+        codedMessage('training.search.notJson', { error: (err as Error).message }),
+      );
     }
     return Object.entries(parsed as Record<string, unknown>).map(([name, domain]) => {
       if (Array.isArray(domain)) return { name, values: domain };
@@ -335,10 +364,7 @@ export function parseSearchSpace(text: string): SearchParamSpec[] {
     .map((part) => {
       const eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new SearchSpecError(
-          null,
-          `"${part}" is not NAME=VALUES (e.g. C=0.1,1,10 or C=0.01..100)`,
-        );
+        throw new SearchSpecError(null, codedMessage('training.search.notNameValues', { part }));
       }
       const name = part.slice(0, eq).trim();
       const raw = part.slice(eq + 1).trim();
@@ -346,7 +372,7 @@ export function parseSearchSpace(text: string): SearchParamSpec[] {
       if (range && !raw.includes(',')) {
         const [min, max] = [Number(range[1]), Number(range[2])];
         if (!Number.isFinite(min) || !Number.isFinite(max)) {
-          throw new SearchSpecError(name, `${name}: ${raw} is not a numeric range MIN..MAX`);
+          throw new SearchSpecError(name, codedMessage('training.search.notRange', { name, raw }));
         }
         return { name, min, max };
       }

@@ -231,11 +231,14 @@ export interface TrainingManagerOptions {
 /** The InputError of a bad search spec, pointing at the parameter's entry of `searchSpace`. */
 function searchInputError(err: SearchSpecError, specs: readonly { name: string }[] | undefined) {
   if (err.param === 'searchTrials') {
-    return new InputError([{ path: 'searchTrials', message: err.message }]);
+    return new InputError([{ path: 'searchTrials', ...(err.coded ?? { message: err.message }) }]);
   }
   const index = specs?.findIndex((s) => s.name.trim() === err.param) ?? -1;
   return new InputError([
-    { path: index >= 0 ? `searchSpace.${index}` : 'searchSpace', message: err.message },
+    {
+      path: index >= 0 ? `searchSpace.${index}` : 'searchSpace',
+      ...(err.coded ?? { message: err.message }),
+    },
   ]);
 }
 

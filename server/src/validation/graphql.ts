@@ -1,3 +1,4 @@
+import { codedMessage } from '@genesis/schema/messages';
 import type { Message } from '@genesis/schema/report-message';
 import type {
   Distribution,
@@ -702,7 +703,14 @@ builder.mutationFields((t) => ({
         throw new InputError([
           {
             path: 'profileFile',
-            message: `${file.name || 'the profile file'} is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${ctx.config.maxUploadBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+            ...codedMessage(
+              file.name ? 'validation.profileTooLarge' : 'validation.profileTooLargeUnnamed',
+              {
+                name: file.name,
+                size: (file.size / 1048576).toFixed(1),
+                limit: ctx.config.maxUploadBytes / 1048576,
+              },
+            ),
           },
         ]);
       }

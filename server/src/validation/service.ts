@@ -243,15 +243,17 @@ async function loadShippedProfile(id: string): Promise<unknown> {
       );
     } catch (error) {
       throw profileError(
-        `a shipped profile combined in ${id} (${shippedFiles(entry).join(', ')}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
+        codedMessage('validation.shippedPartDamaged', {
+          id,
+          files: shippedFiles(entry).join(', '),
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
     }
   }
   const file = resolve(REPO_ROOT, entry.file!);
   if (!existsSync(file)) {
-    throw profileError(
-      `the ${id} profile is missing (${entry.file}); rebuild it with \`pnpm profiles:build\``,
-    );
+    throw profileError(codedMessage('validation.shippedMissing', { id, file: entry.file! }));
   }
   return readJsonCached(file);
 }
@@ -261,10 +263,10 @@ async function loadShippedProfile(id: string): Promise<unknown> {
  * content. Every message names the file and the problem.
  */
 async function checkProfile(
-  source: string,
+  source: { from: 'file' | 'upload'; file: string },
   text: string,
   family: Family,
-  datasetLabel: string,
+  dataset: { id: number; kind: string },
   path: string,
 ): Promise<{ json: unknown; name: string; sha256: string }> {
   let json: unknown;
@@ -272,7 +274,10 @@ async function checkProfile(
     json = JSON.parse(text);
   } catch (error) {
     throw profileError(
-      `${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      codedMessage(source.from === 'file' ? 'validation.fileNotJson' : 'validation.uploadNotJson', {
+        file: source.file,
+        error: error instanceof Error ? error.message : String(error),
+      }),
       path,
     );
   }
@@ -283,13 +288,24 @@ async function checkProfile(
   const holds = typeof format === 'string' ? PROFILE_FORMATS[format] : undefined;
   if (!holds) {
     throw profileError(
-      `${source} is not a reference profile (its "format" should be "genesis-lab/text-profile" or "genesis-lab/series-profile"); write one with \`pnpm genesis profile DATASET --out FILE.json\``,
+      codedMessage(
+        source.from === 'file' ? 'validation.fileNotProfile' : 'validation.uploadNotProfile',
+        { file: source.file },
+      ),
       path,
     );
   }
   if (holds !== family) {
+    const code =
+      source.from === 'file'
+        ? holds === 'text'
+          ? 'validation.fileTextProfile'
+          : 'validation.fileSeriesProfile'
+        : holds === 'text'
+          ? 'validation.uploadTextProfile'
+          : 'validation.uploadSeriesProfile';
     throw profileError(
-      `${source} is a ${holds === 'text' ? 'text' : 'time-series'} profile, but ${datasetLabel}`,
+      codedMessage(code, { file: source.file, id: dataset.id, kind: dataset.kind }),
       path,
     );
   }
@@ -298,7 +314,10 @@ async function checkProfile(
     name = await parseProfile(json, family);
   } catch (error) {
     throw profileError(
-      `${source}: ${error instanceof Error ? error.message : String(error)}`,
+      codedMessage(source.from === 'file' ? 'validation.fileInvalid' : 'validation.uploadInvalid', {
+        file: source.file,
+        error: error instanceof Error ? error.message : String(error),
+      }),
       path,
     );
   }
@@ -437,7 +456,6 @@ export class ValidationManager {
     { build = true, path }: { build?: boolean; path?: string } = {},
   ): Promise<ResolvedReference> {
     const family = familyOf(dataset.kind);
-    const label = `dataset ${dataset.id} holds ${dataset.kind}`;
     const none = { referenceDatasetId: null, profile: null, profileFile: null, sha256: null };
     if (choice && 'referenceDatasetId' in choice) {
       const ref = await em.findOne(DatasetSchema, choice.referenceDatasetId);
@@ -486,15 +504,18 @@ export class ValidationManager {
         text = readFileSync(path, 'utf8');
       } catch {
         throw profileError(
-          `cannot read the profile file ${file}: no such file (write one with \`pnpm genesis profile DATASET --out FILE.json\`, or use a shipped profile: ${REFERENCE_PROFILES.map((p) => p.id).join(', ')})`,
+          codedMessage('validation.fileUnreadable', {
+            file,
+            shipped: REFERENCE_PROFILES.map((p) => p.id).join(', '),
+          }),
           path,
         );
       }
       const checked = await checkProfile(
-        `the profile file ${file}`,
+        { from: 'file', file },
         text,
         family,
-        label,
+        dataset,
         path ?? 'profile',
       );
       return {
@@ -513,10 +534,10 @@ export class ValidationManager {
     if (choice && 'profileUpload' in choice) {
       const { name, text } = choice.profileUpload;
       const checked = await checkProfile(
-        `the uploaded profile ${name || '(unnamed)'}`,
+        { from: 'upload', file: name || '(unnamed)' },
         text,
         family,
-        label,
+        dataset,
         path ?? 'profileFile',
       );
       return {
@@ -552,7 +573,11 @@ export class ValidationManager {
       await parseProfile(json, family);
     } catch (error) {
       throw profileError(
-        `the shipped ${id} profile (${shippedFiles(entry).join(', ')}) is damaged: ${error instanceof Error ? error.message : String(error)}; rebuild it with \`pnpm profiles:build\``,
+        codedMessage('validation.shippedDamaged', {
+          id,
+          files: shippedFiles(entry).join(', '),
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
     }
     return {
@@ -581,7 +606,10 @@ export class ValidationManager {
       const twice = resolved.find((r) => r.reference.stored.key === reference.stored.key);
       if (twice) {
         throw profileError(
-          `${reference.stored.name} is given twice (also as ${twice.path}); give each reference once`,
+          codedMessage('validation.referenceTwice', {
+            name: reference.stored.name,
+            other: twice.path,
+          }),
           path,
         );
       }
@@ -605,9 +633,10 @@ export class ValidationManager {
       const keys = await holds(reference.profile);
       if (keys.length === 0) {
         throw profileError(
-          family === 'timeseries'
-            ? `${reference.stored.name} holds no series of a known domain`
-            : `${reference.stored.name} holds no items with a language label; with several references each covers the languages it holds, so give it alone or label its items' language`,
+          codedMessage(
+            family === 'timeseries' ? 'validation.noKnownDomain' : 'validation.noLanguageLabel',
+            { name: reference.stored.name },
+          ),
           path,
         );
       }
@@ -615,7 +644,10 @@ export class ValidationManager {
         const other = holder.get(key);
         if (other) {
           throw profileError(
-            `${reference.stored.name} holds ${what} ${key}, as does ${other.name} (${other.path}); give one reference per ${what}`,
+            codedMessage(
+              what === 'domain' ? 'validation.onePerDomain' : 'validation.onePerLanguage',
+              { name: reference.stored.name, key, other: other.name, otherPath: other.path },
+            ),
             path,
           );
         }
@@ -796,11 +828,10 @@ export class ValidationManager {
     datasetId: number,
     side: 'a' | 'b',
   ): ReferenceChoice {
-    const which = `the latest report (v${report.version}) of dataset ${datasetId} (${side})`;
-    const advice = 'give a reference profile to compare both against';
+    const which = { version: report.version, id: datasetId, side };
     if (ref.kind === 'upload') {
       throw profileError(
-        `${which} was made against an uploaded profile (${ref.name}), which is not kept; ${advice}`,
+        codedMessage('validation.earlierUpload', { ...which, name: String(ref.name) }),
       );
     }
     if (ref.kind === 'file' && ref.profileFile) {
@@ -809,12 +840,12 @@ export class ValidationManager {
         sha = profileHash(JSON.parse(readFileSync(ref.profileFile, 'utf8')));
       } catch {
         throw profileError(
-          `${which} was made against the profile file ${ref.profileFile}, which can no longer be read; ${advice}`,
+          codedMessage('validation.earlierFileUnreadable', { ...which, file: ref.profileFile }),
         );
       }
       if (sha !== ref.sha256) {
         throw profileError(
-          `${which} was made against the profile file ${ref.profileFile}, which has changed since; ${advice}`,
+          codedMessage('validation.earlierFileChanged', { ...which, file: ref.profileFile }),
         );
       }
       return { profileFile: ref.profileFile };
@@ -888,9 +919,7 @@ export class ValidationManager {
       const now = referenceKeyOf(report, kind);
       if (now !== key) {
         // A reference dataset or profile file that changed between the two reports.
-        throw profileError(
-          `dataset ${id} was validated against ${now}, not the expected ${key}; give a reference profile to compare both against`,
-        );
+        throw profileError(codedMessage('validation.validatedAgainst', { id, now, key }));
       }
       return report;
     };
