@@ -1,3 +1,4 @@
+import { RefusalFields } from '../graphql/fragments.ts';
 import { graphql } from '../graphql/graphql.ts';
 
 /** Every field of a validation report the Validate and Compare pages show. */
@@ -197,11 +198,9 @@ export const ValidateMutation = graphql(
             ...ReportFields
           }
         }
-        ... on Error {
-          message
-        }
+        ...RefusalFields
       }
     }
   `,
-  [ReportFields],
+  [ReportFields, RefusalFields],
 );
