@@ -366,7 +366,14 @@ export class GenerationManager {
    * grouped query), in the order asked; null for an unknown id. GraphQL's dataloader batches a page of jobs here.
    */
   async progressOf(jobIds: readonly number[]): Promise<(GenerationProgress | null)[]> {
-    const stored = jobIds.filter((id) => !this.#running.has(id));
+    // The runners as they are now: a job launched but not yet running (its lease being claimed) has no runner
+    // yet, and a runner may finish while the stored jobs are read; either way the job is read from the database.
+    const runners = new Map<number, { progress(): GenerationProgress }>();
+    for (const id of jobIds) {
+      const runner = this.#running.get(id)?.runner;
+      if (runner) runners.set(id, runner);
+    }
+    const stored = jobIds.filter((id) => !runners.has(id));
     const em = this.services.em.fork();
     const jobs = stored.length ? await em.find(GenerationJobSchema, { id: { $in: stored } }) : [];
     const byId = new Map(jobs.map((j) => [j.id, j]));
@@ -382,7 +389,7 @@ export class GenerationManager {
         counts.set(id, list);
     }
     return jobIds.map((id) => {
-      const runner = this.#running.get(id)?.runner;
+      const runner = runners.get(id);
       if (runner) return runner.progress();
       const job = byId.get(id);
       if (!job) return null;
