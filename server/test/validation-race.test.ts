@@ -1,28 +1,17 @@
 import type { TransactionEventArgs } from '@mikro-orm/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../src/platform/db/orm.ts';
-import { initORM } from '../src/platform/db/orm.ts';
-import type { TempDatabase } from '../src/platform/db/temp-database.ts';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../src/platform/errors.ts';
 import { DatasetSchema } from '../src/registry/dataset.entity.ts';
 import { ValidationManager } from '../src/validation/service.ts';
-import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
+import { TEST_DATABASES } from './helpers/databases.ts';
+import { useServices } from './helpers/services.ts';
 
 describe.each(TEST_DATABASES)('a validation whose dataset is deleted meanwhile (%s)', (kind) => {
-  let temp: TempDatabase;
-  let services: Services;
-  beforeAll(async () => {
-    temp = await createTempDatabase(kind);
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-  });
+  const db = useServices(kind);
 
   it('ends with NotFoundError, not an unexpected error, when the delete lands before the report is stored', async () => {
     const texts = ['where is my card', 'my card has not arrived', 'when will my card come'];
-    const dataset = await services.datasets(services.em.fork()).createWithItems(
+    const dataset = await db.services.datasets(db.services.em.fork()).createWithItems(
       { name: 'racing', kind: 'utterances', origin: 'imported' },
       Array.from({ length: 30 }, (_, i) => ({
         key: `u-${i}`,
@@ -33,14 +22,14 @@ describe.each(TEST_DATABASES)('a validation whose dataset is deleted meanwhile (
     // Another process (the CLI, a second server) deletes the dataset after the items were read, just before
     // the report's transaction: this process's own bookkeeping can't see it coming.
     let deleted = false;
-    services.orm.em.getEventManager().registerSubscriber({
+    db.services.orm.em.getEventManager().registerSubscriber({
       beforeTransactionStart: async (_args: TransactionEventArgs) => {
         if (deleted) return;
         deleted = true;
-        await services.em.fork().nativeDelete(DatasetSchema, { id: dataset.id });
+        await db.services.em.fork().nativeDelete(DatasetSchema, { id: dataset.id });
       },
     });
-    const outcome = await new ValidationManager(services).validate(dataset.id).catch((e) => e);
+    const outcome = await new ValidationManager(db.services).validate(dataset.id).catch((e) => e);
     expect(deleted).toBe(true);
     expect(outcome).toBeInstanceOf(NotFoundError);
     expect((outcome as Error).message).toBe(`Dataset ${dataset.id} does not exist`);
