@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/platform/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { initORM, type Services } from '../src/platform/db/orm.ts';
-import type { TempDatabase } from '../src/platform/db/temp-database.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { INTERRUPTED_MESSAGE, TrainingManager } from '../src/training/service.ts';
 import { TrainingRunSchema } from '../src/training/training-run.entity.ts';
-import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
+import { TEST_DATABASES } from './helpers/databases.ts';
+import { useServices } from './helpers/services.ts';
 import { tinyIntentData } from './training-fixtures.ts';
 
 /** tinyIntentData as registry items. */
@@ -31,19 +30,10 @@ function deadPid(): number {
 }
 
 describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
-  let temp: TempDatabase;
-  let services: Services;
-  beforeAll(async () => {
-    temp = await createTempDatabase(kind);
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-  });
+  const db = useServices(kind);
 
   async function insertRun(fields: Record<string, unknown>): Promise<number> {
-    const em = services.em.fork();
+    const em = db.services.em.fork();
     const run = em.create(TrainingRunSchema, {
       status: 'running',
       config: {},
@@ -80,12 +70,14 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
       completed: await insertRun({ status: 'completed', leaseOwner: null }),
     };
     const config = loadConfig({
-      ...(temp.db.type === 'sqlite' ? { GENESIS_DB: temp.db.path } : { DATABASE_URL: temp.db.url }),
+      ...(db.temp.db.type === 'sqlite'
+        ? { GENESIS_DB: db.temp.db.path }
+        : { DATABASE_URL: db.temp.db.url }),
       GENESIS_LOG_LEVEL: 'silent',
       GENESIS_LEASE_SECONDS: '2',
     });
     const app = await buildApp(config, {
-      services,
+      services: db.services,
       webBuildDir: null,
       resumeInterruptedJobs: true,
     });
@@ -120,7 +112,7 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
       expect((await run(ids.completed)).status).toBe('COMPLETED');
 
       // The other host stops renewing its lease (it died): the running server notices within seconds.
-      await services.em
+      await db.services.em
         .fork()
         .nativeUpdate(
           TrainingRunSchema,
@@ -137,22 +129,22 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
   });
 
   it('leases runs to their process: another process sees them live, cancels them through the database', async () => {
-    const dataset1 = await services.datasets(services.em.fork()).createWithItems(
+    const dataset1 = await db.services.datasets(db.services.em.fork()).createWithItems(
       { name: 'big', kind: 'utterances', origin: 'imported', tags: [] },
       // Big enough that 10-fold CV outlasts the lease wait below on a fast, idle machine (4,000 no longer did once
       // the SVM got faster: the run then completed while the cancel was on its way).
       utteranceItems(10000),
     );
     // Two server processes on one database, played by two managers with their own owners.
-    const a = new TrainingManager(services, createAppPubSub(), { leaseSeconds: 1 });
-    const b = new TrainingManager(services, createAppPubSub(), { leaseSeconds: 1 });
+    const a = new TrainingManager(db.services, createAppPubSub(), { leaseSeconds: 1 });
+    const b = new TrainingManager(db.services, createAppPubSub(), { leaseSeconds: 1 });
     try {
       const run = await a.start({
         datasetId: dataset1.id,
         preset: 'cross_validation',
         cvFolds: 10,
       });
-      const stored = await services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
+      const stored = await db.services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
       expect(stored.leaseOwner).toBe(a.owner);
       expect(stored.leaseOwner).toMatch(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`));
       // Heartbeats keep the lease and share the progress with the other process.
@@ -166,7 +158,7 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
       const cancelled = await b.cancel(run.id);
       expect(cancelled.status).toBe('cancelled');
       await a.wait(run.id); // a's heartbeat saw the cancel and stopped the worker
-      const after = await services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
+      const after = await db.services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
       expect(after).toMatchObject({ status: 'cancelled', error: 'Cancelled.', leaseOwner: null });
     } finally {
       await a.stopAll();
@@ -175,13 +167,13 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
   });
 
   it('a server that stops marks its running runs interrupted, not cancelled', async () => {
-    const dataset = await services
-      .datasets(services.em.fork())
+    const dataset = await db.services
+      .datasets(db.services.em.fork())
       .createWithItems(
         { name: 'big2', kind: 'utterances', origin: 'imported', tags: [] },
         utteranceItems(400),
       );
-    const manager = new TrainingManager(services, createAppPubSub());
+    const manager = new TrainingManager(db.services, createAppPubSub());
     const run = await manager.start({
       datasetId: dataset.id,
       preset: 'cross_validation',
@@ -191,7 +183,7 @@ describe.each(TEST_DATABASES)('interrupted training runs on %s', (kind) => {
       .poll(async () => (await manager.progress(run.id))?.stage, { timeout: 10_000, interval: 20 })
       .toMatch(/features|cross_validation/);
     await manager.stopAll();
-    const after = await services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
+    const after = await db.services.em.fork().findOneOrFail(TrainingRunSchema, run.id);
     expect(after).toMatchObject({ status: 'failed', error: INTERRUPTED_MESSAGE, leaseOwner: null });
   });
 });
