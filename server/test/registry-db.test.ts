@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initORM, type Services } from '../src/platform/db/orm.ts';
-import type { TempDatabase } from '../src/platform/db/temp-database.ts';
+import { describe, expect, it } from 'vitest';
+import { initORM } from '../src/platform/db/orm.ts';
 import { DatasetSchema } from '../src/registry/dataset.entity.ts';
 import type { NewItem } from '../src/registry/dataset.repository.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
 import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
+import { useServices } from './helpers/services.ts';
 
 function utterances(n: number, intent = 'card_arrival', language = 'en'): NewItem[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -15,32 +15,22 @@ function utterances(n: number, intent = 'card_arrival', language = 'en'): NewIte
 }
 
 describe.each(TEST_DATABASES)('registry on %s', (kind) => {
-  let temp: TempDatabase;
-  let services: Services;
+  const db = useServices(kind);
 
-  beforeAll(async () => {
-    temp = await createTempDatabase(kind);
-    services = await initORM(temp.db);
-  });
-  afterAll(async () => {
-    await services?.close();
-    await temp?.drop();
-  });
-
-  const repo = () => services.datasets(services.em.fork());
+  const repo = () => db.services.datasets(db.services.em.fork());
 
   it('applies the committed migrations and they match the entities', async () => {
-    const migrator = services.orm.getMigrator();
+    const migrator = db.services.orm.getMigrator();
     expect(await migrator.getPendingMigrations()).toEqual([]);
     expect((await migrator.getExecutedMigrations()).length).toBeGreaterThan(0);
     if (kind === 'postgresql') {
       // A schema diff against the live database must be empty: the migrations describe the entities exactly.
-      const diff = await services.orm.schema.getUpdateSchemaSQL({ wrap: false });
+      const diff = await db.services.orm.schema.getUpdateSchemaSQL({ wrap: false });
       expect(diff.trim()).toBe('');
     } else {
       // MikroORM's SQLite differ always re-creates tables with enum checks, so compare columns directly.
-      const conn = services.em.getConnection();
-      for (const meta of Object.values(services.orm.getMetadata().getAll())) {
+      const conn = db.services.em.getConnection();
+      for (const meta of Object.values(db.services.orm.getMetadata().getAll())) {
         const cols = await conn.execute<{ name: string }[]>(
           `pragma table_info(\`${meta.tableName}\`)`,
         );
@@ -67,7 +57,7 @@ describe.each(TEST_DATABASES)('registry on %s', (kind) => {
       items,
     );
     expect(created.id).toBeGreaterThan(0);
-    const em = services.em.fork();
+    const em = db.services.em.fork();
     const found = await em.findOneOrFail(DatasetSchema, created.id, { populate: ['tags'] });
     expect(found).toMatchObject({
       name: 'Card questions',
@@ -127,14 +117,14 @@ describe.each(TEST_DATABASES)('registry on %s', (kind) => {
   });
 
   it('stores nothing when an item is duplicated within a dataset (all or nothing)', async () => {
-    const before = await services.em.fork().count(DatasetSchema, {});
+    const before = await db.services.em.fork().count(DatasetSchema, {});
     const items = utterances(3);
     items[2] = { ...items[2]!, key: items[0]!.key };
     await expect(
       repo().createWithItems({ name: 'dup', kind: 'utterances', origin: 'imported' }, items),
     ).rejects.toThrow();
-    expect(await services.em.fork().count(DatasetSchema, {})).toBe(before);
-    expect(await services.em.fork().count(DatasetSchema, { name: 'dup' })).toBe(0);
+    expect(await db.services.em.fork().count(DatasetSchema, {})).toBe(before);
+    expect(await db.services.em.fork().count(DatasetSchema, { name: 'dup' })).toBe(0);
   });
 
   it('lists, filters, renames, retags and deletes', async () => {
@@ -180,7 +170,7 @@ describe.each(TEST_DATABASES)('registry on %s', (kind) => {
     );
     expect(await repo().deleteById(withItems.id)).toBe(true);
     expect(await repo().deleteById(withItems.id)).toBe(false);
-    expect(await services.em.fork().count(DatasetItemSchema, { dataset: withItems.id })).toBe(0);
+    expect(await db.services.em.fork().count(DatasetItemSchema, { dataset: withItems.id })).toBe(0);
   });
 
   it('rejects a cursor it did not issue', async () => {
