@@ -122,6 +122,31 @@ export const MESSAGES = {
   'intentExamples.tooLong': 'intentExamples texts must be at most {max} characters',
   'intentExamples.none': 'intentExamples lists need at least one text',
   'intentExamples.tooMany': 'intentExamples lists at most {max} texts per intent',
+  // A file of real examples per intent (`genesis generate --intent-examples FILE`, the Generate page's examples
+  // file; server/src/generation/intent-examples.ts): one code per problem and place (a CSV line, a JSON entry
+  // of a list, a JSON key of an object).
+  'examplesFile.notJson': '{file} is not valid JSON ({reason})',
+  'examplesFile.notObject':
+    '{file} must hold a JSON object of intent -> list of texts, or a list of { "intent", "examples" }',
+  'examplesFile.notCsv': '{file} is neither JSON nor readable CSV ({reason})',
+  'examplesFile.empty': '{file} holds no examples',
+  'examplesFile.columns': 'line {line} of {file} has {count} columns; expected intent,text',
+  'examplesFile.entryNotList': 'entry {entry} of {file} needs "examples": a list of texts',
+  'examplesFile.keyNotList': '"{key}" of {file} needs a list of texts',
+  'examplesFile.entryTwice': '{intent} is given more than once (entry {entry})',
+  'examplesFile.keyTwice': '{intent} is given more than once ("{key}")',
+  'examplesFile.lineNoIntent': 'line {line} has no intent',
+  'examplesFile.entryNoIntent': 'entry {entry} has no intent',
+  'examplesFile.keyNoIntent': '"{key}" of {file} is not an intent id',
+  'examplesFile.lineEmpty': 'line {line} ({intent}) has an empty text',
+  'examplesFile.entryEmpty': 'entry {entry}, example {example} ({intent}) has an empty text',
+  'examplesFile.keyEmpty': '"{key}", example {example} ({intent}) has an empty text',
+  'examplesFile.lineTooMany':
+    'line {line}: {intent} has more than {max} examples (at most {max} per intent)',
+  'examplesFile.entryTooMany':
+    'entry {entry}, example {example}: {intent} has more than {max} examples (at most {max} per intent)',
+  'examplesFile.keyTooMany':
+    '"{key}", example {example}: {intent} has more than {max} examples (at most {max} per intent)',
   'datasetId.format': '{field} must be a dataset id (a positive whole number); got {received}',
   'datasetId.notString': '{field} must be a dataset id',
   // A push to the Hub.
@@ -161,6 +186,67 @@ export const MESSAGES = {
   'import.loneSurrogate':
     'the text holds an unpaired surrogate (a lone \\uD800-\\uDFFF escape), which is not valid Unicode',
   'import.notJson': 'the file is not valid JSON: {detail}',
+  'import.notJsonColumn': 'the file is not valid JSON: {detail} (column {column})',
+  'import.lineNotJsonColumn': 'not valid JSON: {detail} (column {column})',
+  // What the JSON array reader finds between the elements of a file (worded as JSON.parse words it).
+  'import.jsonSeparator':
+    "the file is not valid JSON: Expected ',' or ']' after array element (column {column})",
+  'import.jsonElement':
+    "the file is not valid JSON: Unexpected token '{token}', expected an array element (column {column})",
+  'import.jsonAfterEnd':
+    'the file is not valid JSON: Unexpected non-whitespace character after JSON (column {column})',
+  'import.jsonEnd': 'the file is not valid JSON: Unexpected end of JSON input',
+  'import.csvClosingQuote':
+    'a closing quote is followed by other characters (write a quote inside a quoted field as "")',
+  'import.csvOpeningQuote':
+    'a quote appears inside an unquoted field (quote the whole field and write the quote as "")',
+  'import.csvInvalid': 'invalid CSV: {detail}',
+  // A JSON file that is not an array: one code per JSON type it holds instead.
+  'import.notArrayObject': 'a JSON file must hold an array of records; found an object',
+  'import.notArrayString': 'a JSON file must hold an array of records; found a string',
+  'import.notArrayNumber': 'a JSON file must hold an array of records; found a number',
+  'import.notArrayBoolean': 'a JSON file must hold an array of records; found a boolean',
+  'import.notArrayNull': 'a JSON file must hold an array of records; found null',
+  // A record of another kind than the file is imported as: one code per pair of kinds.
+  'import.recordIsUtteranceNotConversation':
+    'this record looks like an utterance, not a conversation; import the file as utterances',
+  'import.recordIsUtteranceNotSeries':
+    'this record looks like an utterance, not a time series; import the file as utterances',
+  'import.recordIsConversationNotUtterance':
+    'this record looks like a conversation, not an utterance; import the file as conversations',
+  'import.recordIsConversationNotSeries':
+    'this record looks like a conversation, not a time series; import the file as conversations',
+  'import.recordIsSeriesNotUtterance':
+    'this record looks like a time series, not an utterance; import the file as timeseries',
+  'import.recordIsSeriesNotConversation':
+    'this record looks like a time series, not a conversation; import the file as timeseries',
+  // Cells of a conversation CSV.
+  'import.cellNotWholeNumber': '{field} must be a whole number; got "{received}"',
+  'import.turnsEmpty': 'turns is empty; it must be a JSON array of turns',
+  'import.cellNotJson': '{field} must be JSON; {detail}',
+  'import.cellNotJsonColumn': '{field} must be JSON; {detail} (column {column})',
+  // Spacing of an imported series ({step}, {gap}: a duration in unit symbols, e.g. 15 min, 2 h, 1 d).
+  'import.stepUnsupported':
+    'series {id} steps by {step}, which is not a supported frequency ({frequencies})',
+  'import.stepIrregular':
+    'irregular spacing: {timestamp} comes {gap} after the row on line {line}, but series {id} steps by {step}',
+  // Parquet files and the label names of their integer labels.
+  'import.parquetUnreadable': 'the file is not readable Parquet: {detail}',
+  'import.parquetNotStreamed':
+    'a Parquet file is read through the streaming import (genesis import or the API)',
+  'import.labelNoNames':
+    'the label is the number {label}, and the file names no labels: give the label names in order with --labels FILE (one per line, or a JSON array)',
+  'import.labelNotListed': 'label {label} is not in the label list ({count} names)',
+  'import.turnsCellNotJson': 'the turns cell is text that is not JSON',
+  'import.unknownRole':
+    'unknown role "{role}": use user or assistant (system messages are dropped)',
+  'labels.notArray': 'labels must be an array of strings',
+  'labels.none': 'give at least one label name',
+  'labels.tooMany': 'at most {max} labels; got {count}',
+  'labels.notString': 'a label name must be a string',
+  'labels.empty': 'a label name must not be empty',
+  'labels.tooLong': 'a label name has at most {max} characters',
+  'labels.repeated': '"{name}" is already label {index}: each label number needs its own name',
   // Refusals of the services (a job, a run, an id or a page the request asks for).
   'id.invalid': '"{id}" is not a valid id (a positive integer)',
   'page.firstAndLast': 'give first or last, not both',
@@ -339,6 +425,89 @@ export const MESSAGES = {
   'augmentation.runMissing': 'training run {id} does not exist',
   'augmentation.runNotCompleted': 'training run {id} is {status}; augment a completed run',
   'augmentation.datasetDeleted': 'the dataset training run {id} was trained on has been deleted',
+  // A dataset that is in use (DatasetInUseError): the summary, and each user as a part of {users}.
+  'dataset.inUse':
+    'Dataset {id} is in use by {users}; wait for them or cancel them, or delete with force to cancel them and delete the dataset',
+  'dataset.usedByJob': 'generation job {id} ({status})',
+  'dataset.usedByJobExamples': 'generation job {id} ({status}, as its examples)',
+  'dataset.usedByJobCalibration': 'generation job {id} ({status}, calibrated on it)',
+  'dataset.usedByRun': 'training run {id} ({status})',
+  'dataset.usedByRunTest': 'training run {id} ({status}, as its test dataset)',
+  'dataset.validationsOne': '{count} validation in progress',
+  'dataset.validationsMany': '{count} validations in progress',
+  'dataset.exportsOne': '{count} export in progress',
+  'dataset.exportsMany': '{count} exports in progress',
+  // A model provider that cannot be used (ProviderConfigError): {checks} lists the failed checks.
+  'provider.unusableBedrock':
+    'Bedrock cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.unusableBedrockModel':
+    'Bedrock ({model}) cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.unusableOpenai':
+    'The OpenAI-compatible server cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.unusableOpenaiModel':
+    'The OpenAI-compatible server ({model}) cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.unusable':
+    '{provider} cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.unusableModel':
+    '{provider} ({model}) cannot be used as configured: {checks}. Fix this and try again (`pnpm genesis doctor` runs the same checks).',
+  'provider.failedCheck': '{name}: {detail}',
+  // A search value the training config refuses ({path}, {expected} and {received} are valibot's, as symbols).
+  'training.search.notModelParamNb':
+    '{name}={value} is not valid: not a parameter of this config (the nb model has alpha and norm)',
+  'training.search.notModelParam':
+    '{name}={value} is not valid: not a parameter of this config (the {model} model has C, tol and maxIter)',
+  'training.search.notConfigParam': '{name}={value} is not valid: not a parameter of this config',
+  'training.search.invalidValue':
+    '{name}={value} is not valid: {path} must be {expected}; got {received}',
+  'training.search.notWholeNumber':
+    '{name}={value} is not valid: {path} must be a whole number; got {received}',
+  'training.search.ngramOrder':
+    '{name}={value} is not valid: {path}: the minimum n must not exceed the maximum n',
+  'training.search.listOrRange': '{name}: give a list of values or {"min": x, "max": y}',
+  'training.configInvalid':
+    'the training config is not valid: {path} must be {expected}; got {received}',
+  // A dataset a time-series job is calibrated on (likeDatasetId, --like) that yields no fit.
+  'generation.likeNoneFitted':
+    'no series of dataset {id} ("{name}") could be fitted ({count} series): {unknownType} of an unknown type, {frequency} not hourly, sub-hourly or daily, {intradayPrices} intraday prices (prices are fitted on daily series), {unfit} too short (under 48 hourly or 60 daily points), constant or out of their type\'s range',
+  // A push to the Hub that failed (HubPushError), and what was put back.
+  'hub.noToken':
+    'HF_TOKEN is not set: create a token with write access at {endpoint}/settings/tokens and set HF_TOKEN to it',
+  'hub.notHfToken': 'HF_TOKEN is not a Hugging Face token: tokens start with "hf_"',
+  'hub.unauthorized':
+    'the Hub at {endpoint} refused HF_TOKEN (401): check that the token is valid and not expired ({endpoint}/settings/tokens)',
+  'hub.forbidden':
+    'HF_TOKEN may not write to {repo} (403): use a token with write access to the "{namespace}" namespace',
+  'hub.revisionNotFound':
+    'the branch "{revision}" does not exist in {repo}: create it on the Hub first, or push to main',
+  'hub.repoNotFound':
+    'the dataset repo {repo} was not found on {endpoint} (404), or HF_TOKEN cannot see it',
+  'hub.answered': 'the Hub answered {status}: {error}',
+  'hub.unreachable': 'cannot reach the Hub at {endpoint}: check the network and HF_ENDPOINT',
+  'hub.unreachableCode':
+    'cannot reach the Hub at {endpoint} ({cause}): check the network and HF_ENDPOINT',
+  'hub.repoHidden':
+    'the dataset repo {repo} exists but HF_TOKEN cannot see it: use a token of its owner',
+  'hub.cannotCreate':
+    'the dataset repo {repo} does not exist and HF_TOKEN may not create it ({status}): create it on the Hub, or use a token with write access to "{namespace}"',
+  'hub.visibilityDeniedPrivate':
+    'HF_TOKEN may not change the visibility of {repo} ({status}): use a token of its owner or an admin of "{namespace}", or push without --private',
+  'hub.visibilityDeniedPublic':
+    'HF_TOKEN may not change the visibility of {repo} ({status}): use a token of its owner or an admin of "{namespace}", or push without --public',
+  'hub.visibilityFailedPrivate':
+    'the Hub at {endpoint} did not make {repo} private ({status}): change its visibility on the Hub, or push without --private; nothing was committed',
+  'hub.visibilityFailedPublic':
+    'the Hub at {endpoint} did not make {repo} public ({status}): change its visibility on the Hub, or push without --public; nothing was committed',
+  'hub.visibilityFailedPrivateDetail':
+    'the Hub at {endpoint} did not make {repo} private ({status}: {detail}): change its visibility on the Hub, or push without --private; nothing was committed',
+  'hub.visibilityFailedPublicDetail':
+    'the Hub at {endpoint} did not make {repo} public ({status}: {detail}): change its visibility on the Hub, or push without --public; nothing was committed',
+  'hub.undoDeleted': 'the repo {repo} this push created was deleted again',
+  'hub.undoNotDeleted':
+    'the empty repo {repo} this push created could not be deleted: delete it on the Hub',
+  'hub.undoPrivate': '{repo} is private again',
+  'hub.undoPublic': '{repo} is public again',
+  'hub.undoNotPrivate': '{repo} could not be made private again: change its visibility on the Hub',
+  'hub.undoNotPublic': '{repo} could not be made public again: change its visibility on the Hub',
   'augmentation.noCv':
     "training run {id} has no cross-validated figures (it was evaluated on a hold-out split), and the plan reads only out-of-fold figures on the run's own training data: set computeCv (genesis augment --compute-cv) to cross-validate it first with the same preset, or train it with --cv 5",
 } as const;

@@ -3,6 +3,8 @@
  * and streams them to subscribers. Shared by the domains that publish them and the platform that carries them.
  */
 
+import type { Message } from './report-message.ts';
+
 /** The states of a training run. */
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -23,6 +25,11 @@ export interface GenerationProgress {
     | 'cancelled';
   /** Why the job paused or failed, for people. */
   message: string | null;
+  /**
+   * `message` as a code and parameters (`job-messages.ts`), for a client to say in its reader's language; null
+   * without a message or for a job stopped before these were kept.
+   */
+  statusMessage: Message | null;
   requested: number;
   accepted: number;
   rejected: number;

@@ -544,7 +544,7 @@ describe('genesis CLI', { timeout: 180_000 }, () => {
     );
     await usage(
       ['--search', 'grid', '--search-space', 'C=-1'],
-      /error: --search-space: C=-1 is not valid: model\.C: /,
+      /error: --search-space: C=-1 is not valid: model\.C must be >0; got -1/,
     );
     await usage(['--search-space', 'C=1'], /--search-space needs --search grid or --search random/);
     await usage(

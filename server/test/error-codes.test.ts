@@ -1,5 +1,6 @@
 import { fillTemplate, isMessageCode, MESSAGES } from '@genesis/schema/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 
 const IMPORT = /* GraphQL */ `
@@ -72,6 +73,130 @@ describe('error messages as codes and parameters', () => {
       },
     ]);
     expect(rendered(outcome.issues[0])).toBe(outcome.issues[0].message);
+  });
+
+  it("codes the importer's own problems in every format, each located by line, record or field", async () => {
+    const refused = async (kind: string, name: string, content: string | Uint8Array) => {
+      const r = await s.upload<any>(IMPORT, { kind }, { name, content });
+      const outcome = r.body.data.importDataset;
+      expect(outcome.__typename, JSON.stringify(r.body)).toBe('ImportFailedError');
+      for (const issue of outcome.issues) expect(rendered(issue)).toBe(issue.message);
+      return outcome.issues as (WireIssue & {
+        line: number | null;
+        record: number | null;
+        field: string | null;
+      })[];
+    };
+    const located = (issues: Awaited<ReturnType<typeof refused>>) =>
+      issues.map(({ line, record, field, code }) => ({ line, record, field, code }));
+    const params = (issue: WireIssue) =>
+      Object.fromEntries(issue.params.map((p) => [p.name, p.value]));
+
+    // A Parquet file that is not readable inside: hyparquet's words are its detail.
+    const parquet = await refused(
+      'UTTERANCES',
+      'broken.parquet',
+      new Uint8Array([...Buffer.from('PAR1'), 1, 2, 3]),
+    );
+    expect(located(parquet)).toEqual([
+      { line: null, record: null, field: null, code: 'import.parquetUnreadable' },
+    ]);
+    expect(params(parquet[0]!).detail).toBeTruthy();
+
+    // A .json file holding one object instead of an array of records.
+    const object = await refused(
+      'UTTERANCES',
+      'one.json',
+      '{"text": "hi", "intent": "card_arrival"}',
+    );
+    expect(located(object)).toEqual([
+      { line: 1, record: null, field: null, code: 'import.notArrayObject' },
+    ]);
+    expect(object[0]!.message).toBe('a JSON file must hold an array of records; found an object');
+
+    // A JSON line that does not parse: the parser's words, our line and column.
+    const badLine = await refused(
+      'UTTERANCES',
+      'bad.jsonl',
+      '{"text": "where is my card", "intent": "card_arrival"}\n{"text" "hi"}\n{"text": oops}\n',
+    );
+    expect(located(badLine)).toEqual([
+      { line: 2, record: 2, field: null, code: 'import.lineNotJsonColumn' },
+      // V8 names no position for an unexpected token: no column then.
+      { line: 3, record: 3, field: null, code: 'import.lineNotJson' },
+    ]);
+    expect(params(badLine[0]!)).toMatchObject({ column: '9' });
+
+    // Records of another kind than the file is imported as.
+    const otherKind = await refused(
+      'CONVERSATIONS',
+      'u.jsonl',
+      '{"text": "where is my card", "intent": "card_arrival"}\n',
+    );
+    expect(located(otherKind)).toEqual([
+      { line: 1, record: 1, field: null, code: 'import.recordIsUtteranceNotConversation' },
+    ]);
+
+    // Broken CSV quoting, on the column where the quote is.
+    const closing = await refused(
+      'UTTERANCES',
+      'q.csv',
+      'text,intent\nok,card_arrival\n"where" is my card,card_arrival\n',
+    );
+    expect(located(closing)).toEqual([
+      { line: 3, record: null, field: 'text', code: 'import.csvClosingQuote' },
+    ]);
+    const opening = await refused(
+      'UTTERANCES',
+      'q.csv',
+      'text,intent\nwhere is my card,card "arrival"\n',
+    );
+    expect(located(opening)).toEqual([
+      { line: 2, record: null, field: 'intent', code: 'import.csvOpeningQuote' },
+    ]);
+
+    // Cells of a conversation CSV that cannot be read.
+    const header =
+      'conversation_id,intent,category,sentiment,complexity,language,turn_count,resolution_status,turns';
+    const cells = await refused(
+      'CONVERSATIONS',
+      'c.csv',
+      `${header}\nc-1,card_arrival,card_management,neutral,simple,en,two,resolved,\n` +
+        'c-2,card_arrival,card_management,neutral,simple,en,2,resolved,[{oops}]\n',
+    );
+    expect(located(cells)).toEqual([
+      { line: 2, record: 1, field: 'turn_count', code: 'import.cellNotWholeNumber' },
+      { line: 2, record: 1, field: 'turns', code: 'import.turnsEmpty' },
+      { line: 3, record: 2, field: 'turns', code: 'import.cellNotJsonColumn' },
+    ]);
+    expect(params(cells[0]!)).toEqual({ field: 'turn_count', received: 'two' });
+    expect(params(cells[2]!)).toMatchObject({ field: 'turns', column: '3' });
+
+    // Series whose rows are not evenly spaced, or spaced by a step that is not a frequency.
+    const series = (stamps: string[]) =>
+      `series_id,timestamp,value,series_type\n${stamps
+        .map((t) => `s,2024-03-01 ${t},1,residential_consumption`)
+        .join('\n')}\n`;
+    const irregular = await refused(
+      'TIMESERIES',
+      'irregular.csv',
+      series(['00:00:00', '01:00:00', '03:00:00']),
+    );
+    expect(located(irregular)).toEqual([
+      { line: 4, record: 1, field: 'timestamp', code: 'import.stepIrregular' },
+    ]);
+    expect(irregular[0]!.message).toBe(
+      'irregular spacing: 2024-03-01T03:00:00Z comes 2 h after the row on line 3, but series s steps by 1 h',
+    );
+    const unsupported = await refused(
+      'TIMESERIES',
+      'two-hourly.csv',
+      series(['00:00:00', '02:00:00', '04:00:00']),
+    );
+    expect(located(unsupported)).toEqual([
+      { line: 3, record: 1, field: 'timestamp', code: 'import.stepUnsupported' },
+    ]);
+    expect(params(unsupported[0]!)).toMatchObject({ id: 's', step: '2 h' });
   });
 
   it('codes the schema checks of arguments (Pothos validation) and of records in a file', async () => {
@@ -305,6 +430,209 @@ describe('error messages as codes and parameters', () => {
       expect(rendered({ message: check.detail, code: check.code, params: check.params })).toBe(
         check.detail,
       );
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+/** The coded message of a typed error (or a part of one), as the API sends it. */
+interface WireMessage {
+  message: string;
+  code: string | null;
+  params: { name: string; value: string }[];
+}
+const param = (m: WireMessage, name: string) => m.params.find((p) => p.name === name)?.value;
+const CODED = 'message code params { name value }';
+
+describe('typed refusals as codes and parameters', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function importOk(kind: string, name: string, content: string): Promise<string> {
+    const r = await s.upload<any>(
+      `mutation Ok($file: File!, $kind: DatasetKind!) {
+        importDataset(file: $file, kind: $kind, allowDuplicate: true) {
+          __typename
+          ... on MutationImportDatasetSuccess { data { id } }
+          ... on ImportFailedError { issues { line field message } }
+        }
+      }`,
+      { kind },
+      { name, content },
+    );
+    expect(r.body.data?.importDataset?.__typename, JSON.stringify(r.body)).toBe(
+      'MutationImportDatasetSuccess',
+    );
+    return r.body.data.importDataset.data.id;
+  }
+
+  it('codes a dataset in use and each of its users', async () => {
+    const id = await importOk(
+      'UTTERANCES',
+      'used.csv',
+      'text,intent\nWhere is my card?,card_arrival\n',
+    );
+    const em = s.app.services.em.fork();
+    const job = em.create(GenerationJobSchema, {
+      kind: 'conversations',
+      status: 'paused',
+      provider: 'local',
+      model: 'local',
+      config: {},
+      dataset: Number(id),
+      requested: 1,
+    } as never);
+    await em.flush();
+    const r = await s.gql<any>(
+      `mutation D($id: ID!) { deleteDataset(id: $id) {
+        __typename ... on DatasetInUseError { ${CODED} parts { ${CODED} } }
+      } }`,
+      { id },
+    );
+    const refused = r.data?.deleteDataset;
+    expect(refused?.__typename, JSON.stringify(r)).toBe('DatasetInUseError');
+    expect(refused.code).toBe('dataset.inUse');
+    expect(refused.parts).toEqual([
+      {
+        message: `generation job ${job.id} (paused)`,
+        code: 'dataset.usedByJob',
+        params: [
+          { name: 'id', value: String(job.id) },
+          { name: 'status', value: 'paused' },
+        ],
+      },
+    ]);
+    expect(param(refused, 'users')).toBe(refused.parts[0].message);
+    expect(rendered(refused)).toBe(refused.message);
+    expect(refused.message).toMatch(new RegExp(`^Dataset ${id} is in use by generation job`));
+  });
+
+  it('codes the search values a training config refuses, and a parameter the model lacks', async () => {
+    const id = await importOk(
+      'UTTERANCES',
+      'train.csv',
+      'text,intent\nWhere is my card?,card_arrival\n',
+    );
+    const start = (searchSpace: unknown[], model?: string) =>
+      s.gql<any>(
+        `mutation T($input: TrainingInput!) { startTraining(input: $input) {
+          __typename ... on ValidationError { issues { path ${CODED} } }
+        } }`,
+        { input: { datasetId: id, search: 'GRID', searchSpace, ...(model ? { model } : {}) } },
+      );
+    const cases = [
+      [[{ name: 'C', values: ['big'] }], undefined, 'training.search.invalidValue'],
+      [[{ name: 'C', values: [-1] }], undefined, 'training.search.invalidValue'],
+      [[{ name: 'minDf', values: [1.5] }], undefined, 'training.search.notWholeNumber'],
+      [[{ name: 'C', values: [1] }], 'NB', 'training.search.notModelParamNb'],
+      [[{ name: 'alpha', values: [1] }], 'SVM', 'training.search.notModelParam'],
+      [[{ name: 'features.foo', values: [1] }], undefined, 'training.search.notConfigParam'],
+    ] as const;
+    const messages: string[] = [];
+    for (const [space, model, code] of cases) {
+      const r = await start([...space], model);
+      const [issue] = r.data?.startTraining?.issues ?? [];
+      expect(issue, JSON.stringify(r)).toMatchObject({ path: 'input.searchSpace.0', code });
+      expect(rendered(issue)).toBe(issue.message);
+      messages.push(issue.message);
+    }
+    expect(messages.slice(0, 4)).toEqual([
+      'C=big is not valid: model.C must be number; got "big"',
+      'C=-1 is not valid: model.C must be >0; got -1',
+      'minDf=1.5 is not valid: features.blocks.0.minDf must be a whole number; got 1.5',
+      'C=1 is not valid: not a parameter of this config (the nb model has alpha and norm)',
+    ]);
+  });
+
+  it('codes a --like dataset none of whose series can be fitted', async () => {
+    const series = (n: number) =>
+      JSON.stringify({
+        series_id: `s-${n}`,
+        domain: 'electricity',
+        series_type: 'residential_consumption',
+        frequency: '1H',
+        start: '2024-01-01T00:00:00Z',
+        length: 10,
+        target: Array.from({ length: 10 }, (_, i) => 100 + i + n),
+        unit: 'kWh',
+        seasonality_types: ['daily'],
+        trend_type: 'none',
+        noise_level: 0.1,
+      });
+    const id = await importOk('TIMESERIES', 'short.jsonl', [series(1), series(2)].join('\n'));
+    const r = await s.gql<any>(
+      `mutation G($input: GenerationInput!) { startGeneration(input: $input) {
+        __typename ... on ValidationError { issues { path ${CODED} } }
+      } }`,
+      { input: { kind: 'TIMESERIES', count: 2, likeDatasetId: id } },
+    );
+    const [issue] = r.data?.startGeneration?.issues ?? [];
+    expect(issue, JSON.stringify(r)).toMatchObject({
+      path: 'input.likeDatasetId',
+      code: 'generation.likeNoneFitted',
+    });
+    expect(param(issue, 'count')).toBe('2');
+    expect(param(issue, 'unfit')).toBe('2');
+    expect(rendered(issue)).toBe(issue.message);
+  });
+
+  it('codes a refused push to the Hub: no token, not a Hub token, the Hub out of reach', async () => {
+    const push = `mutation P($id: ID!) { pushDataset(id: $id, repo: "alice/cards") {
+      __typename ... on HubPushError { reason ${CODED} undone { ${CODED} } }
+    } }`;
+    for (const [env, code] of [
+      [{ HF_TOKEN: '' }, 'hub.noToken'],
+      [{ HF_TOKEN: 'not-a-token' }, 'hub.notHfToken'],
+      [{ HF_TOKEN: 'hf_test', HF_ENDPOINT: 'http://127.0.0.1:9' }, 'hub.unreachable'],
+    ] as const) {
+      const server = await startTestServer('sqlite', env);
+      try {
+        const mine = await server.upload<any>(
+          `mutation Ok($file: File!) { importDataset(file: $file, kind: UTTERANCES) {
+            ... on MutationImportDatasetSuccess { data { id } } } }`,
+          {},
+          { name: 'push.csv', content: 'text,intent\nWhere is my card?,card_arrival\n' },
+        );
+        const r = await server.gql<any>(push, { id: mine.body.data.importDataset.data.id });
+        const refused = r.data?.pushDataset;
+        expect(refused?.__typename, JSON.stringify(r)).toBe('HubPushError');
+        // The network error's cause may carry a code (ECONNREFUSED) or not, depending on the runtime.
+        expect(refused.code).toMatch(new RegExp(`^${code.replace('.', '\\.')}`));
+        expect(refused.undone).toBeNull();
+        expect(rendered(refused)).toBe(refused.message);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it("codes a refused provider's summary, its {checks} being the failed checks", async () => {
+    const down = await startTestServer('sqlite', {
+      GENESIS_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      GENESIS_OPENAI_MODEL: 'llama3.1:8b',
+    });
+    try {
+      const r = await down.gql<any>(
+        `mutation Start($input: GenerationInput!) { startGeneration(input: $input) {
+          __typename ... on ProviderConfigError { ${CODED} checks { name ok detail } }
+        } }`,
+        { input: { kind: 'CONVERSATIONS', count: 2, provider: 'OPENAI' } },
+      );
+      const refused = r.data?.startGeneration;
+      expect(refused?.__typename, JSON.stringify(r)).toBe('ProviderConfigError');
+      expect(refused.code).toBe('provider.unusableOpenaiModel');
+      expect(param(refused, 'model')).toBe('llama3.1:8b');
+      const failed = (refused.checks as { name: string; ok: boolean; detail: string }[]).filter(
+        (c) => !c.ok,
+      );
+      expect(param(refused, 'checks')).toBe(failed.map((c) => `${c.name}: ${c.detail}`).join('; '));
+      expect(rendered(refused)).toBe(refused.message);
     } finally {
       await down.close();
     }

@@ -6,8 +6,8 @@ const IMPORT = `mutation($file: File!, $labels: [String!]) {
   importDataset(file: $file, kind: UTTERANCES, labels: $labels) {
     __typename
     ... on MutationImportDatasetSuccess { data { id itemCount } }
-    ... on ValidationError { issues { path message } }
-    ... on ImportFailedError { message issues { field record message } }
+    ... on ValidationError { issues { path message code } }
+    ... on ImportFailedError { message issues { field record message code params { name value } } }
   }
 }`;
 
@@ -58,6 +58,12 @@ describe('importDataset labels', () => {
       { name: 'train.parquet', content: file, type: 'application/vnd.apache.parquet' },
     );
     expect(none.body.data.importDataset.__typename).toBe('ImportFailedError');
+    expect(none.body.data.importDataset.issues[0]).toMatchObject({
+      record: 1,
+      field: 'label',
+      code: 'import.labelNoNames',
+      params: [{ name: 'label', value: '1' }],
+    });
     expect(none.body.data.importDataset.issues[0].message).toMatch(/names no labels/);
 
     const short = await s.upload<any>(
@@ -66,9 +72,16 @@ describe('importDataset labels', () => {
       { name: 'train.parquet', content: file, type: 'application/vnd.apache.parquet' },
     );
     expect(short.body.data.importDataset.__typename).toBe('ImportFailedError');
-    expect(short.body.data.importDataset.issues[0].message).toMatch(
-      /label 1 is not in the label list \(1 names\)/,
-    );
+    expect(short.body.data.importDataset.issues[0]).toMatchObject({
+      record: 1,
+      field: 'label',
+      message: 'label 1 is not in the label list (1 names)',
+      code: 'import.labelNotListed',
+      params: [
+        { name: 'label', value: '1' },
+        { name: 'count', value: '1' },
+      ],
+    });
 
     const bad = await s.upload<any>(
       IMPORT,
@@ -78,10 +91,11 @@ describe('importDataset labels', () => {
     const result = bad.body.data.importDataset;
     expect(result.__typename).toBe('ValidationError');
     expect(result.issues).toEqual([
-      { path: 'labels[1]', message: 'a label name must not be empty' },
+      { path: 'labels[1]', message: 'a label name must not be empty', code: 'labels.empty' },
       {
         path: 'labels[2]',
         message: '"card_arrival" is already label 0: each label number needs its own name',
+        code: 'labels.repeated',
       },
     ]);
     const repeated = await s.upload<any>(
@@ -93,6 +107,7 @@ describe('importDataset labels', () => {
       {
         path: 'labels[1]',
         message: '"card_arrival" is already label 0: each label number needs its own name',
+        code: 'labels.repeated',
       },
     ]);
     const stats = await s.gql<any>('{ stats { datasetCount } }');

@@ -82,14 +82,25 @@ describe('Parquet import', () => {
     const without = await run(textLabel([1, 0, 9]), 'utterances');
     expect(without.ok).toBe(false);
     if (without.ok) return;
-    expect(without.errors[0]).toMatchObject({ record: 1, field: 'label' });
+    expect(without.errors[0]).toMatchObject({
+      record: 1,
+      field: 'label',
+      code: 'import.labelNoNames',
+      params: { label: 1 },
+    });
     expect(without.errors[0]!.message).toMatch(/--labels/);
     const outOfRange = await run(textLabel([1, 9]), 'utterances', { labels: BANKING77_NAMES });
     expect(outOfRange.ok).toBe(false);
     if (outOfRange.ok) return;
     // All or nothing: one bad row, nothing stored; located by row and column.
     expect(outOfRange.errors).toEqual([
-      expect.objectContaining({ record: 2, field: 'label', message: expect.stringMatching(/9/) }),
+      expect.objectContaining({
+        record: 2,
+        field: 'label',
+        message: 'label 9 is not in the label list (4 names)',
+        code: 'import.labelNotListed',
+        params: { label: 9, count: 4 },
+      }),
     ]);
   });
 
@@ -176,6 +187,74 @@ describe('Parquet import', () => {
     const broken = await run(new Uint8Array([...Buffer.from('PAR1'), 1, 2, 3]), 'utterances');
     expect(broken.ok).toBe(false);
     if (broken.ok) return;
-    expect(broken.errors[0]!.message).toMatch(/not readable Parquet/);
+    expect(broken.errors[0]).toMatchObject({
+      line: null,
+      record: null,
+      field: null,
+      code: 'import.parquetUnreadable',
+    });
+    expect(broken.errors[0]!.message).toMatch(/^the file is not readable Parquet: ./);
+  });
+
+  it('locates a turns cell that is not JSON and a chat role it does not know, by row and column', async () => {
+    const str = (name: string) => ({
+      name,
+      type: 'BYTE_ARRAY' as const,
+      converted_type: 'UTF8' as const,
+      repetition_type: 'REQUIRED' as const,
+    });
+    const turns = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'turns', data: ['[{"speaker": "customer", "text": "hi"}]', '[oops'] },
+          { name: 'intent', data: ['card_arrival', 'card_arrival'] },
+        ],
+        schema: [{ name: 'root', num_children: 2 }, str('turns'), str('intent')],
+      }),
+    );
+    const badTurns = await run(turns, 'conversations');
+    expect(badTurns.ok).toBe(false);
+    if (badTurns.ok) return;
+    expect(badTurns.errors[0]).toEqual({
+      line: null,
+      record: 2,
+      field: 'turns',
+      message: 'the turns cell is text that is not JSON',
+      code: 'import.turnsCellNotJson',
+      params: {},
+    });
+    const roles = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'messages', data: [[{ role: 'robot', content: 'hello' }]] },
+          { name: 'intent', data: ['card_arrival'] },
+        ],
+        schema: [
+          { name: 'root', num_children: 2 },
+          {
+            name: 'messages',
+            repetition_type: 'OPTIONAL',
+            converted_type: 'LIST',
+            num_children: 1,
+          },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
+          { ...str('role'), repetition_type: 'OPTIONAL' },
+          { ...str('content'), repetition_type: 'OPTIONAL' },
+          str('intent'),
+        ],
+      }),
+    );
+    const badRole = await run(roles, 'conversations');
+    expect(badRole.ok).toBe(false);
+    if (badRole.ok) return;
+    expect(badRole.errors[0]).toEqual({
+      line: null,
+      record: 1,
+      field: 'messages[0].role',
+      message: 'unknown role "robot": use user or assistant (system messages are dropped)',
+      code: 'import.unknownRole',
+      params: { role: 'robot' },
+    });
   });
 });

@@ -207,15 +207,24 @@ describe('DatasetReader: errors anywhere in the file', () => {
         message: expect.stringMatching(/Expected ',' or ']' after array element \(column \d+\)$/),
       }),
     ]);
-    expect(issue(`[${one},]`)[0]?.message).toMatch(/Unexpected token ']'/);
+    expect(issue(`[${one},]`)[0]).toMatchObject({
+      line: 1,
+      message: `the file is not valid JSON: Unexpected token ']', expected an array element (column ${one.length + 3})`,
+      code: 'import.jsonElement',
+      params: { token: ']', column: one.length + 3 },
+    });
+    expect(issue(`[${one}] x`)[0]).toMatchObject({
+      code: 'import.jsonAfterEnd',
+      params: { column: one.length + 4 },
+    });
     expect(issue(`[\n${one},\n${one}`)).toEqual([
       {
         line: 3,
         record: null,
         field: null,
         message: expect.stringMatching(/Expected ',' or ']' after array element \(column \d+\)$/),
-        code: 'import.notJson',
-        params: { detail: expect.stringMatching(/^Expected ',' or ']' after array element/) },
+        code: 'import.jsonSeparator',
+        params: { column: expect.any(Number) },
       },
     ]);
     expect(issue(`[\n${one},\n`)).toEqual([
@@ -223,16 +232,29 @@ describe('DatasetReader: errors anywhere in the file', () => {
         line: null,
         record: null,
         field: null,
-        message: expect.stringMatching(/end of JSON/),
-        code: 'import.notJson',
-        params: { detail: expect.stringMatching(/end of JSON/) },
+        message: 'the file is not valid JSON: Unexpected end of JSON input',
+        code: 'import.jsonEnd',
+        params: {},
       },
     ]);
     expect(issue(`[${one}]\nx`)[0]).toMatchObject({ line: 2 });
     expect(issue('{"a": 1')[0]?.message).toMatch(/^the file is not valid JSON: /);
-    expect(issue('"text"')[0]?.message).toBe(
-      'a JSON file must hold an array of records; found a string',
-    );
+    expect(issue('"text"')[0]).toEqual({
+      line: 1,
+      record: null,
+      field: null,
+      message: 'a JSON file must hold an array of records; found a string',
+      code: 'import.notArrayString',
+      params: {},
+    });
+    for (const [content, code] of [
+      ['{"text": "hi"}', 'import.notArrayObject'],
+      ['42', 'import.notArrayNumber'],
+      ['true', 'import.notArrayBoolean'],
+      ['null', 'import.notArrayNull'],
+    ] as const) {
+      expect(issue(content)[0]?.code).toBe(code);
+    }
   });
 });
 

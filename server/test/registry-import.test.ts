@@ -210,6 +210,8 @@ describe('parseDatasetFile: JSON and JSON lines', () => {
       field: null,
       message:
         'this record looks like an utterance, not a conversation; import the file as utterances',
+      code: 'import.recordIsUtteranceNotConversation',
+      params: {},
     });
   });
 
@@ -355,7 +357,7 @@ describe('parseDatasetFile: utterance CSV', () => {
     expect(issue).toEqual({
       line: 3,
       record: null,
-      field: null,
+      field: 'text',
       message: 'a quoted field is never closed',
       code: 'import.csvUnclosedQuote',
       params: {},
@@ -404,9 +406,17 @@ describe('parseDatasetFile: conversation CSV', () => {
       record: 1,
       field: 'turn_count',
       message: 'turn_count must be a whole number; got "two"',
+      code: 'import.cellNotWholeNumber',
+      params: { field: 'turn_count', received: 'two' },
     });
-    expect(result.errors[1]).toMatchObject({ line: 3, record: 2, field: 'turns' });
-    expect(result.errors[1]?.message).toMatch(/^turns must be JSON; /);
+    expect(result.errors[1]).toMatchObject({
+      line: 3,
+      record: 2,
+      field: 'turns',
+      code: 'import.cellNotJsonColumn',
+      params: { field: 'turns', column: 3 },
+    });
+    expect(result.errors[1]?.message).toMatch(/^turns must be JSON; .+ \(column 3\)$/);
   });
 
   it('checks the conversation rules on CSV rows too', () => {
@@ -537,7 +547,9 @@ describe('parseDatasetFile: long-format time-series CSV', () => {
       record: 1,
       field: 'timestamp',
       message:
-        'irregular spacing: 2024-03-01T04:00:00Z comes 2 hours after the row on line 4, but series s steps by 1 hour',
+        'irregular spacing: 2024-03-01T04:00:00Z comes 2 h after the row on line 4, but series s steps by 1 h',
+      code: 'import.stepIrregular',
+      params: { timestamp: '2024-03-01T04:00:00Z', gap: '2 h', line: 4, id: 's', step: '1 h' },
     });
   });
 

@@ -19,7 +19,7 @@ const PUSH = `mutation($id: ID!, $repo: String!, $private: Boolean) {
     ... on MutationPushDatasetSuccess {
       data { created private visibilityChanged commitOid summary record { id host commitOid private } }
     }
-    ... on HubPushError { reason status message }
+    ... on HubPushError { reason status message code undone { message code params { name value } } }
   }
 }`;
 const PUSHES = `query($id: ID!) { dataset(id: $id) { pushes {
@@ -185,6 +185,7 @@ describe('push of a large dataset through the LFS path', { timeout: 240_000 }, (
     expect(r.data.pushDataset).toMatchObject({ __typename: 'HubPushError', reason: 'HUB_ERROR' });
     expect(r.data.pushDataset.message).toMatch(/503/);
     expect(r.data.pushDataset.message).toMatch(/alice\/broken this push created was deleted again/);
+    expect(r.data.pushDataset.undone?.code).toBe('hub.undoDeleted');
     expect(hub.repos.has('alice/broken')).toBe(false);
     expect((await s.gql<any>(PUSHES, { id: datasetId })).data.dataset.pushes).toHaveLength(before);
   });
@@ -195,6 +196,14 @@ describe('push of a large dataset through the LFS path', { timeout: 240_000 }, (
     const r = await s.gql<any>(PUSH, { id: datasetId, repo: 'alice/other', private: true });
     expect(r.data.pushDataset).toMatchObject({ __typename: 'HubPushError', reason: 'HUB_ERROR' });
     expect(r.data.pushDataset.message).toMatch(/alice\/other is public again/);
+    // The message ends with what was put back, as a code of its own (docs/conventions.md).
+    expect(r.data.pushDataset.code).toBe('hub.answered');
+    expect(r.data.pushDataset.undone).toEqual({
+      message: 'alice/other is public again',
+      code: 'hub.undoPublic',
+      params: [{ name: 'repo', value: 'alice/other' }],
+    });
+    expect(r.data.pushDataset.message).toMatch(/; alice\/other is public again$/);
     expect(hub.repos.get('alice/other')!.private).toBe(false);
     expect(hub.commits('alice/other')).toHaveLength(1);
   });

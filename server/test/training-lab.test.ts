@@ -190,7 +190,7 @@ describe('training lab over GraphQL', () => {
     ]);
     const [negative] = await issues({ search: 'GRID', searchSpace: [{ name: 'C', values: [-1] }] });
     expect(negative.path).toBe('input.searchSpace.0');
-    expect(negative.message).toMatch(/^C=-1 is not valid: model\.C: /);
+    expect(negative.message).toMatch(/^C=-1 is not valid: model\.C must be >0; got -1$/);
     const [range] = await issues({
       search: 'GRID',
       searchSpace: [{ name: 'C', min: 0.1, max: 10 }],

@@ -132,10 +132,10 @@ describe('search spaces', () => {
       message: 'C=1 is not valid: not a parameter of this config (the nb model has alpha and norm)',
     });
     expect(bad('grid', [{ name: 'C', values: ['big'] }]).message).toMatch(
-      /^C=big is not valid: model\.C: Invalid type/,
+      /^C=big is not valid: model\.C must be number; got "big"$/,
     );
     expect(bad('grid', [{ name: 'minDf', values: [1.5] }]).message).toMatch(
-      /^minDf=1\.5 is not valid: features\.blocks\.0\.minDf: /,
+      /^minDf=1\.5 is not valid: features\.blocks\.0\.minDf must be a whole number; got 1\.5$/,
     );
     expect(bad('grid', [{ name: 'model', values: ['forest'] }]).param).toBe('model');
     expect(bad('random', [{ name: 'C', min: 0, max: 1 }]).message).toBe(

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatMessage, type Message } from '@genesis/schema/report-message';
+import { formatMessage, type Message, type Term } from '@genesis/schema/report-message';
 import type { ValidationReportData } from '@genesis/schema/reports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/platform/config.ts';
@@ -50,8 +50,9 @@ function sentences(
   return out;
 }
 
-/** Every code a message uses, its nested ones included. */
-function codesOf(message: Message): string[] {
+/** Every code a message uses, its nested ones included (a term has none). */
+function codesOf(message: Message | Term): string[] {
+  if ('term' in message) return [];
   const nested = Object.values(message.params ?? {}).flatMap((p) =>
     typeof p === 'object' ? ('items' in p ? p.items.flatMap(codesOf) : codesOf(p)) : [],
   );

@@ -103,6 +103,8 @@ describe('the Train form', () => {
         learningCurve: true,
         experiment: 'ablation',
         seed: null,
+        search: null,
+        searchSpace: null,
       },
     });
   });

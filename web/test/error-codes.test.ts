@@ -7,6 +7,7 @@ import {
   fieldErrors,
 } from '../src/lib/generation/form.ts';
 import {
+  alertOf,
   errorKey,
   errorOf,
   messageOf,
@@ -17,6 +18,7 @@ import {
 import en from '../src/lib/i18n/en.json';
 import es from '../src/lib/i18n/es.json';
 import { isMessageKey, translate } from '../src/lib/i18n/messages.ts';
+import { checkTrainForm, defaultTrainForm } from '../src/lib/training/form.ts';
 
 const CODES = Object.keys(MESSAGES) as MessageCode[];
 /** Codes only the web app gives (its own form messages, a refused file's summary). */
@@ -27,6 +29,9 @@ const WEB_CODES = [
   'import.refusedMany',
   'upload.chooseFile',
   'upload.chooseKind',
+  'jobStatus.queued',
+  'jobStatus.running',
+  'jobStatus.paused',
 ];
 
 describe('error codes in the catalogues', () => {
@@ -93,6 +98,103 @@ describe('typed refusals', () => {
     const other = { __typename: 'DatasetInUseError', message: 'Dataset 3 is in use by ...' };
     expect(renderMessage('es', errorOf(other))).toBe(other.message);
   });
+
+  const wire = (params: Record<string, string | number>) =>
+    Object.entries(params).map(([name, value]) => ({ name, value: String(value) }));
+  /** A typed error's message as the API sends it: the template filled, with its code and params. */
+  const sent = (code: MessageCode, params: Record<string, string | number>) => {
+    const coded = codedMessage(code, params);
+    return { message: coded.message, code, params: wire(params) };
+  };
+
+  it('renders a dataset in use from its code and its users, each in the reader language', () => {
+    const parts = [
+      sent('dataset.usedByJob', { id: 7, status: 'paused' }),
+      sent('dataset.usedByRunTest', { id: 9, status: 'queued' }),
+      sent('dataset.validationsOne', { count: 1 }),
+    ];
+    const refusal = {
+      __typename: 'DatasetInUseError',
+      ...sent('dataset.inUse', { id: 3, users: parts.map((p) => p.message).join(', ') }),
+      parts,
+    };
+    expect(renderMessage('en', errorOf(refusal))).toBe(refusal.message);
+    expect(refusal.message).toMatch(
+      /^Dataset 3 is in use by generation job 7 \(paused\), training/,
+    );
+    expect(renderMessage('es', errorOf(refusal))).toBe(
+      'El conjunto 3 está en uso por el trabajo de generación 7 (en pausa), el entrenamiento 9 (en cola, como su conjunto de prueba), 1 validación en curso; espera a que terminen o cancélalos, o bórralo forzando, lo que los cancela y borra el conjunto',
+    );
+  });
+
+  it("renders a provider's refusal with its failed checks, and a failed push with what was put back", () => {
+    const detail = sent('check.openai.unreachable', {
+      subject: 'http://127.0.0.1:9/v1',
+      error: 'fetch failed',
+    });
+    const checks = [
+      {
+        name: 'server',
+        ok: false,
+        detail: detail.message,
+        code: detail.code,
+        params: detail.params,
+      },
+      { name: 'model', ok: true, detail: 'llama3.1:8b is listed', code: null, params: [] },
+    ];
+    const provider = {
+      __typename: 'ProviderConfigError',
+      ...sent('provider.unusableOpenaiModel', {
+        model: 'llama3.1:8b',
+        checks: `server: ${detail.message}`,
+      }),
+      checks,
+    };
+    expect(renderMessage('en', errorOf(provider))).toBe(provider.message);
+    expect(renderMessage('es', errorOf(provider))).toBe(
+      'El servidor compatible con OpenAI (llama3.1:8b) no se puede usar tal como está configurado: comprobación server: http://127.0.0.1:9/v1: fetch failed (no se puede contactar con el servidor: revisa GENESIS_OPENAI_BASE_URL y que el servidor esté en marcha). Corrígelo y vuelve a intentarlo (`pnpm genesis doctor` hace las mismas comprobaciones).',
+    );
+
+    const failure = sent('hub.answered', { status: 503, error: 'Service Unavailable' });
+    const undone = sent('hub.undoDeleted', { repo: 'alice/broken' });
+    const push = {
+      __typename: 'HubPushError',
+      ...failure,
+      message: `${failure.message}; ${undone.message}`,
+      undone,
+    };
+    expect(renderMessage('en', errorOf(push))).toBe(push.message);
+    expect(renderMessage('es', errorOf(push))).toBe(
+      'el Hub respondió 503: Service Unavailable; el repositorio alice/broken que creó esta publicación se volvió a borrar',
+    );
+    // A client whose catalogue lacks the code shows the whole English message.
+    const unknown = { ...push, code: 'hub.brandNew' };
+    expect(renderMessage('es', errorOf(unknown))).toBe(push.message);
+  });
+
+  it('says a refused field once: under the field, not again in the alert', () => {
+    const refused = sent('training.search.invalidValue', {
+      name: 'C',
+      value: '-1',
+      path: 'model.C',
+      expected: '>0',
+      received: '-1',
+    });
+    const validation = (...paths: string[]) => ({
+      __typename: 'ValidationError',
+      message: 'Invalid input: ...',
+      issues: paths.map((path) => ({ path, ...refused })),
+    });
+    const shown = (path: string) => path === 'input.datasetId';
+    expect(alertOf(validation('input.datasetId'), shown)).toBeNull();
+    const left = alertOf(validation('input.datasetId', 'input.searchSpace.0'), shown);
+    expect(left && renderMessage('es', left)).toBe(
+      'C=-1 no es válido: model.C debe ser >0; se recibió -1',
+    );
+    expect(
+      alertOf({ __typename: 'NotFoundError', message: 'x', entity: 'Dataset', id: '4' }, shown),
+    ).toMatchObject({ code: 'notFound.Dataset' });
+  });
 });
 
 describe('coded messages in the reader language', () => {
@@ -156,6 +258,26 @@ describe('coded messages in the reader language', () => {
         'el nombre debe tener entre 1 y 120 caracteres',
       ]);
     }
+  });
+
+  it('parses the Train form’s search space as the CLI does, refusing it in Spanish', () => {
+    const form = { ...defaultTrainForm(), datasetId: '4', search: 'RANDOM' };
+    const bad = checkTrainForm({ ...form, searchSpace: 'C=a..b' });
+    expect(bad.success).toBe(false);
+    if (!bad.success) {
+      expect(bad.errors.searchSpace?.map((m) => renderMessage('es', m))).toEqual([
+        'C: a..b no es un intervalo numérico MIN..MAX',
+      ]);
+      expect(bad.errors.searchSpace?.map(textOf)).toEqual([
+        'C: a..b is not a numeric range MIN..MAX',
+      ]);
+    }
+    const ok = checkTrainForm({ ...form, searchSpace: 'C=0.01..100; model=svm,logreg' });
+    expect(ok.success && ok.input.searchSpace).toEqual([
+      { name: 'C', values: null, min: 0.01, max: 100 },
+      { name: 'model', values: ['svm', 'logreg'], min: null, max: null },
+    ]);
+    expect(ok.success && ok.input.search).toBe('RANDOM');
   });
 
   it("groups the server's coded issues by field, dropping repeats", () => {

@@ -1,4 +1,5 @@
 import { DATASET_KINDS } from '@genesis/schema/common';
+import type { Message } from '@genesis/schema/report-message';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { baseProperties } from '../platform/db/base.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
@@ -54,7 +55,9 @@ export const GenerationJobSchema = defineEntity({
     costUsd: p.double().$type<number>().default(0),
     /** Slots given up on, with the last reason: `[{ slot, reason, attempts }]`. */
     rejections: p.json<{ slot: string; reason: string; attempts: number }[]>().nullable(),
+    /** Why the job paused, stopped or ended short (English), and the same as a message code and parameters. */
     error: p.text().nullable(),
+    errorMessage: p.json<Message>().nullable(),
     /** ARNs of the Bedrock batch jobs in flight, so a restart re-attaches instead of submitting again. */
     batchJobs: p.json<string[]>().nullable(),
     /** The server process running the job, and until when its claim holds unless renewed (heartbeat). */

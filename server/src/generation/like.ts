@@ -30,10 +30,8 @@ export async function calibrateOnDataset(
 ): Promise<{ dataset: Dataset; calibration: LikeCalibration }> {
   const numeric = Number(id);
   const dataset = Number.isSafeInteger(numeric) ? await em.findOne(DatasetSchema, numeric) : null;
-  const located = (message: string | CodedMessage) =>
-    new InputError([
-      { path: 'likeDatasetId', ...(typeof message === 'string' ? { message } : message) },
-    ]);
+  const located = (message: CodedMessage) =>
+    new InputError([{ path: 'likeDatasetId', ...message }]);
   if (!dataset) throw located(codedMessage('generation.likeMissing', { id }));
   if (dataset.kind !== 'timeseries') {
     throw located(
@@ -53,9 +51,13 @@ export async function calibrateOnDataset(
     `dataset ${dataset.id} (${dataset.name})`,
   );
   if (Object.keys(calibration.types).length === 0) {
-    const why = calibration.skipped.length ? `: ${calibration.skipped.join('; ')}` : '';
     throw located(
-      `no series of dataset ${id} ("${dataset.name}") could be fitted (${items.length} series)${why}`,
+      codedMessage('generation.likeNoneFitted', {
+        id,
+        name: dataset.name,
+        count: items.length,
+        ...calibration.unused,
+      }),
     );
   }
   return { dataset, calibration };

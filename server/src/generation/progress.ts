@@ -1,4 +1,5 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
+import type { Message } from '@genesis/schema/report-message';
 import { type GenerationEstimate, projectCost } from './estimate.ts';
 
 let sequence = 0;
@@ -21,6 +22,7 @@ export function currentSequence(): number {
 export interface LiveFigures {
   status: GenerationProgress['status'];
   message: string | null;
+  statusMessage: Message | null;
   concurrency: number;
   itemsPerMinute: number;
   etaSeconds: number | null;
@@ -65,6 +67,7 @@ export function buildProgress(job: JobCounters, live: LiveFigures): GenerationPr
     kind: job.kind as GenerationProgress['kind'],
     status: live.status,
     message: live.message,
+    statusMessage: live.statusMessage,
     requested: job.requested,
     accepted: job.accepted,
     rejected: job.rejected,

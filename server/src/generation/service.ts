@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { jobText } from '@genesis/schema/job-messages';
 import { codedMessage } from '@genesis/schema/messages';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { raw } from '@mikro-orm/core';
@@ -421,7 +422,8 @@ export class GenerationManager {
           status: { $nin: ['completed', 'completed_short', 'failed', 'cancelled'] },
         });
         if (!claimed) {
-          return { status: 'queued', message: 'Another server process is running this job.' };
+          const elsewhere = jobText('queued.elsewhere');
+          return { status: 'queued', message: elsewhere.text, statusMessage: elsewhere.message };
         }
         // Renew the lease well before it expires (storing the progress samples with it, so a killed process
         // loses at most one heartbeat of the job page's charts); notice a cancel made through another process.
@@ -464,7 +466,10 @@ export class GenerationManager {
         log?.info({ status: result.status, message: result.message }, 'job ended');
         return result;
       } catch (err) {
-        const message = `The job failed: ${err instanceof Error ? err.message : String(err)}`;
+        const failed = jobText('failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+        const message = failed.text;
         this.runnerOptions.logger?.child({ jobId }).error({ err }, 'job failed');
         await this.services.em.fork().nativeUpdate(
           GenerationJobSchema,
@@ -472,12 +477,13 @@ export class GenerationManager {
           {
             status: 'failed',
             error: message,
+            errorMessage: failed.message,
             finishedAt: new Date(),
             leaseOwner: null,
             leaseExpiresAt: null,
           },
         );
-        return { status: 'failed', message };
+        return { status: 'failed', message, statusMessage: failed.message };
       } finally {
         stopHeartbeat?.();
         this.#storedSample.delete(jobId);
@@ -590,6 +596,7 @@ function storedProgress(
   return buildProgress(job, {
     status: job.status,
     message: job.error ?? null,
+    statusMessage: job.errorMessage ?? null,
     // The last run's figures (kept when it stopped); 0 for a job that never ran.
     concurrency: job.finalConcurrency ?? 0,
     itemsPerMinute: job.finalItemsPerMinute ?? 0,

@@ -1,5 +1,11 @@
 import { formatPath } from '@genesis/schema/issues';
-import { issueCode, type MessageCode, type MessageParams } from '@genesis/schema/messages';
+import {
+  type CodedMessage,
+  codedMessage,
+  issueCode,
+  type MessageCode,
+  type MessageParams,
+} from '@genesis/schema/messages';
 import type * as v from 'valibot';
 
 /**
@@ -123,32 +129,65 @@ export interface DatasetUsers {
   exports: number;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** One user of a dataset as a message (a part of {@link DatasetInUseError}'s `{users}`). */
+function usePart(users: DatasetUsers): CodedMessage[] {
+  return [
+    ...users.jobs.map((j) =>
+      codedMessage(
+        j.role === 'examples'
+          ? 'dataset.usedByJobExamples'
+          : j.role === 'calibration'
+            ? 'dataset.usedByJobCalibration'
+            : 'dataset.usedByJob',
+        { id: j.id, status: j.status },
+      ),
+    ),
+    ...users.runs.map((r) =>
+      codedMessage(r.role === 'testDataset' ? 'dataset.usedByRunTest' : 'dataset.usedByRun', {
+        id: r.id,
+        status: r.status,
+      }),
+    ),
+    ...(users.validations
+      ? [
+          codedMessage(
+            users.validations === 1 ? 'dataset.validationsOne' : 'dataset.validationsMany',
+            { count: users.validations },
+          ),
+        ]
+      : []),
+    ...(users.exports
+      ? [
+          codedMessage(users.exports === 1 ? 'dataset.exportsOne' : 'dataset.exportsMany', {
+            count: users.exports,
+          }),
+        ]
+      : []),
+  ];
 }
 
-/** A dataset can't be deleted while something uses it (unless the caller forces it, cancelling those users). */
+/**
+ * A dataset can't be deleted while something uses it (unless the caller forces it, cancelling those users).
+ * The message is `dataset.inUse`; its `{users}` are `parts` joined by ", " (docs/conventions.md).
+ */
 export class DatasetInUseError extends DomainError {
   override name = 'DatasetInUseError';
+  readonly code: MessageCode = 'dataset.inUse';
+  readonly params: MessageParams;
+  /** Each user as a message, in the order `{users}` lists them. */
+  readonly parts: readonly CodedMessage[];
   constructor(
     readonly datasetId: number,
     readonly users: DatasetUsers,
   ) {
-    const parts = [
-      ...users.jobs.map(
-        (j) =>
-          `generation job ${j.id} (${j.status}${j.role === 'examples' ? ', as its examples' : j.role === 'calibration' ? ', calibrated on it' : ''})`,
-      ),
-      ...users.runs.map(
-        (r) =>
-          `training run ${r.id} (${r.status}${r.role === 'testDataset' ? ', as its test dataset' : ''})`,
-      ),
-      ...(users.validations ? [`${plural(users.validations, 'validation')} in progress`] : []),
-      ...(users.exports ? [`${plural(users.exports, 'export')} in progress`] : []),
-    ];
-    super(
-      `Dataset ${datasetId} is in use by ${parts.join(', ')}; wait for them or cancel them, or delete with force to cancel them and delete the dataset`,
-    );
+    const parts = usePart(users);
+    const coded = codedMessage('dataset.inUse', {
+      id: datasetId,
+      users: parts.map((p) => p.message).join(', '),
+    });
+    super(coded.message);
+    this.params = coded.params;
+    this.parts = parts;
   }
 }
 
@@ -193,20 +232,38 @@ export interface ConfigCheck {
   params?: MessageParams;
 }
 
+/** The summary's code per provider, without and with a model. */
+const UNUSABLE: Readonly<Record<string, readonly [MessageCode, MessageCode]>> = {
+  bedrock: ['provider.unusableBedrock', 'provider.unusableBedrockModel'],
+  openai: ['provider.unusableOpenai', 'provider.unusableOpenaiModel'],
+};
+const UNUSABLE_OTHER = ['provider.unusable', 'provider.unusableModel'] as const;
+
 /**
  * The model provider cannot be used as configured (no or expired AWS credentials, access denied, an unknown
  * model): nothing was created. The failing checks say what to fix; `genesis doctor` runs the same checks.
  */
 export class ProviderConfigError extends DomainError {
   override name = 'ProviderConfigError';
+  /** The summary as a code and parameters; `{checks}` are the failed checks as `provider.failedCheck`, by "; ". */
+  readonly code: MessageCode;
+  readonly params: MessageParams;
   constructor(
     readonly provider: string,
     readonly model: string | null,
     readonly checks: readonly ConfigCheck[],
   ) {
-    const failed = checks.filter((c) => !c.ok);
-    super(
-      `${provider === 'bedrock' ? 'Bedrock' : provider === 'openai' ? 'The OpenAI-compatible server' : provider}${model ? ` (${model})` : ''} cannot be used as configured: ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}. Fix this and try again (\`pnpm genesis doctor\` runs the same checks).`,
-    );
+    const failed = checks
+      .filter((c) => !c.ok)
+      .map((c) => codedMessage('provider.failedCheck', { name: c.name, detail: c.detail }).message);
+    const codes = UNUSABLE[provider];
+    const coded = codedMessage((codes ?? UNUSABLE_OTHER)[model ? 1 : 0], {
+      ...(codes ? {} : { provider }),
+      ...(model ? { model } : {}),
+      checks: failed.join('; '),
+    });
+    super(coded.message);
+    this.code = coded.code;
+    this.params = coded.params;
   }
 }

@@ -1,5 +1,6 @@
 import { getIntent } from '@genesis/schema/catalog/intents';
 import type { DatasetKind, Language } from '@genesis/schema/common';
+import { type CodedMessage, codedMessage, issueMessage } from '@genesis/schema/messages';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import * as v from 'valibot';
 
@@ -37,7 +38,7 @@ export interface ParquetSink {
     tier: 'read' | 'cell',
     record: number | null,
     column: string | null,
-    message: string,
+    message: CodedMessage,
   ): void;
 }
 
@@ -62,15 +63,21 @@ const MAX_LABELS = 10_000;
  * characters, no repeats. Issues are located by index (`labels[3]`).
  */
 export const LabelListSchema = v.pipe(
-  v.array(v.unknown(), 'labels must be an array of strings'),
-  v.minLength(1, 'give at least one label name'),
-  v.maxLength(MAX_LABELS, (i) => `at most ${MAX_LABELS} labels; got ${i.input.length}`),
+  v.array(v.unknown(), issueMessage('labels.notArray')),
+  v.minLength(1, issueMessage('labels.none')),
+  v.maxLength(
+    MAX_LABELS,
+    issueMessage<v.MaxLengthIssue<unknown[], number>>('labels.tooMany', (i) => ({
+      max: MAX_LABELS,
+      count: i.input.length,
+    })),
+  ),
   v.array(
     v.pipe(
-      v.string('a label name must be a string'),
+      v.string(issueMessage('labels.notString')),
       v.trim(),
-      v.nonEmpty('a label name must not be empty'),
-      v.maxLength(200, 'a label name has at most 200 characters'),
+      v.nonEmpty(issueMessage('labels.empty')),
+      v.maxLength(200, issueMessage('labels.tooLong', { max: 200 })),
     ),
   ),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -80,7 +87,7 @@ export const LabelListSchema = v.pipe(
       const first = seen.get(name);
       if (first !== undefined)
         addIssue({
-          message: `"${name}" is already label ${first}: each label number needs its own name`,
+          message: issueMessage('labels.repeated', { name, index: first }),
           path: [{ type: 'array', origin: 'value', input: dataset.value, key: index, value: name }],
         });
       else seen.set(name, index);
@@ -186,23 +193,21 @@ export class ParquetBody {
       this.#rows = rows;
     } catch (error) {
       this.#rows = [];
+      // hyparquet's own words are all there is to say what is wrong inside the file.
       this.#sink.problem(
         'read',
         null,
         null,
-        `the file is not readable Parquet: ${error instanceof Error ? error.message : String(error)}`,
+        codedMessage('import.parquetUnreadable', {
+          detail: error instanceof Error ? error.message : String(error),
+        }),
       );
     }
   }
 
   *end(): Generator<void> {
     if (this.#rows === null) {
-      this.#sink.problem(
-        'read',
-        null,
-        null,
-        'a Parquet file is read through the streaming import (genesis import or the API)',
-      );
+      this.#sink.problem('read', null, null, codedMessage('import.parquetNotStreamed'));
       return;
     }
     const rows = this.#rows;
@@ -216,7 +221,7 @@ export class ParquetBody {
   #row(row: Row): void {
     const record = this.#sink.nextRecord();
     const problems: string[] = [];
-    const problem = (column: string, message: string) => {
+    const problem = (column: string, message: CodedMessage) => {
       problems.push(column);
       this.#sink.problem('cell', record, column, message);
     };
@@ -229,25 +234,22 @@ export class ParquetBody {
   }
 
   /** A label cell as an intent id: a name as it is, an integer through the label list. */
-  #intent(column: string, label: unknown, problem: (c: string, m: string) => void): unknown {
+  #intent(column: string, label: unknown, problem: (c: string, m: CodedMessage) => void): unknown {
     if (typeof label !== 'number') return label;
     const names = this.#labels;
     if (!names) {
-      problem(
-        column,
-        `the label is the number ${label}, and the file names no labels: give the label names in order with --labels FILE (one per line, or a JSON array)`,
-      );
+      problem(column, codedMessage('import.labelNoNames', { label }));
       return undefined;
     }
     const name = Number.isInteger(label) ? names[label] : undefined;
     if (name === undefined) {
-      problem(column, `label ${label} is not in the label list (${names.length} names)`);
+      problem(column, codedMessage('import.labelNotListed', { label, count: names.length }));
       return undefined;
     }
     return name;
   }
 
-  #utterance(row: Row, problem: (c: string, m: string) => void): Row {
+  #utterance(row: Row, problem: (c: string, m: CodedMessage) => void): Row {
     const text = first(row, ['text', 'utterance', 'sentence']);
     const label = first(row, ['intent', 'label', 'label_text']);
     const language = first(row, ['language', 'lang']);
@@ -258,13 +260,13 @@ export class ParquetBody {
     };
   }
 
-  #conversation(row: Row, record: number, problem: (c: string, m: string) => void): Row {
+  #conversation(row: Row, record: number, problem: (c: string, m: CodedMessage) => void): Row {
     const value: Row = { ...row };
     if (typeof value.turns === 'string') {
       try {
         value.turns = JSON.parse(value.turns);
       } catch {
-        problem('turns', 'the turns cell is text that is not JSON');
+        problem('turns', codedMessage('import.turnsCellNotJson'));
       }
     }
     if (value.turns === undefined && Array.isArray(row.messages)) {
@@ -273,10 +275,7 @@ export class ParquetBody {
         const role = String(m?.role ?? m?.from ?? '');
         const speaker = SPEAKER[role];
         if (speaker === undefined) {
-          problem(
-            `messages[${i}].role`,
-            `unknown role "${role}": use user or assistant (system messages are dropped)`,
-          );
+          problem(`messages[${i}].role`, codedMessage('import.unknownRole', { role }));
           continue;
         }
         if (speaker === null) continue;

@@ -393,14 +393,9 @@ export class DatasetReader {
         // helps more than a field error on every record.
         this.#kindChecked = true;
         const guess = guessKind(value);
-        if (guess !== null && guess !== kind) {
-          this.#issues.add(
-            CHECK,
-            raw.line,
-            record,
-            null,
-            `this record looks like ${KIND_NOUN[guess]}, not ${KIND_NOUN[kind]}; import the file as ${guess}`,
-          );
+        const other = guess === null ? null : OTHER_KIND[guess][kind];
+        if (other !== null) {
+          this.#issues.add(CHECK, raw.line, record, null, codedMessage(other));
           this.#otherKind = true;
           return;
         }
@@ -514,10 +509,23 @@ const KEY_FIELD: Record<DatasetKind, string | null> = {
   utterances: null,
 };
 
-const KIND_NOUN: Record<DatasetKind, string> = {
-  conversations: 'a conversation',
-  timeseries: 'a time series',
-  utterances: 'an utterance',
+/** The code of "this record looks like {guess}, not {kind}": one per pair, as the nouns differ. */
+const OTHER_KIND: Record<DatasetKind, Record<DatasetKind, MessageCode | null>> = {
+  utterances: {
+    utterances: null,
+    conversations: 'import.recordIsUtteranceNotConversation',
+    timeseries: 'import.recordIsUtteranceNotSeries',
+  },
+  conversations: {
+    utterances: 'import.recordIsConversationNotUtterance',
+    conversations: null,
+    timeseries: 'import.recordIsConversationNotSeries',
+  },
+  timeseries: {
+    utterances: 'import.recordIsSeriesNotUtterance',
+    conversations: 'import.recordIsSeriesNotConversation',
+    timeseries: null,
+  },
 };
 
 /**
@@ -628,10 +636,16 @@ function guessKind(value: unknown): DatasetKind | null {
   return null;
 }
 
-function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/**
+ * The code of "a JSON file must hold an array of records; found ..." for what a file's JSON value is.
+ * An array never gets here: a file that starts with `[` is read as one.
+ */
+function notArrayCode(value: unknown): MessageCode {
+  if (value === null) return 'import.notArrayNull';
+  if (typeof value === 'string') return 'import.notArrayString';
+  if (typeof value === 'number') return 'import.notArrayNumber';
+  if (typeof value === 'boolean') return 'import.notArrayBoolean';
+  return 'import.notArrayObject';
 }
 
 /**
@@ -643,15 +657,35 @@ function jsonError(
   error: unknown,
   text: string,
   at: { line: number; column: number } = { line: 1, column: 1 },
-): { line: number | null; message: string } {
+): JsonSyntaxError {
   const raw = errorMessage(error);
   const match = / (?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?/.exec(raw);
-  if (match === null) return { line: null, message: raw };
+  if (match === null) return { line: null, column: null, detail: raw };
   const offset = Number(match[1]);
   const lines = new LineIndex(text);
   const line = lines.lineAt(offset);
   const column = offset - lines.lineStart(line) + 1 + (line === 1 ? at.column - 1 : 0);
-  return { line: at.line + line - 1, message: `${raw.replace(match[0], '')} (column ${column})` };
+  return { line: at.line + line - 1, column, detail: raw.replace(match[0], '') };
+}
+
+/**
+ * A JSON syntax error: the parser's own words (`detail`, all there is to say what is wrong) and, when
+ * known, where: the file's line and the column on it.
+ */
+interface JsonSyntaxError {
+  line: number | null;
+  column: number | null;
+  detail: string;
+}
+
+/** The message of a JSON syntax error, with its column when known: `code`, or `code`+`Column`. */
+function jsonMessage(
+  code: 'import.notJson' | 'import.lineNotJson',
+  { column, detail }: JsonSyntaxError,
+): CodedMessage {
+  return column === null
+    ? codedMessage(code, { detail })
+    : codedMessage(`${code}Column`, { detail, column });
 }
 
 function errorMessage(error: unknown): string {
@@ -829,7 +863,7 @@ class JsonLinesReader implements FormatReader {
         line,
         sink.nextRecord(),
         null,
-        codedMessage('import.lineNotJson', { detail: jsonError(error, text).message }),
+        jsonMessage('import.lineNotJson', jsonError(error, text)),
       );
       sink.record({ value: undefined, line, invalid: true });
     });
@@ -925,30 +959,27 @@ class JsonArrayReader implements FormatReader {
       case 'element': {
         if (this.#type === 'primitive') {
           this.#element(this.#buf.length);
-          if (!this.#isFailed())
-            this.#fail(this.#buf.length, "Expected ',' or ']' after array element");
+          if (!this.#isFailed()) this.#fail(this.#buf.length, 'import.jsonSeparator');
           return;
         }
         // An element cut short: JSON.parse of what there is says what is missing, and where.
         const text = this.#buf.subarray(this.#start).toString('utf8');
         try {
           JSON.parse(text);
-          this.#failAt(null, 'Unexpected end of JSON input');
+          this.#failWith(null, codedMessage('import.jsonEnd'));
         } catch (error) {
-          const { line, message } = jsonError(error, text, {
-            line: this.#startLine,
-            column: this.#startColumn,
-          });
-          this.#failAt(line, message);
+          this.#failAt(
+            jsonError(error, text, { line: this.#startLine, column: this.#startColumn }),
+          );
         }
         return;
       }
       case 'after':
-        this.#fail(this.#buf.length, "Expected ',' or ']' after array element");
+        this.#fail(this.#buf.length, 'import.jsonSeparator');
         return;
       case 'first':
       case 'next':
-        this.#failAt(null, 'Unexpected end of JSON input');
+        this.#failWith(null, codedMessage('import.jsonEnd'));
         return;
       case 'other':
         this.#notAnArray();
@@ -1001,10 +1032,7 @@ class JsonArrayReader implements FormatReader {
             this.#state = 'done';
             i++;
           } else if (c === 0x5d || c === 0x2c) {
-            this.#fail(
-              i,
-              `Unexpected token '${String.fromCharCode(c)}', expected an array element`,
-            );
+            this.#fail(i, 'import.jsonElement', { token: String.fromCharCode(c) });
           } else {
             this.#begin(i);
           }
@@ -1017,11 +1045,11 @@ class JsonArrayReader implements FormatReader {
             this.#state = 'done';
             i++;
           } else {
-            this.#fail(i, "Expected ',' or ']' after array element");
+            this.#fail(i, 'import.jsonSeparator');
           }
           break;
         case 'done':
-          this.#fail(i, 'Unexpected non-whitespace character after JSON');
+          this.#fail(i, 'import.jsonAfterEnd');
           break;
         default:
           // failed
@@ -1125,62 +1153,58 @@ class JsonArrayReader implements FormatReader {
     const at = { line: this.#startLine, column: this.#startColumn };
     this.#state = 'after';
     readJsonRecord(sink, this.#buf.subarray(this.#start, endAt), at.line, (error, text) => {
-      const { line, message } = jsonError(error, text, at);
-      this.#failAt(line, message);
+      this.#failAt(jsonError(error, text, at));
     });
   }
 
-  #fail(i: number, message: string): void {
-    this.#failAt(this.#line, `${message} (column ${this.#column(i)})`);
+  /** A syntax error the scanner finds between elements, at buf[i] on the current line. */
+  #fail(
+    i: number,
+    code: 'import.jsonSeparator' | 'import.jsonElement' | 'import.jsonAfterEnd',
+    params: MessageParams = {},
+  ): void {
+    this.#failWith(this.#line, codedMessage(code, { ...params, column: this.#column(i) }));
+  }
+
+  /** A syntax error JSON.parse found in an element (or in a file that is not an array). */
+  #failAt(error: JsonSyntaxError): void {
+    this.#failWith(error.line, jsonMessage('import.notJson', error));
   }
 
   /** The file is not valid JSON: that is the one issue, whatever was found before. */
-  #failAt(line: number | null, message: string): void {
+  #failWith(line: number | null, message: CodedMessage): void {
     this.#state = 'failed';
     this.#sink.issues.clear();
-    this.#sink.issues.add(
-      READ,
-      line,
-      null,
-      null,
-      codedMessage('import.notJson', { detail: message }),
-    );
+    this.#sink.issues.add(READ, line, null, null, message);
   }
 
   /** A `.json` file that does not hold an array: say what it holds (when it is JSON at all). */
   #notAnArray(): void {
     const bytes = this.#buf.subarray(this.#start);
-    let found: string;
+    let found: MessageCode;
     if (this.#otherWhole) {
       const text = bytes.toString('utf8');
       try {
-        found = describeJson(JSON.parse(text));
+        found = notArrayCode(JSON.parse(text));
       } catch (error) {
         const at = { line: this.#startLine, column: this.#startColumn };
-        const { line, message } = jsonError(error, text, at);
-        this.#failAt(line, message);
+        this.#failAt(jsonError(error, text, at));
         return;
       }
     } else {
       const first = String.fromCharCode(bytes[0] ?? 0x20);
       found =
         first === '{'
-          ? 'an object'
+          ? 'import.notArrayObject'
           : first === '"'
-            ? 'a string'
+            ? 'import.notArrayString'
             : first === 't' || first === 'f'
-              ? 'a boolean'
+              ? 'import.notArrayBoolean'
               : first === 'n'
-                ? 'null'
-                : 'a number';
+                ? 'import.notArrayNull'
+                : 'import.notArrayNumber';
     }
-    this.#sink.issues.add(
-      READ,
-      1,
-      null,
-      null,
-      `a JSON file must hold an array of records; found ${found}`,
-    );
+    this.#sink.issues.add(READ, 1, null, null, codedMessage(found));
   }
 }
 
@@ -1302,8 +1326,9 @@ class CsvReader implements FormatReader {
   }
 
   #report(line: number, error: unknown): void {
-    const columns = this.#header?.header.length ?? 0;
-    this.#sink.issues.add(READ, line, null, null, csvErrorMessage(error, columns));
+    const header = this.#header?.header ?? null;
+    const message = csvErrorMessage(error, header?.length ?? 0);
+    this.#sink.issues.add(READ, line, null, quoteField(error, header), message);
   }
 
   #skipBlank(offset: number): number {
@@ -1411,7 +1436,7 @@ function utf8Boundary(bytes: Buffer): number {
   return continuation + 1 < size ? i - 1 : bytes.length;
 }
 
-function csvErrorMessage(error: unknown, headerLength: number): string | CodedMessage {
+function csvErrorMessage(error: unknown, headerLength: number): CodedMessage {
   const code = (error as Partial<CsvError>).code;
   switch (code) {
     case 'CSV_RECORD_INCONSISTENT_COLUMNS':
@@ -1423,13 +1448,27 @@ function csvErrorMessage(error: unknown, headerLength: number): string | CodedMe
     case 'CSV_QUOTE_NOT_CLOSED':
       return codedMessage('import.csvUnclosedQuote');
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a closing quote is followed by other characters (write a quote inside a quoted field as "")';
+      return codedMessage('import.csvClosingQuote');
     case 'INVALID_OPENING_QUOTE':
-      return 'a quote appears inside an unquoted field (quote the whole field and write the quote as "")';
+      return codedMessage('import.csvOpeningQuote');
     default:
-      // csv-parse's own line numbers miscount CRLF inside quotes; the issue carries the right one.
-      return `invalid CSV: ${errorMessage(error).replace(/,? (on|at) line \d+/g, '')}`;
+      // Not reached with the parser's options here; csv-parse's words are all there is to say.
+      // Its own line numbers miscount CRLF inside quotes; the issue carries the right one.
+      return codedMessage('import.csvInvalid', {
+        detail: errorMessage(error).replace(/,? (on|at) line \d+/g, ''),
+      });
   }
+}
+
+/** The column of a data row where a quoting error is (csv-parse's `index`: the field's position), if known. */
+function quoteField(error: unknown, header: readonly string[] | null): string | null {
+  const { code, index } = error as Partial<CsvError> & { index?: unknown };
+  if (header === null || typeof index !== 'number') return null;
+  const quoting =
+    code === 'CSV_QUOTE_NOT_CLOSED' ||
+    code === 'CSV_INVALID_CLOSING_QUOTE' ||
+    code === 'INVALID_OPENING_QUOTE';
+  return quoting ? (header[index] ?? null) : null;
 }
 
 /** The columns each kind's CSV has; `label` is one of several names for the same column. */
@@ -1560,7 +1599,7 @@ function conversationRow(
   const record = sink.nextRecord();
   const cells = cellsOf(header, fields);
   const reported: string[] = [];
-  const fail = (field: string, message: string) => {
+  const fail = (field: string, message: CodedMessage) => {
     sink.issues.add(CELL, line, record, field, message);
     reported.push(field);
   };
@@ -1575,11 +1614,18 @@ function conversationRow(
   };
   const turnCount = (cells.turn_count ?? '').trim();
   if (/^[+-]?\d+$/.test(turnCount)) value.turn_count = Number(turnCount);
-  else fail('turn_count', `turn_count must be a whole number; got "${cells.turn_count ?? ''}"`);
+  else
+    fail(
+      'turn_count',
+      codedMessage('import.cellNotWholeNumber', {
+        field: 'turn_count',
+        received: cells.turn_count ?? '',
+      }),
+    );
   // Empty optional cells mean "absent", as the exporter writes them.
   if (cells.emotion_arc) value.emotion_arc = cells.emotion_arc;
   const turns = cells.turns ?? '';
-  if (turns.trim() === '') fail('turns', 'turns is empty; it must be a JSON array of turns');
+  if (turns.trim() === '') fail('turns', codedMessage('import.turnsEmpty'));
   else value.turns = parseJsonCell(turns, 'turns', fail);
   if (cells.generation) value.generation = parseJsonCell(cells.generation, 'generation', fail);
   const escapes = RISKY_ESCAPE.test(turns) || RISKY_ESCAPE.test(cells.generation ?? '');
@@ -1594,12 +1640,18 @@ function conversationRow(
 function parseJsonCell(
   cell: string,
   field: string,
-  fail: (field: string, message: string) => void,
+  fail: (field: string, message: CodedMessage) => void,
 ): unknown {
   try {
     return JSON.parse(cell);
   } catch (error) {
-    fail(field, `${field} must be JSON; ${jsonError(error, cell).message}`);
+    const { column, detail } = jsonError(error, cell);
+    fail(
+      field,
+      column === null
+        ? codedMessage('import.cellNotJson', { field, detail })
+        : codedMessage('import.cellNotJsonColumn', { field, detail, column }),
+    );
     return undefined;
   }
 }
@@ -1745,7 +1797,7 @@ function buildSeries(
   isoOf: (ms: number) => string,
 ): RawRecord {
   const { cells } = group;
-  const invalid = (field: string, message: string | CodedMessage): RawRecord => {
+  const invalid = (field: string, message: CodedMessage): RawRecord => {
     issues.add(BUILD, line, group.ordinal, field, message);
     return { value: undefined, line, invalid: true };
   };
@@ -1796,8 +1848,11 @@ function irregular(group: SeriesGroup, issues: Issues): RawRecord {
       lines[1] ?? null,
       group.ordinal,
       'timestamp',
-      `series ${group.id} steps by ${describeStep(step)}, which is not a supported frequency ` +
-        `(${FREQUENCIES.join(', ')})`,
+      codedMessage('import.stepUnsupported', {
+        id: group.id,
+        step: describeStep(step),
+        frequencies: FREQUENCIES.join(', '),
+      }),
     );
   } else {
     issues.add(
@@ -1805,26 +1860,31 @@ function irregular(group: SeriesGroup, issues: Issues): RawRecord {
       lines[bad] ?? null,
       group.ordinal,
       'timestamp',
-      `irregular spacing: ${isoString(ms[bad] ?? 0)} comes ${describeStep((ms[bad] ?? 0) - (ms[bad - 1] ?? 0))} ` +
-        `after the row on line ${lines[bad - 1]}, but series ${group.id} steps by ${describeStep(step)}`,
+      codedMessage('import.stepIrregular', {
+        timestamp: isoString(ms[bad] ?? 0),
+        gap: describeStep((ms[bad] ?? 0) - (ms[bad - 1] ?? 0)),
+        line: lines[bad - 1] ?? 0,
+        id: group.id,
+        step: describeStep(step),
+      }),
     );
   }
   return { value: undefined, line: lines[0] ?? null, invalid: true };
 }
 
-/** `1 hour`, `15 minutes`, `2 days`: a step for people. */
+/**
+ * `1 h`, `15 min`, `2 d`: a step for people, in the largest unit that divides it. Unit symbols (SI's
+ * d, h, min, s, ms), not words, so the step is a message parameter any language reads as it is.
+ */
 function describeStep(ms: number): string {
   const units: [number, string][] = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-    [1000, 'second'],
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
   ];
-  for (const [size, name] of units) {
-    if (ms % size === 0 && ms !== 0) {
-      const n = ms / size;
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
+  for (const [size, symbol] of units) {
+    if (ms % size === 0 && ms !== 0) return `${ms / size} ${symbol}`;
   }
   return `${ms} ms`;
 }

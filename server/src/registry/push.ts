@@ -6,7 +6,14 @@
  * successful push is recorded (`dataset-push.entity.ts`). See docs/hub.md.
  */
 import { createHash } from 'node:crypto';
-import { codedMessage, issueCode, issueMessage } from '@genesis/schema/messages';
+import {
+  type CodedMessage,
+  codedMessage,
+  issueCode,
+  issueMessage,
+  type MessageCode,
+  type MessageParams,
+} from '@genesis/schema/messages';
 import {
   type CommitOperation,
   commitIter,
@@ -68,13 +75,20 @@ export type PushFailure =
  */
 export class HubPushError extends DomainError {
   override name = 'HubPushError';
+  /** The failure as a code and parameters (without `undone`; docs/conventions.md). */
+  readonly code: MessageCode;
+  readonly params: MessageParams;
   constructor(
     readonly reason: PushFailure,
-    message: string,
+    readonly failure: CodedMessage,
     /** The Hub's HTTP status, when it answered. */
     readonly status: number | null = null,
+    /** What was put back after the failure (a repo deleted, a visibility restored), or what the user must. */
+    readonly undone: CodedMessage | null = null,
   ) {
-    super(message);
+    super(undone ? `${failure.message}; ${undone.message}` : failure.message);
+    this.code = failure.code;
+    this.params = failure.params;
   }
 }
 
@@ -261,30 +275,30 @@ function pushError(err: unknown, repo: string, revision: string, endpoint: strin
     if (status === 401)
       return new HubPushError(
         'UNAUTHORIZED',
-        `the Hub at ${endpoint} refused HF_TOKEN (401): check that the token is valid and not expired (${endpoint}/settings/tokens)`,
+        codedMessage('hub.unauthorized', { endpoint }),
         status,
       );
     if (status === 403)
       return new HubPushError(
         'FORBIDDEN',
-        `HF_TOKEN may not write to ${repo} (403): use a token with write access to the "${repo.split('/')[0]}" namespace`,
+        codedMessage('hub.forbidden', { repo, namespace: repo.split('/')[0]! }),
         status,
       );
     if (status === 404 && /revision|rev id/i.test(err.message))
       return new HubPushError(
         'REVISION_NOT_FOUND',
-        `the branch "${revision}" does not exist in ${repo}: create it on the Hub first, or push to main`,
+        codedMessage('hub.revisionNotFound', { revision, repo }),
         status,
       );
     if (status === 404)
       return new HubPushError(
         'REPO_NOT_FOUND',
-        `the dataset repo ${repo} was not found on ${endpoint} (404), or HF_TOKEN cannot see it`,
+        codedMessage('hub.repoNotFound', { repo, endpoint }),
         status,
       );
     return new HubPushError(
       'HUB_ERROR',
-      `the Hub answered ${status}: ${err.message.replace(/\. URL: .*$/, '')}`,
+      codedMessage('hub.answered', { status, error: err.message.replace(/\. URL: .*$/, '') }),
       status,
     );
   }
@@ -292,7 +306,9 @@ function pushError(err: unknown, repo: string, revision: string, endpoint: strin
   if (err instanceof TypeError && /fetch failed/i.test(err.message))
     return new HubPushError(
       'NETWORK',
-      `cannot reach the Hub at ${endpoint}${cause?.code ? ` (${cause.code})` : ''}: check the network and HF_ENDPOINT`,
+      cause?.code
+        ? codedMessage('hub.unreachableCode', { endpoint, cause: cause.code })
+        : codedMessage('hub.unreachable', { endpoint }),
     );
   return err;
 }
@@ -334,16 +350,28 @@ async function setVisibility(
   });
   if (res.ok) return;
   const detail = (await res.text()).slice(0, 200);
-  const want = makePrivate ? 'private' : 'public';
   if (res.status === 401 || res.status === 403)
     throw new HubPushError(
       res.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
-      `HF_TOKEN may not change the visibility of ${repo} (${res.status}): use a token of its owner or an admin of "${repo.split('/')[0]}", or push without --${want}`,
+      codedMessage(makePrivate ? 'hub.visibilityDeniedPrivate' : 'hub.visibilityDeniedPublic', {
+        repo,
+        status: res.status,
+        namespace: repo.split('/')[0]!,
+      }),
       res.status,
     );
   throw new HubPushError(
     'VISIBILITY',
-    `the Hub at ${endpoint} did not make ${repo} ${want} (${res.status}${detail ? `: ${detail}` : ''}): change its visibility on the Hub, or push without --${want}; nothing was committed`,
+    codedMessage(
+      detail
+        ? makePrivate
+          ? 'hub.visibilityFailedPrivateDetail'
+          : 'hub.visibilityFailedPublicDetail'
+        : makePrivate
+          ? 'hub.visibilityFailedPrivate'
+          : 'hub.visibilityFailedPublic',
+      { endpoint, repo, status: res.status, ...(detail ? { detail } : {}) },
+    ),
     res.status,
   );
 }
@@ -374,16 +402,8 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
   if (request.message !== undefined && !request.message.trim())
     issues.push({ path: 'message', ...codedMessage('hub.messageEmpty') });
   if (issues.length) throw new InputError(issues);
-  if (!token)
-    throw new HubPushError(
-      'NO_TOKEN',
-      `HF_TOKEN is not set: create a token with write access at ${endpoint}/settings/tokens and set HF_TOKEN to it`,
-    );
-  if (!token.startsWith('hf_'))
-    throw new HubPushError(
-      'NO_TOKEN',
-      'HF_TOKEN is not a Hugging Face token: tokens start with "hf_"',
-    );
+  if (!token) throw new HubPushError('NO_TOKEN', codedMessage('hub.noToken', { endpoint }));
+  if (!token.startsWith('hf_')) throw new HubPushError('NO_TOKEN', codedMessage('hub.notHfToken'));
   const progress = (phase: PushProgress['phase'], bytesSent = 0, bytesTotal = 0) =>
     request.onProgress?.({ phase, bytesSent, bytesTotal });
 
@@ -408,13 +428,17 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
         if (err instanceof HubApiError && err.statusCode === 409)
           throw new HubPushError(
             'REPO_NOT_FOUND',
-            `the dataset repo ${request.repo} exists but HF_TOKEN cannot see it: use a token of its owner`,
+            codedMessage('hub.repoHidden', { repo: request.repo }),
             409,
           );
         if (err instanceof HubApiError && (err.statusCode === 403 || err.statusCode === 404))
           throw new HubPushError(
             'REPO_NOT_FOUND',
-            `the dataset repo ${request.repo} does not exist and HF_TOKEN may not create it (${err.statusCode}): create it on the Hub, or use a token with write access to "${request.repo.split('/')[0]}"`,
+            codedMessage('hub.cannotCreate', {
+              repo: request.repo,
+              status: err.statusCode,
+              namespace: request.repo.split('/')[0]!,
+            }),
             err.statusCode,
           );
         throw err;
@@ -539,7 +563,7 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
     const failure = pushError(err, request.repo, revision, endpoint);
     const undone = await undo(created, restoreVisibility);
     if (failure instanceof HubPushError && undone)
-      throw new HubPushError(failure.reason, `${failure.message}; ${undone}`, failure.status);
+      throw new HubPushError(failure.reason, failure.failure, failure.status, undone);
     throw failure;
   }
   // Recorded once the Hub holds the push (outside the undo above: a failed write must not undo a commit).
@@ -547,22 +571,26 @@ export async function pushDataset(services: Services, request: PushRequest): Pro
   return { ...pushed, record: { id: record.id, at: record.createdAt } };
 
   /** Puts the repo back as it was before this push; says what it did, or what the user must do. */
-  async function undo(createdRepo: boolean, visibility: boolean | null): Promise<string> {
+  async function undo(
+    createdRepo: boolean,
+    visibility: boolean | null,
+  ): Promise<CodedMessage | null> {
+    const repo = request.repo;
     if (createdRepo)
       try {
         await deleteRepo({ repo: repoId, ...credentials });
-        return `the repo ${request.repo} this push created was deleted again`;
+        return codedMessage('hub.undoDeleted', { repo });
       } catch {
-        return `the empty repo ${request.repo} this push created could not be deleted: delete it on the Hub`;
+        return codedMessage('hub.undoNotDeleted', { repo });
       }
     if (visibility !== null)
       try {
         await setVisibility(endpoint, token as string, request.repo, visibility);
-        return `${request.repo} is ${visibility ? 'private' : 'public'} again`;
+        return codedMessage(visibility ? 'hub.undoPrivate' : 'hub.undoPublic', { repo });
       } catch {
-        return `${request.repo} could not be made ${visibility ? 'private' : 'public'} again: change its visibility on the Hub`;
+        return codedMessage(visibility ? 'hub.undoNotPrivate' : 'hub.undoNotPublic', { repo });
       }
-    return '';
+    return null;
   }
 }
 

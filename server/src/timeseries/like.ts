@@ -27,6 +27,17 @@ export interface LikeCalibration {
   read: Record<string, number>;
   /** Why series could not be used, one line per reason with a count ("12 weekly series: ..."). */
   skipped: string[];
+  /** The series not used, counted by reason (for a coded message: `generation.likeNoneFitted`). */
+  unused: {
+    /** Series of a type the engine does not know. */
+    unknownType: number;
+    /** Series whose frequency is neither hourly, sub-hourly nor daily. */
+    frequency: number;
+    /** Intraday series of a price type (prices are fitted on daily series). */
+    intradayPrices: number;
+    /** Series too short, constant or out of their type's range. */
+    unfit: number;
+  };
 }
 
 /** The instants of a series: its timestamps, else start + i x frequency. */
@@ -93,16 +104,19 @@ export function fitLike(
   const skips = new Map<string, number>();
   const skip = (reason: string) => skips.set(reason, (skips.get(reason) ?? 0) + 1);
   const notes: string[] = [];
+  const unused = { unknownType: 0, frequency: 0, intradayPrices: 0, unfit: 0 };
   for (const s of series) {
     const type = getSeriesType(s.series_type);
     if (!type) {
       skip(`series of an unknown type`);
+      unused.unknownType++;
       continue;
     }
     read[type.id] = (read[type.id] ?? 0) + 1;
     const step = frequencyMs(s.frequency as Frequency);
     if (!(step > 0) || step > DAY_MS) {
       skip(`${s.frequency} series: only hourly, sub-hourly and daily series can be fitted`);
+      unused.frequency++;
       continue;
     }
     const group = groups.get(type.id) ?? { hourly: [], daily: [], trading: true };
@@ -130,6 +144,7 @@ export function fitLike(
     const inputs = daily ? group.daily : group.hourly;
     if (kind === 'price' && group.daily.length === 0 && group.hourly.length > 0) {
       notes.push(`${id}: prices are fitted on daily series; this dataset has only intraday ones`);
+      unused.intradayPrices += group.hourly.length;
     }
     const params = fitType(type, inputs, {
       stepMs: daily ? DAY_MS : HOUR_MS,
@@ -139,6 +154,7 @@ export function fitLike(
     });
     const dropped = inputs.length - (params?.series.length ?? 0);
     if (dropped > 0) {
+      unused.unfit += dropped;
       notes.push(
         `${id}: ${dropped} series too short (under ${kind === 'price' ? '60 daily' : '48'} points), constant or out of the type's range`,
       );
@@ -149,5 +165,5 @@ export function fitLike(
     }
   }
   const skipped = [...[...skips].map(([reason, n]) => `${n} x ${reason}`), ...notes];
-  return { types, fitted, read, skipped };
+  return { types, fitted, read, skipped, unused };
 }

@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 
+/** The message of an n-gram range whose minimum exceeds its maximum (a search names it by its text). */
+export const NGRAM_ORDER = 'the minimum n must not exceed the maximum n';
+
 const PositiveIntSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
 const PositiveNumberSchema = v.pipe(v.number(), v.gtValue(0));
 
@@ -14,7 +17,7 @@ export const NgramBlockSchema = v.object({
   analyzer: v.picklist(['word', 'char_wb']),
   ngramRange: v.pipe(
     v.tuple([PositiveIntSchema, PositiveIntSchema]),
-    v.check(([lo, hi]) => lo <= hi, 'the minimum n must not exceed the maximum n'),
+    v.check(([lo, hi]) => lo <= hi, NGRAM_ORDER),
   ),
   /** Keep only terms that occur in at least this many training documents. */
   minDf: v.optional(PositiveIntSchema, 1),
@@ -100,13 +103,38 @@ export const TrainingConfigSchema = v.object({
 export type TrainingConfig = v.InferOutput<typeof TrainingConfigSchema>;
 export type TrainingConfigInput = v.InferInput<typeof TrainingConfigSchema>;
 
+/** A problem of a training config: where (a dot path), what valibot expected and what it received. */
+export interface TrainingConfigIssue {
+  readonly path: string;
+  /** valibot's issue type (`number`, `integer`, `gt_value`, `check`, ...). */
+  readonly type: string;
+  readonly message: string;
+  /** valibot's `expected` (`>0`, `number`, `"svm" | "logreg" | "nb"`), or null for a custom check. */
+  readonly expected: string | null;
+  readonly received: string;
+}
+
+/** A training config that is not valid; `issues` name every bad field. */
+export class TrainingConfigError extends TypeError {
+  override name = 'TrainingConfigError';
+  constructor(readonly issues: readonly TrainingConfigIssue[]) {
+    super(
+      `Invalid training config: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
+    );
+  }
+}
+
 /** Validates a training config, throwing a readable message that names every bad field. */
 export function parseTrainingConfig(input: unknown): TrainingConfig {
   const result = v.safeParse(TrainingConfigSchema, input);
   if (result.success) return result.output;
-  const problems = result.issues.map((issue) => {
-    const path = v.getDotPath(issue);
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  throw new TypeError(`Invalid training config: ${problems.join('; ')}`);
+  throw new TrainingConfigError(
+    result.issues.map((issue) => ({
+      path: v.getDotPath(issue) ?? '',
+      type: issue.type,
+      message: issue.message,
+      expected: issue.expected,
+      received: issue.received,
+    })),
+  );
 }

@@ -184,9 +184,17 @@ export function applyParams(
   return parseTrainingConfig(config);
 }
 
+/** A parameter path the config does not have. */
+export class UnknownParamError extends RangeError {
+  override name = 'UnknownParamError';
+  constructor(readonly path: string) {
+    super(`Unknown parameter "${path}" for this config`);
+  }
+}
+
 function setPath(node: unknown, keys: readonly string[], value: ParamValue, path: string): void {
   const [key, ...rest] = keys;
-  const unknown = () => new RangeError(`Unknown parameter "${path}" for this config`);
+  const unknown = () => new UnknownParamError(path);
   if (key === undefined || node === null || typeof node !== 'object') throw unknown();
   if (key === '*') {
     if (!Array.isArray(node) || node.length === 0 || rest.length === 0) throw unknown();

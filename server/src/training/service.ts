@@ -9,7 +9,7 @@ import { deadLocalOwner, Lease } from '../platform/lease.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppPubSub } from '../platform/pubsub.ts';
 import { DatasetSchema } from '../registry/dataset.entity.ts';
-import { parseTrainingConfig } from './config.ts';
+import { parseTrainingConfig, TrainingConfigError } from './config.ts';
 import { combineWeighted } from './datasets.ts';
 import {
   type LabelledTexts,
@@ -296,7 +296,19 @@ export class TrainingManager {
         ? withOverrides(parseTrainingConfig(options.basedOn.config), overrides)
         : presetConfig(input.preset, overrides);
     } catch (err) {
-      throw new InputError([{ path: 'preset', message: (err as Error).message }]);
+      const issue = err instanceof TrainingConfigError ? err.issues[0] : undefined;
+      throw new InputError([
+        issue?.expected != null
+          ? {
+              path: 'preset',
+              ...codedMessage('training.configInvalid', {
+                path: issue.path,
+                expected: issue.expected,
+                received: issue.received,
+              }),
+            }
+          : { path: 'preset', message: (err as Error).message },
+      ]);
     }
     if (input.learningCurve && !input.testDatasetId) {
       throw new InputError([{ path: 'learningCurve', ...codedMessage('training.curveNeedsTest') }]);

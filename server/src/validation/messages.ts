@@ -4,7 +4,12 @@
  * English text the report has always stored and, beside it, the code and parameters a client renders from
  * its own catalogue (the web app's `report.reason.<code>` keys, which must read the same in English).
  */
-import { formatMessage, type Message, type MessageParam } from '@genesis/schema/report-message';
+import {
+  formatMessage,
+  type Message,
+  type MessageParam,
+  type Term,
+} from '@genesis/schema/report-message';
 
 /**
  * Every code a report's sentences use, with its English template: `{name}` takes a parameter, `{name:N}` a
@@ -109,7 +114,7 @@ export const REPORT_MESSAGES = {
   'missing.seriesType':
     'a reference for the series type {key} ({n} series): the reference {name} holds no real {key} series, so its fidelity was measured against other types of its domain, if any',
   'missing.seriesHow':
-    'import real {key} series and validate against them (`pnpm genesis validate DATASET --reference REFERENCE_DATASET`), or build a profile with `pnpm genesis profile REFERENCE_DATASET --out {key}.json` and pass `--profile {key}.json`',
+    'import real {key} series and validate against them (`pnpm genesis validate DATASET --reference REFERENCE_DATASET`), or build a profile with `pnpm genesis profile REFERENCE_DATASET --out {file}.json` and pass `--profile {file}.json`',
   'series.noItems': 'the dataset has no items',
   'series.noKnownType': 'no readable series has a known series type',
   'series.noReadable': 'no item is a readable series',
@@ -219,13 +224,18 @@ export interface Said {
   message: Message;
 }
 
-/** Several sentences said one after the other. */
+/** Several sentences (or terms) said one after the other. */
 export interface SaidList {
-  list: Said[];
+  list: (Said | Term)[];
   separator: '; ' | ', ';
 }
 
-type Param = string | number | Said | SaidList;
+/**
+ * A parameter: a string (a name, an id a client has no word for), a number, a term (a domain, a series type, a
+ * kind of dataset, a label value: `term()` of `@genesis/schema/report-message`, named in the client's language),
+ * a nested sentence or a list.
+ */
+type Param = string | number | Term | Said | SaidList;
 
 const english = (code: string): string | undefined =>
   Object.hasOwn(REPORT_MESSAGES, code) ? REPORT_MESSAGES[code as ReportCode] : undefined;
@@ -238,10 +248,13 @@ export function say(code: ReportCode, params?: Record<string, Param>): Said {
         params: Object.fromEntries(
           Object.entries(params).map(([name, value]): [string, MessageParam] => [
             name,
-            typeof value === 'string' || typeof value === 'number'
+            typeof value === 'string' || typeof value === 'number' || 'term' in value
               ? value
               : 'list' in value
-                ? { items: value.list.map((s) => s.message), separator: value.separator }
+                ? {
+                    items: value.list.map((s) => ('term' in s ? s : s.message)),
+                    separator: value.separator,
+                  }
                 : value.message,
           ]),
         ),

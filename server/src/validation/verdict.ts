@@ -10,7 +10,7 @@
  *
  * The rules and their reasons are documented in docs/validation.md, section "Verdict rules".
  */
-import type { Message } from '@genesis/schema/report-message';
+import { type Message, term } from '@genesis/schema/report-message';
 import type {
   Coverage,
   GateResult,
@@ -304,7 +304,17 @@ export function decideVerdict(input: VerdictInput): VerdictOutput {
       say('verdict.noReference', {
         dimension: say(`dimension.${dimension}${list.length > 1 ? 's' : ''}`),
         parts: {
-          list: list.map((p) => say('verdict.part', { key: p.key, n: p.items, unit })),
+          list: list.map((p) =>
+            say('verdict.part', {
+              // A language is its code in every language; a domain or a series type has a name in each.
+              key:
+                dimension === 'language'
+                  ? p.key
+                  : term(dimension === 'domain' ? 'domain' : 'seriesType', p.key),
+              n: p.items,
+              unit,
+            }),
+          ),
           separator: ', ',
         },
       }),

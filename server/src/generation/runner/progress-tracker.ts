@@ -1,4 +1,5 @@
 import type { GenerationProgress } from '@genesis/schema/progress';
+import type { Message } from '@genesis/schema/report-message';
 import type { AppPubSub } from '../../platform/pubsub.ts';
 import { projectSeconds } from '../estimate.ts';
 import { type GenerationJob, MAX_SAMPLES, type ProgressSample } from '../generation-job.entity.ts';
@@ -28,6 +29,8 @@ export class ProgressTracker {
   #timer: NodeJS.Timeout | null = null;
   status: GenerationProgress['status'] = 'running';
   message: string | null = null;
+  /** `message` as a code and parameters, when it has them. */
+  statusMessage: Message | null = null;
   batch: GenerationProgress['batch'] = null;
 
   constructor(job: GenerationJob, pubsub: AppPubSub, now: () => number, concurrency: () => number) {
@@ -36,6 +39,12 @@ export class ProgressTracker {
     this.#now = now;
     this.#concurrency = concurrency;
     this.#startedAt = now();
+  }
+
+  /** Sets the status text: its English sentence and its message. */
+  say(said: { text: string; message: Message | null }): void {
+    this.message = said.text;
+    this.statusMessage = said.message;
   }
 
   /** The rate counts items accepted from here on, not those an earlier run stored. */
@@ -65,6 +74,7 @@ export class ProgressTracker {
     return buildProgress(job, {
       status: this.status,
       message: this.message,
+      statusMessage: this.statusMessage,
       concurrency: this.#concurrency(),
       itemsPerMinute: Math.round(rate * 10) / 10,
       // From the job's estimate at first, converging to this run's measured rate as items come back.

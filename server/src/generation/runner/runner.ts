@@ -1,5 +1,7 @@
+import { type JobText, jobText } from '@genesis/schema/job-messages';
 import type { GenerationProgress } from '@genesis/schema/progress';
 import { Random } from '@genesis/schema/random';
+import type { Message } from '@genesis/schema/report-message';
 import {
   type ConversationSlot,
   estimateTokens,
@@ -7,14 +9,10 @@ import {
   type Slot,
   type SlotRequest,
 } from '@genesis/schema/request';
-import { bedrockHint } from '../../llm/bedrock.ts';
+import { bedrockHintCode } from '../../llm/bedrock.ts';
+import { openaiHintCode } from '../../llm/openai.ts';
 import { costOf, type ModelPrice, outputBurndown } from '../../llm/prices.ts';
-import {
-  type ModelAnswer,
-  type ModelProvider,
-  ProviderError,
-  providerLabel,
-} from '../../llm/provider.ts';
+import { hintOf, type ModelAnswer, type ModelProvider, ProviderError } from '../../llm/provider.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Services } from '../../platform/db/orm.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -68,6 +66,8 @@ export interface RunnerDeps {
 export interface RunResult {
   status: JobStatus;
   message: string | null;
+  /** `message` as a code and parameters (docs/generation.md, "Job status text"); null without one. */
+  statusMessage: Message | null;
 }
 
 /**
@@ -141,6 +141,7 @@ export class GenerationRunner {
     job.status = 'running';
     job.startedAt ??= new Date(this.#now());
     job.error = null;
+    job.errorMessage = null;
     await this.#store.begin();
 
     if (config.kind === 'conversations' && stored.length > 0) {
@@ -176,7 +177,11 @@ export class GenerationRunner {
         ) {
           pending.unshift(...batch);
           this.#pause(
-            `Stopped before exceeding the budget of $${config.budgetUsd.toFixed(2)}: $${job.costUsd.toFixed(4)} spent, the next call would cost about $${estimate.toFixed(4)}. Raise the budget and resume.`,
+            jobText('paused.budget', {
+              budget: config.budgetUsd,
+              spent: job.costUsd,
+              next: estimate,
+            }),
           );
           break;
         }
@@ -196,28 +201,28 @@ export class GenerationRunner {
     if (this.#leaseLost || (signal.aborted && signal.reason instanceof LeaseLostError)) {
       // Someone else runs the job now: leave its row alone.
       this.#tracker.status = 'queued';
-      this.#tracker.message = 'Another server process took this job over.';
+      this.#tracker.say(jobText('queued.takenOver'));
       this.#tracker.publish(true);
-      return { status: 'queued', message: this.#tracker.message };
+      return ended('queued', jobText('queued.takenOver'));
     }
     let result: RunResult;
     if (signal.aborted && signal.reason instanceof ShutdownError) {
       // Left resumable: the next `serve` (or `generate --resume`) picks it up where it stopped.
-      result = {
-        status: 'queued',
-        message: 'Interrupted by a shutdown; resumes on the next start.',
-      };
-    } else if (signal.aborted)
-      result = { status: 'cancelled', message: 'Cancelled; the items generated so far are kept.' };
+      result = ended('queued', jobText('queued.shutdown'));
+    } else if (signal.aborted) result = ended('cancelled', jobText('cancelled'));
     else if (this.#tracker.status === 'paused')
-      result = { status: 'paused', message: this.#tracker.message };
-    else if (job.accepted < job.requested)
-      result = { status: 'completed_short', message: this.#shortfall() };
-    else result = { status: 'completed', message: null };
+      result = {
+        status: 'paused',
+        message: this.#tracker.message,
+        statusMessage: this.#tracker.statusMessage,
+      };
+    else if (job.accepted < job.requested) result = ended('completed_short', this.#shortfall());
+    else result = ended('completed', null);
     const final = this.#tracker.progress();
     this.#tracker.status = result.status;
     this.#tracker.message = result.message;
-    await this.#store.finish(result.status, result.message, {
+    this.#tracker.statusMessage = result.statusMessage;
+    await this.#store.finish(result.status, result.message, result.statusMessage, {
       itemsPerMinute: final.itemsPerMinute,
       concurrency: final.concurrency,
     });
@@ -225,14 +230,31 @@ export class GenerationRunner {
     return result;
   }
 
-  /** Why a finished job holds fewer items than requested, and what to do about it. */
-  #shortfall(): string {
+  /**
+   * Why a finished job holds fewer items than requested, and what to do about it. The rejection reasons are
+   * the checks' own English words (a parameter, as given).
+   */
+  #shortfall(): JobText {
     const job = this.#job;
     const reasons = new Map<string, number>();
     for (const r of job.rejections ?? []) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
     const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3);
     const short = job.requested - job.accepted;
-    return `Completed short: ${job.accepted.toLocaleString('en')} of ${job.requested.toLocaleString('en')} items (${short.toLocaleString('en')} missing); ${job.rejected.toLocaleString('en')} slot${job.rejected === 1 ? ' was' : 's were'} rejected after every attempt (${top.map(([r, n]) => `${n}x ${r}`).join('; ')}). Resume the job to ask for ${short === 1 ? 'it' : 'them'} again with fresh attempts.`;
+    return jobText('completed_short.line', {
+      accepted: job.accepted,
+      requested: job.requested,
+      missing: short,
+      rejected: job.rejected,
+      slots: { code: job.rejected === 1 ? 'completed_short.slot' : 'completed_short.slots' },
+      reasons: {
+        items: top.map(([reason, n]) => ({
+          code: 'completed_short.reason',
+          params: { n, reason },
+        })),
+        separator: '; ',
+      },
+      them: { code: short === 1 ? 'completed_short.it' : 'completed_short.them' },
+    });
   }
 
   /** The job's live state. */
@@ -345,13 +367,36 @@ export class GenerationRunner {
     return maxOutputTokens(this.#config.kind, batch);
   }
 
-  #pause(message: string) {
+  #pause(said: StatusText) {
     if (this.#tracker.status === 'running') {
-      this.#deps.logger?.warn({ reason: message }, 'job paused');
+      this.#deps.logger?.warn({ reason: said.text }, 'job paused');
       this.#tracker.status = 'paused';
-      this.#tracker.message = message;
+      this.#tracker.say(said);
       this.#tracker.publish(true);
     }
+  }
+
+  /**
+   * The pause of a `config` ProviderError: the provider, its own error (as sent) and the doctor's hint for it.
+   * A provider with hints of its own (neither Bedrock's nor the OpenAI-compatible server's) says it in English.
+   */
+  #configPause(error: string): StatusText {
+    const provider = this.#deps.provider;
+    const code = provider.name === 'openai' ? openaiHintCode(error) : bedrockHintCode(error);
+    const hint = provider.hint?.(error) ?? hintOf(code);
+    const said = jobText('paused.config', {
+      provider:
+        provider.name === 'bedrock' || provider.name === 'openai'
+          ? { code: `provider.${provider.name}` }
+          : provider.name,
+      error,
+      hint: { code },
+    });
+    if (hint === hintOf(code)) return said;
+    return {
+      text: said.text.replace(`: ${hintOf(code)}. Fix it`, `: ${hint}. Fix it`),
+      message: null,
+    };
   }
 
   /** One model call for a batch of slots, with pacing, retries and re-asks. Never throws. */
@@ -405,9 +450,7 @@ export class GenerationRunner {
         // Credentials, access or the model id: no retry fixes it and no slot is to blame. Pause with what to fix;
         // a resume (once fixed) asks these slots again.
         pending.unshift(...batch);
-        this.#pause(
-          `Paused: ${providerLabel(this.#deps.provider.name)} cannot be used as configured (${e.message}): ${this.#deps.provider.hint?.(e.message) ?? bedrockHint(e.message)}. Fix it and resume the job.`,
-        );
+        this.#pause(this.#configPause(e.message));
         return;
       }
       job.retries++;
@@ -418,9 +461,7 @@ export class GenerationRunner {
       }
       if (++this.#consecutiveFailures >= config.maxConsecutiveFailures) {
         pending.unshift(...batch);
-        this.#pause(
-          `Paused after ${this.#consecutiveFailures} failed calls in a row (last: ${e.message}). Check the provider and resume.`,
-        );
+        this.#pause(jobText('paused.failures', { n: this.#consecutiveFailures, error: e.message }));
         return;
       }
       if (e.kind === 'client') {
@@ -598,9 +639,7 @@ export class GenerationRunner {
       pending.push(...accepted.map((a) => a.slot));
       // The database's own message can be huge (it quotes the statement): log it, show people a short one.
       this.#deps.logger?.error({ err }, 'could not store results');
-      this.#pause(
-        'Could not store results in the database; see the server log. Resume to try again.',
-      );
+      this.#pause(jobText('paused.store'));
     }
   }
 }
@@ -615,4 +654,15 @@ function preview(item: Item): string {
   const turns = (item as { turns?: { text: string }[] }).turns;
   if (turns?.[0]) return turns[0].text.slice(0, 140);
   return String((item as { description?: string }).description ?? '').slice(0, 140);
+}
+
+/** A status text: the English sentence, and its message when it has one. */
+interface StatusText {
+  text: string;
+  message: Message | null;
+}
+
+/** How a run ended, with its status text (`null`: none). */
+function ended(status: JobStatus, said: StatusText | null): RunResult {
+  return { status, message: said?.text ?? null, statusMessage: said?.message ?? null };
 }

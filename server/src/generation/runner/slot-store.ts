@@ -1,3 +1,4 @@
+import type { Message } from '@genesis/schema/report-message';
 import type { Slot } from '@genesis/schema/request';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { TokenUsage } from '../../llm/provider.ts';
@@ -97,6 +98,7 @@ export class SlotStore {
       status: 'running',
       startedAt: job.startedAt,
       error: null,
+      errorMessage: null,
       accepted: job.accepted,
       rejected: job.rejected,
       updatedAt: new Date(this.#now()),
@@ -180,6 +182,7 @@ export class SlotStore {
   async finish(
     status: JobStatus,
     message: string | null,
+    statusMessage: Message | null,
     rate?: { itemsPerMinute: number; concurrency: number },
   ): Promise<void> {
     await this.#em.nativeUpdate(GenerationJobSchema, this.#mine(), {
@@ -187,6 +190,7 @@ export class SlotStore {
       leaseExpiresAt: null,
       status,
       error: message,
+      errorMessage: statusMessage,
       // The last run's figures, so a finished job still shows them after a reload.
       ...(rate
         ? { finalItemsPerMinute: rate.itemsPerMinute, finalConcurrency: rate.concurrency }
@@ -199,6 +203,7 @@ export class SlotStore {
     Object.assign(this.#job, {
       status,
       error: message,
+      errorMessage: statusMessage,
       ...(rate
         ? { finalItemsPerMinute: rate.itemsPerMinute, finalConcurrency: rate.concurrency }
         : {}),

@@ -1,4 +1,4 @@
-import type { MessageParams } from '@genesis/schema/messages';
+import type { CodedMessage, MessageParams } from '@genesis/schema/messages';
 import {
   DatasetInUseError,
   DomainError,
@@ -60,6 +60,16 @@ export function messageFields<
     params: t.field({ type: [MessageParamRef], resolve: (message) => paramList(message.params) }),
   };
 }
+
+/** A message as data, for a typed error's parts (`DatasetInUseError.parts`, `HubPushError.undone`). */
+export const CodedMessageRef = builder.objectRef<CodedMessage>('CodedMessage').implement({
+  description:
+    "A message as data: its English text, and its code and params for a client's own language",
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'The English text' }),
+    ...messageFields(t),
+  }),
+});
 
 const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'A problem with one argument or input field; path names it (e.g. "name", "tags[2]")',
@@ -137,6 +147,13 @@ builder.objectType(DatasetInUseError, {
     'The dataset is in use and was not deleted; the message names what uses it. Delete with force: true to cancel those users and delete it.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    ...messageFields(t),
+    parts: t.field({
+      type: [CodedMessageRef],
+      description:
+        'Each user as a message, in the order the message\'s {users} lists them (joined by ", ")',
+      resolve: (e) => [...e.parts],
+    }),
     datasetId: t.id({ resolve: (e) => String(e.datasetId) }),
     jobIds: t.idList({
       description: 'Generation jobs queued, running or paused on it',
@@ -182,6 +199,7 @@ builder.objectType(ProviderConfigError, {
     'The model provider cannot be used as configured (credentials, region, model access); nothing was created. The failing checks say what to fix.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    ...messageFields(t),
     provider: t.exposeString('provider'),
     model: t.exposeString('model', { nullable: true }),
     checks: t.field({ type: [ConfigCheckRef], resolve: (e) => [...e.checks] }),

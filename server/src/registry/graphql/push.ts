@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { builder } from '../../platform/graphql/builder.ts';
-import { ErrorInterface } from '../../platform/graphql/errors.ts';
+import { CodedMessageRef, ErrorInterface, messageFields } from '../../platform/graphql/errors.ts';
 import { parseId } from '../../platform/graphql/ids.ts';
 import { progressStream } from '../../platform/graphql/progress-stream.ts';
 import type { PushProgressEvent } from '../../platform/pubsub.ts';
@@ -39,6 +39,14 @@ builder.objectType(HubPushError, {
     'The dataset was not pushed: nothing was committed, a repo the push created was deleted again, a visibility it changed was put back (the message says if that failed), and nothing was recorded. The message says what to fix.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
+    ...messageFields(t),
+    undone: t.field({
+      type: CodedMessageRef,
+      nullable: true,
+      description:
+        'What was put back after the failure, or what is left to do by hand; the message ends with it (after "; ")',
+      resolve: (e) => e.undone,
+    }),
     reason: t.field({ type: PushFailureEnum, resolve: (e) => e.reason }),
     status: t.int({
       nullable: true,

@@ -5,6 +5,7 @@
  * reason.
  */
 import { getDomain, getSeriesType, SERIES_TYPE_IDS } from '@genesis/schema/catalog/series';
+import { term } from '@genesis/schema/report-message';
 import {
   type Distribution,
   type Thresholds,
@@ -287,9 +288,22 @@ function seriesCoverage(
     for (const p of parts.filter((x) => !x.referenced)) {
       const what =
         p.dimension === 'domain'
-          ? say('missing.domain', { key: p.key, n: p.items })
-          : say('missing.seriesType', { key: p.key, n: p.items, name: profile.name });
-      missing.push(missingPiece(what, say('missing.seriesHow', { key: p.key })));
+          ? say('missing.domain', { key: term('domain', p.key), n: p.items })
+          : say('missing.seriesType', {
+              key: term('seriesType', p.key),
+              n: p.items,
+              name: profile.name,
+            });
+      // The file names stay the id in every language.
+      missing.push(
+        missingPiece(
+          what,
+          say('missing.seriesHow', {
+            key: term(p.dimension === 'domain' ? 'domain' : 'seriesType', p.key),
+            file: p.key,
+          }),
+        ),
+      );
     }
   }
   return { itemShare: views.length ? measured / views.length : 0, parts, missing };
@@ -419,12 +433,18 @@ function fidelityMetrics(
     const covered = Object.keys(profile.groups);
     missing = say('series.profileLacks', {
       name: profile.name,
-      what: name.toLowerCase(),
-      covers: covered.length > 0 ? covered.join(', ') : say('series.noDomain'),
+      what: term('domain', domain, name.toLowerCase()),
+      covers:
+        covered.length > 0
+          ? { list: covered.map((d) => term('domain', d)), separator: ', ' }
+          : say('series.noDomain'),
     });
   } else if (cleanCount === 0) {
     const left = views.filter((v) => v.domain === domain).length;
-    missing = say('series.noneClean', { n: left, what: name.toLowerCase() });
+    missing = say('series.noneClean', {
+      n: left,
+      what: term('domain', domain, name.toLowerCase()),
+    });
   }
   if (missing !== null) return bases.map(({ base }) => metric(base, null, missing!));
 
@@ -766,12 +786,17 @@ function typeFidelity(
     if (reference === null) {
       missing = say('series.profileLacks', {
         name: source,
-        what: typeId,
-        covers: Object.keys(types).sort().join(', '),
+        what: term('seriesType', typeId),
+        covers: {
+          list: Object.keys(types)
+            .sort()
+            .map((t) => term('seriesType', t)),
+          separator: ', ',
+        },
       });
     } else if (typed.length === 0) {
       const all = views.filter((v) => v.type?.id === typeId).length;
-      missing = say('series.noneClean', { n: all, what: typeId });
+      missing = say('series.noneClean', { n: all, what: term('seriesType', typeId) });
     } else if (matching.length === 0) {
       const theirs = [
         ...new Map(
@@ -782,7 +807,7 @@ function typeFidelity(
         ).values(),
       ];
       missing = say('series.frequencies', {
-        type: typeId,
+        type: term('seriesType', typeId),
         reference: frequencySaid(reference.stepMs, reference.calendar),
         theirs: { list: theirs, separator: ', ' },
       });

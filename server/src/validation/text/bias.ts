@@ -20,6 +20,7 @@ import {
   DEFAULT_RESOLUTIONS,
   DEFAULT_SENTIMENTS,
 } from '@genesis/schema/generation';
+import { term } from '@genesis/schema/report-message';
 import type { Distribution, ValidationMetric } from '@genesis/schema/reports';
 import { type Said, say } from '../messages.ts';
 import type { TextKind } from './corpus.ts';
@@ -258,8 +259,13 @@ export function biasReport(
         gap = i;
       }
     }
+    const label = dim.labels[gap]!;
     const gapText = say('bias.gap', {
-      label: dim.labels[gap]!,
+      // Sentiment, complexity and resolution values have names in each language; intents and languages are ids.
+      label:
+        dim.id === 'sentiment' || dim.id === 'complexity' || dim.id === 'resolution'
+          ? term('value', label)
+          : label,
       observed: saidPercent(observedShares[gap]!),
       target: saidPercent(targetShares[gap]!),
     });

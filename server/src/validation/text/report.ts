@@ -11,6 +11,7 @@ import { INTENT_IDS } from '@genesis/schema/catalog/intents';
 import { LANGUAGES } from '@genesis/schema/common';
 import { ConversationSchema } from '@genesis/schema/conversation';
 import { formatIssues } from '@genesis/schema/issues';
+import { term } from '@genesis/schema/report-message';
 import type { Distribution, ValidationMetric, ValidationReportData } from '@genesis/schema/reports';
 import { UtteranceSchema } from '@genesis/schema/utterance';
 import * as v from 'valibot';
@@ -895,7 +896,7 @@ function realismMetrics(
             : say('realism.referenceNoTurns', {
                 name: profile.name,
                 kind: say(profile.kind === 'utterances' ? 'kind.utterances' : 'kind.other', {
-                  kind: profile.kind,
+                  kind: term('datasetKind', profile.kind),
                 }),
               }),
         ),
@@ -1108,7 +1109,9 @@ function piiKinds(byKind: Record<string, number>): Said {
   return found.length
     ? say('list', {
         items: {
-          list: found.map(([kind, count]) => say('privacy.piiKind', { count, kind })),
+          list: found.map(([kind, count]) =>
+            say('privacy.piiKind', { count, kind: term('pii', kind) }),
+          ),
           separator: ', ',
         },
       })

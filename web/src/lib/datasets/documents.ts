@@ -103,21 +103,22 @@ export const TagDatasetMutation = graphql(
   [RefusalFields],
 );
 
-/** Deletes a dataset with its items and reports. */
-export const DeleteDatasetMutation = graphql(`
-  mutation DeleteDataset($id: ID!, $force: Boolean) {
-    deleteDataset(id: $id, force: $force) {
-      __typename
-      ... on NotFoundError {
-        entity
-        id
-      }
-      ... on Error {
-        message
+/** Deletes a dataset with its items and reports (a dataset in use is refused, naming its users). */
+export const DeleteDatasetMutation = graphql(
+  `
+    mutation DeleteDataset($id: ID!, $force: Boolean) {
+      deleteDataset(id: $id, force: $force) {
+        __typename
+        ... on NotFoundError {
+          entity
+          id
+        }
+        ...RefusalFields
       }
     }
-  }
-`);
+  `,
+  [RefusalFields],
+);
 
 /** Items per label value of a dataset, per label column: the charts and the item filters. */
 export const LabelCountsFields = graphql(`

@@ -30,9 +30,21 @@ export const FileIssueFields = graphql(`
   }
 `);
 
+/** A message as data inside a typed error (a dataset's user, what a failed push put back). */
+export const CodedMessageFields = graphql(`
+  fragment CodedMessageFields on CodedMessage @_unmask {
+    message
+    code
+    params {
+      name
+      value
+    }
+  }
+`);
+
 /**
  * What `errorOf` (web/src/lib/i18n/api-messages.ts) reads of a refusal in a mutation's result union: its
- * message, and a `ValidationError`'s issues.
+ * message, a `ValidationError`'s issues, and the code and params of the typed errors that have them.
  */
 export const RefusalFields = graphql(
   `
@@ -43,7 +55,44 @@ export const RefusalFields = graphql(
           ...FieldIssueFields
         }
       }
+      ... on DatasetInUseError {
+        code
+        params {
+          name
+          value
+        }
+        parts {
+          ...CodedMessageFields
+        }
+      }
+      ... on ProviderConfigError {
+        code
+        params {
+          name
+          value
+        }
+        checks {
+          name
+          ok
+          detail
+          code
+          params {
+            name
+            value
+          }
+        }
+      }
+      ... on HubPushError {
+        code
+        params {
+          name
+          value
+        }
+        undone {
+          ...CodedMessageFields
+        }
+      }
     }
   `,
-  [FieldIssueFields],
+  [FieldIssueFields, CodedMessageFields],
 );

@@ -6,6 +6,7 @@
  * shows the English text the API sent. See docs/conventions.md, "Two error tiers".
  */
 import { issueCode } from '@genesis/schema/messages';
+import { withEnumNames } from './enum-names.ts';
 import { isMessageKey, type Locale, type MessageValues, translate } from './messages.ts';
 
 /** A message as data: its code (null when it has none), its parameters and its English text. */
@@ -13,6 +14,13 @@ export interface CodedText {
   code: string | null;
   params: MessageValues;
   message: string;
+  /**
+   * Parameters that are messages themselves, rendered in the same language and joined by `separator`
+   * (a dataset's users in `{users}`, a provider's failed checks in `{checks}`); they replace `params`'.
+   */
+  nested?: Readonly<Record<string, { messages: readonly FieldMessage[]; separator: string }>>;
+  /** A message that follows this one after "; " (what a failed push put back); part of `message`. */
+  followedBy?: FieldMessage | null;
 }
 
 /** A message under a form field or about a whole submission: plain text, or coded. */
@@ -63,19 +71,52 @@ export const NOT_FOUND_ENTITIES = [
   'Augmentation',
 ] as const;
 
-/**
- * A refusal (a member of a mutation's result union) as a message, rendered from its typed fields
- * where it has them: a `NotFoundError` from its entity and id, a `ValidationError` with one coded
- * issue from that issue (its English text is the issue's, without the `Invalid input: path:`
- * prefix). Any other member keeps its text.
- */
-export function errorOf(refusal: {
+/** The statuses a dataset's user can have, each rendered from `error.jobStatus.<status>`. */
+const USER_STATUSES = new Set(['queued', 'running', 'paused']);
+
+/** A part of `DatasetInUseError.users`, its `{status}` in the reader's language. */
+function userPart(part: CodedIssue): FieldMessage {
+  const message = messageOf(part);
+  if (typeof message === 'string') return message;
+  const status = String(message.params.status ?? '');
+  if (!USER_STATUSES.has(status)) return message;
+  const statusText: CodedText = { code: `jobStatus.${status}`, params: {}, message: status };
+  return { ...message, nested: { status: { messages: [statusText], separator: '' } } };
+}
+
+/** The typed errors' fields `errorOf` reads besides the message. */
+export interface TypedRefusal {
   __typename: string;
   message: string;
   entity?: string;
   id?: string;
-  issues?: readonly CodedIssue[];
-}): FieldMessage {
+  issues?: readonly (CodedIssue & { path?: string })[];
+  /** The code of a typed error that has one (`DatasetInUseError`, `ProviderConfigError`, `HubPushError`). */
+  code?: string | null;
+  params?: WireParams;
+  /** A `DatasetInUseError`'s users, in the order its `{users}` lists them. */
+  parts?: readonly CodedIssue[];
+  /** A `ProviderConfigError`'s checks (the failed ones are its `{checks}`). */
+  checks?: readonly {
+    name: string;
+    ok: boolean;
+    detail: string;
+    code?: string | null;
+    params?: WireParams;
+  }[];
+  /** What a failed push put back (`HubPushError`). */
+  undone?: CodedIssue | null;
+}
+
+/**
+ * A refusal (a member of a mutation's result union) as a message, rendered from its typed fields
+ * where it has them: a `NotFoundError` from its entity and id, a `ValidationError` with one coded
+ * issue from that issue (its English text is the issue's, without the `Invalid input: path:`
+ * prefix), a `DatasetInUseError` from its code and its users, a `ProviderConfigError` from its code
+ * and failed checks, a `HubPushError` from its code and what was put back. Any other member keeps
+ * its text.
+ */
+export function errorOf(refusal: TypedRefusal): FieldMessage {
   if (refusal.__typename === 'NotFoundError' && refusal.entity && refusal.id !== undefined) {
     return {
       code: `notFound.${refusal.entity}`,
@@ -85,7 +126,52 @@ export function errorOf(refusal: {
   }
   const only = refusal.issues?.length === 1 ? refusal.issues[0] : undefined;
   if (refusal.__typename === 'ValidationError' && only?.code) return messageOf(only);
-  return refusal.message;
+  if (!refusal.code) return refusal.message;
+  const coded: CodedText = {
+    code: refusal.code,
+    params: paramValues(refusal.params),
+    message: refusal.message,
+  };
+  if (refusal.__typename === 'DatasetInUseError' && refusal.parts) {
+    return {
+      ...coded,
+      nested: { users: { messages: refusal.parts.map(userPart), separator: ', ' } },
+    };
+  }
+  if (refusal.__typename === 'ProviderConfigError' && refusal.checks) {
+    const failed = refusal.checks
+      .filter((c) => !c.ok)
+      .map(
+        (c): CodedText => ({
+          code: 'provider.failedCheck',
+          params: { name: c.name },
+          message: `${c.name}: ${c.detail}`,
+          nested: { detail: { messages: [messageOf({ ...c, message: c.detail })], separator: '' } },
+        }),
+      );
+    return { ...coded, nested: { checks: { messages: failed, separator: '; ' } } };
+  }
+  if (refusal.__typename === 'HubPushError') {
+    return { ...coded, followedBy: refusal.undone ? messageOf(refusal.undone) : null };
+  }
+  return coded;
+}
+
+/**
+ * The message of a refusal for the alert of a form that shows the API's issues under its fields
+ * (`fieldErrors`), so none is said twice: null when `placed` says every issue of a
+ * `ValidationError` is shown under a field; the one left over, or the whole message when several
+ * are; any other refusal as {@link errorOf} says it.
+ */
+export function alertOf(
+  refusal: TypedRefusal,
+  placed: (path: string) => boolean,
+): FieldMessage | null {
+  if (refusal.__typename !== 'ValidationError' || !refusal.issues?.length) return errorOf(refusal);
+  const left = refusal.issues.filter((issue) => !placed(issue.path ?? ''));
+  if (left.length === 0) return null;
+  if (left.length === 1 && left.length < refusal.issues.length) return messageOf(left[0]!);
+  return errorOf(refusal);
 }
 
 /** The English text of a message (what the API said). */
@@ -98,9 +184,19 @@ export function errorKey(code: string): string {
   return `error.${code}`;
 }
 
-/** A message in `locale`: its code's catalogue entry with the parameters filled, or its English text. */
+/**
+ * A message in `locale`: its code's catalogue entry with the parameters filled (the nested ones
+ * rendered in `locale` too, and what follows it after "; "), or its English text.
+ */
 export function renderMessage(locale: Locale, message: FieldMessage): string {
   if (typeof message === 'string' || !message.code) return textOf(message);
   const key = errorKey(message.code);
-  return isMessageKey(key) ? translate(locale, key, message.params) : message.message;
+  if (!isMessageKey(key)) return message.message;
+  // A status or a kind of dataset (`completed`, `utterances`) in the reader's words.
+  const params = withEnumNames(locale, message.params);
+  for (const [name, { messages, separator }] of Object.entries(message.nested ?? {})) {
+    params[name] = messages.map((m) => renderMessage(locale, m)).join(separator);
+  }
+  const text = translate(locale, key, params);
+  return message.followedBy ? `${text}; ${renderMessage(locale, message.followedBy)}` : text;
 }

@@ -1,7 +1,8 @@
+import { parseSearchSpace, SearchSpecError } from '@genesis/schema/search-space';
 import type { VariablesOf } from 'gql.tada';
 import * as v from 'valibot';
 import { type FieldErrors, issueErrors, textField } from '../forms.ts';
-import type { ModelKind, TrainingPreset } from '../graphql/graphql.ts';
+import type { EnumOf, ModelKind, TrainingPreset } from '../graphql/graphql.ts';
 import type { FieldMessage } from '../i18n/api-messages.ts';
 import type { StartTrainingMutation } from './documents.ts';
 
@@ -21,6 +22,12 @@ const MODEL_KINDS = Object.keys({ SVM: true, LOGREG: true, NB: true } satisfies 
   true
 >) as ModelKind[];
 
+type SearchKind = EnumOf<'SearchKind'>;
+const SEARCH_KINDS = Object.keys({ GRID: true, RANDOM: true } satisfies Record<
+  SearchKind,
+  true
+>) as SearchKind[];
+
 /** The preset the Train form starts with. */
 export const DEFAULT_PRESET: TrainingPreset = 'QUICK_TEST';
 
@@ -37,6 +44,10 @@ export interface TrainFormValues {
   learningCurve: boolean;
   experiment: string;
   seed: string;
+  /** '' (no search), GRID or RANDOM. */
+  search: string;
+  /** The search space in the CLI's syntax (`C=0.1,1,10; alpha=0.1..3`); '' for the default. */
+  searchSpace: string;
 }
 
 /** A fresh form: nothing chosen, the quick-test preset. */
@@ -50,6 +61,8 @@ export function defaultTrainForm(): TrainFormValues {
     learningCurve: false,
     experiment: '',
     seed: '',
+    search: '',
+    searchSpace: '',
   };
 }
 
@@ -64,6 +77,8 @@ export function trainFormFromData(data: FormData): TrainFormValues {
     learningCurve: data.has('learningCurve'),
     experiment: textField(data, 'experiment'),
     seed: textField(data, 'seed'),
+    search: textField(data, 'search'),
+    searchSpace: textField(data, 'searchSpace'),
   };
 }
 
@@ -92,6 +107,7 @@ export const TrainFormSchema = v.object({
   seed: v.optional(
     v.pipe(v.number('seed must be a number'), v.integer('seed must be a whole number')),
   ),
+  search: v.optional(v.picklist(SEARCH_KINDS, `search must be one of ${SEARCH_KINDS.join(', ')}`)),
 });
 
 /** The outcome of checking the Train form. */
@@ -113,9 +129,21 @@ export function checkTrainForm(values: TrainFormValues): TrainCheck {
     learningCurve: values.learningCurve,
     experiment: orUndefined(values.experiment),
     seed: numberOrUndefined(values.seed),
+    search: orUndefined(values.search),
   });
   if (!parsed.success) return { success: false, errors: issueErrors(parsed.issues) };
   const input = parsed.output;
+  // The search space is parsed as the CLI parses --search-space; the API checks its values.
+  let space: ReturnType<typeof parseSearchSpace> | null = null;
+  if (values.searchSpace.trim()) {
+    try {
+      space = parseSearchSpace(values.searchSpace);
+    } catch (err) {
+      if (!(err instanceof SearchSpecError)) throw err;
+      const message: FieldMessage = err.coded ? { ...err.coded } : err.message;
+      return { success: false, errors: { searchSpace: [message] } };
+    }
+  }
   return {
     success: true,
     input: {
@@ -127,6 +155,14 @@ export function checkTrainForm(values: TrainFormValues): TrainCheck {
       learningCurve: input.learningCurve,
       experiment: input.experiment ?? null,
       seed: input.seed ?? null,
+      search: input.search ?? null,
+      searchSpace:
+        space?.map((p) => ({
+          name: p.name,
+          values: p.values ? [...p.values] : null,
+          min: p.min ?? null,
+          max: p.max ?? null,
+        })) ?? null,
     },
   };
 }

@@ -1,10 +1,15 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { fieldErrors } from '$lib/generation/form.ts';
+import { fieldErrors, fieldOfPath } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
-import { errorOf } from '$lib/i18n/api-messages.ts';
+import { alertOf } from '$lib/i18n/api-messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import { StartTrainingMutation } from '$lib/training/documents.ts';
-import { checkTrainForm, type TrainFailure, trainFormFromData } from '$lib/training/form.ts';
+import {
+  checkTrainForm,
+  defaultTrainForm,
+  type TrainFailure,
+  trainFormFromData,
+} from '$lib/training/form.ts';
 import type { Actions } from './$types';
 
 export const actions = {
@@ -26,7 +31,9 @@ export const actions = {
       });
       if (result.__typename !== 'MutationStartTrainingSuccess') {
         const errors = result.__typename === 'ValidationError' ? fieldErrors(result.issues) : {};
-        return fail(400, { values, errors, message: errorOf(result) } satisfies TrainFailure);
+        // An issue shown under its field is not said again in the alert.
+        const message = alertOf(result, (path) => fieldOfPath(path) in defaultTrainForm());
+        return fail(400, { values, errors, message } satisfies TrainFailure);
       }
       id = result.data.id;
     } catch (error) {

@@ -16,7 +16,7 @@ import {
 import { textField } from '$lib/forms.ts';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
-import { errorOf } from '$lib/i18n/api-messages.ts';
+import { alertOf, errorOf } from '$lib/i18n/api-messages.ts';
 import { translate } from '$lib/i18n/messages.ts';
 import { serverClient } from '$lib/server/api.ts';
 import type { Actions } from './$types';
@@ -146,10 +146,11 @@ export const actions = {
           done: { summary, url },
         } satisfies PushResult;
       }
+      // The push status shows every field's messages, so a refused field is not said twice.
       return answer(
         outcome.__typename === 'NotFoundError' ? 404 : 400,
         'issues' in outcome ? fieldErrors(outcome.issues) : {},
-        errorOf(outcome),
+        alertOf(outcome, () => true),
       );
     } catch (error) {
       return answer(502, {}, errorMessage(error));

@@ -19,6 +19,10 @@ const JobQuery = graphql(
         config
         requested
         error
+        errorMessage {
+          code
+          params
+        }
         createdAt
         startedAt
         finishedAt

@@ -15,6 +15,7 @@ import { Migration20261205001000 } from './Migration20261205001000.ts';
 import { Migration20261205003000 } from './Migration20261205003000.ts';
 import { Migration20261205004000 } from './Migration20261205004000.ts';
 import { Migration20261205034056 } from './Migration20261205034056.ts';
+import { Migration20261206003000 } from './Migration20261206003000.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125172911', class: Migration20261125172911 },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205003000', class: Migration20261205003000 },
   { name: 'Migration20261205004000', class: Migration20261205004000 },
   { name: 'Migration20261205034056', class: Migration20261205034056 },
+  { name: 'Migration20261206003000', class: Migration20261206003000 },
 ];
