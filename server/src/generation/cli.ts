@@ -11,7 +11,6 @@ import type { GenerationProgress } from '@genesis/schema/progress';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parse as parseCsv } from 'csv-parse/sync';
 import {
   commandConfig,
   csvList,
@@ -28,6 +27,7 @@ import { exportRecords } from '../registry/export.ts';
 import { formatBytes, parseGenerationInput, resolveConfig } from './config.ts';
 import { estimateGeneration, learnedFor } from './estimate.ts';
 import { GenerationJobSchema } from './generation-job.entity.ts';
+import { IntentExamplesFileError, readIntentExamples } from './intent-examples.ts';
 import { GenerationManager } from './service.ts';
 
 export interface GenerateOptions {
@@ -264,10 +264,9 @@ export function parseNotIntents(value: string): Record<string, string[]> {
 }
 
 /**
- * `--intent-examples FILE`: real customer messages per intent for a seeded job (docs/generation.md, "Seeds"), from
- * a JSON file (`{ "card_arrival": ["where is my card?"] }` or `[{ "intent": "card_arrival", "examples": [...] }]`)
- * or a CSV file of `intent,text` rows (a header row naming those columns is optional). Empty texts and more than
- * MAX_INTENT_EXAMPLES per intent are refused here with their line or entry; the API checks the rest (known
+ * `--intent-examples FILE`: real customer messages per intent for a seeded job (docs/generation.md, "Seeds"), read
+ * by the same reader as the API's `readIntentExamples` (`generation/intent-examples.ts`: JSON or `intent,text` CSV;
+ * an empty text or too many examples is refused with its line, entry or key); the API checks the rest (known
  * intent ids, length, conversations only) and its messages name the flag.
  */
 export function parseIntentExamples(value: string): Record<string, string[]> {
@@ -280,91 +279,14 @@ export function parseIntentExamples(value: string): Record<string, string[]> {
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new InvalidArgumentError(`--intent-examples: cannot read '${file}' (${why}).`);
   }
-  const out: Record<string, string[]> = {};
-  const add = (intent: unknown, text: unknown, where: string) => {
-    if (typeof intent !== 'string' || !intent.trim()) {
-      throw new InvalidArgumentError(`--intent-examples: ${where} has no intent.`);
+  try {
+    return readIntentExamples(raw, file);
+  } catch (err) {
+    if (err instanceof IntentExamplesFileError) {
+      throw new InvalidArgumentError(`--intent-examples: ${err.message}.`);
     }
-    if (typeof text !== 'string' || !text.trim()) {
-      throw new InvalidArgumentError(
-        `--intent-examples: ${where} (${intent.trim()}) has an empty text.`,
-      );
-    }
-    const list = out[intent.trim()] ?? [];
-    out[intent.trim()] = list;
-    list.push(text.trim());
-    if (list.length > MAX_INTENT_EXAMPLES) {
-      throw new InvalidArgumentError(
-        `--intent-examples: ${where}: ${intent.trim()} has more than ${MAX_INTENT_EXAMPLES} examples (at most ${MAX_INTENT_EXAMPLES} per intent).`,
-      );
-    }
-  };
-  const body = raw.replace(/^\uFEFF/, '').trim();
-  if (/\.json$/i.test(file) || body.startsWith('{') || body.startsWith('[')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (err) {
-      throw new InvalidArgumentError(
-        `--intent-examples: ${file} is not valid JSON (${(err as Error).message}).`,
-      );
-    }
-    const entries: [unknown, unknown, string][] = Array.isArray(json)
-      ? json.map((e, i) => [
-          (e as { intent?: unknown } | null)?.intent,
-          (e as { examples?: unknown } | null)?.examples,
-          `entry ${i + 1}`,
-        ])
-      : json && typeof json === 'object'
-        ? Object.entries(json).map(([k, list]) => [k, list, `"${k}"`])
-        : [];
-    if (!Array.isArray(json) && !(json && typeof json === 'object')) {
-      throw new InvalidArgumentError(
-        `--intent-examples: ${file} must hold a JSON object of intent -> list of texts, or a list of { "intent", "examples" }.`,
-      );
-    }
-    const seen = new Set<string>();
-    for (const [intent, list, where] of entries) {
-      if (!Array.isArray(list)) {
-        throw new InvalidArgumentError(
-          `--intent-examples: ${where} of ${file} needs "examples": a list of texts.`,
-        );
-      }
-      if (typeof intent === 'string' && seen.has(intent.trim())) {
-        throw new InvalidArgumentError(
-          `--intent-examples gives ${intent.trim()} more than once (${where}).`,
-        );
-      }
-      if (typeof intent === 'string') seen.add(intent.trim());
-      for (const [j, text] of list.entries()) add(intent, text, `${where}, example ${j + 1}`);
-    }
-  } else {
-    let rows: string[][];
-    try {
-      rows = parseCsv(body, { relax_column_count: true, skip_empty_lines: true }) as string[][];
-    } catch (err) {
-      throw new InvalidArgumentError(
-        `--intent-examples: ${file} is neither JSON nor readable CSV (${(err as Error).message}).`,
-      );
-    }
-    const header =
-      rows[0]?.length === 2 &&
-      rows[0][0]!.trim().toLowerCase() === 'intent' &&
-      rows[0][1]!.trim().toLowerCase() === 'text';
-    rows.forEach((row, i) => {
-      if (i === 0 && header) return;
-      if (row.length !== 2) {
-        throw new InvalidArgumentError(
-          `--intent-examples: line ${i + 1} of ${file} has ${row.length} columns; expected intent,text.`,
-        );
-      }
-      add(row[0], row[1], `line ${i + 1}`);
-    });
+    throw err;
   }
-  if (Object.keys(out).length === 0) {
-    throw new InvalidArgumentError(`--intent-examples: ${file} holds no examples.`);
-  }
-  return out;
 }
 
 /** Frequency names people type (hourly, daily, 15min, 1h) as the schema's aliases. */

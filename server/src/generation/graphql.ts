@@ -5,6 +5,7 @@ import {
 } from '@genesis/schema/generation';
 import { codedMessage } from '@genesis/schema/messages';
 import type { GenerationProgress } from '@genesis/schema/progress';
+import type { Message } from '@genesis/schema/report-message';
 import { FREQUENCIES } from '@genesis/schema/timeseries';
 import { KNOWN_MODELS, outputBurndown, priceOf } from '../llm/prices.ts';
 import type { ProviderCheck } from '../llm/provider.ts';
@@ -24,6 +25,7 @@ import {
   JOB_STATUSES,
   type ProgressSample,
 } from './generation-job.entity.ts';
+import { IntentExamplesFileError, readIntentExamples } from './intent-examples.ts';
 import type { BedrockCheckResult } from './service.ts';
 
 const GenerationKindEnum = builder.enumType('GenerationKind', {
@@ -102,6 +104,32 @@ const GenerationModeEnum = builder.enumType('GenerationMode', {
   },
 });
 
+/** A job's status text as a message: its code, parameters and English sentence. */
+interface JobMessageData {
+  message: Message;
+  text: string;
+}
+
+const JobMessageRef = builder.objectRef<JobMessageData>('JobMessage').implement({
+  description:
+    'Why a generation job paused, stopped or ended short, as a message code and parameters for a client to say in its reader\'s language (job.message.<code> in the web app\'s catalogues); text is the English sentence (docs/generation.md, "Job status text")',
+  fields: (t) => ({
+    code: t.string({ resolve: (m) => m.message.code }),
+    params: t.field({
+      type: 'JSON',
+      description:
+        "Values of the {name} placeholders: a string (a provider's own error, never translated), a number, a nested message {code, params} or a list {items, separator}",
+      resolve: (m) => m.message.params ?? {},
+    }),
+    text: t.string({ description: 'The English sentence', resolve: (m) => m.text }),
+  }),
+});
+
+/** A status text as a {@link JobMessageRef}; null without a message (and for jobs stopped before they were kept). */
+function jobMessageOf(text: string | null, message: Message | null): JobMessageData | null {
+  return text !== null && message ? { message, text } : null;
+}
+
 export const GenerationProgressRef = builder
   .objectRef<GenerationProgress>('GenerationProgress')
   .implement({
@@ -116,6 +144,12 @@ export const GenerationProgressRef = builder
       message: t.exposeString('message', {
         nullable: true,
         description: 'Why the job paused or failed',
+      }),
+      statusMessage: t.field({
+        type: JobMessageRef,
+        nullable: true,
+        description: '`message` as a code and parameters; null without one',
+        resolve: (p) => jobMessageOf(p.message, p.statusMessage ?? null),
       }),
       requested: t.exposeInt('requested'),
       accepted: t.exposeInt('accepted'),
@@ -206,6 +240,13 @@ export const GenerationJobRef = builder.objectRef<GenerationJob>('GenerationJob'
       resolve: (j, _a, ctx) => ctx.generation.samples(j),
     }),
     error: t.exposeString('error', { nullable: true }),
+    errorMessage: t.field({
+      type: JobMessageRef,
+      nullable: true,
+      description:
+        '`error` as a code and parameters; null without one, or for a job stopped before these were kept',
+      resolve: (j) => jobMessageOf(j.error ?? null, j.errorMessage ?? null),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
@@ -518,7 +559,52 @@ const BedrockCheckRef = builder.objectRef<BedrockCheckResult>('BedrockCheck').im
   }),
 });
 
+/** The longest examples file `readIntentExamples` reads (characters); 20 texts of 500 for every intent fit. */
+const MAX_EXAMPLES_FILE_CHARS = 2_000_000;
+
+const IntentExamplesRef = builder
+  .objectRef<{ intent: string; examples: string[] }>('IntentExamples')
+  .implement({
+    description: 'Real customer messages of one intent, as an examples file gives them',
+    fields: (t) => ({
+      intent: t.exposeString('intent'),
+      examples: t.exposeStringList('examples'),
+    }),
+  });
+
 builder.queryFields((t) => ({
+  readIntentExamples: t.field({
+    type: [IntentExamplesRef],
+    description:
+      'Reads an examples file (JSON or intent,text CSV; docs/generation.md "Seeds") the way `genesis generate --intent-examples` does, for `intentExamples`; a refused file is a ValidationError on `text` naming its line, entry or key',
+    errors: { types: [InputError] },
+    args: {
+      fileName: t.arg.string({
+        required: true,
+        description: 'The file’s name, as messages give it',
+      }),
+      text: t.arg.string({ required: true, description: 'The file’s contents (UTF-8 text)' }),
+    },
+    resolve: (_root, args) => {
+      if (args.text.length > MAX_EXAMPLES_FILE_CHARS) {
+        throw new InputError([
+          {
+            path: 'text',
+            ...codedMessage('text.longerThan', { field: 'text', max: MAX_EXAMPLES_FILE_CHARS }),
+          },
+        ]);
+      }
+      try {
+        const read = readIntentExamples(args.text, args.fileName.trim() || 'the file');
+        return Object.entries(read).map(([intent, examples]) => ({ intent, examples }));
+      } catch (err) {
+        if (err instanceof IntentExamplesFileError) {
+          throw new InputError([{ path: 'text', ...err.coded }]);
+        }
+        throw err;
+      }
+    },
+  }),
   bedrockCheck: t.field({
     type: BedrockCheckRef,
     description:

@@ -13,6 +13,10 @@ export const GenerationProgressFields = graphql(`
     datasetId
     status
     message
+    statusMessage {
+      code
+      params
+    }
     requested
     accepted
     rejected
@@ -247,3 +251,25 @@ export type BedrockCheck = Extract<
   ResultOf<typeof BedrockCheckQuery>['bedrockCheck'],
   { __typename: 'QueryBedrockCheckSuccess' }
 >['data'];
+
+/**
+ * Reads an examples file (JSON or `intent,text` CSV) with the server's reader, the one `genesis generate
+ * --intent-examples` uses (docs/generation.md, "Seeds"); a refused file names its line, entry or key.
+ */
+export const ReadIntentExamplesQuery = graphql(
+  `
+    query ReadIntentExamples($fileName: String!, $text: String!) {
+      readIntentExamples(fileName: $fileName, text: $text) {
+        __typename
+        ... on QueryReadIntentExamplesSuccess {
+          data {
+            intent
+            examples
+          }
+        }
+        ...RefusalFields
+      }
+    }
+  `,
+  [RefusalFields],
+);

@@ -17,6 +17,13 @@ import { FREQUENCIES, type Frequency } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import type { graphql } from '../graphql/graphql.ts';
 import { type CodedIssue, type FieldMessage, messageOf, textOf } from '../i18n/api-messages.ts';
+import {
+  EXAMPLES_FILE_FIELD,
+  EXAMPLES_JSON_FIELD,
+  examplesFromJson,
+  examplesList,
+  type IntentExamples,
+} from './examples.ts';
 
 /** The API's `GenerationInput`, as the GraphQL documents type it. */
 export type GenerationInputGql = ReturnType<typeof graphql.scalar<'GenerationInput'>>;
@@ -74,6 +81,8 @@ export interface GenerationForm {
   intents: string[];
   /** Chosen series types (time series); none means the catalog's domain shares. */
   seriesTypes: string[];
+  /** Conversations: real examples per intent read from a file (`intentExamples`), or null for none. */
+  intentExamples: IntentExamples | null;
   /** Time series: points per series, frequency ('' = each type's default), start, time zone, anomalies. */
   length: NumberField;
   frequency: Frequency | '';
@@ -104,6 +113,7 @@ export function defaultGenerationForm(): GenerationForm {
     resolutions: { ...DEFAULT_RESOLUTIONS },
     intents: [],
     seriesTypes: [],
+    intentExamples: null,
     length: undefined,
     frequency: '',
     start: '',
@@ -172,6 +182,7 @@ export function formToSchemaInput(form: GenerationForm): GenerationInput {
     const value = form[key];
     if (present(value)) input[key] = value;
   }
+  if (conversations && form.intentExamples) input.intentExamples = form.intentExamples;
   if (!conversations) {
     if (present(form.length)) input.length = form.length;
     if (present(form.anomalyShare)) input.anomalyShare = form.anomalyShare;
@@ -214,6 +225,7 @@ export function toGraphQLInput(config: GenerationConfigInput): GenerationInputGq
     timeZone: config.timeZone ?? null,
     anomalyShare: config.anomalyShare ?? null,
     likeDatasetId: config.likeDatasetId ?? null,
+    intentExamples: config.intentExamples ? examplesList(config.intentExamples) : null,
     targets: {
       languages: toList(targets.languages) ?? null,
       sentiments: toList(targets.sentiments) ?? null,
@@ -239,6 +251,8 @@ export function fieldOfPath(path: string): string {
   const parts = path.split('.').filter(Boolean);
   if (parts[0] === 'input') parts.shift();
   if (parts[0] === 'targets' && parts[1]) return `targets.${parts[1]}`;
+  // The examples file input's messages are the examples' (what the file held).
+  if (parts[0] === EXAMPLES_FILE_FIELD) return 'intentExamples';
   return parts[0] ?? '';
 }
 
@@ -333,6 +347,7 @@ export function generationFormFromData(data: FormData): GenerationForm {
   }
   form.intents = stringsOf(data, 'targets.intents');
   form.seriesTypes = stringsOf(data, 'targets.seriesTypes');
+  form.intentExamples = examplesFromJson(data.get(EXAMPLES_JSON_FIELD));
   form.length = numberOf(data.get('length'));
   form.anomalyShare = numberOf(data.get('anomalyShare'));
   form.frequency = oneOf(data.get('frequency'), ['', ...FREQUENCIES] as const, '');

@@ -47,6 +47,7 @@ export const AugmentationFields = graphql(
       error
       count
       curate
+      seeds
       createdAt
       finishedAt
       plan {
@@ -90,6 +91,10 @@ export const AugmentationFields = graphql(
           before
           after
           delta
+        }
+        seeded {
+          rows
+          excludedPerFold
         }
       }
     }
@@ -223,6 +228,24 @@ export function formatPoints(delta: number, locale = 'en'): string {
     signDisplay: 'exceptZero',
   }).format(points);
   return text;
+}
+
+/**
+ * What the seeded-lift note says (docs/curation.md, "Augment"): a seeded augmentation's CV leaves out of each fold
+ * the synthetic items written from that fold's test texts. `null` when nothing was seeded. The fold counts are the
+ * fewest and most items one fold left out.
+ */
+export function seededExclusion(
+  seeded: { rows: number; excludedPerFold: readonly number[] } | null | undefined,
+): { rows: number; min: number; max: number; folds: number } | null {
+  if (!seeded) return null;
+  const per = seeded.excludedPerFold;
+  return {
+    rows: seeded.rows,
+    min: per.length ? Math.min(...per) : 0,
+    max: per.length ? Math.max(...per) : 0,
+    folds: per.length,
+  };
 }
 
 /** Counts of intents whose CV F1 rose, fell or stayed (within half a point). */
