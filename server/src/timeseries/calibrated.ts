@@ -21,6 +21,7 @@
  * (`data/reference/series-engine.params.json`) are written by `scripts/fit-series-engine.ts`.
  */
 import { Random } from '@genesis/schema/random';
+import { seasonalStrength } from '../validation/series/stats.ts';
 import { Gauss, normalCdf } from './noise.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 
@@ -102,6 +103,13 @@ export interface SeasonalSeriesParams {
    * of its points, and so its dynamics, stays; its distribution is the fitted one.
    */
   vq?: number[];
+  /**
+   * How each day of the week's daily shape differs from its weekday or weekend profile (optional, none when
+   * absent; fitted for types with `FitTuning.weekShape`): 7 x 24 values on the common scale, Sunday first, each
+   * shrunk toward 0 by the noise in its few days' mean. A household's Saturday is not its Sunday, and its Monday
+   * morning not its Friday's; drawn without it, that structure came out as noise. See docs/timeseries.md.
+   */
+  dDow?: number[];
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -115,6 +123,12 @@ export interface PriceSeriesParams {
   nu: number;
   /** Share of days the price did not move. */
   still: number;
+  /**
+   * Autoregression of the returns at lags 1-3 (optional, none when absent; fitted for types with
+   * `FitTuning.returnsAr`): a market's small short-term momentum and reversal, which GARCH's independent
+   * returns lack. Yule-Walker coefficients; the innovations' variance is scaled so the returns keep theirs.
+   */
+  ar?: number[];
 }
 
 export type SeriesParams = SeasonalSeriesParams | PriceSeriesParams;
@@ -251,6 +265,15 @@ function acfAt(xs: ArrayLike<number>, lags: readonly number[]): number[] {
     for (let i = lag; i < n; i++) num += (xs[i]! - m) * (xs[i - lag]! - m);
     return num / den;
   });
+}
+
+/** Mean absolute step of a series over its standard deviation (0 for a constant series). */
+function meanStep(xs: ArrayLike<number>): number {
+  const s = sd(xs);
+  if (!(s > 0) || xs.length < 2) return 0;
+  let sum = 0;
+  for (let i = 1; i < xs.length; i++) sum += Math.abs(xs[i]! - xs[i - 1]!);
+  return sum / (xs.length - 1) / s;
 }
 
 /** Lag-1 autocorrelation of a series' first differences. */
@@ -497,7 +520,51 @@ export function niceStep(x: number): number {
   return Number((pick * 10 ** e).toPrecision(1));
 }
 
+/**
+ * Fitting choices a type opts into (docs/timeseries.md, "Per-type tuning"); types without an entry in
+ * `TYPE_TUNING` are fitted with the defaults.
+ */
+export interface FitTuning {
+  /** Smallest share of repeated readings fitted as held values (default 0.03). */
+  holdFloor?: number;
+  /**
+   * The simulation check also matches the drawn values' mean absolute step (over their standard deviation) to the
+   * real series': `vol` by the step volatility (how heavy-tailed the steps are), `noise` by the scale of the hourly
+   * noise (solar, whose steps are mostly its day's bell and whose hourly noise makes them rough).
+   */
+  steps?: 'vol' | 'noise';
+  /**
+   * Fit each day of the week's own daily shape (`dDow`), and blend two series' daily profiles keeping the size of
+   * their shapes: loads whose week is set by people's schedules.
+   */
+  weekShape?: boolean;
+  /**
+   * No step volatility (`vol`): a load's heavy-tailed steps are its appliances switching within an hour, not calm
+   * and active spells of its noise; drawn with them, its daily and weekly cycles came out weaker against the noise.
+   */
+  steadySteps?: boolean;
+  /**
+   * Match the daily cycle's strength against the noise by simulation (`matchCycle`): drawn loads' days came out
+   * less regular than their sources' (the benchmark's daily seasonal strength, median: 0.865 drawn, 0.889 real).
+   */
+  cycleStrength?: boolean;
+  /** Fit the returns' short autoregression (`PriceSeriesParams.ar`). */
+  returnsAr?: boolean;
+}
+
+/** The types fitted with other than the default choices. */
+export const TYPE_TUNING: Record<string, FitTuning> = {
+  heating_demand: { holdFloor: 0.001 },
+  humidity: { steps: 'vol' },
+  solar_generation: { steps: 'noise' },
+  // The four electricity types share one population, fitted as the first of them.
+  residential_consumption: { weekShape: true, steadySteps: true, cycleStrength: true },
+  crypto_price: { returnsAr: true },
+};
+
 export interface FitOptions {
+  /** Choices beyond the defaults (see `FitTuning`). */
+  tuning?: FitTuning;
   transform: 'relative' | 'standardised';
   /** Hourly (24 phases a day) or daily (one). */
   stepMs: number;
@@ -646,6 +713,7 @@ export function fitSeasonal(
   const sw = perDow > 0 ? shrink(wVar, (dmVar * (hourly ? 3 : 1)) / perDow) : 0;
   w = w.map((x) => neutral + (options.weekly ? 1 : sw) * (x - neutral));
   for (let i = 0; i < n; i++) resid[i] = y[i]! - (relative ? expected(i) : expected(i));
+  const dDow = hourly && options.tuning?.weekShape ? weekShape(resid, hourOf, dowOf) : null;
   // Series off at night vary their day's shape in a few smooth modes (which subsume the amplitude); others scale
   // their daily swing.
   const modes = hourly && hasNight(dWk, relative ? w : null) ? dayModes(resid, hourOf) : null;
@@ -707,9 +775,10 @@ export function fitSeasonal(
   if (noiseShare > 0 && noiseShare < 0.5) {
     rho = rho.map((r) => Math.min(0.9999, r / (1 - noiseShare)));
   }
+  const tuning = options.tuning ?? {};
   let acf = fitAcfMixture(rho, lags, scores.length);
   // Steps across a gap (solar's night) are not steps of the noise.
-  const vol = fitVolatility(scores, acf, stdIdx);
+  const vol = tuning.steadySteps ? null : fitVolatility(scores, acf, stdIdx);
 
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -729,7 +798,8 @@ export function fitSeasonal(
   // 1/200 of it) explains the repeats, a finer one does not, and the repeats are then held values.
   const stored = res > 0 && grid / scale >= 1e-4;
   const coarse = res > 0 && grid / scale >= 0.005;
-  const hold = !coarse && moves > 0 && repeats / moves >= 0.03 ? repeats / moves : 0;
+  const holdFloor = tuning.holdFloor ?? 0.03;
+  const hold = !coarse && moves > 0 && repeats / moves >= holdFloor ? repeats / moves : 0;
   // Shares at the bounds, over the hours the series is on: solar's zeros are its nights (drawn as zeros anyway);
   // in daylight it is rarely exactly off, so there its lower bound reflects rather than clamps.
   let atLo = 0;
@@ -759,6 +829,7 @@ export function fitSeasonal(
     atoms: [r4(atLo / on), r4(atHi / on)],
     ...(vol ? { vol: [r4(vol[0]), r4(vol[1])] as [number, number] } : {}),
     ...(modes ? { modes: modes.map((m) => m.map(r4)) } : {}),
+    ...(dDow ? { dDow: dDow.map((x) => Number(x.toPrecision(3))) } : {}),
   };
   // The autocorrelation is fitted on the residual's normal scores, but what a reader sees is the series: its
   // profile, hourly spread, marginal and resolution map the noise's dependence onto the values in ways a
@@ -820,8 +891,193 @@ export function fitSeasonal(
       acf = fitAcfMixture(target, lags, scores.length, diffTarget);
       fitted.acf = [r4(acf[0]), r4(acf[1]), r4(acf[2]), r4(acf[3])];
     }
+    if (tuning.steps) matchSteps(fitted, drawn, y, times[0]!, tuning);
+    if (tuning.cycleStrength) matchCycle(fitted, drawn, y, times[0]!);
   }
   return fitted;
+}
+
+/**
+ * Scales the hourly noise (`hsd`) until series drawn from the fit have the real series' daily seasonal strength
+ * (the share of its variance its hours' means explain, see `FitTuning.cycleStrength`): the share the noise leaves
+ * is mostly the noise's, so the noise's variance moves by the ratio of the two shares. Three rounds at most,
+ * within 0.7-1.3 of the measured spread.
+ */
+function matchCycle(
+  fitted: SeasonalSeriesParams,
+  drawn: TypeParams,
+  y: Float64Array,
+  startMs: number,
+): void {
+  const strength = (xs: ArrayLike<number>) => seasonalStrength(xs, 24, 168).daily ?? 0;
+  const real = strength(y);
+  const base = fitted.hsd;
+  let scale = 1;
+  for (let round = 0; round < 3; round++) {
+    let sim = 0;
+    const draws = 4;
+    for (let k = 0; k < draws; k++) {
+      const series = renderCalibrated(
+        drawn,
+        {
+          length: y.length,
+          startMs,
+          stepMs: drawn.stepMs,
+          timeZone: drawn.timeZone,
+          extensive: false,
+        },
+        new Random(`cycle:${k}`),
+      );
+      sim += strength(series.values) / draws;
+    }
+    if (Math.abs(sim - real) < 0.003) break;
+    scale = Math.min(1.3, Math.max(0.7, scale * Math.sqrt((1 - real) / Math.max(1e-3, 1 - sim))));
+    fitted.hsd = base.map((x) => r4(x * scale));
+  }
+}
+
+/** Lags at which `matchSteps` compares the drawn values' autocorrelation with the real one's. */
+const STEP_CHECK_LAGS = [1, 2, 3, 6, 12, 24];
+
+/** What `matchSteps` compares: a series' step and short-lag statistics (see `FitTuning.steps`). */
+function stepStats(xs: ArrayLike<number>): number[] {
+  const m = mean(xs);
+  const sq = Float64Array.from(xs, (x) => (x - m) ** 2);
+  return [
+    Math.log(Math.max(1e-6, meanStep(xs))),
+    diffLag1(xs),
+    acfAt(sq, [1])[0]!,
+    ...acfAt(xs, STEP_CHECK_LAGS),
+  ];
+}
+
+/**
+ * Settles the noise's step-level parameters by simulation, for types that opt in (`FitTuning.steps`): the fast
+ * component's smoothness c and coefficient a, the step volatility s and, with `noise`, the hourly noise's scale are
+ * searched one at a time (two passes over small grids around the fit, drawing the same four series for every
+ * candidate) to bring the drawn values' mean absolute step, differences' lag-1 autocorrelation, lag-1
+ * autocorrelation of squared deviations and autocorrelation at lags 1-24 nearest the real series'. The Gaussian
+ * copula maps the noise onto the values through the profile, the hourly spread, the bounds and the meter, so
+ * these are not read off the noise fit; drawing is the check (docs/timeseries.md, "Per-type tuning").
+ */
+export function matchSteps(
+  fitted: SeasonalSeriesParams,
+  drawn: TypeParams,
+  y: Float64Array,
+  startMs: number,
+  tuning: FitTuning,
+): void {
+  const real = stepStats(y);
+  const weights = [1, 1, 1, ...STEP_CHECK_LAGS.map(() => 0.5)];
+  const baseHsd = fitted.hsd;
+  const loss = (): number => {
+    const sim = new Array<number>(real.length).fill(0);
+    const draws = 4;
+    for (let k = 0; k < draws; k++) {
+      const series = renderCalibrated(
+        drawn,
+        {
+          length: y.length,
+          startMs,
+          stepMs: drawn.stepMs,
+          timeZone: drawn.timeZone,
+          extensive: false,
+        },
+        new Random(`fit:${k}`),
+      );
+      const step = series.resolution;
+      const values =
+        step > 0 ? series.values.map((v) => Math.round(v / step) * step) : series.values;
+      stepStats(values).forEach((x, j) => {
+        sim[j]! += x / draws;
+      });
+    }
+    let err = 0;
+    for (let j = 0; j < real.length; j++) err += weights[j]! * (real[j]! - sim[j]!) ** 2;
+    return err;
+  };
+  type Setting = { a: number; c: number; s: number; k: number };
+  const [w, a0, b, c0 = 0] = fitted.acf;
+  const r = fitted.vol?.[1] ?? 0.95;
+  const apply = ({ a, c, s, k }: Setting) => {
+    fitted.acf = [w, a, b, c];
+    if (s > 0) fitted.vol = [s, r];
+    else delete fitted.vol;
+    fitted.hsd = k === 1 ? baseHsd : baseHsd.map((x) => r4(x * k));
+  };
+  let best: Setting = { a: a0, c: c0, s: fitted.vol?.[0] ?? 0, k: 1 };
+  apply(best);
+  let bestErr = loss();
+  const near = (grid: readonly number[], x: number) => {
+    const i = grid.reduce((bi, g, gi) => (Math.abs(g - x) < Math.abs(grid[bi]! - x) ? gi : bi), 0);
+    return grid.slice(Math.max(0, i - 3), i + 4);
+  };
+  // One parameter at a time, each grid around the best setting so far.
+  const dimensions: ((x: Setting) => Setting[])[] = [
+    (x) => SMOOTH.map((c) => ({ ...x, c })),
+    (x) => near(FAST, x.a).map((a) => ({ ...x, a })),
+    (x) => [0, 0.2, 0.4, 0.6, 0.8, 1].map((s) => ({ ...x, s })),
+    ...(tuning.steps === 'noise'
+      ? [(x: Setting) => [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1].map((k) => ({ ...x, k }))]
+      : []),
+  ];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const candidates of dimensions) {
+      for (const candidate of candidates(best)) {
+        if (candidate.c > 0 && candidate.a <= 0) continue;
+        apply(candidate);
+        const err = loss();
+        if (err < bestErr - 1e-9) {
+          bestErr = err;
+          best = candidate;
+        }
+      }
+    }
+  }
+  apply(best);
+}
+
+/**
+ * Each day of the week's daily shape beyond the weekday and weekend profiles (`dDow`), taken out of `resid`: the
+ * mean residual of each weekday's hour, less that weekday's mean (its level is `w`'s and the slow noise's), shrunk
+ * toward 0 by the noise in a mean of a few days (James-Stein: by the share of the cells' spread the noise within
+ * them explains). Null when nothing is left after shrinking.
+ */
+function weekShape(resid: Float64Array, hourOf: Int32Array, dowOf: Int32Array): number[] | null {
+  const n = resid.length;
+  // Each point against its own local day's mean residual: the day's level (slow noise, `w`) is not its shape.
+  const z = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i + 24 <= n; ) {
+    let full = hourOf[i] === 0;
+    for (let h = 1; h < 24 && full; h++) full = hourOf[i + h] === h;
+    if (!full) {
+      i++;
+      continue;
+    }
+    const m = mean(resid.subarray(i, i + 24));
+    for (let h = 0; h < 24; h++) z[i + h] = resid[i + h]! - m;
+    i += 24;
+  }
+  const sum = new Float64Array(168);
+  const sq = new Float64Array(168);
+  const count = new Float64Array(168);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(z[i]!)) continue;
+    const c = dowOf[i]! * 24 + hourOf[i]!;
+    sum[c]! += z[i]!;
+    sq[c]! += z[i]! ** 2;
+    count[c]! += 1;
+  }
+  if (count.some((k) => k < 2)) return null;
+  const cell = Array.from(sum, (x, c) => x / count[c]!);
+  // The noise in a cell's mean: its points' spread around it over their number.
+  const noise = mean(cell.map((m, c) => (sq[c]! / count[c]! - m * m) / (count[c]! - 1)));
+  const signal = mean(cell.map((x) => x * x));
+  const factor = signal > 0 ? Math.max(0, 1 - noise / signal) : 0;
+  if (!(factor > 0)) return null;
+  const shape = cell.map((x) => factor * x);
+  for (let i = 0; i < n; i++) resid[i] = resid[i]! - shape[dowOf[i]! * 24 + hourOf[i]!]!;
+  return shape;
 }
 
 /**
@@ -1092,7 +1348,10 @@ const GARCH_PERSIST = [0.5, 0.8, 0.9, 0.95, 0.98, 0.995];
 const GARCH_NU = [2.5, 3, 4, 5, 7, 10, 30];
 
 /** Fits the price model to one series of prices (consecutive trading days). */
-export function fitPrice(prices: ArrayLike<number>): PriceSeriesParams | null {
+export function fitPrice(
+  prices: ArrayLike<number>,
+  tuning: FitTuning = {},
+): PriceSeriesParams | null {
   const n = prices.length;
   if (n < 60) return null;
   const returns: number[] = [];
@@ -1145,7 +1404,40 @@ export function fitPrice(prices: ArrayLike<number>): PriceSeriesParams | null {
     beta: r4(best.beta),
     nu: best.nu,
     still: r4(still / (n - 1)),
+    ...(tuning.returnsAr ? { ar: yuleWalker(acfAt(r, [1, 2, 3])).map(r4) } : {}),
   };
+}
+
+/** The autocorrelations at lags 1..p of an AR(p) process (the Yule-Walker equations solved for them). */
+function arAcf(phi: readonly number[]): number[] {
+  const p = phi.length;
+  // Iterate rho_k = sum_j phi_j rho_|k-j| (rho_0 = 1) to its fixed point; stationary and small here.
+  let rho = phi.map(() => 0);
+  for (let it = 0; it < 50; it++) {
+    rho = rho.map((_, k) => {
+      let s = 0;
+      for (let j = 0; j < p; j++) {
+        const lag = Math.abs(k - j);
+        s += phi[j]! * (lag === 0 ? 1 : rho[lag - 1]!);
+      }
+      return s;
+    });
+  }
+  return rho;
+}
+
+/** AR coefficients from autocorrelations at lags 1..p (Levinson-Durbin). */
+export function yuleWalker(rho: readonly number[]): number[] {
+  let phi: number[] = [];
+  let v = 1;
+  for (let k = 0; k < rho.length; k++) {
+    let num = rho[k]!;
+    for (let j = 0; j < k; j++) num -= phi[j]! * rho[k - 1 - j]!;
+    const kk = v > 0 ? num / v : 0;
+    phi = [...phi.map((p, j) => p - kk * phi[k - 1 - j]!), kk];
+    v *= 1 - kk * kk;
+  }
+  return phi;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1172,6 +1464,24 @@ export interface CalibratedSeries {
 
 function mix(a: number[], b: number[], t: number): number[] {
   return a.map((x, i) => t * x + (1 - t) * (b[i] ?? x));
+}
+
+/**
+ * Blends two daily profiles keeping the strength of their shapes: the deviations from each profile's mean are
+ * mixed and rescaled to the blended size of the two (two households peaking at different hours mixed linearly
+ * give a flatter day than either has).
+ */
+function mixShape(a: number[], b: number[], t: number): number[] {
+  const ca = mean(a);
+  const cb = mean(b);
+  const rms = (xs: readonly number[]) => Math.sqrt(mean(xs.map((x) => x * x)));
+  const da = a.map((x) => x - ca);
+  const db = b.map((x) => x - cb);
+  const mixed = da.map((x, i) => t * x + (1 - t) * (db[i] ?? x));
+  const size = rms(mixed);
+  const factor = size > 0 ? (t * rms(da) + (1 - t) * rms(db)) / size : 1;
+  const centre = t * ca + (1 - t) * cb;
+  return mixed.map((x) => centre + factor * x);
 }
 
 /** The timestamps of `length` points: evenly spaced, or trading days only (Saturdays and Sundays skipped). */
@@ -1291,7 +1601,15 @@ export function renderCalibrated(
     // Steps other than the fitted one scale the return variance with time (a week is five trading days).
     const ratio = request.stepMs / params.stepMs;
     const level = a.level * params.levelScale * Math.exp(0.1 * gauss.next());
-    const tScale = Math.sqrt((nu - 2) / nu);
+    // The first series' autoregression; its innovations are narrower than the returns by the explained share.
+    const ar = a.ar ?? [];
+    let explained = 0;
+    if (ar.length > 0) {
+      const rho = arAcf(ar);
+      explained = ar.reduce((sum, p, k) => sum + p * rho[k]!, 0);
+    }
+    const tScale = Math.sqrt(((nu - 2) / nu) * (1 - Math.min(0.5, Math.max(0, explained))));
+    const past: number[] = ar.map(() => 0);
     let s2 = variance;
     let price = level;
     for (let i = 0; i < n; i++) {
@@ -1302,8 +1620,18 @@ export function renderCalibrated(
       for (let k = 0; k < whole; k++) chi2 += gauss.next() ** 2;
       if (nu > whole) chi2 += (nu - whole) * gauss.next() ** 2;
       const eps = (gauss.next() / Math.sqrt(chi2 / nu)) * tScale;
-      const r = mu * ratio + Math.sqrt(s2 * ratio) * eps;
-      s2 = omega + (alpha * (r * r)) / ratio + beta * s2;
+      const shock = Math.sqrt(s2 * ratio) * eps;
+      let momentum = 0;
+      for (let k = 0; k < ar.length; k++) momentum += ar[k]! * past[k]!;
+      const dev = momentum + shock;
+      if (ar.length > 0) {
+        past.pop();
+        past.unshift(dev);
+      }
+      const r = mu * ratio + dev;
+      // The variance reacts to the innovation; without an autoregression, as fitted, to the return itself.
+      const surprise = ar.length > 0 ? dev : r;
+      s2 = omega + (alpha * (surprise * surprise)) / ratio + beta * s2;
       price *= Math.exp(r);
     }
     return { values, times, level, resolution: 0 };
@@ -1312,8 +1640,11 @@ export function renderCalibrated(
   const a = pick() as SeasonalSeriesParams;
   const b = pick() as SeasonalSeriesParams;
   const t = blend;
-  const dWk = mix(a.dWk, b.dWk, t);
-  const dWe = mix(a.dWe, b.dWe, t);
+  // Loads fitted with each weekday's shape (`dDow`) keep the size of their daily shapes when blended.
+  const keepShape = a.dDow !== undefined;
+  const dDow = a.dDow ? (b.dDow ? mixShape(a.dDow, b.dDow, t) : a.dDow) : null;
+  const dWk = keepShape ? mixShape(a.dWk, b.dWk, t) : mix(a.dWk, b.dWk, t);
+  const dWe = keepShape ? mixShape(a.dWe, b.dWe, t) : mix(a.dWe, b.dWe, t);
   const w = mix(a.w, b.w, t);
   const hsd = mix(a.hsd, b.hsd, t);
   const q = mix(a.q, b.q, t);
@@ -1376,7 +1707,8 @@ export function renderCalibrated(
       const d = (we ? dWe : dWk)[h]!;
       const swing = hourlyModel ? amplitude * (d - (we ? centreWe : centreWk)) : 0;
       const seasonal = relative ? (d + swing) * w[dow]! : d + swing + w[dow]!;
-      let y = seasonal + shape + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+      const week = dDow && hourlyModel ? dDow[dow * 24 + h]! : 0;
+      let y = seasonal + week + shape + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
       if (y < lo && reflectLo) y = 2 * lo - y;
       if (y > hi && reflectHi) y = 2 * hi - y;
       y = Math.min(hi, Math.max(lo, y));
@@ -1434,6 +1766,8 @@ export function familyOf(type: {
  */
 export function fitType(
   type: {
+    /** The catalog id, for the type's `TYPE_TUNING` entry. */
+    id?: string;
     domain: string;
     bounds: { min: number | null; min_exclusive?: boolean };
     seasonality?: readonly string[];
@@ -1452,8 +1786,9 @@ export function fitType(
   for (const input of inputs) {
     const fitted =
       kind === 'price'
-        ? fitPrice(input.values)
+        ? fitPrice(input.values, type.id ? TYPE_TUNING[type.id] : undefined)
         : fitSeasonal(input.values, input.times, {
+            ...(type.id && TYPE_TUNING[type.id] ? { tuning: TYPE_TUNING[type.id] } : {}),
             transform: transform as 'relative' | 'standardised',
             stepMs: options.stepMs,
             timeZone: input.timeZone,

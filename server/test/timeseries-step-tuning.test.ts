@@ -1,0 +1,169 @@
+import { Random } from '@genesis/schema/random';
+import { describe, expect, it } from 'vitest';
+import {
+  type FitTuning,
+  fitSeasonal,
+  matchSteps,
+  renderCalibrated,
+  type SeasonalSeriesParams,
+  TYPE_TUNING,
+  type TypeParams,
+} from '../src/timeseries/calibrated.ts';
+
+/**
+ * The per-type fitting choices of the hourly energy and sensor types (docs/timeseries.md, "Per-type tuning"):
+ * a rare share of held readings (heating's meter) and the simulation search that matches the drawn values' steps
+ * (humidity, solar). Each is fitted back from series drawn with known parameters.
+ */
+
+const HOUR = 3_600_000;
+const START = Date.parse('2025-01-06T00:00:00Z');
+const NORMAL_Q = [
+  -3.09, -2.326, -1.96, -1.645, -1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416,
+  1.2816, 1.645, 1.96, 2.326, 3.09,
+];
+
+function typeOf(transform: TypeParams['transform'], series: SeasonalSeriesParams): TypeParams {
+  return {
+    kind: 'seasonal',
+    transform,
+    stepMs: HOUR,
+    calendar: 'always',
+    timeZone: 'UTC',
+    levelScale: 1,
+    source: 'test',
+    series: [series],
+  };
+}
+
+function draw(p: TypeParams, seed: string, length: number) {
+  return renderCalibrated(
+    p,
+    { length, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
+    new Random(seed),
+  );
+}
+
+function fit(
+  drawn: { values: Float64Array; times: number[] },
+  transform: 'relative' | 'standardised',
+  tuning?: FitTuning,
+) {
+  return fitSeasonal(drawn.values, drawn.times, {
+    transform,
+    stepMs: HOUR,
+    timeZone: 'UTC',
+    ...(tuning ? { tuning } : {}),
+  })!;
+}
+
+/** Mean absolute step over the standard deviation. */
+function meanStep(xs: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m += xs[i]! / xs.length;
+  let v = 0;
+  for (let i = 0; i < xs.length; i++) v += (xs[i]! - m) ** 2 / xs.length;
+  let s = 0;
+  for (let i = 1; i < xs.length; i++) s += Math.abs(xs[i]! - xs[i - 1]!);
+  return s / (xs.length - 1) / Math.sqrt(v);
+}
+
+/** Mean over draws (seeds other than the fit's) of the mean step of series drawn from one fitted series. */
+function drawnStep(p: TypeParams, length: number): number {
+  let sum = 0;
+  for (let k = 0; k < 6; k++) sum += meanStep(draw(p, `check:${k}`, length).values) / 6;
+  return sum;
+}
+
+describe('per-type tuning of the hourly energy and sensor types', () => {
+  it('fits a rare share of held readings (within 0.003) only for a type that opts in', () => {
+    const truth = 0.006;
+    const d = Array.from(
+      { length: 24 },
+      (_, h) => 1 + 0.3 * Math.sin((2 * Math.PI * (h - 9)) / 24),
+    );
+    const source = typeOf('relative', {
+      level: 3,
+      scale: 0,
+      dWk: d,
+      dWe: d,
+      w: [1, 1, 1, 1, 1, 1, 1],
+      hsd: Array(24).fill(0.25),
+      q: NORMAL_Q,
+      acf: [0.7, -0.4, 0.99, 0],
+      lo: 0,
+      hi: 3,
+      atoms: [0, 0],
+      hold: truth,
+    });
+    const drawn = draw(source, 'held', 24 * 7 * 40);
+    const tuned = fit(drawn, 'relative', TYPE_TUNING.heating_demand);
+    expect(tuned.hold).toBeDefined();
+    expect(Math.abs(tuned.hold! - truth)).toBeLessThan(0.003);
+    // The default floor (3% of the points) reads so few repeats as none.
+    expect(fit(drawn, 'relative').hold).toBeUndefined();
+  });
+
+  it('draws series whose mean step matches the source (within 4%) with `steps: vol`', () => {
+    const length = 24 * 7 * 8;
+    const d = Array.from({ length: 24 }, (_, h) => 0.8 * Math.sin((2 * Math.PI * (h - 9)) / 24));
+    // Whole-unit readings on a bounded scale, as relative humidity: the copula's map from noise to values is
+    // not the identity, so the noise fit alone misses the values' steps.
+    const source = typeOf('standardised', {
+      level: 70,
+      scale: 12,
+      dWk: d,
+      dWe: d,
+      w: [0, 0, 0, 0, 0, 0, 0],
+      hsd: Array(24).fill(0.6),
+      q: NORMAL_Q,
+      acf: [0.4, 0.6, 0.995, 0.3],
+      lo: -2.5,
+      hi: 2.5,
+      atoms: [0, 0.05],
+      vol: [0.8, 0.95],
+      res: 1 / 12,
+    });
+    const drawn = draw(source, 'steps', length);
+    const values = drawn.values.map((v) => Math.round(v));
+    const real = meanStep(values);
+    const tuned = fit({ values, times: drawn.times }, 'standardised', { steps: 'vol' });
+    const tunedStep = drawnStep(typeOf('standardised', tuned), length);
+    expect(Math.abs(Math.log(tunedStep / real))).toBeLessThan(0.04);
+  });
+
+  it('recovers the hourly noise scale of a solar-like series (within 15%) with `steps: noise`', () => {
+    const length = 24 * 7 * 8;
+    // A bell from 6 to 18 h, off at night; hourly noise proportional to it.
+    const bell = Array.from({ length: 24 }, (_, h) =>
+      h > 6 && h < 18 ? 3 * Math.sin((Math.PI * (h - 6)) / 12) : 0,
+    );
+    const truth: SeasonalSeriesParams = {
+      level: 2,
+      scale: 0,
+      dWk: bell,
+      dWe: bell,
+      w: [1, 1, 1, 1, 1, 1, 1],
+      hsd: bell.map((x) => 0.3 * x),
+      q: NORMAL_Q,
+      acf: [0.8, 0.7, 0.99, 0.6],
+      lo: 0,
+      hi: 6,
+      atoms: [0, 0],
+    };
+    const drawn = draw(typeOf('relative', truth), 'solar', length);
+    const real = meanStep(drawn.values);
+    // Start from the truth with its hourly noise 40% too strong: the drawn days are rougher than the source's.
+    const start: SeasonalSeriesParams = { ...truth, hsd: truth.hsd.map((x) => 1.4 * x) };
+    const searched = { ...start };
+    const y = Float64Array.from(drawn.values, (x) => x / truth.level);
+    matchSteps(searched, typeOf('relative', searched), y, START, TYPE_TUNING.solar_generation!);
+    expect(searched.hsd[12]! / truth.hsd[12]!).toBeGreaterThan(0.85);
+    expect(searched.hsd[12]! / truth.hsd[12]!).toBeLessThan(1.15);
+    const after = drawnStep(typeOf('relative', searched), length);
+    expect(Math.abs(Math.log(after / real))).toBeLessThan(0.04);
+    // Still exactly zero at night.
+    const night = draw(typeOf('relative', searched), 'night', 48).values;
+    for (const h of [0, 1, 2, 3, 4, 5, 19, 20, 21, 22, 23]) expect(night[h]).toBe(0);
+  });
+});
