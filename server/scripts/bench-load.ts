@@ -29,9 +29,10 @@
  * elsewhere).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -64,6 +65,8 @@ const CLIENTS = Math.max(1, Number(values.clients ?? 2));
 const CALL_LATENCY_MS = 250;
 /** A fan-out phase's job is cancelled after this long (its speed is measured either way). */
 const JOB_LIMIT_S = 20;
+/** With `--cpu-prof`, event-loop turns longer than this (ms) are recorded as stalls. */
+const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 20);
 
 // ---------------------------------------------------------------------------------------------
 // The server process
@@ -118,6 +121,18 @@ async function serve(items: number): Promise<void> {
     .datasets(em)
     .createWithItems({ name: `bench-${items}`, kind: 'utterances', origin: 'imported' }, batches());
   const url = await app.start(0, '127.0.0.1');
+  // With --cpu-prof: the event loop's stalls (a turn longer than STALL_MS), on the CPU profile's clock (µs of the
+  // monotonic clock), written next to the profile, so a profile can be read at the moments requests waited.
+  const stalls: [number, number][] = [];
+  if (values['cpu-prof']) {
+    let last = process.hrtime.bigint();
+    setInterval(() => {
+      const now = process.hrtime.bigint();
+      if (now - last > BigInt(STALL_MS * 1e6))
+        stalls.push([Number(last / 1000n), Number(now / 1000n)]);
+      last = now;
+    }, 2).unref();
+  }
   process.send!({ type: 'ready', url, datasetId: dataset.id });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'stats') {
@@ -129,6 +144,11 @@ async function serve(items: number): Promise<void> {
       });
     }
     if (m.type === 'stop') {
+      if (values['cpu-prof'])
+        writeFileSync(
+          join(values['cpu-prof'], `stalls.${process.pid}.json`),
+          JSON.stringify(stalls),
+        );
       void app
         .stop()
         .then(() => temp.drop())
@@ -161,6 +181,7 @@ class ServerProcess {
         'tsx',
         SCRIPT,
         '--serve',
+        ...(values['cpu-prof'] ? ['--cpu-prof', values['cpu-prof']] : []),
         ...(QUICK ? ['--quick'] : []),
         ...(items ? ['--items', String(items)] : []),
       ],

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetSchema } from '../src/registry/dataset.entity.ts';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 
 const FIELDS = 'id name kind origin description tags itemCount source createdAt updatedAt';
 
 /**
- * `datasets` serves plain rows (DatasetRepository.listRows) where `dataset(id)` loads the entity: both must show
- * a dataset the same way, field for field, on both databases.
+ * `datasets` and `dataset(id)` serve plain rows (DatasetRepository.listRows, rowById), not entities: both must
+ * show a dataset the same way, field for field, and as its entity holds it, on both databases.
  */
 describe.each(TEST_DATABASES)('the datasets listing on %s', (kind) => {
   let s: TestServer;
@@ -61,6 +62,21 @@ describe.each(TEST_DATABASES)('the datasets listing on %s', (kind) => {
         id: node.id,
       });
       expect(node).toEqual(one.data.dataset);
+      const entity = await s.app.services.em
+        .fork()
+        .findOneOrFail(DatasetSchema, Number(node.id), { populate: ['tags'] });
+      expect(node).toMatchObject({
+        name: entity.name,
+        description: entity.description,
+        itemCount: entity.itemCount,
+        source: entity.source,
+        tags: entity.tags
+          .getItems()
+          .map((t) => t.tag)
+          .sort(),
+        createdAt: entity.createdAt.toISOString(),
+        updatedAt: entity.updatedAt.toISOString(),
+      });
     }
     expect(listed[2]).toMatchObject({
       tags: ['alpha', 'mid', 'zeta'],

@@ -442,6 +442,36 @@ describe('generationProgress with many subscribers', () => {
     }
   });
 
+  it('lets go of an SSE subscriber that disconnects while the job runs, the others still getting the end', async () => {
+    const job = await gatedJob(40, 13);
+    const jobId = job.jobId;
+    const subscribers = () => s.app.pubsub.subscriberCount('generation:progress', Number(jobId));
+    // The server's own subscribers of the job (its progress samples).
+    const others = subscribers();
+    const open = (signal?: AbortSignal) =>
+      fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: SMALL, variables: { id: jobId } }),
+        signal,
+      });
+    const leaving = new AbortController();
+    const left = await open(leaving.signal);
+    const stays = await open();
+    const reader = left.body!.getReader();
+    // Its first bytes (the ping and the current state) came: the subscription is live.
+    await reader.read();
+    await expect.poll(subscribers, { timeout: 20_000 }).toBe(others + 2);
+    leaving.abort();
+    await reader.cancel().catch(() => undefined);
+    // The server notices the closed connection and ends that subscription (its mailbox leaves the fan-out).
+    await expect.poll(subscribers, { timeout: 20_000 }).toBe(others + 1);
+    await job.live(0);
+    const text = await stays.text();
+    expect(text).toContain('"status":"COMPLETED"');
+    expect(text.endsWith('event: complete\ndata:\n\n')).toBe(true);
+  });
+
   it('lets subscribers with another selection get their own results', async () => {
     const started = await s.gql<any>(START, {
       input: {

@@ -71,6 +71,12 @@ export type DatasetRow = Pick<
   | 'updatedAt'
 > & { tagNames: string[] };
 
+/**
+ * One dataset as `dataset(id)` reads it: a {@link DatasetRow} whose tags are read only when asked for
+ * ({@link DatasetRepository.tagNamesOf}), so an items page pays no query for them.
+ */
+export type DatasetHead = Omit<DatasetRow, 'tagNames'>;
+
 /** The entity's name in the metadata (the schema imports this module, so not the schema itself). */
 const DatasetSchemaName = 'Dataset';
 
@@ -151,23 +157,9 @@ export class DatasetRepository extends EntityRepository<Dataset> {
    */
   async listRows(filter: DatasetFilter = {}, args: PageArgs = {}): Promise<Page<DatasetRow>> {
     const { rows, window } = await this.#listRows(filter, args);
-    const meta = this.em.getMetadata().get(DatasetSchemaName);
-    const driver = this.em.getDriver();
-    const datasets = rows.rows.map((row) => {
-      const mapped = driver.mapResult(row, meta) as Record<string, unknown>;
-      return {
-        id: mapped.id,
-        name: mapped.name,
-        kind: mapped.kind,
-        origin: mapped.origin,
-        description: mapped.description ?? null,
-        itemCount: mapped.itemCount,
-        source: jsonValue(mapped.source),
-        createdAt: dateValue(mapped.createdAt),
-        updatedAt: dateValue(mapped.updatedAt),
-        tagNames: [] as string[],
-      } as DatasetRow;
-    });
+    const datasets = rows.rows.map(
+      (row) => ({ ...this.#datasetHead(row), tagNames: [] as string[] }) as DatasetRow,
+    );
     if (datasets.length > 0) {
       const tags = this.#table(DatasetTagSchema);
       const byId = new Map(datasets.map((row) => [row.id, row]));
@@ -178,6 +170,45 @@ export class DatasetRepository extends EntityRepository<Dataset> {
       for (const row of datasets) row.tagNames.sort();
     }
     return keysetPage(datasets, window, rows.totalCount, (dataset) => dataset.id);
+  }
+
+  /**
+   * One dataset as a plain row, without its tags (null when there is none): what an items page reads, where
+   * loading the entity into the identity map cost more than the page's own query (docs/benchmarks.md,
+   * "bench:load").
+   */
+  async rowById(id: number): Promise<DatasetHead | null> {
+    const d = this.#table(this.entityName);
+    const row = (await this.#knex()(d.name).where(d.column('id'), id).first()) as
+      | Record<string, unknown>
+      | undefined;
+    return row ? this.#datasetHead(row) : null;
+  }
+
+  /** A dataset's tags' names, sorted. */
+  async tagNamesOf(id: number): Promise<string[]> {
+    const tags = this.#table(DatasetTagSchema);
+    const found = (await this.#knex()(tags.name)
+      .select({ tag: tags.column('tag') })
+      .where(tags.column('dataset'), id)) as { tag: string }[];
+    return found.map((r) => r.tag).sort();
+  }
+
+  /** A dataset's raw row as plain values. */
+  #datasetHead(row: Record<string, unknown>): DatasetHead {
+    const meta = this.em.getMetadata().get(DatasetSchemaName);
+    const mapped = this.em.getDriver().mapResult(row, meta) as Record<string, unknown>;
+    return {
+      id: mapped.id,
+      name: mapped.name,
+      kind: mapped.kind,
+      origin: mapped.origin,
+      description: mapped.description ?? null,
+      itemCount: mapped.itemCount,
+      source: jsonValue(mapped.source),
+      createdAt: dateValue(mapped.createdAt),
+      updatedAt: dateValue(mapped.updatedAt),
+    } as DatasetHead;
   }
 
   /** The raw rows of one page of {@link list}, and its window. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { type FetchAPI, isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -68,38 +69,61 @@ function formatError(err: unknown): GraphQLFormattedError {
   return { ...json, extensions: Object.keys(extensions).length ? extensions : undefined };
 }
 
-function sseResponse(result: AsyncIterable<ExecutionResult>, fetchAPI: FetchAPI): Response {
-  const iterator = result[Symbol.asyncIterator]();
-  let ping: ReturnType<typeof setInterval> | undefined;
-  const body = new fetchAPI.ReadableStream<Uint8Array>({
-    start(controller) {
-      // A first byte at once: some browsers do not hand a response over until something is streamed.
-      controller.enqueue(PING);
-      ping = setInterval(() => {
-        if (controller.desiredSize === null) clearInterval(ping);
-        else if (controller.desiredSize > 0) controller.enqueue(PING);
-      }, PING_MS);
-    },
-    async pull(controller) {
-      try {
-        const next = await iterator.next();
-        if (next.value != null) controller.enqueue(chunkOf(next.value));
+/**
+ * A subscription's event stream as a plain Node `Readable` of encoded chunks. The server adapter pipes a Node
+ * stream body straight into the HTTP response (`body.pipe(res)`); a WHATWG `ReadableStream` body went through
+ * the fetch ponyfill's controller, a Node stream it wraps and their promise chains for every event and
+ * subscriber: with 1,000 subscribers the server spent 46 µs of CPU per delivery that way, 38 µs with this
+ * (docs/architecture.md, "Live progress at scale").
+ */
+class SseBody extends Readable {
+  readonly #iterator: AsyncIterator<ExecutionResult>;
+  readonly #ping: ReturnType<typeof setInterval>;
+  #reading = false;
+
+  constructor(result: AsyncIterable<ExecutionResult>) {
+    // No read-ahead: the next event is asked for only once the last one went to the socket, so a slow client's
+    // mailbox coalesces (pubsub.ts) instead of a queue growing here.
+    super({ highWaterMark: 0 });
+    this.#iterator = result[Symbol.asyncIterator]();
+    // A first byte at once: some browsers do not hand a response over until something is streamed.
+    this.push(PING);
+    this.#ping = setInterval(() => {
+      if (!this.destroyed && this.readableLength === 0) this.push(PING);
+    }, PING_MS);
+  }
+
+  override _read(): void {
+    if (this.#reading) return;
+    this.#reading = true;
+    this.#iterator.next().then(
+      (next) => {
+        this.#reading = false;
+        if (this.destroyed) return;
+        if (next.value != null) this.push(chunkOf(next.value));
         if (next.done) {
-          controller.enqueue(COMPLETE);
-          clearInterval(ping);
-          controller.close();
+          clearInterval(this.#ping);
+          this.push(COMPLETE);
+          this.push(null);
         }
-      } catch (err) {
-        clearInterval(ping);
-        controller.error(err);
-      }
-    },
-    async cancel(reason) {
-      clearInterval(ping);
-      await iterator.return?.(reason);
-    },
-  });
-  return new fetchAPI.Response(body, {
+      },
+      (err: unknown) => this.destroy(err as Error),
+    );
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    clearInterval(this.#ping);
+    // Ends the subscription (its listener leaves the pubsub) when the client goes away.
+    const returned = this.#iterator.return?.();
+    if (returned) returned.then(() => callback(err), callback);
+    else callback(err);
+  }
+}
+
+function sseResponse(result: AsyncIterable<ExecutionResult>, fetchAPI: FetchAPI): Response {
+  // Yoga's fetch API on Node is the `@whatwg-node/node-fetch` ponyfill, whose Response takes a Node stream as
+  // its body (the platform's own Response would not).
+  return new fetchAPI.Response(new SseBody(result) as unknown as BodyInit, {
     status: 200,
     headers: {
       'Content-Type': 'text/event-stream',

@@ -13,8 +13,8 @@ import { builder, type Context } from '../../platform/graphql/builder.ts';
 import { DatasetKindEnum, DatasetOriginEnum, LanguageEnum } from '../../platform/graphql/enums.ts';
 import { parseId } from '../../platform/graphql/ids.ts';
 import { pageOrInputError, toConnection } from '../../platform/graphql/pagination.ts';
-import { type Dataset, DatasetSchema } from '../dataset.entity.ts';
-import { type DatasetRow, LABEL_COLUMNS } from '../dataset.repository.ts';
+import type { Dataset } from '../dataset.entity.ts';
+import { type DatasetHead, type DatasetRow, LABEL_COLUMNS } from '../dataset.repository.ts';
 import { LabelListSchema } from '../import-parquet.ts';
 import { deleteDataset, importDataset } from '../service.ts';
 import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
@@ -24,10 +24,13 @@ import { DatasetItemRef, ItemFilterInput } from './dataset-item.ts';
  * one page of results is loaded in one query (with tags), not one query per row. The `datasets` listing hands
  * plain rows instead of entities ({@link DatasetRow}: the same fields, its tags' names).
  */
-export const DatasetRef = builder.loadableObjectRef<Dataset | DatasetRow, number>('Dataset', {
-  load: (ids: number[], ctx: Context) => ctx.services.datasets(ctx.em).byIds(ids),
-  sort: (d) => d.id,
-});
+export const DatasetRef = builder.loadableObjectRef<Dataset | DatasetRow | DatasetHead, number>(
+  'Dataset',
+  {
+    load: (ids: number[], ctx: Context) => ctx.services.datasets(ctx.em).byIds(ids),
+    sort: (d) => d.id,
+  },
+);
 
 const LabelCountRef = builder
   .objectRef<{ label: string; count: number }>('LabelCount')
@@ -58,8 +61,9 @@ DatasetRef.implement({
     origin: t.field({ type: DatasetOriginEnum, resolve: (d) => d.origin }),
     description: t.exposeString('description', { nullable: true }),
     tags: t.stringList({
-      resolve: async (d) => {
+      resolve: async (d, _args, ctx) => {
         if ('tagNames' in d) return d.tagNames;
+        if (!('tags' in d)) return ctx.services.datasets(ctx.em).tagNamesOf(d.id);
         const tags = d.tags.isInitialized() ? d.tags.getItems() : await d.tags.loadItems();
         return tags.map((x) => x.tag).sort();
       },
@@ -117,8 +121,9 @@ builder.queryFields((t) => ({
     type: DatasetRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    // Tags load only when selected (the `tags` field): an items page does not pay a query for them.
-    resolve: (_root, args, ctx) => ctx.em.findOne(DatasetSchema, parseId(args.id)),
+    // A plain row, its tags read only when selected (the `tags` field): an items page pays for neither an
+    // entity nor its tags (docs/benchmarks.md, "bench:load").
+    resolve: (_root, args, ctx) => ctx.services.datasets(ctx.em).rowById(parseId(args.id)),
   }),
 }));
 
