@@ -27,6 +27,7 @@ import {
   hashNgram,
   ORACLE_BLOCKS,
   ORACLE_NGRAM_BOUND,
+  oracleFeatures,
   parseOracle,
 } from '../src/validation/text/oracle.ts';
 import { validateText } from '../src/validation/text/report.ts';
@@ -195,6 +196,25 @@ describe('oracle features', () => {
         expect([...fast[b]!].sort((x, y) => x - y)).toEqual(expected);
       });
     }
+  });
+
+  it('score texts on the same TF-IDF matrix, text by text, as training’s documents give', () => {
+    const oracle = loadShippedOracle('banking77')!;
+    const texts = [
+      ...generated(300).map((c) => c.turns[0]!.text),
+      'My new card has still not arrived after two weeks, where is it? card card card',
+      '¿Dónde está mi tarjeta? La pedí hace 10 días…',
+      'zzqx', // no n-gram the oracle keeps
+      '',
+    ];
+    const fast = oracleFeatures(oracle, texts, 'texts');
+    const slow = oracleFeatures(oracle, texts, 'documents');
+    expect(fast.nRows).toBe(slow.nRows);
+    expect(fast.nCols).toBe(slow.nCols);
+    expect([...fast.indptr]).toEqual([...slow.indptr]);
+    expect([...fast.indices]).toEqual([...slow.indices]);
+    expect([...fast.values]).toEqual([...slow.values]);
+    expect(fast.indices.length).toBeGreaterThan(1000);
   });
 });
 

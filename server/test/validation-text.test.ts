@@ -7,7 +7,13 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/generation/config.ts';
 import { planConversations } from '../src/generation/plan.ts';
-import { detectLanguage, detectLanguages, eldLanguage } from '../src/language/language.ts';
+import {
+  detectLanguage,
+  detectLanguages,
+  ELD_SEPARATORS,
+  eldLanguage,
+  separateWords,
+} from '../src/language/language.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { coveringBand } from '../src/validation/text/metric.ts';
@@ -243,6 +249,46 @@ describe('language check', () => {
     expect(ours.filter((x) => x === null).length).toBeGreaterThan(10);
   });
 
+  it('splits words as ELD’s separator regex does, apostrophes at the ends of runs included', () => {
+    const pieces = [
+      'card ',
+      'qué ',
+      '¿',
+      '¡',
+      'don’t ',
+      "it's ",
+      '`x` ',
+      "'",
+      '’',
+      '`',
+      ", '",
+      "'' ",
+      ' ’’',
+      '.',
+      '😀',
+      '\ud800',
+      '\udc00',
+      'ПРИВЕТ ',
+      '中文',
+      '12345 ',
+      '!!! ',
+      '\n',
+      '  ',
+      'Ñandú ',
+      'ß',
+      'ﬁ',
+      'a',
+    ];
+    const random = new Random('eld-separators');
+    const texts = ['', ' ', "'", "a, 'b", "x'' y", 'emoji 😀 ok'];
+    for (let k = 0; k < 5000; k++) {
+      let text = '';
+      for (let j = random.int(0, 20); j > 0; j--) text += random.pick(pieces);
+      texts.push(text);
+    }
+    for (const text of texts) expect(separateWords(text)).toBe(text.replace(ELD_SEPARATORS, ' '));
+  });
+
   it('counts conversations written in another language than labelled', () => {
     const items = generated(40);
     // Relabel 4 Spanish conversations as English.
@@ -398,15 +444,25 @@ describe('the LSH index', () => {
       }
     }
     const index = new LshIndex(signatures);
+    // The same signatures off a 4-byte boundary: compared bin by bin instead of two bins per 32-bit word.
+    const unaligned = new Uint16Array(
+      new ArrayBuffer(signatures.byteLength + 2),
+      2,
+      signatures.length,
+    );
+    unaligned.set(signatures);
+    const binByBin = new LshIndex(unaligned);
     const reference = referenceIndex(signatures);
     let found = 0;
     for (let id = 0; id < count; id++) {
       for (const threshold of [0.7, 0.8]) {
         const ours = index.findSimilar(signatures, id * SIGNATURE_BINS, threshold);
         expect(ours).toBe(reference.find(id, threshold));
+        expect(binByBin.findSimilar(unaligned, id * SIGNATURE_BINS, threshold)).toBe(ours);
         if (ours >= 0) found++;
       }
       index.add(id);
+      binByBin.add(id);
       reference.add(id);
     }
     expect(found).toBeGreaterThan(100);

@@ -129,7 +129,7 @@ function countNgram(word: string, from: number, to: number, lead: boolean, trail
  * taken as slices, the rest byte by byte.
  */
 function eldWords(text: string): string[] {
-  const str = text.substring(0, 1000).replace(separators, ' ').trim().toLowerCase();
+  const str = separateWords(text.substring(0, 1000)).trim().toLowerCase();
   const words: string[] = [];
   // The current word: `encoded` (its non-ASCII part so far) then str[run..i).
   let encoded = '';
@@ -182,6 +182,61 @@ function eldWords(text: string): string[] {
   if (last !== '') words.push(last);
   return words;
 }
+
+/** ELD's separator regex: runs of non-letters, not ending on an apostrophe (', ` or ’), are one space each. */
+const SEPARATOR_SHAPE = /^\[\^(.*)\]\+\(\?<!\[\\x27\\x60\\u2019\]\)$/s;
+
+/**
+ * Per UTF-16 code unit, 1 for the letters of ELD's separator regex (its own list of BMP letters); surrogates are
+ * 0, as the code points they make are outside its list. Null when the regex is not of the shape this reads (an
+ * engine without lookbehind gets a simpler one from ELD): the regex itself cuts the words then.
+ */
+const ELD_LETTER = (() => {
+  const shape = SEPARATOR_SHAPE.exec(separators.source);
+  if (!shape || separators.flags !== 'gu') return null;
+  const letter = new RegExp(`^[${shape[1]}]$`, 'u');
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if ((c < 0xd800 || c > 0xdfff) && letter.test(String.fromCharCode(c))) table[c] = 1;
+  }
+  return table;
+})();
+
+const isApostrophe = (c: number) => c === 0x27 || c === 0x60 || c === 0x2019;
+
+/**
+ * `text.replace(separators, ' ')`, ELD's first step, by a scan: each run of non-letters becomes one space, but a
+ * run's trailing apostrophes stay (the regex's lookbehind gives the match up to the last non-apostrophe), and a
+ * run of apostrophes only stays as it is. The same string as the regex (a test compares them), in about a third
+ * of the time.
+ */
+export function separateWords(text: string): string {
+  const letters = ELD_LETTER;
+  if (!letters) return text.replace(separators, ' ');
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < n) {
+    if (letters[text.charCodeAt(i)] === 1) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && letters[text.charCodeAt(j)] !== 1) j++;
+    let end = j;
+    while (end > i && isApostrophe(text.charCodeAt(end - 1))) end--;
+    if (end > i) {
+      out += `${text.slice(copied, i)} `;
+      copied = end;
+    }
+    i = j;
+  }
+  return copied === 0 && out === '' ? text : out + text.slice(copied);
+}
+
+/** ELD's separator regex, for the test that compares {@link separateWords} with it. */
+export const ELD_SEPARATORS: RegExp = separators;
 
 /**
  * The language (`en` or `es`) a text is written in, or null when it can't tell (no letters, or no n-gram of

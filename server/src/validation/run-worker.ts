@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { DatasetChangedError } from '../platform/errors.ts';
-import { startModuleWorker, workerModule } from '../training/threads.ts';
+import { workerModule } from '../training/threads.ts';
 import type { TextKind } from './text/corpus.ts';
 import {
   assembleTextReport,
@@ -49,6 +49,29 @@ export const validationWorkerEvents = new EventEmitter<{
  * per core: a validation against a reference dataset builds its profile and its oracles side by side.
  */
 const MAX_IDLE = 2;
+
+/**
+ * The young generation of each validation thread, in MB (V8's default is a few tens). A half of a 100k-item
+ * report parses every item and cuts it into tokens and n-grams: with the default, most of that survives
+ * several scavenges and is copied each time, and the garbage collector takes about a tenth of the thread's
+ * time. A larger one (192 MB: 64 MB semi-spaces) cut the process's CPU time of `pnpm bench:validation` end to
+ * end by about a tenth on the 2-core machine (docs/validation.md, "Where the work runs"), for up to that much
+ * more memory per thread while a validation runs.
+ */
+const YOUNG_GENERATION_MB = 192;
+
+/**
+ * `startModuleWorker` (training/threads.ts) with the young generation above: a `.ts` module boots through
+ * training/worker-bootstrap.mjs, which registers tsx first; built JavaScript starts directly.
+ */
+function startWorker(entry: URL): Worker {
+  const options = {
+    workerData: { entry: entry.href, data: null },
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  };
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
+  return new Worker(new URL('../training/worker-bootstrap.mjs', import.meta.url), options);
+}
 const idle: Worker[] = [];
 
 function acquire(): Worker {
@@ -57,9 +80,8 @@ function acquire(): Worker {
     worker.ref();
     return worker;
   }
-  const started = startModuleWorker(
+  const started = startWorker(
     workerModule(import.meta.url, './worker.ts', './validation-worker.js'),
-    null,
   );
   // While idle nobody listens: a thread that fails then is forgotten, not an uncaught error.
   started.on('error', () => {});

@@ -148,6 +148,11 @@ export class LshIndex {
   readonly #mask: number;
   /** `#next[id * LSH_BANDS + band]`: the next-older id in the bucket, or -1. */
   readonly #next: Int32Array;
+  /** The signatures as 32-bit words (two bins each) when they are aligned for it, else null. */
+  readonly #words: Uint32Array | null;
+  /** The last queried signature array and its words. */
+  #queried: Uint16Array | null = null;
+  #queriedWords: Uint32Array | null = null;
 
   constructor(signatures: Uint16Array, maxChecks = 16) {
     this.#signatures = signatures;
@@ -160,6 +165,15 @@ export class LshIndex {
     this.#keys = new Int32Array(slots * LSH_BANDS).fill(-1);
     this.#heads = new Int32Array(slots * LSH_BANDS);
     this.#next = new Int32Array(capacity * LSH_BANDS).fill(-1);
+    this.#words = wordsOf(signatures);
+  }
+
+  #wordsOf(sig: Uint16Array): Uint32Array | null {
+    if (sig !== this.#queried) {
+      this.#queried = sig;
+      this.#queriedWords = wordsOf(sig);
+    }
+    return this.#queriedWords;
   }
 
   /** The slot of `key` in `band`'s table: where it is, or the empty slot where it goes. */
@@ -193,16 +207,28 @@ export class LshIndex {
     // Most candidates fail: stop comparing a pair as soon as it has too many differing bins.
     const allowed = Math.floor((1 - threshold) * SIGNATURE_BINS + 1e-9);
     const stored = this.#signatures;
+    const storedWords = this.#words;
+    const words = storedWords && offset % 2 === 0 ? this.#wordsOf(sig) : null;
+    const from = offset >>> 1;
     for (let band = 0; band < LSH_BANDS; band++) {
       const key = bandKey(sig, offset, band);
       const slot = this.#slot(band, key);
       if (this.#keys[slot] !== key) continue;
       let id = this.#heads[slot]!;
       for (let checked = 0; id >= 0 && checked < this.#maxChecks; checked++) {
-        const other = id * SIGNATURE_BINS;
         let differ = 0;
-        for (let i = 0; i < SIGNATURE_BINS && differ <= allowed; i++) {
-          if (sig[offset + i] !== stored[other + i]) differ++;
+        if (words) {
+          // Two bins per 32-bit word: a differing word holds one or two differing bins.
+          const other = id * WORDS;
+          for (let i = 0; i < WORDS && differ <= allowed; i++) {
+            const x = words[from + i]! ^ storedWords![other + i]!;
+            if (x !== 0) differ += (x & 0xffff) === 0 || x >>> 16 === 0 ? 1 : 2;
+          }
+        } else {
+          const other = id * SIGNATURE_BINS;
+          for (let i = 0; i < SIGNATURE_BINS && differ <= allowed; i++) {
+            if (sig[offset + i] !== stored[other + i]) differ++;
+          }
         }
         if (differ <= allowed) return id;
         id = this.#next[id * LSH_BANDS + band]!;
@@ -210,6 +236,14 @@ export class LshIndex {
     }
     return -1;
   }
+}
+
+const WORDS = SIGNATURE_BINS / 2;
+
+/** A view of whole signatures as 32-bit words, or null when they do not start on a 4-byte boundary. */
+function wordsOf(sig: Uint16Array): Uint32Array | null {
+  if (sig.byteOffset % 4 !== 0 || sig.length % 2 !== 0) return null;
+  return new Uint32Array(sig.buffer, sig.byteOffset, sig.length / 2);
 }
 
 /** Signatures as base64 of their little-endian 16-bit values (the profile file's form). */

@@ -643,11 +643,136 @@ export function parseOracle(json: unknown): LabelOracle {
   };
 }
 
+/**
+ * An oracle's bucket -> column maps as open-addressing tables in typed arrays (`keys[slot]` the bucket, -1 when
+ * empty; `values[slot]` its column): the same answers as the maps, without a Map lookup per n-gram. Built once
+ * per oracle.
+ */
+interface ColumnTable {
+  keys: Int32Array;
+  values: Int32Array;
+  mask: number;
+}
+
+const columnTableCache = new WeakMap<LabelOracle, ColumnTable[]>();
+
+function columnTables(oracle: LabelOracle): ColumnTable[] {
+  let tables = columnTableCache.get(oracle);
+  if (tables) return tables;
+  tables = oracle.columns.map((map) => {
+    let slots = 16;
+    while (slots < map.size * 2) slots *= 2;
+    const mask = slots - 1;
+    const keys = new Int32Array(slots).fill(-1);
+    const values = new Int32Array(slots);
+    for (const [bucket, column] of map) {
+      // Buckets are the top bits of a mixed hash: their low bits spread them over the slots.
+      let slot = bucket & mask;
+      while (keys[slot] !== -1 && keys[slot] !== bucket) slot = (slot + 1) & mask;
+      keys[slot] = bucket;
+      values[slot] = column;
+    }
+    return { keys, values, mask };
+  });
+  columnTableCache.set(oracle, tables);
+  return tables;
+}
+
+/** The column of `bucket` in `table`, or -1 when the oracle does not keep it. */
+function columnOf(table: ColumnTable, bucket: number): number {
+  const { keys, mask } = table;
+  let slot = bucket & mask;
+  for (;;) {
+    const key = keys[slot]!;
+    if (key === bucket) return table.values[slot]!;
+    if (key === -1) return -1;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/**
+ * The TF-IDF rows of texts over an oracle's features: the matrix {@link transform} computes from
+ * {@link analyzeText}'s documents (the same entries in the same order, so the same scores; a test compares
+ * them), one text at a time, keeping only the buckets the oracle has and never holding every text's n-grams.
+ */
+function transformTexts(
+  texts: readonly string[],
+  tables: readonly ColumnTable[],
+  idf: Float32Array,
+): CsrMatrix {
+  const indptr = new Int32Array(texts.length + 1);
+  let indices = new Int32Array(1 << 16);
+  let values = new Float32Array(1 << 16);
+  let size = 0;
+  let kept = new Uint32Array(256);
+  let row = new Float64Array(256);
+  for (let r = 0; r < texts.length; r++) {
+    const blocks = hashedNgrams(texts[r]!);
+    for (let b = 0; b < tables.length; b++) {
+      const table = tables[b]!;
+      const grams = blocks[b]!;
+      if (kept.length < grams.length) kept = new Uint32Array(grams.length * 2);
+      let n = 0;
+      for (let g = 0; g < grams.length; g++) {
+        if (columnOf(table, grams[g]!) >= 0) kept[n++] = grams[g]!;
+      }
+      // Unique buckets ascending with their counts (capped as analyzeText caps them), as transform reads them.
+      const sorted = kept.subarray(0, n).sort();
+      if (size + n > indices.length) {
+        const grow = Math.max(indices.length * 2, size + n);
+        const moreIndices = new Int32Array(grow);
+        moreIndices.set(indices.subarray(0, size));
+        indices = moreIndices;
+        const moreValues = new Float32Array(grow);
+        moreValues.set(values.subarray(0, size));
+        values = moreValues;
+      }
+      if (row.length < n) row = new Float64Array(n * 2);
+      let m = 0;
+      let sum = 0;
+      for (let p = 0; p < n; ) {
+        let q = p + 1;
+        while (q < n && sorted[q] === sorted[p]) q++;
+        const col = columnOf(table, sorted[p]!);
+        const value = (1 + Math.log(Math.min(q - p, 65535))) * idf[col]!;
+        indices[size + m] = col;
+        row[m++] = value;
+        sum += value * value;
+        p = q;
+      }
+      const scale = sum > 0 ? 1 / Math.sqrt(sum) : 1;
+      for (let p = 0; p < m; p++) values[size + p] = sum > 0 ? row[p]! * scale : row[p]!;
+      size += m;
+    }
+    indptr[r + 1] = size;
+  }
+  return {
+    nRows: texts.length,
+    nCols: idf.length,
+    indptr,
+    indices: indices.slice(0, size),
+    values: values.slice(0, size),
+  };
+}
+
+/**
+ * The TF-IDF rows of texts over an oracle's features, both ways: `texts` as {@link oracleProbabilities} computes
+ * them, `documents` through {@link analyzeText} and {@link transform} as training does. For the test that checks
+ * they are the same matrix.
+ */
+export function oracleFeatures(
+  oracle: LabelOracle,
+  texts: readonly string[],
+  how: 'texts' | 'documents',
+): CsrMatrix {
+  if (how === 'texts') return transformTexts(texts, columnTables(oracle), oracle.idf);
+  const rows = Int32Array.from({ length: texts.length }, (_, i) => i);
+  return transform(texts.map(analyzeText), rows, oracle.columns, oracle.idf, oracle.idf.length);
+}
+
 /** Class probabilities (row-major n x k, softmax of temperature x scores) of texts under an oracle. */
 export function oracleProbabilities(oracle: LabelOracle, texts: readonly string[]): Float64Array {
-  const docs = texts.map(analyzeText);
-  const rows = Int32Array.from({ length: texts.length }, (_, i) => i);
-  const x = transform(docs, rows, oracle.columns, oracle.idf, oracle.idf.length);
+  const x = transformTexts(texts, columnTables(oracle), oracle.idf);
   const scores = scoresOf(x, oracle.weights, oracle.bias);
   const k = oracle.labels.length;
   for (let o = 0; o < scores.length; o += k) {
