@@ -861,22 +861,14 @@ export function fitSeasonal(
     for (let round = 0; round < 2; round++) {
       let simDiff = 0;
       const sim = new Float64Array(lags.length);
-      const draws = 4;
+      const draws = SIM_DRAWS;
       for (let k = 0; k < draws; k++) {
-        const series = renderCalibrated(
+        const values = drawLike(
           drawn,
-          {
-            length: n,
-            startMs: times[0]!,
-            stepMs: options.stepMs,
-            timeZone: options.timeZone,
-            extensive: false,
-          },
-          new Random(`fit:${k}`),
+          { length: n, startMs: times[0]!, stepMs: options.stepMs, timeZone: options.timeZone },
+          `fit:${k}`,
+          true,
         );
-        const step = series.resolution;
-        const values =
-          step > 0 ? series.values.map((v) => Math.round(v / step) * step) : series.values;
         acfAt(values, lags).forEach((r, j) => {
           sim[j]! += r / draws;
         });
@@ -915,20 +907,9 @@ function matchCycle(
   let scale = 1;
   for (let round = 0; round < 3; round++) {
     let sim = 0;
-    const draws = 4;
+    const draws = SIM_DRAWS;
     for (let k = 0; k < draws; k++) {
-      const series = renderCalibrated(
-        drawn,
-        {
-          length: y.length,
-          startMs,
-          stepMs: drawn.stepMs,
-          timeZone: drawn.timeZone,
-          extensive: false,
-        },
-        new Random(`cycle:${k}`),
-      );
-      sim += strength(series.values) / draws;
+      sim += strength(drawLike(drawn, frameOf(drawn, y, startMs), `cycle:${k}`, false)) / draws;
     }
     if (Math.abs(sim - real) < 0.003) break;
     scale = Math.min(1.3, Math.max(0.7, scale * Math.sqrt((1 - real) / Math.max(1e-3, 1 - sim))));
@@ -949,6 +930,33 @@ function stepStats(xs: ArrayLike<number>): number[] {
     acfAt(sq, [1])[0]!,
     ...acfAt(xs, STEP_CHECK_LAGS),
   ];
+}
+
+/** How many series each simulation check draws (the fits above and below compare their mean statistics). */
+const SIM_DRAWS = 4;
+
+interface SimFrame {
+  length: number;
+  startMs: number;
+  stepMs: number;
+  timeZone: string;
+}
+
+/** The frame of a real series `y` drawn with `drawn`'s own step and time zone. */
+function frameOf(drawn: TypeParams, y: ArrayLike<number>, startMs: number): SimFrame {
+  return { length: y.length, startMs, stepMs: drawn.stepMs, timeZone: drawn.timeZone };
+}
+
+/**
+ * One series of a simulation check, drawn from `drawn` over `frame` with the seed `seed`; `rounded` rounds it to
+ * its resolution as a meter would, so it is compared with real readings on equal terms.
+ */
+function drawLike(drawn: TypeParams, frame: SimFrame, seed: string, rounded: boolean) {
+  const series = renderCalibrated(drawn, { ...frame, extensive: false }, new Random(seed));
+  const step = series.resolution;
+  return rounded && step > 0
+    ? series.values.map((v) => Math.round(v / step) * step)
+    : series.values;
 }
 
 /**
@@ -972,22 +980,9 @@ export function matchSteps(
   const baseHsd = fitted.hsd;
   const loss = (): number => {
     const sim = new Array<number>(real.length).fill(0);
-    const draws = 4;
+    const draws = SIM_DRAWS;
     for (let k = 0; k < draws; k++) {
-      const series = renderCalibrated(
-        drawn,
-        {
-          length: y.length,
-          startMs,
-          stepMs: drawn.stepMs,
-          timeZone: drawn.timeZone,
-          extensive: false,
-        },
-        new Random(`fit:${k}`),
-      );
-      const step = series.resolution;
-      const values =
-        step > 0 ? series.values.map((v) => Math.round(v / step) * step) : series.values;
+      const values = drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true);
       stepStats(values).forEach((x, j) => {
         sim[j]! += x / draws;
       });
