@@ -265,11 +265,38 @@ export async function validateDataset(
   return result.data.version;
 }
 
-/** Trains a classifier on a dataset through the API and waits until the run completes. */
+/**
+ * Three intents, eight English texts each, worded so that a 3-fold cross-validated run has something to learn
+ * and something to improve (the augmentation specs).
+ */
+export function threeIntentRows(): UtteranceRow[] {
+  const phrases: Record<string, string[]> = {
+    card_arrival: ['where is my card', 'my card has not arrived', 'when will my new card come'],
+    exchange_rate: ['what is the exchange rate', 'how much is a dollar in euros', 'rate today'],
+    lost_or_stolen_phone: ['i lost my phone', 'my phone was stolen', 'someone took my mobile'],
+  };
+  const out: UtteranceRow[] = [];
+  for (const [intent, list] of Object.entries(phrases)) {
+    for (let i = 0; i < 8; i++) {
+      out.push({
+        text: `${['', 'hi, ', 'please '][i % 3]}${list[i % 3]} ${i}`,
+        intent,
+        language: 'en',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Trains a classifier on a dataset through the API (`more`: other TrainingInput fields, e.g. cvFolds) and waits
+ * until the run completes.
+ */
 export async function trainModel(
   request: APIRequestContext,
   datasetId: string,
-  preset: 'QUICK_TEST' | 'FAST' = 'QUICK_TEST',
+  preset: 'QUICK_TEST' | 'FAST' | 'CROSS_VALIDATION' = 'QUICK_TEST',
+  more: Record<string, unknown> = {},
 ): Promise<string> {
   const { startTraining: result } = await gql<{
     startTraining: { __typename: string; data?: { id: string }; message?: string };
@@ -282,7 +309,7 @@ export async function trainModel(
         ... on Error { message }
       }
     }`,
-    { input: { datasetId, preset } },
+    { input: { datasetId, preset, ...more } },
   );
   const runId = result.data?.id;
   if (!runId) throw new Error(`startTraining failed: ${result.message ?? result.__typename}`);

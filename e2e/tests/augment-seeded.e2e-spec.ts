@@ -1,31 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { gql, importUtterances, type UtteranceRow, uniqueName } from '../utils.ts';
+import { gql, importUtterances, threeIntentRows, trainModel, uniqueName } from '../utils.ts';
 
 /**
  * The run page's seeded lift (docs/curation.md, "Augment"): a seeded augmentation, started through the API, is
  * shown with the note that its cross-validation left out of each fold the items written from that fold's test
  * texts, with the API's counts, in English and Spanish.
  */
-
-/** Three intents, eight texts each. */
-function rows(): UtteranceRow[] {
-  const phrases: Record<string, string[]> = {
-    card_arrival: ['where is my card', 'my card has not arrived', 'when will my new card come'],
-    exchange_rate: ['what is the exchange rate', 'how much is a dollar in euros', 'rate today'],
-    lost_or_stolen_phone: ['i lost my phone', 'my phone was stolen', 'someone took my mobile'],
-  };
-  const out: UtteranceRow[] = [];
-  for (const [intent, list] of Object.entries(phrases)) {
-    for (let i = 0; i < 8; i++) {
-      out.push({
-        text: `${['', 'hi, ', 'please '][i % 3]}${list[i % 3]} ${i}`,
-        intent,
-        language: 'en',
-      });
-    }
-  }
-  return out;
-}
 
 interface Lift {
   seeded: { rows: number; excludedPerFold: number[] } | null;
@@ -36,27 +16,8 @@ test('a seeded augmentation: the run page says its lift is seeded and what that 
   request,
 }) => {
   test.setTimeout(180_000);
-  const dataset = await importUtterances(request, uniqueName('augment seeded'), rows());
-  const { startTraining } = await gql<{ startTraining: { data: { id: string } } }>(
-    request,
-    `mutation($input: TrainingInput!) { startTraining(input: $input) {
-      ... on MutationStartTrainingSuccess { data { id } } } }`,
-    { input: { datasetId: dataset.id, preset: 'CROSS_VALIDATION', cvFolds: 3 } },
-  );
-  const runId = startTraining.data.id;
-  await expect
-    .poll(
-      async () =>
-        (
-          await gql<{ trainingRun: { status: string } }>(
-            request,
-            'query($id: ID!) { trainingRun(id: $id) { status } }',
-            { id: runId },
-          )
-        ).trainingRun.status,
-      { timeout: 60_000 },
-    )
-    .toBe('COMPLETED');
+  const dataset = await importUtterances(request, uniqueName('augment seeded'), threeIntentRows());
+  const runId = await trainModel(request, dataset.id, 'CROSS_VALIDATION', { cvFolds: 3 });
 
   const { startAugmentation } = await gql<{
     startAugmentation: { __typename: string; data?: { id: string }; message?: string };
