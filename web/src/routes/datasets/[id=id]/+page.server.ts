@@ -13,6 +13,7 @@ import {
   type ManageForm,
   type ManageResult,
 } from '$lib/datasets/manage.ts';
+import { pushDone } from '$lib/datasets/push.ts';
 import { textField } from '$lib/forms.ts';
 import { fieldErrors } from '$lib/generation/form.ts';
 import { errorMessage } from '$lib/graphql/client.ts';
@@ -137,13 +138,12 @@ export const actions = {
         message: values.message || null,
       });
       if (outcome.__typename === 'MutationPushDatasetSuccess') {
-        const { summary, url } = outcome.data;
         return {
           form: 'push',
           values,
           errors: {},
           message: null,
-          done: { summary, url },
+          done: pushDone(outcome.data),
         } satisfies PushResult;
       }
       // The push status shows every field's messages, so a refused field is not said twice.

@@ -1,3 +1,4 @@
+import type { PushDone } from '$lib/datasets/push.ts';
 import type { FieldErrors, FieldMessage } from '$lib/forms.ts';
 import { RefusalFields } from '$lib/graphql/fragments.ts';
 import { graphql } from '$lib/graphql/graphql.ts';
@@ -40,8 +41,17 @@ export const PushDatasetMutation = graphql(
         ... on MutationPushDatasetSuccess {
           data {
             url
+            repo
+            revision
+            created
             commitOid
-            summary
+            private
+            visibilityChanged
+            itemCount
+            previousItemCount
+            files {
+              change
+            }
           }
         }
         ... on NotFoundError {
@@ -101,7 +111,7 @@ export interface PushResult {
   values: PushValues;
   errors: FieldErrors;
   message: FieldMessage | null;
-  done: { summary: string; url: string } | null;
+  done: PushDone | null;
 }
 
 /** The push form's fields from a posted form. */
