@@ -109,8 +109,3 @@ export class ProviderError extends Error {
     super(message);
   }
 }
-
-/** A provider's name for people: `Bedrock`, `the OpenAI-compatible server`, `local`. */
-export function providerLabel(name: string): string {
-  return name === 'bedrock' ? 'Bedrock' : name === 'openai' ? 'the OpenAI-compatible server' : name;
-}
