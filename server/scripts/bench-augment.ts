@@ -17,8 +17,7 @@
  * - real + targeted, seeded (`--rows seeded`): the augmentation with `seeds`, each intent's k real texts as
  *   few-shot seeds of the local writer;
  * - synthetic only, before and after curation (the untargeted set).
- * Untargeted generation has the augmentation's targets (`augmentationTargets`): the real set's languages and,
- * the real set being utterances, `simple` conversations only.
+ * Untargeted generation is in the languages of the real set, as the augmentation's is.
  * Each row's model (fitted on all of its training data) is scored on the development set: accuracy and macro-F1,
  * and the wall time of its generation (+ curation) and training. Runs one after another in this process.
  * The accuracy is also given on two fixed halves of the development set (A and B, by a hash of each text): when
@@ -39,7 +38,6 @@ import {
   AUGMENT_DEFAULT_FLOOR,
   AugmentationManager,
   augmentationCurationRules,
-  augmentationTargets,
   languagesOf,
 } from '../src/augmentation/service.ts';
 import { curateDataset } from '../src/curation/service.ts';
@@ -191,7 +189,7 @@ async function generateUntargeted(k: number): Promise<number> {
     provider: 'local',
     seed,
     name: `untargeted k=${k}`,
-    targets: augmentationTargets({ kind: 'utterances', ...(languages ? { languages } : {}) }),
+    ...(languages ? { targets: { languages } } : {}),
   });
   await generation.wait(job.id);
   return (job.dataset as { id: number }).id;

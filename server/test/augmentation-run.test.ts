@@ -242,15 +242,6 @@ describe.each(TEST_DATABASES)('startAugmentation on %s', { timeout: 180_000 }, (
     expect(slots.every((x) => x.not_intents?.join() === withContrast.notIntents.join())).toBe(true);
     // In the languages of the run's real data; no seeds unless asked.
     expect(config.targets.languages).toEqual(languagesOf(realData().texts));
-    // The real data are single messages: simple conversations only, whose openings carry no extra details.
-    expect(config.targets.complexities).toEqual({ simple: 1 });
-    expect(slots.every((x) => x.complexity === 'simple')).toBe(true);
-    const written = await s.gql<any>(
-      'query($id: ID!) { dataset(id: $id) { items(first: 50) { edges { node { data } } } } }',
-      { id: a.syntheticDataset.id },
-    );
-    expect(written.data.dataset.items.edges).toHaveLength(30);
-    for (const e of written.data.dataset.items.edges) expect(e.node.data.complexity).toBe('simple');
     expect(config.intentExamples).toBeUndefined();
     expect(slots.every((x) => x.examples === undefined)).toBe(true);
     expect(a.seeds).toBe(false);

@@ -303,18 +303,6 @@ describe('seeded generation', () => {
     expect(() => seededAsk([], 'en', new Random('e'))).toThrow(/at least one seed/);
   });
 
-  it('augmentationTargets: the real data’s languages; simple conversations only for utterances', async () => {
-    const { augmentationTargets } = await import('../src/augmentation/service.ts');
-    expect(augmentationTargets({ kind: 'utterances', languages: { en: 3, es: 1 } })).toEqual({
-      languages: { en: 3, es: 1 },
-      complexities: { simple: 1 },
-    });
-    expect(augmentationTargets({ kind: 'utterances' })).toEqual({ complexities: { simple: 1 } });
-    expect(augmentationTargets({ kind: 'conversations', languages: { en: 1 } })).toEqual({
-      languages: { en: 1 },
-    });
-  });
-
   it('languagesOf and seedsOf read only the texts given', async () => {
     const { languagesOf, seedsOf } = await import('../src/augmentation/service.ts');
     expect(

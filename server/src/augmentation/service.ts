@@ -82,23 +82,6 @@ export function languagesOf(texts: readonly string[]): Record<string, number> | 
   return Object.keys(counts).length > 0 ? counts : undefined;
 }
 
-/**
- * The generation targets of an augmentation (docs/curation.md, "Augment"): the languages of the run's own real
- * data, and, when those are single messages (utterances), only `simple` conversations, whose opening is the
- * customer's request without the extra detail sentences of `medium` and `complex` ones, so the synthetic messages
- * come closer to the real ones in length. On bench:augment's development split (Banking77, k = 10) that took real +
- * targeted, curated from 0.841 to 0.845 against the default mix (docs/curation.md, "Augment").
- */
-export function augmentationTargets(real: Pick<RealDataGuide, 'kind' | 'languages'>): {
-  languages?: Record<string, number>;
-  complexities?: Record<string, number>;
-} {
-  return {
-    ...(real.languages ? { languages: real.languages } : {}),
-    ...(real.kind === 'utterances' ? { complexities: { simple: 1 } } : {}),
-  };
-}
-
 /** Up to `MAX_INTENT_EXAMPLES` texts per intent, in a seeded order, cut to the length a seed may have. */
 export function seedsOf(
   data: { texts: readonly string[]; labels: readonly string[] },
@@ -386,7 +369,7 @@ export class AugmentationManager {
       tags: ['augmentation'],
       intentCounts: counts,
       ...(Object.keys(notIntents).length ? { notIntents } : {}),
-      targets: augmentationTargets(real),
+      ...(real.languages ? { targets: { languages: real.languages } } : {}),
       ...(real.intentExamples
         ? {
             intentExamples: Object.fromEntries(
