@@ -20,18 +20,11 @@ export interface PushDone {
 }
 
 /** A push's answer as `PushDone`: its files counted by how they changed. */
-export function pushDone(data: {
-  url: string;
-  repo: string;
-  revision: string;
-  created: boolean;
-  commitOid: string | null;
-  private: boolean;
-  visibilityChanged: boolean;
-  itemCount: number;
-  previousItemCount: number | null;
-  files: readonly { change: 'ADDED' | 'CHANGED' | 'UNCHANGED' | 'DELETED' }[];
-}): PushDone {
+export function pushDone(
+  data: Omit<PushDone, 'changes'> & {
+    files: readonly { change: 'ADDED' | 'CHANGED' | 'UNCHANGED' | 'DELETED' }[];
+  },
+): PushDone {
   const changes = { added: 0, changed: 0, unchanged: 0, deleted: 0 };
   for (const f of data.files) changes[f.change.toLowerCase() as keyof typeof changes]++;
   const { files: _files, ...rest } = data;
