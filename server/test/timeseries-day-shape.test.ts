@@ -1,20 +1,16 @@
-import { Random } from '@genesis/schema/random';
 import { describe, expect, it } from 'vitest';
 import {
   fitSeasonal,
   QUANTILE_PROBS,
-  renderCalibrated,
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
+import { drawHourly, HOUR, hourlyType } from './helpers/series.ts';
 
 /**
  * The calibrated engine's day-shape modes and value quantiles (docs/timeseries.md, "The calibrated
  * engine"): series drawn with known values of them are fitted back to those values, within stated tolerances.
  */
-
-const HOUR = 3_600_000;
-const START = Date.parse('2025-01-06T00:00:00Z');
 
 /** A solar-like bell (off from 18:00 to 06:00), with mean 1 over the day. */
 const BELL = (() => {
@@ -36,45 +32,21 @@ const GAUSS_Q = [
   3.1,
 ];
 
-function typeOf(series: SeasonalSeriesParams, transform: TypeParams['transform']): TypeParams {
-  return {
-    kind: 'seasonal',
-    transform,
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [series],
-  };
-}
-
 function solar(extra: Partial<SeasonalSeriesParams>): TypeParams {
-  return typeOf(
-    {
-      level: 100,
-      scale: 0,
-      dWk: BELL,
-      dWe: BELL,
-      w: [1, 1, 1, 1, 1, 1, 1],
-      hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
-      q: GAUSS_Q,
-      acf: [1, 0.6, 0.9, 0.5],
-      lo: 0,
-      hi: 10,
-      atoms: [0, 0],
-      ...extra,
-    },
-    'relative',
-  );
-}
-
-function draw(p: TypeParams, seed: string, days: number) {
-  return renderCalibrated(
-    p,
-    { length: 24 * days, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
-    new Random(seed),
-  );
+  return hourlyType('relative', {
+    level: 100,
+    scale: 0,
+    dWk: BELL,
+    dWe: BELL,
+    w: [1, 1, 1, 1, 1, 1, 1],
+    hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
+    q: GAUSS_Q,
+    acf: [1, 0.6, 0.9, 0.5],
+    lo: 0,
+    hi: 10,
+    atoms: [0, 0],
+    ...extra,
+  });
 }
 
 const fit = (
@@ -90,7 +62,7 @@ describe('day-shape modes (series off at night)', () => {
       [0.8, 0.6, ...SCALE_MODE],
       [0.3, 0.3, ...SHIFT_MODE],
     ];
-    const fitted = fit(draw(solar({ modes: truth }), 'recover-modes', 120), 'relative');
+    const fitted = fit(drawHourly(solar({ modes: truth }), 'recover-modes', 24 * 120), 'relative');
     expect(fitted.modes).toBeDefined();
     const [sd, rho, ...loadings] = fitted.modes![0]!;
     expect(Math.abs(dot(loadings, SCALE_MODE))).toBeGreaterThan(0.95);
@@ -103,7 +75,10 @@ describe('day-shape modes (series off at night)', () => {
   });
 
   it('finds no mode in a series whose days vary only by hourly noise', () => {
-    const fitted = fit(draw(solar({ acf: [1, 0.2, 0.9, 0] }), 'no-modes', 60), 'relative');
+    const fitted = fit(
+      drawHourly(solar({ acf: [1, 0.2, 0.9, 0] }), 'no-modes', 24 * 60),
+      'relative',
+    );
     // A mode above the noise edge may appear by chance; it must then carry little of the day.
     const sd = fitted.modes?.[0]?.[0] ?? 0;
     expect(sd).toBeLessThan(0.1);
@@ -112,7 +87,7 @@ describe('day-shape modes (series off at night)', () => {
 
 describe('night zeros', () => {
   it('keeps every hour under the night line at exactly zero, whatever its modes', () => {
-    const drawn = draw(solar({ modes: [[0.8, 0.6, ...SCALE_MODE]] }), 'night', 10);
+    const drawn = drawHourly(solar({ modes: [[0.8, 0.6, ...SCALE_MODE]] }), 'night', 24 * 10);
     for (let i = 0; i < drawn.values.length; i++) {
       if (BELL[i % 24] === 0) expect(drawn.values[i]).toBe(0);
     }
@@ -123,23 +98,20 @@ describe('value quantiles', () => {
   // A flat, bounded marginal (as of relative humidity): uniform on [-1.7, 1.7] on the common scale.
   const flat = QUANTILE_PROBS.map((p) => -1.7 + 3.4 * p);
   const weather = (vq?: number[]) =>
-    typeOf(
-      {
-        level: 60,
-        scale: 15,
-        dWk: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
-        dWe: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
-        w: [0, 0, 0, 0, 0, 0, 0],
-        hsd: Array(24).fill(0.9),
-        q: GAUSS_Q,
-        acf: [0.6, 0.8, 0.99, 0.3],
-        lo: -3,
-        hi: 3,
-        atoms: [0, 0],
-        ...(vq ? { vq } : {}),
-      },
-      'standardised',
-    );
+    hourlyType('standardised', {
+      level: 60,
+      scale: 15,
+      dWk: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
+      dWe: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
+      w: [0, 0, 0, 0, 0, 0, 0],
+      hsd: Array(24).fill(0.9),
+      q: GAUSS_Q,
+      acf: [0.6, 0.8, 0.99, 0.3],
+      lo: -3,
+      hi: 3,
+      atoms: [0, 0],
+      ...(vq ? { vq } : {}),
+    });
   const tailRatio = (values: Float64Array) => {
     const s = Float64Array.from(values).sort();
     const q = (p: number) => s[Math.floor(p * (s.length - 1))]!;
@@ -147,14 +119,14 @@ describe('value quantiles', () => {
   };
 
   it("puts a drawn series' values on the fitted quantiles (tail ratio of a uniform, 1.96 +- 0.1)", () => {
-    const drawn = draw(weather(flat), 'vq', 42).values;
+    const drawn = drawHourly(weather(flat), 'vq', 24 * 42).values;
     expect(Math.abs(tailRatio(drawn) - 1.96)).toBeLessThan(0.1);
     // Without them, the same model's values have about a normal's tails (4.65 / 1.35 = 3.45).
-    expect(tailRatio(draw(weather(), 'vq', 42).values)).toBeGreaterThan(2.3);
+    expect(tailRatio(drawHourly(weather(), 'vq', 24 * 42).values)).toBeGreaterThan(2.3);
   });
 
   it('recovers the value quantiles from a drawn series (each within 0.15 on the common scale)', () => {
-    const fitted = fit(draw(weather(flat), 'recover-vq', 60), 'standardised');
+    const fitted = fit(drawHourly(weather(flat), 'recover-vq', 24 * 60), 'standardised');
     expect(fitted.vq).toHaveLength(QUANTILE_PROBS.length);
     // The fit standardises by the drawn series' own mean and spread: uniform on [-1.7, 1.7] has sd 0.98.
     const expected = flat.map((x) => x / 0.98);

@@ -1,14 +1,13 @@
-import { Random } from '@genesis/schema/random';
 import { describe, expect, it } from 'vitest';
 import {
   type FitTuning,
   fitSeasonal,
   matchSteps,
-  renderCalibrated,
   type SeasonalSeriesParams,
   TYPE_TUNING,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
+import { drawHourly, HOUR, hourlyType, START } from './helpers/series.ts';
 
 /**
  * The per-type fitting choices of the hourly energy and sensor types (docs/timeseries.md, "Per-type tuning"):
@@ -16,33 +15,10 @@ import {
  * (humidity, solar). Each is fitted back from series drawn with known parameters.
  */
 
-const HOUR = 3_600_000;
-const START = Date.parse('2025-01-06T00:00:00Z');
 const NORMAL_Q = [
   -3.09, -2.326, -1.96, -1.645, -1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416,
   1.2816, 1.645, 1.96, 2.326, 3.09,
 ];
-
-function typeOf(transform: TypeParams['transform'], series: SeasonalSeriesParams): TypeParams {
-  return {
-    kind: 'seasonal',
-    transform,
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [series],
-  };
-}
-
-function draw(p: TypeParams, seed: string, length: number) {
-  return renderCalibrated(
-    p,
-    { length, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
-    new Random(seed),
-  );
-}
 
 function fit(
   drawn: { values: Float64Array; times: number[] },
@@ -71,7 +47,7 @@ function meanStep(xs: ArrayLike<number>): number {
 /** Mean over draws (seeds other than the fit's) of the mean step of series drawn from one fitted series. */
 function drawnStep(p: TypeParams, length: number): number {
   let sum = 0;
-  for (let k = 0; k < 6; k++) sum += meanStep(draw(p, `check:${k}`, length).values) / 6;
+  for (let k = 0; k < 6; k++) sum += meanStep(drawHourly(p, `check:${k}`, length).values) / 6;
   return sum;
 }
 
@@ -82,7 +58,7 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       { length: 24 },
       (_, h) => 1 + 0.3 * Math.sin((2 * Math.PI * (h - 9)) / 24),
     );
-    const source = typeOf('relative', {
+    const source = hourlyType('relative', {
       level: 3,
       scale: 0,
       dWk: d,
@@ -96,7 +72,7 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       atoms: [0, 0],
       hold: truth,
     });
-    const drawn = draw(source, 'held', 24 * 7 * 40);
+    const drawn = drawHourly(source, 'held', 24 * 7 * 40);
     const tuned = fit(drawn, 'relative', TYPE_TUNING.heating_demand);
     expect(tuned.hold).toBeDefined();
     expect(Math.abs(tuned.hold! - truth)).toBeLessThan(0.003);
@@ -109,7 +85,7 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
     const d = Array.from({ length: 24 }, (_, h) => 0.8 * Math.sin((2 * Math.PI * (h - 9)) / 24));
     // Whole-unit readings on a bounded scale, as relative humidity: the copula's map from noise to values is
     // not the identity, so the noise fit alone misses the values' steps.
-    const source = typeOf('standardised', {
+    const source = hourlyType('standardised', {
       level: 70,
       scale: 12,
       dWk: d,
@@ -124,11 +100,11 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       vol: [0.8, 0.95],
       res: 1 / 12,
     });
-    const drawn = draw(source, 'steps', length);
+    const drawn = drawHourly(source, 'steps', length);
     const values = drawn.values.map((v) => Math.round(v));
     const real = meanStep(values);
     const tuned = fit({ values, times: drawn.times }, 'standardised', { steps: 'vol' });
-    const tunedStep = drawnStep(typeOf('standardised', tuned), length);
+    const tunedStep = drawnStep(hourlyType('standardised', tuned), length);
     expect(Math.abs(Math.log(tunedStep / real))).toBeLessThan(0.04);
   });
 
@@ -151,19 +127,19 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       hi: 6,
       atoms: [0, 0],
     };
-    const drawn = draw(typeOf('relative', truth), 'solar', length);
+    const drawn = drawHourly(hourlyType('relative', truth), 'solar', length);
     const real = meanStep(drawn.values);
     // Start from the truth with its hourly noise 40% too strong: the drawn days are rougher than the source's.
     const start: SeasonalSeriesParams = { ...truth, hsd: truth.hsd.map((x) => 1.4 * x) };
     const searched = { ...start };
     const y = Float64Array.from(drawn.values, (x) => x / truth.level);
-    matchSteps(searched, typeOf('relative', searched), y, START, TYPE_TUNING.solar_generation!);
+    matchSteps(searched, hourlyType('relative', searched), y, START, TYPE_TUNING.solar_generation!);
     expect(searched.hsd[12]! / truth.hsd[12]!).toBeGreaterThan(0.85);
     expect(searched.hsd[12]! / truth.hsd[12]!).toBeLessThan(1.15);
-    const after = drawnStep(typeOf('relative', searched), length);
+    const after = drawnStep(hourlyType('relative', searched), length);
     expect(Math.abs(Math.log(after / real))).toBeLessThan(0.04);
     // Still exactly zero at night.
-    const night = draw(typeOf('relative', searched), 'night', 48).values;
+    const night = drawHourly(hourlyType('relative', searched), 'night', 48).values;
     for (const h of [0, 1, 2, 3, 4, 5, 19, 20, 21, 22, 23]) expect(night[h]).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import {
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
+import { drawHourly, HOUR, hourlyType, START } from './helpers/series.ts';
 
 /**
  * Each weekday's daily shape (`dDow`) and the returns' short autoregression (`ar`) of the calibrated engine
@@ -14,9 +15,7 @@ import {
  * values, within stated tolerances, and series drawn without them are not given them.
  */
 
-const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const START = Date.parse('2025-01-06T00:00:00Z');
 const GAUSS_Q = [
   -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64, 1.96, 2.3,
   3.1,
@@ -41,39 +40,24 @@ const WEEK_SHAPE = (() => {
 })();
 
 function load(extra: Partial<SeasonalSeriesParams>): TypeParams {
-  return {
-    kind: 'seasonal',
-    transform: 'relative',
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [
-      {
-        level: 50,
-        scale: 0,
-        dWk: DAY_PROFILE,
-        dWe: DAY_PROFILE,
-        w: [1, 1, 1, 1, 1, 1, 1],
-        hsd: new Array(24).fill(0.08),
-        q: GAUSS_Q,
-        acf: [0.8, 0.5, 0.99, 0],
-        lo: 0.1,
-        hi: 5,
-        atoms: [0, 0],
-        ...extra,
-      },
-    ],
-  };
+  return hourlyType('relative', {
+    level: 50,
+    scale: 0,
+    dWk: DAY_PROFILE,
+    dWe: DAY_PROFILE,
+    w: [1, 1, 1, 1, 1, 1, 1],
+    hsd: new Array(24).fill(0.08),
+    q: GAUSS_Q,
+    acf: [0.8, 0.5, 0.99, 0],
+    lo: 0.1,
+    hi: 5,
+    atoms: [0, 0],
+    ...extra,
+  });
 }
 
 function fitDrawn(p: TypeParams, seed: string, weeks: number) {
-  const series = renderCalibrated(
-    p,
-    { length: 168 * weeks, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
-    new Random(seed),
-  );
+  const series = drawHourly(p, seed, 168 * weeks);
   const fitted = fitSeasonal(series.values, series.times, {
     transform: 'relative',
     stepMs: HOUR,
@@ -132,11 +116,7 @@ describe('each weekday’s daily shape (dDow)', () => {
   });
 
   it('is not fitted without the tuning', () => {
-    const series = renderCalibrated(
-      load({ dDow: WEEK_SHAPE }),
-      { length: 168 * 8, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
-      new Random('untuned'),
-    );
+    const series = drawHourly(load({ dDow: WEEK_SHAPE }), 'untuned', 168 * 8);
     const fitted = fitSeasonal(series.values, series.times, {
       transform: 'relative',
       stepMs: HOUR,
