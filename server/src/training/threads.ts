@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
 /**
  * The module a worker thread runs, for a caller at `callerUrl` (its `import.meta.url`). From source (tsx,
@@ -14,12 +14,20 @@ export function workerModule(callerUrl: string, source: string, built: string): 
 /**
  * Starts a worker thread on a TypeScript (or JavaScript) module, under tsx, vitest or plain Node alike: a `.ts`
  * module boots through worker-bootstrap.mjs, which registers tsx before importing `entry`; built JavaScript
- * starts directly, without tsx. `data` reaches the module as `workerData.data`.
+ * starts directly, without tsx. `data` reaches the module as `workerData.data`; `resourceLimits` are the thread's
+ * (e.g. a larger young generation).
  */
-export function startModuleWorker(entry: URL, data: unknown): Worker {
-  const workerData = { entry: entry.href, data };
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
+export function startModuleWorker(
+  entry: URL,
+  data: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
+  const options = {
+    workerData: { entry: entry.href, data },
+    ...(resourceLimits ? { resourceLimits } : {}),
+  };
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
+  return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), options);
 }
 
 /** How many threads to use by default: every core (the training job itself waits on them). */

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DatasetChangedError } from '../platform/errors.ts';
-import { workerModule } from '../training/threads.ts';
+import { startModuleWorker, workerModule } from '../training/threads.ts';
 import type { TextKind } from './text/corpus.ts';
 import {
   assembleTextReport,
@@ -60,18 +60,6 @@ const MAX_IDLE = 2;
  */
 const YOUNG_GENERATION_MB = 192;
 
-/**
- * `startModuleWorker` (training/threads.ts) with the young generation above: a `.ts` module boots through
- * training/worker-bootstrap.mjs, which registers tsx first; built JavaScript starts directly.
- */
-function startWorker(entry: URL): Worker {
-  const options = {
-    workerData: { entry: entry.href, data: null },
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  };
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
-  return new Worker(new URL('../training/worker-bootstrap.mjs', import.meta.url), options);
-}
 const idle: Worker[] = [];
 
 function acquire(): Worker {
@@ -80,8 +68,10 @@ function acquire(): Worker {
     worker.ref();
     return worker;
   }
-  const started = startWorker(
+  const started = startModuleWorker(
     workerModule(import.meta.url, './worker.ts', './validation-worker.js'),
+    null,
+    { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   );
   // While idle nobody listens: a thread that fails then is forgotten, not an uncaught error.
   started.on('error', () => {});
