@@ -162,13 +162,17 @@ export class GenerationRunner {
     if (batchWanted(config, job, this.#deps.batch, pending.length, this.#deps.logger)) {
       pending = await this.#batchPhase(pending, signal);
     }
+    // `calls`: model calls in flight, what the concurrency limit counts. `inflight`: every call not settled yet,
+    // its answer's parse and write included. A call's place is freed when its answer arrives, so the next call
+    // does not wait for the write or for a busy event loop (a thousand subscribers' deliveries) before it starts.
+    const calls = new Set<Promise<void>>();
     const inflight = new Set<Promise<void>>();
     this.#tracker.publish(true);
 
     const stopLaunching = () =>
       signal.aborted || this.#leaseLost || this.#tracker.status !== 'running';
     while ((pending.length > 0 || inflight.size > 0) && !(stopLaunching() && inflight.size === 0)) {
-      while (!stopLaunching() && pending.length > 0 && inflight.size < this.#limit.value) {
+      while (!stopLaunching() && pending.length > 0 && calls.size < this.#limit.value) {
         const batch = takeSlots(pending, config.slotsPerCall);
         const estimate = this.#estimateCost(batch);
         if (
@@ -186,14 +190,22 @@ export class GenerationRunner {
           break;
         }
         this.#reservedUsd += estimate;
-        const p: Promise<void> = this.#call(batch, pending, signal).finally(() => {
+        let freePlace!: () => void;
+        const answered = new Promise<void>((resolve) => (freePlace = resolve));
+        const free = () => {
+          calls.delete(answered);
+          freePlace();
+        };
+        const p: Promise<void> = this.#call(batch, pending, signal, free).finally(() => {
           this.#reservedUsd -= estimate;
+          free();
           inflight.delete(p);
         });
+        calls.add(answered);
         inflight.add(p);
       }
       if (inflight.size === 0) break;
-      await Promise.race(inflight);
+      await Promise.race([...calls, ...inflight]);
     }
     await Promise.allSettled(inflight);
     await this.#store.settled();
@@ -399,8 +411,16 @@ export class GenerationRunner {
     };
   }
 
-  /** One model call for a batch of slots, with pacing, retries and re-asks. Never throws. */
-  async #call(batch: Slot[], pending: Slot[], signal: AbortSignal): Promise<void> {
+  /**
+   * One model call for a batch of slots, with pacing, retries and re-asks. Never throws. `answered` is called
+   * once a model answer is in hand (not on a failure, whose backoff keeps the call's place).
+   */
+  async #call(
+    batch: Slot[],
+    pending: Slot[],
+    signal: AbortSignal,
+    answered: () => void = () => {},
+  ): Promise<void> {
     const config = this.#config;
     const job = this.#job;
     const request = { task: config.kind, slots: batch } as SlotRequest;
@@ -490,6 +510,7 @@ export class GenerationRunner {
       }
       return;
     }
+    answered();
     this.#consecutiveFailures = 0;
     this.#limit.success();
     this.#pacer.settle(

@@ -166,7 +166,10 @@ export class SlotStore {
         if (updated === 0) throw new LeaseLostError('another process took over this job');
         return { count, next };
       });
-      Object.assign(job, next);
+      // Retries and throttles are counted in memory by the runner as calls fail, also while this write was
+      // awaited: they are stored as they were, never copied back (that would undo a count made meanwhile).
+      const { retries: _retries, throttles: _throttles, ...written } = next;
+      Object.assign(job, written);
       return count;
     });
     this.#writes = write.catch(() => undefined);
