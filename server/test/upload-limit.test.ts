@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/app.ts';
 
@@ -52,5 +53,29 @@ describe('GENESIS_MAX_UPLOAD_MB', { timeout: 120_000 }, () => {
     );
     const stats = await s.gql<any>('{ stats { datasetCount } }');
     expect(stats.data.stats.datasetCount).toBe(1);
+  });
+
+  it('refuses a body without Content-Length (chunked), whatever its size, before reading it', async () => {
+    const url = new URL('/graphql', s.url);
+    const r = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      // Two writes before end: Node sends them chunked (no Content-Length).
+      req.write('{"query":"{ stats ');
+      req.end('{ datasetCount } }"}');
+    });
+    expect(r.status).toBe(411);
+    expect(r.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/without Content-Length/),
+      extensions: { code: 'LENGTH_REQUIRED' },
+    });
   });
 });

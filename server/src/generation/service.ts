@@ -375,6 +375,8 @@ export class GenerationManager {
       if (runner) runners.set(id, runner);
     }
     const stored = jobIds.filter((id) => !runners.has(id));
+    // A subscriber's first event on a running job (a thousand of them at once): no database and no fork.
+    if (stored.length === 0) return jobIds.map((id) => runners.get(id)!.progress());
     const em = this.services.em.fork();
     const jobs = stored.length ? await em.find(GenerationJobSchema, { id: { $in: stored } }) : [];
     const byId = new Map(jobs.map((j) => [j.id, j]));

@@ -39,6 +39,7 @@ import { schema } from './graphql/schema.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-execution.ts';
 import { SharedFrameSocket, shareNextPayload } from './graphql/shared-frames.ts';
 import { useSharedSse } from './graphql/shared-sse.ts';
+import { StartGate } from './graphql/start-gate.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { createOriginGuard } from './origin.ts';
 import { type AppPubSub, createAppPubSub } from './pubsub.ts';
@@ -100,10 +101,33 @@ const compress = compression({
   },
 }) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB). */
+/**
+ * Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB), by
+ * their Content-Length, and a body without one (chunked) with 411: Node's parser reads exactly Content-Length
+ * bytes, so the declared length is the body's length and yoga's own byte-counting stream per request (a tenth
+ * of an SSE subscription's start) is not needed. Browsers, fetch and curl send Content-Length for GraphQL
+ * requests and multipart uploads alike.
+ */
 function useBodyLimit(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
+      if (request.headers.has('transfer-encoding')) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message:
+                    'Request body without Content-Length (chunked transfer encoding): send the body with its length',
+                  extensions: { code: 'LENGTH_REQUIRED' },
+                },
+              ],
+            }),
+            { status: 411, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+        return;
+      }
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > maxBytes) {
         endResponse(
@@ -220,13 +244,17 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     boundHosts: () => boundHosts,
   });
   const loginLimiter = new LoginLimiter(options.loginLimit);
+  // Subscription starts over SSE and graphql-ws, and WebSocket handshakes, spread over event-loop turns (a burst
+  // must not stall a running job).
+  const subscriptionStarts = new StartGate();
 
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // Yoga caps request bodies (multipart uploads included) at 25,000,000 bytes by default, whatever
-    // GENESIS_MAX_UPLOAD_MB says: its limit is ours (useBodyLimit below answers first, with a clearer message).
-    maxRequestBodySize: config.maxUploadBytes,
+    // GENESIS_MAX_UPLOAD_MB says, by counting each body's bytes through a stream of its own. useBodyLimit below
+    // enforces GENESIS_MAX_UPLOAD_MB on the declared length and refuses bodies without one, so yoga's is off.
+    maxRequestBodySize: false,
     renderGraphiQL,
     graphiql: {
       title: 'GENESIS-LAB API',
@@ -335,6 +363,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }
     if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
     if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
+      // An event stream is a subscription (over SSE): its start waits for a turn of its own.
+      if (req.headers.accept?.includes('text/event-stream')) await subscriptionStarts.turn();
       return yoga.handle(req, res);
     }
     const exportMatch = /^\/datasets\/([^/]+)\/export$/.exec(url.pathname);
@@ -507,7 +537,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // The handshake waits for a turn too (a thousand connections at once, see subscriptionStarts).
+    socket.on('error', () => undefined);
+    void subscriptionStarts.turn().then(() => {
+      if (socket.destroyed) return;
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    });
   });
 
   useServer(
@@ -528,6 +563,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onNext: shareNextPayload,
       onSubscribe: async (ctx, _id, params) => {
+        await subscriptionStarts.turn();
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
