@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
 import { Random } from '@genesis/schema/random';
-import { estimateTokens, extractSlotRequest, type SlotRequest } from '@genesis/schema/request';
+import { estimateTokens, extractSlotRequest } from '@genesis/schema/request';
 import * as v from 'valibot';
 import { defaultAnswer } from './default-answer.ts';
 import { type Fault, FaultPlan, shapeAnswer } from './faults.ts';
@@ -15,7 +15,15 @@ import {
   resolveEmulatorOptions,
 } from './options.ts';
 import { Quota } from './quota.ts';
-import { askModel, bump, drawLatency, sleep, untilAborted } from './serving.ts';
+import {
+  applicableFaults,
+  askModel,
+  bump,
+  drawLatency,
+  readBody,
+  sleep,
+  untilAborted,
+} from './serving.ts';
 
 /**
  * An OpenAI-compatible chat-completions server for tests and development (what Ollama, vLLM, LM Studio and OpenAI
@@ -199,15 +207,6 @@ export async function startOpenAIEmulator(
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function sendJson(
   state: State,
   res: ServerResponse,
@@ -259,15 +258,6 @@ function rateLimitHeaders(state: State, model: string, tokens: number): Record<s
     );
   }
   return headers;
-}
-
-function applicableFaults(slotRequest: SlotRequest | null): Set<FaultKind> {
-  const kinds = new Set<FaultKind>(['throttle', 'server', 'malformed', 'truncated', 'stall']);
-  if (slotRequest && slotRequest.slots.length > 0) {
-    kinds.add('wrongLanguage');
-    if (slotRequest.task === 'conversations') kinds.add('wrongIntent');
-  }
-  return kinds;
 }
 
 async function serve(
@@ -344,7 +334,7 @@ async function serve(
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
   const slotRequest = extractSlotRequest(userText);
 
-  const fault: Fault | null = state.faults.next(applicableFaults(slotRequest));
+  const fault: Fault | null = state.faults.next(applicableFaults(false, slotRequest));
   if (fault) stats.faults[fault.kind]++;
   if (fault?.kind === 'throttle') {
     sendError(

@@ -3,12 +3,7 @@ import http, { type IncomingMessage } from 'node:http';
 import http2, { type Http2ServerRequest } from 'node:http2';
 import net from 'node:net';
 import { Random } from '@genesis/schema/random';
-import {
-  estimateTokens,
-  extractJson,
-  extractSlotRequest,
-  type SlotRequest,
-} from '@genesis/schema/request';
+import { estimateTokens, extractJson, extractSlotRequest } from '@genesis/schema/request';
 import { PromptCache } from './cache.ts';
 import {
   type ConverseRequest,
@@ -29,7 +24,15 @@ import {
   resolveEmulatorOptions,
 } from './options.ts';
 import { Quota } from './quota.ts';
-import { askModel, bump, drawLatency, sleep, untilAborted } from './serving.ts';
+import {
+  applicableFaults,
+  askModel,
+  bump,
+  drawLatency,
+  readBody,
+  sleep,
+  untilAborted,
+} from './serving.ts';
 
 /** What the emulator has seen since it started or was last reset. */
 export interface EmulatorStats {
@@ -252,15 +255,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-function readBody(req: IncomingMessage | Http2ServerRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function sendError(
   state: State,
   res: Response,
@@ -275,17 +269,6 @@ function sendError(
     'x-amzn-ErrorType': `${type}${ERROR_TYPE_SUFFIX}`,
   });
   res.end(JSON.stringify({ message }));
-}
-
-/** The fault kinds that can apply to this request. */
-function applicableFaults(stream: boolean, slotRequest: SlotRequest | null): Set<FaultKind> {
-  const kinds = new Set<FaultKind>(['throttle', 'server', 'malformed', 'truncated', 'stall']);
-  if (stream) kinds.add('midStream');
-  if (slotRequest && slotRequest.slots.length > 0) {
-    kinds.add('wrongLanguage');
-    if (slotRequest.task === 'conversations') kinds.add('wrongIntent');
-  }
-  return kinds;
 }
 
 async function serve(

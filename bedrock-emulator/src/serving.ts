@@ -4,10 +4,12 @@
  * keeps its own wire format, quota accounting and error bodies.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Random } from '@genesis/schema/random';
 import type { SlotRequest } from '@genesis/schema/request';
 import { type Fault, withWrongIntent, withWrongLanguage } from './faults.ts';
-import type { AnswerFunction, AnswerRequest, Latency } from './options.ts';
+import type { AnswerFunction, AnswerRequest, FaultKind, Latency } from './options.ts';
 
 export function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -77,4 +79,25 @@ export async function askModel(
     slotRequest: asked,
     seed: `${request.seed}:${promptHash}`,
   });
+}
+
+/** A request's whole body, as text. */
+export function readBody(req: IncomingMessage | Http2ServerRequest): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The fault kinds that can apply to a request (`stream`: a streaming answer, which can also fail mid-stream). */
+export function applicableFaults(stream: boolean, slotRequest: SlotRequest | null): Set<FaultKind> {
+  const kinds = new Set<FaultKind>(['throttle', 'server', 'malformed', 'truncated', 'stall']);
+  if (stream) kinds.add('midStream');
+  if (slotRequest && slotRequest.slots.length > 0) {
+    kinds.add('wrongLanguage');
+    if (slotRequest.task === 'conversations') kinds.add('wrongIntent');
+  }
+  return kinds;
 }
