@@ -7,14 +7,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getSeriesType, seriesTypesOfDomain } from '@genesis/schema/catalog/series';
+import { seriesTypesOfDomain } from '@genesis/schema/catalog/series';
 import { Random } from '@genesis/schema/random';
-import type { ValidationReportData } from '@genesis/schema/reports';
-import type { Frequency, TimeSeries } from '@genesis/schema/timeseries';
 import { describe, expect, it } from 'vitest';
 import { parseDatasetFile } from '../src/registry/import.ts';
-import { renderSeries } from '../src/timeseries/engine.ts';
-import { defaultScenario } from '../src/timeseries/scenario.ts';
 import {
   buildSeriesProfile,
   loadSeriesProfile,
@@ -26,6 +22,7 @@ import { REFERENCE_DOMAINS, readReferenceSeries } from '../src/validation/series
 import { validateSeries } from '../src/validation/series/report.ts';
 import { SKETCH_SIZE } from '../src/validation/series/stats.ts';
 import { profileArgument, REFERENCE_PROFILES } from '../src/validation/service.ts';
+import { engineSeries, metricOf, seeds } from './helpers/validation-data.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHARED = resolve(ROOT, '../shared/data');
@@ -35,38 +32,6 @@ const realFile = (domain: string) =>
   domain === 'electricity'
     ? resolve(SHARED, 'electricity/electricity_hourly.csv')
     : resolve(SHARED, `${domain}/${domain}.csv`);
-
-/** A series from the local engine, as a generation job would store it. */
-function engine(
-  typeId: string,
-  seed: number,
-  options: { length?: number; frequency?: Frequency } = {},
-): TimeSeries {
-  const type = getSeriesType(typeId)!;
-  const slot = {
-    slot: `s-${typeId}-${seed}`,
-    domain: type.domain,
-    series_type: type.id,
-    frequency: options.frequency ?? type.frequency,
-    start: '2024-01-01T00:00:00Z',
-    length: options.length ?? 1000,
-    language: 'en' as const,
-  };
-  return renderSeries(
-    slot,
-    defaultScenario(slot, new Random(`scenario-${seed}`)),
-    new Random(seed),
-  );
-}
-
-const seeds = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
-
-function metricOf(report: ValidationReportData, id: string) {
-  const found = report.metrics.find((m) => m.id === id);
-  if (!found)
-    throw new Error(`no metric ${id}; have ${report.metrics.map((m) => m.id).join(', ')}`);
-  return found;
-}
 
 const shipped = (domain: string) => loadSeriesProfile(profileFile(domain));
 const combined = () => mergeSeriesProfiles('timeseries', DOMAINS.map(shipped));
@@ -123,7 +88,9 @@ describe('the shipped domain profiles', () => {
     const group = shipped('electricity').groups.electricity!;
     expect(group.types).toBeUndefined();
     const report = validateSeries(
-      ['residential_consumption', 'grid_demand'].flatMap((t) => seeds(6).map((s) => engine(t, s))),
+      ['residential_consumption', 'grid_demand'].flatMap((t) =>
+        seeds(6).map((s) => engineSeries(t, s)),
+      ),
       { profile: combined() },
     );
     expect(metricOf(report, 'fidelity.electricity.marginal_ks').details).toMatchObject({
@@ -178,11 +145,11 @@ describe('the shipped domain profiles', () => {
 
 describe('a dataset that mixes domains', () => {
   const mixed = [
-    ...seeds(12).map((s) => engine('residential_consumption', s)),
-    ...seeds(12).map((s) => engine('solar_generation', s)),
-    ...seeds(12).map((s) => engine('temperature', s)),
-    ...seeds(12).map((s) => engine('stock_price', s, { frequency: '1D', length: 500 })),
-    ...seeds(12).map((s) => engine('crypto_price', s, { frequency: '1H' })),
+    ...seeds(12).map((s) => engineSeries('residential_consumption', s)),
+    ...seeds(12).map((s) => engineSeries('solar_generation', s)),
+    ...seeds(12).map((s) => engineSeries('temperature', s)),
+    ...seeds(12).map((s) => engineSeries('stock_price', s, { frequency: '1D', length: 500 })),
+    ...seeds(12).map((s) => engineSeries('crypto_price', s, { frequency: '1H' })),
   ];
 
   it("measures each series type against its own domain's profile", () => {
@@ -244,13 +211,13 @@ describe('a dataset that mixes domains', () => {
   it('a series type the per-type reference lacks is not computable, with the reason', () => {
     const profile = buildSeriesProfile(
       'solar only',
-      seeds(12).map((s) => engine('solar_generation', s + 100)),
+      seeds(12).map((s) => engineSeries('solar_generation', s + 100)),
       { byType: true },
     );
     const report = validateSeries(
       [
-        ...seeds(12).map((s) => engine('solar_generation', s)),
-        ...seeds(12).map((s) => engine('wind_generation', s)),
+        ...seeds(12).map((s) => engineSeries('solar_generation', s)),
+        ...seeds(12).map((s) => engineSeries('wind_generation', s)),
       ],
       { profile },
     );
@@ -290,7 +257,7 @@ describe('trading days', () => {
     }
     return out;
   };
-  const base = engine('stock_price', 1, { frequency: '1D', length: 60 });
+  const base = engineSeries('stock_price', 1, { frequency: '1D', length: 60 });
 
   it('a daily series without weekends reads as trading days, with no gaps', () => {
     const view = readSeries({ ...base, timestamps: weekdays(60) }, 0);

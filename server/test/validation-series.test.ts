@@ -6,15 +6,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getSeriesType } from '@genesis/schema/catalog/series';
 import { Random } from '@genesis/schema/random';
-import { type ValidationReportData, ValidationReportSchema } from '@genesis/schema/reports';
-import type { Frequency, TimeSeries } from '@genesis/schema/timeseries';
+import { ValidationReportSchema } from '@genesis/schema/reports';
+import type { TimeSeries } from '@genesis/schema/timeseries';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { parseDatasetFile } from '../src/registry/import.ts';
-import { renderSeries } from '../src/timeseries/engine.ts';
-import { defaultScenario } from '../src/timeseries/scenario.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import {
   buildSeriesProfile,
@@ -28,6 +25,7 @@ import {
   sketchOf,
   wassersteinDistance,
 } from '../src/validation/series/stats.ts';
+import { engineSeries, metricOf, seeds } from './helpers/validation-data.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHIPPED = resolve(ROOT, 'data/reference/electricity.profile.json');
@@ -39,47 +37,15 @@ const ELECTRICITY_TYPES = [
   'grid_demand',
 ];
 
-/** A series from the local engine, as a generation job would store it. */
-function engine(
-  typeId: string,
-  seed: number,
-  options: { length?: number; frequency?: Frequency } = {},
-): TimeSeries {
-  const type = getSeriesType(typeId)!;
-  const slot = {
-    slot: `s-${typeId}-${seed}`,
-    domain: type.domain,
-    series_type: type.id,
-    frequency: options.frequency ?? type.frequency,
-    start: '2024-01-01T00:00:00Z',
-    length: options.length ?? 1000,
-    language: 'en' as const,
-  };
-  return renderSeries(
-    slot,
-    defaultScenario(slot, new Random(`scenario-${seed}`)),
-    new Random(seed),
-  );
-}
-
-const seeds = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
-
-function metricOf(report: ValidationReportData, id: string) {
-  const found = report.metrics.find((m) => m.id === id);
-  if (!found)
-    throw new Error(`no metric ${id}; have ${report.metrics.map((m) => m.id).join(', ')}`);
-  return found;
-}
-
 /** White noise around a level, dressed as a commercial load. */
 function whiteNoise(seed: number): TimeSeries {
   const rng = new Random(`noise-${seed}`);
-  const base = engine('commercial_consumption', seed);
+  const base = engineSeries('commercial_consumption', seed);
   return { ...base, target: base.target.map(() => Math.max(0, rng.normal(100, 10))) };
 }
 
 describe('temporal consistency and bounds', () => {
-  const good = engine('residential_consumption', 1, { length: 200 });
+  const good = engineSeries('residential_consumption', 1, { length: 200 });
   // Items as they may be stored; several would not pass TimeSeriesSchema.
   const withGap = {
     ...good,
@@ -98,7 +64,7 @@ describe('temporal consistency and bounds', () => {
     series_id: 'hole',
     target: good.target.map((x, i) => (i === 7 ? null : x)),
   };
-  const humidity = engine('humidity', 2, { length: 200 });
+  const humidity = engineSeries('humidity', 2, { length: 200 });
   const tooHumid = {
     ...humidity,
     series_id: 'humid',
@@ -213,7 +179,9 @@ describe('temporal consistency and bounds', () => {
 
 describe('electricity acceptance checks', () => {
   it('a load with one negative value fails non-negative, counted per series', () => {
-    const loads = ELECTRICITY_TYPES.map((type, i) => engine(type, 40 + i, { length: 24 * 21 }));
+    const loads = ELECTRICITY_TYPES.map((type, i) =>
+      engineSeries(type, 40 + i, { length: 24 * 21 }),
+    );
     const clean = validateSeries(loads, {});
     expect(metricOf(clean, 'acceptance.electricity.non_negative')).toMatchObject({
       value: 0,
@@ -282,7 +250,9 @@ describe('statistics with known answers', () => {
 });
 
 describe('fidelity against a profile', () => {
-  const loads = ELECTRICITY_TYPES.flatMap((type) => seeds(15).map((seed) => engine(type, seed)));
+  const loads = ELECTRICITY_TYPES.flatMap((type) =>
+    seeds(15).map((seed) => engineSeries(type, seed)),
+  );
 
   it('without a profile, every fidelity metric says so', () => {
     const report = validateSeries(loads, { profile: null });
@@ -341,7 +311,7 @@ describe('fidelity against a profile', () => {
   it('a domain the profile lacks is not computable, with the reason', () => {
     const profile = loadSeriesProfile(SHIPPED);
     const report = validateSeries(
-      seeds(12).map((seed) => engine('temperature', seed)),
+      seeds(12).map((seed) => engineSeries('temperature', seed)),
       { profile },
     );
     expect(metricOf(report, 'fidelity.sensors.marginal_ks')).toMatchObject({
@@ -355,7 +325,9 @@ describe('fidelity against a profile', () => {
 
   it('series too short for a weekly cycle leave the weekly metrics not computable', () => {
     const profile = loadSeriesProfile(SHIPPED);
-    const short = seeds(12).map((seed) => engine('residential_consumption', seed, { length: 240 }));
+    const short = seeds(12).map((seed) =>
+      engineSeries('residential_consumption', seed, { length: 240 }),
+    );
     const report = validateSeries(short, { profile });
     expect(metricOf(report, 'fidelity.electricity.weekly_seasonality').reason).toBe(
       'needs at least 3 series long enough to show a weekly cycle three times on each side; got 0 in the dataset and 203 in the reference',
@@ -377,7 +349,7 @@ describe('financial acceptance checks', () => {
     ] as const;
     for (const [type, frequency] of markets) {
       const report = validateSeries(
-        seeds(8).map((seed) => engine(type, seed, { frequency, length: 2000 })),
+        seeds(8).map((seed) => engineSeries(type, seed, { frequency, length: 2000 })),
         {},
       );
       for (const id of ['fat_tails', 'volatility_clustering', 'returns_acf']) {
@@ -391,7 +363,7 @@ describe('financial acceptance checks', () => {
   it('a Gaussian random walk has neither fat tails nor clustered volatility', () => {
     const walks = seeds(8).map((seed) => {
       const rng = new Random(`walk-${seed}`);
-      const base = engine('crypto_price', seed);
+      const base = engineSeries('crypto_price', seed);
       let price = 100;
       return { ...base, target: base.target.map(() => (price *= Math.exp(rng.normal(0, 0.01)))) };
     });
@@ -402,7 +374,7 @@ describe('financial acceptance checks', () => {
   });
 
   it('trading volume alone cannot be checked as a market', () => {
-    const report = validateSeries([engine('trading_volume', 1)], {});
+    const report = validateSeries([engineSeries('trading_volume', 1)], {});
     expect(metricOf(report, 'acceptance.financial.fat_tails')).toMatchObject({
       verdict: 'not_computable',
       reason: 'no clean price series (stock, crypto, exchange rate) in the dataset',
@@ -444,7 +416,9 @@ describe('the shipped electricity profile', () => {
 
   it("the engine's loads score within sensible bands against it", () => {
     const profile = loadSeriesProfile(SHIPPED);
-    const loads = ELECTRICITY_TYPES.flatMap((type) => seeds(25).map((seed) => engine(type, seed)));
+    const loads = ELECTRICITY_TYPES.flatMap((type) =>
+      seeds(25).map((seed) => engineSeries(type, seed)),
+    );
     const report = validateSeries(loads, { profile });
     expect(report.reference).toEqual({ name: 'electricity', kind: 'timeseries', itemCount: 203 });
     for (const m of report.metrics.filter((m) => m.group !== 'fidelity')) {

@@ -4,7 +4,7 @@ import { getSeriesType } from '@genesis/schema/catalog/series';
 import type { Conversation } from '@genesis/schema/conversation';
 import { Random } from '@genesis/schema/random';
 import type { ValidationMetric } from '@genesis/schema/reports';
-import type { TimeSeries } from '@genesis/schema/timeseries';
+import type { Frequency, TimeSeries } from '@genesis/schema/timeseries';
 import { REPO_ROOT } from '../../src/platform/config.ts';
 import { renderSeries } from '../../src/timeseries/engine.ts';
 import { defaultScenario } from '../../src/timeseries/scenario.ts';
@@ -20,16 +20,23 @@ export const electricityProfile = loadSeriesProfile(
   resolve(REPO_ROOT, 'data/reference/electricity.profile.json'),
 );
 
-/** One series of `typeId` from the time-series engine, seeded: the same series on every run. */
-export function engineSeries(typeId: string, seed: number, length = 1000): TimeSeries {
+/**
+ * One series of `typeId` from the time-series engine, as a generation job would store it, seeded: the same series
+ * on every run (its type's frequency and 1,000 points unless given).
+ */
+export function engineSeries(
+  typeId: string,
+  seed: number,
+  options: { length?: number; frequency?: Frequency } = {},
+): TimeSeries {
   const type = getSeriesType(typeId)!;
   const slot = {
     slot: `s-${typeId}-${seed}`,
     domain: type.domain,
     series_type: type.id,
-    frequency: type.frequency,
+    frequency: options.frequency ?? type.frequency,
     start: '2024-01-01T00:00:00Z',
-    length,
+    length: options.length ?? 1000,
     language: 'en' as const,
   };
   return renderSeries(
@@ -38,6 +45,9 @@ export function engineSeries(typeId: string, seed: number, length = 1000): TimeS
     new Random(seed),
   );
 }
+
+/** Seeds 1..count. */
+export const seeds = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
 
 const LOADS = [
   'residential_consumption',
@@ -60,6 +70,7 @@ export const englishConversations = (count: number, seed: number): Conversation[
 
 export function metricOf(report: { metrics: ValidationMetric[] }, id: string): ValidationMetric {
   const found = report.metrics.find((m) => m.id === id);
-  if (!found) throw new Error(`no metric ${id}`);
+  if (!found)
+    throw new Error(`no metric ${id}; have ${report.metrics.map((m) => m.id).join(', ')}`);
   return found;
 }
