@@ -1,12 +1,14 @@
 /**
- * English customer phrases for the 77 intents. Written for this project (not taken from any dataset): each
+ * English customer phrases for the 77 intents. Written for this project: each
  * `open` line expands, through `[a|b]` alternatives and `{value}` slots, into many first messages that name
  * the intent the way customers do, and keep it apart from its confusable neighbours (arrival vs delivery
  * estimate, pending vs declined, the top-up and transfer families, rate vs fee). The first lines of many intents
  * widen them to the other ways customers put the same need (context first, indirect, several questions, the
  * everyday words of the matter) and to where the labels draw their lines (a "when will my new card be
  * delivered?" is about an arrival, not a delivery estimate); docs/curation.md, "Augment", says how they were
- * chosen and measured.
+ * chosen and measured. Short common questions ("How do I close my account?") can come out word for word as a real
+ * customer wrote them: `pnpm bench:augment` counts the development texts a training set holds so (65 of 9,233 at
+ * k = 10) and scores every row without them too.
  */
 import type { IntentTable } from './types.ts';
 
@@ -39,6 +41,14 @@ export const INTENTS_EN: IntentTable = {
       'my card [still isnt here|hasnt come|didnt arrive]',
       "[Why|How come] [hasn't|has not] my [new |]card arrived [yet|already]?",
       "The app says my card was [dispatched|shipped|sent] {long_ago} but [I don't have it|nothing has arrived|it's not in my mailbox]",
+      "[Any news|Is there any news] on [my|the] [new|replacement] card [you're sending|I'm waiting for]?",
+      '[Can you check|Could you look up] the delivery status of my [new |replacement |]card?',
+      "[Has|Was] my card [lost|misplaced] [in the post|in delivery|on the way]? [It's still not here|Nothing has arrived]",
+      'When is my [new |replacement ]card [going to get here|going to arrive|due to arrive]?',
+      "My [new |replacement ]card [hasn't turned up|is nowhere to be seen|still isn't in my mailbox] [yet|]",
+      "[It's taking ages|This is taking forever] for my [new |]card to [arrive|turn up]",
+      "[Shouldn't my card have come|Shouldn't my card be here] by now? [I ordered it {long_ago}|It's been {wait}]",
+      "[I was told|You said] my card [would arrive|would be here] [by now|last week|within a week], [but nothing yet|and it hasn't come]",
     ],
     details: [
       "The card you sent still hasn't arrived.",
@@ -59,7 +69,6 @@ export const INTENTS_EN: IntentTable = {
       '[Roughly|About] how long [is|does] card delivery [take|]?',
       '[If I order|Once I order|After I order] a card, [how long until it comes|when will it arrive|how long is the wait]?',
       'How long [does it take|will it take] [for the card to arrive|to get my card|for card delivery|to receive a card]?',
-      'When [will|can I expect] my [new |]card [to arrive|be delivered|arrive]?',
       'How [soon|quickly|fast] [will I get|can I get|do you deliver] [my|the|a] card?',
       '[Can|Could] [the card|my card|it] be delivered [on a specific date|on a certain date|by Friday|before next week]?',
       'What is the [delivery time|estimated delivery time|delivery estimate] for [a new|the] card?',
@@ -71,6 +80,14 @@ export const INTENTS_EN: IntentTable = {
       "[What's|What is] the [usual|normal|typical] [wait|delivery time] for [a|the] card to [be delivered|arrive]?",
       "[Are the delivery days flexible|Can I choose the delivery day]? I'm only [home|available] on [certain days|weekends]",
       'how long until [the|my] card [arrives|comes]',
+      'I need [my|the] card [right away|as soon as possible|urgently|this week], [can you|could you] [speed up|rush|expedite] [the delivery|it]?',
+      '[Can I|Is it possible to|How do I] [expedite|speed up|rush] [my card|the card delivery|the shipping of my card]?',
+      '[Is there a way|Can I pay] to get [my|the] card [faster|sooner|by express post]?',
+      "[When do|How soon do] you [ship|post|send out] [a card|cards] [after I order|once it's ordered]?",
+      "[How long does|What's the] [shipping|postage|mail] [take|time] [for a card|for cards] [to the US|to {country}|overseas]?",
+      '[How many days|How much time] [do you need|does it take you] to [produce and post|make and send] a [new |]card?',
+      '[Do you ship|Will you post|Can you mail] [a|the] card [to the US|to {country}|internationally]?',
+      '[Please hurry|Can you hurry] [up |]with my card, I [need it|have a trip] [this week|soon]',
     ],
     details: [
       "I'm [travelling|moving] soon, so I want to know [the date|when exactly].",
@@ -198,6 +215,9 @@ export const INTENTS_EN: IntentTable = {
       '[When do I|How do I] set up [my|the] PIN [for|on] my [new |]card?',
       '[My card came without a PIN|There was no PIN with my card], how do I get it?',
       '[I need|Can I get] [my|the] PIN [for my card|to use my card][ please|]',
+      "[My PIN|The PIN for my card] [hasn't arrived|never came|wasn't in the letter]; [how do I get it|where is it]?",
+      '[Where can I|How do I] [find|view|get] the PIN [code |]for [my|the] card I just [received|got]?',
+      '[When will|How long until] I [get|receive] [my|the] PIN [for my card|]?',
     ],
     details: [
       'The letter only had the card in it.',
@@ -223,6 +243,9 @@ export const INTENTS_EN: IntentTable = {
       'I only have a virtual card, [how do I order|can I order] a physical one?',
       '[Do you send|Can you send] physical cards [to {country}|abroad|to my address]?',
       '[Order a physical card|Ordering a physical card], [how|where]?',
+      "I [don't have|haven't got] a [physical |plastic ]card from you yet; [can I order one|how would I order one]?",
+      '[Do you charge|Is there a cost] for sending me [a physical|a plastic] card[ of my own|]?',
+      '[How do I|How can I|Where do I] [get|order] [a|my own] [card|physical card] [from you|for my account]?',
     ],
     details: [
       'I [only|just] have the virtual card [for now|at the moment].',
@@ -272,6 +295,7 @@ export const INTENTS_EN: IntentTable = {
       '[Do you offer|Do you have] virtual cards?',
       '[How much does|Is there a fee for] a virtual card?',
       '[Getting|Get] a virtual card[, how?|]',
+      '[Could I|Is it possible to] [just |]use a [virtual|digital] card [instead of a plastic one|and skip the plastic one]?',
     ],
     details: [
       'I want to use it for [{merchant}|online shopping|subscriptions].',
@@ -291,6 +315,9 @@ export const INTENTS_EN: IntentTable = {
       '[Where|How] [do I|can I] [create|order|make] a disposable card[ in the app|]?',
       '[How do disposable cards work|How would I use a disposable card]?',
       "[I'd like|I want] to [use|make] a disposable virtual card for [safer online shopping|{merchant}]",
+      "[What's the point of|What can I do with|What is the purpose of] disposable [virtual |]cards?",
+      '[Are there|Is there such a thing as] disposable [virtual |]cards [in the app|with you]?',
+      '[When would a disposable card be useful|In what situations is a disposable virtual card useful]?',
     ],
     details: [
       "It's for [a website I don't trust|a one-off purchase on {merchant}].",
@@ -471,7 +498,7 @@ export const INTENTS_EN: IntentTable = {
   },
   card_acceptance: {
     open: [
-      '[Where|In which places] [can I use|is] my card [accepted|]?',
+      '[Which shops|What kinds of places] [let me pay with|will take] my card[ abroad|]?',
       '[Is|Will] my card [be |]accepted [everywhere|abroad|in {country}|online]?',
       '[What businesses|What shops|Which stores] [accept|take] [this|your|my] card?',
       '[Can I use|Does] [my|this] card [work |][anywhere|everywhere|in every shop]?',
@@ -479,6 +506,9 @@ export const INTENTS_EN: IntentTable = {
       '[Can I|Will I be able to] use my card [on holiday|abroad|in {country}|for online payments]?',
       '[Is|Are there] [restrictions|limits] on where I can use my card?',
       '[Does|Will] {merchant} accept [your|my] card?',
+      '[Who|Which places] [accept|take] [this|my|your] card?',
+      'Will [my|this] card [work|be accepted] [in every country|at any shop|at every merchant I visit]?',
+      '[Do most|Do all] [shops|merchants|websites] accept [this|your] card?',
     ],
     details: ["I'm going to {country} [next week|soon].", 'I mostly [shop online|pay in shops].'],
     topic: ['where your card is accepted', 'card acceptance'],
@@ -515,6 +545,9 @@ export const INTENTS_EN: IntentTable = {
       '[How long|When] [does|will] a [pending |]cash withdrawal [take to clear|stay pending|go through]?',
       "[I tried to get cash|I tried to withdraw money] but [the machine didn't give me anything|got no cash] and [it shows pending|it's pending in the app]",
       'withdrawal [still |]pending[ why|]',
+      "[My|A] [cash|ATM] withdrawal [isn't showing|hasn't gone through|hasn't been completed] [yet|], [it's still processing|it says in progress]",
+      "[I withdrew cash|I took money out] [{ago}|earlier] but [the transaction|it] [still says in progress|hasn't completed|isn't final] [in the app|on my account]",
+      "[Why hasn't|When will] my ATM withdrawal [clear|go through|complete]? It [still shows|is showing] as [pending|not completed]",
     ],
     details: [
       'It was {cash_asked} {atm_place} {ago}.',
@@ -572,6 +605,8 @@ export const INTENTS_EN: IntentTable = {
       '[Wrong amount of cash|Not enough cash] [from the ATM|came out of the machine]',
       '[My account was charged|You charged me] {cash_asked} but [I only got|the ATM gave] {cash_got}',
       'i asked for {cash_asked} [only got|and got] {cash_got}',
+      "[The ATM|The machine] [didn't give me|kept some of] the [full|whole] amount [I asked for|I chose], [some cash is missing|part of it is missing]",
+      "[Part of my|Some of my] [cash|money] [didn't come out|is missing] [at|from] the ATM[, but my account shows the full amount|]",
     ],
     details: [
       'The ATM gave me less cash than the amount [on my receipt|in the app].',
@@ -857,6 +892,9 @@ export const INTENTS_EN: IntentTable = {
       "[I want to|I'd like to] [transfer|move] [my savings|money|{big_amount}] [into|to] my account here",
       '[How do I|Can I] deposit money [into|to] my account[ by transfer|]?',
       'transfer money into my account[ how|]',
+      '[What|Which] details do I [give|need to give] [my other bank|someone] to [send money|transfer money] into my account?',
+      '[Can I|How do I] [move|send] money from [my savings|my other account|my old bank] [here|into this account]?',
+      '[How do I|Can I] [load|put] money [into|on] my account [with|by] a bank transfer?',
     ],
     details: [
       'My other bank is in {home_country}.',
@@ -966,6 +1004,10 @@ export const INTENTS_EN: IntentTable = {
       '[Is there a reason|Why] my top[ |-]up is [still |]pending?',
       'top[ |-]up [still |]pending[ what do i do|]',
       "[What do I do if|What happens when] my top[ |-]up [hasn't|has not] gone through?",
+      "[My top-up|The top up] [hasn't finished|isn't finished|is not complete|is still processing] [yet|after {hours}]",
+      "[Has|Did] my top[ |-]up [gone through|go through|complete] yet? [It's been {hours}|I can't tell]",
+      "[I topped up|I added money] but [it's still processing|it hasn't landed yet|the money isn't available yet]; [how long will it take|when can I use it]?",
+      '[Top-ups are|I thought top-ups were] [instant|immediate], so why is mine [still processing|not done yet|taking so long]?',
     ],
     details: [
       'It was {amount} from {ext_card}.',
@@ -1011,6 +1053,11 @@ export const INTENTS_EN: IntentTable = {
       "[I have|There's] a [reverted|cancelled|reversed] top[ |-]up[ in my app|][, what happened|]?",
       '[I tried the crypto top-up|I thought you offered crypto top-up] [and the money disappeared|but it got reverted]',
       'top[ |-]up reverted[ why|]',
+      '[My top-up|The top up] [went through|showed as done] [but then|and later] [got reversed|was undone|bounced back][, why|]?',
+      '[What made you|What caused you to] [reverse|undo|pull back] my top[ |-]up?',
+      '[The money from my top-up|My top-up] [went back to|was refunded to|was returned to] [my card|{ext_card}|the card I used]',
+      "[I added money|I topped up] [yesterday|{ago}] and [now|today] it's [no longer in my balance|gone from my account|not there anymore]",
+      '[My balance went up after my top-up|The top-up was credited] [but then|and then] [dropped back|went back down|it vanished]',
     ],
     details: [
       'The top-up [was reverted|got cancelled] after it showed as complete.',
@@ -1139,6 +1186,11 @@ export const INTENTS_EN: IntentTable = {
       '[How long|When] [does|will] a [cheque|cash] deposit [take to show|show up|appear] in my balance?',
       "[I don't see|I can't see] [the|my] [cheque|cash] deposit [I made|from] {ago}",
       '[cheque|cash] deposit not [showing|in my balance][ yet|]',
+      "[I made a deposit|I paid money in] [yesterday|{ago}] [and|but] my balance [still shows the old amount|hasn't gone up|doesn't reflect it]",
+      "[Why hasn't|How come] my balance [updated|gone up] after [I deposited a check|my cheque deposit|I put cash in]?",
+      "[I put|I paid] [cash|a check|a cheque] into my account [but|and] [it's not there|my balance hasn't moved|I can't see it]",
+      '[How long|How many days] [does|will] [a check|a cheque] take to [clear|show in my balance|post to my account]?',
+      '[Where is|What happened to] the money I [deposited|paid in] [at the branch|by cheque|in cash] {ago}?',
     ],
     details: [
       'It was {amount}, deposited {ago}.',
@@ -1160,7 +1212,7 @@ export const INTENTS_EN: IntentTable = {
       '[What cards|Which cards] do you support for [topping up|adding money]?',
       '[Which|What] cards [and currencies |][do you accept|are supported|can I use] [for top-ups|to add money|]?',
       '[Which|What] currencies [can I|do you] [top up in|accept for adding money|support for top-ups]?',
-      '[Can I|Do you accept] [American Express|Amex|a Discover card|{ext_card}] [for top-ups|to top up|]?',
+      '[Can I use|Do you accept] [American Express|Amex|a Discover card|{ext_card}] [for my top-ups|to top up my account|to add money]?',
       '[Is|Will] [my|a] [US|foreign|non-European] card [be |][accepted|supported] for top-ups?',
       '[What kind of cards|Which card types] [and currencies |]do you support?',
       '[Can I|Is it possible to] top up in [dollars|euros|{fx_to}]?',
@@ -1187,6 +1239,11 @@ export const INTENTS_EN: IntentTable = {
       "[I'm travelling|I'm going to {country}], what [are your exchange rates|exchange rate will I get]?",
       '[Where does|Which] exchange rate [do you use|come from]?',
       'exchange rate [{fx_from} to {fx_to}|today][?|]',
+      '[What rate|Which rate] [will I get|do you give] [if I|when I] [change|convert] {fx_from} [to|into] {fx_to}?',
+      '[How much|What] is {amount} worth in {fx_to} [at your rate|today|right now]?',
+      '[Do your|Does the] exchange rate[s|] change [during the day|on weekends|every day]?',
+      "[Is|Are] [your|the] [rate|rates] [fixed|the same as the market rate|better than the bank's]?",
+      '[Who sets|What sets] your exchange rates [each day|]?',
     ],
     details: [
       'I want to [exchange|convert] about {big_amount}.',
@@ -1205,6 +1262,11 @@ export const INTENTS_EN: IntentTable = {
       "[What's the process|How] [of|for] [changing|exchanging] [from |]{fx_from} to {fx_to}?",
       '[Is it possible|Can I] to [hold and |]exchange currencies [in my account|in the app]?',
       'exchange [currency|money] in [the|your] app[ how|]?',
+      'How do I [change|switch|turn] my money into [another|a different] currency?',
+      '[Can I|How do I] get {fx_to} [instead of|for my] [pounds|GBP|{fx_from}]?',
+      '[Can I|Is it possible to] [switch|move] [my balance|my funds] over to [another|a different] currency [in the app|]?',
+      '[I need|I want] {fx_to} [instead of|rather than] [pounds|my usual currency], [how do I|can I] [swap|get] [them|it]?',
+      '[Where in the app|How in the app] do I [convert|exchange|change] money?',
     ],
     details: ["I'm going to {country} [soon|next month].", 'I want to change {amount}.'],
     topic: ['exchanging currencies in the app', 'currency exchange in the app'],
@@ -1222,6 +1284,12 @@ export const INTENTS_EN: IntentTable = {
       '[Is|Are] [{fx_to}|cryptocurrencies|fiat currencies] supported?',
       '[I heard you support|Do you support] more than one [fiat |]currency, [which ones|what are they]?',
       '[currencies|fiat currency] [supported|support][?|]',
+      '[Do you|Can you] [convert|exchange] [money |]into {fx_to}?',
+      '[Are exchanges to|Is exchanging to] {fx_to} [possible|allowed|supported]?',
+      '[Do you offer|Is there] [a currency exchange|an exchange service] [to|into] {fx_to}?',
+      '[Which|What] [foreign |]currencies [do you deal with|are you able to handle|am I able to use]?',
+      '[Is {fx_to} one of the currencies you support|Can I keep {fx_to} in my account]?',
+      '[Do you work with|Do you handle] {fx_to}[, or only pounds and euros|]?',
     ],
     details: [
       'I get paid in [{fx_to}|dollars] and spend in [pounds|euros].',
@@ -1246,6 +1314,8 @@ export const INTENTS_EN: IntentTable = {
       '[I was overcharged|I think I was charged too much] [for|on] [a|my] [card |]payment abroad, [the exchange rate is wrong|because of the rate]',
       '[The|This] [card payment|purchase] [used|has] [a wrong|an incorrect|a different] exchange rate [than the one I saw|from the interbank rate]',
       'wrong exchange rate on [my|a] [card payment|purchase][ abroad|]',
+      '[Why is|Why was] the exchange rate [so bad|so poor] on [my|a] [purchase|card payment] [abroad|in {country}]?',
+      '[Is this really|Are you sure this is] the [right|correct] rate for [my|a] card payment?',
     ],
     details: [
       'The purchase [shows|was converted at] a worse rate than the official one.',
@@ -1344,6 +1414,7 @@ export const INTENTS_EN: IntentTable = {
       '[Can I|Is it possible to] [use my account|make transfers] before [verifying my identity|the identity check]?',
       '[Is the identity check necessary|Do I really have to verify my identity]?',
       'why verify [identity|my id][?|]',
+      '[Is there a way to|Can I] [get around|avoid] the identity check?',
     ],
     details: [
       "I just don't see why [an app|a bank] needs my identity verified for this.",
@@ -1409,6 +1480,10 @@ export const INTENTS_EN: IntentTable = {
       '[I was asked|You asked me] to verify [my|the] source of [funds|my money], [what do I send|how do I do that]',
       '[Where can I see|How do I show] where my [funds|money] [came|come] from?',
       '[source of funds|verify source of funds][ help|][?|]',
+      '[Do I have to|Why must I] [explain|prove] where my money [comes from|came from]?',
+      "[You want to know|You're asking] where my [money|savings|salary] [comes from|came from]; [what do I need to send|how do I prove it]?",
+      '[Can I|How do I] [upload|send] [proof|documents] of [where my money comes from|my source of funds|my income] [in the app|]?',
+      '[What counts as|What is accepted as] proof of [source of funds|where my money comes from]?',
     ],
     details: [
       'The money [is from|came from] [my salary|selling my car|an inheritance].',
@@ -1466,6 +1541,13 @@ export const INTENTS_EN: IntentTable = {
       '[How do I|Can you] [block|freeze|cancel] my [lost|stolen] card?',
       '[I need to report|I want to report] a [lost|stolen] card',
       'lost [my card|card][ help|, need a new one|]',
+      '[My card is|The card is] [gone|nowhere to be found], [I think|maybe] [I dropped it|it fell out of my pocket|someone stole it]',
+      "[I left|I forgot] my card [somewhere|at a restaurant|in a taxi] and [now it's gone|can't get it back]; [what should I do|can you block it]?",
+      '[My purse|My wallet|My bag] [was stolen|went missing] [today|{ago}] [with my card in it|and my card was inside]',
+      "[Can you cancel|Please cancel] my card, [I can't find it|it was stolen|I lost it {ago}]",
+      '[How do I|Where do I] [let you know|tell you] that my card [is lost|was stolen|is gone][ in the app|]?',
+      "[Please|Can you] [freeze|block] my card [right now|immediately], [it's been stolen|I've lost it]",
+      '[My card was taken|Someone grabbed my card] [from my bag|at a bar|on the train]',
     ],
     details: [
       '[I had it {ago}|I last used it {ago}] at {place}.',
@@ -1583,11 +1665,15 @@ export const INTENTS_EN: IntentTable = {
       '[I sent {amount}|I transferred {amount}] but [{person} only got|they only received] part of it',
       '[Why was I|I was|Why have I been] charged a fee for [a|my] transfer',
       "[There's|There is|I see] [a|an extra] [fee|charge] on [my|a] transfer",
-      '[Do you charge|Is there a fee|How much does it cost] [for transfers|to transfer money|for transferring money]?',
       '[I made|I sent] a transfer and [got charged|was charged] [a fee|extra]',
       '[The recipient got|{person} received] less than I sent[, was there a fee|, why]?',
       '[Why|How come] [is there|was there] a [fee|charge] [on|for] transferring money?',
       'transfer fee[ charged|][?|]',
+      "[I paid|I sent money to] [a seller|a shop] [abroad|overseas|in another country] and [there's a transfer fee|I was charged a fee for the transfer][; aren't transfers free|, why|]?",
+      '[Why am I|Why have I started] [being charged|paying] fees [on|for] [my transfers|money I send abroad] [now|lately]?',
+      "[I've been|I'm] charged a transfer fee [every time|each time] I send money[; why|, is that new|]?",
+      '[The person I sent money to|My recipient] [got|received] a smaller amount than I [sent|transferred][; was a fee taken|, did you charge a fee|]',
+      '[I transferred|I sent] {amount} but [less|a smaller amount] [arrived|was credited] [on the other side|in their account]; [was there a fee|where did the rest go]?',
     ],
     details: [
       'I sent {amount} and the fee was {fee}.',
@@ -1613,6 +1699,9 @@ export const INTENTS_EN: IntentTable = {
       '[Will I be charged|Is it free] [if I|to] [top up|add money] [by|with a] [bank |]transfer?',
       '[What|Which] fees [apply|are there] [to|for] [SWIFT|SEPA|bank] transfer top[ |-]ups?',
       '[top up by transfer|bank transfer top up] [fee|charge][?|]',
+      '[How much|What] [will|would] [a single|one|every] transfer cost me [in fees|]?',
+      '[What fee|How much of a fee] [would|will] I pay [to send|for sending] [a|one] transfer?',
+      "[Do you charge anything|Is there any fee|What's the cost] [for sending a transfer|to send a bank transfer|for making transfers]?",
     ],
     details: [
       'I just want to know if [a bank transfer|a SEPA top-up] is free.',
@@ -1632,6 +1721,9 @@ export const INTENTS_EN: IntentTable = {
       '[Do I get charged|Will there be a fee] if I top up with [an international|a European|a US|a foreign] card?',
       '[Why was I charged|I was charged] a fee [for|when] [topping up|I topped up] [by|with my] card',
       'card top[ |-]up [fee|charge][?|]',
+      '[Is there a fee|Does it cost me anything|Do I pay extra] [when I|if I] top up [my account|my balance]?',
+      '[Do top-ups|Does topping up] [come with|carry] [a fee|any charges]?',
+      '[Are foreign cards|Are cards from abroad] charged [extra|a fee] when [used for top-ups|I top up with them]?',
     ],
     details: ["I'd use {ext_card}.", 'I want to add about {amount}.'],
     topic: ['fees for topping up by card', 'card top-up fees'],
@@ -1718,6 +1810,17 @@ export const INTENTS_EN: IntentTable = {
       "[I want to|I'd like to] [cancel|return] [my|a] purchase and get [a|my] refund",
       "[What's|What is] your refund [policy|process]?",
       'refund [please|for my order|request][?|]',
+      '[I need to|I want to|How do I] cancel [a purchase|an order|something I bought] [I made {ago}|online|at {merchant}][ and get my money back|]',
+      '[Can I|Please help me] cancel [my order|this purchase|an order] [from {merchant}|] and get [a refund|my money back]?',
+      "[I never received|I still haven't got|I'm still waiting for] [what I ordered|my order|the item I paid for] [from {merchant}|], [I want a refund|give me my money back|please refund me]",
+      '[What is|Tell me] your [returns|refunds] policy for [card purchases|things I bought]',
+      "[The item|What I bought] [isn't what I wanted|was wrong|was damaged], [how do I get a refund|I want my money back]",
+      '[Please|Could you] refund [this purchase|my order|the item I bought]',
+      '[Where|How] do I [apply for|start] a refund [on a purchase|for an order]?',
+      "[I'm not happy with|I'm unhappy with] [something I bought|my purchase|an order] [from {merchant}|online], [can I get the money back|I'd like it refunded]",
+      '[How would I|Can I] [get back|recover] the money [for|from] [an order|a purchase] [I no longer want|that was cancelled]?',
+      "[The shop|{merchant}] [sent the wrong item|never delivered my order]; [I want to|I'd like to] [ask for|request] [my money back|a refund]",
+      '[Refund me|Please refund me] for [the order|the purchase] [I cancelled|I never got]',
     ],
     details: [
       'It was {amount} at {merchant} {ago}.',
@@ -1791,6 +1894,9 @@ export const INTENTS_EN: IntentTable = {
       "[I don't know where this charge came from|I don't understand this charge on my card]",
       "[A|One] payment in my app [isn't mine|wasn't me|I didn't do]",
       '[unknown|unrecognised] [card |]payment[ on my account|][?|]',
+      "[I don't recognise|I can't place] a [purchase|card payment] [from {merchant}|on my statement|in my app]; [was it fraud|can you look into it]?",
+      "[Someone|Somebody] [used my card|paid with my card] [for something|online] [and it wasn't me|without my permission]; [I still have the card|the card is with me]",
+      "[Who made this purchase|Where did this card payment come from]? [I didn't buy anything at {merchant}|It wasn't me]",
     ],
     details: [
       "It's {amount} at {merchant} {ago}.",
@@ -1839,6 +1945,8 @@ export const INTENTS_EN: IntentTable = {
       "[I never|I didn't] [set up|agree to] a direct debit [with|to] {merchant}",
       "[My account was charged|I was charged] [a|by a] direct debit [I don't know|I didn't authorise]",
       'unknown direct debit[ payment|][?|]',
+      "[A company|A seller] I don't [know|recognise] [took|has been taking] money from my account [a while ago|for weeks|every month]; [who are they|can you find out who it is]?",
+      "[Can you|Could you] [trace|find out] who [took|is taking] [money|payments] from my account? I [never authorised it|didn't agree to it]",
     ],
     details: [
       "It's {amount} to [{merchant}|a company I don't know].",
