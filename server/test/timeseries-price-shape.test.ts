@@ -1,0 +1,202 @@
+import { Random } from '@genesis/schema/random';
+import { describe, expect, it } from 'vitest';
+import {
+  fitPrice,
+  fitSeasonal,
+  type PriceSeriesParams,
+  renderCalibrated,
+  smoothArAcf,
+  type TypeParams,
+} from '../src/timeseries/calibrated.ts';
+import { START } from './helpers/series.ts';
+
+/**
+ * A price's asymmetry (`skew`), still-day spells (`stillRun`) and per-window volatility targeting
+ * (`FitTuning.regimeWindow`) in the calibrated engine, and a daily series' noise autocorrelation read within years
+ * (`FitTuning.acfWindow`): series drawn with known values are fitted back to them within stated tolerances, and
+ * series drawn without them are not given them.
+ */
+
+const DAY = 86_400_000;
+
+const price = (extra: Partial<PriceSeriesParams> = {}): TypeParams => ({
+  kind: 'price',
+  transform: 'returns',
+  stepMs: DAY,
+  calendar: 'always',
+  timeZone: 'UTC',
+  levelScale: 1,
+  source: 'test',
+  series: [
+    {
+      level: 100,
+      mu: 0.0002,
+      omega: 0.0001 * 0.05,
+      alpha: 0.05,
+      beta: 0.9,
+      nu: 7,
+      still: 0,
+      ...extra,
+    },
+  ],
+});
+const draw = (p: TypeParams, seed: string, length = 6000) =>
+  renderCalibrated(
+    p,
+    { length, startMs: START, stepMs: DAY, timeZone: 'UTC', extensive: false },
+    new Random(seed),
+  ).values;
+
+function logReturns(values: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] !== values[i - 1]) out.push(Math.log(values[i]! / values[i - 1]!));
+  }
+  return out;
+}
+
+describe('the returns’ asymmetry (skew)', () => {
+  it('is fitted back from prices drawn with it, within one step of its grid', () => {
+    for (const truth of [0.9, 1.12]) {
+      for (const seed of ['a', 'b']) {
+        const fitted = fitPrice(draw(price({ skew: truth }), `skew:${truth}:${seed}`), {
+          skew: true,
+        });
+        expect(Math.abs(fitted!.skew! - truth)).toBeLessThanOrEqual(0.061);
+      }
+    }
+  });
+
+  it('keeps the returns’ mean and variance, and moves their median against the skew', () => {
+    const plain = logReturns(draw(price(), 'moments'));
+    const right = logReturns(draw(price({ skew: 1.18 }), 'moments'));
+    const stats = (r: number[]) => {
+      const m = r.reduce((s, x) => s + x, 0) / r.length;
+      const sd = Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length);
+      const median = [...r].sort((x, y) => x - y)[Math.floor(r.length / 2)]!;
+      return { m, sd, median: (median - m) / sd };
+    };
+    const a = stats(plain);
+    const b = stats(right);
+    expect(b.sd / a.sd).toBeGreaterThan(0.9);
+    expect(b.sd / a.sd).toBeLessThan(1.1);
+    expect(Math.abs(b.m - a.m)).toBeLessThan(0.2 * a.sd);
+    // Right-skewed: the median day is below the mean.
+    expect(b.median).toBeLessThan(a.median - 0.05);
+  });
+
+  it('is fitted near 1 from symmetric prices, and not at all without the tuning', () => {
+    const values = draw(price(), 'symmetric');
+    expect(Math.abs(fitPrice(values, { skew: true })!.skew! - 1)).toBeLessThanOrEqual(0.041);
+    expect(fitPrice(values)?.skew).toBeUndefined();
+  });
+});
+
+describe('still-day spells (stillRun)', () => {
+  it('are fitted back from prices drawn with them: the still share within 0.02, the spell within 0.08', () => {
+    for (const seed of ['a', 'b']) {
+      const fitted = fitPrice(draw(price({ still: 0.1, stillRun: 0.6 }), `still:${seed}`), {
+        stillSpells: true,
+      });
+      expect(Math.abs(fitted!.still - 0.1)).toBeLessThan(0.02);
+      expect(Math.abs(fitted!.stillRun! - 0.6)).toBeLessThan(0.08);
+    }
+  });
+
+  it('read as independent still days when drawn without spells, and are not fitted without the tuning', () => {
+    const values = draw(price({ still: 0.1 }), 'still:plain');
+    const fitted = fitPrice(values, { stillSpells: true });
+    expect(Math.abs(fitted!.stillRun! - 0.1)).toBeLessThan(0.04);
+    expect(fitPrice(values)?.stillRun).toBeUndefined();
+  });
+});
+
+describe('volatility regimes (regimeWindow)', () => {
+  it('recovers a stationary GARCH’s dynamics as a whole-series fit does', () => {
+    const values = draw(price(), 'regime:stationary');
+    const whole = fitPrice(values)!;
+    const windowed = fitPrice(values, { regimeWindow: 1000 })!;
+    expect(Math.abs(windowed.alpha - 0.05)).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(windowed.alpha + windowed.beta - 0.95)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(windowed.alpha - whole.alpha)).toBeLessThanOrEqual(0.03);
+  });
+
+  it('does not read a change of calm and turbulent years as day-to-day clustering', () => {
+    // Years of independent returns, each at its own volatility (a factor of 3 between calm and turbulent).
+    const calm = price({ alpha: 0.01, beta: 0, omega: 0.0001 * 0.99 });
+    const wild = price({ alpha: 0.01, beta: 0, omega: 0.0009 * 0.99 });
+    const years: number[] = [];
+    for (let y = 0; y < 8; y++) {
+      const part = draw(y % 2 ? wild : calm, `regime:${y}`, 250);
+      const scale = years.length ? years[years.length - 1]! / part[0]! : 1;
+      for (const x of part) years.push(x * scale);
+    }
+    const values = Float64Array.from(years);
+    const whole = fitPrice(values)!;
+    const windowed = fitPrice(values, { regimeWindow: 250 })!;
+    // One target for all years: the regimes read as persistent clustering.
+    expect(whole.alpha + whole.beta).toBeGreaterThan(0.9);
+    expect(windowed.alpha + windowed.beta).toBeLessThan(whole.alpha + whole.beta);
+    expect(windowed.alpha).toBeLessThanOrEqual(0.03);
+  });
+});
+
+describe('the noise’s autocorrelation read within years (acfWindow)', () => {
+  // Daily values: 1 plus a fast AR(1) (0.5) and a slow one (0.97), weights 0.7 and 0.3, then each year's level
+  // multiplied by its own factor (a listing's activity growing or fading from year to year).
+  const truth = (k: number) => 0.7 * 0.5 ** k + 0.3 * 0.97 ** k;
+  function drifting(seed: string, years: number, drift: boolean) {
+    const rng = new Random(seed);
+    const gauss = () => {
+      const u = Math.max(1e-12, rng.next());
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+    };
+    const n = 252 * years;
+    const values = new Float64Array(n);
+    const times = Array.from({ length: n }, (_, i) => START + i * DAY);
+    let fast = gauss();
+    let slow = gauss();
+    let factor = 1;
+    for (let i = 0; i < n; i++) {
+      if (i % 252 === 0) factor = drift ? [1, 1.8, 0.7, 1.4, 0.9, 2.2][(i / 252) % 6]! : 1;
+      fast = 0.5 * fast + Math.sqrt(1 - 0.25) * gauss();
+      slow = 0.97 * slow + Math.sqrt(1 - 0.97 ** 2) * gauss();
+      values[i] = factor * Math.exp(0.3 * (Math.sqrt(0.7) * fast + Math.sqrt(0.3) * slow));
+    }
+    return { values, times };
+  }
+  const implied = (acf: number[], k: number) =>
+    acf[0]! * smoothArAcf(acf[1]!, acf[3] ?? 0, k) + (1 - acf[0]!) * acf[2]! ** k;
+  const fit = (s: { values: Float64Array; times: number[] }, window?: number) =>
+    fitSeasonal(s.values, s.times, {
+      transform: 'relative',
+      stepMs: DAY,
+      timeZone: 'UTC',
+      ...(window ? { tuning: { acfWindow: window } } : {}),
+    })!.acf;
+
+  it('recovers the within-year autocorrelation of a drifting series, which a whole-series read overstates', () => {
+    let windowedErr = 0;
+    let wholeErr = 0;
+    for (const seed of ['a', 'b', 'c']) {
+      const s = drifting(`drift:${seed}`, 6, true);
+      const windowed = fit(s, 252);
+      const whole = fit(s);
+      for (const k of [5, 10, 20]) {
+        windowedErr += Math.abs(implied(windowed, k) - truth(k)) / 9;
+        wholeErr += Math.abs(implied(whole, k) - truth(k)) / 9;
+      }
+    }
+    expect(windowedErr).toBeLessThan(0.06);
+    expect(wholeErr).toBeGreaterThan(windowedErr + 0.05);
+  });
+
+  it('reads a stationary series about as a whole-series fit does', () => {
+    const s = drifting('stationary', 6, false);
+    const windowed = fit(s, 252);
+    const whole = fit(s);
+    for (const k of [1, 5, 20]) {
+      expect(Math.abs(implied(windowed, k) - implied(whole, k))).toBeLessThan(0.08);
+    }
+  });
+});
