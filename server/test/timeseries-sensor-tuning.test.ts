@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type FitTuning, fitSeasonal, TYPE_TUNING } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType } from './helpers/series.ts';
+import { TYPE_TUNING } from '../src/timeseries/calibrated.ts';
+import { drawHourly, fitHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
  * The sensor types' fitting choices (docs/timeseries.md, "Per-type tuning"): humidity's held readings in runs
  * (`holdSpells`), the step search over the noise's mix (`stepsMix`) and the steady daily cycle of pressure and
  * humidity (`steadyCycle`), each fitted back from series drawn with known parameters.
  */
-
-const NORMAL_Q = [
-  -3.09, -2.326, -1.96, -1.645, -1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416,
-  1.2816, 1.645, 1.96, 2.326, 3.09,
-];
-
-function fit(
-  drawn: { values: Float64Array; times: number[] },
-  transform: 'relative' | 'standardised',
-  tuning?: FitTuning,
-) {
-  return fitSeasonal(drawn.values, drawn.times, {
-    transform,
-    stepMs: HOUR,
-    timeZone: 'UTC',
-    ...(tuning ? { tuning } : {}),
-  })!;
-}
 
 /** Share of points repeating the previous one, and of those the share that follow a repeat. */
 function repeats(xs: ArrayLike<number>): { share: number; run: number } {
@@ -88,11 +70,11 @@ describe('per-type tuning of the sensor types', () => {
     const seen = repeats(drawn.values);
     expect(Math.abs(seen.share - truth.hold)).toBeLessThan(0.02);
     expect(Math.abs(seen.run - truth.holdRun)).toBeLessThan(0.05);
-    const tuned = fit(drawn, 'relative', { holdSpells: true });
+    const tuned = fitHourly(drawn, 'relative', { holdSpells: true });
     expect(Math.abs(tuned.hold! - truth.hold)).toBeLessThan(0.02);
     expect(Math.abs(tuned.holdRun! - truth.holdRun)).toBeLessThan(0.05);
     // Without the choice, the held points are independent: no runs are fitted.
-    expect(fit(drawn, 'relative').holdRun).toBeUndefined();
+    expect(fitHourly(drawn, 'relative').holdRun).toBeUndefined();
     // Drawn back from the fit, the runs are there.
     const again = repeats(drawHourly(hourlyType('relative', tuned), 'again', 24 * 7 * 30).values);
     expect(Math.abs(again.run - truth.holdRun)).toBeLessThan(0.06);
@@ -119,7 +101,7 @@ describe('per-type tuning of the sensor types', () => {
       atoms: [0, 0],
     });
     const drawn = drawHourly(source, 'mix', length);
-    const tuned = fit(drawn, 'relative', { steps: 'vol', stepsMix: true });
+    const tuned = fitHourly(drawn, 'relative', { steps: 'vol', stepsMix: true });
     const stats = (p: typeof source) => {
       let step = 0;
       let lag2 = 0;
@@ -157,11 +139,11 @@ describe('per-type tuning of the sensor types', () => {
     expect(TYPE_TUNING.humidity?.steadyCycle).toBe(true);
     for (const seed of ['tide:0', 'tide:1', 'tide:2']) {
       const drawn = drawHourly(source, seed, 1000);
-      const free = fit(drawn, 'standardised');
+      const free = fitHourly(drawn, 'standardised');
       expect(free.amp).toBeDefined();
       expect(Math.abs(free.amp![0] - 0.5)).toBeLessThan(0.15);
       // The choice fits none, whatever a day's projection reads.
-      expect(fit(drawn, 'standardised', { steadyCycle: true }).amp).toBeUndefined();
+      expect(fitHourly(drawn, 'standardised', { steadyCycle: true }).amp).toBeUndefined();
     }
   });
 });

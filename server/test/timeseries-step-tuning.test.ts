@@ -1,37 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type FitTuning,
-  fitSeasonal,
   matchSteps,
   type SeasonalSeriesParams,
   TYPE_TUNING,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType, START } from './helpers/series.ts';
+import { drawHourly, fitHourly, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
 
 /**
  * The per-type fitting choices of the hourly energy and sensor types (docs/timeseries.md, "Per-type tuning"):
  * a rare share of held readings (heating's meter) and the simulation search that matches the drawn values' steps
  * (humidity, solar). Each is fitted back from series drawn with known parameters.
  */
-
-const NORMAL_Q = [
-  -3.09, -2.326, -1.96, -1.645, -1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416,
-  1.2816, 1.645, 1.96, 2.326, 3.09,
-];
-
-function fit(
-  drawn: { values: Float64Array; times: number[] },
-  transform: 'relative' | 'standardised',
-  tuning?: FitTuning,
-) {
-  return fitSeasonal(drawn.values, drawn.times, {
-    transform,
-    stepMs: HOUR,
-    timeZone: 'UTC',
-    ...(tuning ? { tuning } : {}),
-  })!;
-}
 
 /** Mean absolute step over the standard deviation. */
 function meanStep(xs: ArrayLike<number>): number {
@@ -73,11 +53,11 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       hold: truth,
     });
     const drawn = drawHourly(source, 'held', 24 * 7 * 40);
-    const tuned = fit(drawn, 'relative', TYPE_TUNING.heating_demand);
+    const tuned = fitHourly(drawn, 'relative', TYPE_TUNING.heating_demand);
     expect(tuned.hold).toBeDefined();
     expect(Math.abs(tuned.hold! - truth)).toBeLessThan(0.003);
     // The default floor (3% of the points) reads so few repeats as none.
-    expect(fit(drawn, 'relative').hold).toBeUndefined();
+    expect(fitHourly(drawn, 'relative').hold).toBeUndefined();
   });
 
   it('draws series whose mean step matches the source (within 4%) with `steps: vol`', () => {
@@ -103,7 +83,7 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
     const drawn = drawHourly(source, 'steps', length);
     const values = drawn.values.map((v) => Math.round(v));
     const real = meanStep(values);
-    const tuned = fit({ values, times: drawn.times }, 'standardised', { steps: 'vol' });
+    const tuned = fitHourly({ values, times: drawn.times }, 'standardised', { steps: 'vol' });
     const tunedStep = drawnStep(hourlyType('standardised', tuned), length);
     expect(Math.abs(Math.log(tunedStep / real))).toBeLessThan(0.04);
   });

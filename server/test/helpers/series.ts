@@ -1,5 +1,7 @@
 import { Random } from '@genesis/schema/random';
 import {
+  type FitTuning,
+  fitSeasonal,
   renderCalibrated,
   type SeasonalSeriesParams,
   type TypeParams,
@@ -38,4 +40,24 @@ export function drawHourly(p: TypeParams, seed: string, length: number) {
     { length, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
     new Random(seed),
   );
+}
+
+/** Standard normal quantiles at 0.1%, 1%, 2.5%, 5%, 10%, 20%, 30%, 40%, 50% and their mirrors: residual quantiles of Gaussian noise. */
+export const NORMAL_Q = [
+  -3.09, -2.326, -1.96, -1.645, -1.2816, -0.8416, -0.5244, -0.2533, 0, 0.2533, 0.5244, 0.8416,
+  1.2816, 1.645, 1.96, 2.326, 3.09,
+];
+
+/** The seasonal fit of a series drawn by {@link drawHourly} (hourly, UTC), with a type's tuning if given. */
+export function fitHourly(
+  drawn: { values: Float64Array; times: number[] },
+  transform: 'relative' | 'standardised',
+  tuning?: FitTuning,
+) {
+  return fitSeasonal(drawn.values, drawn.times, {
+    transform,
+    stepMs: HOUR,
+    timeZone: 'UTC',
+    ...(tuning ? { tuning } : {}),
+  })!;
 }
