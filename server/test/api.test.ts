@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { chunkedPost, startTestServer, type TestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 
 const IMPORT = /* GraphQL */ `
@@ -412,6 +412,17 @@ describe('HTTP protections', () => {
     const res = await fetch(`${s.url}/graphql`, { method: 'POST', body: form });
     expect(res.status).toBe(403);
     expect((await s.gql<any>('{ stats { datasetCount } }')).data.stats.datasetCount).toBe(0);
+  });
+
+  it('refuses a chunked body (no Content-Length) once it passes the size limit', async () => {
+    const padding = ' '.repeat(256 * 1024);
+    const r = await chunkedPost(s.url, [
+      '{"query":"{ stats { datasetCount } }"',
+      ...Array(5).fill(padding),
+      '}',
+    ]);
+    expect(r.status).toBe(413);
+    expect(r.body.errors?.[0]?.message).toMatch(/limit is 1 MB \(GENESIS_MAX_UPLOAD_MB\)/);
   });
 
   it('rejects an upload over the size limit before reading it', async () => {

@@ -9,7 +9,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import compression from 'compression';
 import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import {
+  createGraphQLError,
+  createYoga,
+  type FetchAPI,
+  maskError,
+  type Plugin,
+} from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AugmentationManager } from '../augmentation/service.ts';
 import { judgeManagerFor } from '../curation/judge.ts';
@@ -102,32 +108,16 @@ const compress = compression({
 }) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /**
- * Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB), by
- * their Content-Length, and a body without one (chunked) with 411: Node's parser reads exactly Content-Length
- * bytes, so the declared length is the body's length and yoga's own byte-counting stream per request (a tenth
- * of an SSE subscription's start) is not needed. Browsers, fetch and curl send Content-Length for GraphQL
- * requests and multipart uploads alike.
+ * Rejects oversized request bodies before yoga buffers them (uploads are capped by GENESIS_MAX_UPLOAD_MB): by their
+ * Content-Length, before reading them (Node's parser then reads exactly that many bytes, so the declared length is
+ * the body's length); a body without one (chunked: a proxy, a streamed upload) is counted as it is read and refused
+ * once over the limit. Yoga's own limit (off, see `createYoga`) counted every body through a stream of its own, a
+ * tenth of an SSE subscription's start; here only bodies without a length pay for it.
  */
 function useBodyLimit(maxBytes: number): Plugin {
+  const limitText = `the limit is ${maxBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`;
   return {
     onRequest({ request, endResponse, fetchAPI }) {
-      if (request.headers.has('transfer-encoding')) {
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message:
-                    'Request body without Content-Length (chunked transfer encoding): send the body with its length',
-                  extensions: { code: 'LENGTH_REQUIRED' },
-                },
-              ],
-            }),
-            { status: 411, headers: { 'content-type': 'application/json' } },
-          ),
-        );
-        return;
-      }
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > maxBytes) {
         endResponse(
@@ -135,7 +125,7 @@ function useBodyLimit(maxBytes: number): Plugin {
             JSON.stringify({
               errors: [
                 {
-                  message: `Request body is ${(length / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB (GENESIS_MAX_UPLOAD_MB)`,
+                  message: `Request body is ${(length / 1048576).toFixed(1)} MB; ${limitText}`,
                   extensions: { code: 'PAYLOAD_TOO_LARGE' },
                 },
               ],
@@ -145,7 +135,50 @@ function useBodyLimit(maxBytes: number): Plugin {
         );
       }
     },
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.headers.has('content-length') || !request.body || !requestParser) return;
+      const parse = requestParser;
+      setRequestParser((req) => parse(countedBody(req, maxBytes, limitText, fetchAPI)));
+    },
   };
+}
+
+/**
+ * The request with its body counted as it is read: over `maxBytes`, the read fails with a 413 error. Written here
+ * because yoga keeps its own counting stream internal; the same construction (a TransformStream of the body's own
+ * kind, native or ponyfill).
+ */
+function countedBody(request: Request, maxBytes: number, limitText: string, fetchAPI: FetchAPI) {
+  const body = request.body!;
+  const Transform =
+    body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+  let read = 0;
+  const counted = body.pipeThrough(
+    new Transform<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        read += chunk.byteLength;
+        if (read > maxBytes) {
+          controller.error(
+            createGraphQLError(
+              `Request body is over ${(maxBytes / 1048576).toFixed(1)} MB; ${limitText}`,
+              {
+                extensions: { http: { status: 413 }, code: 'PAYLOAD_TOO_LARGE' },
+              },
+            ),
+          );
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new fetchAPI.Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    body: counted,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 function sendJson(
@@ -253,7 +286,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     graphqlEndpoint: GRAPHQL_PATH,
     // Yoga caps request bodies (multipart uploads included) at 25,000,000 bytes by default, whatever
     // GENESIS_MAX_UPLOAD_MB says, by counting each body's bytes through a stream of its own. useBodyLimit below
-    // enforces GENESIS_MAX_UPLOAD_MB on the declared length and refuses bodies without one, so yoga's is off.
+    // enforces GENESIS_MAX_UPLOAD_MB (by the declared length, and by counting only bodies without one): yoga's is off.
     maxRequestBodySize: false,
     renderGraphiQL,
     graphiql: {
@@ -325,13 +358,17 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
 
   const server = createServer((req, res) => {
-    compress(req, res, () => {
+    const run = () => {
       handle(req, res).catch((err: unknown) => {
         logger.error({ err, url: req.url }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
         else res.destroy();
       });
-    });
+    };
+    // An event stream is never compressed (see `compress`): such a request skips the middleware's wrapping of the
+    // response, a cost per subscription start.
+    if (req.headers.accept?.includes('text/event-stream')) run();
+    else compress(req, res, run);
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

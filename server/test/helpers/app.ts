@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type App, type BuildAppOptions, buildApp, CSRF_HEADER } from '../../src/platform/app.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
 import type { TempDatabase } from '../../src/platform/db/temp-database.ts';
@@ -73,4 +74,31 @@ export async function startTestServer(
       await temp.drop();
     },
   };
+}
+
+/**
+ * POSTs `parts` to the server's /graphql as a chunked body (no Content-Length: what a proxy or a streamed upload
+ * sends), each part its own write. Resolves with the status and the parsed JSON answer.
+ */
+export function chunkedPost(
+  baseUrl: string,
+  parts: readonly string[],
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/graphql', baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    for (const part of parts.slice(0, -1)) req.write(part);
+    req.end(parts[parts.length - 1]);
+  });
 }
