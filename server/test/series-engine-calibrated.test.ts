@@ -11,9 +11,7 @@ import {
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
-
-const HOUR = 3_600_000;
-const START = Date.parse('2025-01-06T00:00:00Z');
+import { HOUR, hourlyType, START } from './helpers/series.ts';
 
 /** A known parameter set: a daily sine profile, weekend level 0.8, AR mixture (0.6, 0.5, 0.98). */
 function known(): TypeParams {
@@ -33,16 +31,7 @@ function known(): TypeParams {
     lo: 0,
     hi: 10,
   };
-  return {
-    kind: 'seasonal',
-    transform: 'relative',
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [series],
-  };
+  return hourlyType('relative', series);
 }
 
 describe('calibrated engine', () => {
