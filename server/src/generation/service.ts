@@ -378,7 +378,7 @@ export class GenerationManager {
     // A subscriber's first event on a running job (a thousand of them at once): no database and no fork.
     if (stored.length === 0) return jobIds.map((id) => runners.get(id)!.progress());
     const em = this.services.em.fork();
-    const jobs = stored.length ? await em.find(GenerationJobSchema, { id: { $in: stored } }) : [];
+    const jobs = await em.find(GenerationJobSchema, { id: { $in: stored } });
     const byId = new Map(jobs.map((j) => [j.id, j]));
     const datasets = this.services.datasets(em);
     const column = (kind: string) => (kind === 'conversations' ? 'intent' : 'seriesType');

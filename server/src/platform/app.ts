@@ -181,6 +181,11 @@ function countedBody(request: Request, maxBytes: number, limitText: string, fetc
   } as RequestInit);
 }
 
+/** A request for an event stream: over /graphql, a subscription by SSE. */
+function wantsEventStream(req: IncomingMessage): boolean {
+  return req.headers.accept?.includes('text/event-stream') ?? false;
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
@@ -367,7 +372,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     };
     // An event stream is never compressed (see `compress`): such a request skips the middleware's wrapping of the
     // response, a cost per subscription start.
-    if (req.headers.accept?.includes('text/event-stream')) run();
+    if (wantsEventStream(req)) run();
     else compress(req, res, run);
   });
 
@@ -401,7 +406,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
     if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
       // An event stream is a subscription (over SSE): its start waits for a turn of its own.
-      if (req.headers.accept?.includes('text/event-stream')) await subscriptionStarts.turn();
+      if (wantsEventStream(req)) await subscriptionStarts.turn();
       return yoga.handle(req, res);
     }
     const exportMatch = /^\/datasets\/([^/]+)\/export$/.exec(url.pathname);

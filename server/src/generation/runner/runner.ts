@@ -419,7 +419,7 @@ export class GenerationRunner {
     batch: Slot[],
     pending: Slot[],
     signal: AbortSignal,
-    answered: () => void = () => {},
+    answered: () => void,
   ): Promise<void> {
     const config = this.#config;
     const job = this.#job;
