@@ -179,6 +179,7 @@ describe('oracle features', () => {
       'My new card has still not arrived after two weeks, where is it?',
       '¿Dónde está mi tarjeta? La pedí hace 10 días…',
       'a I x', // words shorter than the n-grams
+      'transferencia internacional 💳 ok', // long words, a surrogate pair
       '',
     ];
     for (const text of texts) {

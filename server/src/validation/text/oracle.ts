@@ -182,18 +182,39 @@ export function hashedNgrams(text: string): number[][] {
     }
     for (const raw of folded.split(WHITESPACE)) {
       if (raw === '') continue;
-      // The word padded with one space on each side, as char_wb does.
-      const w = ` ${raw} `;
-      for (let n = minN; n <= maxN; n++) {
-        if (w.length <= n) {
-          out.push(bucketOf(fnv(seed, w, 0, w.length)));
-          break;
-        }
-        for (let i = 0; i + n <= w.length; i++) out.push(bucketOf(fnv(seed, w, i, i + n)));
-      }
+      charWbGrams(raw, seed, minN, maxN, out);
     }
     return out;
   });
+}
+
+/**
+ * Pushes the buckets of char_wb's n-grams (n from `minN` to `maxN`) of one word padded with a space on each
+ * side, or of the whole padded word when it is shorter than `minN`. FNV-1a reads a string left to right, so the
+ * hash of the n-gram at i is one step on from that of the (n - 1)-gram at i: each start is hashed once up to the
+ * longest gram instead of once per length (a third of the steps for 2- to 5-grams).
+ */
+function charWbGrams(word: string, seed: number, minN: number, maxN: number, out: number[]): void {
+  const length = word.length + 2;
+  if (length < minN) {
+    let h = seed;
+    for (let i = 0; i < length; i++) h = Math.imul(h ^ paddedAt(word, i), FNV_PRIME);
+    out.push(bucketOf(h));
+    return;
+  }
+  for (let i = 0; i + minN <= length; i++) {
+    let h = seed;
+    const longest = Math.min(maxN, length - i);
+    for (let n = 1; n <= longest; n++) {
+      h = Math.imul(h ^ paddedAt(word, i + n - 1), FNV_PRIME);
+      if (n >= minN) out.push(bucketOf(h));
+    }
+  }
+}
+
+/** The character at `i` of `word` padded with a space on each side, without building the padded string. */
+function paddedAt(word: string, i: number): number {
+  return i === 0 || i === word.length + 1 ? SPACE : word.charCodeAt(i - 1);
 }
 
 /** One text's hashed n-gram counts per block: sorted unique buckets and their counts. */

@@ -149,9 +149,9 @@ export interface ValidateTextOptions {
  * (diversity, language, PII) take their real-vs-real bands from the reference that covers the most items.
  *
  * The report is the assembly of two halves that need nothing of each other: {@link textCorpusPart} (the
- * metrics of the tokenised corpus, with the resolution check and PII) and {@link textItemsPart}
- * (completeness, schema, language, label fidelity, bias). The validation worker computes them on two threads, each reading the same rows
- * (docs/validation.md, "Where the work runs"); here they run one after the other.
+ * metrics of the tokenised corpus, with the resolution check and the bias report) and {@link textItemsPart}
+ * (completeness, schema, language, label fidelity, PII). The validation worker computes them on two threads,
+ * each reading the same rows (docs/validation.md, "Where the work runs"); here they run one after the other.
  */
 export function validateText(
   items: ReadonlyArray<TextItem | object>,
@@ -183,7 +183,7 @@ function referencesOf(options: ValidateTextOptions): TextProfile[] {
 
 /**
  * What {@link textCorpusPart} computes: every metric that reads the tokenised corpus, the coverage, and (to
- * balance the two halves' work) the resolution check and PII.
+ * balance the two halves' work) the resolution check and the bias report.
  */
 export interface TextCorpusPart {
   itemCount: number;
@@ -191,7 +191,7 @@ export interface TextCorpusPart {
   memorisation: ValidationMetric[];
   diversity: ValidationMetric[];
   resolution: ValidationMetric;
-  pii: ValidationMetric;
+  bias: BiasResult;
   distributions: Distribution[];
   /** Items each metric was measured on, where that is not every item (for its minimum sample). */
   sampleOf: Array<[string, number]>;
@@ -201,8 +201,8 @@ export interface TextCorpusPart {
 /**
  * The corpus half of a text report: the items cut into tokens and MinHash signatures once (corpus.ts), then
  * realism against each reference (with its bootstrap intervals), memorisation, diversity and the reference
- * distributions, and the coverage; then the resolution check and PII, which read the items themselves
- * but balance the halves' work (docs/validation.md, "Where the work runs").
+ * distributions, and the coverage; then the resolution check and the bias report, which read the items
+ * themselves (or their labels) but balance the halves' work (docs/validation.md, "Where the work runs").
  */
 export function textCorpusPart(
   items: ReadonlyArray<TextItem | object>,
@@ -284,7 +284,7 @@ export function textCorpusPart(
     memorisation,
     diversity: diversityMetrics(corpus, all, profile, seed),
     resolution: resolutionMetric(records, kind),
-    pii: piiMetric(records, kind, profile),
+    bias: biasReport(records, kind, options.targets),
     distributions,
     sampleOf: [...sampleOf],
     coverage: textCoverage(corpus, references),
@@ -296,12 +296,12 @@ export interface TextItemsPart {
   quality: ValidationMetric[];
   language: ValidationMetric;
   labelFidelity: ValidationMetric;
-  bias: BiasResult;
+  pii: ValidationMetric;
 }
 
 /**
  * The items half of a text report: completeness and schema checks, the language check, label fidelity and the
- * bias report (here to balance the halves' work). It reads no corpus; the reference only lends its bands.
+ * PII scan. It reads no corpus; the reference only lends its bands.
  */
 export function textItemsPart(
   items: ReadonlyArray<TextItem | object>,
@@ -318,7 +318,7 @@ export function textItemsPart(
     quality: qualityMetrics(records, kind),
     language: languageMetric(records, kind, profile?.bands['language.mismatch_rate']),
     labelFidelity: labelFidelityMetric(records, kind, options.oracles ?? null),
-    bias: biasReport(records, kind, options.targets),
+    pii: piiMetric(records, kind, profile),
   };
 }
 
@@ -341,13 +341,13 @@ export function assembleTextReport(
   const size = corpusPart.itemCount;
   const sampleOf = new Map(corpusPart.sampleOf);
   const profile = several ? null : (references[0] ?? null);
-  const bias = itemsPart.bias;
+  const bias = corpusPart.bias;
   const raw: ValidationMetric[] = [
     ...itemsPart.quality,
     corpusPart.resolution,
     ...corpusPart.realism,
     ...corpusPart.diversity,
-    corpusPart.pii,
+    itemsPart.pii,
     ...corpusPart.memorisation,
     ...bias.metrics,
     itemsPart.language,
