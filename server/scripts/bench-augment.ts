@@ -26,8 +26,13 @@
  * the local writer's phrase tables are revised from the errors on the development set, read only half A's
  * errors and quote half B's accuracy as the figure nothing was tuned on (docs/curation.md, "Augment").
  *
+ * --seed fixes the split and, unless --generation-seed is given, the generation too: --generation-seed G draws other
+ * synthetic items over the same split, so a setting can be compared with the same development set on several draws
+ * (one draw's figure moves by up to 0.7 points from another's; BENCHMARKS.md, "Augmentation").
+ *
  * Usage: tsx scripts/bench-augment.ts [--csv PATH] [--k 5,10] [--count N] [--weight W] [--seed S]
- *   [--min-label-fidelity P] [--label-check] [--rows untargeted,targeted,curated,seeded,synthetic]
+ *   [--generation-seed G] [--min-label-fidelity P] [--label-check]
+ *   [--rows untargeted,targeted,curated,seeded,synthetic]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -61,6 +66,7 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '7700' },
     weight: { type: 'string', default: '1' },
     seed: { type: 'string', default: '77' },
+    'generation-seed': { type: 'string' },
     'min-label-fidelity': { type: 'string' },
     'label-check': { type: 'boolean', default: false },
     floor: { type: 'string' },
@@ -77,6 +83,9 @@ const ks = args.k!.split(',').map(Number);
 const count = Number(args.count);
 const weight = Number(args.weight);
 const seed = Number(args.seed);
+/** The seed of the synthetic items' generation (untargeted and augmentation): --seed unless given. */
+const generationSeed =
+  args['generation-seed'] === undefined ? seed : Number(args['generation-seed']);
 const minLabelFidelity =
   args['min-label-fidelity'] === undefined ? undefined : Number(args['min-label-fidelity']);
 
@@ -225,7 +234,7 @@ async function generateUntargeted(k: number): Promise<number> {
     kind: 'conversations',
     count,
     provider: 'local',
-    seed,
+    seed: generationSeed,
     name: `untargeted k=${k}`,
     ...(languages ? { targets: { languages } } : {}),
   });
@@ -305,7 +314,7 @@ async function row(
 
 const started = performance.now();
 console.log(
-  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts (half A ${dev.half.filter((h) => h === 'A').length}); ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, curation ${JSON.stringify({ ...augmentationCurationRules('utterances'), ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}), ...(args['label-check'] ? { dropLabelDisagreement: true } : {}) })}, seed ${seed}; ${cpus().length} cores, load ${loadavg()
+  `bench:augment: Banking77 train (${rows.length} texts), k = ${ks.join(', ')}, dev set ${dev.texts.length} texts (half A ${dev.half.filter((h) => h === 'A').length}); ${count} synthetic items, weight ${weight}, plan floor ${args.floor ?? AUGMENT_DEFAULT_FLOOR}, curation ${JSON.stringify({ ...augmentationCurationRules('utterances'), ...(minLabelFidelity !== undefined ? { minLabelFidelity } : {}), ...(args['label-check'] ? { dropLabelDisagreement: true } : {}) })}, seed ${seed}${generationSeed !== seed ? ` (generation ${generationSeed})` : ''}; ${cpus().length} cores, load ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
@@ -356,7 +365,7 @@ try {
         count,
         provider: 'local',
         weight,
-        seed,
+        seed: generationSeed,
         curate: curated,
         seeds: seeded,
         ...(args.floor !== undefined ? { floor: Number(args.floor) } : {}),
