@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TYPE_TUNING } from '../src/timeseries/calibrated.ts';
-import { drawHourly, fitHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
+import { drawHourly, everyDay, fitHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
  * The sensor types' fitting choices (docs/timeseries.md, "Per-type tuning"): humidity's held readings in runs
@@ -51,20 +51,18 @@ describe('per-type tuning of the sensor types', () => {
       (_, h) => 1 + 0.2 * Math.sin((2 * Math.PI * (h - 4)) / 24),
     );
     const truth = { hold: 0.2, holdRun: 0.4 };
-    const source = hourlyType('relative', {
-      level: 60,
-      scale: 0,
-      dWk: d,
-      dWe: d,
-      w: [1, 1, 1, 1, 1, 1, 1],
-      hsd: Array(24).fill(0.15),
-      q: NORMAL_Q,
-      acf: [0.5, 0.8, 0.99, 0.5],
-      lo: 0.2,
-      hi: 1.6,
-      atoms: [0, 0],
-      ...truth,
-    });
+    const source = hourlyType(
+      'relative',
+      everyDay(d, {
+        level: 60,
+        hsd: Array(24).fill(0.15),
+        acf: [0.5, 0.8, 0.99, 0.5],
+        lo: 0.2,
+        hi: 1.6,
+        atoms: [0, 0],
+        ...truth,
+      }),
+    );
     const drawn = drawHourly(source, 'held-runs', 24 * 7 * 30);
     // The drawn series holds as the parameters say: a fifth of its points, 40% of them after another.
     const seen = repeats(drawn.values);
@@ -87,19 +85,17 @@ describe('per-type tuning of the sensor types', () => {
       (_, h) => 1 + 0.2 * Math.sin((2 * Math.PI * (h - 4)) / 24),
     );
     // A rough, short-lived part (a fifth of the noise) over a persistent one, as humidity read from whole degrees.
-    const source = hourlyType('relative', {
-      level: 60,
-      scale: 0,
-      dWk: d,
-      dWe: d,
-      w: [1, 1, 1, 1, 1, 1, 1],
-      hsd: Array(24).fill(0.15),
-      q: NORMAL_Q,
-      acf: [0.2, 0.3, 0.98, 0],
-      lo: 0.2,
-      hi: 1.8,
-      atoms: [0, 0],
-    });
+    const source = hourlyType(
+      'relative',
+      everyDay(d, {
+        level: 60,
+        hsd: Array(24).fill(0.15),
+        acf: [0.2, 0.3, 0.98, 0],
+        lo: 0.2,
+        hi: 1.8,
+        atoms: [0, 0],
+      }),
+    );
     const drawn = drawHourly(source, 'mix', length);
     const tuned = fitHourly(drawn, 'relative', { steps: 'vol', stepsMix: true });
     const stats = (p: typeof source) => {

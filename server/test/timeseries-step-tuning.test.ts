@@ -5,7 +5,7 @@ import {
   TYPE_TUNING,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, fitHourly, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
+import { drawHourly, everyDay, fitHourly, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
 
 /**
  * The per-type fitting choices of the hourly energy and sensor types (docs/timeseries.md, "Per-type tuning"):
@@ -38,20 +38,18 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
       { length: 24 },
       (_, h) => 1 + 0.3 * Math.sin((2 * Math.PI * (h - 9)) / 24),
     );
-    const source = hourlyType('relative', {
-      level: 3,
-      scale: 0,
-      dWk: d,
-      dWe: d,
-      w: [1, 1, 1, 1, 1, 1, 1],
-      hsd: Array(24).fill(0.25),
-      q: NORMAL_Q,
-      acf: [0.7, -0.4, 0.99, 0],
-      lo: 0,
-      hi: 3,
-      atoms: [0, 0],
-      hold: truth,
-    });
+    const source = hourlyType(
+      'relative',
+      everyDay(d, {
+        level: 3,
+        hsd: Array(24).fill(0.25),
+        acf: [0.7, -0.4, 0.99, 0],
+        lo: 0,
+        hi: 3,
+        atoms: [0, 0],
+        hold: truth,
+      }),
+    );
     const drawn = drawHourly(source, 'held', 24 * 7 * 40);
     const tuned = fitHourly(drawn, 'relative', TYPE_TUNING.heating_demand);
     expect(tuned.hold).toBeDefined();
@@ -94,19 +92,14 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
     const bell = Array.from({ length: 24 }, (_, h) =>
       h > 6 && h < 18 ? 3 * Math.sin((Math.PI * (h - 6)) / 12) : 0,
     );
-    const truth: SeasonalSeriesParams = {
+    const truth: SeasonalSeriesParams = everyDay(bell, {
       level: 2,
-      scale: 0,
-      dWk: bell,
-      dWe: bell,
-      w: [1, 1, 1, 1, 1, 1, 1],
       hsd: bell.map((x) => 0.3 * x),
-      q: NORMAL_Q,
       acf: [0.8, 0.7, 0.99, 0.6],
       lo: 0,
       hi: 6,
       atoms: [0, 0],
-    };
+    });
     const drawn = drawHourly(hourlyType('relative', truth), 'solar', length);
     const real = meanStep(drawn.values);
     // Start from the truth with its hourly noise 40% too strong: the drawn days are rougher than the source's.

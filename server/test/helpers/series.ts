@@ -61,3 +61,21 @@ export function fitHourly(
     ...(tuning ? { tuning } : {}),
   })!;
 }
+
+/**
+ * One series' parameters with the daily profile `d` on every day of the week and Gaussian residual quantiles
+ * (`NORMAL_Q`); `fields` gives the rest (level, hourly spread, autocorrelation, bounds, and any optional part).
+ */
+export function everyDay(
+  d: number[],
+  fields: Omit<SeasonalSeriesParams, 'scale' | 'dWk' | 'dWe' | 'w' | 'q'>,
+): SeasonalSeriesParams {
+  return { scale: 0, dWk: d, dWe: d, w: [1, 1, 1, 1, 1, 1, 1], q: NORMAL_Q, ...fields };
+}
+
+/** Share of points repeating the previous one. */
+export function repeatShare(xs: ArrayLike<number>): number {
+  let held = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] === xs[i - 1]) held++;
+  return held / (xs.length - 1);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { dewTemperature, logGridStep, TYPE_TUNING } from '../src/timeseries/calibrated.ts';
+import { drawHourly, everyDay, fitHourly, hourlyType, repeatShare } from './helpers/series.ts';
+
+/**
+ * Humidity computed from whole-degree temperature and dew point (`FitTuning.dewGrid`, docs/timeseries.md,
+ * "Per-type tuning of sensors"): a series drawn with a known grid has its grid's temperature and its air's
+ * speed fitted back, and a series off any grid is fitted with held values instead.
+ */
+
+const d = Array.from({ length: 24 }, (_, h) => 1 + 0.25 * Math.sin((2 * Math.PI * (h - 4)) / 24));
+const base = everyDay(d, {
+  level: 60,
+  hsd: Array(24).fill(0.15),
+  acf: [0.6, 0.8, 0.98, 0.7] as [number, number, number, number],
+  lo: 0.2,
+  hi: 100 / 60,
+  atoms: [0, 0] as [number, number],
+});
+
+describe('humidity on a grid of whole-degree readings', () => {
+  it('recovers the grid (temperature within 3 degrees) and the share of still hours (within 0.04)', () => {
+    expect(TYPE_TUNING.humidity?.dewGrid).toBe(100);
+    const truth: [number, number, number] = [100, 10, 0.6];
+    const source = hourlyType('relative', { ...base, dew: truth });
+    const drawn = drawHourly(source, 'dew', 24 * 7 * 12);
+    // Every move of log humidity is a whole number of degrees of one reading or the other, about 0.07 at 10 C.
+    expect(logGridStep(drawn.values)).toBeGreaterThan(0.06);
+    const tuned = fitHourly(drawn, 'relative', { dewGrid: 100 });
+    expect(tuned.dew).toBeDefined();
+    expect(tuned.hold).toBeUndefined();
+    expect(tuned.dew![0]).toBe(100);
+    expect(Math.abs(tuned.dew![1] - truth[1])).toBeLessThan(3);
+    expect(dewTemperature(0.0725)).toBeCloseTo(0, 0);
+    // Drawn back from the fit, the readings stand still as often as the source's.
+    const again = drawHourly(hourlyType('relative', tuned), 'again', 24 * 7 * 12);
+    expect(Math.abs(repeatShare(again.values) - repeatShare(drawn.values))).toBeLessThan(0.04);
+  });
+
+  it('fits held values, not a grid, to a series whose moves are off any grid', () => {
+    const source = hourlyType('relative', { ...base, hold: 0.15 });
+    const drawn = drawHourly(source, 'no-grid', 24 * 7 * 12);
+    expect(logGridStep(drawn.values)).toBe(0);
+    const tuned = fitHourly(drawn, 'relative', { dewGrid: 100 });
+    expect(tuned.dew).toBeUndefined();
+    expect(Math.abs(tuned.hold! - 0.15)).toBeLessThan(0.02);
+  });
+});
