@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type FitTuning,
-  fitSeasonal,
-  type SeasonalSeriesParams,
-  type TypeParams,
-} from '../src/timeseries/calibrated.ts';
+import { type FitTuning, fitSeasonal, type TypeParams } from '../src/timeseries/calibrated.ts';
 import { seasonalStrength } from '../src/validation/series/stats.ts';
-import { drawHourly, HOUR, hourlyType, NORMAL_Q } from './helpers/series.ts';
+import { drawHourly, everyDay, HOUR, hourlyType } from './helpers/series.ts';
 
 /**
  * The cycle strengths a load's fit matches by drawing (`FitTuning.cycleStrength` and `weekStrength`,
@@ -23,20 +18,15 @@ const DAY_PROFILE = Array.from(
 const LENGTH = 1000;
 
 function load(w: number[]): TypeParams {
-  const series: SeasonalSeriesParams = {
+  const series = everyDay(DAY_PROFILE, {
     level: 50,
-    scale: 0,
-    dWk: DAY_PROFILE,
-    dWe: DAY_PROFILE,
-    w,
     hsd: new Array(24).fill(0.1),
-    q: NORMAL_Q,
     acf: [0.8, 0.5, 0.99, 0],
     lo: 0.05,
     hi: 5,
     atoms: [0, 0],
-  };
-  return hourlyType('relative', series);
+  });
+  return hourlyType('relative', { ...series, w });
 }
 
 const strengths = (values: ArrayLike<number>) => seasonalStrength(values, 24, 168);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TYPE_TUNING } from '../src/timeseries/calibrated.ts';
+import { type SeasonalSeriesParams, TYPE_TUNING } from '../src/timeseries/calibrated.ts';
 import { drawHourly, everyDay, fitHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
@@ -44,25 +44,24 @@ function acfAt(xs: ArrayLike<number>, lag: number): number {
   return num / den;
 }
 
+/**
+ * A humidity-like source (level 60, a gentle daily cycle every day, the same hourly spread): the held-runs and
+ * step-mix tests differ only in its noise's autocorrelation, its upper bound and its held readings.
+ */
+function humidityLike(
+  extra: Pick<SeasonalSeriesParams, 'acf' | 'hi'> & Partial<SeasonalSeriesParams>,
+) {
+  const d = Array.from({ length: 24 }, (_, h) => 1 + 0.2 * Math.sin((2 * Math.PI * (h - 4)) / 24));
+  return hourlyType(
+    'relative',
+    everyDay(d, { level: 60, hsd: Array(24).fill(0.15), lo: 0.2, atoms: [0, 0], ...extra }),
+  );
+}
+
 describe('per-type tuning of the sensor types', () => {
   it('recovers held readings that come in runs (share within 0.02, run within 0.05) with `holdSpells`', () => {
-    const d = Array.from(
-      { length: 24 },
-      (_, h) => 1 + 0.2 * Math.sin((2 * Math.PI * (h - 4)) / 24),
-    );
     const truth = { hold: 0.2, holdRun: 0.4 };
-    const source = hourlyType(
-      'relative',
-      everyDay(d, {
-        level: 60,
-        hsd: Array(24).fill(0.15),
-        acf: [0.5, 0.8, 0.99, 0.5],
-        lo: 0.2,
-        hi: 1.6,
-        atoms: [0, 0],
-        ...truth,
-      }),
-    );
+    const source = humidityLike({ acf: [0.5, 0.8, 0.99, 0.5], hi: 1.6, ...truth });
     const drawn = drawHourly(source, 'held-runs', 24 * 7 * 30);
     // The drawn series holds as the parameters say: a fifth of its points, 40% of them after another.
     const seen = repeats(drawn.values);
@@ -80,22 +79,8 @@ describe('per-type tuning of the sensor types', () => {
 
   it('draws steps and short-lag persistence like the source (within 5% and 0.02) with `stepsMix`', () => {
     const length = 1000;
-    const d = Array.from(
-      { length: 24 },
-      (_, h) => 1 + 0.2 * Math.sin((2 * Math.PI * (h - 4)) / 24),
-    );
     // A rough, short-lived part (a fifth of the noise) over a persistent one, as humidity read from whole degrees.
-    const source = hourlyType(
-      'relative',
-      everyDay(d, {
-        level: 60,
-        hsd: Array(24).fill(0.15),
-        acf: [0.2, 0.3, 0.98, 0],
-        lo: 0.2,
-        hi: 1.8,
-        atoms: [0, 0],
-      }),
-    );
+    const source = humidityLike({ acf: [0.2, 0.3, 0.98, 0], hi: 1.8 });
     const drawn = drawHourly(source, 'mix', length);
     const tuned = fitHourly(drawn, 'relative', { steps: 'vol', stepsMix: true });
     const stats = (p: typeof source) => {

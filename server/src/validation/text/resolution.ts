@@ -177,7 +177,7 @@ export function resolutionMismatch(
  */
 class Tail {
   private readonly from: number;
-  private readonly folded: (string | undefined)[] = [undefined, undefined, undefined];
+  private readonly folded: (string | undefined)[] = new Array(RESOLUTION_TAIL_TURNS);
 
   constructor(private readonly turns: ReadonlyArray<{ speaker: unknown; text: string }>) {
     this.from = Math.max(0, turns.length - RESOLUTION_TAIL_TURNS);
