@@ -92,14 +92,6 @@ function release(worker: Worker): void {
 }
 
 /**
- * The share of a text report's rows that the first of its two threads reads and measures. The first scans its
- * run for duplicates while the second still measures its own (about a twentieth of the run's work), so it
- * takes a little less, and the second's run arrives as the first is ready for it (docs/validation.md, "Where
- * the work runs"; set from `pnpm bench:validation`'s per-thread phase times at 100,000 conversations).
- */
-export const FIRST_THREAD_SHARE = 0.48;
-
-/**
  * Runs one validation task in a worker thread (validation/worker.ts), so a 100k-item report never blocks the
  * API. A failed read of the items in the worker comes back as the error the main thread's read would have thrown
  * (a dataset deleted or emptied meanwhile: {@link DatasetChangedError}), or as an error that says which dataset
@@ -142,7 +134,9 @@ async function runTextRows(
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   const count = task.read!.snapshot.count;
-  const split = Math.max(1, Math.min(count - 1, Math.round(count * FIRST_THREAD_SHARE)));
+  // Half each: the first thread can finish the report only once it has the second's run, so the two runs
+  // should end together.
+  const split = Math.ceil(count / 2);
   const { port1, port2 } = new MessageChannel();
   const thread = (role: TextRowsRole) => {
     const peer = role === 'first' ? port1 : port2;

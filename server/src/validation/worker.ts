@@ -228,7 +228,7 @@ async function run(t: ValidationTask): Promise<unknown> {
   stopPoint();
   started = performance.now();
   const report = t.rows
-    ? await measureRun(items as never, t.kind, options, t.rows, t.read!.snapshot.count, started)
+    ? await measureRun(items as never, t.kind, options, t.rows, started)
     : validateText(items as never, t.kind, options);
   phases.report = seconds(started);
   return report;
@@ -237,19 +237,17 @@ async function run(t: ValidationTask): Promise<unknown> {
 /**
  * This thread's part of a text report whose rows two threads split: measure the run (its corpus, every
  * per-item tally and the label judgements of its items in the sample), then post it to the first thread (the
- * second) or, the first, scan its own run for duplicates, then merge the second's run into it, scan that too
- * and finish the report. Waiting for the other thread honours the stop flag.
+ * second) or merge the second's into it and finish the report (the first). Waiting for the other thread
+ * honours the stop flag.
  */
 async function measureRun(
   items: Record<string, unknown>[],
   kind: 'conversations' | 'utterances',
   options: import('./text/report.ts').ValidateTextOptions,
   { role, range, peer }: TextRowsTask,
-  count: number,
   started: number,
 ): Promise<unknown> {
   const { finishTextReport, measureTextRows, mergeTextRows } = await import('./text/report.ts');
-  const { DuplicateScan } = await import('./text/corpus.ts');
   const { judgeRunSample, labelCandidates } = await import('./text/label-fidelity.ts');
   const inbox = peerInbox(peer);
   try {
@@ -284,18 +282,13 @@ async function measureRun(
       peer.postMessage({ rows } satisfies PeerMessage, [...buffers]);
       return null;
     }
-    // While the second thread measures its run: the duplicate scan of this one (the items come in order).
-    const duplicates = new DuplicateScan(count);
-    duplicates.feed(rows.corpus);
     const theirs = (await inbox.next('rows')).rows;
     stopPoint();
-    duplicates.feed(theirs.corpus);
     return finishTextReport(
       mergeTextRows(rows, theirs),
       kind,
       options,
       () => performance.now() - started,
-      duplicates,
     );
   } finally {
     inbox.close();

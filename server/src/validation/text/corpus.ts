@@ -454,19 +454,17 @@ export function distinctN(
 export function exactDuplicateFlags(corpus: Corpus, subset: Subset = null): Uint8Array {
   const flags = new Uint8Array(corpus.size);
   const first = new Map<string, number>();
-  for (const i of indicesOf(corpus, subset)) markExact(first, corpus.keys[i]!, i, flags);
-  return flags;
-}
-
-/** Flags item `i` and the first item with its key as exact duplicates, or remembers it as the first. */
-function markExact(first: Map<string, number>, key: string, i: number, flags: Uint8Array): void {
-  if (!key) return;
-  const seen = first.get(key);
-  if (seen === undefined) first.set(key, i);
-  else {
-    flags[i] = 1;
-    flags[seen] = 1;
+  for (const i of indicesOf(corpus, subset)) {
+    const key = corpus.keys[i]!;
+    if (!key) continue;
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, i);
+    else {
+      flags[i] = 1;
+      flags[seen] = 1;
+    }
   }
+  return flags;
 }
 
 /** 1 for each item with a near-duplicate (estimated similarity >= `threshold`) among the other items. */
@@ -478,70 +476,15 @@ export function nearDuplicateFlags(
   const flags = new Uint8Array(corpus.size);
   const index = new LshIndex(corpus.itemSignatures);
   for (const i of indicesOf(corpus, subset)) {
-    if (corpus.hasSignature[i]) markNear(index, corpus.itemSignatures, i, flags, threshold);
+    if (!corpus.hasSignature[i]) continue;
+    const match = index.findSimilar(corpus.itemSignatures, i * SIGNATURE_BINS, threshold);
+    if (match >= 0) {
+      flags[i] = 1;
+      flags[match] = 1;
+    }
+    index.add(i);
   }
   return flags;
-}
-
-/**
- * Flags item `i` (its signature at `i` in `signatures`, the index's own array) and the indexed item it
- * near-duplicates, if any, then indexes it: the items before it are the ones it is compared with.
- */
-function markNear(
-  index: LshIndex,
-  signatures: Uint16Array,
-  i: number,
-  flags: Uint8Array,
-  threshold: number,
-): void {
-  const match = index.findSimilar(signatures, i * SIGNATURE_BINS, threshold);
-  if (match >= 0) {
-    flags[i] = 1;
-    flags[match] = 1;
-  }
-  index.add(i);
-}
-
-/**
- * Exact and near duplicates among items fed run after run, in order: the flags {@link exactDuplicateFlags} and
- * {@link nearDuplicateFlags} give for all of them (the same comparisons in the same order, on an index of the
- * same size). The first validation thread feeds its own run while the second still measures its run, and the
- * second's once it has it (docs/validation.md, "Where the work runs").
- */
-export class DuplicateScan {
-  readonly exact: Uint8Array;
-  readonly near: Uint8Array;
-  readonly #signatures: Uint16Array;
-  readonly #index: LshIndex;
-  readonly #first = new Map<string, number>();
-  #fed = 0;
-
-  /** For `size` items in all. */
-  constructor(
-    readonly size: number,
-    readonly threshold = NEAR_DUPLICATE_SIMILARITY,
-  ) {
-    this.exact = new Uint8Array(size);
-    this.near = new Uint8Array(size);
-    this.#signatures = new Uint16Array(size * SIGNATURE_BINS);
-    this.#index = new LshIndex(this.#signatures);
-  }
-
-  /** Feeds the next run of items: the corpus of those items alone. */
-  feed(run: Corpus): void {
-    const offset = this.#fed;
-    if (offset + run.size > this.size) {
-      throw new Error(`DuplicateScan: ${offset + run.size} items fed, ${this.size} expected`);
-    }
-    this.#signatures.set(run.itemSignatures, offset * SIGNATURE_BINS);
-    for (let k = 0; k < run.size; k++) {
-      const i = offset + k;
-      markExact(this.#first, run.keys[k]!, i, this.exact);
-      if (run.hasSignature[k])
-        markNear(this.#index, this.#signatures, i, this.near, this.threshold);
-    }
-    this.#fed += run.size;
-  }
 }
 
 /** An LSH index over a reference sketch (signatures of reference customer utterances). */

@@ -27,8 +27,8 @@ import {
   DISTINCT_TOKEN_BUDGET,
   DISTINCT_TOKEN_BUDGET_PER_INTENT,
   type Divergence,
-  DuplicateScan,
   distinctN,
+  exactDuplicateFlags,
   intentDivergence,
   LENGTH_EDGES,
   LENGTH_LABELS,
@@ -37,6 +37,7 @@ import {
   memorisedFlags,
   mergeCorpus,
   NEAR_DUPLICATE_SIMILARITY,
+  nearDuplicateFlags,
   type ReferenceStats,
   rateOf,
   sketchIndex,
@@ -449,22 +450,15 @@ export function mergeTextRows(a: TextRows, b: TextRows): TextRows {
  * each reference (with its bootstrap intervals), memorisation, diversity, the reference distributions, the
  * coverage and the bias report on the corpus, the per-item metrics from their tallies, then the assembly: the
  * metrics in the report's order with their intervals and minimum samples, the score and the verdict.
- * `elapsed` gives the report's compute time in milliseconds, read at the end. `duplicates` is the duplicate
- * scan of every item, when the caller fed it run by run (without, it is made here from the merged corpus).
+ * `elapsed` gives the report's compute time in milliseconds, read at the end.
  */
 export function finishTextReport(
   rows: TextRows,
   kind: TextKind,
   options: ValidateTextOptions,
   elapsed: () => number,
-  duplicates?: DuplicateScan,
 ): ValidationReportData {
   const corpus = rows.corpus;
-  let scan = duplicates;
-  if (!scan) {
-    scan = new DuplicateScan(corpus.size);
-    scan.feed(corpus);
-  }
   const references = referencesOf(options);
   const several = references.length > 1;
   const seed = options.seed ?? 1;
@@ -539,7 +533,7 @@ export function finishTextReport(
     ...qualityMetrics(rows.quality, size, kind),
     resolutionMetric(rows.resolution, kind),
     ...realism,
-    ...diversityMetrics(corpus, all, profile, seed, scan),
+    ...diversityMetrics(corpus, all, profile, seed),
     piiMetric(rows.pii, size, profile),
     ...memorisation,
     ...bias.metrics,
@@ -1118,7 +1112,6 @@ function diversityMetrics(
   all: number[],
   profile: TextProfile | null,
   seed: number,
-  duplicates: DuplicateScan,
 ): ValidationMetric[] {
   const byIntent = new Map<string, number[]>();
   corpus.intents.forEach((intent, i) => {
@@ -1140,7 +1133,8 @@ function diversityMetrics(
       ),
     ]),
   );
-  const { exact, near } = duplicates;
+  const exact = exactDuplicateFlags(corpus);
+  const near = nearDuplicateFlags(corpus);
   const perIntentRate = (flags: Uint8Array) =>
     Object.fromEntries(
       intents.map((intent) => [intent, round(rateOf(flags, byIntent.get(intent)!))]),
