@@ -12,13 +12,13 @@
  *    (default: the largest size; 0 skips) are stored in a temporary SQLite registry, then timed through
  *    `ValidationManager.validate` both ways, alternating, `--repeat` times each: the old path (the main thread
  *    reads the items and copies them into one worker thread, which computes the whole report) and the new one
- *    (two worker threads each read their own run of the rows on their own connection and measure it, the first
- *    merging the second's run and finishing the report; one thread on a one-core machine). Prints the phases of each (reference, reads, profile parse in the worker,
- *    report, hand-off, store; each thread's), the process's CPU seconds, the best of each, and the ratio
+ *    (two worker threads each read them on their own connection and compute one half of the report; one
+ *    thread on a one-core machine). Prints the phases of each (reference, reads, profile parse in the worker,
+ *    report, hand-off, store; each half's), the process's CPU seconds, the best of each, and the ratio
  *    new / old of the same run.
  *    `--groups`: the report's parts timed one after the other on one thread at the e2e size, wall and CPU time
  *    (corpus, language ID with ELD's own detect and with the en/es-restricted scorer and their ratio, label
- *    fidelity, PII, bias, the pass over the rows, the finish and the whole report), to see which dominate.
+ *    fidelity, PII, bias, each half and the whole report), to see which dominate.
  * 3. Time-series fidelity: `--series SERIESxPOINTS` electricity loads from the local engine (default
  *    1000x1000; 0 skips) through the full series report against the shipped electricity profile, in process.
  */
@@ -48,7 +48,7 @@ import { buildCorpus } from '../src/validation/text/corpus.ts';
 import { labelFidelityMetric, resolveOracles } from '../src/validation/text/label-fidelity.ts';
 import { scanPii } from '../src/validation/text/pii.ts';
 import { parseTextProfile } from '../src/validation/text/profile.ts';
-import { finishTextReport, measureTextRows, validateText } from '../src/validation/text/report.ts';
+import { textCorpusPart, textItemsPart, validateText } from '../src/validation/text/report.ts';
 import { customerTexts } from '../src/validation/text/tokens.ts';
 
 const { values } = parseArgs({
@@ -197,9 +197,9 @@ if (e2eSize > 0) {
           `read in worker ${f(p.read)}, profile parse ${f(p.profile)}, report ${f(p.report)}, ` +
           `hand-off ${f(p.handOff)}, store ${f(p.store)}; process CPU ${f(run.cpu)} (score ${run.score}, v${run.version})`,
       );
-      for (const [thread, h] of Object.entries(p.threads ?? {})) {
+      for (const [half, h] of Object.entries(p.halves ?? {})) {
         console.log(
-          `    ${`${thread} thread`.padEnd(42)}: read ${f(h.read)}, profile parse ${f(h.profile)}, report ${f(h.report)}`,
+          `    ${`${half} half`.padEnd(42)}: read ${f(h.read)}, profile parse ${f(h.profile)}, report ${f(h.report)}`,
         );
       }
     };
@@ -248,11 +248,11 @@ if (e2eSize > 0) {
       );
       timed('PII scan', () => scanPii(textItems, 'conversations'));
       timed('bias', () => biasReport(textItems, 'conversations', null));
-      const rows = timed('one pass over the rows (measureTextRows)', () =>
-        measureTextRows(textItems, 'conversations', { profile, oracles }, 0, null),
-      ).out;
-      timed('the whole corpus and assembly (finishTextReport)', () =>
-        finishTextReport(rows, 'conversations', { profile, oracles }, () => 0),
+      timed('corpus half (textCorpusPart)', () =>
+        textCorpusPart(items, 'conversations', { profile, oracles }),
+      );
+      timed('items half (textItemsPart)', () =>
+        textItemsPart(items, 'conversations', { profile, oracles }),
       );
       timed('whole report (validateText, one thread)', () =>
         validateText(items, 'conversations', { profile, oracles }),

@@ -49,13 +49,13 @@ describe.each(TEST_DATABASES)('validation with the worker reading the items (%s)
     // The worker read the items on its own connection; the main thread read none.
     expect(viaWorker.phases.read).toBeGreaterThan(0);
     expect(viaMain.phases.read).toBe(0);
-    // On two cores the worker path splits the rows between two threads, each reading its own run.
+    // On two cores the worker path computes the report's two halves on two threads, each reading the items.
     if (availableParallelism() > 1) {
-      expect(Object.keys(viaWorker.phases.threads ?? {}).sort()).toEqual(['first', 'second']);
-      expect(viaWorker.phases.threads?.first.read).toBeGreaterThan(0);
-      expect(viaWorker.phases.threads?.second.read).toBeGreaterThan(0);
+      expect(Object.keys(viaWorker.phases.halves ?? {}).sort()).toEqual(['corpus', 'items']);
+      expect(viaWorker.phases.halves?.items.read).toBeGreaterThan(0);
+      expect(viaWorker.phases.halves?.corpus.read).toBeGreaterThan(0);
     }
-    expect(viaMain.phases.threads).toBeUndefined();
+    expect(viaMain.phases.halves).toBeUndefined();
   });
 
   it('gives the same report against a reference dataset, built on the fly', async () => {

@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DatasetChangedError } from '../platform/errors.ts';
 import { startModuleWorker, workerModule } from '../training/threads.ts';
+import type { TextKind } from './text/corpus.ts';
+import {
+  assembleTextReport,
+  type ReferenceSummary,
+  type TextCorpusPart,
+  type TextItemsPart,
+} from './text/report.ts';
 import type {
-  TextRowsRole,
+  TextReportPart,
   ValidationTask,
   WorkerPhases,
   WorkerReply,
@@ -99,9 +106,9 @@ function release(worker: Worker): void {
  * rejects with its reason (docs/validation.md, "Stopping a validation").
  *
  * A text validation whose worker reads the items itself runs on two threads when the machine has two cores:
- * each reads its own run of the rows on its own connection and measures it, and the first merges the second's
- * run into its own and finishes the report (text/report.ts; docs/validation.md, "Where the work runs"). Each
- * row is read and parsed once. The report is the one a single thread computes.
+ * one computes the corpus half of the report, the other the items half, each reading the same snapshot on its
+ * own connection, and this thread assembles the two (text/report.ts; docs/validation.md, "Where the work
+ * runs"). The report is the one a single thread computes.
  */
 export function runValidationWorker<T>(
   task: ValidationTask,
@@ -111,21 +118,20 @@ export function runValidationWorker<T>(
     task.op === 'validate' &&
     task.kind !== 'timeseries' &&
     task.read &&
-    !task.rows &&
-    task.read.snapshot.count >= 2 &&
+    !task.part &&
     availableParallelism() > 1
   ) {
-    return runTextRows(task, signal) as Promise<WorkerResult<T>>;
+    return runTextHalves(task, signal) as Promise<WorkerResult<T>>;
   }
   return runOne(task, signal);
 }
 
 /**
- * A text report's rows split between two threads, joined by a channel. The first failure, or a cancel from the
- * caller, asks the other thread to stop and waits for it (docs/validation.md, "Stopping a validation"); the
- * validation then fails with that failure, or the cancel's reason.
+ * Both halves of a text report side by side. The first failure, or a cancel from the caller, asks the other half
+ * to stop and waits for it (docs/validation.md, "Stopping a validation"); the validation then fails with that
+ * failure, or the cancel's reason.
  */
-async function runTextRows(
+async function runTextHalves(
   task: Extract<ValidationTask, { op: 'validate' }>,
   signal?: AbortSignal,
 ): Promise<WorkerResult<unknown>> {
@@ -133,36 +139,49 @@ async function runTextRows(
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const count = task.read!.snapshot.count;
-  // Half each: the first thread can finish the report only once it has the second's run, so the two runs
-  // should end together.
-  const split = Math.ceil(count / 2);
-  const { port1, port2 } = new MessageChannel();
-  const thread = (role: TextRowsRole) => {
-    const peer = role === 'first' ? port1 : port2;
-    const range = role === 'first' ? { from: 0, to: split } : { from: split, to: count };
-    return runOne<unknown>({ ...task, rows: { role, range, peer } }, stop.signal, [peer]).catch(
-      (error: unknown) => {
-        stop.abort(error);
-        throw error;
-      },
-    );
-  };
+  const half = <T>(part: TextReportPart) =>
+    runOne<T>({ ...task, part }, stop.signal).catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
   try {
-    const threads = [thread('first'), thread('second')] as const;
-    await Promise.allSettled(threads);
+    const halves = [half<TextCorpusPart>('corpus'), half<TextItemsPart>('items')] as const;
+    await Promise.allSettled(halves);
     // Both threads are done or stopped: the first failure or the cancel is the validation's.
     if (stop.signal.aborted) throw stop.signal.reason;
-    const [first, second] = await Promise.all(threads);
+    const [corpus, items] = await Promise.all(halves);
+    const started = performance.now();
+    // The half that took longer is the one the validation waited for: its phases are the validation's.
+    const total = (p: WorkerPhases) => p.read + p.profile + p.report;
+    const longer = total(corpus.phases) >= total(items.phases) ? corpus.phases : items.phases;
+    const report = assembleTextReport(
+      task.kind as TextKind,
+      references(task),
+      corpus.result,
+      items.result,
+      Math.max(corpus.phases.report, items.phases.report) * 1000,
+    );
+    const assembly = (performance.now() - started) / 1000;
     return {
-      result: first.result,
-      phases: { ...first.phases, threads: { first: first.phases, second: second.phases } },
+      result: report,
+      phases: {
+        read: longer.read,
+        profile: longer.profile,
+        report: longer.report + assembly,
+        halves: { corpus: corpus.phases, items: items.phases },
+      },
     };
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    port1.close();
-    port2.close();
   }
+}
+
+/** What the assembly needs of the task's references: their names, kinds and sizes. */
+function references(task: Extract<ValidationTask, { op: 'validate' }>): ReferenceSummary[] {
+  const list = (
+    task.profiles?.length ? task.profiles : task.profile ? [task.profile] : []
+  ) as ReferenceSummary[];
+  return list.map(({ name, kind, itemCount }) => ({ name, kind, itemCount }));
 }
 
 /**
@@ -170,11 +189,7 @@ async function runTextRows(
  * closing its connection, and this waits for it ({@link STOP_GRACE_MS} at most, then terminates it and warns)
  * before it rejects with the signal's reason.
  */
-function runOne<T>(
-  task: ValidationTask,
-  signal?: AbortSignal,
-  transfer: Transferable[] = [],
-): Promise<WorkerResult<T>> {
+function runOne<T>(task: ValidationTask, signal?: AbortSignal): Promise<WorkerResult<T>> {
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -251,7 +266,7 @@ function runOne<T>(
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ task, stop } satisfies WorkerRequest, transfer as never);
+    worker.postMessage({ task, stop } satisfies WorkerRequest);
     validationWorkerEvents.emit('task', { threadId });
   });
 }

@@ -1,10 +1,8 @@
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { DatasetKind } from '@genesis/schema/common';
 import type { DbConfig } from '../platform/config.ts';
 import type { ItemSnapshot } from '../registry/dataset.repository.ts';
-import type { RowRange } from './read-items.ts';
 import type { OracleSource } from './text/label-fidelity.ts';
-import type { TextRows } from './text/report.ts';
 
 /**
  * Where a `validate` task's items come from: sent with the task (`items`), or read by the worker itself from
@@ -37,32 +35,14 @@ export type ValidationTask =
       oracles?: OracleSource | OracleSource[] | null;
       targets: Record<string, Record<string, number>> | null;
       /**
-       * Text read by the worker only: measure one run of the rows, with another thread measuring the rest
-       * (run-worker.ts); absent, the whole report on this thread.
+       * Text only: compute one half of the report (text/report.ts, `textCorpusPart` or `textItemsPart`) for
+       * run-worker.ts to assemble; absent, the whole report.
        */
-      rows?: TextRowsTask;
+      part?: TextReportPart;
     };
 
-/**
- * One of two threads that split a text report's rows (docs/validation.md, "Where the work runs"): each reads
- * its own run of the snapshot and measures it (text/report.ts, `measureTextRows`); the `second` posts its run
- * to the `first`, which merges the two and finishes the report.
- */
-export interface TextRowsTask {
-  role: TextRowsRole;
-  range: RowRange;
-  /** This thread's end of a channel to the other thread (transferred with the task). */
-  peer: MessagePort;
-}
-
-export type TextRowsRole = 'first' | 'second';
-
-/** What the two threads of a split text report tell each other. */
-type PeerMessage =
-  /** How many items of the sender's run a label oracle can judge: the sample is drawn from both runs' count. */
-  | { candidates: number }
-  /** The second thread's run, measured. */
-  | { rows: TextRows };
+/** The two halves of a text report that two threads compute side by side. */
+export type TextReportPart = 'corpus' | 'items';
 
 /** Seconds spent in each phase of a task in the worker (`read` is 0 when the items came with the task). */
 export interface WorkerPhases {
@@ -70,11 +50,10 @@ export interface WorkerPhases {
   profile: number;
   report: number;
   /**
-   * A text report whose rows two threads split (run-worker.ts): the phases above are the first thread's, which
-   * finishes the report (its report phase includes waiting for the second's run, the merge and the finish);
-   * these are each thread's.
+   * A text report computed in two halves on two threads (run-worker.ts): the phases above are those of the half
+   * that took longer (the halves run side by side; its report includes assembling the two), these each half's.
    */
-  threads?: Record<TextRowsRole, WorkerPhases>;
+  halves?: Record<TextReportPart, WorkerPhases>;
 }
 
 /**
@@ -135,7 +114,7 @@ function stopPoint(): void {
  * The snapshot's items, read on a connection of this thread with the registry's snapshot rule (read-items.ts),
  * so a dataset deleted or emptied meanwhile fails the read as it does on the main thread.
  */
-async function readItems({ db, snapshot }: ItemRead, range?: RowRange): Promise<unknown[]> {
+async function readItems({ db, snapshot }: ItemRead): Promise<unknown[]> {
   const started = performance.now();
   const { MikroORM } = await import('@mikro-orm/core');
   const { ormOptions } = await import('../platform/db/orm.ts');
@@ -146,13 +125,7 @@ async function readItems({ db, snapshot }: ItemRead, range?: RowRange): Promise<
     // One connection is all a sequential read needs; the migrations were applied by the main thread.
     const orm = await MikroORM.init(ormOptions(db, { pool: { min: 0, max: 1 } }));
     try {
-      items = await readSnapshotItems(
-        orm.em.fork() as never,
-        snapshot,
-        undefined,
-        stopPoint,
-        range,
-      );
+      items = await readSnapshotItems(orm.em.fork() as never, snapshot, undefined, stopPoint);
     } finally {
       await orm.close(true);
     }
@@ -196,8 +169,7 @@ async function run(t: ValidationTask): Promise<unknown> {
           ];
     for (const loading of modules) loading.catch(() => {});
   }
-  const items =
-    t.op === 'validate' && t.read ? await readItems(t.read, t.rows?.range) : (t.items ?? []);
+  const items = t.op === 'validate' && t.read ? await readItems(t.read) : (t.items ?? []);
   stopPoint();
   if (t.kind === 'timeseries') {
     const { buildSeriesProfile, parseSeriesProfile } = await import('./series/profile.ts');
@@ -213,126 +185,28 @@ async function run(t: ValidationTask): Promise<unknown> {
     return report;
   }
   const { buildTextProfile, parseTextProfile } = await import('./text/profile.ts');
-  const { validateText } = await import('./text/report.ts');
+  const { validateText, textCorpusPart, textItemsPart } = await import('./text/report.ts');
   if (t.op === 'profile') return buildTextProfile(t.name, items as never, t.kind);
   const { resolveOracles } = await import('./text/label-fidelity.ts');
   let started = performance.now();
   const options = {
     profile: t.profile ? parseTextProfile(t.profile) : null,
     profiles: t.profiles?.map((p) => parseTextProfile(p)) ?? null,
-    // The second of two threads only judges its run's labels: the first finishes the report.
-    oracles: resolveOracles(t.oracles),
+    // Only the items half judges labels: the corpus half leaves the oracles unparsed.
+    oracles: t.part === 'corpus' ? null : resolveOracles(t.oracles),
     targets: t.targets as never,
   };
   phases.profile = seconds(started);
   stopPoint();
   started = performance.now();
-  const report = t.rows
-    ? await measureRun(items as never, t.kind, options, t.rows, started)
-    : validateText(items as never, t.kind, options);
+  const report =
+    t.part === 'corpus'
+      ? textCorpusPart(items as never, t.kind, options)
+      : t.part === 'items'
+        ? textItemsPart(items as never, t.kind, options)
+        : validateText(items as never, t.kind, options);
   phases.report = seconds(started);
   return report;
-}
-
-/**
- * This thread's part of a text report whose rows two threads split: measure the run (its corpus, every
- * per-item tally and the label judgements of its items in the sample), then post it to the first thread (the
- * second) or merge the second's into it and finish the report (the first). Waiting for the other thread
- * honours the stop flag.
- */
-async function measureRun(
-  items: Record<string, unknown>[],
-  kind: 'conversations' | 'utterances',
-  options: import('./text/report.ts').ValidateTextOptions,
-  { role, range, peer }: TextRowsTask,
-  started: number,
-): Promise<unknown> {
-  const { finishTextReport, measureTextRows, mergeTextRows } = await import('./text/report.ts');
-  const { judgeRunSample, labelCandidates } = await import('./text/label-fidelity.ts');
-  const inbox = peerInbox(peer);
-  try {
-    const oracles = options.oracles?.oracles.length ? options.oracles.oracles : null;
-    const labelled = oracles ? labelCandidates(items, kind, oracles, range.from) : null;
-    peer.postMessage({ candidates: labelled?.candidates.length ?? 0 } satisfies PeerMessage);
-    const rows = measureTextRows(items, kind, options, range.from, null);
-    stopPoint();
-    if (oracles && labelled) {
-      // The sample is drawn from the candidates of both runs, the first's before the second's, as one pass
-      // over all the rows would list them (label-fidelity.ts, `labelSamplePositions`).
-      const theirs = (await inbox.next('candidates')).candidates;
-      const mine = labelled.candidates.length;
-      rows.labels = {
-        items: items.length,
-        judged: judgeRunSample(
-          labelled.candidates,
-          oracles,
-          role === 'first' ? 0 : theirs,
-          mine + theirs,
-        ),
-        covered: mine,
-        notCovered: labelled.notCovered,
-      };
-    }
-    stopPoint();
-    if (role === 'second') {
-      // The corpus's typed arrays move to the first thread without a copy.
-      const buffers = new Set<ArrayBuffer>();
-      for (const value of Object.values(rows.corpus))
-        if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
-      peer.postMessage({ rows } satisfies PeerMessage, [...buffers]);
-      return null;
-    }
-    const theirs = (await inbox.next('rows')).rows;
-    stopPoint();
-    return finishTextReport(
-      mergeTextRows(rows, theirs),
-      kind,
-      options,
-      () => performance.now() - started,
-    );
-  } finally {
-    inbox.close();
-  }
-}
-
-/**
- * The messages of the other thread, in the order they come, each awaited by its key. An await that the other
- * thread never answers (it failed, or was stopped) ends at this thread's stop flag, which run-worker.ts raises
- * when either thread fails.
- */
-function peerInbox(peer: MessagePort) {
-  const received: PeerMessage[] = [];
-  let wake: (() => void) | null = null;
-  peer.on('message', (message: PeerMessage) => {
-    received.push(message);
-    wake?.();
-  });
-  return {
-    async next<K extends 'candidates' | 'rows'>(
-      key: K,
-    ): Promise<Extract<PeerMessage, Record<K, unknown>>> {
-      for (;;) {
-        const at = received.findIndex((m) => key in m);
-        if (at >= 0) return received.splice(at, 1)[0] as Extract<PeerMessage, Record<K, unknown>>;
-        await new Promise<void>((resolve) => {
-          const poll = setInterval(() => {
-            if (stopFlag && Atomics.load(stopFlag, 0) !== 0) done();
-          }, 20);
-          const done = () => {
-            clearInterval(poll);
-            wake = null;
-            resolve();
-          };
-          wake = done;
-        });
-        stopPoint();
-      }
-    },
-    close() {
-      peer.removeAllListeners('message');
-      peer.close();
-    },
-  };
 }
 
 port.on('message', async (request: WorkerRequest) => {
@@ -363,7 +237,5 @@ port.on('message', async (request: WorkerRequest) => {
           : { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   stopFlag = null;
-  // A split report's channel ends with its task, however the task ended.
-  if ('rows' in request.task) request.task.rows?.peer.close();
   port.postMessage(reply);
 });

@@ -60,12 +60,11 @@ export interface Corpus {
   size: number;
   intents: (string | null)[];
   languages: (string | null)[];
-  /** Each item's `conversation_id`, when it has one (reports name their examples by it). */
-  ids: (string | null)[];
   /** Turns per conversation (0 for utterances or a conversation without a turn list). */
   turnCounts: Int32Array;
   /** Token by id; id 0 is the turn break. */
   vocabulary: string[];
+  tokenIds: Map<string, number>;
   /** Customer token ids of all items, item i at [itemStart[i], itemStart[i + 1]). */
   tokens: Int32Array;
   itemStart: Int32Array;
@@ -95,7 +94,6 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
   const keys: string[] = new Array(size);
   const intents: (string | null)[] = new Array(size);
   const languages: (string | null)[] = new Array(size);
-  const ids: (string | null)[] = new Array(size);
   const itemSignatures = new Uint16Array(size * SIGNATURE_BINS);
   const hasSignature = new Uint8Array(size);
   // Room for the usual number of customer utterances per item (generated conversations hold two or three), so
@@ -111,7 +109,6 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
     const item = items[i]!;
     intents[i] = labelOf(item, 'intent');
     languages[i] = labelOf(item, 'language');
-    ids[i] = labelOf(item, 'conversation_id');
     if (kind === 'conversations') turnCounts[i] = turnsOf(item).length;
     itemStart[i] = used;
     openingEnd[i] = used;
@@ -154,9 +151,9 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
     size,
     intents,
     languages,
-    ids,
     turnCounts,
     vocabulary,
+    tokenIds,
     tokens: tokens.subarray(0, used),
     itemStart,
     openingEnd,
@@ -165,76 +162,6 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
     hasSignature,
     utteranceSignatures: utteranceSignatures.subarray(0, utteranceCount * SIGNATURE_BINS),
     utteranceItem: utteranceItem.subarray(0, utteranceCount),
-    utteranceCount,
-  };
-}
-
-/**
- * The corpus of two consecutive runs of items (`a`'s items, then `b`'s), the same as {@link buildCorpus} of
- * all of them: `b`'s token ids are renumbered into `a`'s vocabulary, whose new words are added in the order
- * `b` met them, as one pass over all the items would. Each validation thread cuts its own rows; the thread that
- * finishes the report merges them (docs/validation.md, "Where the work runs").
- */
-export function mergeCorpus(a: Corpus, b: Corpus): Corpus {
-  const vocabulary = [...a.vocabulary];
-  const tokenIds = new Map<string, number>();
-  for (let id = 1; id < vocabulary.length; id++) tokenIds.set(vocabulary[id]!, id);
-  // b's id -> merged id (b's id 0, the turn break, stays 0).
-  const renumber = new Int32Array(b.vocabulary.length);
-  for (let id = 1; id < b.vocabulary.length; id++) {
-    const word = b.vocabulary[id]!;
-    let merged = tokenIds.get(word);
-    if (merged === undefined) {
-      merged = vocabulary.length;
-      vocabulary.push(word);
-      tokenIds.set(word, merged);
-    }
-    renumber[id] = merged;
-  }
-  const used = a.tokens.length;
-  const tokens = new Int32Array(used + b.tokens.length);
-  tokens.set(a.tokens);
-  for (let k = 0; k < b.tokens.length; k++) tokens[used + k] = renumber[b.tokens[k]!]!;
-  const size = a.size + b.size;
-  const itemStart = new Int32Array(size + 1);
-  itemStart.set(a.itemStart.subarray(0, a.size));
-  for (let i = 0; i <= b.size; i++) itemStart[a.size + i] = used + b.itemStart[i]!;
-  const openingEnd = new Int32Array(size);
-  openingEnd.set(a.openingEnd);
-  for (let i = 0; i < b.size; i++) openingEnd[a.size + i] = used + b.openingEnd[i]!;
-  const turnCounts = new Int32Array(size);
-  turnCounts.set(a.turnCounts);
-  turnCounts.set(b.turnCounts, a.size);
-  const itemSignatures = new Uint16Array(size * SIGNATURE_BINS);
-  itemSignatures.set(a.itemSignatures);
-  itemSignatures.set(b.itemSignatures, a.size * SIGNATURE_BINS);
-  const hasSignature = new Uint8Array(size);
-  hasSignature.set(a.hasSignature);
-  hasSignature.set(b.hasSignature, a.size);
-  const utteranceCount = a.utteranceCount + b.utteranceCount;
-  const utteranceSignatures = new Uint16Array(utteranceCount * SIGNATURE_BINS);
-  utteranceSignatures.set(a.utteranceSignatures);
-  utteranceSignatures.set(b.utteranceSignatures, a.utteranceCount * SIGNATURE_BINS);
-  const utteranceItem = new Int32Array(utteranceCount);
-  utteranceItem.set(a.utteranceItem);
-  for (let u = 0; u < b.utteranceCount; u++)
-    utteranceItem[a.utteranceCount + u] = a.size + b.utteranceItem[u]!;
-  return {
-    kind: a.kind,
-    size,
-    intents: a.intents.concat(b.intents),
-    languages: a.languages.concat(b.languages),
-    ids: a.ids.concat(b.ids),
-    turnCounts,
-    vocabulary,
-    tokens,
-    itemStart,
-    openingEnd,
-    keys: a.keys.concat(b.keys),
-    itemSignatures,
-    hasSignature,
-    utteranceSignatures,
-    utteranceItem,
     utteranceCount,
   };
 }

@@ -193,8 +193,6 @@ export function buildReferenceOracles(
 export interface LabelJudgement {
   /** The item's index in the list judged. */
   item: number;
-  /** The item's `conversation_id` (or `id`), when it has one: the report's worst items name it. */
-  id?: string;
   language: string;
   label: string;
   /** 0-based rank of the item's label among the oracle's intents (0: the oracle's top-1). */
@@ -203,8 +201,6 @@ export interface LabelJudgement {
   labelProbability: number;
   top: string;
   topProbability: number;
-  /** The text the oracle read (the report shows an excerpt of the worst items'). */
-  text: string;
 }
 
 /** What {@link judgeLabels} found: the judged items, how many could be judged, and why the others were not. */
@@ -216,32 +212,23 @@ export interface LabelJudgements {
   notCovered: Record<string, number>;
 }
 
-/** An item an oracle of its language can judge: its index (plus the offset given), labels and text. */
-export interface LabelCandidate {
-  index: number;
-  id?: string;
-  language: string;
-  label: string;
-  text: string;
-}
-
 /**
- * The items an oracle of their language can judge, and why the others cannot. `offset` is added to each
- * index: the validation threads each measure a run of the dataset's rows (docs/validation.md, "Where the work
- * runs") and number them as the whole dataset does.
+ * Per-item label fidelity: each item an oracle of its language can judge gets the oracle's probability and rank
+ * of its intent label. The metric below and dataset curation (`--min-label-fidelity`) both judge through here.
+ * `sample` picks which covered items to judge (default: all of them).
  */
-export function labelCandidates(
+export function judgeLabels(
   items: readonly TextItem[],
   kind: 'conversations' | 'utterances',
   oracles: readonly LabelOracle[],
-  offset = 0,
-): { candidates: LabelCandidate[]; notCovered: Record<string, number> } {
+  sample: <T extends { index: number }>(candidates: T[]) => T[] = (c) => c,
+): LabelJudgements {
   const byLanguage = new Map(oracles.map((o) => [o.json.language, o]));
   const notCovered: Record<string, number> = {};
   const skip = (why: string) => {
     notCovered[why] = (notCovered[why] ?? 0) + 1;
   };
-  const candidates: LabelCandidate[] = [];
+  const candidates: Array<{ index: number; language: string; text: string }> = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     if (!item || typeof item !== 'object') {
@@ -268,42 +255,22 @@ export function labelCandidates(
       skip('no customer text');
       continue;
     }
-    const id = labelOf(item, 'conversation_id') ?? labelOf(item, 'id');
-    candidates.push({
-      index: index + offset,
-      ...(id ? { id } : {}),
-      language,
-      label: intent,
-      text,
-    });
+    candidates.push({ index, language, text });
   }
-  return { candidates, notCovered };
-}
-
-/**
- * Judges candidates (in index order): each gets the oracle's probability and rank of its intent label. The
- * judgements come grouped by language, in the order each language first appears, each group in index order.
- */
-export function judgeCandidates(
-  candidates: readonly LabelCandidate[],
-  oracles: readonly LabelOracle[],
-): LabelJudgement[] {
-  const byLanguage = new Map(oracles.map((o) => [o.json.language, o]));
-  const queued = new Map<string, LabelCandidate[]>();
-  for (const candidate of candidates) {
-    const q = queued.get(candidate.language) ?? [];
-    q.push(candidate);
-    queued.set(candidate.language, q);
+  const queued = new Map<string, { index: number[]; texts: string[] }>();
+  for (const { index, language, text } of sample(candidates)) {
+    const q = queued.get(language) ?? { index: [], texts: [] };
+    q.index.push(index);
+    q.texts.push(text);
+    queued.set(language, q);
   }
   const judged: LabelJudgement[] = [];
-  for (const [language, group] of queued) {
+  for (const [language, { index, texts }] of queued) {
     const oracle = byLanguage.get(language)!;
     const k = oracle.labels.length;
-    const probabilities = oracleProbabilities(
-      oracle,
-      group.map((c) => c.text),
-    );
-    group.forEach(({ index, id, label, text }, r) => {
+    const probabilities = oracleProbabilities(oracle, texts);
+    index.forEach((itemIndex, r) => {
+      const label = labelOf(items[itemIndex]!, 'intent')!;
       const c = oracle.labels.indexOf(label);
       const o = r * k;
       const p = probabilities[o + c]!;
@@ -315,69 +282,17 @@ export function judgeCandidates(
         if (pd > p || (pd === p && d < c)) rank++;
       }
       judged.push({
-        item: index,
-        ...(id ? { id } : {}),
+        item: itemIndex,
         language,
         label,
         rank,
         labelProbability: p,
         top: oracle.labels[top]!,
         topProbability: probabilities[o + top]!,
-        text,
       });
     });
   }
-  return judged;
-}
-
-/**
- * Which of `count` candidates the `label_fidelity` metric judges: their positions in the candidate list, in
- * order. All of them up to {@link LABEL_FIDELITY_MAX_ITEMS}; beyond, a seeded random sample of that many (the
- * same for the same count, so a report of the same data is the same, however its rows were split).
- */
-export function labelSamplePositions(count: number): number[] {
-  const positions = Array.from({ length: count }, (_, i) => i);
-  if (count <= LABEL_FIDELITY_MAX_ITEMS) return positions;
-  return new Random('label_fidelity')
-    .shuffle(positions)
-    .slice(0, LABEL_FIDELITY_MAX_ITEMS)
-    .sort((a, b) => a - b);
-}
-
-/**
- * The judgements of one run's candidates that fall in the metric's sample of all runs' candidates
- * ({@link labelSamplePositions}): `before` candidates of earlier runs come before this run's, `total` in all.
- * One run of all the rows judges exactly the sample; runs split between threads judge it between them.
- */
-export function judgeRunSample(
-  candidates: readonly LabelCandidate[],
-  oracles: readonly LabelOracle[],
-  before: number,
-  total: number,
-): LabelJudgement[] {
-  const chosen = labelSamplePositions(total)
-    .filter((p) => p >= before && p < before + candidates.length)
-    .map((p) => candidates[p - before]!);
-  return judgeCandidates(chosen, oracles);
-}
-
-/**
- * Per-item label fidelity: each item an oracle of its language can judge gets the oracle's probability and rank
- * of its intent label. The metric below and dataset curation (`--min-label-fidelity`) both judge through here.
- * `sample` picks which covered items to judge (default: all of them).
- */
-export function judgeLabels(
-  items: readonly TextItem[],
-  kind: 'conversations' | 'utterances',
-  oracles: readonly LabelOracle[],
-  sample: <T extends { index: number }>(candidates: T[]) => T[] = (c) => c,
-): LabelJudgements {
-  const { candidates, notCovered } = labelCandidates(items, kind, oracles);
-  return {
-    judged: judgeCandidates(sample(candidates), oracles),
-    covered: candidates.length,
-    notCovered,
-  };
+  return { judged, covered: candidates.length, notCovered };
 }
 
 /** How many items a `label_fidelity` metric judged (its sample size). */
@@ -408,26 +323,7 @@ export function labelFidelityMetric(
   kind: 'conversations' | 'utterances',
   set: OracleSet | null,
 ): ValidationMetric {
-  if (!set || set.oracles.length === 0) return labelFidelityFrom(null, set);
-  const { candidates, notCovered } = labelCandidates(items, kind, set.oracles);
-  const judged = judgeRunSample(candidates, set.oracles, 0, candidates.length);
-  return labelFidelityFrom(
-    { items: items.length, judged, covered: candidates.length, notCovered },
-    set,
-  );
-}
-
-/** The judgements of a dataset's sample (`labelSamplePositions`) and the count of its items. */
-export interface LabelTally extends LabelJudgements {
-  items: number;
-}
-
-/** The `label_fidelity` metric from the judgements of its sample; `null` when there is no oracle. */
-export function labelFidelityFrom(
-  tally: LabelTally | null,
-  set: OracleSet | null,
-): ValidationMetric {
-  if (!set || set.oracles.length === 0 || !tally) {
+  if (!set || set.oracles.length === 0) {
     return notComputable(
       LABEL_FIDELITY_ID,
       TITLE,
@@ -437,11 +333,17 @@ export function labelFidelityFrom(
   }
   const byLanguage = new Map(set.oracles.map((o) => [o.json.language, o]));
   const languages = [...byLanguage.keys()].sort();
-  const { judged, covered, notCovered } = tally;
-  const itemCount = tally.items;
+  const { judged, covered, notCovered } = judgeLabels(items, kind, set.oracles, (candidates) =>
+    candidates.length > LABEL_FIDELITY_MAX_ITEMS
+      ? new Random('label_fidelity')
+          .shuffle(candidates)
+          .slice(0, LABEL_FIDELITY_MAX_ITEMS)
+          .sort((a, b) => a.index - b.index)
+      : candidates,
+  );
   const n = judged.length;
   const notCoveredCount = Object.values(notCovered).reduce((a, b) => a + b, 0);
-  const coverage = { items: itemCount, covered, judged: n, notCovered };
+  const coverage = { items: items.length, covered, judged: n, notCovered };
   const sampleNote: Reason[] = n < covered ? [say('label.sample', { n, covered })] : [];
   const oracleNames = set.oracles.map((o) => o.json.name).join(', ');
   const skipped = Object.entries(notCovered).map(([why, count]) => skipSaid(why, count));
@@ -450,10 +352,10 @@ export function labelFidelityFrom(
         skipped.every((s) => typeof s !== 'string')
           ? say('label.notJudged', {
               k: notCoveredCount,
-              n: itemCount,
+              n: items.length,
               why: { list: skipped as Said[], separator: ', ' },
             })
-          : `${notCoveredCount} of ${itemCount} items not judged (${skipped.map((s) => (typeof s === 'string' ? s : s.text)).join(', ')})`,
+          : `${notCoveredCount} of ${items.length} items not judged (${skipped.map((s) => (typeof s === 'string' ? s : s.text)).join(', ')})`,
       ]
     : [];
   const noteTail: Reason[] = set.note ? [set.note] : [];
@@ -548,16 +450,18 @@ export function labelFidelityFrom(
     )
     .slice(0, LABEL_FIDELITY_WORST)
     .map((j) => {
+      const item = items[j.item]!;
+      const id = labelOf(item, 'conversation_id') ?? labelOf(item, 'id');
       return {
         item: j.item,
-        ...(j.id ? { id: j.id } : {}),
+        ...(id ? { id } : {}),
         language: j.language,
         label: j.label,
         labelProbability: round(j.labelProbability),
         labelRank: j.rank + 1,
         oracle: j.top,
         probability: round(j.topProbability),
-        excerpt: excerptOf(j.text),
+        excerpt: excerptOf(oracleText(item, kind)),
       };
     });
   const value = top1 / n;

@@ -18,7 +18,7 @@ import * as v from 'valibot';
 import { detectLanguages } from '../../language/language.ts';
 import { type Reason, type Said, say, sayAll } from '../messages.ts';
 import { decideVerdict, MIN_WEIGHT_COVERAGE, wilson, withMinimum } from '../verdict.ts';
-import { biasReport, type TextTargets } from './bias.ts';
+import { type BiasResult, biasReport, type TextTargets } from './bias.ts';
 import { withJsdInterval } from './bootstrap.ts';
 import {
   buildCorpus,
@@ -35,7 +35,6 @@ import {
   lengthDivergence,
   MEMORISATION_SIMILARITY,
   memorisedFlags,
-  mergeCorpus,
   NEAR_DUPLICATE_SIMILARITY,
   nearDuplicateFlags,
   type ReferenceStats,
@@ -48,17 +47,14 @@ import {
   vocabularyDivergence,
 } from './corpus.ts';
 import {
-  judgeRunSample,
   LABEL_FIDELITY_ID,
   LABEL_FIDELITY_MIN_ITEMS,
-  type LabelTally,
-  labelCandidates,
-  labelFidelityFrom,
   labelFidelityJudged,
+  labelFidelityMetric,
   type OracleSet,
 } from './label-fidelity.ts';
 import { type Band, measured, measuredWithBand, notComputable, round } from './metric.ts';
-import { type PiiScan, scanPii } from './pii.ts';
+import { scanPii } from './pii.ts';
 import { DEFAULT_MAX_SKETCH, sketchSignatures, type TextProfile } from './profile.ts';
 import { resolutionMismatch } from './resolution.ts';
 import { shares } from './stats.ts';
@@ -152,10 +148,10 @@ export interface ValidateTextOptions {
  * languages, with the languages in its id (`realism.vocabulary_jsd.es`); the metrics of the whole dataset
  * (diversity, language, PII) take their real-vs-real bands from the reference that covers the most items.
  *
- * The report is one pass over the rows ({@link measureTextRows}: the corpus and every per-item tally), then
- * the measures of the whole corpus and the assembly ({@link finishTextReport}). The validation worker splits
- * the pass between two threads, each reading and measuring its own run of rows, and merges the two runs
- * ({@link mergeTextRows}) before finishing (docs/validation.md, "Where the work runs"); the report is the same.
+ * The report is the assembly of two halves that need nothing of each other: {@link textCorpusPart} (the
+ * metrics of the tokenised corpus, with the resolution check and the bias report) and {@link textItemsPart}
+ * (completeness, schema, language, label fidelity, PII). The validation worker computes them on two threads,
+ * each reading the same rows (docs/validation.md, "Where the work runs"); here they run one after the other.
  */
 export function validateText(
   items: ReadonlyArray<TextItem | object>,
@@ -163,20 +159,15 @@ export function validateText(
   options: ValidateTextOptions = {},
 ): ValidationReportData {
   const started = performance.now();
-  const records = items as readonly TextItem[];
-  const oracles = options.oracles ?? null;
-  let labels: LabelTally | null = null;
-  if (oracles && oracles.oracles.length > 0) {
-    const { candidates, notCovered } = labelCandidates(records, kind, oracles.oracles);
-    labels = {
-      items: records.length,
-      judged: judgeRunSample(candidates, oracles.oracles, 0, candidates.length),
-      covered: candidates.length,
-      notCovered,
-    };
-  }
-  const rows = measureTextRows(records, kind, options, 0, labels);
-  return finishTextReport(rows, kind, options, () => performance.now() - started);
+  const corpusPart = textCorpusPart(items, kind, options);
+  const itemsPart = textItemsPart(items, kind, options);
+  return assembleTextReport(
+    kind,
+    referencesOf(options),
+    corpusPart,
+    itemsPart,
+    performance.now() - started,
+  );
 }
 
 /** The references of a report: several, the one profile, or none. */
@@ -190,278 +181,39 @@ function referencesOf(options: ValidateTextOptions): TextProfile[] {
   return references;
 }
 
-/** Counts by key, in the order the keys were first met. */
-type Counts = Record<string, number>;
-
-/** Completeness and schema checks of a run of rows (qualityMetrics). */
-export interface QualityTally {
-  complete: number;
-  invalid: number;
-  missing: Counts;
-  /** Schema problems by message (without the offending value). */
-  problems: Map<string, number>;
-}
-
-/** The resolution check of a run of rows (resolutionMetric). */
-export interface ResolutionTally {
-  judged: number;
-  mismatched: number;
-  mismatches: Map<string, number>;
-  examples: Array<{ item: number; id?: string; reason: string }>;
-}
-
-/** The language check of a run of rows (languageMetric). */
-export interface LanguageTally {
-  checked: number;
-  mismatched: number;
-  undetermined: number;
-  unlabelled: number;
-  confusion: Counts;
-  perIntent: Counts;
-  examples: Array<{ item: number; id?: string; label: string; detected: string }>;
-}
-
-/** The PII scan of a run of rows (piiMetric). */
-export interface PiiTally {
-  flagged: number;
-  byKind: Counts;
-  examples: PiiScan['examples'];
-}
-
-/** The label fields the bias report reads. */
-const BIAS_FIELDS = [
-  'intent',
-  'category',
-  'language',
-  'sentiment',
-  'complexity',
-  'resolution_status',
-] as const;
-type BiasField = (typeof BIAS_FIELDS)[number];
-
 /**
- * One label field of a run of items, coded: `codes[i]` is the index of item i's label in `labels`, or -1 when it
- * has none. A thread posts a few typed arrays and short lists instead of an object per item (which took about
- * half a second to copy between threads at 50,000 items).
+ * What {@link textCorpusPart} computes: every metric that reads the tokenised corpus, the coverage, and (to
+ * balance the two halves' work) the resolution check and the bias report.
  */
-export interface LabelColumn {
-  labels: string[];
-  codes: Int32Array;
-}
-
-function labelColumn(items: readonly TextItem[], field: string): LabelColumn {
-  const labels: string[] = [];
-  const index = new Map<string, number>();
-  const codes = new Int32Array(items.length).fill(-1);
-  items.forEach((item, i) => {
-    if (item === null || typeof item !== 'object') return;
-    const label = labelOf(item, field);
-    if (label === null) return;
-    let code = index.get(label);
-    if (code === undefined) {
-      code = labels.length;
-      labels.push(label);
-      index.set(label, code);
-    }
-    codes[i] = code;
-  });
-  return { labels, codes };
-}
-
-/** `a`'s items then `b`'s, `b`'s labels renumbered into `a`'s. */
-function concatColumns(a: LabelColumn, b: LabelColumn): LabelColumn {
-  const labels = [...a.labels];
-  const index = new Map(labels.map((label, code) => [label, code]));
-  const renumber = b.labels.map((label) => {
-    let code = index.get(label);
-    if (code === undefined) {
-      code = labels.length;
-      labels.push(label);
-      index.set(label, code);
-    }
-    return code;
-  });
-  const codes = new Int32Array(a.codes.length + b.codes.length);
-  codes.set(a.codes);
-  for (let i = 0; i < b.codes.length; i++) {
-    const code = b.codes[i]!;
-    codes[a.codes.length + i] = code < 0 ? -1 : renumber[code]!;
-  }
-  return { labels, codes };
-}
-
-/** The items as the bias report reads them: an object of their labels each. */
-function biasItems(columns: Record<BiasField, LabelColumn>, size: number): TextItem[] {
-  const items: TextItem[] = Array.from({ length: size }, () => ({}));
-  for (const field of BIAS_FIELDS) {
-    const { labels, codes } = columns[field];
-    for (let i = 0; i < size; i++) if (codes[i]! >= 0) items[i]![field] = labels[codes[i]!];
-  }
-  return items;
+export interface TextCorpusPart {
+  itemCount: number;
+  realism: ValidationMetric[];
+  memorisation: ValidationMetric[];
+  diversity: ValidationMetric[];
+  resolution: ValidationMetric;
+  bias: BiasResult;
+  distributions: Distribution[];
+  /** Items each metric was measured on, where that is not every item (for its minimum sample). */
+  sampleOf: Array<[string, number]>;
+  coverage: ReturnType<typeof textCoverage>;
 }
 
 /**
- * What one pass over a run of consecutive rows measures: its corpus and a tally of every per-item metric, each
- * numbering the items as the whole dataset does. Two runs merge ({@link mergeTextRows}) into what one pass over
- * both would give; {@link finishTextReport} makes the report of the whole. Plain data and typed arrays, so a
- * thread can post its run to another.
+ * The corpus half of a text report: the items cut into tokens and MinHash signatures once (corpus.ts), then
+ * realism against each reference (with its bootstrap intervals), memorisation, diversity and the reference
+ * distributions, and the coverage; then the resolution check and the bias report, which read the items
+ * themselves (or their labels) but balance the halves' work (docs/validation.md, "Where the work runs").
  */
-export interface TextRows {
-  size: number;
-  corpus: Corpus;
-  quality: QualityTally;
-  resolution: ResolutionTally;
-  language: LanguageTally;
-  pii: PiiTally;
-  /** The label oracles' judgements of the sample's items in this run (null without an oracle). */
-  labels: LabelTally | null;
-  /** What the bias report reads of each item. */
-  bias: Record<BiasField, LabelColumn>;
-  /** Per reference (in the options' order), which items near-copy one of its utterances (`memorisedOf`). */
-  memorised: Array<Uint8Array | null>;
-}
-
-/** Examples a report keeps per metric (the first met). */
-const EXAMPLES = 10;
-/** Examples the PII metric keeps. */
-const PII_EXAMPLES = 20;
-
-/**
- * One pass over a run of rows: the corpus (tokens, MinHash signatures) and the tallies of completeness, schema,
- * resolution, language, PII and the bias labels. `offset` is the index of the run's first row in the dataset;
- * `labels` are the label oracles' judgements of the run's items in the sample (label-fidelity.ts), or null.
- */
-export function measureTextRows(
-  items: readonly TextItem[],
+export function textCorpusPart(
+  items: ReadonlyArray<TextItem | object>,
   kind: TextKind,
-  options: ValidateTextOptions,
-  offset: number,
-  labels: LabelTally | null,
-): TextRows {
-  const corpus = buildCorpus(items, kind);
-  return {
-    size: items.length,
-    corpus,
-    memorised: memorisedOf(corpus, referencesOf(options)),
-    quality: qualityTally(items, kind),
-    resolution: resolutionTally(items, kind, offset),
-    language: languageTally(items, kind, offset),
-    pii: piiTally(items, kind, offset),
-    labels,
-    bias: Object.fromEntries(
-      BIAS_FIELDS.map((field) => [field, labelColumn(items, field)]),
-    ) as Record<BiasField, LabelColumn>,
-  };
-}
-
-/**
- * Per reference, 1 for each item with a customer utterance that near-copies one of the reference's (a check of
- * each item on its own): every item against the one reference, or the items in each reference's languages
- * against it when there are several. Null for a reference without a sketch.
- */
-function memorisedOf(corpus: Corpus, references: readonly TextProfile[]): Array<Uint8Array | null> {
-  return references.map((reference) => {
-    if (reference.sketch.count === 0) return null;
-    const subset =
-      references.length > 1 ? languageSubset(corpus, referenceLanguages(reference)) : null;
-    return memorisedFlags(corpus, sketchIndex(sketchSignatures(reference)), subset);
-  });
-}
-
-/** Counts of `a` then `b`, keys in the order first met (as one pass over both would give). */
-function addCounts(a: Counts, b: Counts): Counts {
-  const out = { ...a };
-  for (const [key, n] of Object.entries(b)) out[key] = (out[key] ?? 0) + n;
-  return out;
-}
-
-function addMap(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
-  const out = new Map(a);
-  for (const [key, n] of b) out.set(key, (out.get(key) ?? 0) + n);
-  return out;
-}
-
-/**
- * Two consecutive runs of rows (`a`'s, then `b`'s) as one: what {@link measureTextRows} of all of them gives,
- * the label judgements in the order one pass makes them (by language as first met, then by item).
- */
-export function mergeTextRows(a: TextRows, b: TextRows): TextRows {
-  const first = (list: Array<{ item: number }>, max: number) => list.slice(0, max);
-  let labels: LabelTally | null = null;
-  if (a.labels && b.labels) {
-    const judged = [...a.labels.judged, ...b.labels.judged];
-    const order = new Map<string, number>();
-    for (const j of [...judged].sort((x, y) => x.item - y.item))
-      if (!order.has(j.language)) order.set(j.language, order.size);
-    judged.sort((x, y) => order.get(x.language)! - order.get(y.language)! || x.item - y.item);
-    labels = {
-      items: a.labels.items + b.labels.items,
-      judged,
-      covered: a.labels.covered + b.labels.covered,
-      notCovered: addCounts(a.labels.notCovered, b.labels.notCovered),
-    };
-  }
-  return {
-    size: a.size + b.size,
-    corpus: mergeCorpus(a.corpus, b.corpus),
-    quality: {
-      complete: a.quality.complete + b.quality.complete,
-      invalid: a.quality.invalid + b.quality.invalid,
-      missing: addCounts(a.quality.missing, b.quality.missing),
-      problems: addMap(a.quality.problems, b.quality.problems),
-    },
-    resolution: {
-      judged: a.resolution.judged + b.resolution.judged,
-      mismatched: a.resolution.mismatched + b.resolution.mismatched,
-      mismatches: addMap(a.resolution.mismatches, b.resolution.mismatches),
-      examples: first([...a.resolution.examples, ...b.resolution.examples], EXAMPLES) as never,
-    },
-    language: {
-      checked: a.language.checked + b.language.checked,
-      mismatched: a.language.mismatched + b.language.mismatched,
-      undetermined: a.language.undetermined + b.language.undetermined,
-      unlabelled: a.language.unlabelled + b.language.unlabelled,
-      confusion: addCounts(a.language.confusion, b.language.confusion),
-      perIntent: addCounts(a.language.perIntent, b.language.perIntent),
-      examples: first([...a.language.examples, ...b.language.examples], EXAMPLES) as never,
-    },
-    pii: {
-      flagged: a.pii.flagged + b.pii.flagged,
-      byKind: addCounts(a.pii.byKind, b.pii.byKind),
-      examples: first([...a.pii.examples, ...b.pii.examples], PII_EXAMPLES) as never,
-    },
-    labels,
-    bias: Object.fromEntries(
-      BIAS_FIELDS.map((field) => [field, concatColumns(a.bias[field], b.bias[field])]),
-    ) as Record<BiasField, LabelColumn>,
-    memorised: a.memorised.map((flags, r) => {
-      const other = b.memorised[r];
-      if (!flags || !other) return null;
-      const both = new Uint8Array(flags.length + other.length);
-      both.set(flags);
-      both.set(other, flags.length);
-      return both;
-    }),
-  };
-}
-
-/**
- * The report of the whole dataset from one pass over all its rows (or the merge of its runs): realism against
- * each reference (with its bootstrap intervals), memorisation, diversity, the reference distributions, the
- * coverage and the bias report on the corpus, the per-item metrics from their tallies, then the assembly: the
- * metrics in the report's order with their intervals and minimum samples, the score and the verdict.
- * `elapsed` gives the report's compute time in milliseconds, read at the end.
- */
-export function finishTextReport(
-  rows: TextRows,
-  kind: TextKind,
-  options: ValidateTextOptions,
-  elapsed: () => number,
-): ValidationReportData {
-  const corpus = rows.corpus;
+  options: ValidateTextOptions = {},
+): TextCorpusPart {
+  const records = items as readonly TextItem[];
   const references = referencesOf(options);
   const several = references.length > 1;
   const seed = options.seed ?? 1;
+  const corpus = buildCorpus(records, kind);
   // The reference whose bands judge the whole-dataset metrics: the only one, or the one covering most items.
   const profile = primaryReference(corpus.languages, references);
   const stats = statsOf(corpus);
@@ -496,10 +248,10 @@ export function finishTextReport(
           : m,
       ),
     );
-    memorisation.push(memorisationMetric(corpus, all, profile, rows.memorised[0] ?? null));
+    memorisation.push(memorisationMetric(records, corpus, all, profile));
     distributions.push(...referenceDistributions(stats, textStats, profile));
   } else {
-    for (const [r, reference] of references.entries()) {
+    for (const reference of references) {
       const languages = referenceLanguages(reference);
       const subset = languageSubset(corpus, languages) ?? all;
       // A reference for a language the data does not hold measures nothing: no metrics, no gap.
@@ -516,7 +268,7 @@ export function finishTextReport(
           .map(own)
           .map((m) => withJsdInterval(m, corpus, subset, referenceOf(reference), String(seed))),
       );
-      memorisation.push(own(memorisationMetric(corpus, subset, reference, rows.memorised[r]!)));
+      memorisation.push(own(memorisationMetric(records, corpus, subset, reference)));
       distributions.push(
         ...referenceDistributions(part, part, reference).map((d) => ({
           ...d,
@@ -526,23 +278,84 @@ export function finishTextReport(
       );
     }
   }
-  const size = corpus.size;
-  const bias = biasReport(biasItems(rows.bias, rows.size), kind, options.targets);
-  const labelFidelity = labelFidelityFrom(rows.labels, options.oracles ?? null);
+  return {
+    itemCount: corpus.size,
+    realism,
+    memorisation,
+    diversity: diversityMetrics(corpus, all, profile, seed),
+    resolution: resolutionMetric(records, kind),
+    bias: biasReport(records, kind, options.targets),
+    distributions,
+    sampleOf: [...sampleOf],
+    coverage: textCoverage(corpus, references),
+  };
+}
+
+/** What {@link textItemsPart} computes: metrics that read each item on its own. */
+export interface TextItemsPart {
+  quality: ValidationMetric[];
+  language: ValidationMetric;
+  labelFidelity: ValidationMetric;
+  pii: ValidationMetric;
+}
+
+/**
+ * The items half of a text report: completeness and schema checks, the language check, label fidelity and the
+ * PII scan. It reads no corpus; the reference only lends its bands.
+ */
+export function textItemsPart(
+  items: ReadonlyArray<TextItem | object>,
+  kind: TextKind,
+  options: ValidateTextOptions = {},
+): TextItemsPart {
+  const records = items as readonly TextItem[];
+  const references = referencesOf(options);
+  const profile = primaryReference(
+    records.map((item) => labelOf(item, 'language')),
+    references,
+  );
+  return {
+    quality: qualityMetrics(records, kind),
+    language: languageMetric(records, kind, profile?.bands['language.mismatch_rate']),
+    labelFidelity: labelFidelityMetric(records, kind, options.oracles ?? null),
+    pii: piiMetric(records, kind, profile),
+  };
+}
+
+/** What the assembly of a report needs of each reference. */
+export type ReferenceSummary = Pick<TextProfile, 'name' | 'kind' | 'itemCount'>;
+
+/**
+ * The report from its two halves (computed on the same items against `references`, in the order given): the
+ * metrics in the report's order, each with its interval and minimum sample, the score, the coverage and the
+ * verdict. `milliseconds` is the report's compute time.
+ */
+export function assembleTextReport(
+  kind: TextKind,
+  references: readonly ReferenceSummary[],
+  corpusPart: TextCorpusPart,
+  itemsPart: TextItemsPart,
+  milliseconds: number,
+): ValidationReportData {
+  const several = references.length > 1;
+  const size = corpusPart.itemCount;
+  const sampleOf = new Map(corpusPart.sampleOf);
+  const profile = several ? null : (references[0] ?? null);
+  const bias = corpusPart.bias;
   const raw: ValidationMetric[] = [
-    ...qualityMetrics(rows.quality, size, kind),
-    resolutionMetric(rows.resolution, kind),
-    ...realism,
-    ...diversityMetrics(corpus, all, profile, seed),
-    piiMetric(rows.pii, size, profile),
-    ...memorisation,
+    ...itemsPart.quality,
+    corpusPart.resolution,
+    ...corpusPart.realism,
+    ...corpusPart.diversity,
+    itemsPart.pii,
+    ...corpusPart.memorisation,
     ...bias.metrics,
-    languageMetric(rows.language, size, profile?.bands['language.mismatch_rate']),
+    itemsPart.language,
   ];
   // Keep the report's order by group: the language metric sits after diversity.
   raw.sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
   // A gate in its own group (`labels`), outside the score's weights: last.
-  raw.push(labelFidelity);
+  raw.push(itemsPart.labelFidelity);
   const metrics = raw.map((m) =>
     withMinimum(
       withInterval(applicability(m, kind), sampleOf.get(m.id) ?? size),
@@ -551,9 +364,9 @@ export function finishTextReport(
     ),
   );
 
-  const allDistributions = [...bias.distributions, ...distributions];
+  const distributions = [...bias.distributions, ...corpusPart.distributions];
   const { score, weights } = overallScore(metrics);
-  const coverage = textCoverage(corpus, references);
+  const coverage = corpusPart.coverage;
   const decided = decideVerdict({
     metrics,
     score: (list) => overallScore(list).score,
@@ -576,7 +389,6 @@ export function finishTextReport(
         : []),
     ],
   });
-  const single = several ? null : (references[0] ?? null);
   return {
     format: 'genesis-lab/validation-report',
     version: 1,
@@ -588,8 +400,8 @@ export function finishTextReport(
           kind: [...new Set(references.map((r) => r.kind))].join('+'),
           itemCount: references.reduce((sum, r) => sum + r.itemCount, 0),
         }
-      : single
-        ? { name: single.name, kind: single.kind, itemCount: single.itemCount }
+      : profile
+        ? { name: profile.name, kind: profile.kind, itemCount: profile.itemCount }
         : null,
     overall: { score: round(score), verdict: decided.verdict },
     reason: decided.reason,
@@ -600,8 +412,8 @@ export function finishTextReport(
     weights,
     metrics,
     bias: bias.bias,
-    distributions: allDistributions,
-    computeSeconds: round(elapsed() / 1000),
+    distributions,
+    computeSeconds: round(milliseconds / 1000),
   };
 }
 
@@ -803,11 +615,11 @@ function missingPiece(what: Said, how: Said) {
   return { what: what.text, how: how.text, whatMessage: what.message, howMessage: how.message };
 }
 
-/** Completeness and schema violations of a run of rows, in one pass. */
-function qualityTally(items: readonly TextItem[], kind: TextKind): QualityTally {
+/** Completeness and schema violations, in one pass. */
+function qualityMetrics(items: readonly TextItem[], kind: TextKind): ValidationMetric[] {
   const fields = kind === 'conversations' ? CONVERSATION_FIELDS : UTTERANCE_FIELDS;
   const schema = kind === 'conversations' ? ConversationSchema : UtteranceSchema;
-  const missing: Counts = {};
+  const missing: Record<string, number> = {};
   const problems = new Map<string, number>();
   let complete = 0;
   let invalid = 0;
@@ -831,12 +643,7 @@ function qualityTally(items: readonly TextItem[], kind: TextKind): QualityTally 
       problems.set(key, (problems.get(key) ?? 0) + 1);
     }
   });
-  return { complete, invalid, missing, problems };
-}
-
-/** Completeness and schema violations of `n` items, from their tally. */
-function qualityMetrics(tally: QualityTally, n: number, kind: TextKind): ValidationMetric[] {
-  const { complete, invalid, missing, problems } = tally;
+  const n = items.length;
   const none = n === 0 ? say('metric.empty') : undefined;
   const top = (map: Map<string, number>) =>
     [...map.entries()]
@@ -877,14 +684,10 @@ function qualityMetrics(tally: QualityTally, n: number, kind: TextKind): Validat
   return metrics;
 }
 
-/** The resolution check of a run of rows: does each conversation's ending agree with `resolution_status`? */
-function resolutionTally(
-  items: readonly TextItem[],
-  kind: TextKind,
-  offset: number,
-): ResolutionTally {
+/** Resolution consistency of conversations: does the ending agree with `resolution_status`? */
+function resolutionMetric(items: readonly TextItem[], kind: TextKind): ValidationMetric {
   const mismatches = new Map<string, number>();
-  const examples: ResolutionTally['examples'] = [];
+  const mismatchExamples: Array<{ item: number; id?: string; reason: string }> = [];
   let judged = 0;
   let mismatched = 0;
   if (kind === 'conversations') {
@@ -898,20 +701,14 @@ function resolutionTally(
         if (why) {
           mismatched++;
           mismatches.set(why, (mismatches.get(why) ?? 0) + 1);
-          if (examples.length < EXAMPLES) {
+          if (mismatchExamples.length < 10) {
             const id = labelOf(item, 'conversation_id');
-            examples.push({ item: index + offset, ...(id ? { id } : {}), reason: why });
+            mismatchExamples.push({ item: index, ...(id ? { id } : {}), reason: why });
           }
         }
       }
     });
   }
-  return { judged, mismatched, mismatches, examples };
-}
-
-/** Resolution consistency of conversations, from its tally. */
-function resolutionMetric(tally: ResolutionTally, kind: TextKind): ValidationMetric {
-  const { judged, mismatched, mismatches, examples: mismatchExamples } = tally;
   const top = (map: Map<string, number>) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -1215,8 +1012,11 @@ function diversityMetrics(
  * The language check: every item with a valid language label has its customer text's language detected
  * (language.ts) and compared with the label.
  */
-/** The language check of a run of rows: each labelled item's customer text through the language identifier. */
-function languageTally(items: readonly TextItem[], kind: TextKind, offset: number): LanguageTally {
+function languageMetric(
+  items: readonly TextItem[],
+  kind: TextKind,
+  band: Band | undefined,
+): ValidationMetric {
   const labelled: number[] = [];
   const texts: string[] = [];
   items.forEach((item, index) => {
@@ -1227,9 +1027,9 @@ function languageTally(items: readonly TextItem[], kind: TextKind, offset: numbe
     }
   });
   const detections = detectLanguages(texts);
-  const confusion: Counts = {};
-  const perIntent: Counts = {};
-  const examples: LanguageTally['examples'] = [];
+  const confusion: Record<string, number> = {};
+  const perIntent: Record<string, number> = {};
+  const examples: Array<{ item: number; id?: string; label: string; detected: string }> = [];
   let checked = 0;
   let mismatched = 0;
   let undetermined = 0;
@@ -1248,18 +1048,12 @@ function languageTally(items: readonly TextItem[], kind: TextKind, offset: numbe
       confusion[`${label}->${detected}`] = (confusion[`${label}->${detected}`] ?? 0) + 1;
       const intent = labelOf(item, 'intent') ?? '(none)';
       perIntent[intent] = (perIntent[intent] ?? 0) + 1;
-      if (examples.length < EXAMPLES) {
+      if (examples.length < 10) {
         const id = labelOf(item, 'conversation_id');
-        examples.push({ item: index + offset, ...(id ? { id } : {}), label, detected });
+        examples.push({ item: index, ...(id ? { id } : {}), label, detected });
       }
     }
   });
-  return { checked, mismatched, undetermined, unlabelled, confusion, perIntent, examples };
-}
-
-/** The language metric of `n` items, from its tally. */
-function languageMetric(tally: LanguageTally, n: number, band: Band | undefined): ValidationMetric {
-  const { checked, mismatched, undetermined, unlabelled, confusion, perIntent, examples } = tally;
   return measuredWithBand(
     'language.mismatch_rate',
     'Language label vs detected language of the customer text (ELD)',
@@ -1271,7 +1065,7 @@ function languageMetric(tally: LanguageTally, n: number, band: Band | undefined)
       unit: 'share',
       reason: checked
         ? say('language.mismatched', { k: mismatched, n: checked, undetermined, unlabelled })
-        : n
+        : items.length
           ? say('language.none')
           : say('metric.empty'),
       details: { confusion, perIntent, undetermined, unlabelled, examples },
@@ -1279,38 +1073,32 @@ function languageMetric(tally: LanguageTally, n: number, band: Band | undefined)
   );
 }
 
-/** The PII scan of a run of rows. */
-function piiTally(items: readonly TextItem[], kind: TextKind, offset: number): PiiTally {
-  const pii = scanPii(items, kind, PII_EXAMPLES);
+function piiMetric(
+  items: readonly TextItem[],
+  kind: TextKind,
+  profile: TextProfile | null,
+): ValidationMetric {
+  const pii = scanPii(items, kind);
   let flagged = 0;
   for (const flag of pii.flags) flagged += flag;
-  return {
-    flagged,
-    byKind: pii.byKind,
-    examples: pii.examples.map((e) => ({ ...e, item: e.item + offset })),
-  };
-}
-
-/** The PII metric of `n` items, from its tally. */
-function piiMetric(tally: PiiTally, n: number, profile: TextProfile | null): ValidationMetric {
-  const piiRate = n ? tally.flagged / n : 0;
+  const piiRate = items.length ? flagged / items.length : 0;
   return measuredWithBand(
     'privacy.pii_rate',
     'PII-like strings (Luhn-valid card numbers, valid IBANs and CLABEs, emails, phone numbers)',
     'privacy',
-    n ? piiRate : null,
+    items.length ? piiRate : null,
     { direction: 'lower_is_better', warn: 0, fail: 0.01 },
     profile?.bands['privacy.pii_rate'],
     {
       unit: 'share',
-      reason: n
+      reason: items.length
         ? say('privacy.pii', {
-            k: Math.round(piiRate * n),
-            n: n,
-            kinds: piiKinds(tally.byKind),
+            k: Math.round(piiRate * items.length),
+            n: items.length,
+            kinds: piiKinds(pii.byKind),
           })
         : say('metric.empty'),
-      details: { byKind: tally.byKind, examples: tally.examples },
+      details: { byKind: pii.byKind, examples: pii.examples },
     },
   );
 }
@@ -1330,21 +1118,18 @@ function piiKinds(byKind: Record<string, number>): Said {
     : say('privacy.noneFound');
 }
 
-/**
- * Near-copies of the reference's utterances among the items `subset` (every item with one reference), from the
- * items' flags (`memorisedOf`).
- */
+/** Near-copies of the reference's utterances among the items `subset` (every item with one reference). */
 function memorisationMetric(
+  items: readonly TextItem[],
   corpus: Corpus,
   subset: number[],
   profile: TextProfile | null,
-  flags: Uint8Array | null,
 ): ValidationMetric {
   const title = `Memorisation (items with a customer utterance that is a near-copy, estimated Jaccard >= ${MEMORISATION_SIMILARITY}, of a reference utterance)`;
   if (!profile) {
     return notComputable('privacy.memorisation_rate', title, 'privacy', say('metric.noProfile'));
   }
-  if (profile.sketch.count === 0 || subset.length === 0 || !flags) {
+  if (profile.sketch.count === 0 || subset.length === 0) {
     return notComputable(
       'privacy.memorisation_rate',
       title,
@@ -1352,6 +1137,11 @@ function memorisationMetric(
       subset.length ? say('privacy.emptySketch', { name: profile.name }) : say('metric.empty'),
     );
   }
+  const flags = memorisedFlags(
+    corpus,
+    sketchIndex(sketchSignatures(profile)),
+    subset.length === corpus.size ? null : subset,
+  );
   const rate = rateOf(flags, subset);
   const perIntent: Record<string, number> = {};
   const examples: Array<{ item: number; id?: string }> = [];
@@ -1360,7 +1150,7 @@ function memorisationMetric(
     const intent = corpus.intents[i] ?? '(none)';
     perIntent[intent] = (perIntent[intent] ?? 0) + 1;
     if (examples.length < 10) {
-      const id = corpus.ids[i];
+      const id = labelOf(items[i]!, 'conversation_id');
       examples.push({ item: i, ...(id ? { id } : {}) });
     }
   }
