@@ -9,11 +9,11 @@ import {
 import type { MessageCode } from '@genesis/schema/messages';
 import {
   checkDetail,
-  failedCheckDetail,
   hintOf,
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
+  modelAccessCheck,
   type ProviderCheck,
   ProviderError,
 } from './provider.ts';
@@ -155,28 +155,21 @@ export async function checkBedrockAccess(
     });
     return checks;
   }
-  try {
-    await client.send(
-      new ConverseCommand({
-        modelId: model,
-        messages: [{ role: 'user', content: [{ text: 'Reply with OK.' }] }],
-        inferenceConfig: { maxTokens: 1 },
-      }),
-    );
-    checks.push({
-      name: 'model access',
-      ok: true,
-      ...checkDetail('check.modelAnswered', { model }),
-    });
-  } catch (err) {
-    const e = classifyBedrockError(err);
-    checks.push({
-      name: 'model access',
-      ok: false,
-      config: e.kind === 'config',
-      ...failedCheckDetail(bedrockHintCode(e.message), model, e.message),
-    });
-  }
+  checks.push(
+    await modelAccessCheck(
+      model,
+      () =>
+        client.send(
+          new ConverseCommand({
+            modelId: model,
+            messages: [{ role: 'user', content: [{ text: 'Reply with OK.' }] }],
+            inferenceConfig: { maxTokens: 1 },
+          }),
+        ),
+      classifyBedrockError,
+      bedrockHintCode,
+    ),
+  );
   return checks;
 }
 

@@ -13,6 +13,7 @@ import {
   type ModelAnswer,
   type ModelCall,
   type ModelProvider,
+  modelAccessCheck,
   type ProviderCheck,
   ProviderError,
 } from './provider.ts';
@@ -397,25 +398,18 @@ export async function checkOpenAIAccess(
     });
     if (!listed) return checks;
   }
-  try {
-    await client.chat.completions.create({
+  checks.push(
+    await modelAccessCheck(
       model,
-      messages: [{ role: 'user', content: 'Reply with OK.' }],
-      max_tokens: 1,
-    });
-    checks.push({
-      name: 'model access',
-      ok: true,
-      ...checkDetail('check.modelAnswered', { model }),
-    });
-  } catch (err) {
-    const e = classifyOpenAIError(err);
-    checks.push({
-      name: 'model access',
-      ok: false,
-      config: e.kind === 'config',
-      ...failedCheckDetail(openaiHintCode(e.message), model, e.message),
-    });
-  }
+      () =>
+        client.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'Reply with OK.' }],
+          max_tokens: 1,
+        }),
+      classifyOpenAIError,
+      openaiHintCode,
+    ),
+  );
   return checks;
 }

@@ -75,6 +75,31 @@ export function failedCheckDetail(code: MessageCode, subject: string, error: str
   return checkDetail(code, { subject, error });
 }
 
+/**
+ * The doctor's "model access" check: a one-token call to `model`, passed when it answers. A failure quotes the
+ * provider's error with its hint (`hintCode`) and is marked `config` when only a configuration change fixes it
+ * (`kind` of the provider's own error classification), not when it was throttled or failed in passing.
+ */
+export async function modelAccessCheck(
+  model: string,
+  call: () => Promise<unknown>,
+  classify: (err: unknown) => { kind: string; message: string },
+  hintCode: (message: string) => MessageCode,
+): Promise<ProviderCheck & { config?: boolean }> {
+  try {
+    await call();
+    return { name: 'model access', ok: true, ...checkDetail('check.modelAnswered', { model }) };
+  } catch (err) {
+    const e = classify(err);
+    return {
+      name: 'model access',
+      ok: false,
+      config: e.kind === 'config',
+      ...failedCheckDetail(hintCode(e.message), model, e.message),
+    };
+  }
+}
+
 /** The English hint of a `check.bedrock.*` / `check.openai.*` code (its template's text in parentheses). */
 export function hintOf(code: MessageCode): string {
   const template: string = MESSAGES[code];
