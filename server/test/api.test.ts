@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { parquetReadObjects } from 'hyparquet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkedPost, startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { chunkedPost, startTestServer, useTestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 
 const IMPORT = /* GraphQL */ `
@@ -44,13 +44,7 @@ function conversation(id: string, language: 'en' | 'es', intent = 'card_arrival'
 }
 
 describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer(kind);
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer(kind);
 
   async function importFile(name: string, content: string, variables: Record<string, unknown>) {
     const r = await s.upload<{ importDataset: Record<string, unknown> }>(IMPORT, variables, {
@@ -347,13 +341,7 @@ describe.each(TEST_DATABASES)('GraphQL API on %s', (kind) => {
 });
 
 describe('HTTP protections', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_MAX_UPLOAD_MB: '1' });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_MAX_UPLOAD_MB: '1' });
 
   it('serves GraphiQL without any external script (works offline)', async () => {
     const res = await fetch(`${s.url}/graphql`, { headers: { accept: 'text/html' } });

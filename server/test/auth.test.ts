@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -32,13 +32,7 @@ function tryWs(url: string, connectionParams: Record<string, unknown> | undefine
 }
 
 describe('with GENESIS_API_TOKEN set', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
 
   it('rejects HTTP requests without the token or with a wrong one (401), exports included', async () => {
     const body = JSON.stringify({ query: '{ stats { datasetCount } }' });
@@ -83,13 +77,7 @@ describe('with GENESIS_API_TOKEN set', () => {
 });
 
 describe('signing in from a browser', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
 
   async function login(token: string, next = '/datasets') {
     return fetch(`${s.url}/login`, {
@@ -151,13 +139,7 @@ describe('signing in from a browser', () => {
 });
 
 describe('without a token', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   it('serves HTTP and WebSocket without credentials', async () => {
     const res = await fetch(`${s.url}/graphql`, {

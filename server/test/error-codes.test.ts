@@ -1,7 +1,7 @@
 import { fillTemplate, isMessageCode, MESSAGES } from '@genesis/schema/messages';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GenerationJobSchema } from '../src/generation/generation-job.entity.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { startTestServer, useTestServer } from './helpers/app.ts';
 
 const IMPORT = /* GraphQL */ `
   mutation Import($file: File!, $kind: DatasetKind!, $name: String, $tags: [String!]) {
@@ -40,13 +40,7 @@ function rendered(issue: WireIssue): string {
 }
 
 describe('error messages as codes and parameters', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   it('gives each located problem of a refused file its code and parameters', async () => {
     const r = await s.upload<any>(
@@ -446,13 +440,7 @@ const param = (m: WireMessage, name: string) => m.params.find((p) => p.name === 
 const CODED = 'message code params { name value }';
 
 describe('typed refusals as codes and parameters', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   async function importOk(kind: string, name: string, content: string): Promise<string> {
     const r = await s.upload<any>(

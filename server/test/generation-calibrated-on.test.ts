@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 
 /**
  * `GenerationJob.calibratedOn`, what the job page shows as "Calibrated on": the imported dataset a `likeDatasetId`
@@ -45,13 +45,7 @@ function meter(id: string, level: number) {
 }
 
 describe('GenerationJob.calibratedOn', { timeout: 120_000 }, () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   it('names the dataset a job was calibrated on, and turns null when that dataset is deleted', async () => {
     const imported = await s.upload<any>(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   estimateGeneration,
@@ -18,7 +18,7 @@ import { GenerationManager } from '../src/generation/service.ts';
 import { BedrockProvider } from '../src/llm/bedrock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 import { useEmulatorAndDatabase } from './helpers/emulated-bedrock.ts';
 
@@ -42,13 +42,7 @@ const error = (estimate: number, outcome: number) => Math.abs(estimate - outcome
 describe.each(TEST_DATABASES)(
   'estimates that learn from finished jobs (local provider, over HTTP, %s)',
   (kind) => {
-    let s: TestServer;
-    beforeAll(async () => {
-      s = await startTestServer(kind);
-    });
-    afterAll(async () => {
-      await s?.close();
-    });
+    const s = useTestServer(kind);
 
     async function runToEnd(input: Record<string, unknown>) {
       const started = await s.gql<any>(START, { input });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 
 const START = `mutation($input: GenerationInput!) {
   startGeneration(input: $input) {
@@ -16,13 +16,7 @@ const ESTIMATE = `query($input: GenerationInput!) {
 
 /** Values a job used to accept and then finish COMPLETED with no items, or fail with "Unexpected error". */
 describe('generation inputs at their limits', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   async function refused(input: Record<string, unknown>) {
     for (const query of [ESTIMATE, START]) {

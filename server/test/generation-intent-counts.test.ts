@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 import { genesis } from './helpers/cli.ts';
 import { generationIssues, startGeneration } from './helpers/generation.ts';
 
@@ -26,13 +26,7 @@ const counts = (rows: { label: string; count: number }[]) =>
   Object.fromEntries(rows.map((r) => [r.label, r.count]));
 
 describe('per-intent counts and contrastive guidance through the API', { timeout: 120_000 }, () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   const start = (input: Record<string, unknown>) => startGeneration(s, input);
   const issuesOf = (input: Record<string, unknown>) => generationIssues(s, input);

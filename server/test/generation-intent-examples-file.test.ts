@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 
 /**
  * `readIntentExamples(fileName, text)`: the Generate page's examples file read by the same reader as `genesis
@@ -18,13 +18,7 @@ const READ = /* GraphQL */ `
 `;
 
 describe('readIntentExamples', { timeout: 60_000 }, () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   const read = async (fileName: string, text: string) => {
     const r = await s.gql<any>(READ, { fileName, text });

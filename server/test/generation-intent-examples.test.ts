@@ -18,7 +18,7 @@ import { answerLocally } from '../src/llm/local/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createAppPubSub } from '../src/platform/pubsub.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 import { genesis } from './helpers/cli.ts';
 import { useEmulatorAndDatabase } from './helpers/emulated-bedrock.ts';
 import { generationIssues, startGeneration } from './helpers/generation.ts';
@@ -38,13 +38,7 @@ const SEEDS = [
 ];
 
 describe('intentExamples through the API', { timeout: 120_000 }, () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   const start = (input: Record<string, unknown>) => startGeneration(s, input);
   const issuesOf = (input: Record<string, unknown>) => generationIssues(s, input);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 
 const IMPORT = `mutation($file: File!, $name: String) {
@@ -18,13 +18,7 @@ const csv = (rows: [string, string][]) =>
   `text,intent\n${rows.map(([text, intent]) => `"${text}",${intent}`).join('\n')}\n`;
 
 describe.each(TEST_DATABASES)('dataset item counts on %s', (kind) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer(kind);
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer(kind);
 
   /** What the items table really holds, for the whole dataset and one intent. */
   async function realCounts(datasetId: number, intent: string) {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { startTestServer, type TestServer, useTestServer } from './helpers/app.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -37,13 +37,7 @@ function login(
 }
 
 describe('after signing in', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
 
   it('goes back to a relative path on this server', async () => {
     for (const next of ['/datasets?kind=utterances', '/train/3#metrics', '/']) {
@@ -127,13 +121,7 @@ describe('failed sign-ins', () => {
 });
 
 describe('the default login limit', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_API_TOKEN: TOKEN });
 
   it('is 10 failed tries per minute', async () => {
     for (let i = 0; i < 10; i++) expect((await login(s, 'wrong-token-xxxxxxxx')).status).toBe(401);

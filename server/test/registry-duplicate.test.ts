@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 import { TEST_DATABASES } from './helpers/databases.ts';
 
 const IMPORT = `mutation($file: File!, $kind: DatasetKind!, $name: String, $allow: Boolean) {
@@ -15,13 +15,7 @@ const CSV =
   'text,category\nwhere is my card?,card_arrival\nI forgot my passcode,passcode_forgotten\n';
 
 describe.each(TEST_DATABASES)('importing the same file twice (%s)', (kind) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer(kind);
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer(kind);
 
   const upload = (name: string, content: string, extra: Record<string, unknown> = {}) =>
     s.upload<any>(IMPORT, { kind: 'UTTERANCES', name, ...extra }, { name: 'b77.csv', content });

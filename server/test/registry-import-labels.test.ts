@@ -1,6 +1,6 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 
 const IMPORT = `mutation($file: File!, $labels: [String!]) {
   importDataset(file: $file, kind: UTTERANCES, labels: $labels) {
@@ -22,13 +22,7 @@ const file = new Uint8Array(
 );
 
 describe('importDataset labels', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer();
 
   it('names integer labels from the list, in label order', async () => {
     const r = await s.upload<any>(

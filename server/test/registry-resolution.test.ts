@@ -1,8 +1,8 @@
 import { RESOLUTIONS } from '@genesis/schema/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initORM } from '../src/platform/db/orm.ts';
 import { DatasetItemSchema } from '../src/registry/dataset-item.entity.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 import { createTempDatabase, TEST_DATABASES } from './helpers/databases.ts';
 
 const COUNTS = `query($id: ID!) { dataset(id: $id) { itemCount labelCounts { resolution { label count } } } }`;
@@ -44,13 +44,7 @@ function tally(records: { resolution_status: string }[]): { label: string; count
 }
 
 describe.each(TEST_DATABASES)('resolution counts and filter on %s', (kind) => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer(kind);
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer(kind);
 
   /** Every item record of a dataset, read through the API. */
   async function records(id: string) {

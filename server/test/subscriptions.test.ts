@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { type TestServer, useTestServer } from './helpers/app.ts';
 
 const SUBSCRIPTION =
   'subscription { registryChanged { type datasetId dataset { name itemCount } } }';
@@ -41,13 +41,7 @@ async function waitForSubscribers(s: TestServer) {
 }
 
 describe('registryChanged subscription', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   it('delivers created, updated and deleted events in order to a graphql-ws client', async () => {
     const client = createClient({

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkedPost, startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { chunkedPost, useTestServer } from './helpers/app.ts';
 
 const IMPORT = `mutation($file: File!, $kind: DatasetKind!) {
   importDataset(file: $file, kind: $kind) {
@@ -18,13 +18,7 @@ function jsonFile(bytes: number): string {
 
 // GENESIS_MAX_UPLOAD_MB is the limit, not graphql-yoga's default of 25,000,000 bytes per request.
 describe('GENESIS_MAX_UPLOAD_MB', { timeout: 120_000 }, () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite', { GENESIS_MAX_UPLOAD_MB: '50' });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite', { GENESIS_MAX_UPLOAD_MB: '50' });
 
   it('accepts a 30 MB file when the limit is 50 MB', async () => {
     const r = await s.upload<any>(

@@ -5,7 +5,7 @@ import type { Conversation } from '@genesis/schema/conversation';
 import { Random } from '@genesis/schema/random';
 import type { ValidationMetric } from '@genesis/schema/reports';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/generation/config.ts';
 import { planConversations } from '../src/generation/plan.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
@@ -31,7 +31,7 @@ import {
   parseOracle,
 } from '../src/validation/text/oracle.ts';
 import { validateText } from '../src/validation/text/report.ts';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { useTestServer } from './helpers/app.ts';
 
 const ORACLE_FILE = resolve(REPO_ROOT, SHIPPED_ORACLES.banking77!);
 const CSV = resolve(REPO_ROOT, '../shared/data/banking77/train.csv');
@@ -366,13 +366,7 @@ describe.skipIf(!existsSync(CSV))('label fidelity on Banking77', () => {
 });
 
 describe('label fidelity through the API', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer('sqlite');
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = useTestServer('sqlite');
 
   async function generate(count: number, seed: number): Promise<string> {
     const r = await s.gql<any>(

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { type App, type BuildAppOptions, buildApp, CSRF_HEADER } from '../../src/platform/app.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
 import type { TempDatabase } from '../../src/platform/db/temp-database.ts';
@@ -22,6 +23,33 @@ export interface TestServer {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: { data?: T; errors?: { message: string }[] } }>;
   close(): Promise<void>;
+}
+
+/**
+ * A test server for the enclosing `describe`: started before its tests ({@link startTestServer}) and closed
+ * after them. The handle reaches the running server from inside a test or hook; read before the server
+ * started, it throws.
+ */
+export function useTestServer(
+  kind: DbKind = 'sqlite',
+  env: Record<string, string> = {},
+  options: BuildAppOptions = {},
+): TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(kind, env, options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, key) {
+      if (!server)
+        throw new Error('the test server is not started yet: use it inside a test or hook');
+      const value = server[key as keyof TestServer];
+      return typeof value === 'function' ? value.bind(server) : value;
+    },
+  });
 }
 
 /** Starts the real server (HTTP + WebSocket) on a free port with a fresh database of the given kind. */
