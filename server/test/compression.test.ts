@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/app.ts';
 
 /** One raw HTTP exchange (no client-side decoding, unlike fetch): status, headers and the body's bytes. */
 function raw(
@@ -39,18 +39,12 @@ const decode = (encoding: unknown, body: Buffer) =>
 const WEB_BUILD = resolve(import.meta.dirname, '../../web/build');
 
 describe('compressed responses', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    // The built web app when there is one (`pnpm run build`), so its pages are checked too.
-    s = await startTestServer(
-      'sqlite',
-      {},
-      existsSync(resolve(WEB_BUILD, 'handler.js')) ? { webBuildDir: WEB_BUILD } : {},
-    );
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  // The built web app when there is one (`pnpm run build`), so its pages are checked too.
+  const s = useTestServer(
+    'sqlite',
+    {},
+    existsSync(resolve(WEB_BUILD, 'handler.js')) ? { webBuildDir: WEB_BUILD } : {},
+  );
 
   it('serves GraphiQL compressed with Brotli or gzip, decompressing to the same page', async () => {
     const page = `${s.url}/graphql`;

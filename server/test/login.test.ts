@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, useTestServer } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServer } from './helpers/app.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -83,18 +83,12 @@ describe('after signing in', () => {
 });
 
 describe('failed sign-ins', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    // The real limit is 10 per minute; a one-second window keeps the test short.
-    s = await startTestServer(
-      'sqlite',
-      { GENESIS_API_TOKEN: TOKEN },
-      { loginLimit: { attempts: 10, windowSeconds: 1 } },
-    );
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  // The real limit is 10 per minute; a one-second window keeps the test short.
+  const s = useTestServer(
+    'sqlite',
+    { GENESIS_API_TOKEN: TOKEN },
+    { loginLimit: { attempts: 10, windowSeconds: 1 } },
+  );
 
   it('are limited per client address: the 11th wrong try gets 429, the right token works after the window', async () => {
     for (let i = 0; i < 10; i++) {
