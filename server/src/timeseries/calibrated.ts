@@ -691,9 +691,9 @@ export interface FitTuning {
    * The type's series are drawn with a ceiling at their upper bound (`SeasonalSeriesParams.top`, set to this knee,
    * not fitted: 1 clamps) instead of a reflecting edge. A solar series' upper bound is its clearest noon, which a
    * drawn bright day (the profile scaled up by its day shape) overshoots: reflected, that noon became a dip, and
-   * drawn solar's squared deviations were less persistent from hour to hour than real (lag-1 autocorrelation, median over the
-   * 81 series: 0.866 against 0.889) and its steps larger (mean absolute step 0.215 against 0.205 of the standard
-   * deviation). Set before the step search, which then draws with it.
+   * drawn solar's squared deviations were less persistent from hour to hour than real (lag-1 autocorrelation,
+   * median over the 81 series: 0.866 against 0.889) and its steps larger (mean absolute step 0.215 against 0.205
+   * of the standard deviation). Set before the step search, which then draws with it.
    */
   softTop?: number;
 }
