@@ -168,6 +168,17 @@ describe('PII detection', () => {
     expect(kinds('ticket GL-123456: 1,250.00 EUR on 2024-05-01 at 10:30')).toEqual([]);
   });
 
+  it('looks for numbers in a text with nine digits or more, wherever they are', () => {
+    const kinds = (t: string) => findPii(t).map((m) => m.kind);
+    // Exactly nine digits, all in the number, after a long stretch without any.
+    expect(kinds(`${'no digits here, '.repeat(500)}call me on 612 345 678`)).toEqual(['phone']);
+    // Nine digits in all, but spread out: the gate passes and no digit run is phone-shaped.
+    expect(kinds('order 12, parcel 34, gate 56, seats 789 and 1')).toEqual([]);
+    // Eight digits: nothing to find, however long the text.
+    expect(kinds(`6123 4567${' and more words'.repeat(2000)}`)).toEqual([]);
+    expect(kinds('+34 612 345 678')).toEqual(['phone']);
+  });
+
   it('reports the share of items holding PII, without the values', () => {
     const items = [
       conversation(
