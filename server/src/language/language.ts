@@ -124,13 +124,14 @@ function countNgram(word: string, from: number, to: number, lead: boolean, trail
 }
 
 /**
- * ELD's word list of a text: separators to spaces, lower case, UTF-8 bytes as its dictionary's characters, cut
- * at the first space after 350 bytes or after any character past 380 (ELD's `textProcessor`). ASCII runs are
- * taken as slices, the rest byte by byte.
+ * ELD's words of a text, each counted ({@link countWord}) as it is cut: separators to spaces, lower case, UTF-8
+ * bytes as its dictionary's characters, cut at the first space after 350 bytes or after any character past 380
+ * (ELD's `textProcessor`). An ASCII word (most words) is counted where it stands in the text, without a string of
+ * its own: making each its own string took about 30% of the language check (BENCHMARKS.md, "Validation"). A word
+ * with other characters is encoded byte by byte first.
  */
-function eldWords(text: string): string[] {
+function countWords(text: string): void {
   const str = separateWords(text.substring(0, 1000)).trim().toLowerCase();
-  const words: string[] = [];
   // The current word: `encoded` (its non-ASCII part so far) then str[run..i).
   let encoded = '';
   let run = 0;
@@ -140,10 +141,11 @@ function eldWords(text: string): string[] {
     let c = str.charCodeAt(i);
     if (c < 0x80) {
       if (c === 32) {
-        if (encoded !== '' || run < i) words.push(encoded + str.slice(run, i));
+        if (encoded !== '') countWord(encoded + str.slice(run, i), 0, encoded.length + i - run);
+        else if (run < i) countWord(str, run, i);
         encoded = '';
         run = i + 1;
-        if (bytes > 350) return words;
+        if (bytes > 350) return;
       }
       bytes++;
       if (bytes > 380) {
@@ -178,9 +180,21 @@ function eldWords(text: string): string[] {
       break;
     }
   }
-  const last = encoded + str.slice(run, Math.min(i, str.length));
-  if (last !== '') words.push(last);
-  return words;
+  const last = Math.min(i, str.length);
+  if (encoded !== '') countWord(encoded + str.slice(run, last), 0, encoded.length + last - run);
+  else if (run < last) countWord(str, run, last);
+}
+
+/**
+ * Counts ELD's n-grams of the word `s[start, end)`: 4 characters every 3 (the first marked by a leading space),
+ * then the last 4 to the word's end with a trailing space (a whole word of 3 or fewer characters). Only the first
+ * 70 characters are cut into n-grams; the last n-gram of a longer word is longer than 6 and so in no table.
+ */
+function countWord(s: string, start: number, end: number): void {
+  const length = Math.min(end - start, 70);
+  let j = 0;
+  for (; j + 4 < length; j += 3) countNgram(s, start + j, start + j + 4, j === 0, false);
+  countNgram(s, start + (length !== 3 ? Math.max(0, length - 4) : 0), end, j === 0, true);
 }
 
 /** ELD's separator regex: runs of non-letters, not ending on an apostrophe (', ` or ’), are one space each. */
@@ -252,14 +266,7 @@ export function detectLanguage(text: string): Language | null {
   }
   enScore = 0;
   esScore = 0;
-  // ELD's n-grams of a word: 4 characters every 3 (the first marked by a leading space), then the last 4 to
-  // the word's end with a trailing space (a whole word of 3 or fewer characters).
-  for (const word of eldWords(text)) {
-    const length = Math.min(word.length, 70);
-    let j = 0;
-    for (; j + 4 < length; j += 3) countNgram(word, j, j + 4, j === 0, false);
-    countNgram(word, length !== 3 ? Math.max(0, length - 4) : 0, word.length, j === 0, true);
-  }
+  countWords(text);
   if (enScore > 0 && enScore >= esScore) return 'en';
   return esScore > 0 ? 'es' : null;
 }
