@@ -300,6 +300,36 @@ describe('label fidelity on data the project makes (local provider, shipped orac
     expect(labelFidelityMetric(many, 'conversations', oracles)).toEqual(m);
   });
 
+  it('leaves out items whose customer turns hold only white space, and counts them', () => {
+    const english = items.filter((c) => c.language === 'en');
+    const blank = (c: Conversation, text: string) => ({
+      ...c,
+      turns: c.turns.map((t) => (t.speaker === 'customer' ? { ...t, text } : t)),
+    });
+    const agentOnly = (c: Conversation) => ({
+      ...c,
+      turns: c.turns.filter((t) => t.speaker !== 'customer'),
+    });
+    const edited = english.map((c, i) =>
+      i === 0
+        ? blank(c, ' \n\t')
+        : i === 1
+          ? blank(c, '\u00a0\ufeff\u2028')
+          : i === 2
+            ? agentOnly(c)
+            : c,
+    );
+    const m = labelFidelityMetric(edited, 'conversations', oracles);
+    expect(details(m).coverage.notCovered['no customer text']).toBe(3);
+    expect(details(m).judged).toBe(english.length - 3);
+    expect(m.reason).toMatch(/3 no customer text/);
+    // Text that white space only surrounds is judged.
+    const padded = english.map((c, i) => (i === 0 ? blank(c, ' \n my card is blocked \t') : c));
+    expect(details(labelFidelityMetric(padded, 'conversations', oracles)).judged).toBe(
+      english.length,
+    );
+  });
+
   it('is not computable on too few items, or without an oracle', () => {
     const five = labelFidelityMetric(items.slice(0, 5), 'conversations', oracles);
     expect(five.verdict).toBe('not_computable');

@@ -155,6 +155,12 @@ export function oracleText(item: TextItem, kind: 'conversations' | 'utterances')
   return customerTexts(item, kind).join(' ');
 }
 
+/** Whether {@link oracleText} has something other than white space, without joining the texts. */
+function hasCustomerText(item: TextItem, kind: 'conversations' | 'utterances'): boolean {
+  // `\S` is what `trim` keeps: JavaScript's white space and line terminators are the same set.
+  return customerTexts(item, kind).some((text) => /\S/.test(text));
+}
+
 /**
  * Oracles trained on a reference dataset's labelled texts, one per language present with enough of them
  * (items without a language label are left out: an oracle is one language's). Slow: k-fold CV plus a fit per
@@ -228,7 +234,7 @@ export function judgeLabels(
   const skip = (why: string) => {
     notCovered[why] = (notCovered[why] ?? 0) + 1;
   };
-  const candidates: Array<{ index: number; language: string; text: string }> = [];
+  const candidates: Array<{ index: number; language: string }> = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     if (!item || typeof item !== 'object') {
@@ -250,18 +256,18 @@ export function judgeLabels(
       skip('intent unknown to the oracle');
       continue;
     }
-    const text = oracleText(item, kind);
-    if (!text.trim()) {
+    if (!hasCustomerText(item, kind)) {
       skip('no customer text');
       continue;
     }
-    candidates.push({ index, language, text });
+    candidates.push({ index, language });
   }
+  // The texts are joined only for the items judged: a sample of 5,000 from 100,000 needs a twentieth of them.
   const queued = new Map<string, { index: number[]; texts: string[] }>();
-  for (const { index, language, text } of sample(candidates)) {
+  for (const { index, language } of sample(candidates)) {
     const q = queued.get(language) ?? { index: [], texts: [] };
     q.index.push(index);
-    q.texts.push(text);
+    q.texts.push(oracleText(items[index]!, kind));
     queued.set(language, q);
   }
   const judged: LabelJudgement[] = [];
