@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   fitPrice,
   fitSeasonal,
+  fitType,
   type PriceSeriesParams,
   renderCalibrated,
   smoothArAcf,
@@ -11,10 +12,11 @@ import {
 import { START } from './helpers/series.ts';
 
 /**
- * A price's asymmetry (`skew`), still-day spells (`stillRun`) and per-window volatility targeting
- * (`FitTuning.regimeWindow`) in the calibrated engine, and a daily series' noise autocorrelation read within years
- * (`FitTuning.acfWindow`): series drawn with known values are fitted back to them within stated tolerances, and
- * series drawn without them are not given them.
+ * A price's asymmetry (`skew`), still-day spells (`stillRun`), per-window volatility targeting
+ * (`FitTuning.regimeWindow`) and the autoregression shared by a type's series (`FitTuning.sharedAr`) in the
+ * calibrated engine, and a daily series' noise autocorrelation read within years (`FitTuning.acfWindow`): series
+ * drawn with known values are fitted back to them within stated tolerances, and series drawn without them are not
+ * given them.
  */
 
 const DAY = 86_400_000;
@@ -198,5 +200,66 @@ describe('the noise’s autocorrelation read within years (acfWindow)', () => {
     for (const k of [1, 5, 20]) {
       expect(Math.abs(implied(windowed, k) - implied(whole, k))).toBeLessThan(0.08);
     }
+  });
+});
+
+describe('the autoregression shared by a type’s series (sharedAr)', () => {
+  const cryptoType = {
+    id: 'crypto_price',
+    domain: 'financial',
+    bounds: { min: 0, min_exclusive: true },
+  };
+  const options = { stepMs: DAY, calendar: 'always' as const, timeZone: 'UTC', source: 'test' };
+  // Six coins of four years each, drawn with one autoregression for the type and none of their own.
+  const coins = (ar: number[] | undefined, seed: string) => {
+    const market: TypeParams = {
+      ...price({ alpha: 0.1, beta: 0.85, nu: 4 }),
+      ...(ar ? { ar } : {}),
+    };
+    return Array.from({ length: 6 }, (_, i) => ({
+      values: Array.from(draw(market, `${seed}:${i}`, 4 * 365 + 1)),
+      times: Array.from({ length: 4 * 365 + 1 }, (_, t) => START + t * DAY),
+      timeZone: 'UTC',
+    }));
+  };
+
+  it('is fitted back from coins drawn with it: lags 1-3 within 0.04, the lags beyond near 0', () => {
+    const truth = [0.1, -0.08, 0.06];
+    const fitted = fitType(cryptoType, coins(truth, 'shared'), options)!;
+    expect(fitted.ar).toHaveLength(48);
+    truth.forEach((c, k) => {
+      expect(Math.abs(fitted.ar![k]! - c)).toBeLessThan(0.04);
+    });
+    const beyond = fitted.ar!.slice(3);
+    expect(beyond.reduce((s, c) => s + Math.abs(c), 0) / beyond.length).toBeLessThan(0.02);
+    for (const s of fitted.series) expect((s as PriceSeriesParams).ar).toBeUndefined();
+  });
+
+  it('is drawn for series without their own: their returns carry its autocorrelation', () => {
+    const acf2 = (p: TypeParams) => {
+      let sum = 0;
+      for (const seed of ['a', 'b', 'c']) {
+        const r = logReturns(draw(p, `shared-draw:${seed}`));
+        const m = r.reduce((s, x) => s + x, 0) / r.length;
+        let num = 0;
+        let den = 0;
+        for (let i = 0; i < r.length; i++) {
+          den += (r[i]! - m) ** 2;
+          if (i >= 2) num += (r[i]! - m) * (r[i - 2]! - m);
+        }
+        sum += num / den / 3;
+      }
+      return sum;
+    };
+    // AR(2) with phi = (0, 0.15): its autocorrelation at lag 2 is 0.15.
+    expect(Math.abs(acf2({ ...price(), ar: [0, 0.15] }) - 0.15)).toBeLessThan(0.03);
+    expect(Math.abs(acf2(price()))).toBeLessThan(0.03);
+  });
+
+  it('is fitted near zero from coins drawn without it, and not at all for other types', () => {
+    const inputs = coins(undefined, 'plain');
+    const fitted = fitType(cryptoType, inputs, options)!;
+    for (const c of fitted.ar!) expect(Math.abs(c)).toBeLessThan(0.04);
+    expect(fitType({ ...cryptoType, id: 'stock_price' }, inputs, options)!.ar).toBeUndefined();
   });
 });
