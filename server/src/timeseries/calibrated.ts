@@ -21,6 +21,7 @@
  * (`data/reference/series-engine.params.json`) are written by `scripts/fit-series-engine.ts`.
  */
 import { Random } from '@genesis/schema/random';
+import { logReturns } from '../validation/series/features.ts';
 import { seasonalStrength } from '../validation/series/stats.ts';
 import { Gauss, normalCdf } from './noise.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
@@ -1869,17 +1870,6 @@ export function yuleWalker(rho: readonly number[]): number[] {
   return phi;
 }
 
-/** A price's log returns over the days it moved (still days and non-positive prices left out, as `fitPrice`). */
-function movesOf(prices: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 1; i < prices.length; i++) {
-    const a = prices[i - 1]!;
-    const b = prices[i]!;
-    if (a > 0 && b > 0 && a !== b) out.push(Math.log(b / a));
-  }
-  return Float64Array.from(out);
-}
-
 /** Mean autocorrelation at lags 1..p of `parts`, each about its own mean. */
 function meanAcfOf(parts: readonly ArrayLike<number>[], p: number): number[] {
   const lags = Array.from({ length: p }, (_, k) => k + 1);
@@ -1909,7 +1899,7 @@ function fitSharedAr(
   prices: readonly ArrayLike<number>[],
   tuning: { lags: number; window: number },
 ): number[] | null {
-  const moves = prices.map(movesOf);
+  const moves = prices.map(logReturns);
   // A dataset of shorter series (`--like`) is read in windows of its longest series.
   const window = Math.min(tuning.window, Math.max(0, ...moves.map((m) => m.length)));
   const p = Math.min(tuning.lags, Math.floor(window / 4));
@@ -1932,7 +1922,7 @@ function fitSharedAr(
   for (let round = 0; round < SHARED_AR_ROUNDS; round++) {
     const draft: TypeParams = { ...params, ar };
     const drawn = Array.from({ length: SHARED_AR_DRAWS }, (_, i) =>
-      movesOf(renderCalibrated(draft, request, new Random(`shared-ar:${round}:${i}`)).values),
+      logReturns(renderCalibrated(draft, request, new Random(`shared-ar:${round}:${i}`)).values),
     );
     const got = meanAcfOf(drawn, p);
     for (let k = 0; k < p; k++) rho[k]! += target[k]! - got[k]!;
