@@ -336,15 +336,25 @@ function diffLag1(xs: ArrayLike<number>): number {
 
 /** Mean autocorrelation at `lags` over consecutive windows of `size` points (each about its own mean). */
 function windowedAcf(xs: Float64Array, lags: readonly number[], size: number): number[] {
+  return meanAcfOf(windowsOf(xs, size), lags);
+}
+
+/** The consecutive windows of `size` points of `xs` (a remainder shorter than a window left out). */
+function windowsOf(xs: Float64Array, size: number): Float64Array[] {
+  return Array.from({ length: Math.floor(xs.length / size) }, (_, w) =>
+    xs.subarray(w * size, (w + 1) * size),
+  );
+}
+
+/** Mean autocorrelation at `lags` of `parts`, each about its own mean (0 without parts). */
+function meanAcfOf(parts: readonly ArrayLike<number>[], lags: readonly number[]): number[] {
   const sum = lags.map(() => 0);
-  let count = 0;
-  for (let start = 0; start + size <= xs.length; start += size) {
-    acfAt(xs.subarray(start, start + size), lags).forEach((r, k) => {
+  for (const part of parts) {
+    acfAt(part, lags).forEach((r, k) => {
       sum[k]! += r;
     });
-    count++;
   }
-  return sum.map((x) => x / Math.max(1, count));
+  return sum.map((x) => x / Math.max(1, parts.length));
 }
 
 /** Autocorrelation at `lags` of a series with gaps (NaN), over the pairs of points that are both present. */
@@ -1870,18 +1880,6 @@ export function yuleWalker(rho: readonly number[]): number[] {
   return phi;
 }
 
-/** Mean autocorrelation at lags 1..p of `parts`, each about its own mean. */
-function meanAcfOf(parts: readonly ArrayLike<number>[], p: number): number[] {
-  const lags = Array.from({ length: p }, (_, k) => k + 1);
-  const sum = lags.map(() => 0);
-  for (const part of parts) {
-    acfAt(part, lags).forEach((r, k) => {
-      sum[k]! += r;
-    });
-  }
-  return sum.map((x) => x / Math.max(1, parts.length));
-}
-
 /** Draws per round of the shared autoregression's simulation check, and its rounds. */
 const SHARED_AR_DRAWS = 600;
 const SHARED_AR_ROUNDS = 3;
@@ -1904,12 +1902,11 @@ function fitSharedAr(
   const window = Math.min(tuning.window, Math.max(0, ...moves.map((m) => m.length)));
   const p = Math.min(tuning.lags, Math.floor(window / 4));
   if (p < 1) return null;
-  const parts = moves.flatMap((m) =>
-    Array.from({ length: Math.floor(m.length / window) }, (_, w) =>
-      m.subarray(w * window, (w + 1) * window),
-    ),
+  const lags = Array.from({ length: p }, (_, k) => k + 1);
+  const target = meanAcfOf(
+    moves.flatMap((m) => windowsOf(m, window)),
+    lags,
   );
-  const target = meanAcfOf(parts, p);
   const rho = [...target];
   let ar = yuleWalker(rho);
   const request = {
@@ -1924,7 +1921,7 @@ function fitSharedAr(
     const drawn = Array.from({ length: SHARED_AR_DRAWS }, (_, i) =>
       logReturns(renderCalibrated(draft, request, new Random(`shared-ar:${round}:${i}`)).values),
     );
-    const got = meanAcfOf(drawn, p);
+    const got = meanAcfOf(drawn, lags);
     for (let k = 0; k < p; k++) rho[k]! += target[k]! - got[k]!;
     ar = yuleWalker(rho);
   }
