@@ -16,8 +16,16 @@ import {
 } from '../src/language/language.ts';
 import { answerConversations } from '../src/llm/local/conversations/answer.ts';
 import { loadConfig } from '../src/platform/config.ts';
+import { buildCorpus, exactDuplicateFlags } from '../src/validation/text/corpus.ts';
 import { coveringBand } from '../src/validation/text/metric.ts';
-import { LSH_BANDS, LshIndex, SIGNATURE_BINS } from '../src/validation/text/minhash.ts';
+import {
+  addShingles,
+  LSH_BANDS,
+  LshIndex,
+  newBins,
+  SIGNATURE_BINS,
+  writeSignature,
+} from '../src/validation/text/minhash.ts';
 import { clabeValid, findPii, ibanValid, luhnValid, scanPii } from '../src/validation/text/pii.ts';
 import { buildTextProfile, parseTextProfile } from '../src/validation/text/profile.ts';
 import {
@@ -34,7 +42,7 @@ import {
   jensenShannon,
   totalVariation,
 } from '../src/validation/text/stats.ts';
-import { foldText } from '../src/validation/text/tokens.ts';
+import { customerTexts, foldText, tokenize } from '../src/validation/text/tokens.ts';
 
 /** Conversations from the local writer: realistic, bilingual, on target by construction. */
 function generated(count: number, seed = 3): Conversation[] {
@@ -402,6 +410,90 @@ describe('text folding', () => {
       }
       expect(foldText(text)).toBe(full(text));
     }
+  });
+});
+
+describe('the corpus', () => {
+  /** Texts that take every path of the word scanner: apostrophes, Latin-1 letters and digits, beyond Latin-1. */
+  const ODD_TEXTS = [
+    "don't 'quoted' dogs' rock'n'roll ''x'' a' 'b",
+    '¿Dónde está mi TARJETA? ª º ² ½ ¡ya! «no» Straße',
+    'Привет мир 😀 café ﬁ İstanbul',
+    '’curly’ it’s ʼtwoʼ',
+    '12,345.67 € x',
+    'ab',
+    '\u00a0nbsp\u2028line\tbreak',
+    '!!!',
+  ];
+
+  function oddItems(): Conversation[] {
+    const random = new Random('corpus-odd');
+    const items: Conversation[] = generated(150);
+    for (let k = 0; k < 200; k++) {
+      let text = '';
+      for (let j = random.int(0, 30); j > 0; j--) {
+        const p = random.next();
+        text += String.fromCharCode(
+          p < 0.5
+            ? random.pick([97, 98, 39, 32, 49, 65])
+            : p < 0.9
+              ? random.int(128, 255)
+              : random.pick([0x2019, 0x02bc, 0x0431, 0x4e00]),
+        );
+      }
+      items.push(conversation(text, 'Done.'));
+    }
+    for (const text of ODD_TEXTS) items.push(conversation(text, 'Done.'));
+    return items;
+  }
+
+  it('cuts words and signs utterances as tokenize and addShingles do, without a string per word', () => {
+    const items = oddItems();
+    const corpus = buildCorpus(items as never[], 'conversations');
+    let utterance = 0;
+    items.forEach((item, i) => {
+      const expected: string[] = [];
+      for (const text of customerTexts(item as never, 'conversations')) {
+        const words = tokenize(text);
+        if (words.length === 0) continue;
+        if (expected.length > 0) expected.push('|');
+        expected.push(...words);
+        const bins = newBins();
+        addShingles(words.join(' '), bins);
+        const signature = new Uint16Array(SIGNATURE_BINS);
+        writeSignature(bins, signature, 0);
+        expect(corpus.utteranceItem[utterance]).toBe(i);
+        expect([
+          ...corpus.utteranceSignatures.subarray(
+            utterance * SIGNATURE_BINS,
+            (utterance + 1) * SIGNATURE_BINS,
+          ),
+        ]).toEqual([...signature]);
+        utterance++;
+      }
+      const ids = corpus.tokens.subarray(corpus.itemStart[i], corpus.itemStart[i + 1]);
+      expect([...ids].map((id) => (id === 0 ? '|' : corpus.vocabulary[id]))).toEqual(expected);
+    });
+    expect(corpus.utteranceCount).toBe(utterance);
+    // One id per word: the vocabulary holds no word twice.
+    expect(new Set(corpus.vocabulary).size).toBe(corpus.vocabulary.length);
+  });
+
+  it('finds exact duplicates by their words, even when every key hash clashes', () => {
+    const items = [
+      conversation('My card has NOT arrived', 'Done.'),
+      conversation('my card has not arrived!', 'Done.'),
+      conversation('my card has not arrived yet', 'Done.'),
+      conversation('card my has not arrived', 'Done.'),
+      conversation('...', 'Done.'),
+      conversation('', 'Done.'),
+    ];
+    const corpus = buildCorpus(items as never[], 'conversations');
+    expect([...exactDuplicateFlags(corpus)]).toEqual([1, 1, 0, 0, 0, 0]);
+    // Every item given the same hash: only items with the same words are still flagged.
+    corpus.keyHashes.fill(7);
+    expect([...exactDuplicateFlags(corpus)]).toEqual([1, 1, 0, 0, 0, 0]);
+    expect([...exactDuplicateFlags(corpus, [1, 2, 3])]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
 

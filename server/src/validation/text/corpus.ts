@@ -8,7 +8,7 @@ import { INTENT_IDS } from '@genesis/schema/catalog/intents';
 import { MAX_TURNS } from '@genesis/schema/conversation';
 import { Random } from '@genesis/schema/random';
 import {
-  addShingles,
+  addWordShingles,
   clearBins,
   LshIndex,
   mergeBins,
@@ -17,7 +17,14 @@ import {
   writeSignature,
 } from './minhash.ts';
 import { jensenShannon, jsdNoiseFloor } from './stats.ts';
-import { customerTexts, labelOf, type TextItem, tokenize, turnsOf } from './tokens.ts';
+import {
+  customerTextsInto,
+  foldText,
+  labelOf,
+  type TextItem,
+  tokenize,
+  wordSpans,
+} from './tokens.ts';
 
 export type TextKind = 'conversations' | 'utterances';
 
@@ -64,14 +71,16 @@ export interface Corpus {
   turnCounts: Int32Array;
   /** Token by id; id 0 is the turn break. */
   vocabulary: string[];
-  tokenIds: Map<string, number>;
   /** Customer token ids of all items, item i at [itemStart[i], itemStart[i + 1]). */
   tokens: Int32Array;
   itemStart: Int32Array;
   /** End (exclusive) of item i's opening customer utterance in `tokens`. */
   openingEnd: Int32Array;
-  /** Folded customer text per item: equal keys are exact duplicates ('' when there is no customer text). */
-  keys: string[];
+  /**
+   * A hash of item i's token ids, turn breaks included: items with equal folded customer text have equal token
+   * runs, hence equal hashes (an item without customer words has none; see `exactDuplicateFlags`).
+   */
+  keyHashes: Int32Array;
   /** One signature per item over all its customer text (union of its utterances' shingles). */
   itemSignatures: Uint16Array;
   hasSignature: Uint8Array;
@@ -81,17 +90,85 @@ export interface Corpus {
   utteranceCount: number;
 }
 
+/**
+ * Token ids by word: an open-addressing table keyed by a word's characters where they stand in the text, so a
+ * word seen before costs no string. Written by hand because a Map needs a string per lookup, and the corpus
+ * looks up every customer word of a dataset (millions for 100k conversations; the strings and their garbage
+ * were most of the corpus's time).
+ */
+class Vocabulary {
+  readonly words: string[] = [''];
+  #hashes = new Int32Array(1024);
+  #slots = new Int32Array(2048);
+
+  /** The id of the word `source.slice(start, end)`, added when new (ids from 1; 0 is the turn break). */
+  id(source: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ source.charCodeAt(k), 0x01000193);
+    const mask = this.#slots.length - 1;
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const id = this.#slots[slot]!;
+      if (id === 0) break;
+      if (this.#hashes[id] === h && sameWord(this.words[id]!, source, start, end)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.words.length;
+    this.words.push(source.slice(start, end));
+    if (id >= this.#hashes.length) {
+      const hashes = new Int32Array(this.#hashes.length * 2);
+      hashes.set(this.#hashes);
+      this.#hashes = hashes;
+    }
+    this.#hashes[id] = h;
+    this.#slots[slot] = id;
+    // At most half full: short probe runs.
+    if (id * 2 > mask) this.#rehash();
+    return id;
+  }
+
+  #rehash(): void {
+    const slots = new Int32Array(this.#slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 1; id < this.words.length; id++) {
+      const h = this.#hashes[id]!;
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.#slots = slots;
+  }
+}
+
+function sameWord(word: string, source: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let k = 0; k < word.length; k++)
+    if (word.charCodeAt(k) !== source.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/** Word offsets of a text that `wordSpans` cannot read (beyond Latin-1), over its words joined by spaces. */
+function joinedSpans(words: readonly string[], spans: Int32Array): string {
+  let at = 0;
+  for (let k = 0; k < words.length; k++) {
+    spans[2 * k] = at;
+    at += words[k]!.length;
+    spans[2 * k + 1] = at;
+    at++;
+  }
+  return words.join(' ');
+}
+
 /** Cuts items into a Corpus; items of the wrong shape simply contribute nothing (the report counts them). */
 export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus {
   const size = items.length;
-  const vocabulary: string[] = [''];
-  const tokenIds = new Map<string, number>();
+  const vocabulary = new Vocabulary();
   let tokens = new Int32Array(Math.max(1024, size * 16));
   let used = 0;
   const itemStart = new Int32Array(size + 1);
   const openingEnd = new Int32Array(size);
   const turnCounts = new Int32Array(size);
-  const keys: string[] = new Array(size);
+  const keyHashes = new Int32Array(size);
   const intents: (string | null)[] = new Array(size);
   const languages: (string | null)[] = new Array(size);
   const itemSignatures = new Uint16Array(size * SIGNATURE_BINS);
@@ -104,36 +181,41 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
   let utteranceCount = 0;
   const itemBins = newBins();
   const turnBins = newBins();
+  let spans = new Int32Array(1024);
+  const texts: string[] = [];
 
   for (let i = 0; i < size; i++) {
     const item = items[i]!;
     intents[i] = labelOf(item, 'intent');
     languages[i] = labelOf(item, 'language');
-    if (kind === 'conversations') turnCounts[i] = turnsOf(item).length;
     itemStart[i] = used;
     openingEnd[i] = used;
     clearBins(itemBins);
-    let key = '';
-    const texts = customerTexts(item, kind);
+    turnCounts[i] = customerTextsInto(item, kind, texts);
+    let key = 0x811c9dc5;
     for (let t = 0; t < texts.length; t++) {
-      const words = tokenize(texts[t]!);
-      if (words.length === 0) continue;
-      if (used + words.length + 1 > tokens.length) tokens = grow(tokens, used + words.length + 1);
-      if (used > itemStart[i]!) tokens[used++] = BREAK;
-      for (const word of words) {
-        let id = tokenIds.get(word);
-        if (id === undefined) {
-          id = vocabulary.length;
-          vocabulary.push(word);
-          tokenIds.set(word, id);
-        }
+      let source = foldText(texts[t]!);
+      if (source.length + 1 > spans.length) spans = new Int32Array(2 * (source.length + 1));
+      let count = wordSpans(source, spans);
+      if (count < 0) {
+        const words = tokenize(texts[t]!);
+        count = words.length;
+        source = joinedSpans(words, spans);
+      }
+      if (count === 0) continue;
+      if (used + count + 1 > tokens.length) tokens = grow(tokens, used + count + 1);
+      if (used > itemStart[i]!) {
+        tokens[used++] = BREAK;
+        key = Math.imul(key ^ BREAK, 0x01000193);
+      }
+      for (let w = 0; w < count; w++) {
+        const id = vocabulary.id(source, spans[2 * w]!, spans[2 * w + 1]!);
         tokens[used++] = id;
+        key = Math.imul(key ^ id, 0x01000193);
       }
       if (openingEnd[i] === itemStart[i]) openingEnd[i] = used;
-      const folded = words.join(' ');
-      key = key ? `${key}\n${folded}` : folded;
       clearBins(turnBins);
-      addShingles(folded, turnBins);
+      addWordShingles(source, spans, count, turnBins);
       if ((utteranceCount + 1) * SIGNATURE_BINS > utteranceSignatures.length) {
         utteranceSignatures = growU16(utteranceSignatures, (utteranceCount + 1) * SIGNATURE_BINS);
         utteranceItem = grow(utteranceItem, utteranceCount + 1);
@@ -142,7 +224,7 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
       utteranceItem[utteranceCount++] = i;
       mergeBins(itemBins, turnBins);
     }
-    keys[i] = key;
+    keyHashes[i] = key;
     if (writeSignature(itemBins, itemSignatures, i * SIGNATURE_BINS)) hasSignature[i] = 1;
   }
   itemStart[size] = used;
@@ -152,12 +234,11 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
     intents,
     languages,
     turnCounts,
-    vocabulary,
-    tokenIds,
+    vocabulary: vocabulary.words,
     tokens: tokens.subarray(0, used),
     itemStart,
     openingEnd,
-    keys,
+    keyHashes,
     itemSignatures,
     hasSignature,
     utteranceSignatures: utteranceSignatures.subarray(0, utteranceCount * SIGNATURE_BINS),
@@ -380,18 +461,43 @@ export function distinctN(
 /** 1 for each item whose folded customer text equals another item's (items without text are never flagged). */
 export function exactDuplicateFlags(corpus: Corpus, subset: Subset = null): Uint8Array {
   const flags = new Uint8Array(corpus.size);
-  const first = new Map<string, number>();
-  for (const i of indicesOf(corpus, subset)) {
-    const key = corpus.keys[i]!;
-    if (!key) continue;
-    const seen = first.get(key);
-    if (seen === undefined) first.set(key, i);
-    else {
-      flags[i] = 1;
-      flags[seen] = 1;
+  const indices = indicesOf(corpus, subset);
+  // The first item of each distinct text, by key hash (open addressing, at most half full); equal hashes are
+  // confirmed on the token runs, since 100k 32-bit hashes are likely to hold a clash.
+  let slots = 16;
+  while (slots < indices.length * 2) slots *= 2;
+  const mask = slots - 1;
+  const first = new Int32Array(slots).fill(-1);
+  for (const i of indices) {
+    if (corpus.itemStart[i + 1] === corpus.itemStart[i]) continue;
+    const h = corpus.keyHashes[i]!;
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const seen = first[slot]!;
+      if (seen < 0) {
+        first[slot] = i;
+        break;
+      }
+      if (corpus.keyHashes[seen] === h && sameTokens(corpus, seen, i)) {
+        flags[i] = 1;
+        flags[seen] = 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
   }
   return flags;
+}
+
+function sameTokens(corpus: Corpus, a: number, b: number): boolean {
+  const startA = corpus.itemStart[a]!;
+  const startB = corpus.itemStart[b]!;
+  const length = corpus.itemStart[a + 1]! - startA;
+  if (corpus.itemStart[b + 1]! - startB !== length) return false;
+  for (let k = 0; k < length; k++) {
+    if (corpus.tokens[startA + k] !== corpus.tokens[startB + k]) return false;
+  }
+  return true;
 }
 
 /** 1 for each item with a near-duplicate (estimated similarity >= `threshold`) among the other items. */

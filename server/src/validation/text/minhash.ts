@@ -80,6 +80,43 @@ export function addShingles(folded: string, bins: Uint32Array): number {
   return n - SHINGLE_CHARS + 1;
 }
 
+const window = new Int32Array(SHINGLE_CHARS);
+
+/**
+ * What `addShingles(words.join(' '), bins)` adds, for words given as offsets into `source` (word k at
+ * `[spans[2k], spans[2k + 1])`, as `wordSpans` gives them), without building the joined string.
+ */
+export function addWordShingles(
+  source: string,
+  spans: Int32Array,
+  count: number,
+  bins: Uint32Array,
+): number {
+  let h = 0;
+  let n = 0;
+  // The last SHINGLE_CHARS characters, `slot` the oldest.
+  let slot = 0;
+  for (let w = 0; w < count; w++) {
+    const start = spans[2 * w]!;
+    const end = spans[2 * w + 1]!;
+    // Position start - 1 stands for the space that joins word w to the one before.
+    for (let k = w === 0 ? start : start - 1; k < end; k++) {
+      const c = k < start ? 32 : source.charCodeAt(k);
+      if (n >= SHINGLE_CHARS) h = (h - Math.imul(window[slot]!, POLY_HIGH)) | 0;
+      h = (Math.imul(h, POLY) + c) | 0;
+      window[slot] = c;
+      if (++slot === SHINGLE_CHARS) slot = 0;
+      if (++n >= SHINGLE_CHARS) put(mix(h), bins);
+    }
+  }
+  if (n === 0) return 0;
+  if (n < SHINGLE_CHARS) {
+    put(mix(h), bins);
+    return 1;
+  }
+  return n - SHINGLE_CHARS + 1;
+}
+
 function put(hash: number, bins: Uint32Array): void {
   const bin = hash >>> BIN_SHIFT;
   const value = hash & VALUE_MASK;
