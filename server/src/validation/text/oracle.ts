@@ -108,8 +108,8 @@ export interface LabelOracle {
   /** Per block: bucket -> column. */
   readonly columns: readonly Map<number, number>[];
   readonly idf: Float32Array;
-  /** The non-zero weights (dequantised), by feature. */
-  readonly weights: SparseWeights;
+  /** The weights (dequantised), dense and feature-major. */
+  readonly weights: DenseWeights;
   readonly bias: Float64Array;
   readonly temperature: number;
 }
@@ -357,53 +357,32 @@ function quantise(weights: Float32Array, nCols: number, k: number) {
 }
 
 /**
- * Non-zero weights by feature (CSR over features): feature j's classes `cls[ptr[j]..ptr[j+1])` with weights
- * `w` (q x scale). About a fifth of the weights are non-zero, so scoring a text costs a fifth of a dense pass.
+ * The weights (q x scale, as float32) in one dense feature-major array: feature j's class c at `j * k + c`, 0
+ * where the quantised weight was dropped. Dense rather than by feature's non-zero classes: the features texts
+ * hold are the common ones, which most classes weigh (47 of 77 on average for the shipped oracle), and a
+ * contiguous row of 77 is cheaper to add than 47 scattered ones (label fidelity on 5,000 conversations: 0.85x
+ * the time). Scores are those of the non-zero weights alone, to the bit:
+ * each class adds the same products in the same order, and the dropped ones add zero.
  */
-interface SparseWeights {
-  readonly ptr: Int32Array;
-  readonly cls: Uint16Array;
-  readonly w: Float32Array;
+type DenseWeights = Float32Array;
+
+function denseWeights(q: Int8Array, scale: ArrayLike<number>, k: number): DenseWeights {
+  const w = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) if (q[i] !== 0) w[i] = q[i]! * scale[i % k]!;
+  return w;
 }
 
-function sparseWeights(
-  q: Int8Array,
-  scale: ArrayLike<number>,
-  nCols: number,
-  k: number,
-): SparseWeights {
-  let nnz = 0;
-  for (let i = 0; i < q.length; i++) if (q[i] !== 0) nnz++;
-  const ptr = new Int32Array(nCols + 1);
-  const cls = new Uint16Array(nnz);
-  const w = new Float32Array(nnz);
-  let p = 0;
-  for (let j = 0; j < nCols; j++) {
-    for (let c = 0; c < k; c++) {
-      const value = q[j * k + c]!;
-      if (value !== 0) {
-        cls[p] = c;
-        w[p] = value * scale[c]!;
-        p++;
-      }
-    }
-    ptr[j + 1] = p;
-  }
-  return { ptr, cls, w };
-}
-
-/** Raw scores (row-major n x k) of a CSR matrix under sparse weights. */
-function scoresOf(x: CsrMatrix, weights: SparseWeights, bias: Float64Array): Float64Array {
+/** Raw scores (row-major n x k) of a CSR matrix under dense weights. */
+function scoresOf(x: CsrMatrix, w: DenseWeights, bias: Float64Array): Float64Array {
   const k = bias.length;
-  const { ptr, cls, w } = weights;
   const out = new Float64Array(x.nRows * k);
   for (let i = 0; i < x.nRows; i++) {
     const o = i * k;
     for (let c = 0; c < k; c++) out[o + c] = bias[c]!;
     for (let p = x.indptr[i]!; p < x.indptr[i + 1]!; p++) {
       const value = x.values[p]!;
-      const j = x.indices[p]!;
-      for (let e = ptr[j]!; e < ptr[j + 1]!; e++) out[o + cls[e]!]! += value * w[e]!;
+      const base = x.indices[p]! * k;
+      for (let c = 0; c < k; c++) out[o + c]! += value * w[base + c]!;
     }
   }
   return out;
@@ -475,8 +454,7 @@ export function trainOracle(
     const fitted = fitOn(docs, y, k, fold.train, minDf, seed + f);
     const columns = fitted.space.blocks.map((b) => b.map);
     const x = transform(docs, fold.test, columns, fitted.space.idf, fitted.space.nCols);
-    const sparse = sparseWeights(fitted.q, fitted.scale, fitted.space.nCols, k);
-    const scores = scoresOf(x, sparse, fitted.bias);
+    const scores = scoresOf(x, denseWeights(fitted.q, fitted.scale, k), fitted.bias);
     let correct = 0;
     fold.test.forEach((i, r) => {
       oof.set(scores.subarray(r * k, (r + 1) * k), i * k);
@@ -658,7 +636,7 @@ export function parseOracle(json: unknown): LabelOracle {
     labels: oracle.labels,
     columns,
     idf,
-    weights: sparseWeights(q, oracle.model.scale, offset, k),
+    weights: denseWeights(q, oracle.model.scale, k),
     bias: Float64Array.from(oracle.model.bias),
     temperature: oracle.model.temperature,
   };
