@@ -149,8 +149,8 @@ export interface ValidateTextOptions {
  * (diversity, language, PII) take their real-vs-real bands from the reference that covers the most items.
  *
  * The report is the assembly of two halves that need nothing of each other: {@link textCorpusPart} (the
- * metrics of the tokenised corpus, with the resolution check and the bias report) and {@link textItemsPart}
- * (completeness, schema, language, label fidelity, PII). The validation worker computes them on two threads,
+ * metrics of the tokenised corpus, with the resolution check, the bias report and the PII scan) and
+ * {@link textItemsPart} (completeness, schema, language, label fidelity). The validation worker computes them on two threads,
  * each reading the same rows (docs/validation.md, "Where the work runs"); here they run one after the other.
  */
 export function validateText(
@@ -183,7 +183,7 @@ function referencesOf(options: ValidateTextOptions): TextProfile[] {
 
 /**
  * What {@link textCorpusPart} computes: every metric that reads the tokenised corpus, the coverage, and (to
- * balance the two halves' work) the resolution check and the bias report.
+ * balance the two halves' work) the resolution check, the bias report and the PII scan.
  */
 export interface TextCorpusPart {
   itemCount: number;
@@ -192,6 +192,7 @@ export interface TextCorpusPart {
   diversity: ValidationMetric[];
   resolution: ValidationMetric;
   bias: BiasResult;
+  pii: ValidationMetric;
   distributions: Distribution[];
   /** Items each metric was measured on, where that is not every item (for its minimum sample). */
   sampleOf: Array<[string, number]>;
@@ -201,8 +202,8 @@ export interface TextCorpusPart {
 /**
  * The corpus half of a text report: the items cut into tokens and MinHash signatures once (corpus.ts), then
  * realism against each reference (with its bootstrap intervals), memorisation, diversity and the reference
- * distributions, and the coverage; then the resolution check and the bias report, which read the items
- * themselves (or their labels) but balance the halves' work (docs/validation.md, "Where the work runs").
+ * distributions, and the coverage; then the resolution check, the bias report and the PII scan, which read the
+ * items themselves (or their labels) but balance the halves' work (docs/validation.md, "Where the work runs").
  */
 export function textCorpusPart(
   items: ReadonlyArray<TextItem | object>,
@@ -285,6 +286,7 @@ export function textCorpusPart(
     diversity: diversityMetrics(corpus, all, profile, seed),
     resolution: resolutionMetric(records, kind),
     bias: biasReport(records, kind, options.targets),
+    pii: piiMetric(records, kind, profile),
     distributions,
     sampleOf: [...sampleOf],
     coverage: textCoverage(corpus, references),
@@ -296,12 +298,11 @@ export interface TextItemsPart {
   quality: ValidationMetric[];
   language: ValidationMetric;
   labelFidelity: ValidationMetric;
-  pii: ValidationMetric;
 }
 
 /**
- * The items half of a text report: completeness and schema checks, the language check, label fidelity and the
- * PII scan. It reads no corpus; the reference only lends its bands.
+ * The items half of a text report: completeness and schema checks, the language check and label fidelity. It
+ * reads no corpus; the reference only lends its bands.
  */
 export function textItemsPart(
   items: ReadonlyArray<TextItem | object>,
@@ -318,7 +319,6 @@ export function textItemsPart(
     quality: qualityMetrics(records, kind),
     language: languageMetric(records, kind, profile?.bands['language.mismatch_rate']),
     labelFidelity: labelFidelityMetric(records, kind, options.oracles ?? null),
-    pii: piiMetric(records, kind, profile),
   };
 }
 
@@ -347,7 +347,7 @@ export function assembleTextReport(
     corpusPart.resolution,
     ...corpusPart.realism,
     ...corpusPart.diversity,
-    itemsPart.pii,
+    corpusPart.pii,
     ...corpusPart.memorisation,
     ...bias.metrics,
     itemsPart.language,
