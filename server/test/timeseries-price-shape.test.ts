@@ -4,6 +4,8 @@ import {
   fitPrice,
   fitSeasonal,
   fitType,
+  INNOVATION_PROBS,
+  innovationAt,
   type PriceSeriesParams,
   renderCalibrated,
   smoothArAcf,
@@ -13,7 +15,8 @@ import { START } from './helpers/series.ts';
 
 /**
  * A price's asymmetry (`skew`), still-day spells (`stillRun`), per-window volatility targeting
- * (`FitTuning.regimeWindow`) and the autoregression shared by a type's series (`FitTuning.sharedAr`) in the
+ * (`FitTuning.regimeWindow`), the autoregression shared by a type's series (`FitTuning.sharedAr`) and the law of
+ * its innovations pooled over its series (`FitTuning.pooledInnovations`) in the
  * calibrated engine, and a daily series' noise autocorrelation read within years (`FitTuning.acfWindow`): series
  * drawn with known values are fitted back to them within stated tolerances, and series drawn without them are not
  * given them.
@@ -261,5 +264,74 @@ describe('the autoregression shared by a type’s series (sharedAr)', () => {
     const fitted = fitType(cryptoType, inputs, options)!;
     for (const c of fitted.ar!) expect(Math.abs(c)).toBeLessThan(0.04);
     expect(fitType({ ...cryptoType, id: 'stock_price' }, inputs, options)!.ar).toBeUndefined();
+  });
+});
+
+describe('the innovation law pooled over a type’s series (pooledInnovations)', () => {
+  const cryptoType = {
+    id: 'crypto_price',
+    domain: 'financial',
+    bounds: { min: 0, min_exclusive: true },
+  };
+  const options = { stepMs: DAY, calendar: 'always' as const, timeZone: 'UTC', source: 'test' };
+  // A peaked, right-skewed law: an asymmetric Laplace (scale 0.6 below its mode, 0.8 above), read at every
+  // percentile; many small falls and fewer, larger rises.
+  const laplace = (p: number) => {
+    const theta = 0.6 / (0.6 + 0.8);
+    return p < theta ? 0.6 * Math.log(p / theta) : -0.8 * Math.log((1 - p) / (1 - theta));
+  };
+  const law = INNOVATION_PROBS.map(laplace);
+  // The law's value at p as drawn: centred and scaled to unit variance (midpoint rule over u, tails included).
+  const standardised = (() => {
+    const n = 200_000;
+    const xs = Array.from({ length: n }, (_, i) => innovationAt(law, 4, (i + 0.5) / n));
+    const m = xs.reduce((s, x) => s + x, 0) / n;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / n);
+    return (p: number) => (innovationAt(law, 4, p) - m) / sd;
+  })();
+  const market = (innovations?: number[]): TypeParams => ({
+    ...price({ alpha: 0.05, beta: 0.9, nu: 4 }),
+    ...(innovations ? { innovations } : {}),
+  });
+  const coins = (p: TypeParams, seed: string) =>
+    Array.from({ length: 6 }, (_, i) => ({
+      values: Array.from(draw(p, `${seed}:${i}`, 4 * 365 + 1)),
+      times: Array.from({ length: 4 * 365 + 1 }, (_, t) => START + t * DAY),
+      timeZone: 'UTC',
+    }));
+  const shape = (r: number[]) => {
+    const m = r.reduce((s, x) => s + x, 0) / r.length;
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length);
+    const z = r.map((x) => (x - m) / sd).sort((x, y) => x - y);
+    const at = (p: number) => z[Math.floor(p * (z.length - 1))]!;
+    return { sd, median: at(0.5), iqr: at(0.75) - at(0.25) };
+  };
+
+  it('is fitted back from coins drawn with it: its deciles and quartiles within 0.04', () => {
+    const fitted = fitType(cryptoType, coins(market(law), 'law'), options)!;
+    expect(fitted.innovations).toHaveLength(INNOVATION_PROBS.length);
+    for (const p of [0.1, 0.25, 0.5, 0.75, 0.9]) {
+      const k = INNOVATION_PROBS.findIndex((x) => Math.abs(x - p) < 1e-9);
+      expect(Math.abs(fitted.innovations![k]! - standardised(p))).toBeLessThan(0.04);
+    }
+    // Drawn from the t instead, the coins give a symmetric law: median near 0.
+    const plain = fitType(cryptoType, coins(market(), 'plain-law'), options)!;
+    expect(Math.abs(plain.innovations![49]!)).toBeLessThan(0.04);
+  });
+
+  it('is drawn at the returns’ variance, with its median below the mean and a narrower centre than the t', () => {
+    const withLaw = shape(logReturns(draw(market(law), 'law-draw', 20_000)));
+    const withT = shape(logReturns(draw(market(), 'law-draw', 20_000)));
+    expect(withLaw.sd / withT.sd).toBeGreaterThan(0.9);
+    expect(withLaw.sd / withT.sd).toBeLessThan(1.1);
+    expect(withLaw.median).toBeLessThan(withT.median - 0.05);
+    expect(withLaw.iqr).toBeLessThan(withT.iqr - 0.03);
+  });
+
+  it('is not fitted for types without the tuning', () => {
+    const inputs = coins(market(), 'other');
+    expect(
+      fitType({ ...cryptoType, id: 'stock_price' }, inputs, options)!.innovations,
+    ).toBeUndefined();
   });
 });
