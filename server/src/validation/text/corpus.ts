@@ -90,6 +90,15 @@ export interface Corpus {
   utteranceCount: number;
 }
 
+/** FNV-1a's 32-bit offset basis and prime: the hash of a word's characters and of an item's token ids. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** The first slot to probe for hash `h` in an open-addressing table of `mask + 1` slots. */
+function slotOf(h: number, mask: number): number {
+  return (h ^ (h >>> 15)) & mask;
+}
+
 /**
  * Token ids by word: an open-addressing table keyed by a word's characters where they stand in the text, so a
  * word seen before costs no string. Written by hand because a Map needs a string per lookup, and the corpus
@@ -103,10 +112,10 @@ class Vocabulary {
 
   /** The id of the word `source.slice(start, end)`, added when new (ids from 1; 0 is the turn break). */
   id(source: string, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ source.charCodeAt(k), 0x01000193);
+    let h = FNV_OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ source.charCodeAt(k), FNV_PRIME);
     const mask = this.#slots.length - 1;
-    let slot = (h ^ (h >>> 15)) & mask;
+    let slot = slotOf(h, mask);
     for (;;) {
       const id = this.#slots[slot]!;
       if (id === 0) break;
@@ -131,8 +140,7 @@ class Vocabulary {
     const slots = new Int32Array(this.#slots.length * 2);
     const mask = slots.length - 1;
     for (let id = 1; id < this.words.length; id++) {
-      const h = this.#hashes[id]!;
-      let slot = (h ^ (h >>> 15)) & mask;
+      let slot = slotOf(this.#hashes[id]!, mask);
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id;
     }
@@ -192,7 +200,7 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
     openingEnd[i] = used;
     clearBins(itemBins);
     turnCounts[i] = customerTextsInto(item, kind, texts);
-    let key = 0x811c9dc5;
+    let key = FNV_OFFSET;
     for (let t = 0; t < texts.length; t++) {
       let source = foldText(texts[t]!);
       if (source.length + 1 > spans.length) spans = new Int32Array(2 * (source.length + 1));
@@ -206,12 +214,12 @@ export function buildCorpus(items: readonly TextItem[], kind: TextKind): Corpus 
       if (used + count + 1 > tokens.length) tokens = grow(tokens, used + count + 1);
       if (used > itemStart[i]!) {
         tokens[used++] = BREAK;
-        key = Math.imul(key ^ BREAK, 0x01000193);
+        key = Math.imul(key ^ BREAK, FNV_PRIME);
       }
       for (let w = 0; w < count; w++) {
         const id = vocabulary.id(source, spans[2 * w]!, spans[2 * w + 1]!);
         tokens[used++] = id;
-        key = Math.imul(key ^ id, 0x01000193);
+        key = Math.imul(key ^ id, FNV_PRIME);
       }
       if (openingEnd[i] === itemStart[i]) openingEnd[i] = used;
       clearBins(turnBins);
@@ -471,7 +479,7 @@ export function exactDuplicateFlags(corpus: Corpus, subset: Subset = null): Uint
   for (const i of indices) {
     if (corpus.itemStart[i + 1] === corpus.itemStart[i]) continue;
     const h = corpus.keyHashes[i]!;
-    let slot = (h ^ (h >>> 15)) & mask;
+    let slot = slotOf(h, mask);
     for (;;) {
       const seen = first[slot]!;
       if (seen < 0) {

@@ -150,8 +150,9 @@ export interface ValidateTextOptions {
  *
  * The report is the assembly of two halves that need nothing of each other: {@link textCorpusPart} (the
  * metrics of the tokenised corpus, with the resolution check, the bias report and the PII scan) and
- * {@link textItemsPart} (completeness, schema, language, label fidelity). The validation worker computes them on two threads,
- * each reading the same rows (docs/validation.md, "Where the work runs"); here they run one after the other.
+ * {@link textItemsPart} (completeness, schema, language, label fidelity). The validation worker computes them on
+ * two threads, each reading the same rows (docs/validation.md, "Where the work runs"); here they run one after
+ * the other.
  */
 export function validateText(
   items: ReadonlyArray<TextItem | object>,
