@@ -206,25 +206,26 @@ describe('the noise’s autocorrelation read within years (acfWindow)', () => {
   });
 });
 
+/** A crypto type as the catalog gives it, and fit options for daily series. */
+const cryptoType = {
+  id: 'crypto_price',
+  domain: 'financial',
+  bounds: { min: 0, min_exclusive: true },
+};
+const options = { stepMs: DAY, calendar: 'always' as const, timeZone: 'UTC', source: 'test' };
+
+/** Six coins of four years of daily prices each, drawn from `market`. */
+const coinsOf = (market: TypeParams, seed: string) =>
+  Array.from({ length: 6 }, (_, i) => ({
+    values: Array.from(draw(market, `${seed}:${i}`, 4 * 365 + 1)),
+    times: Array.from({ length: 4 * 365 + 1 }, (_, t) => START + t * DAY),
+    timeZone: 'UTC',
+  }));
+
 describe('the autoregression shared by a type’s series (sharedAr)', () => {
-  const cryptoType = {
-    id: 'crypto_price',
-    domain: 'financial',
-    bounds: { min: 0, min_exclusive: true },
-  };
-  const options = { stepMs: DAY, calendar: 'always' as const, timeZone: 'UTC', source: 'test' };
-  // Six coins of four years each, drawn with one autoregression for the type and none of their own.
-  const coins = (ar: number[] | undefined, seed: string) => {
-    const market: TypeParams = {
-      ...price({ alpha: 0.1, beta: 0.85, nu: 4 }),
-      ...(ar ? { ar } : {}),
-    };
-    return Array.from({ length: 6 }, (_, i) => ({
-      values: Array.from(draw(market, `${seed}:${i}`, 4 * 365 + 1)),
-      times: Array.from({ length: 4 * 365 + 1 }, (_, t) => START + t * DAY),
-      timeZone: 'UTC',
-    }));
-  };
+  // Coins drawn with one autoregression for the type and none of their own.
+  const coins = (ar: number[] | undefined, seed: string) =>
+    coinsOf({ ...price({ alpha: 0.1, beta: 0.85, nu: 4 }), ...(ar ? { ar } : {}) }, seed);
 
   it('is fitted back from coins drawn with it: lags 1-3 within 0.04, the lags beyond near 0', () => {
     const truth = [0.1, -0.08, 0.06];
@@ -268,12 +269,6 @@ describe('the autoregression shared by a type’s series (sharedAr)', () => {
 });
 
 describe('the innovation law pooled over a type’s series (pooledInnovations)', () => {
-  const cryptoType = {
-    id: 'crypto_price',
-    domain: 'financial',
-    bounds: { min: 0, min_exclusive: true },
-  };
-  const options = { stepMs: DAY, calendar: 'always' as const, timeZone: 'UTC', source: 'test' };
   // A peaked, right-skewed law: an asymmetric Laplace (scale 0.6 below its mode, 0.8 above), read at every
   // percentile; many small falls and fewer, larger rises.
   const laplace = (p: number) => {
@@ -293,12 +288,6 @@ describe('the innovation law pooled over a type’s series (pooledInnovations)',
     ...price({ alpha: 0.05, beta: 0.9, nu: 4 }),
     ...(innovations ? { innovations } : {}),
   });
-  const coins = (p: TypeParams, seed: string) =>
-    Array.from({ length: 6 }, (_, i) => ({
-      values: Array.from(draw(p, `${seed}:${i}`, 4 * 365 + 1)),
-      times: Array.from({ length: 4 * 365 + 1 }, (_, t) => START + t * DAY),
-      timeZone: 'UTC',
-    }));
   const shape = (r: number[]) => {
     const m = r.reduce((s, x) => s + x, 0) / r.length;
     const sd = Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length);
@@ -308,14 +297,14 @@ describe('the innovation law pooled over a type’s series (pooledInnovations)',
   };
 
   it('is fitted back from coins drawn with it: its deciles and quartiles within 0.04', () => {
-    const fitted = fitType(cryptoType, coins(market(law), 'law'), options)!;
+    const fitted = fitType(cryptoType, coinsOf(market(law), 'law'), options)!;
     expect(fitted.innovations).toHaveLength(INNOVATION_PROBS.length);
     for (const p of [0.1, 0.25, 0.5, 0.75, 0.9]) {
       const k = INNOVATION_PROBS.findIndex((x) => Math.abs(x - p) < 1e-9);
       expect(Math.abs(fitted.innovations![k]! - standardised(p))).toBeLessThan(0.04);
     }
     // Drawn from the t instead, the coins give a symmetric law: median near 0.
-    const plain = fitType(cryptoType, coins(market(), 'plain-law'), options)!;
+    const plain = fitType(cryptoType, coinsOf(market(), 'plain-law'), options)!;
     expect(Math.abs(plain.innovations![49]!)).toBeLessThan(0.04);
   });
 
@@ -329,7 +318,7 @@ describe('the innovation law pooled over a type’s series (pooledInnovations)',
   });
 
   it('is not fitted for types without the tuning', () => {
-    const inputs = coins(market(), 'other');
+    const inputs = coinsOf(market(), 'other');
     expect(
       fitType({ ...cryptoType, id: 'stock_price' }, inputs, options)!.innovations,
     ).toBeUndefined();

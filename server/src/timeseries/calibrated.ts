@@ -34,13 +34,15 @@ export const QUANTILE_PROBS = [
   0.001, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999,
 ] as const;
 
+/** Steps of the pooled innovation law's probability grid (`INNOVATION_PROBS`). */
+const INNOVATION_STEPS = 100;
 /**
  * Probabilities at which a price type's pooled innovation law is stored (`TypeParams.innovations`): every
  * percentile, dense enough that a year's quartiles and median are read from the law rather than interpolated.
  */
 export const INNOVATION_PROBS: readonly number[] = Array.from(
-  { length: 99 },
-  (_, i) => (i + 1) / 100,
+  { length: INNOVATION_STEPS - 1 },
+  (_, i) => (i + 1) / INNOVATION_STEPS,
 );
 
 /** One real series' seasonal-model parameters. Profiles are indexed by local hour (0..23) and weekday (0 = Sunday). */
@@ -1907,7 +1909,8 @@ export function innovationAt(q: readonly number[], nu: number, u: number): numbe
   const last = probs.length - 1;
   if (u < probs[0]!) return q[0]! * (u / probs[0]!) ** (-1 / nu);
   if (u > probs[last]!) return q[last]! * ((1 - u) / (1 - probs[last]!)) ** (-1 / nu);
-  const pos = u * 100 - 1;
+  // u's place on the grid: INNOVATION_PROBS[k] = (k + 1) / INNOVATION_STEPS.
+  const pos = u * INNOVATION_STEPS - 1;
   const k = Math.min(last - 1, Math.floor(pos));
   return q[k]! + (pos - k) * (q[k + 1]! - q[k]!);
 }
@@ -2432,15 +2435,15 @@ export function fitType(
   const { kind, transform } = familyOf(type);
   const series: SeriesParams[] = [];
   const innovations: Float64Array[] = [];
+  const tuning = type.id ? TYPE_TUNING[type.id] : undefined;
   for (const input of inputs) {
-    const tuning = type.id ? TYPE_TUNING[type.id] : undefined;
     const price = kind === 'price' ? fitPriceAndInnovations(input.values, tuning ?? {}) : null;
     if (price) innovations.push(price.innovations);
     const fitted =
       kind === 'price'
         ? (price?.params ?? null)
         : fitSeasonal(input.values, input.times, {
-            ...(type.id && TYPE_TUNING[type.id] ? { tuning: TYPE_TUNING[type.id] } : {}),
+            ...(tuning ? { tuning } : {}),
             transform: transform as 'relative' | 'standardised',
             stepMs: options.stepMs,
             timeZone: input.timeZone,
@@ -2465,10 +2468,10 @@ export function fitType(
     series,
   };
   // The innovation law first: the shared autoregression's simulation check draws with it.
-  if (kind === 'price' && type.id && TYPE_TUNING[type.id]?.pooledInnovations) {
+  if (kind === 'price' && tuning?.pooledInnovations) {
     out.innovations = pooledInnovationLaw(innovations);
   }
-  const shared = type.id ? TYPE_TUNING[type.id]?.sharedAr : undefined;
+  const shared = tuning?.sharedAr;
   if (kind === 'price' && shared) {
     const ar = fitSharedAr(
       out,
