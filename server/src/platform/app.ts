@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { EntityManager } from '@mikro-orm/knex';
 import compression from 'compression';
 import type { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -45,6 +46,12 @@ import { schema } from './graphql/schema.ts';
 import { useSharedSubscriptionExecution } from './graphql/shared-execution.ts';
 import { SharedFrameSocket, shareNextPayload } from './graphql/shared-frames.ts';
 import { useSharedSse } from './graphql/shared-sse.ts';
+import {
+  drainedOrClosed,
+  type SseStartOptions,
+  serveSseStart,
+  sseStartCandidate,
+} from './graphql/sse-start.ts';
 import { StartGate } from './graphql/start-gate.ts';
 import { createLogger, type Logger, yogaLogger } from './logger.ts';
 import { createOriginGuard } from './origin.ts';
@@ -181,6 +188,52 @@ function countedBody(request: Request, maxBytes: number, limitText: string, fetc
   } as RequestInit);
 }
 
+/**
+ * How the API masks an error (yoga's `maskedErrors.maskError`, and the SSE start path's): a domain error keeps its
+ * message and gets a code (BAD_USER_INPUT with its issues, NOT_FOUND, DOMAIN_ERROR); anything else is masked.
+ */
+function maskApiError(error: unknown, message: string, isDev?: boolean): Error {
+  // Duck-typed: under vitest graphql's CJS and ESM builds can both be loaded, breaking instanceof.
+  const located = error as Partial<GraphQLError>;
+  const original = located.originalError ?? error;
+  if (original instanceof DomainError) {
+    const code =
+      original instanceof InputError
+        ? 'BAD_USER_INPUT'
+        : original instanceof NotFoundError
+          ? 'NOT_FOUND'
+          : 'DOMAIN_ERROR';
+    return createGraphQLError(original.message, {
+      ...(located.nodes ? { nodes: located.nodes } : {}),
+      ...(located.path ? { path: located.path } : {}),
+      extensions: {
+        code,
+        ...(original instanceof InputError ? { issues: original.issues } : {}),
+      },
+    });
+  }
+  return maskError(error, message, isDev);
+}
+
+/**
+ * Gives a request's context its own EntityManager, forked when a resolver first reads `ctx.em`: a subscription's
+ * start never queries (its first event is the job's state in memory), and a thousand starts at once spent 4-5% of
+ * the burst in `em.fork()`. Envelop builds the context by `Object.assign` of what the context function returns onto
+ * the initial context object, which would read a getter on the returned object at once (and fork): the getter is
+ * defined on that initial object instead, and the context function returns everything but `em`.
+ */
+function defineLazyFork(initial: object, services: Services): void {
+  let em: EntityManager | undefined;
+  Object.defineProperty(initial, 'em', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      em ??= services.em.fork();
+      return em;
+    },
+  });
+}
+
 /** A request for an event stream: over /graphql, a subscription by SSE. */
 function wantsEventStream(req: IncomingMessage): boolean {
   return req.headers.accept?.includes('text/event-stream') ?? false;
@@ -194,19 +247,6 @@ function sendJson(
 ) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
-}
-
-/** Resolves when the response can take more data, or when its connection is gone (the client left). */
-function drainedOrClosed(res: ServerResponse): Promise<void> {
-  return new Promise((resolveDrain) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolveDrain();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 async function loadWebHandler(
@@ -306,43 +346,24 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       const origin = guard.corsOrigin(request.headers.get('origin'));
       return origin ? { origin, credentials: true } : false;
     },
-    maskedErrors: {
-      // Expected failures on fields that have no result union (queries, connection arguments) keep their
-      // message and get a code; everything else stays masked.
-      maskError: (error, message, isDev) => {
-        // Duck-typed: under vitest graphql's CJS and ESM builds can both be loaded, breaking instanceof.
-        const located = error as Partial<GraphQLError>;
-        const original = located.originalError ?? error;
-        if (original instanceof DomainError) {
-          const code =
-            original instanceof InputError
-              ? 'BAD_USER_INPUT'
-              : original instanceof NotFoundError
-                ? 'NOT_FOUND'
-                : 'DOMAIN_ERROR';
-          return createGraphQLError(original.message, {
-            ...(located.nodes ? { nodes: located.nodes } : {}),
-            ...(located.path ? { path: located.path } : {}),
-            extensions: {
-              code,
-              ...(original instanceof InputError ? { issues: original.issues } : {}),
-            },
-          });
-        }
-        return maskError(error, message, isDev);
-      },
-    },
+    // Expected failures on fields that have no result union (queries, connection arguments) keep their message and
+    // get a code; everything else stays masked.
+    maskedErrors: { maskError: maskApiError },
     logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
-    context: () => ({
-      em: services.em.fork(),
-      services,
-      pubsub,
-      config,
-      generation,
-      training,
-      validation,
-      augmentation,
-    }),
+    context: (initial) => {
+      // `em` is on the initial context itself, forked when first read (see `defineLazyFork`).
+      defineLazyFork(initial, services);
+      const rest: Omit<Context, 'em'> = {
+        services,
+        pubsub,
+        config,
+        generation,
+        training,
+        validation,
+        augmentation,
+      };
+      return rest as Context;
+    },
     plugins: [
       useBodyLimit(config.maxUploadBytes),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -361,6 +382,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       }),
     ],
   });
+
+  const sseStarts: SseStartOptions = {
+    yoga,
+    maskError: maskApiError,
+    needsCors: (req) => guard.corsOrigin(req.headers.origin ?? null) !== null,
+  };
 
   const server = createServer((req, res) => {
     const run = () => {
@@ -405,8 +432,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     }
     if (url.pathname === '/readyz') return sendJson(res, ...(await readiness()));
     if (url.pathname === GRAPHQL_PATH || url.pathname.startsWith(`${GRAPHQL_PATH}/`)) {
-      // An event stream is a subscription (over SSE): its start waits for a turn of its own.
-      if (wantsEventStream(req)) await subscriptionStarts.turn();
+      if (wantsEventStream(req)) {
+        // An event stream is a subscription (over SSE): its start waits for a turn of its own, and skips yoga's
+        // HTTP layer when it can (graphql/sse-start.ts).
+        await subscriptionStarts.turn();
+        if (sseStartCandidate(req, url.pathname, GRAPHQL_PATH))
+          return serveSseStart(sseStarts, req, res);
+      }
       return yoga.handle(req, res);
     }
     const exportMatch = /^\/datasets\/([^/]+)\/export$/.exec(url.pathname);

@@ -43,6 +43,24 @@ function chunkOf(result: ExecutionResult): Uint8Array {
   return chunk;
 }
 
+/** Chunks with the opening ping in front, per result (a stream's first write: see sse-start.ts). */
+const opening = new WeakMap<object, Uint8Array>();
+
+/**
+ * The ping and a result's chunk in one piece, for a stream's first write: subscribers arriving together share
+ * their first event (progress-stream.ts, `sharedCurrentState`), and so this piece.
+ */
+function openingChunkOf(result: ExecutionResult): Uint8Array {
+  const known = opening.get(result);
+  if (known) return known;
+  const chunk = chunkOf(result);
+  const piece = new Uint8Array(PING.length + chunk.length);
+  piece.set(PING);
+  piece.set(chunk, PING.length);
+  opening.set(result, piece);
+  return piece;
+}
+
 /**
  * A result as yoga's SSE processor writes it: errors as their JSON without the `http` and `unexpected`
  * extensions yoga keeps for itself, and no `extensions.http`.
@@ -147,3 +165,11 @@ export function useSharedSse(): Plugin {
     },
   };
 }
+
+/** The pieces of the wire format, for the SSE start path that writes to the socket itself (sse-start.ts). */
+export {
+  COMPLETE as sseComplete,
+  chunkOf as sseChunk,
+  openingChunkOf as sseOpening,
+  PING as ssePing,
+};
