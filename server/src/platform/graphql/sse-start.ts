@@ -17,7 +17,7 @@ import { sseChunk, sseComplete, sseOpening, ssePing } from './shared-sse.ts';
  * web stream, the parameters checked by plugins, a `Response` whose body is a stream piped into the Node
  * response. For a query that is a few microseconds among many; for a subscription it is most of a start, and a
  * thousand clients subscribing to one job at once (a team's dashboards after a deploy) pay it a thousand times:
- * on the 2-core machine the last of them got its first event after 1.1-1.3 s, against 0.6 s over graphql-ws,
+ * on the 2-core machine the last of them got its first event after 0.8-1.35 s, against 0.6-0.7 s over graphql-ws,
  * whose starts skip that layer. This path does for SSE what the graphql-ws server does: yoga's own enveloped
  * parse, validate, context and subscribe (every envelop plugin runs: the parse and validation caches, armor,
  * masked errors, the shared subscription execution), then events written straight to the socket, the first one
