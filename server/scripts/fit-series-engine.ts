@@ -12,7 +12,8 @@
  *
  * - electricity: the 203 clients have no type; every electricity type is fitted on all of them, its levels
  *   rescaled to the type's typical level (a household's kWh, a grid's MW). The placeholder timestamps are
- *   realigned (real = placeholder + 2 days - 2 hours, see `calibration.ts`).
+ *   realigned (real = placeholder + 2 days - 2 hours, see `calibration.ts`). The first day, New Year's Day, is
+ *   left out of the fit and kept as each client's New Year's Day (see docs/timeseries.md).
  * - energy, sensors: each series' hours are read in its site's time zone (Europe for OPSD, Cambridge and the
  *   Danish meters; Beijing or Bedford for the sensors), so profiles are in local time.
  * - financial: daily; stocks, exchange rates and volumes on trading days, crypto every day.
@@ -29,6 +30,7 @@ import {
   type FitInput,
   fitType,
   paramsFile,
+  type SeasonalSeriesParams,
   type TypeParams,
   typesOf,
 } from '../src/timeseries/calibrated.ts';
@@ -88,6 +90,7 @@ const add = (type: string, input: FitInput) => {
 
 // Electricity: one population for the four types.
 const electricity: FitInput[] = [];
+const newYear: number[][] = [];
 {
   const lines = readFileSync(resolve(dataDir, 'electricity/electricity_hourly.csv'), 'utf8').split(
     /\r?\n/,
@@ -102,7 +105,37 @@ const electricity: FitInput[] = [];
     s.values.push(Number(value));
     s.times.push(Date.parse(`${time!.replace(' ', 'T')}Z`) + shift);
   }
-  for (const s of series.values()) electricity.push({ ...s, timeZone: 'UTC' });
+  // The first calendar day is left out of the fit: it is New Year's Day, a public holiday on which every client
+  // is low (see docs/timeseries.md, "The reference's first day"). Points before the first midnight that follows
+  // at least 20 hours of data are dropped; the others keep their timestamps, so their hours and weekdays stay
+  // aligned. The dropped day is kept as the client's New Year's Day.
+  for (const s of series.values()) {
+    const from = s.times.findIndex((t) => t >= Math.ceil((s.times[0]! + 20 * HOUR) / DAY) * DAY);
+    electricity.push({ values: s.values.slice(from), times: s.times.slice(from), timeZone: 'UTC' });
+    newYear.push(newYearFactors(s.values, s.times, from));
+  }
+}
+
+/**
+ * The held-out first day as New Year's Day (`SeasonalSeriesParams.hol`): each hour's value over the mean of the
+ * same hour on the client's other Sundays (clock in UTC, as the electricity inputs are read).
+ */
+function newYearFactors(values: number[], times: number[], from: number): number[] {
+  const sums = new Array<number>(24).fill(0);
+  const counts = new Array<number>(24).fill(0);
+  for (let i = from; i < values.length; i++) {
+    const d = new Date(times[i]!);
+    if (d.getUTCDay() !== 0) continue;
+    sums[d.getUTCHours()]! += values[i]!;
+    counts[d.getUTCHours()]!++;
+  }
+  const out = new Array<number>(24).fill(1);
+  for (let i = 0; i < from; i++) {
+    const h = new Date(times[i]!).getUTCHours();
+    const usual = counts[h]! > 0 ? sums[h]! / counts[h]! : 0;
+    if (usual > 0) out[h] = Number(Math.min(3, values[i]! / usual).toFixed(3));
+  }
+  return out;
 }
 
 for (const domain of ['energy', 'sensors'] as const) {
@@ -179,7 +212,19 @@ for (const info of SERIES_TYPES) {
     continue;
   }
   if (!fitted) throw new Error(`no ${type.id} series could be fitted`);
-  if (type.domain === 'electricity') electricityPopulation = fitted.series;
+  if (type.domain === 'electricity') {
+    if (fitted.series.length !== newYear.length)
+      throw new Error('an electricity client was not fitted');
+    // One day of each client is too few to keep its own hour-by-hour shape: each client keeps its day's level
+    // (the mean of its factors), on the clients' median shape (each hour's median factor over their mean).
+    const median = Array.from({ length: 24 }, (_, h) => medianOf(newYear.map((f) => f[h]!)));
+    const shape = median.map((x) => x / mean(median));
+    fitted.series.forEach((p, i) => {
+      const level = mean(newYear[i]!);
+      (p as SeasonalSeriesParams).hol = shape.map((x) => Number((level * x).toFixed(3)));
+    });
+    electricityPopulation = fitted.series;
+  }
   types[type.id] = fitted;
   console.log(
     `  ${type.id}: ${fitted.series.length} of ${inputs.length} series fitted (${fitted.kind})`,

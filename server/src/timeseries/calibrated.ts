@@ -155,6 +155,13 @@ export interface SeasonalSeriesParams {
    * clearest day's noon: reflected there, a drawn bright day had a dip at noon.
    */
   top?: number;
+  /**
+   * New Year's Day (optional, none when absent; electricity): 24 hourly factors on the Sunday shape of the series
+   * (its weekend profile, Sunday level and `dDow`), from the reference's held-out first day over the series' other
+   * Sundays: the series' own mean factor on the population's median hourly shape. On 1 January (local) a drawn
+   * series takes that day; the noise is drawn as on any other day. See docs/timeseries.md.
+   */
+  hol?: number[];
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -264,12 +271,21 @@ export function paramsFile(types: Record<string, TypeParams>): EngineParams {
 // ---------------------------------------------------------------------------------------------------------
 // Clock
 
-/** Local hour (0..23) and weekday (0 = Sunday) of an instant in a time zone, cached per UTC hour. */
-export function localClock(timeZone: string): (ms: number) => { hour: number; dow: number } {
+/**
+ * Local hour (0..23), weekday (0 = Sunday) and whether it is 1 January, of an instant in a time zone, cached per
+ * UTC hour.
+ */
+export function localClock(
+  timeZone: string,
+): (ms: number) => { hour: number; dow: number; newYear: boolean } {
   if (timeZone === 'UTC') {
     return (ms) => {
       const d = new Date(ms);
-      return { hour: d.getUTCHours(), dow: d.getUTCDay() };
+      return {
+        hour: d.getUTCHours(),
+        dow: d.getUTCDay(),
+        newYear: d.getUTCMonth() === 0 && d.getUTCDate() === 1,
+      };
     };
   }
   const format = new Intl.DateTimeFormat('en-US', {
@@ -277,20 +293,26 @@ export function localClock(timeZone: string): (ms: number) => { hour: number; do
     hourCycle: 'h23',
     hour: 'numeric',
     weekday: 'short',
+    month: 'numeric',
+    day: 'numeric',
   });
   const days: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-  const cache = new Map<number, { hour: number; dow: number }>();
+  const cache = new Map<number, { hour: number; dow: number; newYear: boolean }>();
   return (ms) => {
     const key = Math.floor(ms / HOUR_MS);
     let hit = cache.get(key);
     if (!hit) {
       let hour = 0;
       let dow = 0;
+      let month = 0;
+      let date = 0;
       for (const part of format.formatToParts(key * HOUR_MS)) {
         if (part.type === 'hour') hour = Number(part.value) % 24;
         if (part.type === 'weekday') dow = days[part.value] ?? 0;
+        if (part.type === 'month') month = Number(part.value);
+        if (part.type === 'day') date = Number(part.value);
       }
-      hit = { hour, dow };
+      hit = { hour, dow, newYear: month === 1 && date === 1 };
       if (cache.size > 50_000) cache.clear();
       cache.set(key, hit);
     }
@@ -2310,13 +2332,19 @@ export function renderCalibrated(
   const modes = hourlyModel ? (a.modes ?? []) : [];
   const scores = modes.map((mode) => mode[0]! * gauss.next());
   const zeroShare = hourlyModel ? a.zeros : undefined;
+  // New Year's Day (the first series' own), for relative hourly series.
+  const holiday = hourlyModel && relative ? a.hol : undefined;
   let lastHour = -1;
   const ys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let k = 0; k < sub; k++) {
       const ms = times[i]! + k * fineStep;
-      const { hour, dow } = clock(ms);
+      const local = clock(ms);
+      const { hour } = local;
+      const off = holiday !== undefined && local.newYear;
+      // New Year's Day is drawn as a Sunday, scaled hour by hour.
+      const dow = off ? 0 : local.dow;
       const h = hourlyModel ? hour : 0;
       if (ampSd > 0 && hour < lastHour) {
         amplitude = ampRho * amplitude + Math.sqrt(1 - ampRho * ampRho) * ampSd * gauss.next();
@@ -2335,7 +2363,10 @@ export function renderCalibrated(
       const swing = hourlyModel ? amplitude * (d - (we ? centreWe : centreWk)) : 0;
       const seasonal = relative ? (d + swing) * w[dow]! : d + swing + w[dow]!;
       const week = dDow && hourlyModel ? dDow[dow * 24 + h]! : 0;
-      let y = seasonal + week + shape + hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+      let y =
+        (seasonal + week) * (off ? holiday[h]! : 1) +
+        shape +
+        hsd[h]! * quantileMap(q, noise[i * sub + k]!);
       if (y < lo && reflectLo) y = 2 * lo - y;
       if (knee !== null && y > knee) y = knee + (hi - knee) * Math.tanh((y - knee) / (hi - knee));
       if (y > hi && reflectHi) y = 2 * hi - y;
