@@ -27,6 +27,7 @@ import { parseSeriesAnswer } from '../src/generation/parse.ts';
 import { answerSeries } from '../src/llm/local/series/answer.ts';
 import { formatImportIssue, parseDatasetFile } from '../src/registry/import.ts';
 import { type EngineParams, typesOf } from '../src/timeseries/calibrated.ts';
+import { afterFirstDay, ELECTRICITY_REALIGN_MS } from '../src/timeseries/calibration.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
@@ -98,14 +99,11 @@ const realByType = new Map<string, { items: Item[]; sources: string[] }>();
 }
 
 /**
- * An electricity client without its first calendar day (New Year's Day, see docs/timeseries.md): from the first
- * midnight that follows at least 20 hours of data, read on the realigned clock (real = placeholder + 2 days - 2
- * hours), so the window starts on a Monday at 00:00 like the generated series.
+ * An electricity client without its first calendar day (New Year's Day, see docs/timeseries.md; `afterFirstDay`),
+ * so the window starts on a Monday at 00:00 like series generated from 2025-01-06.
  */
 function fromSecondDay(item: Item): Item {
-  const shift = 2 * DAY - 2 * 3_600_000;
-  const times = item.timestamps!.map((t) => Date.parse(t) + shift);
-  const from = times.findIndex((t) => t >= Math.ceil((times[0]! + 20 * 3_600_000) / DAY) * DAY);
+  const from = afterFirstDay(item.timestamps!.map((t) => Date.parse(t) + ELECTRICITY_REALIGN_MS));
   const target = item.target.slice(from);
   const timestamps = item.timestamps!.slice(from);
   return { ...item, start: timestamps[0], length: target.length, target, timestamps };

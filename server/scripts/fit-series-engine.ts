@@ -34,6 +34,7 @@ import {
   type TypeParams,
   typesOf,
 } from '../src/timeseries/calibrated.ts';
+import { afterFirstDay, ELECTRICITY_REALIGN_MS } from '../src/timeseries/calibration.ts';
 import { typeSpec } from '../src/timeseries/specs.ts';
 import { aqiOfPm25, readLong } from '../src/validation/series/reference-data.ts';
 
@@ -96,21 +97,20 @@ const newYear: number[][] = [];
     /\r?\n/,
   );
   const series = new Map<string, { values: number[]; times: number[] }>();
-  const shift = 2 * DAY - 2 * HOUR;
   for (const line of lines.slice(1)) {
     if (!line) continue;
     const [id, time, value] = line.split(',');
     const s = series.get(id!) ?? { values: [], times: [] };
     series.set(id!, s);
     s.values.push(Number(value));
-    s.times.push(Date.parse(`${time!.replace(' ', 'T')}Z`) + shift);
+    s.times.push(Date.parse(`${time!.replace(' ', 'T')}Z`) + ELECTRICITY_REALIGN_MS);
   }
   // The first calendar day is left out of the fit: it is New Year's Day, a public holiday on which every client
   // is low (see docs/timeseries.md, "The reference's first day"). Points before the first midnight that follows
   // at least 20 hours of data are dropped; the others keep their timestamps, so their hours and weekdays stay
   // aligned. The dropped day is kept as the client's New Year's Day.
   for (const s of series.values()) {
-    const from = s.times.findIndex((t) => t >= Math.ceil((s.times[0]! + 20 * HOUR) / DAY) * DAY);
+    const from = afterFirstDay(s.times);
     electricity.push({ values: s.values.slice(from), times: s.times.slice(from), timeZone: 'UTC' });
     newYear.push(newYearFactors(s.values, s.times, from));
   }

@@ -12,6 +12,21 @@
  * numbers from the data when it is present and checks the engine against them.
  */
 
+/** The shift that realigns the electricity reference's placeholder timestamps (real = placeholder + 2 days - 2 hours). */
+export const ELECTRICITY_REALIGN_MS = 2 * 86_400_000 - 2 * 3_600_000;
+
+/**
+ * Where the electricity reference's first calendar day ends, New Year's Day (see docs/timeseries.md, "The
+ * reference's first day"): the index of the first point at or after the first midnight that follows at least 20
+ * hours of data, the times (ms) on the realigned clock. The fit leaves the points before it out (and keeps them as
+ * the client's New Year's Day); `bench:timeseries --trim-electricity` drops them from the reference.
+ */
+export function afterFirstDay(times: readonly number[]): number {
+  const day = 86_400_000;
+  const midnight = Math.ceil((times[0]! + 20 * 3_600_000) / day) * day;
+  return times.findIndex((t) => t >= midnight);
+}
+
 /** A daily profile: 24 relative levels for the hours 0..23, mean 1. */
 export type DailyProfile = readonly number[];
 
