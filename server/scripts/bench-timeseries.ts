@@ -1,6 +1,6 @@
 /**
  * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
- *   [--start ISO] [--trim-electricity]
+ *   [--start ISO] [--trim-electricity] [--dump DIR]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -13,9 +13,10 @@
  * `--params FILE` draws the calibrated engine from another parameter file than the shipped one (an earlier fit,
  * to compare with it on the same seeds). Generated hourly series start on Monday 2025-01-06, electricity on its
  * reference's first day (Sunday 1 January 2012, New Year's Day); `--start ISO` starts them elsewhere, and
- * `--trim-electricity` drops the electricity reference's first day (docs/benchmarks.md).
+ * `--trim-electricity` drops the electricity reference's first day (docs/benchmarks.md). `--dump DIR` writes each
+ * type's rich features, real and drawn, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     params: { type: 'string' },
     'trim-electricity': { type: 'boolean', default: false },
     start: { type: 'string' },
+    dump: { type: 'string' },
   },
 });
 const wantedTypes = args.types ? args.types.split(',') : SERIES_TYPES.map((t) => t.id);
@@ -415,6 +417,13 @@ for (const engine of engines) {
     const realRich = real.items.map(richFeatures);
     const synthRich = synth.map(richFeatures);
     const { accuracy: boosted, usage } = boostedAccuracy(realRich, synthRich, `boost:${typeId}`);
+    if (args.dump) {
+      mkdirSync(args.dump, { recursive: true });
+      writeFileSync(
+        resolve(args.dump, `${engine}-${typeId}-${seed}.json`),
+        JSON.stringify({ names: RICH_NAMES, real: realRich, synth: synthRich }),
+      );
+    }
     if (args.explain) {
       // The features the boosted stumps split on most, with their real and synthetic medians.
       const total = usage.reduce((x, y) => x + y, 0) || 1;
