@@ -14,7 +14,7 @@
  * to compare with it on the same seeds). Generated hourly series start on Monday 2025-01-06, electricity on its
  * reference's first day (Sunday 1 January 2012, New Year's Day); `--start ISO` starts them elsewhere, and
  * `--trim-electricity` drops the electricity reference's first day (docs/benchmarks.md). `--dump DIR` writes each
- * type's rich features, real and drawn, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
+ * type's rich features, real and drawn, and the drawn values, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -421,7 +421,12 @@ for (const engine of engines) {
       mkdirSync(args.dump, { recursive: true });
       writeFileSync(
         resolve(args.dump, `${engine}-${typeId}-${seed}.json`),
-        JSON.stringify({ names: RICH_NAMES, real: realRich, synth: synthRich }),
+        JSON.stringify({
+          names: RICH_NAMES,
+          real: realRich,
+          synth: synthRich,
+          drawn: synth.map((x) => x.target),
+        }),
       );
     }
     if (args.explain) {

@@ -16,7 +16,8 @@
  *   left out of the fit and kept as each client's New Year's Day (see docs/timeseries.md).
  * - energy, sensors: each series' hours are read in its site's time zone (Europe for OPSD, Cambridge and the
  *   Danish meters; Beijing or Bedford for the sensors), so profiles are in local time.
- * - financial: daily; stocks, exchange rates and volumes on trading days, crypto every day.
+ * - financial: daily; stocks, exchange rates and volumes on trading days, crypto every day (a volume's drifting level
+ *   is searched by drawing: the type takes 10-20 s).
  *
  * `--types a,b` refits only those types and keeps the others as the output file has them (the four electricity
  * types are fitted together: name any of them).

@@ -85,6 +85,80 @@ describe('day-shape modes (series off at night)', () => {
   });
 });
 
+describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)', () => {
+  /** A heat load on all day: a morning and an evening peak over a base, mean 1. */
+  const HEAT = (() => {
+    const raw = Array.from(
+      { length: 24 },
+      (_, h) => 1 + 0.4 * Math.exp(-((h - 7) ** 2) / 4) + 0.3 * Math.exp(-((h - 19) ** 2) / 6),
+    );
+    const m = raw.reduce((a, b) => a + b, 0) / 24;
+    return raw.map((x) => x / m);
+  })();
+  /** One mode: the evening peak stronger or weaker, for days in a row (day to day 0.8). */
+  const EVENING = unit(HEAT.map((_, h) => Math.exp(-((h - 19) ** 2) / 6)));
+  const heating = (modes?: number[][]) =>
+    hourlyType('relative', {
+      level: 3,
+      scale: 0,
+      dWk: HEAT,
+      dWe: HEAT,
+      w: [1, 1, 1, 1, 1, 1, 1],
+      hsd: HEAT.map(() => 0.15),
+      q: GAUSS_Q,
+      acf: [1, 0.5, 0.9, 0],
+      lo: 0,
+      hi: 10,
+      atoms: [0, 0],
+      ...(modes ? { modes } : {}),
+    });
+  const acfAt24 = (values: Float64Array) => {
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < values.length; i++) {
+      den += (values[i]! - m) ** 2;
+      if (i >= 24) num += (values[i]! - m) * (values[i - 24]! - m);
+    }
+    return num / den;
+  };
+
+  it('recovers a persistent day shape with the tuning (loadings, sd within 30%, day to day within 0.2), and fits none without it', () => {
+    const drawn = drawHourly(heating([[0.6, 0.8, ...EVENING]]), 'heat-modes', 24 * 365);
+    const tuned = fitSeasonal(drawn.values, drawn.times, {
+      transform: 'relative',
+      stepMs: HOUR,
+      timeZone: 'UTC',
+      tuning: { dayModes: true },
+    })!;
+    expect(tuned.modes).toBeDefined();
+    const [sd, rho, ...loadings] = tuned.modes![0]!;
+    expect(Math.abs(dot(loadings, EVENING))).toBeGreaterThan(0.9);
+    expect(Math.abs(sd! - 0.6) / 0.6).toBeLessThan(0.3);
+    expect(Math.abs(rho! - 0.8)).toBeLessThan(0.2);
+    expect(fit(drawn, 'relative').modes).toBeUndefined();
+  });
+
+  it('gives drawn series their source’s autocorrelation at 24 hours, which the fit without modes loses', () => {
+    const source = drawHourly(heating([[0.6, 0.8, ...EVENING]]), 'heat-source', 24 * 120);
+    const real = acfAt24(source.values);
+    const redraw = (tuning: { dayModes?: boolean }) => {
+      const fitted = fitSeasonal(source.values, source.times, {
+        transform: 'relative',
+        stepMs: HOUR,
+        timeZone: 'UTC',
+        tuning,
+      })!;
+      const runs = [0, 1, 2, 3].map((k) =>
+        acfAt24(drawHourly(hourlyType('relative', fitted), `heat-redraw-${k}`, 24 * 120).values),
+      );
+      return runs.reduce((a, b) => a + b, 0) / runs.length;
+    };
+    expect(Math.abs(redraw({ dayModes: true }) - real)).toBeLessThan(0.05);
+    expect(real - redraw({})).toBeGreaterThan(0.05);
+  });
+});
+
 describe('night zeros', () => {
   it('keeps every hour under the night line at exactly zero, whatever its modes', () => {
     const drawn = drawHourly(solar({ modes: [[0.8, 0.6, ...SCALE_MODE]] }), 'night', 24 * 10);

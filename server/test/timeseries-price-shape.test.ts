@@ -6,17 +6,21 @@ import {
   fitType,
   INNOVATION_PROBS,
   innovationAt,
+  MAX_PRICE_DIGITS,
   type PriceSeriesParams,
+  priceDigits,
   renderCalibrated,
   smoothArAcf,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
+import { renderSeries } from '../src/timeseries/engine.ts';
 import { START } from './helpers/series.ts';
 
 /**
  * A price's asymmetry (`skew`), still-day spells (`stillRun`), per-window volatility targeting
  * (`FitTuning.regimeWindow`), the autoregression shared by a type's series (`FitTuning.sharedAr`) and the law of
- * its innovations pooled over its series (`FitTuning.pooledInnovations`) in the
+ * its innovations pooled over its series (`FitTuning.pooledInnovations`), the precision its prices are quoted with
+ * (`FitTuning.priceDigits`) in the
  * calibrated engine, and a daily series' noise autocorrelation read within years (`FitTuning.acfWindow`): series
  * drawn with known values are fitted back to them within stated tolerances, and series drawn without them are not
  * given them.
@@ -322,5 +326,55 @@ describe('the innovation law pooled over a type’s series (pooledInnovations)',
     expect(
       fitType({ ...cryptoType, id: 'stock_price' }, inputs, options)!.innovations,
     ).toBeUndefined();
+  });
+});
+
+describe('the precision prices are quoted with (priceDigits)', () => {
+  const market = price({ alpha: 0.1, beta: 0.85, nu: 4 });
+  // A coin's year: daily moves of about 5%, falling a hundredfold over the year so its lows are far below its
+  // mean level.
+  const crashing: TypeParams = {
+    ...market,
+    series: [{ ...(market.series[0] as PriceSeriesParams), omega: 0.0025 * 0.05, mu: -0.018 }],
+  };
+  const render = (p: TypeParams, seed: string) =>
+    renderSeries(
+      {
+        slot: `s-${seed}`,
+        domain: 'financial',
+        series_type: 'crypto_price',
+        frequency: '1D',
+        start: '2024-01-01T00:00:00Z',
+        length: 251,
+        language: 'en',
+      },
+      { slot: `s-${seed}`, description: 'test', trend_type: 'none', noise_level: 0.3 },
+      new Random(seed),
+      { calibration: p, timeZone: 'UTC' },
+    ).target;
+  const repeats = (xs: readonly number[]) => xs.slice(1).filter((x, i) => x === xs[i]).length;
+
+  it('is fitted as the median significant digits of the prices, at most MAX_PRICE_DIGITS', () => {
+    const quoted = (digits: number) =>
+      Array.from(draw(market, `digits:${digits}`, 400), (v) => Number(v.toPrecision(digits)));
+    expect(priceDigits([quoted(4), quoted(5), quoted(5)])).toBe(5);
+    expect(priceDigits([Array.from(draw(market, 'full', 400))])).toBe(MAX_PRICE_DIGITS);
+    const coins = coinsOf(market, 'digits-type');
+    expect(fitType(cryptoType, coins, options)!.digits).toBe(MAX_PRICE_DIGITS);
+    expect(fitType({ ...cryptoType, id: 'stock_price' }, coins, options)!.digits).toBeUndefined();
+  });
+
+  it('keeps each drawn price to that many digits of its own, so a falling coin does not repeat its prices', () => {
+    let withLevelDigits = 0;
+    let withOwnDigits = 0;
+    for (let k = 0; k < 20; k++) {
+      withLevelDigits += repeats(render(crashing, `crash:${k}`));
+      const own = render({ ...crashing, digits: 8 }, `crash:${k}`);
+      withOwnDigits += repeats(own);
+      for (const v of own) expect(Number(v.toPrecision(8))).toBe(v);
+    }
+    // Five digits of the mean level leave a coin at a hundredth of it three or fewer: its days round together.
+    expect(withLevelDigits).toBeGreaterThan(5);
+    expect(withOwnDigits).toBe(0);
   });
 });

@@ -13,10 +13,11 @@
  *   series from the fit and comparing their autocorrelation with the real one's; values are read at the real
  *   meter's resolution or held as often as real ones, and bounds the data sits on clamp while others reflect;
  *   series off at night (solar) vary their day's shape in a few smooth modes, and other hourly series' values are
- *   put on the real series' quantiles by rank;
+ *   put on the real series' quantiles by rank; a daily volume's level drifts and scales the whole series;
  * - `price` (stocks, crypto, exchange rates): log returns from a GARCH(1,1) with Student-t innovations (fat
  *   tails, volatility clustering), a drift, and the share of days the price does not move; for a type fitted with
- *   `pooledInnovations`, the innovations follow one law read from all its series (peaked, skewed) instead.
+ *   `pooledInnovations`, the innovations follow one law read from all its series (peaked, skewed) instead, and
+ *   with `priceDigits` each drawn price keeps the significant digits its real prices are quoted with.
  *
  * `fitSeries` fits one series; `renderCalibrated` draws one. The shipped parameters
  * (`data/reference/series-engine.params.json`) are written by `scripts/fit-series-engine.ts`.
@@ -24,6 +25,7 @@
 import { Random } from '@genesis/schema/random';
 import { logReturns } from '../validation/series/features.ts';
 import { seasonalStrength } from '../validation/series/stats.ts';
+import { aqiOnGrid, pm25OfAqi } from './aqi.ts';
 import { Gauss, normalCdf } from './noise.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 
@@ -120,6 +122,16 @@ export interface SeasonalSeriesParams {
    */
   dew?: [number, number, number];
   /**
+   * An air quality index computed from a PM2.5 reading (optional, none when absent; fitted for types with
+   * `FitTuning.pmGrid`): [the reading's step in µg/m³, the standard deviation of its own white noise in µg/m³]. The
+   * index is piecewise linear in the concentration (its slope falls from 4.2 points per µg/m³ under 12 µg/m³ to
+   * 0.5 between 55 and 150), so its values lie on an uneven grid, repeat as the reading does and, in clean air,
+   * move by whole steps of 2-4 points. A drawn value is turned into its concentration, the noise added (not below
+   * the series' lowest reading, a station's floor), read to the step and the index computed back; `hold` is then
+   * only what the grid leaves of the real repeats. At the fitted step only.
+   */
+  pm?: [number, number];
+  /**
    * How the shape of a day varies (optional, none when absent; fitted for series that are off at night): the main
    * modes of the days' deviations from the daily profile, each [standard deviation of its daily score, the
    * score's day-to-day autocorrelation, then its 24 hourly loadings (unit length)]. A real solar day is the bell
@@ -162,6 +174,14 @@ export interface SeasonalSeriesParams {
    * series takes that day; the noise is drawn as on any other day. See docs/timeseries.md.
    */
   hol?: number[];
+  /**
+   * A level drifting over weeks and months that scales the whole series, spikes included (optional, none when
+   * absent; fitted for types with `FitTuning.levelDrift`): the standard deviation of the log of the level and its
+   * AR(1) coefficient per fitted step. The rest of the model (marginal, noise) is fitted on the series over that
+   * level. A stock's trading volume is its level times a day's surprise: the level moves with the market's
+   * interest, and a day of news multiplies it, whatever the level. See docs/timeseries.md.
+   */
+  drift?: [number, number];
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -223,6 +243,12 @@ export interface TypeParams {
    * freedom. Drawn centred and at unit variance, so the GARCH keeps its variance.
    */
   innovations?: number[];
+  /**
+   * Significant digits a drawn price keeps, each value its own (optional; when absent, about five of the series'
+   * mean level, see `engine.ts`; fitted for types with `FitTuning.priceDigits`): the digits the real prices are
+   * quoted with, at most `MAX_PRICE_DIGITS`.
+   */
+  digits?: number;
   series: SeriesParams[];
 }
 
@@ -716,12 +742,57 @@ export interface FitTuning {
    */
   dewGrid?: number;
   /**
+   * The reading step, in µg/m³, of the PM2.5 concentration an air quality index is computed from: a series with
+   * 99% of its values the index of a whole multiple of it (`aqiOfPm25`) is fitted with that grid and a reading
+   * noise (`SeasonalSeriesParams.pm`), and its held values are what they leave of its repeats (both by drawing).
+   * Beijing's PM2.5 is read in whole µg/m³, and its clean hours are rough: over the 37 series, the index's steps
+   * from the lowest 7% of its values (normal scores under -1.5) average 0.42 in normal scores against 0.16-0.19
+   * in the middle, and it repeats at 13% of the hours that start at 5-15 µg/m³, 5% of those above 150. Drawn with
+   * one noise for every level and held values at random, the lowest values stepped 0.25, every level repeated
+   * 9-10% of its hours, and the longest runs were longer than real (median over 148 drawn series: 6 hours, real
+   * 4; 58% of them at the series' floor). Drawn through the grid with the noise (median 1.5 µg/m³ over the 37),
+   * 0.33, 5-16% (real 5-13%) and 4 hours.
+   */
+  pmGrid?: number;
+  /**
+   * Fit the day shapes' modes (`SeasonalSeriesParams.modes`, each with its day-to-day autocorrelation) for a series
+   * that is on at night as well, in place of the day's amplitude. A building's heat use keeps a day's shape for days
+   * beyond its daily profile (a cold spell's evenings, a week away): each of heating's 24 series against six drawn
+   * from its own fit, the autocorrelation at 24 hours was lower drawn than real for 22 of them (medians 0.123
+   * against 0.201, mean gap 0.092); with the modes (2-3 per series) for 10 (0.195, gap 0.028).
+   */
+  dayModes?: boolean;
+  /**
+   * Fit the held values by drawing (`matchHold`): `hold` is what the drawn series' own rounding leaves of the real
+   * series' repeated readings, however few. Real loads and wind output are read at a meter's step (0.1 kWh, whole
+   * MW), and at quiet hours the reading stands still: a real electricity client repeats a reading 10 times in its
+   * 1,000 hours (median of the 203; 5% of them at most once), wind 4 times (median of the 100). Drawn loads, rounded
+   * to the same step, repeated 2 times (median; a quarter of them never), since their steps at quiet hours are larger
+   * than real. The held points fall anywhere in a drawn series, where real repeats are mostly at low output.
+   */
+  heldByDrawing?: boolean;
+  /**
    * Read the residual's autocorrelation within consecutive windows of this many points, each about its own mean,
    * and fit the noise to it as a series of that length would read it (default: over the whole series). A level
    * that drifts from year to year (a stock's trading activity growing or fading) is not the noise's slow swing
    * within a year: read over years, it is, and drawn years wander more than real ones.
    */
   acfWindow?: number;
+  /**
+   * Fit a drifting level (`SeasonalSeriesParams.drift`) as the centred moving median of the log values over this
+   * many points, and the marginal and the noise's fast component on the values over that level (relative daily
+   * series); the noise's slow component becomes the level's, which scales the drawn series, spikes included. A
+   * stock's trading volume is a level that moves with the market's interest over weeks and months times a day's
+   * surprise (news, earnings), and a day of news multiplies whatever level it falls on. Through one Gaussian
+   * copula, the slow swing went through the quantile map with the fast noise: a drawn stretch low in the swing had
+   * no spikes, one high in it was all high values, and the spikes lasted as long as the swing. Drawn years (250
+   * trading days, standardised; means over 400 drawn and the 14 real years) had a longer lower tail (5% quantile
+   * -1.016 against -0.905), a higher upper quartile (0.343 against 0.266), less skewness (2.42 against 3.26; of the
+   * log values 0.42 against 0.67) and more persistence at 6 and 12 days (autocorrelation 0.162 and 0.114 against
+   * 0.104 and 0.047). The fast component and the level's persistence are then settled by drawing
+   * (`matchDriftAcf`).
+   */
+  levelDrift?: number;
   /** Fit the returns' short autoregression (`PriceSeriesParams.ar`). */
   returnsAr?: boolean;
   /**
@@ -759,6 +830,18 @@ export interface FitTuning {
    */
   pooledInnovations?: boolean;
   /**
+   * Keep the precision the real prices are quoted with (`TypeParams.digits`: the median over the series of the
+   * significant digits of their prices, at most `MAX_PRICE_DIGITS`), each drawn value to that many significant
+   * digits of its own, instead of about five of the series' mean level. Crypto prices are averages over exchanges,
+   * quoted to 6-12 significant digits (each coin's median; 10 over the six): of the 34 real yearly windows (250
+   * returns) one repeats a price from one day to the next (Bitcoin's single still day). A drawn coin whose price
+   * moved tenfold or more within its window kept three or four digits where it was low against its mean, and its
+   * quiet days rounded onto the previous price: 531 of 3,000 drawn windows repeated a price (76 before the rounding,
+   * from the still days), about 6 of every 34, and the benchmark's boosted stumps split on it first (its longest
+   * run of equal prices, seed 14: 14 drawn windows against 1 real).
+   */
+  priceDigits?: boolean;
+  /**
    * Fit each hour's share of exact zeros (`SeasonalSeriesParams.zeros`) for a series off at night, and draw an
    * hour under the night threshold as zero only that often. Real solar's hours under the threshold but above 0.2%
    * of the mean are zero 45% of the time (the mean over the 100 such hours of the 81 series' weekday profiles),
@@ -778,7 +861,11 @@ export interface FitTuning {
 
 /** The types fitted with other than the default choices. */
 export const TYPE_TUNING: Record<string, FitTuning> = {
-  heating_demand: { holdFloor: 0.001 },
+  heating_demand: { holdFloor: 0.001, dayModes: true },
+  // Wind's steps have momentum (differences' lag-1 autocorrelation 0.52, median of the 100 series; drawn 0.35
+  // without `steps`), and its whole-MW readings repeat at calm hours (median 4 repeats per 1,000 hours, under the
+  // default 3% floor for held values).
+  wind_generation: { steps: 'vol', stepsMix: true, heldByDrawing: true, holdFloor: 0.001 },
   humidity: {
     steps: 'vol',
     stepsMix: true,
@@ -788,6 +875,10 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
     steadySpread: true,
   },
   pressure: { steadyCycle: true, steps: 'vol' },
+  // Drawn with the default fit, air quality took smaller steps than real (mean absolute step over the standard
+  // deviation, medians over benchmark seeds 14-27: 0.164 against 0.178) and was smoother at 2 h (0.909 against
+  // 0.899), hence `steps`; its index is read through whole-µg/m³ PM2.5 (`pmGrid`).
+  air_quality: { steps: 'vol', pmGrid: 1 },
   solar_generation: { steps: 'noise', dawnZeros: true, softTop: 0.7 },
   // The four electricity types share one population, fitted as the first of them. Drawn from their own fits, loads
   // took larger and rougher steps than their sources (each of the 203 clients against draws of its own fit, mean:
@@ -799,10 +890,25 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
     steps: 'vol',
     cycleStrength: true,
     weekStrength: true,
+    heldByDrawing: true,
+    holdFloor: 0.001,
   },
-  crypto_price: { sharedAr: { lags: 48, window: 365 }, pooledInnovations: true },
+  // Crypto's GARCH is fitted with the variance targeted year by year (`regimeWindow: 365`, a year of crypto's
+  // every-day calendar): the reference's years are regimes (the 2017 bubble, the 2018 fall, the calm 2019, the 2021
+  // rally), and read over four years with one target, four of the six coins' volatility came out more persistent
+  // (alpha + beta 0.95-0.98, 0.90-0.95 per year) than within a year. Drawn years' squared returns were more
+  // autocorrelated than real years' beyond a day (mean over 3,000 drawn and the 34 real windows of 250 returns,
+  // lags 2, 3, 5 and 10: 0.094, 0.085, 0.072 and 0.046 against 0.058, 0.065, 0.040 and 0.025; 0.093, 0.081, 0.065
+  // and 0.035 with it), and the innovations read against a volatility too slow for the year made the pooled law's
+  // rises heavier than its falls (1st and 99th percentiles -2.63 and 2.79; -2.72 and 2.76 with it).
+  crypto_price: {
+    sharedAr: { lags: 48, window: 365 },
+    pooledInnovations: true,
+    priceDigits: true,
+    regimeWindow: 365,
+  },
   exchange_rate: { stillSpells: true, regimeWindow: 252, skew: true },
-  trading_volume: { acfWindow: 252 },
+  trading_volume: { acfWindow: 252, levelDrift: 21 },
 };
 
 export interface FitOptions {
@@ -834,6 +940,13 @@ export function fitSeasonal(
   const scale = sd(values);
   if (relative ? !(level > 0) : !(scale > 0)) return null;
   const y = Float64Array.from(values, (x) => (relative ? x / level : (x - level) / scale));
+  // A drifting level (`FitTuning.levelDrift`, daily relative series): the marginal and the noise are fitted on the
+  // values over it; `undrifted` keeps the values as they are, for their dependence.
+  const undrifted = Float64Array.from(y);
+  const driftSd =
+    relative && options.tuning?.levelDrift && options.stepMs >= DAY_MS
+      ? fitLevelDrift(y, options.tuning.levelDrift, options.tuning.acfWindow ?? n)
+      : null;
   const clock = localClock(options.timeZone);
   const hourly = options.stepMs < DAY_MS;
   const phases = hourly ? 24 : 1;
@@ -959,7 +1072,10 @@ export function fitSeasonal(
   const dDow = hourly && options.tuning?.weekShape ? weekShape(resid, hourOf, dowOf) : null;
   // Series off at night vary their day's shape in a few smooth modes (which subsume the amplitude); others scale
   // their daily swing.
-  const modes = hourly && hasNight(dWk, relative ? w : null) ? dayModes(resid, hourOf) : null;
+  const modes =
+    hourly && (hasNight(dWk, relative ? w : null) || options.tuning?.dayModes)
+      ? dayModes(resid, hourOf)
+      : null;
   const amp =
     hourly && !modes && !options.tuning?.steadyCycle
       ? dayAmplitudes(resid, hourOf, dowOf, dWk, dWe, relative ? w : null)
@@ -991,7 +1107,10 @@ export function fitSeasonal(
   // Dependence: the autocorrelation of the normal scores at time lags, over the pairs of points that both have a
   // residual (all of them but solar's nights: counting daylight points as consecutive would read a night as one
   // hour, and the noise drawn hour by hour would be rougher than the real daylight).
-  const scores = normalScores(std);
+  // With a drifting level, the dependence is read on the values before it is taken out (the noise's slow component
+  // becomes the level's; what the moving median leaves has its short lags biased low).
+  const drifting = driftSd !== null && std.length === n;
+  const scores = drifting ? normalScores(undrifted) : normalScores(std);
   const night = relative && hasNight(dWk, w);
   // Windows the autocorrelation is read within (`FitTuning.acfWindow`), or the whole series.
   const acfWindow =
@@ -1028,6 +1147,9 @@ export function fitSeasonal(
   }
   const tuning = options.tuning ?? {};
   let acf = fitAcfMixture(rho, lags, acfWindow);
+  // With a drifting level, the noise's slow component is the level's, and the copula keeps the fast one alone.
+  const drift: [number, number] | null = drifting ? [driftSd, acf[2]] : null;
+  if (drift) acf = [1, acf[1], acf[2], acf[3]];
   // Steps across a gap (solar's night) are not steps of the noise.
   const vol = tuning.steadySteps ? null : fitVolatility(scores, acf, stdIdx);
 
@@ -1059,6 +1181,13 @@ export function fitSeasonal(
   const holdFloor = tuning.holdFloor ?? 0.03;
   // Readings on a grid of log steps (`FitTuning.dewGrid`) repeat because their temperature and dew point do.
   const dewStep = tuning.dewGrid && !coarse ? logGridStep(values) : 0;
+  // An index of a concentration read in whole steps (`FitTuning.pmGrid`): 99% of its values on the grid (a
+  // station's record holds the odd averaged or corrected reading).
+  let onGrid = 0;
+  if (tuning.pmGrid)
+    for (let i = 0; i < n; i++)
+      if (Math.abs(aqiOnGrid(values[i]!, tuning.pmGrid) - values[i]!) < 1e-6) onGrid++;
+  const pmStep = tuning.pmGrid && onGrid >= 0.99 * n ? tuning.pmGrid : 0;
   const hold =
     !coarse && !dewStep && moves > 0 && repeats / moves >= holdFloor ? repeats / moves : 0;
   // Shares at the bounds, over the hours the series is on: solar's zeros are its nights (drawn as zeros anyway);
@@ -1099,13 +1228,18 @@ export function fitSeasonal(
       : {}),
     atoms: [r4(atLo / on), r4(atHi / on)],
     ...(vol ? { vol: [r4(vol[0]), r4(vol[1])] as [number, number] } : {}),
+    ...(pmStep ? { pm: [pmStep, 0] as [number, number] } : {}),
     ...(dewStep
       ? { dew: [tuning.dewGrid!, r4(dewTemperature(dewStep)), 0.5] as [number, number, number] }
       : {}),
     ...(modes ? { modes: modes.map((m) => m.map(r4)) } : {}),
     ...(dDow ? { dDow: dDow.map((x) => Number(x.toPrecision(3))) } : {}),
     ...(zeros ? { zeros: zeros.map(r4) } : {}),
+    ...(drift ? { drift: [r4(drift[0]), r4(drift[1])] as [number, number] } : {}),
   };
+  // With a drifting level, the noise's fast part goes through the quantile map and the level multiplies it:
+  // neither keeps the autocorrelation of the values' ranks it was fitted to, so it is settled by drawing.
+  if (drift && !hourly) matchDriftAcf(fitted, options, undrifted, times[0]!, acfWindow);
   // The autocorrelation is fitted on the residual's normal scores, but what a reader sees is the series: its
   // profile, hourly spread, marginal and resolution map the noise's dependence onto the values in ways a
   // Gaussian copula only approximates (real wind and pressure are more persistent in their values than in their
@@ -1116,20 +1250,15 @@ export function fitSeasonal(
   // exactly the right amount.
   if (hourly) {
     const real = acfAt(y, lags);
-    const drawn: TypeParams = {
-      kind: 'seasonal',
-      transform: options.transform,
-      stepMs: options.stepMs,
-      calendar: 'always',
-      timeZone: options.timeZone,
-      levelScale: 1,
-      source: 'fit',
-      series: [fitted],
-    };
+    const drawn = fittedType(fitted, options);
     // The values are put on the real series' own quantiles (see `vq`), before the autocorrelation check, which
     // then sees the remapped series.
     if (!night) fitted.vq = quantiles(y, QUANTILE_PROBS).map(r4);
     if (fitted.dew) matchDewSpeed(fitted, drawn, y, times[0]!, moves > 0 ? repeats / moves : 0);
+    if (fitted.pm) {
+      matchPmNoise(fitted, drawn, y, times[0]!);
+      matchHold(fitted, drawn, y, times[0]!, moves > 0 ? repeats / moves : 0);
+    }
     let target = rho;
     // The smoothness of the steps (lag-1 autocorrelation of the differences) is checked the same way.
     const realDiff = diffLag1(y);
@@ -1165,6 +1294,10 @@ export function fitSeasonal(
     if (tuning.cycleStrength) matchCycle(fitted, drawn, y, times[0]!, tuning);
     // The step search moved the noise, and with it how often the readings stand still.
     if (fitted.dew) matchDewSpeed(fitted, drawn, y, times[0]!, moves > 0 ? repeats / moves : 0);
+    if (fitted.pm || (tuning.heldByDrawing && !fitted.dew)) {
+      const floor = fitted.pm ? 0.005 : (tuning.holdFloor ?? 0.005);
+      matchHold(fitted, drawn, y, times[0]!, moves > 0 ? repeats / moves : 0, floor);
+    }
     // Drawn with one spread for every hour, the mean of the hours' (`FitTuning.steadySpread`).
     if (fitted.dew && tuning.steadySpread) {
       const spread = r4(mean(fitted.hsd));
@@ -1172,6 +1305,150 @@ export function fitSeasonal(
     }
   }
   return fitted;
+}
+
+/**
+ * The drifting level of a relative series (`FitTuning.levelDrift`): its log is the centred moving median of the
+ * log values over `span` points (fewer at the ends; a median, so a day's spike does not lift its neighbours'
+ * level and push them into the lower tail), and `y` is divided by it in place (then rescaled to mean 1). Returns
+ * the standard deviation of the level's log, read within windows of `window` points each about its own mean (a
+ * level moving from year to year is not a drift within a year, as with `FitTuning.acfWindow`); its persistence is
+ * the noise fit's slow component, settled by `matchDriftAcf`. Null when a value is not positive or the level is
+ * flat.
+ */
+function fitLevelDrift(y: Float64Array, span: number, window: number): number | null {
+  const n = y.length;
+  if (n < 4 * span) return null;
+  for (let i = 0; i < n; i++) if (!(y[i]! > 0)) return null;
+  const logs = Float64Array.from(y, Math.log);
+  const half = Math.floor(span / 2);
+  const level = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const part = Array.from(logs.subarray(Math.max(0, i - half), Math.min(n, i + half + 1))).sort(
+      (u, v) => u - v,
+    );
+    const mid = part.length >> 1;
+    level[i] = part.length % 2 ? part[mid]! : (part[mid - 1]! + part[mid]!) / 2;
+  }
+  const parts = windowsOf(level, Math.min(window, n));
+  const variance = mean(parts.map((part) => sd(part) ** 2));
+  if (!(variance > 0)) return null;
+  for (let i = 0; i < n; i++) y[i] = y[i]! / Math.exp(level[i]!);
+  const m = mean(y);
+  for (let i = 0; i < n; i++) y[i] = y[i]! / m;
+  return Math.sqrt(variance);
+}
+
+/** One fitted series as a type of its own, as the fit's simulation checks draw it. */
+function fittedType(fitted: SeasonalSeriesParams, options: FitOptions): TypeParams {
+  return {
+    kind: 'seasonal',
+    transform: options.transform,
+    stepMs: options.stepMs,
+    calendar: 'always',
+    timeZone: options.timeZone,
+    levelScale: 1,
+    source: 'fit',
+    series: [fitted],
+  };
+}
+
+/** Draws per candidate of `matchDriftAcf` (daily series are short: cheap to draw, noisy to read). */
+const DRIFT_DRAWS = 12;
+/** Lags at which `matchDriftAcf` compares the drawn values' autocorrelation with the real one's. */
+const DRIFT_LAGS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20];
+/** AR(1) coefficients per step of the drifting level that `matchDriftAcf` tries. */
+const DRIFT_SLOW = [0.8, 0.85, 0.9, ...SLOW];
+
+/**
+ * Mean autocorrelation at `lags` over consecutive windows of `size` points, each about its own mean; a remainder of
+ * at least half a window counts as one (a year of trading days is 250-253 of them).
+ */
+function yearlyAcf(xs: Float64Array, lags: readonly number[], size: number): number[] {
+  const parts = windowsOf(xs, size);
+  const rest = xs.length - parts.length * size;
+  if (rest >= size / 2) parts.push(xs.subarray(xs.length - rest));
+  return meanAcfOf(parts, lags);
+}
+
+/**
+ * The simulation check of a series fitted with a drifting level (`FitTuning.levelDrift`): its fast noise goes
+ * through the quantile map and the level multiplies it, so neither keeps the autocorrelation of the values' ranks
+ * it was read from. The fast component's coefficient a and smoothness c, then the level's persistence, then a and c
+ * again are searched over their grids (drawing the same series for every candidate) to bring the drawn values'
+ * autocorrelation, read within windows of `window` points each about its own mean, nearest the real values' (`y`,
+ * before the level was taken out) at `DRIFT_LAGS`.
+ */
+function matchDriftAcf(
+  fitted: SeasonalSeriesParams,
+  options: FitOptions,
+  y: Float64Array,
+  startMs: number,
+  window: number,
+): void {
+  const drawn = fittedType(fitted, options);
+  const lags = DRIFT_LAGS.filter((l) => l < window / 3);
+  const real = yearlyAcf(y, lags, window);
+  const error = () => {
+    const sim = new Float64Array(lags.length);
+    for (let k = 0; k < DRIFT_DRAWS; k++) {
+      const values = drawLike(drawn, frameOf(drawn, y, startMs), `drift:${k}`, false);
+      yearlyAcf(Float64Array.from(values), lags, window).forEach((r, j) => {
+        sim[j]! += r / DRIFT_DRAWS;
+      });
+    }
+    let err = 0;
+    real.forEach((r, j) => {
+      err += (r - sim[j]!) ** 2;
+    });
+    return err;
+  };
+  const drift = fitted.drift!;
+  const fast = () => {
+    const [, a0, , c0 = 0] = fitted.acf;
+    let best: [number, number] = [a0, c0];
+    let bestErr = Number.POSITIVE_INFINITY;
+    for (const a of FAST.filter((x) => x >= 0)) {
+      for (const c of SMOOTH) {
+        fitted.acf = [1, a, fitted.drift![1], c];
+        const err = error();
+        if (err < bestErr) {
+          bestErr = err;
+          best = [a, c];
+        }
+      }
+    }
+    fitted.acf = [1, r4(best[0]), fitted.drift![1], r4(best[1])];
+  };
+  // The level's spread as read within a window is its whole spread times the share a window sees of it (an
+  // AR(1)'s variance about a window's own mean): the level is drawn with the whole spread.
+  const within = drift[0];
+  const whole = (b: number) => r4(within / Math.sqrt(Math.max(0.25, windowShare(b, window))));
+  fitted.drift = [whole(drift[1]), drift[1]];
+  fast();
+  let best = fitted.drift;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (const b of DRIFT_SLOW) {
+    fitted.drift = [whole(b), b];
+    const err = error();
+    if (err < bestErr) {
+      bestErr = err;
+      best = fitted.drift;
+    }
+  }
+  fitted.drift = best;
+  fast();
+}
+
+/** The expected share of a unit AR(1)'s variance (coefficient b) left about the mean of a window of n points. */
+export function windowShare(b: number, n: number): number {
+  let sum = 0;
+  let power = 1;
+  for (let k = 1; k < n; k++) {
+    power *= b;
+    sum += (1 - k / n) * power;
+  }
+  return 1 - (1 + 2 * sum) / n;
 }
 
 /** Magnus coefficients (Alduchov and Eskridge 1996): saturation vapour pressure goes as exp(a T / (b + T)). */
@@ -1239,20 +1516,98 @@ function matchDewSpeed(
   let bestErr = Number.POSITIVE_INFINITY;
   for (const speed of DEW_SPEEDS) {
     fitted.dew = [dew[0], dew[1], speed];
-    let seen = 0;
-    for (let k = 0; k < SIM_DRAWS; k++) {
-      const values = drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true);
-      let held = 0;
-      for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) held++;
-      seen += held / Math.max(1, values.length - 1) / SIM_DRAWS;
-    }
-    const err = Math.abs(seen - share);
+    const err = Math.abs(drawnRepeatShare(drawn, y, startMs) - share);
     if (err < bestErr) {
       bestErr = err;
       best = speed;
     }
   }
   fitted.dew = [dew[0], dew[1], best];
+}
+
+/** Standard deviations (µg/m³) of a PM2.5 reading's own noise that `matchPmNoise` tries. */
+const PM_NOISES = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
+/** Share of a series' lowest values over which `matchPmNoise` compares the steps. */
+const PM_LOW = 0.2;
+
+/** Mean absolute step, over the standard deviation, of the steps that start in the lowest `PM_LOW` of `xs`. */
+function lowSteps(xs: ArrayLike<number>): number {
+  const sorted = Float64Array.from(xs).sort();
+  const cut = sorted[Math.floor(PM_LOW * (sorted.length - 1))]!;
+  const s = sd(xs);
+  let sum = 0;
+  let count = 0;
+  for (let i = 1; i < xs.length; i++) {
+    if (xs[i - 1]! > cut) continue;
+    sum += Math.abs(xs[i]! - xs[i - 1]!);
+    count++;
+  }
+  return count > 0 && s > 0 ? sum / count / s : 0;
+}
+
+/**
+ * The noise of a PM2.5 reading (`SeasonalSeriesParams.pm`, its second value): white, in µg/m³, it is nothing in an
+ * episode and most of the hour-to-hour movement of clean air, where the index's slope is steepest. The noise whose
+ * drawn series (held values off, the same four for every candidate) step as the real one does over its lowest
+ * fifth of values is kept.
+ */
+function matchPmNoise(
+  fitted: SeasonalSeriesParams,
+  drawn: TypeParams,
+  y: Float64Array,
+  startMs: number,
+): void {
+  const hold = fitted.hold;
+  delete fitted.hold;
+  const real = lowSteps(y);
+  const step = fitted.pm![0];
+  let best = 0;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (const noise of PM_NOISES) {
+    fitted.pm = [step, noise];
+    let seen = 0;
+    for (let k = 0; k < SIM_DRAWS; k++)
+      seen += lowSteps(drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true)) / SIM_DRAWS;
+    const err = Math.abs(seen - real);
+    if (err < bestErr) {
+      bestErr = err;
+      best = noise;
+    }
+  }
+  fitted.pm = [step, best];
+  if (hold !== undefined) fitted.hold = hold;
+}
+
+/** The share of repeated readings in series drawn from `drawn` (the same four each time), rounded as a meter's. */
+function drawnRepeatShare(drawn: TypeParams, y: Float64Array, startMs: number): number {
+  let seen = 0;
+  for (let k = 0; k < SIM_DRAWS; k++) {
+    const values = drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true);
+    let held = 0;
+    for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) held++;
+    seen += held / Math.max(1, values.length - 1) / SIM_DRAWS;
+  }
+  return seen;
+}
+
+/**
+ * The held values an index on a concentration's grid (`SeasonalSeriesParams.pm`) needs beyond its grid's own
+ * repeats: series are drawn without held values (the same four each time), their share of repeated readings
+ * measured, and `hold` set to what that leaves of the real series' `share` (none when under `floor`, 0.5% unless
+ * the type's `holdFloor` says otherwise, see `FitTuning.heldByDrawing`).
+ */
+function matchHold(
+  fitted: SeasonalSeriesParams,
+  drawn: TypeParams,
+  y: Float64Array,
+  startMs: number,
+  share: number,
+  floor = 0.005,
+): void {
+  delete fitted.hold;
+  const seen = drawnRepeatShare(drawn, y, startMs);
+  const rest = seen < 1 ? (share - seen) / (1 - seen) : 0;
+  if (rest >= floor) fitted.hold = r4(rest);
 }
 
 /**
@@ -1954,6 +2309,28 @@ function garchInnovations(
   return Float64Array.from(out);
 }
 
+/** The most significant digits a drawn price keeps (`TypeParams.digits`): beyond, the JSON only grows. */
+export const MAX_PRICE_DIGITS = 8;
+
+/** The significant digits of a number as written (the fewest that give it back exactly), at most 17. */
+function significantDigitsOf(x: number): number {
+  if (!(x !== 0 && Number.isFinite(x))) return 1;
+  for (let d = 1; d < 17; d++) if (Number(x.toPrecision(d)) === x) return d;
+  return 17;
+}
+
+/**
+ * The significant digits real prices are quoted with (`FitTuning.priceDigits`): the median over the series of
+ * the median over each series' prices, at most `MAX_PRICE_DIGITS`.
+ */
+export function priceDigits(prices: readonly ArrayLike<number>[]): number {
+  const perSeries = prices
+    .filter((p) => p.length > 0)
+    .map((p) => quantiles(Array.from(p, significantDigitsOf), [0.5])[0]!);
+  if (perSeries.length === 0) return MAX_PRICE_DIGITS;
+  return Math.min(MAX_PRICE_DIGITS, Math.max(1, Math.round(quantiles(perSeries, [0.5])[0]!)));
+}
+
 /** Share of a price's still days (no move) that follow a still day. */
 function stillAfterStill(prices: ArrayLike<number>): number {
   let still = 0;
@@ -2081,6 +2458,8 @@ export interface CalibratedSeries {
   level: number;
   /** The resolution the values are read at, in the type's unit per point (0: none); see `res`. */
   resolution: number;
+  /** Significant digits each value keeps (`TypeParams.digits`; absent: about five of the series' level). */
+  digits?: number;
 }
 
 function mix(a: number[], b: number[], t: number): number[] {
@@ -2272,7 +2651,13 @@ export function renderCalibrated(
       s2 = omega + (alpha * (surprise * surprise)) / ratio + beta * s2;
       price *= Math.exp(r);
     }
-    return { values, times, level, resolution: 0 };
+    return {
+      values,
+      times,
+      level,
+      resolution: 0,
+      ...(params.digits ? { digits: params.digits } : {}),
+    };
   }
 
   const a = pick() as SeasonalSeriesParams;
@@ -2384,13 +2769,36 @@ export function renderCalibrated(
   // At the fitted step only: a daily point averages 24 hours, whose spread is not an hour's.
   if (a.vq && hourlyModel && sub === 1) {
     // Blended with the second series' quantiles, except where the first's sit on its bounds (zeros, saturation).
-    const vq = a.vq.map((x, k) => (b.vq && x > a.lo && x < a.hi ? t * x + (1 - t) * b.vq[k]! : x));
+    // A bound the data sits on (`atoms`) holds the second's quantiles too; one it only touches (the series' own
+    // extreme) does not bind a blend of two series. Clamped there, a blended quantile beyond it made the top (or
+    // bottom) ranks of a drawn series one value repeated for hours, a plateau no real series has (drawn wind held
+    // its maximum for up to 23 hours).
+    const sitsLo = !a.atoms || a.atoms[0] >= ATOM;
+    const sitsHi = !a.atoms || a.atoms[1] >= ATOM;
+    const within = (x: number) => Math.min(sitsHi ? a.hi : x, Math.max(sitsLo ? a.lo : x, x));
+    const vq = a.vq.map((x, k) =>
+      b.vq && x > a.lo && x < a.hi ? t * x + (1 - t) * within(b.vq[k]!) : x,
+    );
     // The fitted values' quantiles in this series' common scale (the bounds' conversion, see above).
     const target = vq.map((x) => x * toScale);
+    const top = sitsHi ? hi : Number.POSITIVE_INFINITY;
+    const bottom = sitsLo ? lo : Number.NEGATIVE_INFINITY;
     const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => ys[i]! - ys[j]!);
     order.forEach((i, r) => {
-      ys[i] = Math.min(hi, Math.max(lo, quantileAt(target, (r + 0.5) / n)));
+      ys[i] = Math.min(top, Math.max(bottom, quantileAt(target, (r + 0.5) / n)));
     });
+  }
+  // A drifting level (`drift`, the first series' own) scales the whole series: a unit AR(1) x, the factor
+  // exp(sd x - sd^2 / 2) (mean 1).
+  if (a.drift) {
+    const [dsd, d0] = a.drift;
+    const rho = d0 ** (request.stepMs / params.stepMs);
+    const innov = Math.sqrt(1 - rho * rho);
+    let x = gauss.next();
+    for (let i = 0; i < n; i++) {
+      ys[i] = ys[i]! * Math.exp(dsd * x - (dsd * dsd) / 2);
+      x = rho * x + innov * gauss.next();
+    }
   }
   // Humidity from whole-degree readings (`dew`, the first series' own): its log is the dew point's depression
   // below an air temperature that drifts hour by hour, each read in whole degrees.
@@ -2410,6 +2818,13 @@ export function renderCalibrated(
       values[i] = saturation * Math.exp(magnus(dewRead) - magnus(airRead));
       anomaly = dewPersistence(speed) * anomaly + speed * gauss.next();
       continue;
+    }
+    // An index read through its concentration's grid (`pm`, the first series' own), at the fitted step only.
+    if (a.pm && sub === 1) {
+      const [step, noise] = a.pm;
+      // The reading's own noise, not below the series' floor (a station's lowest reading, its first value).
+      const error = noise > 0 ? noise * gauss.next() : 0;
+      values[i] = aqiOnGrid(values[i]!, step, error, noise > 0 ? pm25OfAqi(a.lo * a.level) : 0);
     }
     if (hold > 0 && i > 0) {
       held = rng.next() < (held ? holdAfterHold : holdAfterMove);
@@ -2501,6 +2916,9 @@ export function fitType(
   // The innovation law first: the shared autoregression's simulation check draws with it.
   if (kind === 'price' && tuning?.pooledInnovations) {
     out.innovations = pooledInnovationLaw(innovations);
+  }
+  if (kind === 'price' && tuning?.priceDigits) {
+    out.digits = priceDigits(inputs.map((input) => input.values));
   }
   const shared = tuning?.sharedAr;
   if (kind === 'price' && shared) {

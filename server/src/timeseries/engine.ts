@@ -225,7 +225,7 @@ function renderFromCalibration(
   });
   let typical = 0;
   for (const x of values) typical += Math.abs(x) / n;
-  const target = roundAll(values, bounds, typical, drawn.resolution);
+  const target = roundAll(values, bounds, typical, drawn.resolution, drawn.digits);
   const timestamps = drawn.times.map((t) => new Date(t).toISOString());
   const spanMs = drawn.times[n - 1]! - drawn.times[0]! + stepMs;
   return {
@@ -440,11 +440,24 @@ function clip(values: Float64Array, bounds: Bounds): void {
 }
 
 /**
- * Rounds to the meter's resolution when the calibration has one, else to about five significant digits of the
- * level (keeps JSON compact), without stepping outside the bounds: a value that would round onto an exclusive
- * floor keeps its precision.
+ * Rounds to the meter's resolution when the calibration has one, else to `digits` significant digits of each
+ * value when the calibration keeps its prices' precision (`TypeParams.digits`), else to about five significant
+ * digits of the level (keeps JSON compact), without stepping outside the bounds: a value that would round onto an
+ * exclusive floor keeps its precision.
  */
-function roundAll(values: Float64Array, bounds: Bounds, level: number, resolution = 0): number[] {
+function roundAll(
+  values: Float64Array,
+  bounds: Bounds,
+  level: number,
+  resolution = 0,
+  digits?: number,
+): number[] {
+  if (resolution <= 0 && digits) {
+    return Array.from(values, (value) => {
+      const rounded = Number(value.toPrecision(digits));
+      return rounded >= bounds.min && rounded <= bounds.max ? rounded : value;
+    });
+  }
   const magnitude = Math.abs(level) > 0 ? Math.floor(Math.log10(Math.abs(level))) : 0;
   const decimals =
     resolution > 0

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { getSeriesType } from '@genesis/schema/catalog/series';
+import { aqiOfPm25 } from '../../timeseries/aqi.ts';
 
 /** The domains whose reference data these files hold (electricity has its own script and format). */
 export const REFERENCE_DOMAINS = ['energy', 'sensors', 'financial'] as const;
@@ -54,19 +55,8 @@ export function readLong(file: string): RawSeries[] {
   return [...series.values()];
 }
 
-/** US EPA PM2.5 breakpoints (µg/m³) and the index at each, joined linearly; 500 beyond the last. */
-const PM25 = [0, 12, 35.4, 55.4, 150.4, 250.4, 350.4, 500.4];
-const AQI = [0, 50, 100, 150, 200, 300, 400, 500];
-export function aqiOfPm25(c: number): number {
-  if (c <= 0) return 0;
-  for (let k = 1; k < PM25.length; k++) {
-    if (c <= PM25[k]!) {
-      const t = (c - PM25[k - 1]!) / (PM25[k]! - PM25[k - 1]!);
-      return Math.round((AQI[k - 1]! + t * (AQI[k]! - AQI[k - 1]!)) * 10) / 10;
-    }
-  }
-  return 500;
-}
+/** The US EPA air quality index of PM2.5 (the catalog's unit for air quality). */
+export { aqiOfPm25 };
 
 /** A dataset item as a generation job stores it, from one raw series (a window of it). */
 function item(raw: RawSeries, id: string, from: number, to: number): Record<string, unknown> {
