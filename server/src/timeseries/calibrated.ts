@@ -24,7 +24,7 @@
  */
 import { Random } from '@genesis/schema/random';
 import { logReturns } from '../validation/series/features.ts';
-import { seasonalStrength } from '../validation/series/stats.ts';
+import { median, seasonalStrength } from '../validation/series/stats.ts';
 import { aqiOnGrid, pm25OfAqi } from './aqi.ts';
 import { Gauss, normalCdf } from './noise.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
@@ -1324,11 +1324,7 @@ function fitLevelDrift(y: Float64Array, span: number, window: number): number | 
   const half = Math.floor(span / 2);
   const level = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const part = Array.from(logs.subarray(Math.max(0, i - half), Math.min(n, i + half + 1))).sort(
-      (u, v) => u - v,
-    );
-    const mid = part.length >> 1;
-    level[i] = part.length % 2 ? part[mid]! : (part[mid - 1]! + part[mid]!) / 2;
+    level[i] = median(Array.from(logs.subarray(Math.max(0, i - half), Math.min(n, i + half + 1))));
   }
   const parts = windowsOf(level, Math.min(window, n));
   const variance = mean(parts.map((part) => sd(part) ** 2));
@@ -1516,7 +1512,7 @@ function matchDewSpeed(
   let bestErr = Number.POSITIVE_INFINITY;
   for (const speed of DEW_SPEEDS) {
     fitted.dew = [dew[0], dew[1], speed];
-    const err = Math.abs(drawnRepeatShare(drawn, y, startMs) - share);
+    const err = Math.abs(drawnMean(drawn, y, startMs, repeatShare) - share);
     if (err < bestErr) {
       bestErr = err;
       best = speed;
@@ -1565,10 +1561,7 @@ function matchPmNoise(
   let bestErr = Number.POSITIVE_INFINITY;
   for (const noise of PM_NOISES) {
     fitted.pm = [step, noise];
-    let seen = 0;
-    for (let k = 0; k < SIM_DRAWS; k++)
-      seen += lowSteps(drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true)) / SIM_DRAWS;
-    const err = Math.abs(seen - real);
+    const err = Math.abs(drawnMean(drawn, y, startMs, lowSteps) - real);
     if (err < bestErr) {
       bestErr = err;
       best = noise;
@@ -1578,16 +1571,24 @@ function matchPmNoise(
   if (hold !== undefined) fitted.hold = hold;
 }
 
-/** The share of repeated readings in series drawn from `drawn` (the same four each time), rounded as a meter's. */
-function drawnRepeatShare(drawn: TypeParams, y: Float64Array, startMs: number): number {
-  let seen = 0;
-  for (let k = 0; k < SIM_DRAWS; k++) {
-    const values = drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true);
-    let held = 0;
-    for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) held++;
-    seen += held / Math.max(1, values.length - 1) / SIM_DRAWS;
-  }
-  return seen;
+/** The mean of `stat` over the series drawn from `drawn` (the same four each time), rounded as a meter's. */
+function drawnMean(
+  drawn: TypeParams,
+  y: Float64Array,
+  startMs: number,
+  stat: (values: ArrayLike<number>) => number,
+): number {
+  let sum = 0;
+  for (let k = 0; k < SIM_DRAWS; k++)
+    sum += stat(drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true)) / SIM_DRAWS;
+  return sum;
+}
+
+/** The share of a series' points that repeat the previous one. */
+function repeatShare(values: ArrayLike<number>): number {
+  let held = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) held++;
+  return held / Math.max(1, values.length - 1);
 }
 
 /**
@@ -1605,7 +1606,7 @@ function matchHold(
   floor = 0.005,
 ): void {
   delete fitted.hold;
-  const seen = drawnRepeatShare(drawn, y, startMs);
+  const seen = drawnMean(drawn, y, startMs, repeatShare);
   const rest = seen < 1 ? (share - seen) / (1 - seen) : 0;
   if (rest >= floor) fitted.hold = r4(rest);
 }
@@ -2696,8 +2697,10 @@ export function renderCalibrated(
   const lo = a.atoms ? a.lo * toScale : Math.min(a.lo, b.lo);
   const hi = a.atoms ? a.hi * toScale : t * a.hi + (1 - t) * b.hi;
   const reflectLo = a.atoms !== undefined && a.atoms[0] < ATOM;
+  // A bound the data only touches (its own extreme) rather than sits on.
+  const touchesHi = a.atoms !== undefined && a.atoms[1] < ATOM;
   // A soft ceiling (`top`, the first series' own) replaces the reflecting upper edge.
-  const reflectHi = a.atoms !== undefined && a.atoms[1] < ATOM && a.top === undefined;
+  const reflectHi = touchesHi && a.top === undefined;
   const knee = a.top !== undefined && a.top < 1 ? lo + a.top * (hi - lo) : null;
   const hourlyModel = params.stepMs < DAY_MS;
   // Sub-steps per point when the request is coarser than the fitted step (a daily point averages 24 hours).
@@ -2773,16 +2776,14 @@ export function renderCalibrated(
     // extreme) does not bind a blend of two series. Clamped there, a blended quantile beyond it made the top (or
     // bottom) ranks of a drawn series one value repeated for hours, a plateau no real series has (drawn wind held
     // its maximum for up to 23 hours).
-    const sitsLo = !a.atoms || a.atoms[0] >= ATOM;
-    const sitsHi = !a.atoms || a.atoms[1] >= ATOM;
-    const within = (x: number) => Math.min(sitsHi ? a.hi : x, Math.max(sitsLo ? a.lo : x, x));
+    const within = (x: number) => Math.min(touchesHi ? x : a.hi, Math.max(reflectLo ? x : a.lo, x));
     const vq = a.vq.map((x, k) =>
       b.vq && x > a.lo && x < a.hi ? t * x + (1 - t) * within(b.vq[k]!) : x,
     );
     // The fitted values' quantiles in this series' common scale (the bounds' conversion, see above).
     const target = vq.map((x) => x * toScale);
-    const top = sitsHi ? hi : Number.POSITIVE_INFINITY;
-    const bottom = sitsLo ? lo : Number.NEGATIVE_INFINITY;
+    const top = touchesHi ? Number.POSITIVE_INFINITY : hi;
+    const bottom = reflectLo ? Number.NEGATIVE_INFINITY : lo;
     const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => ys[i]! - ys[j]!);
     order.forEach((i, r) => {
       ys[i] = Math.min(top, Math.max(bottom, quantileAt(target, (r + 0.5) / n)));
