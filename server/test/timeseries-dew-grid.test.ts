@@ -46,3 +46,53 @@ describe('humidity on a grid of whole-degree readings', () => {
     expect(Math.abs(tuned.hold! - 0.15)).toBeLessThan(0.02);
   });
 });
+
+describe('drawing humidity from one population (`pairOnGrid`)', () => {
+  // A flat series on the grid and a strongly cyclical one off it: a drawn series blends its first series' daily
+  // profile with its second's (5-25% of it), so a grid series paired with the other shows a daily cycle.
+  const flat = everyDay(Array(24).fill(1), {
+    level: 60,
+    hsd: Array(24).fill(0.05),
+    acf: [1, 0.3, 0.9, 0] as [number, number, number, number],
+    lo: 0.2,
+    hi: 100 / 60,
+    atoms: [0, 0] as [number, number],
+    dew: [100, 10, 0.5],
+  });
+  const cyclical = {
+    ...flat,
+    dWk: Array.from({ length: 24 }, (_, h) => 1 + 0.5 * Math.sin((2 * Math.PI * h) / 24)),
+    dew: undefined,
+  };
+  cyclical.dWe = cyclical.dWk;
+  /** The largest daily cycle of the draws on a grid: its hours' means over the mean, projected on the other's. */
+  const gridCycle = (pairOnGrid: boolean) => {
+    const type = { ...hourlyType('relative', flat), series: [flat, cyclical], pairOnGrid };
+    let largest = 0;
+    let onGrid = 0;
+    for (let k = 0; k < 40; k++) {
+      const { values } = drawHourly(type, `pair:${k}`, 24 * 28);
+      if (logGridStep(values) === 0) continue;
+      onGrid++;
+      const hours = Array.from({ length: 24 }, (_, h) => {
+        let sum = 0;
+        for (let i = h; i < values.length; i += 24) sum += values[i]!;
+        return sum / 28;
+      });
+      const m = hours.reduce((x, y) => x + y, 0) / 24;
+      const swing =
+        hours.reduce((x, y, h) => x + (y / m) * Math.sin((2 * Math.PI * h) / 24), 0) / 12;
+      largest = Math.max(largest, swing);
+    }
+    return { largest, onGrid };
+  };
+
+  it('pairs a series on the grid only with one on the grid', () => {
+    expect(TYPE_TUNING.humidity?.pairOnGrid).toBe(true);
+    const paired = gridCycle(true);
+    expect(paired.onGrid).toBeGreaterThan(10);
+    expect(paired.largest).toBeLessThan(0.01);
+    // Paired with any series, some grid draws take the other's cycle.
+    expect(gridCycle(false).largest).toBeGreaterThan(0.05);
+  });
+});

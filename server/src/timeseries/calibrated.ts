@@ -249,6 +249,11 @@ export interface TypeParams {
    * quoted with, at most `MAX_PRICE_DIGITS`.
    */
   digits?: number;
+  /**
+   * A drawn series blends its first series with one read the same way (optional; fitted for types with
+   * `FitTuning.pairOnGrid`): both on a grid of log steps (`SeasonalSeriesParams.dew`), or both not.
+   */
+  pairOnGrid?: boolean;
   series: SeriesParams[];
 }
 
@@ -510,7 +515,16 @@ function quantiles(xs: ArrayLike<number>, probs: readonly number[]): number[] {
 
 // Negative fast coefficients: meters whose consecutive readings alternate (heat meters read in whole units).
 const FAST = [-0.6, -0.4, -0.2, ...Array.from({ length: 20 }, (_, i) => 0.05 * i), 0.975];
+/** The fast coefficients with a smooth swing lasting days (`FitTuning.smoothSwing`). */
+export const FAST_SWING = [...FAST, 0.985, 0.99, 0.995];
 const SMOOTH = [0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.87, 0.92, 0.96];
+/** Shares of the fast component the ACF fit tries. */
+const WEIGHTS = Array.from({ length: 21 }, (_, i) => i / 20);
+/**
+ * With `FitTuning.roughSteps`, also the small shares under the first step: a rough part of a few percent of the
+ * variance (a burner's cycles within the hour) is what makes a persistent series step back and forth.
+ */
+const FINE_WEIGHTS = [0, 0.01, 0.02, 0.03, 0.04, ...WEIGHTS.slice(1)];
 const SLOW = [0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
 const ACF_FIT_LAGS = [...Array.from({ length: 48 }, (_, i) => i + 1), 72, 96, 168];
 
@@ -526,6 +540,11 @@ export function smoothArAcf(a: number, c: number, k: number): number {
 
 /** Weight of the differences' lag-1 autocorrelation in the ACF fit, against the squared errors of 51 lags. */
 const DIFF_WEIGHT = 0.05;
+/**
+ * That weight with `FitTuning.roughSteps`: as much as one lag's, twenty times the default, so a series that steps
+ * back and forth keeps doing so (docs/timeseries.md, "Gas: a burner's rough hours").
+ */
+const ROUGH_DIFF_WEIGHT = 1;
 /**
  * Weight of the short-lag variogram, log(1 - rho) at lags 1 and 2, in the ACF fit. How far a series moves from
  * one point to the next is 1 - rho(1), a small number whose absolute error the sum over 51 lags barely weighs:
@@ -547,6 +566,14 @@ function meanInflation(rho: (j: number) => number, n: number): number {
   return sum;
 }
 
+/** What `fitAcfMixture` searches beyond its defaults (per-type choices, see `FitTuning`). */
+export interface AcfGrids {
+  /** The fast coefficients searched (`FAST_SWING` with `FitTuning.smoothSwing`). */
+  fastGrid?: readonly number[];
+  /** `FitTuning.roughSteps`: the differences' lag-1 autocorrelation weighs `ROUGH_DIFF_WEIGHT`, finer shares. */
+  rough?: boolean;
+}
+
 /**
  * Least-squares fit of rho(k) = w rhoF(k; a, c) + (1 - w) b^k to an autocorrelation (lags in `lags`, which
  * must start 1, 2), where rhoF is a smooth fast component ({@link smoothArAcf}). The lag-1 autocorrelation of
@@ -565,7 +592,11 @@ export function fitAcfMixture(
   n?: number,
   /** The differences' lag-1 autocorrelation to fit, when not the one `rho` implies (see `fitSeasonal`). */
   diffTarget?: number,
+  grids: AcfGrids = {},
 ): [number, number, number, number] {
+  const { fastGrid = FAST, rough = false } = grids;
+  const diffWeight = rough ? ROUGH_DIFF_WEIGHT : DIFF_WEIGHT;
+  const weights = rough ? FINE_WEIGHTS : WEIGHTS;
   let best: [number, number, number, number] = [1, 0, 0.99, 0];
   let bestErr = Number.POSITIVE_INFINITY;
   const shortLags = lags[0] === 1 && lags[1] === 2;
@@ -577,7 +608,7 @@ export function fitAcfMixture(
   const model = new Float64Array(lags.length);
   const slowInflation = new Map<number, number>();
   for (const b of SLOW) slowInflation.set(b, n ? meanInflation((j) => b ** j, n) : 0);
-  for (const a of FAST) {
+  for (const a of fastGrid) {
     for (const c of SMOOTH) {
       if (c > 0 && a <= 0) continue;
       for (let k = 0; k < lags.length; k++) fast[k] = smoothArAcf(a, c, lags[k]!);
@@ -585,8 +616,7 @@ export function fitAcfMixture(
       for (const b of SLOW) {
         for (let k = 0; k < lags.length; k++) slow[k] = b ** lags[k]!;
         const sb = slowInflation.get(b)!;
-        for (let wi = 0; wi <= 20; wi++) {
-          const w = wi / 20;
+        for (const w of weights) {
           const bias = n ? (1 + 2 * (w * fastInflation + (1 - w) * sb)) / n : 0;
           if (bias >= 0.9) continue;
           let err = 0;
@@ -595,7 +625,7 @@ export function fitAcfMixture(
             err += (rho[k]! - model[k]!) ** 2;
           }
           if (target !== null) {
-            err += DIFF_WEIGHT * (diffAcf1(model[0]!, model[1]!) - target) ** 2;
+            err += diffWeight * (diffAcf1(model[0]!, model[1]!) - target) ** 2;
           }
           if (steps) {
             err +=
@@ -712,6 +742,16 @@ export interface FitTuning {
    */
   steadyCycle?: boolean;
   /**
+   * The noise's fast, smooth component may also last days (fast coefficients up to 0.995, `FAST_SWING`), not only
+   * hours (up to 0.975). Station pressure read to 0.1 hPa is the synoptic swing itself: smooth from hour to hour
+   * (differences' lag-1 autocorrelation 0.54-0.84, median 0.76 over Bedford's 13 series) and slow (lag-1
+   * autocorrelation about 0.998). With the fast component capped at hours, the fit gave the swing to the slow AR(1),
+   * whose steps are white, and drawn series stepped larger and without momentum (each of the 13 drawn from its
+   * own fit, medians: mean absolute step 0.061 of the standard deviation against 0.039 real, differences'
+   * autocorrelation 0.32 against 0.76; with it and `stepsMix`, 0.042 and 0.64).
+   */
+  smoothSwing?: boolean;
+  /**
    * `matchSteps` also settles the fast component's share w and the slow coefficient b. Humidity read from
    * whole-degree temperature and dew point carries their rounding as a rough, short-lived part on top of a
    * persistent one: real series take larger and less smooth steps than drawn ones yet stay more correlated over
@@ -729,6 +769,16 @@ export interface FitTuning {
    * one spread from the start did worse (the step search then made drawn steps rougher than real).
    */
   steadySpread?: boolean;
+  /**
+   * Fit the fast noise so drawn series step back and forth from hour to hour as the real one does (`fitAcfMixture`
+   * weighs the differences' lag-1 autocorrelation as much as one lag, not a twentieth of one, tries fast shares of
+   * 1-4% and checks by drawing in four rounds, not two). A gas boiler fires in cycles shorter than an hour, and a building's
+   * hourly use carries a rough part of a few percent of its variance on top of its slow swings: the differences'
+   * lag-1 autocorrelation is -0.20 (median over the 60 series). Fitted with the default weight and shares in steps
+   * of 5%, that part was lost behind the 51 lags, and series drawn from each series' own fit had -0.055 (higher
+   * than real for 47 of the 60).
+   */
+  roughSteps?: boolean;
   /** Fit held values' runs (`SeasonalSeriesParams.holdRun`): readings that stand still for hours together. */
   holdSpells?: boolean;
   /**
@@ -741,6 +791,11 @@ export interface FitTuning {
    * squared deviations lower (0.870 against 0.894) than its source's.
    */
   dewGrid?: number;
+  /**
+   * Draw each series from one population: its second series (see `renderCalibrated`) is read as its first is, on
+   * a grid of log steps (`dewGrid`) or not (`TypeParams.pairOnGrid`).
+   */
+  pairOnGrid?: boolean;
   /**
    * The reading step, in µg/m³, of the PM2.5 concentration an air quality index is computed from: a series with
    * 99% of its values the index of a whole multiple of it (`aqiOfPm25`) is fitted with that grid and a reading
@@ -862,6 +917,8 @@ export interface FitTuning {
 /** The types fitted with other than the default choices. */
 export const TYPE_TUNING: Record<string, FitTuning> = {
   heating_demand: { holdFloor: 0.001, dayModes: true },
+  // A burner fires in cycles shorter than an hour: gas use steps back and forth from hour to hour.
+  gas_consumption: { roughSteps: true },
   // Wind's steps have momentum (differences' lag-1 autocorrelation 0.52, median of the 100 series; drawn 0.35
   // without `steps`), and its whole-MW readings repeat at calm hours (median 4 repeats per 1,000 hours, under the
   // default 3% floor for held values).
@@ -872,9 +929,10 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
     holdSpells: true,
     steadyCycle: true,
     dewGrid: 100,
+    pairOnGrid: true,
     steadySpread: true,
   },
-  pressure: { steadyCycle: true, steps: 'vol' },
+  pressure: { steadyCycle: true, steps: 'vol', stepsMix: true, smoothSwing: true },
   // Drawn with the default fit, air quality took smaller steps than real (mean absolute step over the standard
   // deviation, medians over benchmark seeds 14-27: 0.164 against 0.178) and was smoother at 2 h (0.909 against
   // 0.899), hence `steps`; its index is read through whole-µg/m³ PM2.5 (`pmGrid`).
@@ -1146,7 +1204,9 @@ export function fitSeasonal(
     rho = rho.map((r) => Math.min(0.9999, r / (1 - noiseShare)));
   }
   const tuning = options.tuning ?? {};
-  let acf = fitAcfMixture(rho, lags, acfWindow);
+  const rough = tuning.roughSteps === true;
+  const grids: AcfGrids = { fastGrid: tuning.smoothSwing ? FAST_SWING : FAST, rough };
+  let acf = fitAcfMixture(rho, lags, acfWindow, undefined, grids);
   // With a drifting level, the noise's slow component is the level's, and the copula keeps the fast one alone.
   const drift: [number, number] | null = drifting ? [driftSd, acf[2]] : null;
   if (drift) acf = [1, acf[1], acf[2], acf[3]];
@@ -1263,7 +1323,7 @@ export function fitSeasonal(
     // The smoothness of the steps (lag-1 autocorrelation of the differences) is checked the same way.
     const realDiff = diffLag1(y);
     let diffTarget = lags[0] === 1 && lags[1] === 2 ? diffAcf1(rho[0]!, rho[1]!) : undefined;
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < (rough ? 4 : 2); round++) {
       let simDiff = 0;
       const sim = new Float64Array(lags.length);
       const draws = SIM_DRAWS;
@@ -1285,7 +1345,7 @@ export function fitSeasonal(
       target = target.map((r, j) => Math.min(0.9995, Math.max(-0.99, r + gap[j]!)));
       if (diffTarget !== undefined)
         diffTarget = Math.min(0.99, Math.max(-0.99, diffTarget + diffGap));
-      acf = fitAcfMixture(target, lags, scores.length, diffTarget);
+      acf = fitAcfMixture(target, lags, scores.length, diffTarget, grids);
       fitted.acf = [r4(acf[0]), r4(acf[1]), r4(acf[2]), r4(acf[3])];
     }
     // The ceiling (`FitTuning.softTop`) before the step search, which then draws with it.
@@ -1756,7 +1816,7 @@ export function matchSteps(
   // One parameter at a time, each grid around the best setting so far.
   const dimensions: ((x: Setting) => Setting[])[] = [
     (x) => SMOOTH.map((c) => ({ ...x, c })),
-    (x) => near(FAST, x.a).map((a) => ({ ...x, a })),
+    (x) => near(tuning.smoothSwing ? FAST_SWING : FAST, x.a).map((a) => ({ ...x, a })),
     (x) => [0, 0.2, 0.4, 0.6, 0.8, 1].map((s) => ({ ...x, s })),
     ...(tuning.steps === 'noise'
       ? [(x: Setting) => [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1].map((k) => ({ ...x, k }))]
@@ -2662,7 +2722,13 @@ export function renderCalibrated(
   }
 
   const a = pick() as SeasonalSeriesParams;
-  const b = pick() as SeasonalSeriesParams;
+  // With `pairOnGrid`, the second series is one read as the first is (docs/timeseries.md, "Per-type tuning").
+  const mates = params.pairOnGrid
+    ? (params.series as SeasonalSeriesParams[]).filter(
+        (x) => (x.dew === undefined) === (a.dew === undefined),
+      )
+    : (params.series as SeasonalSeriesParams[]);
+  const b = mates[Math.floor(rng.next() * mates.length)]!;
   const t = blend;
   // Loads fitted with each weekday's shape (`dDow`) keep the size of their daily shapes when blended.
   const keepShape = a.dDow !== undefined;
@@ -2918,6 +2984,7 @@ export function fitType(
   if (kind === 'price' && tuning?.pooledInnovations) {
     out.innovations = pooledInnovationLaw(innovations);
   }
+  if (tuning?.pairOnGrid) out.pairOnGrid = true;
   if (kind === 'price' && tuning?.priceDigits) {
     out.digits = priceDigits(inputs.map((input) => input.values));
   }
