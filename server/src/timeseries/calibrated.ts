@@ -168,6 +168,12 @@ export interface SeasonalSeriesParams {
    */
   top?: number;
   /**
+   * The hourly noise scales with the day's clearness (optional, additive when absent; set for types with
+   * `FitTuning.cloudNoise`): the day's level over the profile, read from its shape modes' scores (the day's
+   * projection on the profile), over its root mean square. See docs/timeseries.md.
+   */
+  cloud?: boolean;
+  /**
    * New Year's Day (optional, none when absent; electricity): 24 hourly factors on the Sunday shape of the series
    * (its weekend profile, Sunday level and `dDow`), from the reference's held-out first day over the series' other
    * Sundays: the series' own mean factor on the population's median hourly shape. On 1 January (local) a drawn
@@ -912,6 +918,13 @@ export interface FitTuning {
    * of the standard deviation). Set before the step search, which then draws with it.
    */
   softTop?: number;
+  /**
+   * Draw a series off at night with its hourly noise scaled by the day's clearness (`SeasonalSeriesParams.cloud`):
+   * the passing clouds that make an hour's noise dim a share of the sunlight there is, so a dull day's hours are
+   * calm in absolute terms and a bright broken day's are rough. Drawn with additive noise, solar's dull days were
+   * rougher than real ones. Set before the noise is checked by drawing. See docs/timeseries.md.
+   */
+  cloudNoise?: boolean;
 }
 
 /** The types fitted with other than the default choices. */
@@ -937,7 +950,7 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
   // deviation, medians over benchmark seeds 14-27: 0.164 against 0.178) and was smoother at 2 h (0.909 against
   // 0.899), hence `steps`; its index is read through whole-µg/m³ PM2.5 (`pmGrid`).
   air_quality: { steps: 'vol', pmGrid: 1 },
-  solar_generation: { steps: 'noise', dawnZeros: true, softTop: 0.7 },
+  solar_generation: { steps: 'noise', dawnZeros: true, softTop: 0.7, cloudNoise: true },
   // The four electricity types share one population, fitted as the first of them. Drawn from their own fits, loads
   // took larger and rougher steps than their sources (each of the 203 clients against draws of its own fit, mean:
   // mean absolute step 0.015 more of the standard deviation, lag-1 autocorrelation 0.010 lower and of the
@@ -1310,6 +1323,8 @@ export function fitSeasonal(
   // exactly the right amount.
   if (hourly) {
     const real = acfAt(y, lags);
+    // Noise scaled by the day's clearness (`FitTuning.cloudNoise`) before the checks, which then draw with it.
+    if (tuning.cloudNoise && fitted.modes) fitted.cloud = true;
     const drawn = fittedType(fitted, options);
     // The values are put on the real series' own quantiles (see `vq`), before the autocorrelation check, which
     // then sees the remapped series.
@@ -2785,6 +2800,17 @@ export function renderCalibrated(
   // The day's shape modes (the first series' own): each score an AR(1) across local days.
   const modes = hourlyModel ? (a.modes ?? []) : [];
   const scores = modes.map((mode) => mode[0]! * gauss.next());
+  // With `cloud`, the noise scales with the day's clearness: 1 plus the modes' scores projected on the profile
+  // (a day of the profile's own shape, scaled), at least 0, over its root mean square (so the noise's spread
+  // over all days is as fitted).
+  const profileNorm = dWk.reduce((x, v) => x + v * v, 0);
+  const cloudProj =
+    a.cloud && profileNorm > 0
+      ? modes.map((mode) => dWk.reduce((x, v, h) => x + v * mode[2 + h]!, 0) / profileNorm)
+      : null;
+  const cloudRms = cloudProj
+    ? Math.sqrt(1 + cloudProj.reduce((x, p, j) => x + (p * modes[j]![0]!) ** 2, 0))
+    : 1;
   const zeroShare = hourlyModel ? a.zeros : undefined;
   // New Year's Day (the first series' own), for relative hourly series.
   const holiday = hourlyModel && relative ? a.hol : undefined;
@@ -2811,6 +2837,11 @@ export function renderCalibrated(
       }
       let shape = 0;
       for (let j = 0; j < modes.length; j++) shape += scores[j]! * modes[j]![2 + h]!;
+      let clearness = 1;
+      if (cloudProj) {
+        for (let j = 0; j < modes.length; j++) clearness += scores[j]! * cloudProj[j]!;
+        clearness = Math.max(0, clearness) / cloudRms;
+      }
       lastHour = hour;
       const we = weekend(dow);
       const d = (we ? dWe : dWk)[h]!;
@@ -2820,7 +2851,7 @@ export function renderCalibrated(
       let y =
         (seasonal + week) * (off ? holiday[h]! : 1) +
         shape +
-        hsd[h]! * quantileMap(q, noise[i * sub + k]!);
+        clearness * hsd[h]! * quantileMap(q, noise[i * sub + k]!);
       if (y < lo && reflectLo) y = 2 * lo - y;
       if (knee !== null && y > knee) y = knee + (hi - knee) * Math.tanh((y - knee) / (hi - knee));
       if (y > hi && reflectHi) y = 2 * hi - y;
