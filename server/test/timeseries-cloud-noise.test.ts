@@ -1,14 +1,11 @@
-import { Random } from '@genesis/schema/random';
 import { describe, expect, it } from 'vitest';
-import { renderCalibrated, type TypeParams } from '../src/timeseries/calibrated.ts';
+import type { TypeParams } from '../src/timeseries/calibrated.ts';
+import { drawHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
  * Solar's hourly noise scaled by the day's clearness (`SeasonalSeriesParams.cloud`, docs/timeseries.md): a dull
  * day's hours are calm in absolute terms, a bright day's rough, where additive noise makes both as rough.
  */
-
-const HOUR = 3_600_000;
-const START = Date.parse('2025-03-03T00:00:00Z');
 
 function params(cloud: boolean): TypeParams {
   // A bell from 06:00 to 18:00 with mean 1 over the day; one mode, the bell's own shape (unit length).
@@ -18,36 +15,22 @@ function params(cloud: boolean): TypeParams {
   const total = bell.reduce((a, b) => a + b, 0);
   const d = bell.map((x) => (24 * x) / total);
   const norm = Math.sqrt(d.reduce((a, b) => a + b * b, 0));
-  return {
-    kind: 'seasonal',
-    transform: 'relative',
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [
-      {
-        level: 10,
-        scale: 0,
-        dWk: d,
-        dWe: d,
-        w: [1, 1, 1, 1, 1, 1, 1],
-        hsd: d.map((x) => 0.15 * x),
-        q: [
-          -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64,
-          1.96, 2.3, 3.1,
-        ],
-        // Rough hourly noise: its steps show the noise's size.
-        acf: [1, 0.3, 0.99, 0],
-        lo: 0,
-        hi: 20,
-        // The day's level over the profile: 1 plus a score of standard deviation 0.4 (a day's clearness).
-        modes: [[0.4 * norm, 0.3, ...d.map((x) => x / norm)]],
-        ...(cloud ? { cloud: true } : {}),
-      },
-    ],
-  };
+  return hourlyType('relative', {
+    level: 10,
+    scale: 0,
+    dWk: d,
+    dWe: d,
+    w: [1, 1, 1, 1, 1, 1, 1],
+    hsd: d.map((x) => 0.15 * x),
+    q: NORMAL_Q,
+    // Rough hourly noise: its steps show the noise's size.
+    acf: [1, 0.3, 0.99, 0],
+    lo: 0,
+    hi: 20,
+    // The day's level over the profile: 1 plus a score of standard deviation 0.4 (a day's clearness).
+    modes: [[0.4 * norm, 0.3, ...d.map((x) => x / norm)]],
+    ...(cloud ? { cloud: true } : {}),
+  });
 }
 
 /**
@@ -72,11 +55,7 @@ function days(values: Float64Array): { total: number; step: number }[] {
 function dullOverBright(cloud: boolean): number {
   const all: { total: number; step: number }[] = [];
   for (let k = 0; k < 4; k++) {
-    const series = renderCalibrated(
-      params(cloud),
-      { length: 24 * 7 * 26, startMs: START, stepMs: HOUR, timeZone: 'UTC', extensive: false },
-      new Random(`cloud:${k}`),
-    );
+    const series = drawHourly(params(cloud), `cloud:${k}`, 24 * 7 * 26);
     all.push(...days(series.values));
   }
   all.sort((a, b) => a.total - b.total);

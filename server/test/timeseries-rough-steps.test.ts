@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitAcfMixture } from '../src/timeseries/calibrated.ts';
+import { diffAcf1, fitAcfMixture } from '../src/timeseries/calibrated.ts';
 
 /**
  * `FitTuning.roughSteps` (docs/timeseries.md, "Gas: a burner's rough hours"): a persistent series with a small
@@ -7,7 +7,6 @@ import { fitAcfMixture } from '../src/timeseries/calibrated.ts';
  */
 
 const LAGS = [...Array.from({ length: 48 }, (_, i) => i + 1), 72, 96, 168];
-const diffAcf1 = (r1: number, r2: number) => (2 * r1 - 1 - r2) / (2 * (1 - r1));
 /** The mixture's autocorrelation at lag k, with a white (a = 0, c = 0) or AR(1) fast component. */
 const mixture = ([w, a, b]: readonly [number, number, number, ...number[]], k: number) =>
   w * a ** k + (1 - w) * b ** k;

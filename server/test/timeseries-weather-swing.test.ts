@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  diffAcf1,
   FAST_SWING,
   fitAcfMixture,
   smoothArAcf,
@@ -19,7 +20,7 @@ describe('a smooth swing lasting days (smoothSwing)', () => {
     const diffs = (acf: readonly number[]) => {
       const [w, a, b, c = 0] = acf as [number, number, number, number?];
       const r = (k: number) => w * smoothArAcf(a, c, k) + (1 - w) * b ** k;
-      return (2 * r(1) - 1 - r(2)) / (2 * (1 - r(1)));
+      return diffAcf1(r(1), r(2));
     };
     const swing = fitAcfMixture(rho, lags, undefined, undefined, { fastGrid: FAST_SWING });
     expect(swing[1]).toBeCloseTo(0.99, 6);

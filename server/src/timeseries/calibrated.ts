@@ -523,6 +523,8 @@ function quantiles(xs: ArrayLike<number>, probs: readonly number[]): number[] {
 const FAST = [-0.6, -0.4, -0.2, ...Array.from({ length: 20 }, (_, i) => 0.05 * i), 0.975];
 /** The fast coefficients with a smooth swing lasting days (`FitTuning.smoothSwing`). */
 export const FAST_SWING = [...FAST, 0.985, 0.99, 0.995];
+/** The fast coefficients a type's fit searches. */
+const fastGridOf = (tuning: FitTuning) => (tuning.smoothSwing ? FAST_SWING : FAST);
 const SMOOTH = [0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.87, 0.92, 0.96];
 /** Shares of the fast component the ACF fit tries. */
 const WEIGHTS = Array.from({ length: 21 }, (_, i) => i / 20);
@@ -559,7 +561,9 @@ const ROUGH_DIFF_WEIGHT = 1;
 const STEP_WEIGHT = 0.02;
 
 /** Autocorrelation of first differences at lag 1 from the autocorrelation at lags 1 and 2. */
-const diffAcf1 = (r1: number, r2: number) => (r1 < 1 ? (2 * r1 - 1 - r2) / (2 * (1 - r1)) : 0);
+/** The lag-1 autocorrelation of the differences of a series with autocorrelations r1, r2 at lags 1, 2. */
+export const diffAcf1 = (r1: number, r2: number) =>
+  r1 < 1 ? (2 * r1 - 1 - r2) / (2 * (1 - r1)) : 0;
 
 /** sum_{j=1}^{n-1} (1 - j/n) rho(j) of an autocorrelation function: how much the sample mean's variance grows. */
 function meanInflation(rho: (j: number) => number, n: number): number {
@@ -1218,7 +1222,7 @@ export function fitSeasonal(
   }
   const tuning = options.tuning ?? {};
   const rough = tuning.roughSteps === true;
-  const grids: AcfGrids = { fastGrid: tuning.smoothSwing ? FAST_SWING : FAST, rough };
+  const grids: AcfGrids = { fastGrid: fastGridOf(tuning), rough };
   let acf = fitAcfMixture(rho, lags, acfWindow, undefined, grids);
   // With a drifting level, the noise's slow component is the level's, and the copula keeps the fast one alone.
   const drift: [number, number] | null = drifting ? [driftSd, acf[2]] : null;
@@ -1831,7 +1835,7 @@ export function matchSteps(
   // One parameter at a time, each grid around the best setting so far.
   const dimensions: ((x: Setting) => Setting[])[] = [
     (x) => SMOOTH.map((c) => ({ ...x, c })),
-    (x) => near(tuning.smoothSwing ? FAST_SWING : FAST, x.a).map((a) => ({ ...x, a })),
+    (x) => near(fastGridOf(tuning), x.a).map((a) => ({ ...x, a })),
     (x) => [0, 0.2, 0.4, 0.6, 0.8, 1].map((s) => ({ ...x, s })),
     ...(tuning.steps === 'noise'
       ? [(x: Setting) => [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1].map((k) => ({ ...x, k }))]
