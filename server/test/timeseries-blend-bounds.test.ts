@@ -49,3 +49,34 @@ describe('blending two series’ value quantiles', () => {
     }
   });
 });
+
+describe('a bound the data sits on (exactAtoms)', () => {
+  // Saturation: 5% of the values at the upper bound 1.25 (100% over a level of 80%), the quantiles reaching it
+  // between probabilities 0.95 and 0.975 as a real series' stored quantiles do.
+  const saturated = (): SeasonalSeriesParams =>
+    everyDay(flat, {
+      level: 80,
+      hsd: flat.map(() => 0.15),
+      acf: [0.8, 0.9, 0.99, 0.5],
+      lo: 0.3,
+      hi: 1.25,
+      atoms: [0, 0.05],
+      vq: QUANTILE_PROBS.map((p) => Math.min(1.25, 0.3 + 0.97 * p)),
+    });
+  const shareAtTop = (exactAtoms: boolean) => {
+    const type = { ...hourlyType('relative', saturated()), ...(exactAtoms ? { exactAtoms } : {}) };
+    let top = 0;
+    let all = 0;
+    for (let k = 0; k < 4; k++) {
+      const values = drawHourly(type, `atoms-${k}`, 1000).values;
+      top += values.filter((v) => Math.abs(v - 100) < 1e-9).length;
+      all += values.length;
+    }
+    return top / all;
+  };
+
+  it('draws the bound in its share of the values (5% +- 0.2%), where the quantiles alone draw less', () => {
+    expect(Math.abs(shareAtTop(true) - 0.05)).toBeLessThan(0.002);
+    expect(shareAtTop(false)).toBeLessThan(0.04);
+  });
+});
