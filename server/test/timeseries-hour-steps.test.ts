@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SeasonalSeriesParams, TYPE_TUNING } from '../src/timeseries/calibrated.ts';
-import { drawHourly, fitHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
+import { drawHourly, fitHourly, standardisedWeather } from './helpers/series.ts';
 
 /**
  * The noise's step size by local hour (`SeasonalSeriesParams.hstep`, docs/timeseries.md, "Humidity's afternoon"):
@@ -16,23 +16,14 @@ const SMOOTH = Array.from(
   (_, h) => 1 + 0.4 * Math.cos((2 * Math.PI * (h - 3)) / 24),
 );
 
-function weather(fields: Partial<SeasonalSeriesParams>) {
-  const flat = Array(24).fill(0);
-  return hourlyType('standardised', {
+const weather = (fields: Partial<SeasonalSeriesParams>) =>
+  standardisedWeather(Array(24).fill(0), {
     level: 60,
     scale: 15,
-    dWk: flat,
-    dWe: flat,
-    w: [0, 0, 0, 0, 0, 0, 0],
     hsd: Array(24).fill(1),
-    q: NORMAL_Q,
     acf: [0.7, 0.8, 0.99, 0.3],
-    lo: -4,
-    hi: 4,
-    atoms: [0, 0],
     ...fields,
   });
-}
 
 /** Mean absolute step into each local hour over four drawn series of `days` days. */
 function stepsByHour(fields: Partial<SeasonalSeriesParams>, days: number): number[] {

@@ -4,7 +4,7 @@ import {
   seasonTrendAt,
   TYPE_TUNING,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, fitHourly, HOUR, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
+import { drawHourly, fitHourly, HOUR, START, standardisedWeather } from './helpers/series.ts';
 
 /**
  * A temperature's days (docs/timeseries.md, "Temperature: the season, gliding days and calm days"): the season's
@@ -16,22 +16,14 @@ const DAY = 24 * HOUR;
 // Coolest at 05:00, warmest at 15:00 (standardised units).
 const CYCLE = Array.from({ length: 24 }, (_, h) => 0.9 * Math.sin((2 * Math.PI * (h - 9)) / 24));
 
-function weather(fields: Partial<SeasonalSeriesParams>) {
-  return hourlyType('standardised', {
+const weather = (fields: Partial<SeasonalSeriesParams>) =>
+  standardisedWeather(CYCLE, {
     level: 12,
     scale: 5,
-    dWk: CYCLE,
-    dWe: CYCLE,
-    w: [0, 0, 0, 0, 0, 0, 0],
     hsd: Array(24).fill(0.35),
-    q: NORMAL_Q,
     acf: [0.6, 0.9, 0.995, 0.8],
-    lo: -4,
-    hi: 4,
-    atoms: [0, 0],
     ...fields,
   });
-}
 
 describe("the season's trend", () => {
   it('recovers a slope of 0.05 per day from 1,000-hour series (mean of four within 0.012), none without the choice', () => {

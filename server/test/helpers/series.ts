@@ -79,3 +79,25 @@ export function repeatShare(xs: ArrayLike<number>): number {
   for (let i = 1; i < xs.length; i++) if (xs[i] === xs[i - 1]) held++;
   return held / (xs.length - 1);
 }
+
+/**
+ * An hourly standardised weather type of one series: the daily profile `d` on every day, no weekday levels,
+ * Gaussian residual quantiles and bounds at -4 and 4 that it only touches; `fields` gives its level, scale, hourly
+ * spread and noise, and any optional part.
+ */
+export function standardisedWeather(
+  d: number[],
+  fields: Pick<SeasonalSeriesParams, 'level' | 'scale' | 'hsd' | 'acf'> &
+    Partial<SeasonalSeriesParams>,
+): TypeParams {
+  return hourlyType('standardised', {
+    dWk: d,
+    dWe: d,
+    w: [0, 0, 0, 0, 0, 0, 0],
+    q: NORMAL_Q,
+    lo: -4,
+    hi: 4,
+    atoms: [0, 0],
+    ...fields,
+  });
+}
