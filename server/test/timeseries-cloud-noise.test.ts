@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TypeParams } from '../src/timeseries/calibrated.ts';
-import { drawHourly, hourlyType, NORMAL_Q } from './helpers/series.ts';
+import { drawHourly, everyDay, hourlyType } from './helpers/series.ts';
 
 /**
  * Solar's hourly noise scaled by the day's clearness (`SeasonalSeriesParams.cloud`, docs/timeseries.md): a dull
@@ -15,22 +15,20 @@ function params(cloud: boolean): TypeParams {
   const total = bell.reduce((a, b) => a + b, 0);
   const d = bell.map((x) => (24 * x) / total);
   const norm = Math.sqrt(d.reduce((a, b) => a + b * b, 0));
-  return hourlyType('relative', {
-    level: 10,
-    scale: 0,
-    dWk: d,
-    dWe: d,
-    w: [1, 1, 1, 1, 1, 1, 1],
-    hsd: d.map((x) => 0.15 * x),
-    q: NORMAL_Q,
-    // Rough hourly noise: its steps show the noise's size.
-    acf: [1, 0.3, 0.99, 0],
-    lo: 0,
-    hi: 20,
-    // The day's level over the profile: 1 plus a score of standard deviation 0.4 (a day's clearness).
-    modes: [[0.4 * norm, 0.3, ...d.map((x) => x / norm)]],
-    ...(cloud ? { cloud: true } : {}),
-  });
+  return hourlyType(
+    'relative',
+    everyDay(d, {
+      level: 10,
+      hsd: d.map((x) => 0.15 * x),
+      // Rough hourly noise: its steps show the noise's size.
+      acf: [1, 0.3, 0.99, 0],
+      lo: 0,
+      hi: 20,
+      // The day's level over the profile: 1 plus a score of standard deviation 0.4 (a day's clearness).
+      modes: [[0.4 * norm, 0.3, ...d.map((x) => x / norm)]],
+      ...(cloud ? { cloud: true } : {}),
+    }),
+  );
 }
 
 /**

@@ -586,7 +586,6 @@ const ROUGH_DIFF_WEIGHT = 1;
  */
 const STEP_WEIGHT = 0.02;
 
-/** Autocorrelation of first differences at lag 1 from the autocorrelation at lags 1 and 2. */
 /** The lag-1 autocorrelation of the differences of a series with autocorrelations r1, r2 at lags 1, 2. */
 export const diffAcf1 = (r1: number, r2: number) =>
   r1 < 1 ? (2 * r1 - 1 - r2) / (2 * (1 - r1)) : 0;
@@ -1941,26 +1940,19 @@ const CALM_POWERS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2];
 /**
  * Settles how much the noise scales with the day's swing (`SeasonalSeriesParams.calm`, `FitTuning.calmDays`): the
  * power whose drawn series (the same four for every candidate, read at the meter's resolution) repeat a reading as
- * often as the real series (`repeatShare`). Concentrating the noise on the lively days leaves the calm ones still.
+ * often as the real series (`realShare`). Concentrating the noise on the lively days leaves the calm ones still.
  */
 function matchCalm(
   fitted: SeasonalSeriesParams,
   drawn: TypeParams,
   y: Float64Array,
   startMs: number,
-  repeatShare: number,
+  realShare: number,
 ): void {
   let best = { power: 0, gap: Number.POSITIVE_INFINITY };
   for (const power of CALM_POWERS) {
     fitted.calm = power;
-    let share = 0;
-    for (let k = 0; k < SIM_DRAWS; k++) {
-      const values = drawLike(drawn, frameOf(drawn, y, startMs), `fit:${k}`, true);
-      let same = 0;
-      for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) same++;
-      share += same / Math.max(1, values.length - 1) / SIM_DRAWS;
-    }
-    const gap = Math.abs(share - repeatShare);
+    const gap = Math.abs(drawnMean(drawn, y, startMs, repeatShare) - realShare);
     if (gap < best.gap) best = { power, gap };
   }
   if (best.power > 0) fitted.calm = best.power;
@@ -2980,7 +2972,10 @@ export function renderCalibrated(
   // The noise's step size by local hour (`hstep`, the first series' own): its innovations scaled hour by hour.
   const hstep = hourlyModel && a.hstep ? a.hstep : null;
   const stepScale = hstep
-    ? Float64Array.from({ length: n * sub }, (_, j) => hstep[clock(times[0]! + j * fineStep).hour]!)
+    ? Float64Array.from(
+        { length: n * sub },
+        (_, j) => hstep[clock(times[Math.floor(j / sub)]! + (j % sub) * fineStep).hour]!,
+      )
     : undefined;
   const noise = mixtureNoise(n * sub, acf, fineStep / params.stepMs, gauss, a.vol, stepScale);
   const weekend = (d: number) => d === 0 || d === 6;
