@@ -180,3 +180,56 @@ describe('subscriptions over SSE', () => {
     }
   });
 });
+
+describe('a client leaving an SSE subscription', () => {
+  const ORIGIN = 'https://front.example.org';
+  const SUBSCRIPTION = 'subscription { registryChanged { type datasetId } }';
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite', { GENESIS_ALLOWED_ORIGINS: ORIGIN });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  // Three ways a stream is served: a POST without an origin takes the SSE start path, which writes the events
+  // itself; one from an allowed origin is handed to yoga (it adds the CORS headers) and yoga's response is copied
+  // onto the socket; a GET (EventSource) goes to yoga's own server adapter. Each time, the client closing its
+  // connection must end the subscription: one left running holds its place in the pubsub with nobody reading.
+  it.each<[string, 'GET' | 'POST', Record<string, string>]>([
+    ['on the SSE start path', 'POST', {}],
+    ['when yoga serves it to a cross-origin client', 'POST', { origin: ORIGIN }],
+    ['when yoga serves it over GET', 'GET', {}],
+  ])('ends the subscription %s', async (_case, method, extra) => {
+    const body = method === 'POST' ? JSON.stringify({ query: SUBSCRIPTION }) : '';
+    const url =
+      method === 'POST'
+        ? `${s.url}/graphql`
+        : `${s.url}/graphql?query=${encodeURIComponent(SUBSCRIPTION)}`;
+    const opened = await new Promise<{ close: () => void; cors: unknown }>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          headers: {
+            ...sseHeaders(),
+            ...extra,
+            ...(method === 'POST' ? { 'content-length': Buffer.byteLength(body) } : {}),
+          },
+        },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+          resolve({ close: () => req.destroy(), cors: res.headers['access-control-allow-origin'] });
+        },
+      );
+      req.on('error', (err) => {
+        if (!req.destroyed) reject(err);
+      });
+      req.end(body);
+    });
+    expect(opened.cors).toBe(extra.origin);
+    await expect.poll(() => s.app.pubsub.subscriberCount('registry:changed')).toBe(1);
+    opened.close();
+    await expect.poll(() => s.app.pubsub.subscriberCount('registry:changed')).toBe(0);
+  });
+});

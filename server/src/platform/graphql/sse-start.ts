@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendNodeResponse } from '@whatwg-node/server';
 import {
   type DocumentNode,
   type ExecutionResult,
@@ -89,7 +90,7 @@ export async function serveSseStart(
   if (!isAsyncIterable(result)) {
     // The subscription did not start (its resolver failed, or its variables did not fit): yoga's answer.
     const response = await getSSEProcessor()(result, options.yoga.fetchAPI, 'text/event-stream');
-    return sendResponse(response, res);
+    return sendNodeResponse(response, res, req, false);
   }
   streamEvents(result as AsyncIterable<ExecutionResult>, res, options.maskError);
 }
@@ -262,25 +263,7 @@ async function sendYoga(yoga: Yoga, req: IncomingMessage, res: ServerResponse, b
     { method: req.method, headers, body },
     { req, res },
   );
-  await sendResponse(response, res);
-}
-
-/** A fetch `Response` written to a Node response, its body streamed (an SSE answer is a stream). */
-async function sendResponse(response: Response, res: ServerResponse) {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  const cookies = response.headers.getSetCookie?.();
-  if (cookies?.length) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  if (!response.body) return void res.end();
-  const reader = response.body.getReader();
-  res.on('close', () => void reader.cancel().catch(() => undefined));
-  for (;;) {
-    const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-    if (done || res.destroyed) break;
-    if (!res.write(value)) await drainedOrClosed(res);
-  }
-  res.end();
+  // Written as yoga's own server adapter writes its answers: a subscription's stream (`SseBody`, shared-sse.ts)
+  // is destroyed when the client leaves, which ends the subscription.
+  await sendNodeResponse(response, res, req, false);
 }
