@@ -11,7 +11,7 @@ import {
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
-import { HOUR, hourlyType, START } from './helpers/series.ts';
+import { HOUR, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
 
 /** A known parameter set: a daily sine profile, weekend level 0.8, AR mixture (0.6, 0.5, 0.98). */
 function known(): TypeParams {
@@ -23,10 +23,7 @@ function known(): TypeParams {
     dWe: d,
     w: [0.8, 1.04, 1.04, 1.04, 1.04, 1.04, 0.8],
     hsd: Array(24).fill(0.1),
-    q: [
-      -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64, 1.96,
-      2.3, 3.1,
-    ],
+    q: NORMAL_Q,
     acf: [0.6, 0.5, 0.98],
     lo: 0,
     hi: 10,

@@ -5,7 +5,7 @@ import {
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType } from './helpers/series.ts';
+import { drawHourly, HOUR, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
  * The calibrated engine's day-shape modes and value quantiles (docs/timeseries.md, "The calibrated
@@ -27,11 +27,6 @@ const unit = (v: number[]) => {
 /** The two modes drawn: the bell scaled (a sunnier day), and the day's output moved toward the morning. */
 const SCALE_MODE = unit(BELL);
 const SHIFT_MODE = unit(BELL.map((x, h) => (x > 0 ? x * Math.cos((Math.PI * (h - 6)) / 12) : 0)));
-const GAUSS_Q = [
-  -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64, 1.96, 2.3,
-  3.1,
-];
-
 function solar(extra: Partial<SeasonalSeriesParams>): TypeParams {
   return hourlyType('relative', {
     level: 100,
@@ -40,7 +35,7 @@ function solar(extra: Partial<SeasonalSeriesParams>): TypeParams {
     dWe: BELL,
     w: [1, 1, 1, 1, 1, 1, 1],
     hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
-    q: GAUSS_Q,
+    q: NORMAL_Q,
     acf: [1, 0.6, 0.9, 0.5],
     lo: 0,
     hi: 10,
@@ -105,7 +100,7 @@ describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)
       dWe: HEAT,
       w: [1, 1, 1, 1, 1, 1, 1],
       hsd: HEAT.map(() => 0.15),
-      q: GAUSS_Q,
+      q: NORMAL_Q,
       acf: [1, 0.5, 0.9, 0],
       lo: 0,
       hi: 10,
@@ -179,7 +174,7 @@ describe('value quantiles', () => {
       dWe: Array.from({ length: 24 }, (_, h) => 0.5 * Math.sin((2 * Math.PI * h) / 24)),
       w: [0, 0, 0, 0, 0, 0, 0],
       hsd: Array(24).fill(0.9),
-      q: GAUSS_Q,
+      q: NORMAL_Q,
       acf: [0.6, 0.8, 0.99, 0.3],
       lo: -3,
       hi: 3,

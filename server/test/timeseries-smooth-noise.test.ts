@@ -7,6 +7,7 @@ import {
   smoothArAcf,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
+import { NORMAL_Q } from './helpers/series.ts';
 
 /**
  * The calibrated engine's noise and daily-amplitude model (docs/timeseries.md): series drawn with known smooth
@@ -37,10 +38,7 @@ function params(acf: SeasonalSeriesParams['acf'], amp?: [number, number], swing 
         dWe: d,
         w: [1, 1, 1, 1, 1, 1, 1],
         hsd: Array(24).fill(0.08),
-        q: [
-          -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64,
-          1.96, 2.3, 3.1,
-        ],
+        q: NORMAL_Q,
         acf,
         lo: 0,
         hi: 10,

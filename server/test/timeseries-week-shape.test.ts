@@ -7,7 +7,7 @@ import {
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType, START } from './helpers/series.ts';
+import { drawHourly, HOUR, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
 
 /**
  * Each weekday's daily shape (`dDow`) and the returns' short autoregression (`ar`) of the calibrated engine
@@ -16,10 +16,6 @@ import { drawHourly, HOUR, hourlyType, START } from './helpers/series.ts';
  */
 
 const DAY = 24 * HOUR;
-const GAUSS_Q = [
-  -3.1, -2.3, -1.96, -1.64, -1.28, -0.84, -0.52, -0.25, 0, 0.25, 0.52, 0.84, 1.28, 1.64, 1.96, 2.3,
-  3.1,
-];
 /** A household's day: low at night, peaks in the morning and the evening (mean 1). */
 const DAY_PROFILE = Array.from(
   { length: 24 },
@@ -47,7 +43,7 @@ function load(extra: Partial<SeasonalSeriesParams>): TypeParams {
     dWe: DAY_PROFILE,
     w: [1, 1, 1, 1, 1, 1, 1],
     hsd: new Array(24).fill(0.08),
-    q: GAUSS_Q,
+    q: NORMAL_Q,
     acf: [0.8, 0.5, 0.99, 0],
     lo: 0.1,
     hi: 5,
