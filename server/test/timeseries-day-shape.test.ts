@@ -5,7 +5,7 @@ import {
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType, NORMAL_Q } from './helpers/series.ts';
+import { drawHourly, everyDay, HOUR, hourlyType, NORMAL_Q } from './helpers/series.ts';
 
 /**
  * The calibrated engine's day-shape modes and value quantiles (docs/timeseries.md, "The calibrated
@@ -27,21 +27,20 @@ const unit = (v: number[]) => {
 /** The two modes drawn: the bell scaled (a sunnier day), and the day's output moved toward the morning. */
 const SCALE_MODE = unit(BELL);
 const SHIFT_MODE = unit(BELL.map((x, h) => (x > 0 ? x * Math.cos((Math.PI * (h - 6)) / 12) : 0)));
+
 function solar(extra: Partial<SeasonalSeriesParams>): TypeParams {
-  return hourlyType('relative', {
-    level: 100,
-    scale: 0,
-    dWk: BELL,
-    dWe: BELL,
-    w: [1, 1, 1, 1, 1, 1, 1],
-    hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
-    q: NORMAL_Q,
-    acf: [1, 0.6, 0.9, 0.5],
-    lo: 0,
-    hi: 10,
-    atoms: [0, 0],
-    ...extra,
-  });
+  return hourlyType(
+    'relative',
+    everyDay(BELL, {
+      level: 100,
+      hsd: BELL.map((x) => (x > 0 ? 0.02 : 0)),
+      acf: [1, 0.6, 0.9, 0.5],
+      lo: 0,
+      hi: 10,
+      atoms: [0, 0],
+      ...extra,
+    }),
+  );
 }
 
 const fit = (
@@ -93,20 +92,18 @@ describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)
   /** One mode: the evening peak stronger or weaker, for days in a row (day to day 0.8). */
   const EVENING = unit(HEAT.map((_, h) => Math.exp(-((h - 19) ** 2) / 6)));
   const heating = (modes?: number[][]) =>
-    hourlyType('relative', {
-      level: 3,
-      scale: 0,
-      dWk: HEAT,
-      dWe: HEAT,
-      w: [1, 1, 1, 1, 1, 1, 1],
-      hsd: HEAT.map(() => 0.15),
-      q: NORMAL_Q,
-      acf: [1, 0.5, 0.9, 0],
-      lo: 0,
-      hi: 10,
-      atoms: [0, 0],
-      ...(modes ? { modes } : {}),
-    });
+    hourlyType(
+      'relative',
+      everyDay(HEAT, {
+        level: 3,
+        hsd: HEAT.map(() => 0.15),
+        acf: [1, 0.5, 0.9, 0],
+        lo: 0,
+        hi: 10,
+        atoms: [0, 0],
+        ...(modes ? { modes } : {}),
+      }),
+    );
   const acfAt24 = (values: Float64Array) => {
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     let num = 0;

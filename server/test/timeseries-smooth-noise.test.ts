@@ -7,45 +7,29 @@ import {
   smoothArAcf,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { NORMAL_Q } from './helpers/series.ts';
+import { everyDay, HOUR, hourlyType, START } from './helpers/series.ts';
 
 /**
  * The calibrated engine's noise and daily-amplitude model (docs/timeseries.md): series drawn with known smooth
  * noise and a known day-to-day amplitude variation are fitted back to those values, within stated tolerances.
  */
 
-const HOUR = 3_600_000;
-const START = Date.parse('2025-01-06T00:00:00Z');
-
 function params(acf: SeasonalSeriesParams['acf'], amp?: [number, number], swing = 0.5): TypeParams {
   const d = Array.from(
     { length: 24 },
     (_, h) => 1 + swing * Math.sin((2 * Math.PI * (h - 9)) / 24),
   );
-  return {
-    kind: 'seasonal',
-    transform: 'relative',
-    stepMs: HOUR,
-    calendar: 'always',
-    timeZone: 'UTC',
-    levelScale: 1,
-    source: 'test',
-    series: [
-      {
-        level: 50,
-        scale: 0,
-        dWk: d,
-        dWe: d,
-        w: [1, 1, 1, 1, 1, 1, 1],
-        hsd: Array(24).fill(0.08),
-        q: NORMAL_Q,
-        acf,
-        lo: 0,
-        hi: 10,
-        ...(amp ? { amp } : {}),
-      },
-    ],
-  };
+  return hourlyType(
+    'relative',
+    everyDay(d, {
+      level: 50,
+      hsd: Array(24).fill(0.08),
+      acf,
+      lo: 0,
+      hi: 10,
+      ...(amp ? { amp } : {}),
+    }),
+  );
 }
 
 function draw(p: TypeParams, seed: string, weeks = 24) {

@@ -7,7 +7,7 @@ import {
   type SeasonalSeriesParams,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, HOUR, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
+import { drawHourly, everyDay, HOUR, hourlyType, START } from './helpers/series.ts';
 
 /**
  * Each weekday's daily shape (`dDow`) and the returns' short autoregression (`ar`) of the calibrated engine
@@ -36,20 +36,18 @@ const WEEK_SHAPE = (() => {
 })();
 
 function load(extra: Partial<SeasonalSeriesParams>): TypeParams {
-  return hourlyType('relative', {
-    level: 50,
-    scale: 0,
-    dWk: DAY_PROFILE,
-    dWe: DAY_PROFILE,
-    w: [1, 1, 1, 1, 1, 1, 1],
-    hsd: new Array(24).fill(0.08),
-    q: NORMAL_Q,
-    acf: [0.8, 0.5, 0.99, 0],
-    lo: 0.1,
-    hi: 5,
-    atoms: [0, 0],
-    ...extra,
-  });
+  return hourlyType(
+    'relative',
+    everyDay(DAY_PROFILE, {
+      level: 50,
+      hsd: new Array(24).fill(0.08),
+      acf: [0.8, 0.5, 0.99, 0],
+      lo: 0.1,
+      hi: 5,
+      atoms: [0, 0],
+      ...extra,
+    }),
+  );
 }
 
 function fitDrawn(p: TypeParams, seed: string, weeks: number) {
