@@ -15,6 +15,10 @@
  * reference's first day (Sunday 1 January 2012, New Year's Day); `--start ISO` starts them elsewhere, and
  * `--trim-electricity` drops the electricity reference's first day (docs/benchmarks.md). `--dump DIR` writes each
  * type's rich features, real and drawn, and the drawn values, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
+ * `--same-population R` also draws five times as many series again and, over R resamples of n of them (n the
+ * reference's count), reads each distance from the real series to a resample and between two disjoint
+ * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
+ * population unlike the real one from a band narrower than sampling (docs/benchmarks.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,12 +34,24 @@ import { formatImportIssue, parseDatasetFile } from '../src/registry/import.ts';
 import { type EngineParams, typesOf } from '../src/timeseries/calibrated.ts';
 import { afterFirstDay, ELECTRICITY_REALIGN_MS } from '../src/timeseries/calibration.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
+import {
+  acfDistance,
+  type GroupStats,
+  groupStats,
+  strengthDistance,
+} from '../src/validation/series/compare.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
-import { buildSeriesProfile } from '../src/validation/series/profile.ts';
+import { buildSeriesProfile, groupStatsOfProfile } from '../src/validation/series/profile.ts';
 import { readReferenceSeries } from '../src/validation/series/reference-data.ts';
 import { validateSeries } from '../src/validation/series/report.ts';
-import { autocorrelation, mean, quantileSorted, variance } from '../src/validation/series/stats.ts';
+import {
+  autocorrelation,
+  ksDistance,
+  mean,
+  quantileSorted,
+  variance,
+} from '../src/validation/series/stats.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -49,6 +65,7 @@ const { values: args } = parseArgs({
     'trim-electricity': { type: 'boolean', default: false },
     start: { type: 'string' },
     dump: { type: 'string' },
+    'same-population': { type: 'string', default: '0' },
   },
 });
 const wantedTypes = args.types ? args.types.split(',') : SERIES_TYPES.map((t) => t.id);
@@ -57,6 +74,13 @@ const engines = (args.engine === 'both' ? ['original', 'calibrated'] : [args.eng
   | 'calibrated'
 )[];
 const seed = Number(args.seed);
+const resamples = Number(args['same-population']);
+if (!Number.isInteger(resamples) || resamples < 0) {
+  console.error(
+    `--same-population: a whole number of resamples, 0 for none; got '${args['same-population']}'`,
+  );
+  process.exit(2);
+}
 const DAY = 86_400_000;
 /**
  * Where generated electricity starts: the reference's own first day. Its clients' window opens on 1 January 2012,
@@ -467,6 +491,85 @@ for (const engine of engines) {
       `${engine.padEnd(10)} ${typeId.padEnd(24)} n=${String(row.n).padStart(3)} logreg=${f(row.logreg)} boosted=${f(row.boosted)} ` +
         KEYS.map((k) => `${k}=${f(metrics[k]!.value)} [${metrics[k]!.band}]`).join(' ') +
         ` nn=${row.nn.toFixed(2)} copies=${row.copies} ${row.perSecond.toFixed(0)}/s`,
+    );
+    if (resamples > 0) {
+      const group = profile.groups[type.domain]!;
+      const stats = group.types?.[typeId] ?? group;
+      const spare = (await generate(typeId, 6 * synth.length, real.items[0]!, engine)).series;
+      const bands = Object.fromEntries(KEYS.map((k) => [k, stats.bands[k]?.high ?? null]));
+      const reference = groupStatsOfProfile(stats);
+      samePopulation(typeId, spare as unknown as Item[], reference, step, bands, resamples);
+    }
+  }
+}
+
+/**
+ * The distances of `--same-population`: from the real series (`reference`, the profile's statistics the report
+ * reads) to `resamples` random n-subsets of `pool` (n = the reference's count, drawn without replacement), and
+ * between two disjoint n-subsets of it; each summarised by its median and how often it is above the band's high
+ * end. If the real series were one more sample of the drawn population, the two rows would read alike.
+ */
+function samePopulation(
+  typeId: string,
+  pool: readonly Item[],
+  reference: GroupStats,
+  step: number,
+  bandHigh: Record<string, number | null>,
+  resamples: number,
+): void {
+  const n = reference.count;
+  const analyses = pool.map((item) => {
+    const s = stepOf(item);
+    const t = getSeriesType(typeId)!;
+    return analyseSeries(
+      Float64Array.from(item.target),
+      t,
+      s,
+      step,
+      s === DAY && t.id !== 'crypto_price' ? 'trading_days' : 'continuous',
+    );
+  });
+  const distances = (a: GroupStats, b: GroupStats): Record<string, number | null> => ({
+    marginal_ks: a.sketch.length && b.sketch.length ? ksDistance(a.sketch, b.sketch) : null,
+    acf_distance: acfDistance(a.acf, b.acf),
+    daily_seasonality: strengthDistance(a.daily, b.daily, 'daily').value,
+    weekly_seasonality: strengthDistance(a.weekly, b.weekly, 'weekly').value,
+  });
+  const rng = new Random(`same-population:${typeId}:${seed}`);
+  const toReal: Record<string, number[]> = {};
+  const between: Record<string, number[]> = {};
+  for (let r = 0; r < resamples; r++) {
+    const order = rng.shuffle(analyses.map((_, i) => i));
+    const a = groupStats(order.slice(0, n).map((i) => analyses[i]!));
+    const b = groupStats(order.slice(n, 2 * n).map((i) => analyses[i]!));
+    for (const [into, other] of [
+      [toReal, reference],
+      [between, b],
+    ] as const) {
+      for (const [key, value] of Object.entries(distances(a, other))) {
+        if (value === null) continue;
+        into[key] ??= [];
+        into[key].push(value);
+      }
+    }
+  }
+  const summary = (xs: number[] | undefined, high: number | null) => {
+    if (!xs?.length) return '-';
+    const sorted = Float64Array.from(xs).sort();
+    const above =
+      high === null
+        ? '-'
+        : `${((100 * xs.filter((x) => x > high).length) / xs.length).toFixed(0)}%`;
+    return `median ${quantileSorted(sorted, 0.5).toFixed(4)}, above band ${above}`;
+  };
+  // The pool's first n series are the run's own (same slots, same seeds): their distances are the table's.
+  const own = distances(groupStats(analyses.slice(0, n)), reference);
+  console.log(
+    `  ${typeId}: same population (${pool.length} drawn, ${resamples} resamples of ${n}; the run's own n: ${KEYS.map((k) => own[k]?.toFixed(4) ?? '-').join(', ')})`,
+  );
+  for (const key of KEYS) {
+    console.log(
+      `    ${key.padEnd(18)} band high ${bandHigh[key] ?? '-'}; real to drawn: ${summary(toReal[key], bandHigh[key] ?? null)}; drawn to drawn: ${summary(between[key], bandHigh[key] ?? null)}`,
     );
   }
 }
