@@ -106,6 +106,25 @@ describe('a drifting level (levelDrift)', () => {
     expect(spread).toBeLessThan(0.38);
   });
 
+  it('reads a last part-year of at least half a year as one more year, and a shorter one not at all', () => {
+    // Two years without a level, then a part-year whose level climbs by e^1.5: the climb is a drift within that
+    // part-year, read only when the part-year counts.
+    const spread = (rest: number, seed: string) => {
+      const { values, times } = draw(volume(), `rest:${seed}`, 2 * YEAR + rest);
+      const climbed = values.map((x, i) =>
+        i < 2 * YEAR ? x : x * Math.exp((1.5 * (i - 2 * YEAR)) / rest),
+      );
+      return fit({ values: climbed, times }).drift?.[0] ?? 0;
+    };
+    for (const seed of ['a', 'b', 'c']) {
+      // Under half a year (100 of 252 days): left out, as without it (about 0.11-0.14 here).
+      expect(spread(100, seed)).toBeLessThan(0.2);
+      // 151 days: a third of the windows carries the climb (about 0.47-0.57; read only by the drift's own
+      // simulation check before every reading took the same windows, 0.16-0.20).
+      expect(spread(151, seed)).toBeGreaterThan(0.35);
+    }
+  });
+
   it('reads the share of an AR(1) variance a window sees', () => {
     expect(windowShare(0, 250)).toBeCloseTo(1 - 1 / 250, 6);
     expect(windowShare(0.99, 250)).toBeGreaterThan(0.4);

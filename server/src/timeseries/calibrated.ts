@@ -438,9 +438,9 @@ function diffLag1(xs: ArrayLike<number>): number {
   return acfAt(d, [1])[0]!;
 }
 
-/** Mean autocorrelation at `lags` over consecutive windows of `size` points (each about its own mean). */
+/** Mean autocorrelation at `lags` over the windows `yearsOf` gives (each about its own mean). */
 function windowedAcf(xs: Float64Array, lags: readonly number[], size: number): number[] {
-  return meanAcfOf(windowsOf(xs, size), lags);
+  return meanAcfOf(yearsOf(xs, size), lags);
 }
 
 /** The consecutive windows of `size` points of `xs` (a remainder shorter than a window left out). */
@@ -448,6 +448,19 @@ function windowsOf(xs: Float64Array, size: number): Float64Array[] {
   return Array.from({ length: Math.floor(xs.length / size) }, (_, w) =>
     xs.subarray(w * size, (w + 1) * size),
   );
+}
+
+/**
+ * The consecutive windows of `size` points of `xs`, and a remainder of at least half a window as one more (a year
+ * of trading days is 250-253 of them, so a window of 252 leaves most years' last days over). Every reading of a
+ * series fitted within windows (`FitTuning.acfWindow`: the noise's autocorrelation, the drifting level's spread and
+ * the drift's simulation check) takes the same windows.
+ */
+function yearsOf(xs: Float64Array, size: number): Float64Array[] {
+  const parts = windowsOf(xs, size);
+  const rest = xs.length - parts.length * size;
+  if (rest >= size / 2) parts.push(xs.subarray(xs.length - rest));
+  return parts;
 }
 
 /** Mean autocorrelation at `lags` of `parts`, each about its own mean (0 without parts). */
@@ -870,8 +883,9 @@ export interface FitTuning {
    */
   heldByDrawing?: boolean;
   /**
-   * Read the residual's autocorrelation within consecutive windows of this many points, each about its own mean,
-   * and fit the noise to it as a series of that length would read it (default: over the whole series). A level
+   * Read the residual's autocorrelation within consecutive windows of this many points (and a last part of at
+   * least half a window, `yearsOf`), each about its own mean, and fit the noise to it as a series of that length
+   * would read it (default: over the whole series). A level
    * that drifts from year to year (a stock's trading activity growing or fading) is not the noise's slow swing
    * within a year: read over years, it is, and drawn years wander more than real ones.
    */
@@ -1543,7 +1557,7 @@ function fitLevelDrift(y: Float64Array, span: number, window: number): number | 
   for (let i = 0; i < n; i++) {
     level[i] = median(Array.from(logs.subarray(Math.max(0, i - half), Math.min(n, i + half + 1))));
   }
-  const parts = windowsOf(level, Math.min(window, n));
+  const parts = yearsOf(level, Math.min(window, n));
   const variance = mean(parts.map((part) => sd(part) ** 2));
   if (!(variance > 0)) return null;
   for (let i = 0; i < n; i++) y[i] = y[i]! / Math.exp(level[i]!);
@@ -1574,17 +1588,6 @@ const DRIFT_LAGS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20];
 const DRIFT_SLOW = [0.8, 0.85, 0.9, ...SLOW];
 
 /**
- * Mean autocorrelation at `lags` over consecutive windows of `size` points, each about its own mean; a remainder of
- * at least half a window counts as one (a year of trading days is 250-253 of them).
- */
-function yearlyAcf(xs: Float64Array, lags: readonly number[], size: number): number[] {
-  const parts = windowsOf(xs, size);
-  const rest = xs.length - parts.length * size;
-  if (rest >= size / 2) parts.push(xs.subarray(xs.length - rest));
-  return meanAcfOf(parts, lags);
-}
-
-/**
  * The simulation check of a series fitted with a drifting level (`FitTuning.levelDrift`): its fast noise goes
  * through the quantile map and the level multiplies it, so neither keeps the autocorrelation of the values' ranks
  * it was read from. The fast component's coefficient a and smoothness c, then the level's persistence, then a and c
@@ -1601,12 +1604,12 @@ function matchDriftAcf(
 ): void {
   const drawn = fittedType(fitted, options);
   const lags = DRIFT_LAGS.filter((l) => l < window / 3);
-  const real = yearlyAcf(y, lags, window);
+  const real = windowedAcf(y, lags, window);
   const error = () => {
     const sim = new Float64Array(lags.length);
     for (let k = 0; k < DRIFT_DRAWS; k++) {
       const values = drawLike(drawn, frameOf(drawn, y, startMs), `drift:${k}`, false);
-      yearlyAcf(Float64Array.from(values), lags, window).forEach((r, j) => {
+      windowedAcf(Float64Array.from(values), lags, window).forEach((r, j) => {
         sim[j]! += r / DRIFT_DRAWS;
       });
     }
