@@ -209,6 +209,31 @@ function stepOf(item: Item): number {
   return step;
 }
 
+/** The bands of standardised values `archByLevel` splits a series' steps by (its z before the step). */
+const LEVEL_BANDS = [-1.5, -0.5, 0.5, 1.5];
+
+/**
+ * Where a series' squared deviations from its mean change (what lowers `arch_1`): sum over steps of
+ * (s_t - s_{t-1})^2 / (2 var(s) (n - 1)), s the squared deviations, which comes to about 1 - arch_1, split by the
+ * band (`LEVEL_BANDS`) of the value before the step.
+ */
+function archByLevel(item: Item): number[] {
+  const x = Float64Array.from(item.target);
+  const n = x.length;
+  const out = new Array<number>(LEVEL_BANDS.length + 1).fill(0);
+  const m = mean(x);
+  const sdv = Math.sqrt(variance(x, m));
+  const sq = x.map((v) => (v - m) ** 2);
+  const vs = variance(sq, mean(sq));
+  if (!(sdv > 0) || !(vs > 0) || n < 2) return out;
+  for (let t = 1; t < n; t++) {
+    const z = (x[t - 1]! - m) / sdv;
+    const band = LEVEL_BANDS.filter((b) => z >= b).length;
+    out[band]! += (sq[t]! - sq[t - 1]!) ** 2 / (2 * vs * (n - 1));
+  }
+  return out;
+}
+
 function richFeatures(item: Item): number[] {
   const type = getSeriesType(String(item.series_type))!;
   const values = Float64Array.from(item.target);
@@ -472,6 +497,14 @@ for (const engine of engines) {
           `    ${RICH_NAMES[j]!.padEnd(16)} share=${(u / total).toFixed(2)} auc=${featureAuc(r, s).toFixed(2)} real=${median(r).toPrecision(3)} synth=${median(s).toPrecision(3)}`,
         );
       }
+      // 1 - arch_1 by the level the steps start from, means over the series.
+      const byLevel = (items: Item[]) => {
+        const rows = items.map(archByLevel);
+        return rows[0]!.map((_, k) => mean(rows.map((row) => row[k]!)).toFixed(4)).join(' ');
+      };
+      console.log(
+        `    1 - arch_1 by the level a step starts from (z < -1.5, -1.5..-0.5, -0.5..0.5, 0.5..1.5, >= 1.5): real ${byLevel(real.items)}; synth ${byLevel(synth)}`,
+      );
     }
     const nn = nnRatio(real.items, synth);
     const row: Row = {
