@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dewTemperature, logGridStep, TYPE_TUNING } from '../src/timeseries/calibrated.ts';
+import {
+  dewTemperature,
+  logGridStep,
+  type SeasonalSeriesParams,
+  TYPE_TUNING,
+} from '../src/timeseries/calibrated.ts';
 import { drawHourly, everyDay, fitHourly, hourlyType, repeatShare } from './helpers/series.ts';
 
 /**
@@ -44,6 +49,49 @@ describe('humidity on a grid of whole-degree readings', () => {
     const tuned = fitHourly(drawn, 'relative', { dewGrid: 100 });
     expect(tuned.dew).toBeUndefined();
     expect(Math.abs(tuned.hold! - 0.15)).toBeLessThan(0.02);
+  });
+});
+
+describe("humid air's still temperature (`humidCalm`)", () => {
+  /** The share of points repeating the one before, among those whose previous reading is in the top or bottom third. */
+  const repeatsByThird = (values: Float64Array) => {
+    const sorted = Float64Array.from(values).sort();
+    const low = sorted[Math.floor(sorted.length / 3)]!;
+    const high = sorted[Math.floor((2 * sorted.length) / 3)]!;
+    const count = { top: [0, 0], bottom: [0, 0] };
+    for (let i = 1; i < values.length; i++) {
+      const third =
+        values[i - 1]! >= high ? count.top : values[i - 1]! <= low ? count.bottom : null;
+      if (!third) continue;
+      third[1]!++;
+      if (values[i] === values[i - 1]) third[0]!++;
+    }
+    return { top: count.top[0]! / count.top[1]!, bottom: count.bottom[0]! / count.bottom[1]! };
+  };
+
+  it('holds the humid hours still more often and the dry ones less, at the same air speed', () => {
+    expect(TYPE_TUNING.humidity?.humidCalm).toBe(1);
+    const length = 24 * 7 * 12;
+    for (const seed of ['calm:a', 'calm:b']) {
+      const draw = (dew: NonNullable<SeasonalSeriesParams['dew']>) =>
+        repeatsByThird(drawHourly(hourlyType('relative', { ...base, dew }), seed, length).values);
+      const plain = draw([100, 10, 0.6]);
+      const calm = draw([100, 10, 0.6, 1]);
+      // Seed 'calm:a': the top third repeats 0.23 of its hours without, 0.34 with; the bottom 0.19 and 0.16.
+      expect(calm.top).toBeGreaterThan(plain.top + 0.05);
+      expect(calm.bottom).toBeLessThan(plain.bottom);
+      expect(calm.top - calm.bottom).toBeGreaterThan(plain.top - plain.bottom + 0.05);
+    }
+  });
+
+  it('fits the air speed with it: drawn back, the readings stand still as often as the source (within 0.04)', () => {
+    const source = hourlyType('relative', { ...base, dew: [100, 10, 0.6, 1] });
+    const drawn = drawHourly(source, 'calm-fit', 24 * 7 * 24);
+    const tuned = fitHourly(drawn, 'relative', { dewGrid: 100, humidCalm: 1 });
+    expect(tuned.dew?.[3]).toBe(1);
+    const again = drawHourly(hourlyType('relative', tuned), 'calm-again', 24 * 7 * 24);
+    expect(tuned.dew![2]).toBe(0.6);
+    expect(Math.abs(repeatShare(again.values) - repeatShare(drawn.values))).toBeLessThan(0.04);
   });
 });
 

@@ -118,9 +118,11 @@ export interface SeasonalSeriesParams {
    * the colder the air), stands still while neither reading crosses a whole degree, and then jumps by a step or
    * more. A drawn value is turned into the dew point it gives at an air temperature swinging about the level,
    * both are rounded to whole degrees and the humidity computed back; its repeats come from the readings
-   * standing still, so `hold` is not fitted with it.
+   * standing still, so `hold` is not fitted with it. An optional fourth element, `calm` (`FitTuning.humidCalm`),
+   * scales the air's hourly step by the humidity's distance below saturation over half of it, to that power
+   * (within 0.1-3): humid air's temperature moves least.
    */
-  dew?: [number, number, number];
+  dew?: [number, number, number] | [number, number, number, number];
   /**
    * An air quality index computed from a PM2.5 reading (optional, none when absent; fitted for types with
    * `FitTuning.pmGrid`): [the reading's step in µg/m³, the standard deviation of its own white noise in µg/m³]. The
@@ -840,6 +842,16 @@ export interface FitTuning {
    */
   dewGrid?: number;
   /**
+   * With `dewGrid`, the air temperature behind the humidity moves less the more humid the air
+   * (`SeasonalSeriesParams.dew`'s `calm`, this power): its hourly step is scaled by ((s - x) / (s / 2))^calm for
+   * humidity x and saturation s, within 0.1-3, and its speed then fitted with it. Beijing's humid hours (its nights
+   * and mornings, at 93-100%) stand still for hours where drawn ones jumped between neighbouring readings: the
+   * squared deviations of drawn humidity changed more than real from steps that start above the mean (the
+   * benchmark's `--explain`, seeds 35-38: 0.055-0.062 of 1 - `arch_1` against 0.048), and their longest runs of one
+   * reading were shorter (5-6 hours in 1,000 against 7). See docs/timeseries.md.
+   */
+  humidCalm?: number;
+  /**
    * Draw each series from one population: its second series (see `renderCalibrated`) is read as its first is, on
    * a grid of log steps (`dewGrid`) or not (`TypeParams.pairOnGrid`).
    */
@@ -1027,6 +1039,7 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
     exactAtoms: true,
     hourSteps: true,
     steadySpread: true,
+    humidCalm: 1,
   },
   pressure: { steadyCycle: true, steps: 'vol', stepsMix: true, smoothSwing: true },
   temperature: { seasonTrend: true, ampGlide: true, calmDays: true },
@@ -1393,7 +1406,11 @@ export function fitSeasonal(
     ...(vol ? { vol: [r4(vol[0]), r4(vol[1])] as [number, number] } : {}),
     ...(pmStep ? { pm: [pmStep, 0] as [number, number] } : {}),
     ...(dewStep
-      ? { dew: [tuning.dewGrid!, r4(dewTemperature(dewStep)), 0.5] as [number, number, number] }
+      ? {
+          dew: tuning.humidCalm
+            ? ([tuning.dewGrid!, r4(dewTemperature(dewStep)), 0.5, tuning.humidCalm] as const)
+            : ([tuning.dewGrid!, r4(dewTemperature(dewStep)), 0.5] as const),
+        }
       : {}),
     ...(modes ? { modes: modes.map((m) => m.map(r4)) } : {}),
     ...(dDow ? { dDow: dDow.map((x) => Number(x.toPrecision(3))) } : {}),
@@ -1728,17 +1745,19 @@ function matchDewSpeed(
   share: number,
 ): void {
   const dew = fitted.dew!;
+  const withSpeed = (speed: number): NonNullable<SeasonalSeriesParams['dew']> =>
+    dew[3] !== undefined ? [dew[0], dew[1], speed, dew[3]] : [dew[0], dew[1], speed];
   let best = dew[2];
   let bestErr = Number.POSITIVE_INFINITY;
   for (const speed of DEW_SPEEDS) {
-    fitted.dew = [dew[0], dew[1], speed];
+    fitted.dew = withSpeed(speed);
     const err = Math.abs(drawnMean(drawn, y, startMs, repeatShare) - share);
     if (err < bestErr) {
       bestErr = err;
       best = speed;
     }
   }
-  fitted.dew = [dew[0], dew[1], best];
+  fitted.dew = withSpeed(best);
 }
 
 /** Standard deviations (µg/m³) of a PM2.5 reading's own noise that `matchPmNoise` tries. */
@@ -3128,7 +3147,7 @@ export function renderCalibrated(
     const y = ys[i]!;
     values[i] = relative ? y * level : level + y * scale;
     if (dew && values[i]! > 0) {
-      const [saturation, temperature, speed] = dew;
+      const [saturation, temperature, speed, calm = 0] = dew;
       const air = temperature + anomaly;
       // The dew point that gives this humidity at this temperature (Magnus), then both read in whole degrees.
       const g = Math.log(values[i]! / saturation) + magnus(air);
@@ -3136,7 +3155,15 @@ export function renderCalibrated(
       const airRead = Math.round(air);
       const dewRead = Math.min(airRead, Math.round(dewPoint));
       values[i] = saturation * Math.exp(magnus(dewRead) - magnus(airRead));
-      anomaly = dewPersistence(speed) * anomaly + speed * gauss.next();
+      // With `calm`, humid air's temperature moves least (`FitTuning.humidCalm`).
+      const still =
+        calm > 0
+          ? Math.min(
+              3,
+              Math.max(0.1, Math.max(0, (saturation - values[i]!) / (saturation / 2)) ** calm),
+            )
+          : 1;
+      anomaly = dewPersistence(speed) * anomaly + still * speed * gauss.next();
       continue;
     }
     // An index read through its concentration's grid (`pm`, the first series' own), at the fitted step only.
