@@ -35,23 +35,16 @@ import { type EngineParams, typesOf } from '../src/timeseries/calibrated.ts';
 import { afterFirstDay, ELECTRICITY_REALIGN_MS } from '../src/timeseries/calibration.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
 import {
-  acfDistance,
+  fidelityDistances,
   type GroupStats,
   groupStats,
-  strengthDistance,
 } from '../src/validation/series/compare.ts';
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
 import { buildSeriesProfile, groupStatsOfProfile } from '../src/validation/series/profile.ts';
 import { readReferenceSeries } from '../src/validation/series/reference-data.ts';
 import { validateSeries } from '../src/validation/series/report.ts';
-import {
-  autocorrelation,
-  ksDistance,
-  mean,
-  quantileSorted,
-  variance,
-} from '../src/validation/series/stats.ts';
+import { autocorrelation, mean, quantileSorted, variance } from '../src/validation/series/stats.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -234,12 +227,20 @@ function archByLevel(item: Item): number[] {
   return out;
 }
 
-function richFeatures(item: Item): number[] {
+/**
+ * The report's analysis of one series, its lags counted in `baseStep` (its own step by default); daily series but
+ * crypto's are on trading days.
+ */
+function analyseItem(item: Item, baseStep = stepOf(item)) {
   const type = getSeriesType(String(item.series_type))!;
-  const values = Float64Array.from(item.target);
   const step = stepOf(item);
   const calendar = step === DAY && type.id !== 'crypto_price' ? 'trading_days' : 'continuous';
-  const a = analyseSeries(values, type, step, step, calendar);
+  return analyseSeries(Float64Array.from(item.target), type, step, baseStep, calendar);
+}
+
+function richFeatures(item: Item): number[] {
+  const values = Float64Array.from(item.target);
+  const a = analyseItem(item);
   const x = a.transform === 'returns' ? logReturns(values) : values;
   const m = mean(x);
   const sdv = Math.sqrt(variance(x, m));
@@ -445,18 +446,7 @@ for (const engine of engines) {
       };
     }
     const step = stepOf(real.items[0]!);
-    const features = (items: Item[]) =>
-      items.map((item) => {
-        const t = getSeriesType(String(item.series_type))!;
-        const s = stepOf(item);
-        return analyseSeries(
-          Float64Array.from(item.target),
-          t,
-          s,
-          step,
-          s === DAY && t.id !== 'crypto_price' ? 'trading_days' : 'continuous',
-        ).features;
-      });
+    const features = (items: Item[]) => items.map((item) => analyseItem(item, step).features);
     const logreg = discriminate(
       features(real.items),
       features(synth),
@@ -551,23 +541,11 @@ function samePopulation(
   resamples: number,
 ): void {
   const n = reference.count;
-  const analyses = pool.map((item) => {
-    const s = stepOf(item);
-    const t = getSeriesType(typeId)!;
-    return analyseSeries(
-      Float64Array.from(item.target),
-      t,
-      s,
-      step,
-      s === DAY && t.id !== 'crypto_price' ? 'trading_days' : 'continuous',
-    );
-  });
-  const distances = (a: GroupStats, b: GroupStats): Record<string, number | null> => ({
-    marginal_ks: a.sketch.length && b.sketch.length ? ksDistance(a.sketch, b.sketch) : null,
-    acf_distance: acfDistance(a.acf, b.acf),
-    daily_seasonality: strengthDistance(a.daily, b.daily, 'daily').value,
-    weekly_seasonality: strengthDistance(a.weekly, b.weekly, 'weekly').value,
-  });
+  const analyses = pool.map((item) => analyseItem(item, step));
+  const distances = (a: GroupStats, b: GroupStats): Record<string, number | null> => {
+    const all = fidelityDistances(a, b);
+    return Object.fromEntries(KEYS.map((key) => [key, all[key].value]));
+  };
   const rng = new Random(`same-population:${typeId}:${seed}`);
   const toReal: Record<string, number[]> = {};
   const between: Record<string, number[]> = {};

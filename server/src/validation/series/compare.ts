@@ -115,19 +115,17 @@ export function strengthDistance(
   };
 }
 
-/** Every fidelity distance of `dataset` against `reference`. */
-export function compareGroups(
+/** Every fidelity distance of `dataset` against `reference` but the discriminator's (which trains a model). */
+export function fidelityDistances(
   dataset: GroupStats,
   reference: GroupStats,
-  seed: number | string,
-): Record<FidelityKey, FidelityValue> {
+): Record<Exclude<FidelityKey, 'discriminator'>, FidelityValue> {
   const marginal = dataset.sketch.length > 0 && reference.sketch.length > 0;
   const noMarginal = {
     value: null,
     reason: say('series.noScale'),
   };
   const acf = acfDistance(dataset.acf, reference.acf);
-  const discriminator = discriminate(reference.features, dataset.features, FEATURE_NAMES, seed);
   return {
     marginal_ks: marginal ? { value: ksDistance(dataset.sketch, reference.sketch) } : noMarginal,
     marginal_wasserstein: marginal
@@ -142,6 +140,18 @@ export function compareGroups(
         : { value: acf },
     daily_seasonality: strengthDistance(dataset.daily, reference.daily, 'daily'),
     weekly_seasonality: strengthDistance(dataset.weekly, reference.weekly, 'weekly'),
+  };
+}
+
+/** Every fidelity distance of `dataset` against `reference`. */
+export function compareGroups(
+  dataset: GroupStats,
+  reference: GroupStats,
+  seed: number | string,
+): Record<FidelityKey, FidelityValue> {
+  const discriminator = discriminate(reference.features, dataset.features, FEATURE_NAMES, seed);
+  return {
+    ...fidelityDistances(dataset, reference),
     discriminator: discriminator.ok
       ? {
           value: discriminator.accuracy,
