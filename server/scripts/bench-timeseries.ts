@@ -1,6 +1,6 @@
 /**
  * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
- *   [--start ISO] [--trim-electricity] [--dump DIR]
+ *   [--start ISO] [--trim-electricity] [--dump DIR] [--explain] [--seasons] [--same-population R]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -11,10 +11,14 @@
  * (synthetic-to-nearest-real over real-to-nearest-other-real; copies counted), and series per second. Both
  * the calibrated engine and the original one (`--engine both`, the default) run in the same process.
  * `--params FILE` draws the calibrated engine from another parameter file than the shipped one (an earlier fit,
- * to compare with it on the same seeds). Generated hourly series start on Monday 2025-01-06, electricity on its
- * reference's first day (Sunday 1 January 2012, New Year's Day); `--start ISO` starts them elsewhere, and
+ * to compare with it on the same seeds). Generated energy and sensor series start when the real ones do (the
+ * i-th drawn series at the i-th real one's start, in turn), so they ask for the reference's mix of seasons;
+ * electricity starts on its reference's first day (Sunday 1 January 2012, New Year's Day), financial series on
+ * Monday 2015-01-05; `--start ISO` starts every hourly series there instead, and
  * `--trim-electricity` drops the electricity reference's first day (docs/benchmarks.md). `--dump DIR` writes each
  * type's rich features, real and drawn, and the drawn values, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
+ * `--seasons` prints, per quarter of the year, the medians of the real and drawn series' means, shares of zeros
+ * and daily strengths (docs/benchmarks.md).
  * `--same-population R` also draws five times as many series again and, over R resamples of n of them (n the
  * reference's count), reads each distance from the real series to a resample and between two disjoint
  * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
@@ -53,6 +57,7 @@ const { values: args } = parseArgs({
     engine: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '14' },
     explain: { type: 'boolean', default: false },
+    seasons: { type: 'boolean', default: false },
     data: { type: 'string', default: resolve(root, '../shared/data') },
     params: { type: 'string' },
     'trim-electricity': { type: 'boolean', default: false },
@@ -139,9 +144,10 @@ const calibrationOf = () =>
 async function generate(
   typeId: string,
   count: number,
-  like: Item,
+  reals: readonly Item[],
   engine: 'original' | 'calibrated',
 ): Promise<{ series: TimeSeries[]; seconds: number }> {
+  const like = reals[0]!;
   const type = getSeriesType(typeId)!;
   const calibration = engine === 'calibrated' ? calibrationOf() : null;
   const params = calibration?.[typeId];
@@ -154,7 +160,9 @@ async function generate(
       type.domain === 'financial'
         ? '2015-01-05T00:00:00Z'
         : (args.start ??
-          (type.domain === 'electricity' ? ELECTRICITY_START : '2025-01-06T00:00:00Z')),
+          (type.domain === 'electricity'
+            ? ELECTRICITY_START
+            : String(reals[i % reals.length]!.start))),
     length: like.target.length,
     language: i % 2 ? 'es' : 'en',
     ...(engine === 'calibrated'
@@ -428,7 +436,7 @@ for (const engine of engines) {
       console.log(`${typeId}: fewer than 10 real series, skipped`);
       continue;
     }
-    const { series, seconds } = await generate(typeId, real.items.length, real.items[0]!, engine);
+    const { series, seconds } = await generate(typeId, real.items.length, real.items, engine);
     const synth = series as unknown as Item[];
     const type = getSeriesType(typeId)!;
     // Electricity's real clients carry no type: the domain is the reference of each electricity type.
@@ -496,6 +504,7 @@ for (const engine of engines) {
         `    1 - arch_1 by the level a step starts from (z < -1.5, -1.5..-0.5, -0.5..0.5, 0.5..1.5, >= 1.5): real ${byLevel(real.items)}; synth ${byLevel(synth)}`,
       );
     }
+    if (args.seasons) bySeason(typeId, real.items, synth, step);
     const nn = nnRatio(real.items, synth);
     const row: Row = {
       engine,
@@ -518,11 +527,43 @@ for (const engine of engines) {
     if (resamples > 0) {
       const group = profile.groups[type.domain]!;
       const stats = group.types?.[typeId] ?? group;
-      const spare = (await generate(typeId, 6 * synth.length, real.items[0]!, engine)).series;
+      const spare = (await generate(typeId, 6 * synth.length, real.items, engine)).series;
       const bands = Object.fromEntries(KEYS.map((k) => [k, stats.bands[k]?.high ?? null]));
       const reference = groupStatsOfProfile(stats);
       samePopulation(typeId, spare as unknown as Item[], reference, step, bands, resamples);
     }
+  }
+}
+
+/**
+ * `--seasons`: real and drawn series grouped by the quarter of their window's middle (UTC), with the medians of
+ * what the season changes and the discriminators cannot see (they read each series on its own scale): the
+ * series' mean in the type's unit, its share of zeros and its daily seasonal strength.
+ */
+function bySeason(typeId: string, real: Item[], synth: Item[], step: number): void {
+  const quarterOf = (item: Item) => {
+    const t = item.timestamps;
+    const first = Date.parse(t?.[0] ?? String(item.start));
+    const last = t ? Date.parse(t[t.length - 1]!) : first + (item.target.length - 1) * step;
+    return Math.floor(new Date((first + last) / 2).getUTCMonth() / 3);
+  };
+  const zeros = FEATURE_NAMES.indexOf('zero_share');
+  const daily = FEATURE_NAMES.indexOf('daily_strength');
+  const median = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
+    return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
+  };
+  const summary = (items: Item[]) => {
+    const features = items.map((item) => analyseItem(item, step).features);
+    const f = (x: number) => x.toPrecision(3);
+    return `n=${String(items.length).padStart(3)} mean=${f(median(items.map((item) => mean(Float64Array.from(item.target)))))} zeros=${f(median(features.map((row) => row[zeros]!)))} daily=${f(median(features.map((row) => row[daily]!)))}`;
+  };
+  console.log(`  ${typeId}: medians by quarter of the window's middle (UTC), real | drawn`);
+  for (let q = 0; q < 4; q++) {
+    const r = real.filter((item) => quarterOf(item) === q);
+    const d = synth.filter((item) => quarterOf(item) === q);
+    if (r.length + d.length === 0) continue;
+    console.log(`    Q${q + 1} ${summary(r)} | ${summary(d)}`);
   }
 }
 

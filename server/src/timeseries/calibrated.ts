@@ -214,6 +214,12 @@ export interface SeasonalSeriesParams {
    * annual cycle rather than a line running off). See docs/timeseries.md.
    */
   trend?: number;
+  /**
+   * The time of year the series was fitted on (optional, none when absent): the day of the year (0 = 1 January,
+   * UTC) at the middle of its window, kept for windows shorter than `SEASON_SPAN_DAYS`. A drawn series takes its
+   * parameters from series fitted near its own time of year (`seasonalPool`), so solar in June has June's days.
+   */
+  doy?: number;
 }
 
 /** One real price's return-model parameters (per trading day, or per day for crypto). */
@@ -2848,9 +2854,53 @@ function quantileMap(q: readonly number[], z: number): number {
   return quantileAt(q, normalCdf(z));
 }
 
+/** Windows shorter than this keep their time of year (`SeasonalSeriesParams.doy`): less than a season. */
+export const SEASON_SPAN_DAYS = 120;
+/** A drawn series takes the fitted series within this many days of its own time of year... */
+export const SEASON_NEAR_DAYS = 46;
+/** ...or, when fewer are, the nearest this many (and any as near as the last of them). */
+export const SEASON_FEWEST = 6;
+
+/**
+ * The day of the year (0 = 1 January, UTC) at the middle of `times`, or null when they span
+ * `SEASON_SPAN_DAYS` or more (a window that long has no one time of year) or are empty.
+ */
+export function dayOfYearOf(times: ArrayLike<number>): number | null {
+  if (times.length === 0) return null;
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  if (last - first >= SEASON_SPAN_DAYS * DAY_MS) return null;
+  const middle = new Date((first + last) / 2);
+  return Math.floor((middle.getTime() - Date.UTC(middle.getUTCFullYear(), 0, 1)) / DAY_MS);
+}
+
+/**
+ * The fitted series a drawn one may take its parameters from: those fitted within `SEASON_NEAR_DAYS` of the
+ * requested window's time of year (or the `SEASON_FEWEST` nearest), with those of no known time of year; every
+ * series when the request spans `SEASON_SPAN_DAYS` or more. Solar drawn for June has June's long days, heating
+ * for January January's demand, whatever the reference's mix of seasons.
+ */
+export function seasonalPool(
+  series: readonly SeasonalSeriesParams[],
+  request: Pick<CalibratedRequest, 'startMs' | 'stepMs' | 'length'>,
+): readonly SeasonalSeriesParams[] {
+  const end = request.startMs + (request.length - 1) * request.stepMs;
+  const doy = dayOfYearOf([request.startMs, end]);
+  if (doy === null) return series;
+  const distance = (x: SeasonalSeriesParams) => {
+    if (x.doy === undefined) return 0;
+    const d = Math.abs(x.doy - doy) % YEAR_DAYS;
+    return Math.min(d, YEAR_DAYS - d);
+  };
+  const sorted = series.map(distance).sort((x, y) => x - y);
+  const reach = Math.max(SEASON_NEAR_DAYS, sorted[Math.min(SEASON_FEWEST, sorted.length) - 1]!);
+  return series.filter((x) => distance(x) <= reach);
+}
+
 /**
  * Draws one series from a type's fitted parameters: a real series' parameters blended with another's (so the
- * population spread is kept without reusing any series' parameters as they are), rendered at the requested
+ * population spread is kept without reusing any series' parameters as they are), both fitted near the requested
+ * time of year when their windows had one (`seasonalPool`), rendered at the requested
  * step (aggregated from the fitted step when coarser), in the requested time zone.
  */
 export function renderCalibrated(
@@ -2938,13 +2988,12 @@ export function renderCalibrated(
     };
   }
 
-  const a = pick() as SeasonalSeriesParams;
+  const pool = seasonalPool(params.series as SeasonalSeriesParams[], request);
+  const a = pool[Math.floor(rng.next() * pool.length)]!;
   // With `pairOnGrid`, the second series is one read as the first is (docs/timeseries.md, "Per-type tuning").
   const mates = params.pairOnGrid
-    ? (params.series as SeasonalSeriesParams[]).filter(
-        (x) => (x.dew === undefined) === (a.dew === undefined),
-      )
-    : (params.series as SeasonalSeriesParams[]);
+    ? pool.filter((x) => (x.dew === undefined) === (a.dew === undefined))
+    : pool;
   const b = mates[Math.floor(rng.next() * mates.length)]!;
   const t = blend;
   // Loads fitted with each weekday's shape (`dDow`) keep the size of their daily shapes when blended.
@@ -3247,7 +3296,11 @@ export function fitType(
               (type.domain === 'electricity' || type.domain === 'energy') &&
               (type.seasonality?.includes('weekly') ?? false),
           });
-    if (fitted) series.push(fitted);
+    if (fitted) {
+      const doy = kind === 'seasonal' ? dayOfYearOf(input.times) : null;
+      if (doy !== null) (fitted as SeasonalSeriesParams).doy = doy;
+      series.push(fitted);
+    }
   }
   if (series.length === 0) return null;
   const out: TypeParams = {
