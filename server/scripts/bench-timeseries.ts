@@ -541,6 +541,13 @@ for (const engine of engines) {
  * series' mean in the type's unit, its share of zeros and its daily seasonal strength.
  */
 function bySeason(typeId: string, real: Item[], synth: Item[], step: number): void {
+  const domain = getSeriesType(typeId)!.domain;
+  if (domain === 'electricity' || domain === 'financial') {
+    console.log(
+      `  ${typeId}: no seasons (${domain === 'electricity' ? "the reference's dates are placeholders" : 'its windows are trading years'})`,
+    );
+    return;
+  }
   const quarterOf = (item: Item) => {
     const t = item.timestamps;
     const first = Date.parse(t?.[0] ?? String(item.start));

@@ -205,6 +205,8 @@ for (const info of SERIES_TYPES) {
           ? 'shared/data/electricity (203 clients x 1,000 h, all electricity types)'
           : `shared/data/${type.domain} (${inputs.length} real ${type.id} series)`,
       levelScale: Number(levelScale.toPrecision(4)),
+      // The electricity reference's timestamps are placeholders (realigned for hours and weekdays only).
+      datesAreReal: type.domain !== 'electricity',
     },
   );
   if (type.domain === 'electricity' && electricityPopulation) {

@@ -55,7 +55,7 @@ describe('the time of year of fitted series', () => {
     expect(dayOfYearOf([])).toBeNull();
   });
 
-  it('is recorded by the fit for a window of weeks and not for a year-long one', () => {
+  it('is recorded by the fit for a window of weeks, not for a year-long one nor for placeholder dates', () => {
     const p = hourlyType(
       'relative',
       everyDay(
@@ -76,11 +76,11 @@ describe('the time of year of fitted series', () => {
         { ...hourly(startIso, hours), timeZone: 'UTC', extensive: false },
         new Random(startIso),
       );
-    const fitOf = (drawn: { values: Float64Array; times: number[] }[]) =>
+    const fitOf = (drawn: { values: Float64Array; times: number[] }[], datesAreReal = true) =>
       fitType(
         { domain: 'energy', bounds: { min: 0 } },
         drawn.map((d) => ({ values: d.values, times: d.times, timeZone: 'UTC' })),
-        { stepMs: HOUR, calendar: 'always', timeZone: 'UTC', source: 'test' },
+        { stepMs: HOUR, calendar: 'always', timeZone: 'UTC', source: 'test', datesAreReal },
       )!.series as SeasonalSeriesParams[];
     const [july, year] = fitOf([
       draw('2025-07-01T00:00:00Z', 1000),
@@ -88,6 +88,9 @@ describe('the time of year of fitted series', () => {
     ]);
     expect(july!.doy).toBe(201);
     expect(year!.doy).toBeUndefined();
+    // Placeholder dates (the electricity reference's) give no time of year.
+    const [placeholder] = fitOf([draw('2025-07-01T00:00:00Z', 1000)], false);
+    expect(placeholder!.doy).toBeUndefined();
   });
 });
 

@@ -556,7 +556,7 @@ export function registerGenerationCommands(program: Command): void {
     )
     .option(
       '--start <iso>',
-      'time series: first timestamp of every series, ISO-8601 (default 2025-01-06T00:00:00Z)',
+      'time series: first timestamp of every series, ISO-8601 (default 2025-01-06T00:00:00Z); calibrated series take the season of their dates',
     )
     .option(
       '--time-zone <zone>',

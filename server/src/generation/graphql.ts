@@ -342,7 +342,11 @@ const GenerationInput = builder.inputType('GenerationInput', {
       required: false,
       description: 'Default hourly, and daily trading days for financial types',
     }),
-    start: t.string({ required: false, description: 'ISO-8601 start of every series' }),
+    start: t.string({
+      required: false,
+      description:
+        'ISO-8601 start of every series; calibrated series take the season of their dates (solar in June has long days)',
+    }),
     length: t.int({
       required: false,
       description:

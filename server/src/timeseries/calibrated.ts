@@ -3272,6 +3272,11 @@ export function fitType(
     timeZone: string;
     source: string;
     levelScale?: number;
+    /**
+     * Whether the inputs' dates are their real ones, so each fitted series keeps its time of year (`doy`).
+     * Default true; false for timestamps that only place hours and weekdays (the electricity reference's).
+     */
+    datesAreReal?: boolean;
   },
 ): TypeParams | null {
   const { kind, transform } = familyOf(type);
@@ -3297,7 +3302,8 @@ export function fitType(
               (type.seasonality?.includes('weekly') ?? false),
           });
     if (fitted) {
-      const doy = kind === 'seasonal' ? dayOfYearOf(input.times) : null;
+      const doy =
+        kind === 'seasonal' && options.datesAreReal !== false ? dayOfYearOf(input.times) : null;
       if (doy !== null) (fitted as SeasonalSeriesParams).doy = doy;
       series.push(fitted);
     }
