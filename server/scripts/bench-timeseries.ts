@@ -1,6 +1,7 @@
 /**
  * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
- *   [--start ISO] [--trim-electricity] [--dump DIR] [--explain] [--seasons] [--same-population R]
+ *   [--start ISO] [--trim-electricity] [--dump DIR] [--explain] [--seasons]
+ *   [--real-offsets] [--same-population R]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -19,6 +20,7 @@
  * type's rich features, real and drawn, and the drawn values, to `DIR/<engine>-<type>-<seed>.json` for a closer look.
  * `--seasons` prints, per quarter of the year, the medians of the real and drawn series' means, shares of zeros
  * and daily strengths (docs/benchmarks.md).
+ * `--real-offsets` (financial types) measures the real series cut at later dates against the reference.
  * `--same-population R` also draws five times as many series again and, over R resamples of n of them (n the
  * reference's count), reads each distance from the real series to a resample and between two disjoint
  * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
@@ -46,7 +48,11 @@ import {
 import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
 import { buildSeriesProfile, groupStatsOfProfile } from '../src/validation/series/profile.ts';
-import { readReferenceSeries } from '../src/validation/series/reference-data.ts';
+import {
+  FINANCIAL_WINDOW,
+  readLong,
+  readReferenceSeries,
+} from '../src/validation/series/reference-data.ts';
 import { validateSeries } from '../src/validation/series/report.ts';
 import { autocorrelation, mean, quantileSorted, variance } from '../src/validation/series/stats.ts';
 
@@ -58,6 +64,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '14' },
     explain: { type: 'boolean', default: false },
     seasons: { type: 'boolean', default: false },
+    'real-offsets': { type: 'boolean', default: false },
     data: { type: 'string', default: resolve(root, '../shared/data') },
     params: { type: 'string' },
     'trim-electricity': { type: 'boolean', default: false },
@@ -524,13 +531,16 @@ for (const engine of engines) {
         KEYS.map((k) => `${k}=${f(metrics[k]!.value)} [${metrics[k]!.band}]`).join(' ') +
         ` nn=${row.nn.toFixed(2)} copies=${row.copies} ${row.perSecond.toFixed(0)}/s`,
     );
+    const group = profile.groups[type.domain]!;
+    const stats = group.types?.[typeId] ?? group;
+    const bands = Object.fromEntries(KEYS.map((k) => [k, stats.bands[k]?.high ?? null]));
     if (resamples > 0) {
-      const group = profile.groups[type.domain]!;
-      const stats = group.types?.[typeId] ?? group;
       const spare = (await generate(typeId, 6 * synth.length, real.items, engine)).series;
-      const bands = Object.fromEntries(KEYS.map((k) => [k, stats.bands[k]?.high ?? null]));
       const reference = groupStatsOfProfile(stats);
       samePopulation(typeId, spare as unknown as Item[], reference, step, bands, resamples);
+    }
+    if (args['real-offsets'] && type.domain === 'financial' && engine === engines[0]) {
+      realOffsets(typeId, groupStatsOfProfile(stats), step, bands);
     }
   }
 }
@@ -571,6 +581,50 @@ function bySeason(typeId: string, real: Item[], synth: Item[], step: number): vo
     const d = synth.filter((item) => quarterOf(item) === q);
     if (r.length + d.length === 0) continue;
     console.log(`    Q${q + 1} ${summary(r)} | ${summary(d)}`);
+  }
+}
+
+/**
+ * `--real-offsets` (financial types): the real series cut into the reference's windows of `FINANCIAL_WINDOW`
+ * trading days, but starting 25, 50, ..., 225 trading days later, each set measured against the reference as a drawn set is.
+ * Real data of other dates than the reference's windows, read against the real-vs-real band: where it leaves the
+ * band, the band (halves of windows that share their dates) is narrower than real data (docs/benchmarks.md).
+ */
+function realOffsets(
+  typeId: string,
+  reference: GroupStats,
+  step: number,
+  bandHigh: Record<string, number | null>,
+): void {
+  const raws = readLong(resolve(args.data!, 'financial/financial.csv')).filter(
+    (raw) => raw.type === typeId,
+  );
+  console.log(`  ${typeId}: real windows moved by d trading days, against the reference`);
+  for (const offset of [25, 50, 75, 100, 125, 150, 175, 200, 225]) {
+    const items: Item[] = raws.flatMap((raw) =>
+      Array.from(
+        { length: Math.max(0, Math.floor((raw.values.length - offset) / FINANCIAL_WINDOW)) },
+        (_, w) => {
+          const from = offset + w * FINANCIAL_WINDOW;
+          return {
+            series_type: typeId,
+            target: raw.values.slice(from, from + FINANCIAL_WINDOW),
+            timestamps: raw.times.slice(from, from + FINANCIAL_WINDOW),
+          };
+        },
+      ),
+    );
+    const all = fidelityDistances(
+      groupStats(items.map((item) => analyseItem(item, step))),
+      reference,
+    );
+    const cells = KEYS.flatMap((key) => {
+      const value = all[key].value;
+      if (value === null) return [];
+      const high = bandHigh[key] ?? null;
+      return [`${key}=${value.toFixed(4)}${high !== null && value > high ? ' (above band)' : ''}`];
+    });
+    console.log(`    d=${String(offset).padStart(3)} n=${items.length} ${cells.join(' ')}`);
   }
 }
 
