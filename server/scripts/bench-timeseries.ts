@@ -1,7 +1,7 @@
 /**
  * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
  *   [--start ISO] [--trim-electricity] [--dump DIR] [--explain] [--seasons]
- *   [--real-offsets] [--same-population R]
+ *   [--real-offsets] [--own-draws] [--same-population R]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -21,6 +21,7 @@
  * `--seasons` prints, per quarter of the year, the medians of the real and drawn series' means, shares of zeros
  * and daily strengths (docs/benchmarks.md).
  * `--real-offsets` (financial types) measures the real series cut at later dates against the reference.
+ * `--own-draws` (energy and sensor types) draws each real series' own fit at its start, by quarter as `--seasons`.
  * `--same-population R` also draws five times as many series again and, over R resamples of n of them (n the
  * reference's count), reads each distance from the real series to a resample and between two disjoint
  * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
@@ -37,7 +38,7 @@ import type { TimeSeries } from '@genesis/schema/timeseries';
 import { parseSeriesAnswer } from '../src/generation/parse.ts';
 import { answerSeries } from '../src/llm/local/series/answer.ts';
 import { formatImportIssue, parseDatasetFile } from '../src/registry/import.ts';
-import { type EngineParams, typesOf } from '../src/timeseries/calibrated.ts';
+import { type EngineParams, renderCalibrated, typesOf } from '../src/timeseries/calibrated.ts';
 import { afterFirstDay, ELECTRICITY_REALIGN_MS } from '../src/timeseries/calibration.ts';
 import { shippedCalibration } from '../src/timeseries/params.ts';
 import {
@@ -65,6 +66,7 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     seasons: { type: 'boolean', default: false },
     'real-offsets': { type: 'boolean', default: false },
+    'own-draws': { type: 'boolean', default: false },
     data: { type: 'string', default: resolve(root, '../shared/data') },
     params: { type: 'string' },
     'trim-electricity': { type: 'boolean', default: false },
@@ -512,6 +514,7 @@ for (const engine of engines) {
       );
     }
     if (args.seasons) bySeason(typeId, real.items, synth, step);
+    if (args['own-draws'] && engine === 'calibrated') ownDraws(typeId, real.items, step);
     const nn = nnRatio(real.items, synth);
     const row: Row = {
       engine,
@@ -550,7 +553,13 @@ for (const engine of engines) {
  * what the season changes and the discriminators cannot see (they read each series on its own scale): the
  * series' mean in the type's unit, its share of zeros and its daily seasonal strength.
  */
-function bySeason(typeId: string, real: Item[], synth: Item[], step: number): void {
+function bySeason(
+  typeId: string,
+  real: Item[],
+  synth: Item[],
+  step: number,
+  label = 'drawn',
+): void {
   const domain = getSeriesType(typeId)!.domain;
   if (domain === 'electricity' || domain === 'financial') {
     console.log(
@@ -566,6 +575,7 @@ function bySeason(typeId: string, real: Item[], synth: Item[], step: number): vo
   };
   const zeros = FEATURE_NAMES.indexOf('zero_share');
   const daily = FEATURE_NAMES.indexOf('daily_strength');
+  const week = FEATURE_NAMES.indexOf('acf_week');
   const median = (xs: number[]) => {
     const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
     return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
@@ -573,15 +583,56 @@ function bySeason(typeId: string, real: Item[], synth: Item[], step: number): vo
   const summary = (items: Item[]) => {
     const features = items.map((item) => analyseItem(item, step).features);
     const f = (x: number) => x.toPrecision(3);
-    return `n=${String(items.length).padStart(3)} mean=${f(median(items.map((item) => mean(Float64Array.from(item.target)))))} zeros=${f(median(features.map((row) => row[zeros]!)))} daily=${f(median(features.map((row) => row[daily]!)))}`;
+    return `n=${String(items.length).padStart(3)} mean=${f(median(items.map((item) => mean(Float64Array.from(item.target)))))} zeros=${f(median(features.map((row) => row[zeros]!)))} daily=${f(median(features.map((row) => row[daily]!)))} acf_week=${f(median(features.map((row) => row[week]!)))}`;
   };
-  console.log(`  ${typeId}: medians by quarter of the window's middle (UTC), real | drawn`);
+  console.log(`  ${typeId}: medians by quarter of the window's middle (UTC), real | ${label}`);
   for (let q = 0; q < 4; q++) {
     const r = real.filter((item) => quarterOf(item) === q);
     const d = synth.filter((item) => quarterOf(item) === q);
     if (r.length + d.length === 0) continue;
     console.log(`    Q${q + 1} ${summary(r)} | ${summary(d)}`);
   }
+}
+
+/**
+ * `--own-draws` (energy and sensor types): each real series' own fitted parameters (the parameter file keeps them
+ * in the reference's order) drawn alone, four times, at that series' start and length, against the real series,
+ * by quarter as `--seasons` prints them: whether the fit reproduces its own source, blends and pools aside.
+ */
+function ownDraws(typeId: string, real: Item[], step: number): void {
+  const params = calibrationOf()?.[typeId];
+  const domain = getSeriesType(typeId)!.domain;
+  if (!params || domain === 'electricity' || domain === 'financial') return;
+  if (params.series.length !== real.length) {
+    console.log(
+      `  ${typeId}: ${params.series.length} fitted series for ${real.length} real ones; own draws need one each`,
+    );
+    return;
+  }
+  const drawn: Item[] = real.flatMap((item, k) =>
+    Array.from({ length: 4 }, (_, j) => {
+      const one = renderCalibrated(
+        { ...params, series: [params.series[k]!] },
+        {
+          startMs: Date.parse(String(item.start)),
+          stepMs: step,
+          length: item.target.length,
+          timeZone: params.timeZone,
+          extensive: false,
+        },
+        new Random(`own:${typeId}:${seed}:${k}:${j}`),
+      );
+      // Read at the meter's resolution, as the job's renderer reads a drawn series (whole degrees, 0.1 kWh).
+      const r = one.resolution;
+      return {
+        series_type: typeId,
+        start: item.start,
+        target: Array.from(one.values, (v) => (r > 0 ? Math.round(v / r) * r : v)),
+        timestamps: one.times.map((t) => new Date(t).toISOString()),
+      };
+    }),
+  );
+  bySeason(typeId, real, drawn, step, 'own draws (4 per real series)');
 }
 
 /**

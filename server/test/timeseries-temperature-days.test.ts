@@ -4,7 +4,15 @@ import {
   seasonTrendAt,
   TYPE_TUNING,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, fitHourly, HOUR, START, standardisedWeather } from './helpers/series.ts';
+import { seasonalStrength } from '../src/validation/series/stats.ts';
+import {
+  drawHourly,
+  fitHourly,
+  HOUR,
+  hourlyType,
+  START,
+  standardisedWeather,
+} from './helpers/series.ts';
 
 /**
  * A temperature's days (docs/timeseries.md, "Temperature: the season, gliding days and calm days"): the season's
@@ -162,5 +170,34 @@ describe('calm days', () => {
     const steady = fitHourly(drawn, 'standardised', { steadyCycle: true, calmDays: true });
     expect(steady.amp).toBeUndefined();
     expect(steady.calm).toBeUndefined();
+  });
+});
+
+describe("a temperature's daily strength, matched by drawing", () => {
+  it('gives series drawn from the fit their source’s daily strength within 0.03, closer than the fit without it', () => {
+    expect(TYPE_TUNING.temperature?.cycleStrength).toBe(true);
+    const strength = (values: ArrayLike<number>) => seasonalStrength(values, 24, 168).daily!;
+    const { cycleStrength: _, ...without } = TYPE_TUNING.temperature!;
+    let matchedGap = 0;
+    let keptGap = 0;
+    for (const seed of ['a', 'b', 'c']) {
+      // Cloudy and clear days: the day's swing varies from day to day around the cycle.
+      const source = drawHourly(weather({ trend: 0.03, amp: [0.45, 0.6] }), `cycle:${seed}`, 1000);
+      const real = strength(source.values);
+      const drawnFrom = (fitted: SeasonalSeriesParams) => {
+        let sum = 0;
+        for (let k = 0; k < 4; k++) {
+          const p = hourlyType('standardised', fitted);
+          sum += strength(drawHourly(p, `cycle:${seed}:${k}`, 1000).values) / 4;
+        }
+        return sum;
+      };
+      const matched = drawnFrom(fitHourly(source, 'standardised', TYPE_TUNING.temperature));
+      const kept = drawnFrom(fitHourly(source, 'standardised', without));
+      expect(Math.abs(matched - real)).toBeLessThan(0.03);
+      matchedGap += Math.abs(matched - real);
+      keptGap += Math.abs(kept - real);
+    }
+    expect(matchedGap).toBeLessThan(keptGap);
   });
 });
