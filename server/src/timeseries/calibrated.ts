@@ -1057,7 +1057,7 @@ export const TYPE_TUNING: Record<string, FitTuning> = {
   // deviation, medians over benchmark seeds 14-27: 0.164 against 0.178) and was smoother at 2 h (0.909 against
   // 0.899), hence `steps`; its index is read through whole-µg/m³ PM2.5 (`pmGrid`).
   air_quality: { steps: 'vol', pmGrid: 1 },
-  solar_generation: { steps: 'noise', dawnZeros: true, softTop: 0.7, cloudNoise: true },
+  solar_generation: { steps: 'noise', dawnZeros: true, softTop: 0.85, cloudNoise: true },
   // The four electricity types share one population, fitted as the first of them. Drawn from their own fits, loads
   // took larger and rougher steps than their sources (each of the 203 clients against draws of its own fit, mean:
   // mean absolute step 0.015 more of the standard deviation, lag-1 autocorrelation 0.010 lower and of the
