@@ -255,6 +255,18 @@ function analyseItem(item: Item, baseStep = stepOf(item)) {
   return analyseSeries(Float64Array.from(item.target), type, step, baseStep, calendar);
 }
 
+/** The middle value (the upper of two) of the finite ones, NaN when there are none: what the diagnostics print. */
+function finiteMedian(xs: readonly number[]): number {
+  const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
+  return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
+}
+
+/** The report's fidelity distances (`KEYS`) of one group of series from another, null where one cannot be read. */
+function distanceValues(a: GroupStats, b: GroupStats): Record<string, number | null> {
+  const all = fidelityDistances(a, b);
+  return Object.fromEntries(KEYS.map((key) => [key, all[key].value]));
+}
+
 function richFeatures(item: Item): number[] {
   const values = Float64Array.from(item.target);
   const a = analyseItem(item);
@@ -488,10 +500,6 @@ for (const engine of engines) {
     if (args.explain) {
       // The features the boosted stumps split on most, with their real and synthetic medians.
       const total = usage.reduce((x, y) => x + y, 0) || 1;
-      const median = (xs: number[]) => {
-        const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
-        return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
-      };
       const top = usage
         .map((u, j) => ({ j, u }))
         .sort((x, y) => y.u - x.u)
@@ -501,7 +509,7 @@ for (const engine of engines) {
         const r = realRich.map((row) => row[j]!);
         const s = synthRich.map((row) => row[j]!);
         console.log(
-          `    ${RICH_NAMES[j]!.padEnd(16)} share=${(u / total).toFixed(2)} auc=${featureAuc(r, s).toFixed(2)} real=${median(r).toPrecision(3)} synth=${median(s).toPrecision(3)}`,
+          `    ${RICH_NAMES[j]!.padEnd(16)} share=${(u / total).toFixed(2)} auc=${featureAuc(r, s).toFixed(2)} real=${finiteMedian(r).toPrecision(3)} synth=${finiteMedian(s).toPrecision(3)}`,
         );
       }
       // 1 - arch_1 by the level the steps start from, means over the series.
@@ -576,14 +584,10 @@ function bySeason(
   const zeros = FEATURE_NAMES.indexOf('zero_share');
   const daily = FEATURE_NAMES.indexOf('daily_strength');
   const week = FEATURE_NAMES.indexOf('acf_week');
-  const median = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite).sort((x, y) => x - y);
-    return v.length ? v[Math.floor(v.length / 2)]! : Number.NaN;
-  };
   const summary = (items: Item[]) => {
     const features = items.map((item) => analyseItem(item, step).features);
     const f = (x: number) => x.toPrecision(3);
-    return `n=${String(items.length).padStart(3)} mean=${f(median(items.map((item) => mean(Float64Array.from(item.target)))))} zeros=${f(median(features.map((row) => row[zeros]!)))} daily=${f(median(features.map((row) => row[daily]!)))} acf_week=${f(median(features.map((row) => row[week]!)))}`;
+    return `n=${String(items.length).padStart(3)} mean=${f(finiteMedian(items.map((item) => mean(Float64Array.from(item.target)))))} zeros=${f(finiteMedian(features.map((row) => row[zeros]!)))} daily=${f(finiteMedian(features.map((row) => row[daily]!)))} acf_week=${f(finiteMedian(features.map((row) => row[week]!)))}`;
   };
   console.log(`  ${typeId}: medians by quarter of the window's middle (UTC), real | ${label}`);
   for (let q = 0; q < 4; q++) {
@@ -665,12 +669,9 @@ function realOffsets(
         },
       ),
     );
-    const all = fidelityDistances(
-      groupStats(items.map((item) => analyseItem(item, step))),
-      reference,
-    );
+    const all = distanceValues(groupStats(items.map((item) => analyseItem(item, step))), reference);
     const cells = KEYS.flatMap((key) => {
-      const value = all[key].value;
+      const value = all[key] ?? null;
       if (value === null) return [];
       const high = bandHigh[key] ?? null;
       return [`${key}=${value.toFixed(4)}${high !== null && value > high ? ' (above band)' : ''}`];
@@ -695,10 +696,6 @@ function samePopulation(
 ): void {
   const n = reference.count;
   const analyses = pool.map((item) => analyseItem(item, step));
-  const distances = (a: GroupStats, b: GroupStats): Record<string, number | null> => {
-    const all = fidelityDistances(a, b);
-    return Object.fromEntries(KEYS.map((key) => [key, all[key].value]));
-  };
   const rng = new Random(`same-population:${typeId}:${seed}`);
   const toReal: Record<string, number[]> = {};
   const between: Record<string, number[]> = {};
@@ -710,7 +707,7 @@ function samePopulation(
       [toReal, reference],
       [between, b],
     ] as const) {
-      for (const [key, value] of Object.entries(distances(a, other))) {
+      for (const [key, value] of Object.entries(distanceValues(a, other))) {
         if (value === null) continue;
         into[key] ??= [];
         into[key].push(value);
@@ -727,7 +724,7 @@ function samePopulation(
     return `median ${quantileSorted(sorted, 0.5).toFixed(4)}, above band ${above}`;
   };
   // The pool's first n series are the run's own (same slots, same seeds): their distances are the table's.
-  const own = distances(groupStats(analyses.slice(0, n)), reference);
+  const own = distanceValues(groupStats(analyses.slice(0, n)), reference);
   console.log(
     `  ${typeId}: same population (${pool.length} drawn, ${resamples} resamples of ${n}; the run's own n: ${KEYS.map((k) => own[k]?.toFixed(4) ?? '-').join(', ')})`,
   );
