@@ -48,7 +48,10 @@ export const ValidationMetricSchema = v.object({
   /** `reason` as a message code and parameters, for other languages (absent in older reports). */
   reasonMessage: v.optional(MessageSchema),
   thresholds: v.optional(ThresholdsSchema),
-  /** Real-vs-real band: the score one random half of the reference gets against the other half. */
+  /**
+   * Real-vs-real band: the score one random half of the reference gets against the other half (for the financial
+   * profile, also the same real series cut at other dates against the whole reference).
+   */
   band: v.optional(v.object({ low: v.number(), high: v.number(), median: v.number() })),
   unit: v.optional(v.string()),
   /** Breakdown (e.g. per intent), free-form but JSON. */

@@ -50,9 +50,9 @@ import { discriminate } from '../src/validation/series/discriminator.ts';
 import { analyseSeries, FEATURE_NAMES, logReturns } from '../src/validation/series/features.ts';
 import { buildSeriesProfile, groupStatsOfProfile } from '../src/validation/series/profile.ts';
 import {
-  FINANCIAL_WINDOW,
   readLong,
   readReferenceSeries,
+  windowsOf,
 } from '../src/validation/series/reference-data.ts';
 import { validateSeries } from '../src/validation/series/report.ts';
 import { autocorrelation, mean, quantileSorted, variance } from '../src/validation/series/stats.ts';
@@ -101,7 +101,8 @@ const ELECTRICITY_START = '2012-01-01T00:00:00Z';
 // Real data
 
 type Item = Record<string, unknown> & { target: number[]; timestamps?: string[] };
-const realByType = new Map<string, { items: Item[]; sources: string[] }>();
+/** Each type's real series, the source of each, and (financial) the same series cut at other dates. */
+const realByType = new Map<string, { items: Item[]; sources: string[]; shifted: Item[][] }>();
 {
   const file = resolve(args.data!, 'electricity/electricity_hourly.csv');
   const parsed = parseDatasetFile(readFileSync(file, 'utf8'), {
@@ -114,20 +115,28 @@ const realByType = new Map<string, { items: Item[]; sources: string[] }>();
     .map((i) => i.data as Item)
     .map(args['trim-electricity'] ? fromSecondDay : (i) => i);
   for (const t of SERIES_TYPES.filter((x) => x.domain === 'electricity')) {
-    realByType.set(t.id, { items, sources: items.map((i) => String(i.series_id)) });
+    realByType.set(t.id, { items, sources: items.map((i) => String(i.series_id)), shifted: [] });
   }
   for (const domain of ['energy', 'sensors', 'financial'] as const) {
-    const { items: all, sources } = readReferenceSeries(
-      domain,
-      resolve(args.data!, domain, `${domain}.csv`),
-    );
+    const {
+      items: all,
+      sources,
+      shifted,
+    } = readReferenceSeries(domain, resolve(args.data!, domain, `${domain}.csv`));
     all.forEach((item, i) => {
       const type = String(item.series_type);
-      const entry = realByType.get(type) ?? { items: [], sources: [] };
+      const entry = realByType.get(type) ?? { items: [], sources: [], shifted: [] };
       entry.items.push(item as Item);
       entry.sources.push(sources[i]!);
       realByType.set(type, entry);
     });
+    // The same series cut a week later, two weeks later, ...: the profile's bands cover them (financial only).
+    for (const [type, entry] of realByType) {
+      if (getSeriesType(type)?.domain !== domain) continue;
+      entry.shifted = shifted.map(
+        (set) => set.filter((item) => item.series_type === type) as Item[],
+      );
+    }
   }
 }
 
@@ -464,6 +473,7 @@ for (const engine of engines) {
     const profile = buildSeriesProfile(type.domain, real.items, {
       byType: type.domain !== 'electricity',
       sources: real.sources,
+      shifted: real.shifted,
     });
     const report = validateSeries(synth, { profile, seed: `bench:${typeId}` });
     const metrics: Row['metrics'] = {};
@@ -656,19 +666,7 @@ function realOffsets(
   );
   console.log(`  ${typeId}: real windows moved by d trading days, against the reference`);
   for (const offset of [25, 50, 75, 100, 125, 150, 175, 200, 225]) {
-    const items: Item[] = raws.flatMap((raw) =>
-      Array.from(
-        { length: Math.max(0, Math.floor((raw.values.length - offset) / FINANCIAL_WINDOW)) },
-        (_, w) => {
-          const from = offset + w * FINANCIAL_WINDOW;
-          return {
-            series_type: typeId,
-            target: raw.values.slice(from, from + FINANCIAL_WINDOW),
-            timestamps: raw.times.slice(from, from + FINANCIAL_WINDOW),
-          };
-        },
-      ),
-    );
+    const items = raws.flatMap((raw) => windowsOf(raw, offset)) as unknown as Item[];
     const all = distanceValues(groupStats(items.map((item) => analyseItem(item, step))), reference);
     const cells = KEYS.flatMap((key) => {
       const value = all[key] ?? null;

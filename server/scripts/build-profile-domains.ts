@@ -16,7 +16,8 @@
  * - financial: daily; stocks, exchange rates and volumes are trading-day series (no weekend rows), kept with
  *   their timestamps so validation reads them on the trading-day calendar (a week is 5 points); each series is
  *   cut into non-overlapping windows of 250 points (a trading year; the remainder is dropped),
- *   and the real-vs-real halves never split the windows of one instrument.
+ *   and the real-vs-real halves never split the windows of one instrument; the bands also cover the same
+ *   series cut a whole week later, two weeks later, ..., each set measured against the windows.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -59,8 +60,12 @@ for (const domain of wanted) {
     continue;
   }
   const started = performance.now();
-  const { raws, items, sources } = readReferenceSeries(domain, input);
-  const profile: SeriesProfile = buildSeriesProfile(domain, items, { byType: true, sources });
+  const { raws, items, sources, shifted } = readReferenceSeries(domain, input);
+  const profile: SeriesProfile = buildSeriesProfile(domain, items, {
+    byType: true,
+    sources,
+    shifted,
+  });
   const text = `${compactJson(profile)}\n`;
   mkdirSync(dirname(output), { recursive: true });
   writeFileSync(output, text);
@@ -71,7 +76,10 @@ for (const domain of wanted) {
   );
   for (const [type, stats] of Object.entries(profile.groups[domain]?.types ?? {})) {
     console.log(
-      `  ${type}: ${stats.seriesCount} series, ${stats.frequency} ${stats.calendar}, ${stats.transform}`,
+      `  ${type}: ${stats.seriesCount} series, ${stats.frequency} ${stats.calendar}, ${stats.transform}` +
+        (stats.bandShifts
+          ? `, bands over ${stats.bandSplits} halvings and ${stats.bandShifts} shifted sets`
+          : ''),
     );
     for (const [key, band] of Object.entries(stats.bands)) {
       console.log(`    real-vs-real ${key}: ${band.low} .. ${band.high} (median ${band.median})`);

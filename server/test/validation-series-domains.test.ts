@@ -53,6 +53,9 @@ describe('the shipped domain profiles', () => {
       for (const [id, stats] of Object.entries(group.types!)) {
         expect(stats.seriesCount, id).toBeGreaterThanOrEqual(10);
         expect(stats.bandSplits, id).toBe(20);
+        // Financial bands also cover the same series cut a week later, two weeks later, ..., a window on.
+        const weekShifts = domain !== 'financial' ? undefined : id === 'crypto_price' ? 35 : 49;
+        expect(stats.bandShifts, id).toBe(weekShifts);
         for (const key of ['marginal_ks', 'marginal_wasserstein', 'acf_distance']) {
           expect(stats.bands[key], `${id} ${key}`).toBeDefined();
           expect(stats.bands[key]!.low).toBeLessThanOrEqual(stats.bands[key]!.high);
@@ -341,11 +344,11 @@ describe.each(DOMAINS)('real %s series', (domain) => {
   it.skipIf(!present || domain === 'electricity')(
     'is what the real data rebuilds',
     () => {
-      const { items, sources } = readReferenceSeries(
+      const { items, sources, shifted } = readReferenceSeries(
         domain as (typeof REFERENCE_DOMAINS)[number],
         realFile(domain),
       );
-      const rebuilt = buildSeriesProfile(domain, items, { byType: true, sources });
+      const rebuilt = buildSeriesProfile(domain, items, { byType: true, sources, shifted });
       expect(JSON.parse(JSON.stringify(rebuilt))).toEqual(shipped(domain));
     },
     60_000,

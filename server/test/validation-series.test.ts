@@ -294,6 +294,32 @@ describe('fidelity against a profile', () => {
     expect(acf.referenceName).toBe('self');
   });
 
+  it('the bands also cover the same kind of series at other dates, measured as a dataset would be', () => {
+    const base = seeds(12).map((seed) => engineSeries('residential_consumption', seed));
+    // Stand-ins for the same meters cut at other dates: a set that differs (offices), and one too small to count.
+    const other = seeds(12).map((seed) => engineSeries('commercial_consumption', seed + 100));
+    const tiny = seeds(3).map((seed) => engineSeries('commercial_consumption', seed + 200));
+    const halves = buildSeriesProfile('homes', base);
+    const shifted = buildSeriesProfile('homes', base, { shifted: [other, tiny] });
+    const [h, s] = [halves.groups.electricity!, shifted.groups.electricity!];
+    expect(h.bandSplits).toBe(20);
+    expect(h.bandShifts).toBeUndefined();
+    expect(s).toMatchObject({ bandSplits: 20, bandShifts: 1, seriesCount: 12 });
+    // The profile's own statistics and halvings (same name, same seed) are the base series' alone.
+    expect(s.marginal).toEqual(h.marginal);
+    const report = validateSeries(other, { profile: halves });
+    for (const key of ['marginal_ks', 'acf_distance', 'daily_seasonality', 'weekly_seasonality']) {
+      const value = metricOf(report, `fidelity.electricity.${key}`).value!;
+      expect(value, key).toBeGreaterThan(0);
+      expect(s.bands[key]!.high, key).toBeGreaterThanOrEqual(
+        Math.max(h.bands[key]!.high, value) - 1e-4,
+      );
+      expect(s.bands[key]!.low, key).toBeLessThanOrEqual(Math.min(h.bands[key]!.low, value) + 1e-4);
+    }
+    // The offices are further from the homes than halves of the homes are from each other.
+    expect(s.bands.daily_seasonality!.high).toBeGreaterThan(h.bands.daily_seasonality!.high);
+  });
+
   it('white noise is far from real electricity and trivially told apart', () => {
     const profile = loadSeriesProfile(SHIPPED);
     const report = validateSeries(seeds(40).map(whiteNoise), { profile });

@@ -206,7 +206,8 @@ const ThresholdsRef = builder
   });
 
 const BandRef = builder.objectRef<NonNullable<ValidationMetric['band']>>('Band').implement({
-  description: 'Real-vs-real: what one random half of the reference scores against the other half',
+  description:
+    'Real-vs-real: what one random half of the reference scores against the other half (financial series: also the same real series cut at other dates against the whole reference)',
   fields: (t) => ({
     low: t.exposeFloat('low'),
     median: t.exposeFloat('median'),

@@ -62,9 +62,14 @@ const SeriesStatsEntries = {
     names: v.array(v.string()),
     rows: v.array(v.array(MaybeNumberSchema)),
   }),
-  /** Real-vs-real bands: each fidelity metric between random halves of these series. */
+  /**
+   * Real-vs-real bands: each fidelity metric between random halves of these series and, when the profile was
+   * built with `shifted` sets (the same real series cut at other dates), from each such set to these series.
+   */
   bands: v.record(v.string(), BandSchema),
   bandSplits: v.number(),
+  /** How many sets of the same real series cut at other dates the bands also cover (none when absent). */
+  bandShifts: v.optional(v.number()),
 };
 
 const TransformSchema = v.picklist(['relative', 'standardised', 'returns']);
@@ -176,6 +181,13 @@ export interface BuildSeriesProfileOptions {
    * real-vs-real halves of a type never split one source, when there are at least 4 sources.
    */
   sources?: readonly string[];
+  /**
+   * The same real series cut at other dates (e.g. the windows of long series started a week later, two weeks
+   * later, ...), one array of items per shift. Each set is measured against the profile's series of its domain
+   * (or type) as a dataset would be, and its distances join the real-vs-real band: halves of windows that share
+   * their dates leave out how much real data of other dates differs (docs/architecture.md).
+   */
+  shifted?: readonly (readonly unknown[])[];
 }
 
 /** The frequency alias of a step (`1H`, `1D`, ...), or `<n>ms`. */
@@ -196,6 +208,15 @@ export function buildSeriesProfile(
 ): SeriesProfile {
   const views = series.map(readSeries);
   const sourceOf = (view: SeriesView) => options.sources?.[view.index] ?? view.id;
+  const shifted = (options.shifted ?? []).map((set) => [...byDomain(set.map(readSeries))]);
+  /** Each shifted set's clean series of a domain (and type), leaving out sets with fewer than 4. */
+  const shiftedOf = (domain: string, type?: string) =>
+    shifted.flatMap((set) => {
+      const members = (new Map(set).get(domain) ?? []).filter(
+        (m) => type === undefined || m.type?.id === type,
+      );
+      return members.length >= MIN_SHIFTED ? [members] : [];
+    });
   const groups: Record<string, SeriesGroupProfile> = {};
   const seriesTypes: Record<string, number> = {};
   let used = 0;
@@ -215,7 +236,7 @@ export function buildSeriesProfile(
       domain: domain as SeriesGroupProfile['domain'],
       seriesTypes: types,
       transforms,
-      ...summarise(members, `${name}:${domain}`, null),
+      ...summarise(members, `${name}:${domain}`, null, shiftedOf(domain)),
     };
     if (options.byType) {
       const perType: Record<string, SeriesTypeProfile> = {};
@@ -224,6 +245,7 @@ export function buildSeriesProfile(
           typed,
           `${name}:${id}`,
           options.sources ? typed.map(sourceOf) : null,
+          shiftedOf(domain, id),
         );
         const trading = typed.filter((m) => m.calendar === 'trading_days').length;
         perType[id] = {
@@ -255,11 +277,11 @@ function summarise(
   members: readonly SeriesView[],
   seed: string,
   sources: readonly string[] | null,
+  shifted: readonly (readonly SeriesView[])[] = [],
 ): SeriesStats {
   const stepMs = commonStep(members);
-  const analyses = members.map((m) =>
-    analyseSeries(m.values, m.type, m.stepMs!, stepMs, m.calendar),
-  );
+  const analyse = (m: SeriesView) => analyseSeries(m.values, m.type, m.stepMs!, stepMs, m.calendar);
+  const analyses = members.map(analyse);
   const stats = groupStats(analyses);
   const lengths = members.map((m) => m.values.length);
   const returns = members.flatMap((m) => {
@@ -293,9 +315,17 @@ function summarise(
           }
         : null,
     features: { names: [...FEATURE_NAMES], rows: rows.map((r) => r.map(toJson)) },
-    ...realVsReal(analyses, seed, sources),
+    ...realVsReal(
+      analyses,
+      seed,
+      sources,
+      shifted.map((set) => set.map(analyse)),
+    ),
   };
 }
+
+/** Fewest clean series of a type in a shifted set for it to join the band. */
+const MIN_SHIFTED = 4;
 
 /** Fewest distinct sources for halves that never split one; with fewer, series are split one by one. */
 const MIN_SOURCES = 4;
@@ -303,17 +333,26 @@ const MIN_SOURCES = 4;
 /**
  * Each fidelity metric between random halves of the group, over `BAND_SPLITS` splits. With `sources`
  * (one per analysis), whole sources go to one half or the other, each to the half with fewer series so far.
+ * Each of `shifted` (the same real series cut at other dates) is then measured against the whole group, as a
+ * dataset would be, and its values join the band.
  */
 function realVsReal(
   analyses: Parameters<typeof groupStats>[0],
   seed: string,
   sources: readonly string[] | null = null,
-): { bands: Record<string, Band>; bandSplits: number } {
+  shifted: readonly (readonly SeriesAnalysis[])[] = [],
+): { bands: Record<string, Band>; bandSplits: number; bandShifts?: number } {
   if (analyses.length < 4) return { bands: {}, bandSplits: 0 };
   const rng = new Random(`${seed}:bands`);
   const distinct = sources ? [...new Set(sources)] : [];
   const bySource = distinct.length >= MIN_SOURCES;
   const values = new Map<FidelityKey, number[]>(FIDELITY_KEYS.map((k) => [k, []]));
+  const add = (result: ReturnType<typeof compareGroups>) => {
+    for (const key of FIDELITY_KEYS) {
+      const value = result[key].value;
+      if (value !== null) values.get(key)!.push(value);
+    }
+  };
   for (let split = 0; split < BAND_SPLITS; split++) {
     let a: readonly SeriesAnalysis[];
     let b: readonly SeriesAnalysis[];
@@ -330,11 +369,11 @@ function realVsReal(
       const half = Math.floor(shuffled.length / 2);
       [a, b] = [shuffled.slice(0, half), shuffled.slice(half)];
     }
-    const result = compareGroups(groupStats(a), groupStats(b), `${seed}:${split}`);
-    for (const key of FIDELITY_KEYS) {
-      const value = result[key].value;
-      if (value !== null) values.get(key)!.push(value);
-    }
+    add(compareGroups(groupStats(a), groupStats(b), `${seed}:${split}`));
+  }
+  const whole = shifted.length > 0 ? groupStats(analyses) : null;
+  for (const [k, set] of shifted.entries()) {
+    add(compareGroups(groupStats(set), whole!, `${seed}:shift${k + 1}`));
   }
   const bands: Record<string, Band> = {};
   for (const [key, xs] of values) {
@@ -345,7 +384,11 @@ function realVsReal(
       median: round(median(xs), 4),
     };
   }
-  return { bands, bandSplits: BAND_SPLITS };
+  return {
+    bands,
+    bandSplits: BAND_SPLITS,
+    ...(shifted.length > 0 ? { bandShifts: shifted.length } : {}),
+  };
 }
 
 /**

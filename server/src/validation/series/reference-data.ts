@@ -9,7 +9,10 @@
  *   piecewise linear between the EPA breakpoints, 500 beyond the index;
  * - financial: daily, with the timestamps, so stocks, exchange rates and volumes (no weekend rows) read as
  *   trading-day series; each series is cut into non-overlapping windows of `FINANCIAL_WINDOW` points (the
- *   remainder is dropped), and `sources` names the instrument of each window.
+ *   remainder is dropped), and `sources` names the instrument of each window. `shifted` holds the same series
+ *   cut into the same windows a whole week later, two weeks later, ..., up to a window's length (a week is 5
+ *   points on trading days, 7 for crypto, which trades every day): real data of other dates, which the profile's
+ *   real-vs-real band also covers (docs/architecture.md).
  */
 import { readFileSync } from 'node:fs';
 import { getSeriesType } from '@genesis/schema/catalog/series';
@@ -23,7 +26,7 @@ export type ReferenceDomain = (typeof REFERENCE_DOMAINS)[number];
 export const FINANCIAL_WINDOW = 250;
 
 /** One series of the long CSV, in file order. */
-interface RawSeries {
+export interface RawSeries {
   id: string;
   type: string;
   times: string[];
@@ -84,37 +87,68 @@ function item(raw: RawSeries, id: string, from: number, to: number): Record<stri
   };
 }
 
-/** The items to profile and the source of each (the raw series a window was cut from). */
+/** Points in a week of a daily series: 5 when it has no weekend rows (trading days), else 7. */
+function weekOf(raw: RawSeries): number {
+  const weekend = raw.times.some((t) => {
+    const day = new Date(t).getUTCDay();
+    return day === 0 || day === 6;
+  });
+  return weekend ? 7 : 5;
+}
+
+/** The financial windows of `raw` from point `offset` on, `FINANCIAL_WINDOW` points each, the remainder dropped. */
+export function windowsOf(raw: RawSeries, offset: number): Record<string, unknown>[] {
+  const count = Math.floor((raw.values.length - offset) / FINANCIAL_WINDOW);
+  return Array.from({ length: Math.max(0, count) }, (_, w) => {
+    const from = offset + w * FINANCIAL_WINDOW;
+    const id = `${raw.id}_w${w + 1}${offset > 0 ? `+${offset}` : ''}`;
+    return item(raw, id, from, from + FINANCIAL_WINDOW);
+  });
+}
+
+/**
+ * The items to profile, the source of each (the raw series a window was cut from) and, for financial series,
+ * the sets of windows shifted by whole weeks.
+ */
 function seriesOf(
   domain: ReferenceDomain,
   raws: RawSeries[],
-): { items: Record<string, unknown>[]; sources: string[] } {
+): { items: Record<string, unknown>[]; sources: string[]; shifted: Record<string, unknown>[][] } {
   const items: Record<string, unknown>[] = [];
   const sources: string[] = [];
+  const shifted: Record<string, unknown>[][] = [];
   for (const raw of raws) {
     if (domain !== 'financial') {
       items.push(item(raw, raw.id, 0, raw.values.length));
       sources.push(raw.id);
       continue;
     }
-    for (let w = 0; (w + 1) * FINANCIAL_WINDOW <= raw.values.length; w++) {
-      items.push(
-        item(raw, `${raw.id}_w${w + 1}`, w * FINANCIAL_WINDOW, (w + 1) * FINANCIAL_WINDOW),
-      );
+    for (const window of windowsOf(raw, 0)) {
+      items.push(window);
       sources.push(raw.id);
     }
+    const week = weekOf(raw);
+    for (let k = 1; k * week < FINANCIAL_WINDOW; k++) {
+      shifted[k - 1] ??= [];
+      shifted[k - 1]!.push(...windowsOf(raw, k * week));
+    }
   }
-  return { items, sources };
+  return { items, sources, shifted };
 }
 
 /**
  * The items of a domain's reference CSV and the source of each (the raw series a window was cut from),
- * with how many raw series the file holds.
+ * with how many raw series the file holds and (financial; empty otherwise) the windows shifted by whole weeks.
  */
 export function readReferenceSeries(
   domain: ReferenceDomain,
   file: string,
-): { raws: number; items: Record<string, unknown>[]; sources: string[] } {
+): {
+  raws: number;
+  items: Record<string, unknown>[];
+  sources: string[];
+  shifted: Record<string, unknown>[][];
+} {
   const raws = readLong(file);
   return { raws: raws.length, ...seriesOf(domain, raws) };
 }
