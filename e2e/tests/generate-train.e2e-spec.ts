@@ -63,6 +63,11 @@ test.describe('generate and train', () => {
     await expect(modes).toHaveCount(0);
 
     await page.getByLabel('Amazon Bedrock').check();
+    // Choosing Bedrock runs the doctor's checks; their answer moves the modes down the page, so a click
+    // aimed while it lands could hit whatever took the place: wait for it first.
+    await expect(
+      page.getByTestId('bedrock-check').getByRole('button', { name: 'Check again' }),
+    ).toBeVisible();
     await expect(modes).toBeVisible();
     await expect(modes.getByRole('radio', { name: /^On demand/ })).toBeChecked();
     const batch = modes.getByRole('radio', { name: /^Batch/ });
