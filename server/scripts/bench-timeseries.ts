@@ -1,7 +1,7 @@
 /**
  * pnpm bench:timeseries [--types a,b] [--engine calibrated|original|both] [--seed N] [--params FILE]
  *   [--start ISO] [--trim-electricity] [--dump DIR] [--explain] [--seasons]
- *   [--real-offsets] [--own-draws] [--same-population R]
+ *   [--real-offsets] [--own-draws] [--same-population R] [--json FILE]
  *
  * Time-series fidelity benchmark: for each of the 16 types, generates as many series as the real reference
  * of its domain holds for it (local provider, fixed seed, the job's own parse-and-render path), and measures
@@ -26,6 +26,7 @@
  * reference's count), reads each distance from the real series to a resample and between two disjoint
  * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
  * population unlike the real one from a band narrower than sampling (docs/benchmarks.md).
+ * `--json FILE` also writes the table's rows as JSON (what `bench:timeseries:seeds` reads).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -73,9 +74,27 @@ const { values: args } = parseArgs({
     start: { type: 'string' },
     dump: { type: 'string' },
     'same-population': { type: 'string', default: '0' },
+    json: { type: 'string' },
   },
 });
 const wantedTypes = args.types ? args.types.split(',') : SERIES_TYPES.map((t) => t.id);
+const unknownTypes = wantedTypes.filter((id) => !getSeriesType(id));
+if (unknownTypes.length > 0) {
+  console.error(
+    `bench:timeseries: unknown --types ${unknownTypes.join(', ')}; one of ${SERIES_TYPES.map((t) => t.id).join(', ')}`,
+  );
+  process.exit(2);
+}
+if (args.engine !== 'both' && args.engine !== 'calibrated' && args.engine !== 'original') {
+  console.error(
+    `bench:timeseries: --engine must be calibrated, original or both; got "${args.engine}"`,
+  );
+  process.exit(2);
+}
+if (!/^\d+$/.test(args.seed!)) {
+  console.error(`bench:timeseries: --seed must be a whole number; got "${args.seed}"`);
+  process.exit(2);
+}
 const engines = (args.engine === 'both' ? ['original', 'calibrated'] : [args.engine!]) as (
   | 'original'
   | 'calibrated'
@@ -451,7 +470,7 @@ interface Row {
   n: number;
   logreg: number | null;
   boosted: number;
-  metrics: Record<string, { value: number | null; band: string }>;
+  metrics: Record<string, { value: number | null; band: string; high: number | null }>;
   nn: number;
   copies: number;
   perSecond: number;
@@ -482,6 +501,7 @@ for (const engine of engines) {
       metrics[key] = {
         value: m?.value ?? null,
         band: m?.band ? `${m.band.low}..${m.band.high}` : '-',
+        high: m?.band?.high ?? null,
       };
     }
     const step = stepOf(real.items[0]!);
@@ -748,3 +768,4 @@ for (const r of rows) {
     `| ${r.engine} | ${r.type} | ${r.n} | ${f(r.logreg)} | ${f(r.boosted)} | ${m('marginal_ks')} | ${m('acf_distance')} | ${m('daily_seasonality')} | ${m('weekly_seasonality')} | ${r.nn.toFixed(2)} | ${r.copies} | ${r.perSecond.toFixed(0)} |`,
   );
 }
+if (args.json) writeFileSync(resolve(args.json), `${JSON.stringify({ seed, rows }, null, 2)}\n`);
