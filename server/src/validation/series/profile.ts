@@ -208,11 +208,11 @@ export function buildSeriesProfile(
 ): SeriesProfile {
   const views = series.map(readSeries);
   const sourceOf = (view: SeriesView) => options.sources?.[view.index] ?? view.id;
-  const shifted = (options.shifted ?? []).map((set) => [...byDomain(set.map(readSeries))]);
+  const shifted = (options.shifted ?? []).map((set) => byDomain(set.map(readSeries)));
   /** Each shifted set's clean series of a domain (and type), leaving out sets with fewer than 4. */
   const shiftedOf = (domain: string, type?: string) =>
     shifted.flatMap((set) => {
-      const members = (new Map(set).get(domain) ?? []).filter(
+      const members = (set.get(domain) ?? []).filter(
         (m) => type === undefined || m.type?.id === type,
       );
       return members.length >= MIN_SHIFTED ? [members] : [];
@@ -320,6 +320,7 @@ function summarise(
       seed,
       sources,
       shifted.map((set) => set.map(analyse)),
+      stats,
     ),
   };
 }
@@ -333,14 +334,15 @@ const MIN_SOURCES = 4;
 /**
  * Each fidelity metric between random halves of the group, over `BAND_SPLITS` splits. With `sources`
  * (one per analysis), whole sources go to one half or the other, each to the half with fewer series so far.
- * Each of `shifted` (the same real series cut at other dates) is then measured against the whole group, as a
- * dataset would be, and its values join the band.
+ * Each of `shifted` (the same real series cut at other dates) is then measured against the whole group (`whole`,
+ * its statistics), as a dataset would be, and its values join the band.
  */
 function realVsReal(
   analyses: Parameters<typeof groupStats>[0],
   seed: string,
   sources: readonly string[] | null = null,
   shifted: readonly (readonly SeriesAnalysis[])[] = [],
+  whole: GroupStats = groupStats(analyses),
 ): { bands: Record<string, Band>; bandSplits: number; bandShifts?: number } {
   if (analyses.length < 4) return { bands: {}, bandSplits: 0 };
   const rng = new Random(`${seed}:bands`);
@@ -371,9 +373,8 @@ function realVsReal(
     }
     add(compareGroups(groupStats(a), groupStats(b), `${seed}:${split}`));
   }
-  const whole = shifted.length > 0 ? groupStats(analyses) : null;
   for (const [k, set] of shifted.entries()) {
-    add(compareGroups(groupStats(set), whole!, `${seed}:shift${k + 1}`));
+    add(compareGroups(groupStats(set), whole, `${seed}:shift${k + 1}`));
   }
   const bands: Record<string, Band> = {};
   for (const [key, xs] of values) {

@@ -236,7 +236,7 @@ function checkSpacing(
 }
 
 /** Daily times that skip at least one day and never fall on a Saturday or Sunday (UTC). */
-function tradingDays(times: Float64Array): boolean {
+export function tradingDays(times: Float64Array): boolean {
   if (times.length < 2) return false;
   let skips = false;
   for (let i = 0; i < times.length; i++) {

@@ -17,6 +17,8 @@
 import { readFileSync } from 'node:fs';
 import { getSeriesType } from '@genesis/schema/catalog/series';
 import { aqiOfPm25 } from '../../timeseries/aqi.ts';
+import { TRADING_WEEK } from './features.ts';
+import { tradingDays } from './read.ts';
 
 /** The domains whose reference data these files hold (electricity has its own script and format). */
 export const REFERENCE_DOMAINS = ['energy', 'sensors', 'financial'] as const;
@@ -87,13 +89,9 @@ function item(raw: RawSeries, id: string, from: number, to: number): Record<stri
   };
 }
 
-/** Points in a week of a daily series: 5 when it has no weekend rows (trading days), else 7. */
+/** Points in a week of a daily series: `TRADING_WEEK` on trading days (as `read.ts` tells them), else 7. */
 function weekOf(raw: RawSeries): number {
-  const weekend = raw.times.some((t) => {
-    const day = new Date(t).getUTCDay();
-    return day === 0 || day === 6;
-  });
-  return weekend ? 7 : 5;
+  return tradingDays(Float64Array.from(raw.times, (t) => Date.parse(t))) ? TRADING_WEEK : 7;
 }
 
 /** The financial windows of `raw` from point `offset` on, `FINANCIAL_WINDOW` points each, the remainder dropped. */
