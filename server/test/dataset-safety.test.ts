@@ -141,6 +141,15 @@ describe.each(TEST_DATABASES)('datasets in use (%s)', (db) => {
     const jobId = started.data.startGeneration.data.id as string;
     const datasetId = Number(started.data.startGeneration.data.dataset.id);
     await expect.poll(() => s.app.generation.isRunning(Number(jobId))).toBe(true);
+    // The runner stores `running` once it has claimed the job; until then the job is still `queued` (a busy CI
+    // machine showed it), and the refusal names what is stored.
+    await expect
+      .poll(
+        async () =>
+          (await s.app.services.em.fork().findOneOrFail(GenerationJobSchema, Number(jobId))).status,
+        { timeout: 30_000 },
+      )
+      .toBe('running');
 
     // A paused job and a queued run (of another process) on the same dataset.
     const em = s.app.services.em.fork();
