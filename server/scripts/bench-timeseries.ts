@@ -21,7 +21,8 @@
  * `--seasons` prints, per quarter of the year, the medians of the real and drawn series' means, shares of zeros
  * and daily strengths (docs/benchmarks.md).
  * `--real-offsets` (financial types) measures the real series cut at later dates against the reference.
- * `--own-draws` (energy and sensor types) draws each real series' own fit at its start, by quarter as `--seasons`.
+ * `--own-draws` (energy and sensor types) draws each real series' own fit at its start, by quarter as `--seasons`, and
+ * prints some rich features' means for the real series, those draws and the drawn population.
  * `--same-population R` also draws five times as many series again and, over R resamples of n of them (n the
  * reference's count), reads each distance from the real series to a resample and between two disjoint
  * resamples: how often a sample of the drawn population itself leaves the real-vs-real band, to tell a drawn
@@ -552,7 +553,10 @@ for (const engine of engines) {
       );
     }
     if (args.seasons) bySeason(typeId, real.items, synth, step);
-    if (args['own-draws'] && engine === 'calibrated') ownDraws(typeId, real.items, step);
+    if (args['own-draws'] && engine === 'calibrated') {
+      const own = ownDraws(typeId, real.items, step);
+      if (own) ownDrawFeatures(realRich, own.map(richFeatures), synthRich);
+    }
     const nn = nnRatio(real.items, synth);
     const row: Row = {
       engine,
@@ -633,7 +637,7 @@ function bySeason(
  * in the reference's order) drawn alone, four times, at that series' start and length, against the real series,
  * by quarter as `--seasons` prints them: whether the fit reproduces its own source, blends and pools aside.
  */
-function ownDraws(typeId: string, real: Item[], step: number): void {
+function ownDraws(typeId: string, real: Item[], step: number): Item[] | undefined {
   const params = calibrationOf()?.[typeId];
   const domain = getSeriesType(typeId)!.domain;
   if (!params || domain === 'electricity' || domain === 'financial') return;
@@ -667,6 +671,38 @@ function ownDraws(typeId: string, real: Item[], step: number): void {
     }),
   );
   bySeason(typeId, real, drawn, step, 'own draws (4 per real series)');
+  return drawn;
+}
+
+/**
+ * `--own-draws`: means and standard deviations over the series of some rich features, for the real series, the
+ * draws of each one's own fit, and the drawn population: a gap that the own draws already show is the fit's; one
+ * only the population shows comes from blending and pooling.
+ */
+function ownDrawFeatures(real: number[][], own: number[][], synth: number[][]): void {
+  // Short-lag dependence, steps and the marginal (a function's own list: the script's main loop runs above it).
+  const names = [
+    'acf_1',
+    'acf_2',
+    'acf_12',
+    'acf_day',
+    'diff_acf_1',
+    'arch_1',
+    'mean_abs_step',
+    'longest_run',
+    'q05',
+    'q95',
+  ];
+  console.log('    mean ± sd over the series: real | own draws | drawn population');
+  for (const name of names) {
+    const j = RICH_NAMES.indexOf(name);
+    const cell = (rows: number[][]) => {
+      const xs = Float64Array.from(rows.map((row) => row[j]!).filter(Number.isFinite));
+      const m = mean(xs);
+      return `${m.toFixed(4)} ± ${Math.sqrt(variance(xs, m)).toFixed(4)}`;
+    };
+    console.log(`    ${name.padEnd(14)} ${cell(real)} | ${cell(own)} | ${cell(synth)}`);
+  }
 }
 
 /**

@@ -5,7 +5,14 @@ import {
   TYPE_TUNING,
   type TypeParams,
 } from '../src/timeseries/calibrated.ts';
-import { drawHourly, everyDay, fitHourly, hourlyType, NORMAL_Q, START } from './helpers/series.ts';
+import {
+  drawHourly,
+  everyDay,
+  fitHourly,
+  hourlyType,
+  START,
+  wholeUnitWeather,
+} from './helpers/series.ts';
 
 /**
  * The per-type fitting choices of the hourly energy and sensor types (docs/timeseries.md, "Per-type tuning"):
@@ -60,24 +67,8 @@ describe('per-type tuning of the hourly energy and sensor types', () => {
 
   it('draws series whose mean step matches the source (within 4%) with `steps: vol`', () => {
     const length = 24 * 7 * 8;
-    const d = Array.from({ length: 24 }, (_, h) => 0.8 * Math.sin((2 * Math.PI * (h - 9)) / 24));
-    // Whole-unit readings on a bounded scale, as relative humidity: the copula's map from noise to values is
-    // not the identity, so the noise fit alone misses the values' steps.
-    const source = hourlyType('standardised', {
-      level: 70,
-      scale: 12,
-      dWk: d,
-      dWe: d,
-      w: [0, 0, 0, 0, 0, 0, 0],
-      hsd: Array(24).fill(0.6),
-      q: NORMAL_Q,
-      acf: [0.4, 0.6, 0.995, 0.3],
-      lo: -2.5,
-      hi: 2.5,
-      atoms: [0, 0.05],
-      vol: [0.8, 0.95],
-      res: 1 / 12,
-    });
+    // Whole-unit readings on a bounded scale, as relative humidity.
+    const source = wholeUnitWeather();
     const drawn = drawHourly(source, 'steps', length);
     const values = drawn.values.map((v) => Math.round(v));
     const real = meanStep(values);

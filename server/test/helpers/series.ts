@@ -101,3 +101,26 @@ export function standardisedWeather(
     ...fields,
   });
 }
+
+/**
+ * A humidity-like type read in whole units on a bounded scale: the copula's map from noise to values is not the
+ * identity, so the noise fit alone misses the values' steps and the step search settles them by drawing.
+ */
+export function wholeUnitWeather(): TypeParams {
+  const d = Array.from({ length: 24 }, (_, h) => 0.8 * Math.sin((2 * Math.PI * (h - 9)) / 24));
+  return hourlyType('standardised', {
+    level: 70,
+    scale: 12,
+    dWk: d,
+    dWe: d,
+    w: [0, 0, 0, 0, 0, 0, 0],
+    hsd: Array(24).fill(0.6),
+    q: NORMAL_Q,
+    acf: [0.4, 0.6, 0.995, 0.3],
+    lo: -2.5,
+    hi: 2.5,
+    atoms: [0, 0.05],
+    vol: [0.8, 0.95],
+    res: 1 / 12,
+  });
+}
