@@ -671,6 +671,27 @@ function ownDraws(typeId: string, real: Item[], step: number): Item[] | undefine
     }),
   );
   bySeason(typeId, real, drawn, step, 'own draws (4 per real series)');
+  // Day-to-day persistence: the autocorrelation of each series' 24-hour means (from its first point), means over
+  // the series.
+  if (step === 3_600_000) {
+    const lags = [1, 2, 3, 5, 7];
+    const dayAcf = (items: Item[]) => {
+      const sums = lags.map(() => 0);
+      for (const item of items) {
+        const v = item.target;
+        const days = Float64Array.from({ length: Math.floor(v.length / 24) }, (_, d) =>
+          mean(Float64Array.from(v.slice(d * 24, d * 24 + 24))),
+        );
+        autocorrelation(days, lags).forEach((r, j) => {
+          sums[j]! += r / items.length;
+        });
+      }
+      return sums.map((x) => x.toFixed(3)).join(' ');
+    };
+    console.log(
+      `    24-hour means' autocorrelation at ${lags.join(', ')} days: real ${dayAcf(real)} | own draws ${dayAcf(drawn)}`,
+    );
+  }
   return drawn;
 }
 

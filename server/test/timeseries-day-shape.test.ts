@@ -91,12 +91,12 @@ describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)
   })();
   /** One mode: the evening peak stronger or weaker, for days in a row (day to day 0.8). */
   const EVENING = unit(HEAT.map((_, h) => Math.exp(-((h - 19) ** 2) / 6)));
-  const heating = (modes?: number[][]) =>
+  const heating = (modes?: number[][], hourly = 0.15) =>
     hourlyType(
       'relative',
       everyDay(HEAT, {
         level: 3,
-        hsd: HEAT.map(() => 0.15),
+        hsd: HEAT.map(() => hourly),
         acf: [1, 0.5, 0.9, 0],
         lo: 0,
         hi: 10,
@@ -104,6 +104,14 @@ describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)
         ...(modes ? { modes } : {}),
       }),
     );
+  /** The fit with the day shapes' modes (`dayModes`). */
+  const withModes = (drawn: { values: Float64Array; times: number[] }) =>
+    fitSeasonal(drawn.values, drawn.times, {
+      transform: 'relative',
+      stepMs: HOUR,
+      timeZone: 'UTC',
+      tuning: { dayModes: true },
+    })!;
   const acfAt24 = (values: Float64Array) => {
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     let num = 0;
@@ -117,18 +125,26 @@ describe('day-shape modes of a series on all day (`FitTuning.dayModes`, heating)
 
   it('recovers a persistent day shape with the tuning (loadings, sd within 30%, day to day within 0.2), and fits none without it', () => {
     const drawn = drawHourly(heating([[0.6, 0.8, ...EVENING]]), 'heat-modes', 24 * 365);
-    const tuned = fitSeasonal(drawn.values, drawn.times, {
-      transform: 'relative',
-      stepMs: HOUR,
-      timeZone: 'UTC',
-      tuning: { dayModes: true },
-    })!;
+    const tuned = withModes(drawn);
     expect(tuned.modes).toBeDefined();
     const [sd, rho, ...loadings] = tuned.modes![0]!;
     expect(Math.abs(dot(loadings, EVENING))).toBeGreaterThan(0.9);
     expect(Math.abs(sd! - 0.6) / 0.6).toBeLessThan(0.3);
     expect(Math.abs(rho! - 0.8)).toBeLessThan(0.2);
     expect(fit(drawn, 'relative').modes).toBeUndefined();
+  });
+
+  it('reads the day-to-day autocorrelation of 41 days without their short window’s bias (mean of 24 fits within 0.06; the raw reading is about 0.08 low)', () => {
+    // 1,000 hours, as a reference window, with little hourly noise (so the days' scores are read nearly exactly):
+    // read about their own mean, 41 days' lag-1 autocorrelation of 0.8 comes out about (1 + 3 * 0.8) / 41 = 0.08
+    // low, and the fit takes that back.
+    const quiet = heating([[0.6, 0.8, ...EVENING]], 0.02);
+    const fits = Array.from({ length: 24 }, (_, k) => {
+      const drawn = drawHourly(quiet, `heat-window:${k}`, 1000);
+      return withModes(drawn).modes![0]![1]!;
+    });
+    const mean = fits.reduce((x, y) => x + y, 0) / fits.length;
+    expect(Math.abs(mean - 0.8)).toBeLessThan(0.06);
   });
 
   it('gives drawn series their source’s autocorrelation at 24 hours, which the fit without modes loses', () => {

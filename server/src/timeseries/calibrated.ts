@@ -2303,7 +2303,13 @@ export function dayModes(resid: Float64Array, hourOf: Int32Array): number[][] | 
       den += scores[d]! ** 2;
       if (d + 1 < m && starts[d + 1] === starts[d]! + 24) num += scores[d]! * scores[d + 1]!;
     }
-    const rho = den > 0 ? Math.min(0.98, Math.max(0, num / den)) : 0;
+    // Read over m days about their own mean, a lag-1 autocorrelation is biased low by about (1 + 3 rho) / m
+    // (Kendall's AR(1) bias, 0.07 at rho 0.7 over 41 days): drawn with the raw reading, heating's 24-hour means
+    // were less persistent than real (mean over its 24 series, each drawn four times from its own fit: 0.581 a day
+    // apart against 0.707, 0.079 five days apart against 0.194; 0.590 and 0.102 corrected). See
+    // docs/timeseries.md, "Day shapes".
+    const r1 = den > 0 ? num / den : 0;
+    const rho = den > 0 ? Math.min(0.98, Math.max(0, (r1 * m + 1) / (m - 3))) : 0;
     modes.push([Math.sqrt(Math.max(0, lambda - noise)), rho, ...v]);
     starts.forEach((s, d) => {
       for (let h = 0; h < 24; h++) resid[s + h] = resid[s + h]! - scores[d]! * v[h]!;
