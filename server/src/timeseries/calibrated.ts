@@ -1133,8 +1133,8 @@ export function fitSeasonal(
   // values over it; `undrifted` keeps the values as they are, for their dependence.
   const undrifted = Float64Array.from(y);
   if (options.tuning?.ownDraws) {
-    OWN_DRAWS.add(y);
-    OWN_DRAWS.add(undrifted);
+    ownDraws(y);
+    ownDraws(undrifted);
   }
   const driftSd =
     relative && options.tuning?.levelDrift && options.stepMs >= DAY_MS
@@ -1961,25 +1961,33 @@ function frameOf(drawn: TypeParams, y: ArrayLike<number>, startMs: number): SimF
 }
 
 /**
- * One series of a simulation check, drawn from `drawn` over `frame` with the seed `seed`; `rounded` rounds it to
- * its resolution as a meter would, so it is compared with real readings on equal terms.
+ * A digest of each series (as `fitSeasonal` standardised it) whose simulation checks draw seeds of their own
+ * (`FitTuning.ownDraws`): FNV-1a over its values to six decimals, read once when the fit starts. A digest, since
+ * `Random` hashes the seed again and 1,000 numbers per draw would cost more than the draw.
  */
-/** The series (as `fitSeasonal` standardised them) whose simulation checks draw seeds of their own (`FitTuning.ownDraws`). */
-const OWN_DRAWS = new WeakSet<ArrayLike<number>>();
+const OWN_DRAWS = new WeakMap<ArrayLike<number>, string>();
+
+/** Marks `y` as drawing seeds of its own in its simulation checks (see `simSeed`). */
+function ownDraws(y: ArrayLike<number>): void {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < y.length; i++) h = Math.imul(h ^ Math.round(y[i]! * 1e6), 0x01000193) >>> 0;
+  OWN_DRAWS.set(y, h.toString(36));
+}
 
 /**
  * The seed of a simulation check's `k`-th draw for the real series `y`: the check's name and `k`, and with
- * `FitTuning.ownDraws` a digest of the series (FNV-1a over its values to six decimals; a digest, since `Random`
- * hashes the seed again and 1,000 numbers per draw would cost more than the draw). One series' candidates are
- * always compared on the same draws, like with like.
+ * `FitTuning.ownDraws` the series' digest between them. One series' candidates are always compared on the same
+ * draws, like with like.
  */
 export function simSeed(check: string, y: ArrayLike<number>, k: number): string {
-  if (!OWN_DRAWS.has(y)) return `${check}:${k}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < y.length; i++) h = Math.imul(h ^ Math.round(y[i]! * 1e6), 0x01000193) >>> 0;
-  return `${check}:${h.toString(36)}:${k}`;
+  const digest = OWN_DRAWS.get(y);
+  return digest === undefined ? `${check}:${k}` : `${check}:${digest}:${k}`;
 }
 
+/**
+ * One series of a simulation check, drawn from `drawn` over `frame` with the seed `seed`; `rounded` rounds it to
+ * its resolution as a meter would, so it is compared with real readings on equal terms.
+ */
 function drawLike(drawn: TypeParams, frame: SimFrame, seed: string, rounded: boolean) {
   const series = renderCalibrated(drawn, { ...frame, extensive: false }, new Random(seed));
   const step = series.resolution;
@@ -2308,8 +2316,7 @@ export function dayModes(resid: Float64Array, hourOf: Int32Array): number[][] | 
     // were less persistent than real (mean over its 24 series, each drawn four times from its own fit: 0.581 a day
     // apart against 0.707, 0.079 five days apart against 0.194; 0.590 and 0.102 corrected). See
     // docs/timeseries.md, "Day shapes".
-    const r1 = den > 0 ? num / den : 0;
-    const rho = den > 0 ? Math.min(0.98, Math.max(0, (r1 * m + 1) / (m - 3))) : 0;
+    const rho = den > 0 ? Math.min(0.98, Math.max(0, ((num / den) * m + 1) / (m - 3))) : 0;
     modes.push([Math.sqrt(Math.max(0, lambda - noise)), rho, ...v]);
     starts.forEach((s, d) => {
       for (let h = 0; h < 24; h++) resid[s + h] = resid[s + h]! - scores[d]! * v[h]!;
